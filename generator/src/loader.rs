@@ -1,0 +1,179 @@
+//! Reading and parsing the spec files. I/O lives here and nowhere else in the pipeline.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{ErrorsFile, GroupFile, ServiceFile, SharedFile};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// File holding the service metadata.
+pub const SERVICE_FILE: &str = "service.yaml";
+/// File holding the error catalogue.
+pub const ERRORS_FILE: &str = "errors.yaml";
+/// File holding shared enums and structs.
+pub const SHARED_FILE: &str = "shared.yaml";
+/// Directory holding one file per operation group.
+pub const GROUPS_DIR: &str = "groups";
+
+/// The raw text of every spec file, keyed by path relative to the spec directory.
+///
+/// Kept separate from parsing so tests can feed mutated specs without touching the disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpecSources {
+    /// Relative path → file contents.
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+impl SpecSources {
+    /// Reads `service.yaml`, `errors.yaml`, `shared.yaml` and `groups/*.yaml` below `dir`.
+    pub fn read_dir(dir: &Path) -> Result<Self, Diagnostics> {
+        let mut files = BTreeMap::new();
+        let mut problems = Vec::new();
+        let mut read = |rel: PathBuf| match std::fs::read_to_string(dir.join(&rel)) {
+            Ok(text) => {
+                files.insert(rel, text);
+            }
+            Err(e) => problems.push(io_problem(rel, &e)),
+        };
+        read(PathBuf::from(SERVICE_FILE));
+        read(PathBuf::from(ERRORS_FILE));
+        read(PathBuf::from(SHARED_FILE));
+        match std::fs::read_dir(dir.join(GROUPS_DIR)) {
+            Ok(entries) => {
+                let mut names: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                    .filter_map(|p| p.file_name().map(|n| Path::new(GROUPS_DIR).join(n)))
+                    .collect();
+                names.sort();
+                for rel in names {
+                    read(rel);
+                }
+            }
+            Err(e) => problems.push(io_problem(PathBuf::from(GROUPS_DIR), &e)),
+        }
+        if problems.is_empty() {
+            Ok(SpecSources { files })
+        } else {
+            Err(Diagnostics(problems).sorted())
+        }
+    }
+
+    /// The text of one file.
+    pub fn get(&self, rel: &Path) -> Option<&str> {
+        self.files.get(rel).map(String::as_str)
+    }
+}
+
+fn io_problem(file: PathBuf, e: &std::io::Error) -> Diagnostic {
+    Diagnostic {
+        file,
+        line: None,
+        operation: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    }
+}
+
+/// The parsed spec, before semantic validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSpec {
+    /// `service.yaml`.
+    pub service: ServiceFile,
+    /// `errors.yaml`.
+    pub errors: ErrorsFile,
+    /// `shared.yaml`.
+    pub shared: SharedFile,
+    /// `groups/*.yaml` as (relative path, contents), sorted by path.
+    pub groups: Vec<(PathBuf, GroupFile)>,
+    /// The text the spec was parsed from, for locating diagnostics.
+    pub sources: SpecSources,
+}
+
+/// Parses every file, reporting every file that fails rather than the first.
+pub fn parse(sources: SpecSources) -> Result<RawSpec, Diagnostics> {
+    let mut problems = Vec::new();
+    let service = parse_file::<ServiceFile>(&sources, Path::new(SERVICE_FILE), &mut problems);
+    let errors = parse_file::<ErrorsFile>(&sources, Path::new(ERRORS_FILE), &mut problems);
+    let shared = parse_file::<SharedFile>(&sources, Path::new(SHARED_FILE), &mut problems);
+    let mut groups = Vec::new();
+    for rel in sources.files.keys() {
+        if rel.starts_with(GROUPS_DIR) {
+            if let Some(g) = parse_file::<GroupFile>(&sources, rel, &mut problems) {
+                groups.push((rel.clone(), g));
+            }
+        }
+    }
+    match (service, errors, shared) {
+        (Some(service), Some(errors), Some(shared)) if problems.is_empty() => Ok(RawSpec {
+            service,
+            errors,
+            shared,
+            groups,
+            sources,
+        }),
+        _ => Err(Diagnostics(problems).sorted()),
+    }
+}
+
+fn parse_file<T: DeserializeOwned>(
+    sources: &SpecSources,
+    rel: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let Some(text) = sources.get(rel) else {
+        problems.push(Diagnostic {
+            file: rel.to_path_buf(),
+            line: None,
+            operation: None,
+            field: None,
+            message: "file is missing".to_owned(),
+        });
+        return None;
+    };
+    match serde_yaml::from_str::<T>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let line = e.location().map(|l| l.line());
+            let operation = line.and_then(|l| enclosing_action(text, l));
+            problems.push(Diagnostic {
+                file: rel.to_path_buf(),
+                line,
+                operation,
+                field: None,
+                message: e.to_string(),
+            });
+            None
+        }
+    }
+}
+
+/// The action of the operation whose block contains `line` (1-based), found by scanning
+/// upwards for `- action: X`. Good enough for the flat layout of group files.
+fn enclosing_action(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .take(line)
+        .collect::<Vec<_>>()
+        .iter()
+        .rev()
+        .find_map(|l| {
+            l.trim_start()
+                .strip_prefix("- action:")
+                .map(|a| a.trim().trim_matches(['"', '\'']).to_owned())
+        })
+}
+
+/// Finds the line of `key: value` (or `- key: value`) at or after `from` (1-based).
+pub(crate) fn find_line(text: &str, from: usize, key: &str, value: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.strip_prefix(key)
+                .and_then(|r| r.strip_prefix(':'))
+                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == value)
+        })
+        .map(|(i, _)| i + 1)
+}

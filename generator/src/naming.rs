@@ -1,0 +1,85 @@
+//! Rust names derived from wire names. One place, so the validator and the emitters agree.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict and reserved) that cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// `VpnGatewayId` → `vpn_gateway_id`; keywords get a trailing underscore (`Type` → `type_`).
+pub fn field_name(wire: &str) -> String {
+    let s = snake_name(wire);
+    if KEYWORDS.contains(&s.as_str()) {
+        format!("{s}_")
+    } else {
+        s
+    }
+}
+
+/// snake_case of a wire name, digits kept with the word before them (`Ipv4` → `ipv4`).
+pub fn snake_name(wire: &str) -> String {
+    wire.replace(['.', '-', ' '], "_").to_snake_case()
+}
+
+/// UpperCamelCase type or variant name for any text (`ike-v1` → `IkeV1`, `5M` → `V5m`).
+pub fn type_name(text: &str) -> String {
+    let s = text
+        .replace(['.', '-', ' ', '/'], "_")
+        .to_upper_camel_case();
+    match s.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("V{s}"),
+        Some(_) => s,
+        None => "Empty".to_owned(),
+    }
+}
+
+/// The variant name of an error code: `InvalidVpnGatewayInstanceId.NotFound` →
+/// `InvalidVpnGatewayInstanceIdNotFound`.
+pub fn error_variant(code: &str) -> String {
+    type_name(code)
+}
+
+/// True for an ASCII UpperCamelCase identifier.
+pub fn is_upper_camel(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// True for a lowercase snake_case identifier that is not a keyword.
+pub fn is_snake_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s != "_"
+        && !KEYWORDS.contains(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_wire_names() {
+        assert_eq!(field_name("VpnGatewayId"), "vpn_gateway_id");
+        assert_eq!(field_name("Type"), "type_");
+        assert_eq!(field_name("IkeConfig"), "ike_config");
+        assert_eq!(type_name("ike-v1"), "IkeV1");
+        assert_eq!(type_name("5M"), "V5m");
+        assert_eq!(type_name("POSTPAY"), "Postpay");
+        assert_eq!(
+            error_variant("InvalidVpnGatewayInstanceId.NotFound"),
+            "InvalidVpnGatewayInstanceIdNotFound"
+        );
+        assert!(is_upper_camel("Bandwidth"));
+        assert!(!is_upper_camel("bandwidth"));
+        assert!(is_snake_ident("type_"));
+        assert!(!is_snake_ident("type"));
+    }
+}

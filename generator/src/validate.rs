@@ -1,0 +1,1079 @@
+//! Semantic checks on a parsed spec. Every problem is collected; none stops the others.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::loader::{find_line, RawSpec, GROUPS_DIR, SERVICE_FILE, SHARED_FILE};
+use crate::model::{
+    Bounds, EnumSpec, EnumWireType, Field, Format, GroupFile, OperationSpec, PaginationSpec,
+    Scalar, StructSpec, TypeRef,
+};
+use crate::naming;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A spec that passed every check. Later stages may rely on every reference resolving.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    raw: RawSpec,
+}
+
+impl Spec {
+    /// The validated files.
+    pub fn raw(&self) -> &RawSpec {
+        &self.raw
+    }
+
+    /// Groups in the order `service.yaml` lists them.
+    pub fn groups_in_order(&self) -> Vec<&GroupFile> {
+        self.raw
+            .service
+            .groups
+            .iter()
+            .filter_map(|id| self.raw.groups.iter().find(|(_, g)| &g.id == id))
+            .map(|(_, g)| g)
+            .collect()
+    }
+}
+
+/// Checks `raw`, returning it as a [`Spec`] or every problem found.
+pub fn validate(raw: RawSpec) -> Result<Spec, Diagnostics> {
+    let problems = {
+        let mut v = Validator::new(&raw);
+        v.check_all();
+        v.problems
+    };
+    if problems.is_empty() {
+        Ok(Spec { raw })
+    } else {
+        Err(Diagnostics(problems).sorted())
+    }
+}
+
+/// Where a named type is defined.
+#[derive(Clone, Copy)]
+enum TypeDef<'a> {
+    Enum(&'a EnumSpec),
+    Struct(&'a StructSpec),
+}
+
+/// Whether a field sits in a request (parameters, JSON structs) or a response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+struct Validator<'a> {
+    raw: &'a RawSpec,
+    types: BTreeMap<&'a str, (TypeDef<'a>, &'a Path)>,
+    operations: BTreeMap<&'a str, &'a OperationSpec>,
+    error_codes: BTreeSet<&'a str>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Location context for a diagnostic.
+#[derive(Clone)]
+struct At<'a> {
+    file: &'a Path,
+    operation: Option<&'a str>,
+}
+
+impl<'a> Validator<'a> {
+    fn new(raw: &'a RawSpec) -> Self {
+        Validator {
+            raw,
+            types: BTreeMap::new(),
+            operations: BTreeMap::new(),
+            error_codes: BTreeSet::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The definition of a named type. Returns a copy tied to the spec, not to `self`.
+    fn def(&self, name: &str) -> Option<TypeDef<'a>> {
+        self.types.get(name).map(|(d, _)| *d)
+    }
+
+    fn report(&mut self, at: &At<'_>, field: Option<String>, message: String) {
+        let text = self.raw.sources.get(at.file).unwrap_or("");
+        let mut line = None;
+        if let Some(op) = at.operation {
+            line = find_line(text, 1, "action", op);
+        }
+        if let Some(f) = &field {
+            // Point at the most specific path segment that names a `name:` line after the
+            // operation's own line.
+            let from = line.unwrap_or(1);
+            line = f
+                .split(['.', '['])
+                .rev()
+                .find_map(|seg| find_line(text, from, "name", seg))
+                .or(line);
+        }
+        self.problems.push(Diagnostic {
+            file: at.file.to_path_buf(),
+            line,
+            operation: at.operation.map(str::to_owned),
+            field,
+            message,
+        });
+    }
+
+    fn check_all(&mut self) {
+        self.collect_definitions();
+        self.check_groups_listed();
+        self.check_errors_catalogue();
+        self.check_service();
+        let shared = Path::new(SHARED_FILE);
+        for e in &self.raw.shared.enums {
+            self.check_enum(shared, e);
+        }
+        for s in &self.raw.shared.structs {
+            self.check_struct(shared, s);
+        }
+        for (path, group) in &self.raw.groups {
+            for e in &group.enums {
+                self.check_enum(path, e);
+            }
+            for s in &group.structs {
+                self.check_struct(path, s);
+            }
+            for op in &group.operations {
+                self.check_operation(path, op);
+            }
+        }
+    }
+
+    fn collect_definitions(&mut self) {
+        let shared = Path::new(SHARED_FILE);
+        let mut defs: Vec<(&'a str, TypeDef<'a>, &'a Path)> = Vec::new();
+        for e in &self.raw.shared.enums {
+            defs.push((&e.name, TypeDef::Enum(e), shared));
+        }
+        for s in &self.raw.shared.structs {
+            defs.push((&s.name, TypeDef::Struct(s), shared));
+        }
+        for (path, g) in &self.raw.groups {
+            for e in &g.enums {
+                defs.push((&e.name, TypeDef::Enum(e), path));
+            }
+            for s in &g.structs {
+                defs.push((&s.name, TypeDef::Struct(s), path));
+            }
+        }
+        for (name, def, path) in defs {
+            let at = At {
+                file: path,
+                operation: None,
+            };
+            if is_scalar_keyword(name) {
+                self.report(
+                    &at,
+                    Some(name.to_owned()),
+                    "type name collides with a scalar type keyword".into(),
+                );
+            } else if !naming::is_upper_camel(name) {
+                self.report(
+                    &at,
+                    Some(name.to_owned()),
+                    format!(
+                        "type name must be UpperCamelCase, e.g. `{}`",
+                        naming::type_name(name)
+                    ),
+                );
+            }
+            if let Some((_, other)) = self.types.get(name) {
+                let other = other.display().to_string();
+                self.report(
+                    &at,
+                    Some(name.to_owned()),
+                    format!("type `{name}` is already defined in {other}"),
+                );
+            } else {
+                self.types.insert(name, (def, path));
+            }
+        }
+        let mut ops = Vec::new();
+        for (path, g) in &self.raw.groups {
+            for op in &g.operations {
+                ops.push((path.as_path(), op));
+            }
+        }
+        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
+        for (path, op) in ops {
+            let at = At {
+                file: path,
+                operation: Some(&op.action),
+            };
+            if self.operations.insert(&op.action, op).is_some() {
+                self.report(&at, None, "action is defined twice".into());
+            }
+            if !naming::is_upper_camel(&op.action) {
+                self.report(&at, None, "action must be UpperCamelCase".into());
+            }
+            let snake = naming::snake_name(&op.action);
+            if let Some(other) = rust_names.insert(snake.clone(), &op.action) {
+                if other != op.action {
+                    self.report(
+                        &at,
+                        None,
+                        format!("Rust name `{snake}` collides with action {other}"),
+                    );
+                }
+            }
+        }
+        for e in &self.raw.errors.errors {
+            if !self.error_codes.insert(&e.code) {
+                let at = At {
+                    file: Path::new(crate::loader::ERRORS_FILE),
+                    operation: None,
+                };
+                self.report(
+                    &at,
+                    Some(e.code.clone()),
+                    "error code is listed twice".into(),
+                );
+            }
+        }
+    }
+
+    fn check_groups_listed(&mut self) {
+        let service = Path::new(SERVICE_FILE);
+        let mut listed = BTreeSet::new();
+        for id in &self.raw.service.groups {
+            if !listed.insert(id.as_str()) {
+                self.report(
+                    &At {
+                        file: service,
+                        operation: None,
+                    },
+                    Some("groups".into()),
+                    format!("group `{id}` is listed twice"),
+                );
+            }
+            let expected = PathBuf::from(GROUPS_DIR).join(format!("{id}.yaml"));
+            if !self.raw.groups.iter().any(|(p, _)| p == &expected) {
+                self.report(
+                    &At {
+                        file: service,
+                        operation: None,
+                    },
+                    Some("groups".into()),
+                    format!("group `{id}` has no file {}", expected.display()),
+                );
+            }
+        }
+        for (path, g) in &self.raw.groups {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let at = At {
+                file: path,
+                operation: None,
+            };
+            if g.id != stem {
+                self.report(
+                    &at,
+                    Some("id".into()),
+                    format!("group id `{}` must equal the file name `{stem}`", g.id),
+                );
+            }
+            if !listed.contains(stem) {
+                self.report(
+                    &at,
+                    None,
+                    format!("group file is not listed in {SERVICE_FILE} `groups`"),
+                );
+            }
+        }
+    }
+
+    fn check_errors_catalogue(&mut self) {
+        let at = At {
+            file: Path::new(crate::loader::ERRORS_FILE),
+            operation: None,
+        };
+        for e in &self.raw.errors.errors {
+            if !(400..=599).contains(&e.http_status) {
+                self.report(
+                    &at,
+                    Some(e.code.clone()),
+                    format!(
+                        "http_status {} is not an error status (400-599)",
+                        e.http_status
+                    ),
+                );
+            }
+            if e.code.trim().is_empty() || e.code.chars().any(char::is_whitespace) {
+                self.report(
+                    &at,
+                    Some(e.code.clone()),
+                    "error code must be non-empty and contain no whitespace".into(),
+                );
+            }
+        }
+        // Distinct codes must stay distinct after conversion to Rust variant names.
+        let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+        for e in &self.raw.errors.errors {
+            let v = naming::error_variant(&e.code);
+            if let Some(other) = variants.insert(v.clone(), &e.code) {
+                if other != e.code {
+                    self.report(
+                        &at,
+                        Some(e.code.clone()),
+                        format!("Rust variant `{v}` collides with code {other}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_service(&mut self) {
+        let s = &self.raw.service;
+        let at = At {
+            file: Path::new(SERVICE_FILE),
+            operation: None,
+        };
+        if !s.signature.methods.contains(&s.signature.default) {
+            self.report(
+                &at,
+                Some("signature.default".into()),
+                "default signature method is not among `methods`".into(),
+            );
+        }
+        if !s.endpoints.pattern.contains("{region}") {
+            self.report(
+                &at,
+                Some("endpoints.pattern".into()),
+                "pattern must contain `{region}`".into(),
+            );
+        }
+        for f in &s.common_parameters {
+            self.check_field(&at, "common_parameters", f, Side::Request);
+        }
+    }
+
+    fn check_enum(&mut self, file: &'a Path, e: &'a EnumSpec) {
+        let at = At {
+            file,
+            operation: None,
+        };
+        if e.values.is_empty() {
+            self.report(&at, Some(e.name.clone()), "enum has no values".into());
+        }
+        let mut seen_values = BTreeSet::new();
+        let mut seen_variants = BTreeMap::new();
+        for v in &e.values {
+            let path = format!("{}.{}", e.name, v.value);
+            let type_ok = match (e.wire_type, &v.value) {
+                (EnumWireType::String, Scalar::Str(s)) => !s.is_empty(),
+                (EnumWireType::Integer, Scalar::Int(i)) => i32::try_from(*i).is_ok(),
+                (EnumWireType::Long, Scalar::Int(_)) => true,
+                _ => false,
+            };
+            if !type_ok {
+                self.report(
+                    &at,
+                    Some(path.clone()),
+                    format!("value `{}` is not a valid {:?} value", v.value, e.wire_type),
+                );
+            }
+            if !seen_values.insert(v.value.to_string()) {
+                self.report(&at, Some(path.clone()), "value is listed twice".into());
+            }
+            let variant = match (&v.name, e.wire_type) {
+                (Some(n), _) => n.clone(),
+                (None, EnumWireType::String) => naming::type_name(&v.value.to_string()),
+                (None, _) => {
+                    self.report(
+                        &at,
+                        Some(path.clone()),
+                        "integer enum values need a `name` for the Rust variant".into(),
+                    );
+                    continue;
+                }
+            };
+            if !naming::is_upper_camel(&variant) || variant == "Unknown" {
+                self.report(
+                    &at,
+                    Some(path.clone()),
+                    format!(
+                        "variant name `{variant}` is not a usable UpperCamelCase name (set `name`)"
+                    ),
+                );
+            }
+            if let Some(other) = seen_variants.insert(variant.clone(), v.value.to_string()) {
+                self.report(
+                    &at,
+                    Some(path),
+                    format!("variant `{variant}` collides with value `{other}` (set `name`)"),
+                );
+            }
+        }
+    }
+
+    fn check_struct(&mut self, file: &'a Path, s: &'a StructSpec) {
+        let at = At {
+            file,
+            operation: None,
+        };
+        if s.fields.is_empty() {
+            self.report(&at, Some(s.name.clone()), "struct has no fields".into());
+        }
+        // A struct may serve both sides (rare); type checks accept what either side allows and
+        // the use site checks the side-specific rules.
+        self.check_fields(&at, &s.name, &s.fields, None);
+    }
+
+    fn check_fields(&mut self, at: &At<'a>, scope: &str, fields: &'a [Field], side: Option<Side>) {
+        let mut wire = BTreeSet::new();
+        let mut rust = BTreeMap::new();
+        for f in fields {
+            let path = format!("{scope}.{}", f.name);
+            if !wire.insert(f.name.as_str()) {
+                self.report(at, Some(path.clone()), "wire name is used twice".into());
+            }
+            let rn = f
+                .rust_name
+                .clone()
+                .unwrap_or_else(|| naming::field_name(&f.name));
+            if !naming::is_snake_ident(&rn) {
+                self.report(
+                    at,
+                    Some(path.clone()),
+                    format!("Rust name `{rn}` is not a valid snake_case identifier"),
+                );
+            }
+            if let Some(other) = rust.insert(rn.clone(), f.name.as_str()) {
+                self.report(
+                    at,
+                    Some(path.clone()),
+                    format!("Rust name `{rn}` collides with field {other} (set `rust_name`)"),
+                );
+            }
+            match side {
+                Some(side) => self.check_field(at, scope, f, side),
+                None => self.check_field_type(at, &path, &f.ty, None),
+            }
+        }
+    }
+
+    fn check_field(&mut self, at: &At<'a>, scope: &str, f: &'a Field, side: Side) {
+        let path = format!("{scope}.{}", f.name);
+        self.check_field_type(at, &path, &f.ty, Some(side));
+        if side == Side::Request && f.required && f.default.is_some() {
+            self.report(
+                at,
+                Some(path.clone()),
+                "a required parameter cannot have a default".into(),
+            );
+        }
+        self.check_constraints_fit(at, &path, f);
+        for (what, value) in [("default", &f.default), ("example", &f.example)] {
+            if let Some(v) = value {
+                if let Err(why) = self.value_satisfies(f, v) {
+                    self.report(
+                        at,
+                        Some(path.clone()),
+                        format!("{what} `{v}` violates the field's own constraints: {why}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_field_type(&mut self, at: &At<'a>, path: &str, ty: &TypeRef, side: Option<Side>) {
+        let side_problem = |allowed: Side| match side {
+            Some(s) if s != allowed => Some(match allowed {
+                Side::Request => "is only valid in requests",
+                Side::Response => "is only valid in responses",
+            }),
+            _ => None,
+        };
+        match ty {
+            TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Long
+            | TypeRef::Boolean
+            | TypeRef::Float => {}
+            TypeRef::Enum(name) => {
+                if !matches!(self.types.get(name.as_str()), Some((TypeDef::Enum(_), _))) {
+                    self.report(
+                        at,
+                        Some(path.into()),
+                        format!("enum `{name}` is not defined"),
+                    );
+                }
+            }
+            TypeRef::List(item) => {
+                self.check_item(at, path, item);
+                if side == Some(Side::Request) {
+                    if let Some(TypeDef::Struct(s)) = self.def(item) {
+                        for f in &s.fields {
+                            if !is_flat(&f.ty) {
+                                self.report(
+                                    at,
+                                    Some(format!("{path}.{}", f.name)),
+                                    format!(
+                                        "struct `{}` is sent as `Name.N.Field`, so its fields must be scalars or enums",
+                                        s.name
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            TypeRef::Json(name) => {
+                if let Some(why) = side_problem(Side::Request) {
+                    self.report(at, Some(path.into()), format!("`json` {why}"));
+                }
+                if !matches!(self.types.get(name.as_str()), Some((TypeDef::Struct(_), _))) {
+                    self.report(
+                        at,
+                        Some(path.into()),
+                        format!("struct `{name}` is not defined"),
+                    );
+                }
+            }
+            TypeRef::Object(name) => {
+                if let Some(why) = side_problem(Side::Response) {
+                    self.report(at, Some(path.into()), format!("`object` {why}"));
+                }
+                if !matches!(self.types.get(name.as_str()), Some((TypeDef::Struct(_), _))) {
+                    self.report(
+                        at,
+                        Some(path.into()),
+                        format!("struct `{name}` is not defined"),
+                    );
+                }
+            }
+            TypeRef::WrappedList(w) => {
+                if let Some(why) = side_problem(Side::Response) {
+                    self.report(at, Some(path.into()), format!("`wrapped_list` {why}"));
+                }
+                if w.key.is_empty() {
+                    self.report(at, Some(path.into()), "wrapped_list key is empty".into());
+                }
+                self.check_item(at, path, &w.item);
+            }
+        }
+    }
+
+    fn check_item(&mut self, at: &At<'a>, path: &str, item: &str) {
+        if !is_scalar_keyword(item) && !self.types.contains_key(item) {
+            self.report(
+                at,
+                Some(path.into()),
+                format!("list item type `{item}` is neither a scalar keyword nor a defined type"),
+            );
+        }
+    }
+
+    /// Constraints must make sense for the field's type.
+    fn check_constraints_fit(&mut self, at: &At<'a>, path: &str, f: &Field) {
+        let c = &f.constraints;
+        let numeric = matches!(f.ty, TypeRef::Integer | TypeRef::Long | TypeRef::Float);
+        let textual = matches!(f.ty, TypeRef::String);
+        let list = matches!(f.ty, TypeRef::List(_));
+        let mut bad = Vec::new();
+        if c.range.is_some() && !numeric {
+            bad.push("`range` needs a numeric type");
+        }
+        if c.length.is_some() && !textual {
+            bad.push("`length` needs type string");
+        }
+        if c.items.is_some() && !list {
+            bad.push("`items` needs a list type");
+        }
+        if !c.forbidden_prefixes.is_empty() && !textual {
+            bad.push("`forbidden_prefixes` needs type string");
+        }
+        if c.format.is_some() && !textual {
+            bad.push("`format` needs type string");
+        }
+        for b in [c.range, c.length, c.items].into_iter().flatten() {
+            if let (Some(lo), Some(hi)) = (b.min, b.max) {
+                if lo > hi {
+                    bad.push("bounds have min greater than max");
+                }
+            }
+        }
+        for b in bad {
+            self.report(at, Some(path.into()), b.into());
+        }
+    }
+
+    /// Whether `v` is a legal value of `f`: right type, in the enum, within every constraint.
+    fn value_satisfies(&self, f: &Field, v: &Scalar) -> Result<(), String> {
+        match (&f.ty, v) {
+            (TypeRef::String, Scalar::Str(_)) => {}
+            (TypeRef::Integer, Scalar::Int(i)) if i32::try_from(*i).is_ok() => {}
+            (TypeRef::Long, Scalar::Int(_)) => {}
+            (TypeRef::Float, Scalar::Int(_) | Scalar::Float(_)) => {}
+            (TypeRef::Boolean, Scalar::Bool(_)) => {}
+            (TypeRef::Enum(name), v) => {
+                if let Some((TypeDef::Enum(e), _)) = self.types.get(name.as_str()) {
+                    if !e
+                        .values
+                        .iter()
+                        .any(|x| x.value.to_string() == v.to_string())
+                    {
+                        return Err(format!("not a value of enum {name}"));
+                    }
+                }
+            }
+            // Lists, JSON structs and objects carry illustrative text examples; not checked.
+            (
+                TypeRef::List(_) | TypeRef::Json(_) | TypeRef::Object(_) | TypeRef::WrappedList(_),
+                _,
+            ) => return Ok(()),
+            (ty, _) => return Err(format!("not a {}", type_word(ty))),
+        }
+        let c = &f.constraints;
+        let text = v.to_string();
+        if let (Some(r), Scalar::Int(i)) = (c.range, v) {
+            check_bounds(r, *i, "value")?;
+        }
+        if let Some(r) = c.length {
+            let n = i64::try_from(text.chars().count()).unwrap_or(i64::MAX);
+            check_bounds(r, n, "length")?;
+        }
+        if let Some(p) = c
+            .forbidden_prefixes
+            .iter()
+            .find(|p| text.starts_with(p.as_str()))
+        {
+            return Err(format!("starts with forbidden prefix `{p}`"));
+        }
+        if c.forbidden_values.iter().any(|x| x.to_string() == text) {
+            return Err("is a forbidden value".into());
+        }
+        if let Some(fmt) = c.format {
+            if !format_matches(fmt, &text) {
+                return Err(format!("does not match format {fmt:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_operation(&mut self, file: &'a Path, op: &'a OperationSpec) {
+        let at = At {
+            file,
+            operation: Some(&op.action),
+        };
+        self.check_fields(&at, "parameters", &op.parameters, Some(Side::Request));
+        self.check_fields(&at, "response", &op.response, Some(Side::Response));
+        for p in &op.parameters {
+            if let TypeRef::List(item) | TypeRef::Json(item) = &p.ty {
+                self.check_struct_side(&at, &p.name, item, Side::Request);
+            }
+        }
+        for r in &op.response {
+            self.check_response_nesting(&at, &r.name, &r.ty, 0);
+        }
+        let param = |name: &str| op.parameters.iter().find(|p| p.name == name);
+        let response = |name: &str| op.response.iter().find(|p| p.name == name);
+
+        for (i, rule) in op.rules.iter().enumerate() {
+            let path = format!("rules[{i}]");
+            let mut names: Vec<&String> = Vec::new();
+            names.extend(&rule.require);
+            names.extend(&rule.require_any);
+            names.extend(&rule.forbid);
+            if names.is_empty() {
+                self.report(
+                    &at,
+                    Some(path.clone()),
+                    "rule has no `require`, `require_any` or `forbid`".into(),
+                );
+            }
+            if let Some(c) = &rule.when {
+                names.push(&c.param);
+                if let (Some(p), Some(v)) = (param(&c.param), &c.equals) {
+                    if let Err(why) = self.value_satisfies(p, v) {
+                        self.report(
+                            &at,
+                            Some(path.clone()),
+                            format!(
+                                "`when.equals` `{v}` is not a legal value of {}: {why}",
+                                c.param
+                            ),
+                        );
+                    }
+                }
+            }
+            for n in names {
+                if param(n).is_none() {
+                    self.report(
+                        &at,
+                        Some(path.clone()),
+                        format!("rule names `{n}`, which is not a parameter"),
+                    );
+                }
+            }
+        }
+
+        if let Some(tok) = &op.idempotency_token {
+            match param(tok) {
+                Some(p) if p.ty == TypeRef::String => {}
+                Some(_) => self.report(
+                    &at,
+                    Some("idempotency_token".into()),
+                    format!("`{tok}` must be a string parameter"),
+                ),
+                None => self.report(
+                    &at,
+                    Some("idempotency_token".into()),
+                    format!("`{tok}` is not a parameter"),
+                ),
+            }
+        }
+
+        if let Some(pg) = &op.pagination {
+            let (ins, outs, items): (Names<'_>, Names<'_>, &String) = match pg
+            {
+                PaginationSpec::PageNumber {
+                    page_number,
+                    page_size,
+                    total_count,
+                    items,
+                } => (
+                    vec![("page_number", page_number), ("page_size", page_size)],
+                    vec![("total_count", total_count)],
+                    items,
+                ),
+                PaginationSpec::NextToken {
+                    next_token,
+                    max_results,
+                    next_token_out,
+                    items,
+                } => (
+                    vec![("next_token", next_token), ("max_results", max_results)],
+                    vec![("next_token_out", next_token_out)],
+                    items,
+                ),
+            };
+            for (key, name) in ins {
+                if param(name).is_none() {
+                    self.report(
+                        &at,
+                        Some(format!("pagination.{key}")),
+                        format!("`{name}` is not a parameter"),
+                    );
+                }
+            }
+            for (key, name) in outs {
+                if response(name).is_none() {
+                    self.report(
+                        &at,
+                        Some(format!("pagination.{key}")),
+                        format!("`{name}` is not a response field"),
+                    );
+                }
+            }
+            match response(items) {
+                Some(f) if matches!(f.ty, TypeRef::List(_) | TypeRef::WrappedList(_)) => {}
+                Some(_) => self.report(
+                    &at,
+                    Some("pagination.items".into()),
+                    format!("`{items}` is not a list"),
+                ),
+                None => self.report(
+                    &at,
+                    Some("pagination.items".into()),
+                    format!("`{items}` is not a response field"),
+                ),
+            }
+        }
+
+        if let Some(a) = &op.async_completion {
+            match self.operations.get(a.poll.as_str()).copied() {
+                None => self.report(
+                    &at,
+                    Some("async.poll".into()),
+                    format!("operation `{}` does not exist", a.poll),
+                ),
+                Some(poll) => {
+                    for (target, source) in &a.input {
+                        if !poll.parameters.iter().any(|p| &p.name == target) {
+                            self.report(
+                                &at,
+                                Some(format!("async.input.{target}")),
+                                format!("`{target}` is not a parameter of {}", a.poll),
+                            );
+                        }
+                        let ok = match source.split_once('.') {
+                            Some(("request", n)) => param(n).is_some(),
+                            Some(("response", n)) => response(n).is_some(),
+                            _ => false,
+                        };
+                        if !ok {
+                            self.report(
+                                &at,
+                                Some(format!("async.input.{target}")),
+                                format!("`{source}` must be `request.<Parameter>` or `response.<Field>` of this operation"),
+                            );
+                        }
+                    }
+                    match self.resolve_response_path(poll, &a.status_field) {
+                        None => self.report(
+                            &at,
+                            Some("async.status_field".into()),
+                            format!("`{}` is not a response field of {}", a.status_field, a.poll),
+                        ),
+                        Some(f) => {
+                            if let TypeRef::Enum(e) = &f.ty {
+                                if let Some(TypeDef::Enum(e)) = self.def(e) {
+                                    for s in a.pending.iter().chain(&a.success).chain(&a.failure) {
+                                        if !e.values.iter().any(|v| &v.value.to_string() == s) {
+                                            self.report(
+                                                &at,
+                                                Some("async".into()),
+                                                format!(
+                                                    "status `{s}` is not a value of enum {}",
+                                                    e.name
+                                                ),
+                                            );
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if a.success.is_empty() && a.gone_error.is_none() {
+                self.report(
+                    &at,
+                    Some("async.success".into()),
+                    "needs at least one success status or a `gone_error`".into(),
+                );
+            }
+            if let Some(code) = &a.gone_error {
+                if !self.error_codes.contains(code.as_str()) {
+                    self.report(
+                        &at,
+                        Some("async.gone_error".into()),
+                        format!("error code `{code}` is not in the catalogue"),
+                    );
+                }
+            }
+        }
+
+        let mut seen = BTreeSet::new();
+        for e in &op.errors {
+            if !self.error_codes.contains(e.code.as_str()) {
+                self.report(
+                    &at,
+                    Some(format!("errors.{}", e.code)),
+                    "error code is not in errors.yaml".into(),
+                );
+            }
+            if !seen.insert(&e.code) {
+                self.report(
+                    &at,
+                    Some(format!("errors.{}", e.code)),
+                    "error code is listed twice".into(),
+                );
+            }
+        }
+
+        if let Some(ex) = &op.example {
+            for (k, v) in &ex.request {
+                match param(k) {
+                    None => self.report(
+                        &at,
+                        Some(format!("example.request.{k}")),
+                        "not a parameter of this operation".into(),
+                    ),
+                    Some(p) if is_flat(&p.ty) => {
+                        let typed = scalar_from_wire(&p.ty, v);
+                        if let Err(why) = self.value_satisfies(p, &typed) {
+                            self.report(
+                                &at,
+                                Some(format!("example.request.{k}")),
+                                format!("`{v}` is not a legal value: {why}"),
+                            );
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(&ex.response) {
+                self.report(
+                    &at,
+                    Some("example.response".into()),
+                    format!("not valid JSON: {e}"),
+                );
+            }
+        }
+        if op.summary.trim().is_empty() {
+            self.report(&at, Some("summary".into()), "summary is empty".into());
+        }
+    }
+
+    /// Structs sent in requests must not contain response-only types.
+    fn check_struct_side(&mut self, at: &At<'a>, path: &str, name: &str, side: Side) {
+        if let Some(TypeDef::Struct(s)) = self.def(name) {
+            for f in &s.fields {
+                let p = format!("{path}.{}", f.name);
+                if side == Side::Request
+                    && matches!(f.ty, TypeRef::Object(_) | TypeRef::WrappedList(_))
+                {
+                    self.report(
+                        at,
+                        Some(p),
+                        format!("struct `{name}` is used in a request, so it cannot hold response-only types"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Response structs must not contain request-only types; recursion is bounded.
+    fn check_response_nesting(&mut self, at: &At<'a>, path: &str, ty: &TypeRef, depth: usize) {
+        if depth > 16 {
+            self.report(
+                at,
+                Some(path.into()),
+                "response types nest more than 16 levels (recursive struct?)".into(),
+            );
+            return;
+        }
+        let name = match ty {
+            TypeRef::Json(_) => {
+                self.report(
+                    at,
+                    Some(path.into()),
+                    "`json` is only valid in requests".into(),
+                );
+                return;
+            }
+            TypeRef::Object(n) | TypeRef::List(n) => n,
+            TypeRef::WrappedList(w) => &w.item,
+            _ => return,
+        };
+        if let Some(TypeDef::Struct(s)) = self.def(name) {
+            for f in &s.fields {
+                self.check_response_nesting(at, &format!("{path}.{}", f.name), &f.ty, depth + 1);
+            }
+        }
+    }
+
+    /// Follows a dotted path through response objects (not lists).
+    fn resolve_response_path(&self, op: &'a OperationSpec, path: &str) -> Option<&'a Field> {
+        let mut fields: &'a [Field] = &op.response;
+        let mut found = None;
+        for seg in path.split('.') {
+            let f = fields.iter().find(|f| f.name == seg)?;
+            found = Some(f);
+            fields = match &f.ty {
+                TypeRef::Object(n) => match self.types.get(n.as_str()) {
+                    Some((TypeDef::Struct(s), _)) => &s.fields,
+                    _ => &[],
+                },
+                _ => &[],
+            };
+        }
+        found
+    }
+}
+
+/// (spec key, referenced name) pairs.
+type Names<'s> = Vec<(&'static str, &'s String)>;
+
+fn check_bounds(b: Bounds, n: i64, what: &str) -> Result<(), String> {
+    if b.min.is_some_and(|m| n < m) || b.max.is_some_and(|m| n > m) {
+        return Err(format!(
+            "{what} {n} is outside {}..={}",
+            b.min.map(|m| m.to_string()).unwrap_or_default(),
+            b.max.map(|m| m.to_string()).unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
+/// Scalars and enums are "flat": they fit in one query value.
+fn is_flat(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Long
+            | TypeRef::Boolean
+            | TypeRef::Float
+            | TypeRef::Enum(_)
+    )
+}
+
+fn is_scalar_keyword(s: &str) -> bool {
+    matches!(s, "string" | "integer" | "long" | "boolean" | "float")
+}
+
+fn type_word(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "string",
+        TypeRef::Integer => "32-bit integer",
+        TypeRef::Long => "64-bit integer",
+        TypeRef::Boolean => "boolean",
+        TypeRef::Float => "number",
+        _ => "scalar",
+    }
+}
+
+/// Interprets a query-string value as the scalar it encodes for a field of type `ty`.
+fn scalar_from_wire(ty: &TypeRef, v: &str) -> Scalar {
+    match ty {
+        TypeRef::Integer | TypeRef::Long => {
+            v.parse().map(Scalar::Int).unwrap_or(Scalar::Str(v.into()))
+        }
+        TypeRef::Float => v
+            .parse()
+            .map(Scalar::Float)
+            .unwrap_or(Scalar::Str(v.into())),
+        TypeRef::Boolean => v.parse().map(Scalar::Bool).unwrap_or(Scalar::Str(v.into())),
+        TypeRef::Enum(_) => v.parse().map(Scalar::Int).unwrap_or(Scalar::Str(v.into())),
+        _ => Scalar::Str(v.into()),
+    }
+}
+
+/// The same checks the generated SDK performs client-side; kept here so the spec's own
+/// examples are held to them.
+pub fn format_matches(fmt: Format, s: &str) -> bool {
+    match fmt {
+        Format::Ipv4 => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        Format::Ipv4Cidr => is_ipv4_cidr(s),
+        Format::Ipv4CidrList => !s.is_empty() && s.split(',').all(|p| is_ipv4_cidr(p.trim())),
+        Format::Name => {
+            let mut chars = s.chars();
+            chars.next().is_some_and(starts_like_name)
+                && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        }
+        Format::Description => s.chars().next().is_some_and(starts_like_name),
+        Format::Timestamp => is_timestamp(s),
+        Format::Ascii => s.chars().all(|c| c.is_ascii_graphic()),
+    }
+}
+
+fn starts_like_name(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+fn is_ipv4_cidr(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((ip, len)) => {
+            ip.parse::<std::net::Ipv4Addr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l <= 32)
+        }
+        None => false,
+    }
+}
+
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+}
