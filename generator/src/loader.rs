@@ -164,16 +164,26 @@ fn enclosing_action(text: &str, line: usize) -> Option<String> {
         })
 }
 
-/// Finds the line of `key: value` (or `- key: value`) at or after `from` (1-based).
+/// Finds the line holding `key: value` at or after `from` (1-based), in block style
+/// (`- key: value`) or flow style (`{key: value, ...}`), quoted or not.
 pub(crate) fn find_line(text: &str, from: usize, key: &str, value: &str) -> Option<usize> {
+    let needles = [
+        format!("{key}: {value}"),
+        format!("{key}: \"{value}\""),
+        format!("{key}: '{value}'"),
+    ];
     text.lines()
         .enumerate()
         .skip(from.saturating_sub(1))
-        .find(|(_, l)| {
-            let t = l.trim_start().trim_start_matches("- ");
-            t.strip_prefix(key)
-                .and_then(|r| r.strip_prefix(':'))
-                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == value)
+        .find(|(_, line)| {
+            needles.iter().any(|n| {
+                line.match_indices(n.as_str()).any(|(at, _)| {
+                    let before = line[..at].chars().next_back();
+                    let after = line[at + n.len()..].chars().next();
+                    matches!(before, None | Some(' ' | '{' | '-'))
+                        && matches!(after, None | Some(',' | '}' | ' '))
+                })
+            })
         })
         .map(|(i, _)| i + 1)
 }

@@ -103,10 +103,15 @@ impl<'a> Validator<'a> {
             // Point at the most specific path segment that names a `name:` line after the
             // operation's own line.
             let from = line.unwrap_or(1);
-            line = f
-                .split(['.', '['])
-                .rev()
-                .find_map(|seg| find_line(text, from, "name", seg))
+            let whole = ["name", "code"]
+                .iter()
+                .find_map(|key| find_line(text, from, key, f));
+            line = whole
+                .or_else(|| {
+                    f.split(['.', '['])
+                        .rev()
+                        .find_map(|seg| find_line(text, from, "name", seg))
+                })
                 .or(line);
         }
         self.problems.push(Diagnostic {
@@ -372,7 +377,15 @@ impl<'a> Validator<'a> {
                 self.report(
                     &at,
                     Some(path.clone()),
-                    format!("value `{}` is not a valid {:?} value", v.value, e.wire_type),
+                    format!(
+                        "value `{}` is not a valid {} value",
+                        v.value,
+                        match e.wire_type {
+                            EnumWireType::String => "non-empty string",
+                            EnumWireType::Integer => "32-bit integer",
+                            EnumWireType::Long => "64-bit integer",
+                        }
+                    ),
                 );
             }
             if !seen_values.insert(v.value.to_string()) {
@@ -728,8 +741,7 @@ impl<'a> Validator<'a> {
         }
 
         if let Some(pg) = &op.pagination {
-            let (ins, outs, items): (Names<'_>, Names<'_>, &String) = match pg
-            {
+            let (ins, outs, items): (Names<'_>, Names<'_>, &String) = match pg {
                 PaginationSpec::PageNumber {
                     page_number,
                     page_size,
@@ -939,6 +951,8 @@ impl<'a> Validator<'a> {
             return;
         }
         let name = match ty {
+            // Top-level fields were checked with their side already.
+            TypeRef::Json(_) if depth == 0 => return,
             TypeRef::Json(_) => {
                 self.report(
                     at,
