@@ -24,7 +24,7 @@ const DOCUMENTED_ACTIONS: [&str; 39] = [
     "DeleteVpnGateway",
     "TagResources",
     "ListTagResources",
-    "UntagResources",
+    "UnTagResources",
     "CreateCustomerGateway",
     "ModifyCustomerGatewayAttribute",
     "DescribeCustomerGateways",
