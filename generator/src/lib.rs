@@ -1,10 +1,13 @@
-//! The VPN Gateway API spec pipeline: load → validate → (lower → emit).
+//! The VPN Gateway API spec pipeline: load → validate → lower → emit.
 //!
-//! [`load_spec`] is the entry point: it reads `spec/`, parses every file into the
-//! [`model`] types and runs every semantic check, returning either a validated [`Spec`] or
-//! every problem found, each naming its file, operation and field.
+//! [`load_spec`] reads `spec/`, parses every file into the [`model`] types and runs every
+//! semantic check, returning a validated [`Spec`] or every problem found, each naming its file,
+//! operation and field. [`generate`] lowers a spec to the [`ir`] and runs every emitter,
+//! returning the files in memory; writing them is the caller's business (`cargo xtask codegen`).
 
 pub mod diagnostics;
+pub mod emit;
+pub mod ir;
 pub mod loader;
 pub mod model;
 pub mod naming;
@@ -12,6 +15,7 @@ pub mod schema;
 pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use emit::{EmitError, GeneratedFile, Templates};
 pub use loader::SpecSources;
 pub use validate::Spec;
 
@@ -25,4 +29,24 @@ pub fn load_spec(dir: &Path) -> Result<Spec, Diagnostics> {
 /// Parses and validates spec files already in memory.
 pub fn load_sources(sources: SpecSources) -> Result<Spec, Diagnostics> {
     validate::validate(loader::parse(sources)?)
+}
+
+/// Every generated file for `spec`, sorted by path, relative to the generated crate's root.
+pub fn generate(spec: &Spec, templates: &Templates) -> Result<Vec<GeneratedFile>, EmitError> {
+    emit::generate(&ir::lower(spec), templates)
+}
+
+/// Reads `*.j2` templates from `dir`.
+pub fn read_templates(dir: &Path) -> std::io::Result<Templates> {
+    let mut sources = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "j2") {
+            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+                sources.push((name.to_owned(), std::fs::read_to_string(&path)?));
+            }
+        }
+    }
+    sources.sort();
+    Ok(Templates { sources })
 }

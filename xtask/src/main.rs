@@ -1,4 +1,6 @@
-//! Project automation: `cargo xtask codegen [--check]`.
+//! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`.
+
+mod codegen;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -13,24 +15,40 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Load and validate the spec and regenerate every derived file.
+    /// Load and validate the spec and regenerate the SDK crate, its docs and the spec schema.
     Codegen {
-        /// Regenerate in memory and fail if any checked-in file differs.
+        /// Regenerate in memory and fail, listing stale files, if anything on disk differs.
         #[arg(long)]
         check: bool,
-        /// Spec directory.
+        /// Spec directory (default: `spec/`).
         #[arg(long)]
         spec: Option<PathBuf>,
+        /// Output directory for the generated crate (default: `generated-sdk/`).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Codegen { check, spec } => {
+    match Cli::parse().command {
+        Command::Codegen { check, spec, out } => {
             let root = workspace_root();
-            let spec_dir = spec.unwrap_or_else(|| root.join("spec"));
-            codegen(&spec_dir, check)
+            let options = codegen::Options {
+                spec_dir: spec.unwrap_or_else(|| root.join("spec")),
+                out_dir: out.unwrap_or_else(|| root.join("generated-sdk")),
+                templates_dir: root.join("templates"),
+                check,
+            };
+            match codegen::run(&options) {
+                Ok(report) => {
+                    eprintln!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("{message}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }
@@ -40,39 +58,4 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn codegen(spec_dir: &Path, check: bool) -> ExitCode {
-    let spec = match generator::load_spec(spec_dir) {
-        Ok(spec) => spec,
-        Err(diags) => {
-            eprintln!("{diags}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let ops: usize = spec
-        .raw()
-        .groups
-        .iter()
-        .map(|(_, g)| g.operations.len())
-        .sum();
-    let schema_path = spec_dir.join(generator::schema::SCHEMA_FILE);
-    let schema = generator::schema::render_schema();
-    let current = std::fs::read_to_string(&schema_path).unwrap_or_default();
-    if current != schema {
-        if check {
-            eprintln!(
-                "{} is stale; run `cargo xtask codegen`",
-                schema_path.display()
-            );
-            return ExitCode::FAILURE;
-        }
-        if let Err(e) = std::fs::write(&schema_path, schema) {
-            eprintln!("cannot write {}: {e}", schema_path.display());
-            return ExitCode::FAILURE;
-        }
-        eprintln!("updated {}", schema_path.display());
-    }
-    eprintln!("spec OK: {ops} operations");
-    ExitCode::SUCCESS
 }

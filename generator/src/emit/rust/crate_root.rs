@@ -1,0 +1,113 @@
+//! `Cargo.toml` and `src/lib.rs` of the generated crate.
+
+use super::{doc, runtime_path};
+use crate::emit::{header, GeneratedFile};
+use crate::ir::ServiceIr;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The crate manifest. Dependencies come from the workspace so versions live in one place.
+pub(super) fn emit_cargo_toml(ir: &ServiceIr) -> GeneratedFile {
+    let path = "Cargo.toml";
+    let contents = format!(
+        r#"{header}[package]
+name = "vpn-gateway-sdk"
+version = "0.1.0"
+description = "Typed async client for the Alibaba Cloud {name} API ({product} {version})."
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+publish.workspace = true
+
+[lib]
+name = "vpn_gateway"
+
+[dependencies]
+serde.workspace = true
+vpn-gateway-runtime = {{ path = "../runtime" }}
+
+[lints]
+workspace = true
+"#,
+        header = header(path),
+        name = ir.name,
+        product = ir.product,
+        version = ir.api_version,
+    );
+    GeneratedFile {
+        path: path.to_owned(),
+        contents,
+    }
+}
+
+/// The crate root: docs, modules, re-exports and the service metadata.
+pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
+    let crate_doc = format!(
+        "Typed async client for the Alibaba Cloud {} API (`{}` {}).\n\n{}\n\nEvery request is validated against the documented constraints before it is sent, \
+         signed, and retried on throttling and transient failures by the runtime crate.",
+        ir.name, ir.product, ir.api_version, ir.description
+    );
+    let crate_doc = super::doc_text(&crate_doc);
+    let crate_docs = crate_doc.lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#![doc = #l])
+    });
+    let metadata = runtime_path("ServiceMetadata");
+    let (product, version, global, pattern) = (
+        &ir.product,
+        &ir.api_version,
+        &ir.global_endpoint,
+        &ir.endpoint_pattern,
+    );
+    let regional = ir.regional_endpoints.iter().map(|(r, h)| quote!((#r, #h)));
+    let retryable = ir.errors.iter().filter(|e| e.retryable).map(|e| &e.code);
+    let reexports = [
+        "Config",
+        "RpcClient",
+        "RequestOptions",
+        "SdkError",
+        "ServiceError",
+        "ValidationError",
+        "credentials::Credentials",
+    ]
+    .iter()
+    .map(|p| {
+        let path = runtime_path(p);
+        quote!(pub use #path;)
+    });
+    let runtime = super::ident(super::RUNTIME);
+    let meta_doc = doc("The static description of the service the runtime works from.");
+    let rt = super::runtime_import();
+    quote! {
+        #(#crate_docs)*
+        #![deny(missing_docs)]
+        #rt
+
+        mod client;
+        pub mod error_codes;
+        pub mod operation;
+        pub mod types;
+
+        pub use client::Client;
+        pub use error_codes::ErrorCode;
+        #(#reexports)*
+        /// The runtime crate, for everything not re-exported here.
+        pub use ::#runtime as runtime;
+
+        #meta_doc
+        pub static METADATA: #metadata = #metadata {
+            product: #product,
+            api_version: #version,
+            global_endpoint: #global,
+            endpoint_pattern: #pattern,
+            regional_endpoints: &[#(#regional),*],
+            retryable_codes: &[#(#retryable),*],
+            sdk_name: "vpn-gateway-sdk",
+            sdk_version: "0.1.0",
+        };
+    }
+}

@@ -1,0 +1,502 @@
+//! `src/operation/<action>.rs`: input, fluent builder, output and error enum of one operation,
+//! and `src/operation.rs`, the module index.
+
+use super::types::accessor;
+use super::{constraint_checks, doc, field_doc, ident, is_list, runtime_path, value_type};
+use crate::ir::{FieldIr, FieldRef, ItemIr, OperationIr, RuleIr, ServiceIr, TypeIr};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// `src/operation.rs`.
+pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
+    let mods = ir.operations().map(|op| {
+        let m = ident(&op.names.snake);
+        let d = doc(&format!("`{}`: {}", op.names.wire, op.summary));
+        quote!(#d pub mod #m;)
+    });
+    quote! {
+        //! One module per operation: its input, fluent builder, output and error enum.
+        #(#mods)*
+    }
+}
+
+/// The module of one operation.
+pub(super) fn emit_operation(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
+    let module_doc = format!(" `{}`: {}", op.names.wire, op.summary);
+    let rt = super::runtime_import();
+    let input = emit_input(op);
+    let builder = emit_fluent_builder(op);
+    let output = emit_output(op);
+    let error = emit_error(ir, op);
+    quote! {
+        #![doc = #module_doc]
+        use ::core::fmt;
+        #rt
+        #input
+        #builder
+        #output
+        #error
+    }
+}
+
+fn input_name(op: &OperationIr) -> proc_macro2::Ident {
+    format_ident!("{}Input", op.names.camel)
+}
+
+fn output_name(op: &OperationIr) -> proc_macro2::Ident {
+    format_ident!("{}Output", op.names.camel)
+}
+
+fn error_name(op: &OperationIr) -> proc_macro2::Ident {
+    format_ident!("{}Error", op.names.camel)
+}
+
+/// The type a request field is held in: `Vec` for lists, `Option` otherwise.
+fn held_type(f: &FieldIr) -> TokenStream {
+    let t = value_type(&f.ty);
+    if is_list(&f.ty) {
+        t
+    } else {
+        quote!(Option<#t>)
+    }
+}
+
+/// An expression that is true when the field is set.
+fn is_set(snake: &str, ty: &TypeIr) -> TokenStream {
+    let f = ident(snake);
+    if is_list(ty) {
+        quote!(!self.#f.is_empty())
+    } else {
+        quote!(self.#f.is_some())
+    }
+}
+
+fn emit_input(op: &OperationIr) -> TokenStream {
+    let name = input_name(op);
+    let sensitive = op.params.iter().any(|f| f.sensitive);
+    let derive = if sensitive {
+        quote!(#[derive(Clone, Default, PartialEq)])
+    } else {
+        quote!(#[derive(Clone, Debug, Default, PartialEq)])
+    };
+    let input_doc = super::doc_raw(&format!(
+        "The parameters of `{}`. Build it with [`crate::Client::{}`] or set its public fields directly.",
+        op.names.wire, op.names.snake
+    ));
+    let fields = op.params.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        let ty = held_type(f);
+        let d = doc(&field_doc(f, true));
+        quote!(#d pub #fname: #ty,)
+    });
+    let debug = if sensitive {
+        let entries = op.params.iter().map(|f| {
+            let fname = ident(&f.names.snake);
+            let label = &f.names.snake;
+            if f.sensitive {
+                quote!(.field(#label, &self.#fname.as_ref().map(|_| "** redacted **")))
+            } else {
+                quote!(.field(#label, &self.#fname))
+            }
+        });
+        let label = name.to_string();
+        quote! {
+            impl fmt::Debug for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let validation_error = runtime_path("ValidationError");
+    let checks = op.params.iter().map(validate_field);
+    let rules = op.rules.iter().map(validate_rule);
+    let params = runtime_path("params::Params");
+    let encode = op.params.iter().map(encode_field);
+    quote! {
+        #input_doc
+        #derive
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            /// Checks every documented constraint. `send` runs the same checks, so an invalid
+            /// request never leaves the process.
+            pub fn validate(&self) -> Result<(), #validation_error> {
+                #(#checks)*
+                #(#rules)*
+                Ok(())
+            }
+
+            /// The operation's parameters as sent on the wire (common parameters excluded).
+            pub fn to_params(&self) -> Vec<(String, String)> {
+                let mut p = #params::new();
+                #(#encode)*
+                p.into_vec()
+            }
+        }
+        #debug
+    }
+}
+
+/// Required-ness and constraints of one parameter, including the fields of list items and
+/// JSON structs (reported with their wire paths, e.g. `Tag.1.Key`).
+fn validate_field(f: &FieldIr) -> TokenStream {
+    let wire = &f.names.wire;
+    field_checks(f, &quote!(#wire), &quote!(self))
+}
+
+/// The checks of one field of `owner` (`self` or a struct value), reported under the name
+/// expression `name` (a `&str`).
+pub(super) fn field_checks(f: &FieldIr, name: &TokenStream, owner: &TokenStream) -> TokenStream {
+    let validate = runtime_path("validate");
+    let fname = ident(&f.names.snake);
+    let required = if f.required {
+        let set = if is_list(&f.ty) {
+            quote!(!#owner.#fname.is_empty())
+        } else {
+            quote!(#owner.#fname.is_some())
+        };
+        quote!(#validate::required(#name, #set)?;)
+    } else {
+        quote!()
+    };
+    let own = constraint_checks(name, &f.ty, &f.constraints);
+    let own = if own.is_empty() {
+        quote!()
+    } else if is_list(&f.ty) {
+        quote!({ let v = &#owner.#fname; #own })
+    } else {
+        quote!(if let Some(v) = &#owner.#fname { #own })
+    };
+    // Nested request structs check their own fields under `Name.N` / `Name`.
+    let nested = match &f.ty {
+        TypeIr::List(ItemIr::Struct(_)) => quote! {
+            for (i, item) in #owner.#fname.iter().enumerate() {
+                item.validate_at(&format!("{}.{}", #name, i + 1))?;
+            }
+        },
+        TypeIr::Json(_) => quote! {
+            if let Some(v) = &#owner.#fname {
+                v.validate_at(#name)?;
+            }
+        },
+        _ => quote!(),
+    };
+    quote!(#required #own #nested)
+}
+
+/// A conditional rule. The error names the first parameter the rule concerns.
+fn validate_rule(r: &RuleIr) -> TokenStream {
+    let validate = runtime_path("validate");
+    let trigger = match &r.when {
+        None => quote!(true),
+        Some((field, None)) => is_set(&field.snake, &field.ty),
+        Some((field, Some(value))) => {
+            let f = ident(&field.snake);
+            let compare = match &field.ty {
+                TypeIr::Scalar(crate::ir::ScalarIr::String) => quote!(v == #value),
+                _ => quote!(v.to_string() == #value),
+            };
+            quote!(self.#f.as_ref().is_some_and(|v| #compare))
+        }
+    };
+    let text = &r.doc;
+    let mut checks = Vec::new();
+    for p in &r.require {
+        let set = is_set(&p.snake, &p.ty);
+        let wire = &p.wire;
+        checks.push(quote!(#validate::rule(#wire, #text, #set)?;));
+    }
+    if let Some(first) = r.require_any.first() {
+        let sets = r
+            .require_any
+            .iter()
+            .map(|p: &FieldRef| is_set(&p.snake, &p.ty));
+        let wire = &first.wire;
+        checks.push(quote!(#validate::rule(#wire, #text, #(#sets)||*)?;));
+    }
+    for p in &r.forbid {
+        let set = is_set(&p.snake, &p.ty);
+        let wire = &p.wire;
+        checks.push(quote!(#validate::rule(#wire, #text, !(#set))?;));
+    }
+    quote! {
+        if #trigger { #(#checks)* }
+    }
+}
+
+/// How one parameter goes on the wire.
+fn encode_field(f: &FieldIr) -> TokenStream {
+    let wire = &f.names.wire;
+    let fname = ident(&f.names.snake);
+    match &f.ty {
+        TypeIr::List(ItemIr::Struct(_)) => {
+            // Item fields are flat (validated), so each becomes `Wire.N.Field`.
+            quote!(p.push_struct_list(#wire, &self.#fname, |item, sub| item.encode_into(sub));)
+        }
+        TypeIr::List(_) | TypeIr::WrappedList { .. } => {
+            quote!(p.push_list(#wire, &self.#fname);)
+        }
+        TypeIr::Json(_) => quote!(p.push_json(#wire, self.#fname.as_ref());),
+        _ => quote!(p.push_opt(#wire, self.#fname.as_ref());),
+    }
+}
+
+fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
+    let input = input_name(op);
+    let output = output_name(op);
+    let error = error_name(op);
+    let name = format_ident!("{}FluentBuilder", op.names.camel);
+    let action = &op.names.wire;
+    let mut text = op.summary.clone();
+    if !op.description.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&op.description);
+    }
+    for n in &op.notes {
+        text.push_str("\n\n");
+        text.push_str(n);
+    }
+    let builder_doc = doc(&text);
+    let setters = op.params.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        let d = doc(&field_doc(f, true));
+        match &f.ty {
+            TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => {
+                let item = super::item_type(i);
+                let set_name = format_ident!("set_{}", f.names.snake);
+                let set_doc = doc(&format!("Replaces every `{}` item.", f.names.wire));
+                quote! {
+                    #d
+                    ///
+                    /// Appends one item; call repeatedly for more.
+                    pub fn #fname(mut self, item: impl Into<#item>) -> Self {
+                        self.input.#fname.push(item.into());
+                        self
+                    }
+                    #set_doc
+                    pub fn #set_name(mut self, items: Vec<#item>) -> Self {
+                        self.input.#fname = items;
+                        self
+                    }
+                }
+            }
+            _ => {
+                let ty = value_type(&f.ty);
+                quote! {
+                    #d
+                    pub fn #fname(mut self, value: impl Into<#ty>) -> Self {
+                        self.input.#fname = Some(value.into());
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let token_fill = match &op.idempotency_token {
+        Some(t) => {
+            let t = ident(t);
+            let token = runtime_path("idempotency_token");
+            quote! {
+                // A fresh token per logical call makes retries of this write safe.
+                if input.#t.is_none() {
+                    input.#t = Some(#token());
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let retry_safe = op.retry_safe;
+    let sdk_error = runtime_path("SdkError");
+    let rpc_request = runtime_path("RpcRequest");
+    let options = runtime_path("RequestOptions");
+    let decode = runtime_path("codec::decode");
+    quote! {
+        #builder_doc
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            client: crate::Client,
+            input: #input,
+            options: #options,
+        }
+
+        impl #name {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client, input: Default::default(), options: Default::default() }
+            }
+
+            /// Replaces the whole input.
+            pub fn input(mut self, input: #input) -> Self {
+                self.input = input;
+                self
+            }
+
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input {
+                &self.input
+            }
+
+            /// Per-request overrides (timeouts, retries).
+            pub fn options(mut self, options: #options) -> Self {
+                self.options = options;
+                self
+            }
+
+            #(#setters)*
+
+            /// Validates the input, then sends the request through the client's retrying,
+            /// signing send path.
+            pub async fn send(self) -> Result<#output, #sdk_error<#error>> {
+                let mut input = self.input;
+                #token_fill
+                input.validate()?;
+                let request = #rpc_request {
+                    action: #action,
+                    params: input.to_params(),
+                    retry_safe: #retry_safe,
+                    options: self.options,
+                };
+                let response = self
+                    .client
+                    .rpc()
+                    .invoke(request)
+                    .await
+                    .map_err(|e| e.map_service(#error::from))?;
+                #decode(&response)
+            }
+        }
+    }
+}
+
+fn emit_output(op: &OperationIr) -> TokenStream {
+    let name = output_name(op);
+    let sensitive = op.response.iter().any(|f| f.sensitive);
+    let derive = if sensitive {
+        quote!(#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    } else {
+        quote!(#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    };
+    let out_doc = doc(&format!("The response of `{}`.", op.names.wire));
+    let list_with = format!("::{}::codec::list", super::RUNTIME);
+    let fields = op.response.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        let wire = &f.names.wire;
+        let t = value_type(&f.ty);
+        let d = doc(&field_doc(f, false));
+        if is_list(&f.ty) {
+            quote!(#d #[serde(rename = #wire, deserialize_with = #list_with)] pub #fname: #t,)
+        } else if f.required {
+            quote!(#d #[serde(rename = #wire)] pub #fname: #t,)
+        } else {
+            quote!(#d #[serde(rename = #wire, skip_serializing_if = "Option::is_none")] pub #fname: Option<#t>,)
+        }
+    });
+    let accessors = op.response.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        accessor(&fname, &f.ty, is_list(&f.ty), f.required)
+    });
+    let debug = if sensitive {
+        let entries = op.response.iter().map(|f| {
+            let fname = ident(&f.names.snake);
+            let label = &f.names.snake;
+            if f.sensitive {
+                quote!(.field(#label, &"** redacted **"))
+            } else {
+                quote!(.field(#label, &self.#fname))
+            }
+        });
+        let label = name.to_string();
+        quote! {
+            impl fmt::Debug for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #out_doc
+        #derive
+        #[serde(default)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+        impl #name { #(#accessors)* }
+        #debug
+    }
+}
+
+fn emit_error(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
+    let name = error_name(op);
+    let service_error = runtime_path("ServiceError");
+    let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.error.variant)).collect();
+    let variant_docs = op.errors.iter().map(|e| {
+        doc(&format!(
+            "`{}` (HTTP {}): {}",
+            e.error.code, e.error.http_status, e.description
+        ))
+    });
+    let codes = op.errors.iter().map(|e| &e.error.code);
+    let predicates = op.errors.iter().map(|e| {
+        let p = ident(&e.error.predicate);
+        let v = ident(&e.error.variant);
+        let d = doc(&format!("True for `{}`.", e.error.code));
+        quote!(#d pub fn #p(&self) -> bool { matches!(self, Self::#v(_)) })
+    });
+    let _ = ir;
+    let err_doc = doc(&format!(
+        "An error `{}` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.",
+        op.names.wire
+    ));
+    quote! {
+        #err_doc
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants(#service_error),)*
+            /// A code this operation does not document.
+            Unhandled(#service_error),
+        }
+
+        impl #name {
+            /// The service's error details.
+            pub fn meta(&self) -> &#service_error {
+                match self {
+                    #(Self::#variants(e) |)* Self::Unhandled(e) => e,
+                }
+            }
+            /// The error code, exactly as the service sent it.
+            pub fn code(&self) -> &str { self.meta().code() }
+            /// The error message.
+            pub fn message(&self) -> &str { self.meta().message() }
+            /// The request ID, for support tickets.
+            pub fn request_id(&self) -> Option<&str> { self.meta().request_id() }
+            #(#predicates)*
+        }
+
+        impl From<#service_error> for #name {
+            fn from(e: #service_error) -> Self {
+                match e.code() {
+                    #(#codes => Self::#variants(e),)*
+                    _ => Self::Unhandled(e),
+                }
+            }
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self.meta(), f)
+            }
+        }
+
+        impl ::std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                Some(self.meta())
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! `src/types.rs`: every enum and struct the spec defines.
+
+use super::{doc, field_doc, ident, is_list, runtime_path, value_type};
+use crate::ir::{EnumIr, ServiceIr, StructIr};
+use crate::model::EnumWireType;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The shared types module.
+pub(super) fn emit_types(ir: &ServiceIr) -> TokenStream {
+    let enums = ir.enums.iter().map(emit_enum);
+    let structs = ir.structs.iter().map(emit_struct);
+    let rt = super::runtime_import();
+    quote! {
+        //! Enums and structs shared by the operations.
+        use ::core::fmt;
+        #rt
+        #(#enums)*
+        #(#structs)*
+    }
+}
+
+/// An enum with one variant per documented value plus `Unknown`, so values the service adds
+/// later still deserialize.
+fn emit_enum(e: &EnumIr) -> TokenStream {
+    let name = ident(&e.name);
+    let mut text = e.doc.clone();
+    if let Some(n) = &e.note {
+        text.push_str(&format!("\n\nNote: {n}"));
+    }
+    let docs = doc(&text);
+    let variants: Vec<_> = e.values.iter().map(|v| ident(&v.variant)).collect();
+    let variant_docs = e
+        .values
+        .iter()
+        .map(|v| doc(&format!("`{}`: {}", v.wire, v.doc)));
+    let integer = e.wire_type != EnumWireType::String;
+    let (unknown_ty, wire_fn, from_ty) = if integer {
+        (quote!(i64), quote!(as_i64), quote!(i64))
+    } else {
+        (quote!(String), quote!(as_str), quote!(&str))
+    };
+    let wires: Vec<TokenStream> = e
+        .values
+        .iter()
+        .map(|v| {
+            if integer {
+                let n: i64 = v.wire.parse().unwrap_or_default();
+                quote!(#n)
+            } else {
+                let s = &v.wire;
+                quote!(#s)
+            }
+        })
+        .collect();
+    let accessor = if integer {
+        quote! {
+            /// The value as sent on the wire.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(v) => *v,
+                }
+            }
+        }
+    } else {
+        quote! {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(v) => v,
+                }
+            }
+        }
+    };
+    let unknown_from = if integer {
+        quote!(Self::Unknown(v))
+    } else {
+        quote!(Self::Unknown(v.to_owned()))
+    };
+    let codec = runtime_path("codec");
+    let (ser, de) = if integer {
+        (
+            quote!(serializer.serialize_i64(self.as_i64())),
+            quote!(#codec::lenient_i64(deserializer).map(Self::from)),
+        )
+    } else {
+        (
+            quote!(serializer.serialize_str(self.as_str())),
+            quote!(<String as ::serde::Deserialize>::deserialize(deserializer)
+                .map(|v| Self::from(v.as_str()))),
+        )
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value this version of the SDK does not know; kept as received.
+            Unknown(#unknown_ty),
+        }
+        impl #name {
+            /// Every documented value.
+            pub const VALUES: &'static [#name] = &[#(Self::#variants),*];
+            #accessor
+        }
+        impl From<#from_ty> for #name {
+            fn from(v: #from_ty) -> Self {
+                match v {
+                    #(#wires => Self::#variants,)*
+                    _ => #unknown_from,
+                }
+            }
+        }
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.#wire_fn(), f)
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #ser
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #de
+            }
+        }
+    }
+}
+
+/// A struct. Request-side structs get builder-style setters; response-side structs get
+/// accessors; serde derives follow how the struct travels.
+fn emit_struct(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let mut text = s.doc.clone();
+    if let Some(n) = &s.note {
+        text.push_str(&format!("\n\nNote: {n}"));
+    }
+    let docs = doc(&text);
+    let request = s.uses.flat_request || s.uses.json_request;
+    let response = s.uses.response || !request;
+    let mut derives = vec![quote!(Clone), quote!(Default), quote!(PartialEq)];
+    if !s.has_sensitive() {
+        derives.push(quote!(Debug));
+    }
+    // Both directions always: JSON parameters serialize, responses deserialize, and
+    // capture/replay tests and the emulator use the other direction.
+    derives.push(quote!(::serde::Serialize));
+    derives.push(quote!(::serde::Deserialize));
+    let list_with = format!("::{}::codec::list", super::RUNTIME);
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        let wire = &f.names.wire;
+        let ty = value_type(&f.ty);
+        let fdoc = doc(&field_doc(f, request && !response));
+        let (ty, extra) = if is_list(&f.ty) {
+            (ty, quote!(, default, deserialize_with = #list_with, skip_serializing_if = "Vec::is_empty"))
+        } else {
+            (quote!(Option<#ty>), quote!(, default, skip_serializing_if = "Option::is_none"))
+        };
+        quote! {
+            #fdoc
+            #[serde(rename = #wire #extra)]
+            pub #fname: #ty,
+        }
+    });
+    let debug = if s.has_sensitive() {
+        let entries = s.fields.iter().map(|f| {
+            let fname = ident(&f.names.snake);
+            let label = &f.names.snake;
+            if f.sensitive {
+                quote!(.field(#label, &self.#fname.as_ref().map(|_| "** redacted **")))
+            } else {
+                quote!(.field(#label, &self.#fname))
+            }
+        });
+        let label = &s.name;
+        quote! {
+            impl fmt::Debug for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let methods = s.fields.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        let ty = value_type(&f.ty);
+        let list = is_list(&f.ty);
+        let mut out = TokenStream::new();
+        if request {
+            let setter = if response {
+                ident(&format!("with_{}", f.names.snake))
+            } else {
+                fname.clone()
+            };
+            let sdoc = doc(&format!("Sets `{}`.", f.names.wire));
+            out.extend(if list {
+                quote! {
+                    #sdoc
+                    pub fn #setter(mut self, value: #ty) -> Self { self.#fname = value; self }
+                }
+            } else {
+                quote! {
+                    #sdoc
+                    pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                        self.#fname = Some(value.into());
+                        self
+                    }
+                }
+            });
+        }
+        if response && !request {
+            out.extend(accessor(&fname, &f.ty, list, false));
+        }
+        out
+    });
+    let request_impls = if request {
+        let validation_error = runtime_path("ValidationError");
+        let checks = s.fields.iter().map(|f| {
+            let wire = &f.names.wire;
+            super::operation::field_checks(
+                f,
+                &quote!(&format!("{}.{}", path, #wire)),
+                &quote!(self),
+            )
+        });
+        let encode = if s.uses.flat_request {
+            let params = runtime_path("params::Params");
+            let pushes = s.fields.iter().map(|f| {
+                let fname = ident(&f.names.snake);
+                let wire = &f.names.wire;
+                quote!(p.push_opt(#wire, self.#fname.as_ref());)
+            });
+            quote! {
+                /// Pushes this item's fields as `Field=value`; the caller adds the `Name.N.` prefix.
+                pub(crate) fn encode_into(&self, p: &mut #params) { #(#pushes)* }
+            }
+        } else {
+            quote!()
+        };
+        quote! {
+            /// Checks every documented constraint, naming fields as `path.Field`.
+            pub(crate) fn validate_at(&self, path: &str) -> Result<(), #validation_error> {
+                #(#checks)*
+                let _ = path;
+                Ok(())
+            }
+            #encode
+        }
+    } else {
+        quote!()
+    };
+    let ctor = if request {
+        quote! {
+            /// An empty value, to fill with the setters.
+            pub fn new() -> Self { Self::default() }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #[derive(#(#derives),*)]
+        #[serde(default)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+        impl #name {
+            #ctor
+            #(#methods)*
+            #request_impls
+        }
+        #debug
+    }
+}
+
+/// A borrowing accessor for a response field: `&str` for strings, `&[T]` for lists, copies
+/// for numbers and booleans, references otherwise. `required` fields are not `Option`.
+pub(super) fn accessor(
+    fname: &proc_macro2::Ident,
+    ty: &crate::ir::TypeIr,
+    list: bool,
+    required: bool,
+) -> TokenStream {
+    use crate::ir::{ScalarIr, TypeIr};
+    let adoc = doc(&format!("Returns `{fname}`."));
+    let body = if list {
+        let t = match ty {
+            TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => super::item_type(i),
+            _ => value_type(ty),
+        };
+        quote!(pub fn #fname(&self) -> &[#t] { &self.#fname })
+    } else {
+        match (ty, required) {
+            (TypeIr::Scalar(ScalarIr::String), false) => {
+                quote!(pub fn #fname(&self) -> Option<&str> { self.#fname.as_deref() })
+            }
+            (TypeIr::Scalar(ScalarIr::String), true) => {
+                quote!(pub fn #fname(&self) -> &str { &self.#fname })
+            }
+            (TypeIr::Scalar(_), false) => {
+                let t = value_type(ty);
+                quote!(pub fn #fname(&self) -> Option<#t> { self.#fname })
+            }
+            (TypeIr::Scalar(_), true) => {
+                let t = value_type(ty);
+                quote!(pub fn #fname(&self) -> #t { self.#fname })
+            }
+            (_, false) => {
+                let t = value_type(ty);
+                quote!(pub fn #fname(&self) -> Option<&#t> { self.#fname.as_ref() })
+            }
+            (_, true) => {
+                let t = value_type(ty);
+                quote!(pub fn #fname(&self) -> &#t { &self.#fname })
+            }
+        }
+    };
+    quote! { #adoc #body }
+}

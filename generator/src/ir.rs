@@ -1,0 +1,905 @@
+//! The normalized intermediate representation every emitter works from.
+//!
+//! Lowering resolves every reference (enum and struct names, error codes, poll operations),
+//! derives Rust names once, and fixes ordering: operations in documentation order, types and
+//! error codes sorted by name. Emitters see only these types, never the YAML model.
+
+use crate::model::{
+    self, Bounds, EnumWireType, Field, Format, OperationSpec, PaginationSpec, Scalar, TypeRef,
+};
+use crate::naming;
+use crate::validate::Spec;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The whole service, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceIr {
+    /// Human-readable name, e.g. `VPN Gateway`.
+    pub name: String,
+    /// Product code, e.g. `Vpc`.
+    pub product: String,
+    /// API version.
+    pub api_version: String,
+    /// Crate-level description.
+    pub description: String,
+    /// Whether signature v1 is the default (otherwise V3).
+    pub default_signature_v1: bool,
+    /// Global endpoint host.
+    pub global_endpoint: String,
+    /// Regional endpoint pattern with `{region}`.
+    pub endpoint_pattern: String,
+    /// Region → host, sorted by region.
+    pub regional_endpoints: Vec<(String, String)>,
+    /// Common parameters, for the docs.
+    pub common_parameters: Vec<FieldIr>,
+    /// Service-level decisions, for the docs.
+    pub notes: Vec<String>,
+    /// Groups in documentation order, each with its operations.
+    pub groups: Vec<GroupIr>,
+    /// Enums sorted by name.
+    pub enums: Vec<EnumIr>,
+    /// Structs sorted by name.
+    pub structs: Vec<StructIr>,
+    /// The error catalogue sorted by code.
+    pub errors: Vec<ErrorIr>,
+}
+
+impl ServiceIr {
+    /// Every operation in documentation order.
+    pub fn operations(&self) -> impl Iterator<Item = &OperationIr> {
+        self.groups.iter().flat_map(|g| g.operations.iter())
+    }
+}
+
+/// An operation group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupIr {
+    /// File stem, e.g. `vpn-gateways`.
+    pub id: String,
+    /// Title, e.g. `VPN gateways`.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Operations in documentation order.
+    pub operations: Vec<OperationIr>,
+}
+
+/// A Rust name and the wire name it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Names {
+    /// Wire-exact name.
+    pub wire: String,
+    /// snake_case Rust identifier (keywords escaped).
+    pub snake: String,
+    /// UpperCamelCase Rust identifier.
+    pub camel: String,
+}
+
+impl Names {
+    fn of(wire: &str, rust_override: Option<&str>) -> Names {
+        Names {
+            wire: wire.to_owned(),
+            snake: rust_override
+                .map(str::to_owned)
+                .unwrap_or_else(|| naming::field_name(wire)),
+            camel: naming::type_name(wire),
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationIr {
+    /// Action and its Rust forms (`create_vpn_gateway`, `CreateVpnGateway`).
+    pub names: Names,
+    /// Group id.
+    pub group: String,
+    /// One sentence.
+    pub summary: String,
+    /// Longer description.
+    pub description: String,
+    /// Usage notes.
+    pub notes: Vec<String>,
+    /// Where it is documented.
+    pub source: String,
+    /// Request parameters in spec order.
+    pub params: Vec<FieldIr>,
+    /// Conditional rules.
+    pub rules: Vec<RuleIr>,
+    /// Response fields in spec order.
+    pub response: Vec<FieldIr>,
+    /// Documented errors, sorted by code, with catalogue data resolved.
+    pub errors: Vec<OperationErrorIr>,
+    /// The idempotency-token parameter (its snake name), auto-filled when unset.
+    pub idempotency_token: Option<String>,
+    /// Safe to send twice: a read, or a write carrying an idempotency token.
+    pub retry_safe: bool,
+    /// Pagination.
+    pub pagination: Option<PaginationIr>,
+    /// Asynchronous completion.
+    pub async_completion: Option<AsyncIr>,
+    /// Documented sample request parameters (wire name → value), sorted by name.
+    pub example_request: Vec<(String, String)>,
+    /// Documented sample JSON response, pretty-printed.
+    pub example_response: Option<String>,
+    /// Decisions recorded in the spec.
+    pub decisions: Vec<String>,
+}
+
+/// A parameter, struct field or response field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldIr {
+    /// Names.
+    pub names: Names,
+    /// Type.
+    pub ty: TypeIr,
+    /// Required (requests) / always present (responses).
+    pub required: bool,
+    /// Documented default, as text.
+    pub default: Option<String>,
+    /// Documented example, as text.
+    pub example: Option<String>,
+    /// Description.
+    pub doc: String,
+    /// Secret material.
+    pub sensitive: bool,
+    /// Constraints.
+    pub constraints: ConstraintsIr,
+    /// Decision note.
+    pub note: Option<String>,
+}
+
+/// Scalar kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScalarIr {
+    /// `String`.
+    String,
+    /// `i32`.
+    Integer,
+    /// `i64`.
+    Long,
+    /// `bool`.
+    Boolean,
+    /// `f64`.
+    Float,
+}
+
+impl ScalarIr {
+    /// Spec keyword, for docs.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ScalarIr::String => "string",
+            ScalarIr::Integer => "integer",
+            ScalarIr::Long => "long",
+            ScalarIr::Boolean => "boolean",
+            ScalarIr::Float => "float",
+        }
+    }
+}
+
+/// The item of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemIr {
+    /// A scalar.
+    Scalar(ScalarIr),
+    /// An enum by name.
+    Enum(String),
+    /// A struct by name.
+    Struct(String),
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeIr {
+    /// A scalar.
+    Scalar(ScalarIr),
+    /// An enum by name, with its wire type.
+    Enum(String, EnumWireType),
+    /// `Name.N` / `Name.N.Field` in requests; a JSON array in responses.
+    List(ItemIr),
+    /// A JSON-encoded struct parameter.
+    Json(String),
+    /// A nested response object.
+    Object(String),
+    /// An XML-derived wrapper: `{"Outer": {"key": [item]}}`.
+    WrappedList {
+        /// Inner key.
+        key: String,
+        /// Item.
+        item: ItemIr,
+    },
+}
+
+impl TypeIr {
+    /// How the docs show this type.
+    pub fn describe(&self) -> String {
+        let item = |i: &ItemIr| match i {
+            ItemIr::Scalar(s) => s.keyword().to_owned(),
+            ItemIr::Enum(n) | ItemIr::Struct(n) => n.clone(),
+        };
+        match self {
+            TypeIr::Scalar(s) => s.keyword().to_owned(),
+            TypeIr::Enum(n, _) => format!("enum {n}"),
+            TypeIr::List(i) => format!("list of {}", item(i)),
+            TypeIr::Json(n) => format!("JSON {n}"),
+            TypeIr::Object(n) => format!("object {n}"),
+            TypeIr::WrappedList { key, item: i } => format!("list of {} (in `{key}`)", item(i)),
+        }
+    }
+}
+
+/// Constraints, resolved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConstraintsIr {
+    /// Numeric range.
+    pub range: Option<Bounds>,
+    /// Length range.
+    pub length: Option<Bounds>,
+    /// List size range.
+    pub items: Option<Bounds>,
+    /// Forbidden prefixes.
+    pub forbidden_prefixes: Vec<String>,
+    /// Forbidden values, as text.
+    pub forbidden_values: Vec<String>,
+    /// Format.
+    pub format: Option<Format>,
+}
+
+impl ConstraintsIr {
+    /// Human-readable list of constraints for docs.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let bounds = |b: &Bounds| match (b.min, b.max) {
+            (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+            (Some(lo), None) => format!("at least {lo}"),
+            (None, Some(hi)) => format!("at most {hi}"),
+            (None, None) => "any".to_owned(),
+        };
+        if let Some(r) = &self.range {
+            out.push(format!("value {}", bounds(r)));
+        }
+        if let Some(l) = &self.length {
+            out.push(format!("length {}", bounds(l)));
+        }
+        if let Some(i) = &self.items {
+            out.push(format!("items {}", bounds(i)));
+        }
+        if !self.forbidden_prefixes.is_empty() {
+            out.push(format!(
+                "must not start with {}",
+                self.forbidden_prefixes
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.forbidden_values.is_empty() {
+            out.push(format!(
+                "must not be {}",
+                self.forbidden_values
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if let Some(f) = self.format {
+            out.push(format!("format: {}", format_doc(f)));
+        }
+        out
+    }
+}
+
+/// A short description of a format.
+pub fn format_doc(f: Format) -> &'static str {
+    match f {
+        Format::Ipv4 => "IPv4 address",
+        Format::Ipv4Cidr => "IPv4 CIDR block",
+        Format::Ipv4CidrList => "comma-separated IPv4 CIDR blocks",
+        Format::Name => {
+            "starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`"
+        }
+        Format::Description => "starts with a letter or Chinese character",
+        Format::Timestamp => "`YYYY-MM-DDThh:mm:ssZ` (UTC)",
+        Format::Ascii => "printable ASCII",
+    }
+}
+
+/// A conditional rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleIr {
+    /// As documented.
+    pub doc: String,
+    /// Trigger parameter and optional value (as text).
+    pub when: Option<(FieldRef, Option<String>)>,
+    /// All required.
+    pub require: Vec<FieldRef>,
+    /// One of these required.
+    pub require_any: Vec<FieldRef>,
+    /// None allowed.
+    pub forbid: Vec<FieldRef>,
+}
+
+/// A reference to a parameter of the same operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRef {
+    /// Wire name.
+    pub wire: String,
+    /// Rust field name.
+    pub snake: String,
+    /// The parameter's type (to compare `equals` values).
+    pub ty: TypeIr,
+}
+
+/// An error an operation documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationErrorIr {
+    /// The catalogue entry.
+    pub error: ErrorIr,
+    /// Operation-specific description.
+    pub description: String,
+}
+
+/// A catalogue error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorIr {
+    /// Wire code.
+    pub code: String,
+    /// Rust variant name.
+    pub variant: String,
+    /// `is_*` helper name.
+    pub predicate: String,
+    /// HTTP status.
+    pub http_status: u16,
+    /// Message.
+    pub message: String,
+    /// Description.
+    pub description: String,
+    /// Retryable.
+    pub retryable: bool,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// Pagination, resolved to Rust names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaginationIr {
+    /// PageNumber/PageSize/TotalCount.
+    PageNumber {
+        /// Request field (snake) for the page number.
+        page_number: String,
+        /// Request field (snake) for the page size.
+        page_size: String,
+        /// Response field (snake) for the total count.
+        total_count: String,
+        /// Response field (snake) with the items.
+        items: String,
+        /// Item type.
+        item: ItemIr,
+    },
+    /// NextToken/MaxResults.
+    NextToken {
+        /// Request field (snake) for the token.
+        next_token: String,
+        /// Request field (snake) for the page size.
+        max_results: String,
+        /// Response field (snake) for the next token.
+        next_token_out: String,
+        /// Response field (snake) with the items.
+        items: String,
+        /// Item type.
+        item: ItemIr,
+    },
+}
+
+/// Asynchronous completion, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsyncIr {
+    /// Poll operation (its names).
+    pub poll: Names,
+    /// (poll parameter snake name, source) pairs, sorted.
+    pub input: Vec<(String, AsyncSource)>,
+    /// Path of snake names to the status field in the poll response.
+    pub status_path: Vec<String>,
+    /// Wire path of the status field.
+    pub status_wire: String,
+    /// Pending statuses.
+    pub pending: Vec<String>,
+    /// Success statuses.
+    pub success: Vec<String>,
+    /// Failure statuses.
+    pub failure: Vec<String>,
+    /// Error code meaning "gone" (deletes).
+    pub gone_error: Option<String>,
+}
+
+/// Where a poll parameter's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AsyncSource {
+    /// A request field (snake name).
+    Request(String),
+    /// A response field (snake name).
+    Response(String),
+}
+
+/// An enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumIr {
+    /// Type name.
+    pub name: String,
+    /// Wire type.
+    pub wire_type: EnumWireType,
+    /// Description.
+    pub doc: String,
+    /// Values in spec order.
+    pub values: Vec<EnumValueIr>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValueIr {
+    /// Variant name.
+    pub variant: String,
+    /// Wire value as text.
+    pub wire: String,
+    /// Description.
+    pub doc: String,
+}
+
+/// Where a struct is used, which decides its derives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StructUse {
+    /// Sent as `Name.N.Field`.
+    pub flat_request: bool,
+    /// Sent as a JSON string.
+    pub json_request: bool,
+    /// Received in a response.
+    pub response: bool,
+}
+
+/// A struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructIr {
+    /// Type name.
+    pub name: String,
+    /// Description.
+    pub doc: String,
+    /// Fields.
+    pub fields: Vec<FieldIr>,
+    /// Uses.
+    pub uses: StructUse,
+    /// Note.
+    pub note: Option<String>,
+}
+
+impl StructIr {
+    /// Whether any field is secret.
+    pub fn has_sensitive(&self) -> bool {
+        self.fields.iter().any(|f| f.sensitive)
+    }
+}
+
+/// Lowers a validated spec. Validation guarantees every lookup here succeeds; where one still
+/// fails (a bug), the item is skipped rather than panicking.
+pub fn lower(spec: &Spec) -> ServiceIr {
+    let raw = spec.raw();
+    let mut enum_specs: BTreeMap<&str, &model::EnumSpec> = BTreeMap::new();
+    let mut struct_specs: BTreeMap<&str, &model::StructSpec> = BTreeMap::new();
+    for e in raw
+        .shared
+        .enums
+        .iter()
+        .chain(raw.groups.iter().flat_map(|(_, g)| g.enums.iter()))
+    {
+        enum_specs.insert(&e.name, e);
+    }
+    for s in raw
+        .shared
+        .structs
+        .iter()
+        .chain(raw.groups.iter().flat_map(|(_, g)| g.structs.iter()))
+    {
+        struct_specs.insert(&s.name, s);
+    }
+    let ctx = Ctx {
+        enums: &enum_specs,
+        structs: &struct_specs,
+    };
+
+    let errors: Vec<ErrorIr> = {
+        let mut v: Vec<ErrorIr> = raw.errors.errors.iter().map(lower_error).collect();
+        v.sort_by(|a, b| a.code.cmp(&b.code));
+        v
+    };
+    let error_by_code: BTreeMap<&str, &ErrorIr> =
+        errors.iter().map(|e| (e.code.as_str(), e)).collect();
+
+    let all_ops: BTreeMap<&str, &OperationSpec> = raw
+        .groups
+        .iter()
+        .flat_map(|(_, g)| g.operations.iter())
+        .map(|o| (o.action.as_str(), o))
+        .collect();
+
+    let mut uses: BTreeMap<String, StructUse> = BTreeMap::new();
+    let groups: Vec<GroupIr> = spec
+        .groups_in_order()
+        .into_iter()
+        .map(|g| GroupIr {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            description: g.description.clone(),
+            operations: g
+                .operations
+                .iter()
+                .map(|op| {
+                    record_uses(&ctx, op, &mut uses);
+                    lower_operation(&ctx, &g.id, op, &error_by_code, &all_ops)
+                })
+                .collect(),
+        })
+        .collect();
+
+    let enums = enum_specs
+        .values()
+        .map(|e| EnumIr {
+            name: e.name.clone(),
+            wire_type: e.wire_type,
+            doc: e.doc.clone(),
+            values: e
+                .values
+                .iter()
+                .map(|v| EnumValueIr {
+                    variant: v
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| naming::type_name(&v.value.to_string())),
+                    wire: v.value.to_string(),
+                    doc: v.doc.clone(),
+                })
+                .collect(),
+            note: e.note.clone(),
+        })
+        .collect();
+    let structs = struct_specs
+        .values()
+        .map(|s| StructIr {
+            name: s.name.clone(),
+            doc: s.doc.clone(),
+            fields: s.fields.iter().map(|f| ctx.field(f)).collect(),
+            uses: uses.get(&s.name).copied().unwrap_or_default(),
+            note: s.note.clone(),
+        })
+        .collect();
+
+    let svc = &raw.service;
+    ServiceIr {
+        name: svc.name.clone(),
+        product: svc.product.clone(),
+        api_version: svc.api_version.clone(),
+        description: svc.description.clone(),
+        default_signature_v1: svc.signature.default == model::SignatureMethod::HmacSha1,
+        global_endpoint: svc.endpoints.global.clone(),
+        endpoint_pattern: svc.endpoints.pattern.clone(),
+        regional_endpoints: svc
+            .endpoints
+            .regional
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        common_parameters: svc.common_parameters.iter().map(|f| ctx.field(f)).collect(),
+        notes: svc.notes.clone(),
+        groups,
+        enums,
+        structs,
+        errors,
+    }
+}
+
+struct Ctx<'a> {
+    enums: &'a BTreeMap<&'a str, &'a model::EnumSpec>,
+    structs: &'a BTreeMap<&'a str, &'a model::StructSpec>,
+}
+
+impl Ctx<'_> {
+    fn item(&self, name: &str) -> ItemIr {
+        match name {
+            "string" => ItemIr::Scalar(ScalarIr::String),
+            "integer" => ItemIr::Scalar(ScalarIr::Integer),
+            "long" => ItemIr::Scalar(ScalarIr::Long),
+            "boolean" => ItemIr::Scalar(ScalarIr::Boolean),
+            "float" => ItemIr::Scalar(ScalarIr::Float),
+            n if self.enums.contains_key(n) => ItemIr::Enum(n.to_owned()),
+            n => ItemIr::Struct(n.to_owned()),
+        }
+    }
+
+    fn ty(&self, t: &TypeRef) -> TypeIr {
+        match t {
+            TypeRef::String => TypeIr::Scalar(ScalarIr::String),
+            TypeRef::Integer => TypeIr::Scalar(ScalarIr::Integer),
+            TypeRef::Long => TypeIr::Scalar(ScalarIr::Long),
+            TypeRef::Boolean => TypeIr::Scalar(ScalarIr::Boolean),
+            TypeRef::Float => TypeIr::Scalar(ScalarIr::Float),
+            TypeRef::Enum(n) => TypeIr::Enum(
+                n.clone(),
+                self.enums
+                    .get(n.as_str())
+                    .map(|e| e.wire_type)
+                    .unwrap_or(EnumWireType::String),
+            ),
+            TypeRef::List(i) => TypeIr::List(self.item(i)),
+            TypeRef::Json(n) => TypeIr::Json(n.clone()),
+            TypeRef::Object(n) => TypeIr::Object(n.clone()),
+            TypeRef::WrappedList(w) => TypeIr::WrappedList {
+                key: w.key.clone(),
+                item: self.item(&w.item),
+            },
+        }
+    }
+
+    fn field(&self, f: &Field) -> FieldIr {
+        FieldIr {
+            names: Names::of(&f.name, f.rust_name.as_deref()),
+            ty: self.ty(&f.ty),
+            required: f.required,
+            default: f.default.as_ref().map(Scalar::to_string),
+            example: f.example.as_ref().map(Scalar::to_string),
+            doc: f.doc.trim().to_owned(),
+            sensitive: f.sensitive,
+            constraints: ConstraintsIr {
+                range: f.constraints.range,
+                length: f.constraints.length,
+                items: f.constraints.items,
+                forbidden_prefixes: f.constraints.forbidden_prefixes.clone(),
+                forbidden_values: f
+                    .constraints
+                    .forbidden_values
+                    .iter()
+                    .map(Scalar::to_string)
+                    .collect(),
+                format: f.constraints.format,
+            },
+            note: f.note.clone(),
+        }
+    }
+}
+
+fn lower_error(e: &model::ErrorSpec) -> ErrorIr {
+    let variant = naming::error_variant(&e.code);
+    ErrorIr {
+        predicate: format!("is_{}", naming::snake_name(&variant)),
+        variant,
+        code: e.code.clone(),
+        http_status: e.http_status,
+        message: e.message.clone(),
+        description: e.description.clone(),
+        retryable: e.retryable,
+        note: e.note.clone(),
+    }
+}
+
+/// Marks how each struct is used, following nesting, so emitters derive only what is needed.
+fn record_uses(ctx: &Ctx<'_>, op: &OperationSpec, uses: &mut BTreeMap<String, StructUse>) {
+    fn mark(
+        ctx: &Ctx<'_>,
+        name: &str,
+        uses: &mut BTreeMap<String, StructUse>,
+        set: fn(&mut StructUse),
+        seen: &mut BTreeSet<String>,
+    ) {
+        if !seen.insert(name.to_owned()) {
+            return;
+        }
+        set(uses.entry(name.to_owned()).or_default());
+        if let Some(s) = ctx.structs.get(name) {
+            for f in &s.fields {
+                if let TypeRef::Object(n) | TypeRef::Json(n) | TypeRef::List(n) = &f.ty {
+                    mark(ctx, n, uses, set, seen);
+                }
+                if let TypeRef::WrappedList(w) = &f.ty {
+                    mark(ctx, &w.item, uses, set, seen);
+                }
+            }
+        }
+    }
+    for p in &op.parameters {
+        match &p.ty {
+            TypeRef::List(n) if ctx.structs.contains_key(n.as_str()) => mark(
+                ctx,
+                n,
+                uses,
+                |u| u.flat_request = true,
+                &mut BTreeSet::new(),
+            ),
+            TypeRef::Json(n) => mark(
+                ctx,
+                n,
+                uses,
+                |u| u.json_request = true,
+                &mut BTreeSet::new(),
+            ),
+            _ => {}
+        }
+    }
+    for r in &op.response {
+        let name = match &r.ty {
+            TypeRef::Object(n) | TypeRef::List(n) => n,
+            TypeRef::WrappedList(w) => &w.item,
+            _ => continue,
+        };
+        if ctx.structs.contains_key(name.as_str()) {
+            mark(ctx, name, uses, |u| u.response = true, &mut BTreeSet::new());
+        }
+    }
+}
+
+fn lower_operation(
+    ctx: &Ctx<'_>,
+    group: &str,
+    op: &OperationSpec,
+    errors: &BTreeMap<&str, &ErrorIr>,
+    all_ops: &BTreeMap<&str, &OperationSpec>,
+) -> OperationIr {
+    let params: Vec<FieldIr> = op.parameters.iter().map(|f| ctx.field(f)).collect();
+    let response: Vec<FieldIr> = op.response.iter().map(|f| ctx.field(f)).collect();
+    let field_ref = |wire: &str| {
+        params
+            .iter()
+            .find(|p| p.names.wire == wire)
+            .map(|p| FieldRef {
+                wire: p.names.wire.clone(),
+                snake: p.names.snake.clone(),
+                ty: p.ty.clone(),
+            })
+    };
+    let refs = |names: &[String]| names.iter().filter_map(|n| field_ref(n)).collect();
+    let snake_of = |fields: &[FieldIr], wire: &str| {
+        fields
+            .iter()
+            .find(|f| f.names.wire == wire)
+            .map(|f| f.names.snake.clone())
+            .unwrap_or_default()
+    };
+    let item_of = |wire: &str| {
+        response
+            .iter()
+            .find(|f| f.names.wire == wire)
+            .and_then(|f| match &f.ty {
+                TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => Some(i.clone()),
+                _ => None,
+            })
+            .unwrap_or(ItemIr::Scalar(ScalarIr::String))
+    };
+    let pagination = op.pagination.as_ref().map(|p| match p {
+        PaginationSpec::PageNumber {
+            page_number,
+            page_size,
+            total_count,
+            items,
+        } => PaginationIr::PageNumber {
+            page_number: snake_of(&params, page_number),
+            page_size: snake_of(&params, page_size),
+            total_count: snake_of(&response, total_count),
+            items: snake_of(&response, items),
+            item: item_of(items),
+        },
+        PaginationSpec::NextToken {
+            next_token,
+            max_results,
+            next_token_out,
+            items,
+        } => PaginationIr::NextToken {
+            next_token: snake_of(&params, next_token),
+            max_results: snake_of(&params, max_results),
+            next_token_out: snake_of(&response, next_token_out),
+            items: snake_of(&response, items),
+            item: item_of(items),
+        },
+    });
+    let async_completion = op.async_completion.as_ref().and_then(|a| {
+        let poll = all_ops.get(a.poll.as_str())?;
+        let poll_params: Vec<FieldIr> = poll.parameters.iter().map(|f| ctx.field(f)).collect();
+        let input = a
+            .input
+            .iter()
+            .map(|(target, source)| {
+                let src = match source.split_once('.') {
+                    Some(("response", n)) => AsyncSource::Response(snake_of(&response, n)),
+                    Some((_, n)) => AsyncSource::Request(snake_of(&params, n)),
+                    None => AsyncSource::Request(String::new()),
+                };
+                (snake_of(&poll_params, target), src)
+            })
+            .collect();
+        // Follow the dotted path through nested objects to Rust names.
+        let mut status_path = Vec::new();
+        let mut fields: Vec<Field> = poll.response.clone();
+        for seg in a.status_field.split('.') {
+            let f = fields.iter().find(|f| f.name == seg)?.clone();
+            status_path.push(ctx.field(&f).names.snake);
+            fields = match &f.ty {
+                TypeRef::Object(n) => ctx
+                    .structs
+                    .get(n.as_str())
+                    .map(|s| s.fields.clone())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+        }
+        Some(AsyncIr {
+            poll: Names::of(&poll.action, Some(&naming::snake_name(&poll.action))),
+            input,
+            status_path,
+            status_wire: a.status_field.clone(),
+            pending: a.pending.clone(),
+            success: a.success.clone(),
+            failure: a.failure.clone(),
+            gone_error: a.gone_error.clone(),
+        })
+    });
+    let mut op_errors: Vec<OperationErrorIr> = op
+        .errors
+        .iter()
+        .filter_map(|e| {
+            errors.get(e.code.as_str()).map(|c| OperationErrorIr {
+                error: (*c).clone(),
+                description: e
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| c.description.clone()),
+            })
+        })
+        .collect();
+    op_errors.sort_by(|a, b| a.error.code.cmp(&b.error.code));
+
+    let is_read = ["Describe", "List", "Download"]
+        .iter()
+        .any(|p| op.action.starts_with(p));
+    let (example_request, example_response) = match &op.example {
+        Some(ex) => (
+            ex.request
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            serde_json::from_str::<serde_json::Value>(&ex.response)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok()),
+        ),
+        None => (Vec::new(), None),
+    };
+    OperationIr {
+        names: Names::of(&op.action, Some(&naming::snake_name(&op.action))),
+        group: group.to_owned(),
+        summary: op.summary.trim().to_owned(),
+        description: op.description.trim().to_owned(),
+        notes: op.notes.iter().map(|n| n.trim().to_owned()).collect(),
+        source: op.source.clone(),
+        rules: op
+            .rules
+            .iter()
+            .map(|r| RuleIr {
+                doc: r.doc.clone(),
+                when: r.when.as_ref().and_then(|c| {
+                    field_ref(&c.param).map(|f| (f, c.equals.as_ref().map(Scalar::to_string)))
+                }),
+                require: refs(&r.require),
+                require_any: refs(&r.require_any),
+                forbid: refs(&r.forbid),
+            })
+            .collect(),
+        idempotency_token: op.idempotency_token.as_ref().map(|t| snake_of(&params, t)),
+        retry_safe: is_read || op.idempotency_token.is_some(),
+        params,
+        response,
+        errors: op_errors,
+        pagination,
+        async_completion,
+        example_request,
+        example_response,
+        decisions: op.decisions.clone(),
+    }
+}

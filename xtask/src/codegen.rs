@@ -1,0 +1,141 @@
+//! `cargo xtask codegen`: the only place generated files are written.
+//!
+//! Files are written only when their content changed (so builds stay incremental and
+//! timestamps mean something) and generated files without a source any more are removed.
+//! With `--check` nothing is written: every difference is listed with the command to run.
+
+use generator::emit::GENERATED_MARKER;
+use generator::GeneratedFile;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What to generate from where.
+#[derive(Debug)]
+pub struct Options {
+    pub spec_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub check: bool,
+}
+
+/// A file whose on-disk state differs from what the spec generates.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    Created(PathBuf),
+    Updated(PathBuf),
+    Removed(PathBuf),
+}
+
+/// Generates, then writes or checks. Returns a summary, or every problem as one message.
+pub fn run(options: &Options) -> Result<String, String> {
+    let spec = generator::load_spec(&options.spec_dir).map_err(|d| d.to_string())?;
+    let templates = generator::read_templates(&options.templates_dir).map_err(|e| {
+        format!(
+            "cannot read templates in {}: {e}",
+            options.templates_dir.display()
+        )
+    })?;
+    let files = generator::generate(&spec, &templates).map_err(|e| e.to_string())?;
+
+    let mut wanted: Vec<(PathBuf, String)> = files
+        .iter()
+        .map(|GeneratedFile { path, contents }| (options.out_dir.join(path), contents.clone()))
+        .collect();
+    wanted.push((
+        options.spec_dir.join(generator::schema::SCHEMA_FILE),
+        generator::schema::render_schema(),
+    ));
+
+    let mut changes = Vec::new();
+    for (path, contents) in &wanted {
+        match std::fs::read_to_string(path) {
+            Ok(current) if &current == contents => {}
+            Ok(_) => changes.push(Change::Updated(path.clone())),
+            Err(_) => changes.push(Change::Created(path.clone())),
+        }
+    }
+    let keep: BTreeSet<&PathBuf> = wanted.iter().map(|(p, _)| p).collect();
+    for orphan in generated_files_under(&options.out_dir) {
+        if !keep.contains(&orphan) {
+            changes.push(Change::Removed(orphan));
+        }
+    }
+    changes.sort();
+
+    let operations = files
+        .iter()
+        .filter(|f| f.path.starts_with("src/operation/"))
+        .count();
+    if options.check {
+        if changes.is_empty() {
+            return Ok(format!(
+                "generated files are up to date ({} files, {operations} operations)",
+                wanted.len()
+            ));
+        }
+        let mut msg = String::from("generated files are stale:\n");
+        for c in &changes {
+            let _ = match c {
+                Change::Created(p) => writeln!(msg, "  missing  {}", p.display()),
+                Change::Updated(p) => writeln!(msg, "  differs  {}", p.display()),
+                Change::Removed(p) => writeln!(msg, "  orphaned {}", p.display()),
+            };
+        }
+        msg.push_str("run `cargo xtask codegen` and commit the result");
+        return Err(msg);
+    }
+
+    for c in &changes {
+        match c {
+            Change::Created(p) | Change::Updated(p) => {
+                let contents = wanted
+                    .iter()
+                    .find(|(w, _)| w == p)
+                    .map(|(_, c)| c.as_str())
+                    .unwrap_or_default();
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+                std::fs::write(p, contents)
+                    .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            }
+            Change::Removed(p) => std::fs::remove_file(p)
+                .map_err(|e| format!("cannot remove {}: {e}", p.display()))?,
+        }
+    }
+    Ok(format!(
+        "{} file(s) changed; {} files, {operations} operations",
+        changes.len(),
+        wanted.len()
+    ))
+}
+
+/// Every file below `dir` whose first line carries the generated marker. Hand-written files
+/// that happen to live there are never touched.
+fn generated_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else if std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| t.lines().next().map(|l| l.contains(GENERATED_MARKER)))
+                .unwrap_or(false)
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
