@@ -2589,7 +2589,7 @@ impl Tag {
         Ok(())
     }
     /// Pushes this item's fields as `Field=value`; the caller adds the `Name.N.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::Params) {
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }

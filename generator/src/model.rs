@@ -590,7 +590,8 @@ pub struct OperationErrorSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleSpec {
-    /// Operation parameters of the sample request, wire name → value, as sent.
+    /// Operation parameters of the sample request, wire key → value, exactly as sent: list
+    /// parameters appear flattened (`ResourceId.1`, `Tag.1.Key`).
     pub request: BTreeMap<String, String>,
     /// The sample JSON response body.
     pub response: String,

@@ -890,6 +890,12 @@ impl<'a> Validator<'a> {
 
         if let Some(ex) = &op.example {
             for (k, v) in &ex.request {
+                if let Some(problem) = self.flattened_example_problem(op, k, v) {
+                    if !problem.is_empty() {
+                        self.report(&at, Some(format!("example.request.{k}")), problem);
+                    }
+                    continue;
+                }
                 match param(k) {
                     None => self.report(
                         &at,
@@ -920,6 +926,55 @@ impl<'a> Validator<'a> {
         if op.summary.trim().is_empty() {
             self.report(&at, Some("summary".into()), "summary is empty".into());
         }
+    }
+
+    /// For a flattened key (`Name.N` or `Name.N.Field`): `Some("")` when it names a list item
+    /// legally, `Some(problem)` when it does not, `None` when the key is not flattened.
+    fn flattened_example_problem(&self, op: &OperationSpec, key: &str, value: &str) -> Option<String> {
+        let mut parts = key.splitn(3, '.');
+        let (name, index, field) = (parts.next()?, parts.next()?, parts.next());
+        let Ok(n) = index.parse::<usize>() else {
+            return Some(format!("`{index}` is not a list index"));
+        };
+        if n == 0 {
+            return Some("list indexes start at 1".into());
+        }
+        let Some(p) = op.parameters.iter().find(|p| p.name == name) else {
+            return Some(format!("`{name}` is not a parameter of this operation"));
+        };
+        let TypeRef::List(item) = &p.ty else {
+            return Some(format!("`{name}` is not a list parameter"));
+        };
+        let item_field = match (self.def(item), field) {
+            (Some(TypeDef::Struct(s)), Some(f)) => match s.fields.iter().find(|x| x.name == f) {
+                Some(x) => x.clone(),
+                None => return Some(format!("`{f}` is not a field of {}", s.name)),
+            },
+            (Some(TypeDef::Struct(s)), None) => {
+                return Some(format!("items of {} are sent as `{name}.N.Field`", s.name))
+            }
+            (_, Some(_)) => return Some(format!("items of `{name}` have no fields")),
+            (def, None) => Field {
+                name: name.to_owned(),
+                ty: match def {
+                    Some(TypeDef::Enum(e)) => TypeRef::Enum(e.name.clone()),
+                    _ => scalar_type_ref(item),
+                },
+                required: false,
+                default: None,
+                example: None,
+                doc: String::new(),
+                sensitive: false,
+                constraints: Default::default(),
+                rust_name: None,
+                note: None,
+            },
+        };
+        let typed = scalar_from_wire(&item_field.ty, value);
+        Some(match self.value_satisfies(&item_field, &typed) {
+            Ok(()) => String::new(),
+            Err(why) => format!("`{value}` is not a legal value: {why}"),
+        })
     }
 
     /// Structs sent in requests must not contain response-only types.
@@ -1020,6 +1075,16 @@ fn is_flat(ty: &TypeRef) -> bool {
 
 fn is_scalar_keyword(s: &str) -> bool {
     matches!(s, "string" | "integer" | "long" | "boolean" | "float")
+}
+
+fn scalar_type_ref(keyword: &str) -> TypeRef {
+    match keyword {
+        "integer" => TypeRef::Integer,
+        "long" => TypeRef::Long,
+        "boolean" => TypeRef::Boolean,
+        "float" => TypeRef::Float,
+        _ => TypeRef::String,
+    }
 }
 
 fn type_word(ty: &TypeRef) -> &'static str {

@@ -285,8 +285,8 @@ case!(
     example_request_unknown_parameter,
     [(
         THINGS,
-        "request: {RegionId: cn-hangzhou, Size: \"5\"}",
-        "request: {RegionId: cn-hangzhou, Sise: \"5\"}"
+        "request: {RegionId: cn-hangzhou, Size: \"5\",",
+        "request: {RegionId: cn-hangzhou, Sise: \"5\","
     )]
 );
 case!(
@@ -324,3 +324,7 @@ fn a_missing_file_is_reported() {
     let out = load_sources(sources).map(|_| ()).unwrap_err().to_string();
     assert!(out.contains("errors.yaml: file is missing"), "{out}");
 }
+
+case!(example_flattened_key_not_a_field, [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Kee\": k1")]);
+case!(example_flattened_index_zero, [(THINGS, "\"Zone.1\": z1", "\"Zone.0\": z1")]);
+case!(example_flattened_value_violates_item_constraint, [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Key\": \"\"")]);

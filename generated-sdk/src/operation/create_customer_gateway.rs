@@ -57,7 +57,7 @@ impl CreateCustomerGatewayInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("IpAddress", self.ip_address.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
@@ -65,7 +65,7 @@ impl CreateCustomerGatewayInput {
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("Description", self.description.as_ref());
         p.push_opt("Asn", self.asn.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Creates a customer gateway.
@@ -153,7 +153,7 @@ impl CreateCustomerGatewayFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "CreateCustomerGateway",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

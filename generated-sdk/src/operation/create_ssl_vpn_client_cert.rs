@@ -45,14 +45,14 @@ impl CreateSslVpnClientCertInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("OwnerAccount", self.owner_account.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Creates an SSL-VPN client certificate.
@@ -134,7 +134,7 @@ impl CreateSslVpnClientCertFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "CreateSslVpnClientCert",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

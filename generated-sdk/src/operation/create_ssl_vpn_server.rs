@@ -98,7 +98,7 @@ impl CreateSslVpnServerInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("ClientIpPool", self.client_ip_pool.as_ref());
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
@@ -110,7 +110,7 @@ impl CreateSslVpnServerInput {
         p.push_opt("Cipher", self.cipher.as_ref());
         p.push_opt("Port", self.port.as_ref());
         p.push_opt("Compress", self.compress.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Creates an SSL-VPN server.
@@ -226,7 +226,7 @@ impl CreateSslVpnServerFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "CreateSslVpnServer",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -106,7 +106,7 @@ impl CreateVpnConnectionInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
@@ -116,14 +116,22 @@ impl CreateVpnConnectionInput {
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("EffectImmediately", self.effect_immediately.as_ref());
-        p.push_json("IkeConfig", self.ike_config.as_ref());
-        p.push_json("IpsecConfig", self.ipsec_config.as_ref());
-        p.push_json("HealthCheckConfig", self.health_check_config.as_ref());
+        if let Some(v) = &self.ike_config {
+            p.push_json("IkeConfig", v)?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            p.push_json("IpsecConfig", v)?;
+        }
+        if let Some(v) = &self.health_check_config {
+            p.push_json("HealthCheckConfig", v)?;
+        }
         p.push_opt("AutoConfigRoute", self.auto_config_route.as_ref());
         p.push_opt("EnableDpd", self.enable_dpd.as_ref());
         p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
-        p.push_json("BgpConfig", self.bgp_config.as_ref());
-        p.into_vec()
+        if let Some(v) = &self.bgp_config {
+            p.push_json("BgpConfig", v)?;
+        }
+        Ok(p.into_vec())
     }
 }
 /// Creates an IPsec-VPN connection.
@@ -277,7 +285,7 @@ impl CreateVpnConnectionFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "CreateVpnConnection",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -74,7 +74,7 @@ impl CreateVpnGatewayInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpcId", self.vpc_id.as_ref());
@@ -87,7 +87,7 @@ impl CreateVpnGatewayInput {
         p.push_opt("EnableSsl", self.enable_ssl.as_ref());
         p.push_opt("SslConnections", self.ssl_connections.as_ref());
         p.push_opt("VSwitchId", self.v_switch_id.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Creates a VPN gateway.
@@ -209,11 +209,11 @@ impl CreateVpnGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "CreateVpnGateway",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: false,
             options: self.options,
         };

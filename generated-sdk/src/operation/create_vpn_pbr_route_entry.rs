@@ -67,7 +67,7 @@ impl CreateVpnPbrRouteEntryInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -78,7 +78,7 @@ impl CreateVpnPbrRouteEntryInput {
         p.push_opt("PublishVpc", self.publish_vpc.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Creates a policy-based route for a VPN gateway.
@@ -193,7 +193,7 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "CreateVpnPbrRouteEntry",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -35,12 +35,12 @@ impl DeleteSslVpnClientCertInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Deletes an SSL-VPN client certificate.
@@ -108,7 +108,7 @@ impl DeleteSslVpnClientCertFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DeleteSslVpnClientCert",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

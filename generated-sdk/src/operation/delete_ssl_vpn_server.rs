@@ -32,12 +32,12 @@ impl DeleteSslVpnServerInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Deletes an SSL-VPN server.
@@ -102,7 +102,7 @@ impl DeleteSslVpnServerFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DeleteSslVpnServer",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

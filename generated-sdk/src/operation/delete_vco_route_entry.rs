@@ -53,7 +53,7 @@ impl DeleteVcoRouteEntryInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
@@ -62,7 +62,7 @@ impl DeleteVcoRouteEntryInput {
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Deletes a destination-based route from an IPsec-VPN connection.
@@ -164,7 +164,7 @@ impl DeleteVcoRouteEntryFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DeleteVcoRouteEntry",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -58,7 +58,7 @@ impl DeleteVpnPbrRouteEntryInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -67,7 +67,7 @@ impl DeleteVpnPbrRouteEntryInput {
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("Weight", self.weight.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Deletes a policy-based route of a VPN gateway.
@@ -165,7 +165,7 @@ impl DeleteVpnPbrRouteEntryFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DeleteVpnPbrRouteEntry",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

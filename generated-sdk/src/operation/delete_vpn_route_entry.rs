@@ -54,7 +54,7 @@ impl DeleteVpnRouteEntryInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -63,7 +63,7 @@ impl DeleteVpnRouteEntryInput {
         p.push_opt("Weight", self.weight.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Deletes a destination-based route of a VPN gateway.
@@ -161,7 +161,7 @@ impl DeleteVpnRouteEntryFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DeleteVpnRouteEntry",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -24,11 +24,11 @@ impl DescribeCustomerGatewayInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries the detailed information of a customer gateway.
@@ -82,11 +82,11 @@ impl DescribeCustomerGatewayFluentBuilder {
         DescribeCustomerGatewayOutput,
         rt::SdkError<DescribeCustomerGatewayError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeCustomerGateway",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -37,13 +37,13 @@ impl DescribeCustomerGatewaysInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries customer gateways.
@@ -113,11 +113,11 @@ impl DescribeCustomerGatewaysFluentBuilder {
         DescribeCustomerGatewaysOutput,
         rt::SdkError<DescribeCustomerGatewaysError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeCustomerGateways",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -45,7 +45,7 @@ impl DescribeSslVpnClientCertsInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
@@ -53,7 +53,7 @@ impl DescribeSslVpnClientCertsInput {
         p.push_opt("PageSize", self.page_size.as_ref());
         p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries SSL-VPN client certificates.
@@ -135,11 +135,11 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         DescribeSslVpnClientCertsOutput,
         rt::SdkError<DescribeSslVpnClientCertsError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeSslVpnClientCerts",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

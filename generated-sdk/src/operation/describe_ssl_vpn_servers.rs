@@ -45,7 +45,7 @@ impl DescribeSslVpnServersInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
@@ -53,7 +53,7 @@ impl DescribeSslVpnServersInput {
         p.push_opt("PageSize", self.page_size.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries SSL-VPN servers.
@@ -132,11 +132,11 @@ impl DescribeSslVpnServersFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeSslVpnServersOutput, rt::SdkError<DescribeSslVpnServersError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeSslVpnServers",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -46,7 +46,7 @@ impl DescribeVcoRouteEntriesInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
@@ -54,7 +54,7 @@ impl DescribeVcoRouteEntriesInput {
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries the routes of an IPsec-VPN connection.
@@ -148,7 +148,7 @@ impl DescribeVcoRouteEntriesFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeVcoRouteEntries",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -24,11 +24,11 @@ impl DescribeVpnConnectionInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries the details of an IPsec-VPN connection.
@@ -81,11 +81,11 @@ impl DescribeVpnConnectionFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeVpnConnectionOutput, rt::SdkError<DescribeVpnConnectionError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeVpnConnection",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -41,14 +41,14 @@ impl DescribeVpnConnectionsInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries IPsec-VPN connections.
@@ -125,11 +125,11 @@ impl DescribeVpnConnectionsFluentBuilder {
         DescribeVpnConnectionsOutput,
         rt::SdkError<DescribeVpnConnectionsError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeVpnConnections",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -49,7 +49,7 @@ impl DescribeVpnGatewaysInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpcId", self.vpc_id.as_ref());
@@ -58,7 +58,7 @@ impl DescribeVpnGatewaysInput {
         p.push_opt("BusinessStatus", self.business_status.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries VPN gateways.
@@ -149,11 +149,11 @@ impl DescribeVpnGatewaysFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeVpnGatewaysOutput, rt::SdkError<DescribeVpnGatewaysError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeVpnGateways",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

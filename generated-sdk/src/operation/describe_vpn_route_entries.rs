@@ -35,13 +35,13 @@ impl DescribeVpnRouteEntriesInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries the destination-based routes of a VPN gateway.
@@ -109,11 +109,11 @@ impl DescribeVpnRouteEntriesFluentBuilder {
         DescribeVpnRouteEntriesOutput,
         rt::SdkError<DescribeVpnRouteEntriesError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeVpnRouteEntries",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -71,7 +71,7 @@ impl DescribeVpnSslServerLogsInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnSslServerId", self.vpn_ssl_server_id.as_ref());
@@ -80,7 +80,7 @@ impl DescribeVpnSslServerLogsInput {
         p.push_opt("MinutePeriod", self.minute_period.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries the logs of an SSL server.
@@ -171,11 +171,11 @@ impl DescribeVpnSslServerLogsFluentBuilder {
         DescribeVpnSslServerLogsOutput,
         rt::SdkError<DescribeVpnSslServerLogsError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DescribeVpnSslServerLogs",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

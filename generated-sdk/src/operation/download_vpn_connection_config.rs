@@ -24,11 +24,11 @@ impl DownloadVpnConnectionConfigInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Downloads the configuration of an IPsec-VPN connection.
@@ -84,11 +84,11 @@ impl DownloadVpnConnectionConfigFluentBuilder {
         DownloadVpnConnectionConfigOutput,
         rt::SdkError<DownloadVpnConnectionConfigError>,
     > {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "DownloadVpnConnectionConfig",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -61,7 +61,7 @@ impl ListTagResourcesInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ResourceType", self.resource_type.as_ref());
@@ -69,7 +69,7 @@ impl ListTagResourcesInput {
         p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
         p.push_opt("NextToken", self.next_token.as_ref());
         p.push_opt("MaxResults", self.max_results.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Queries the tags attached to one or more resources.
@@ -173,11 +173,11 @@ impl ListTagResourcesFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ListTagResources",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

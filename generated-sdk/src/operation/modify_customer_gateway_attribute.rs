@@ -50,14 +50,14 @@ impl ModifyCustomerGatewayAttributeInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Description", self.description.as_ref());
         p.push_opt("Name", self.name.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Modifies the name and description of a customer gateway.
@@ -139,7 +139,7 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ModifyCustomerGatewayAttribute",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -96,7 +96,7 @@ impl ModifySslVpnServerInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
@@ -108,7 +108,7 @@ impl ModifySslVpnServerInput {
         p.push_opt("Cipher", self.cipher.as_ref());
         p.push_opt("Port", self.port.as_ref());
         p.push_opt("Compress", self.compress.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Modifies the configuration of an SSL-VPN server.
@@ -224,7 +224,7 @@ impl ModifySslVpnServerFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ModifySslVpnServer",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

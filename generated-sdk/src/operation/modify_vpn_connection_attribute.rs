@@ -99,7 +99,7 @@ impl ModifyVpnConnectionAttributeInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
@@ -108,14 +108,22 @@ impl ModifyVpnConnectionAttributeInput {
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
         p.push_opt("RemoteSubnet", self.remote_subnet.as_ref());
         p.push_opt("EffectImmediately", self.effect_immediately.as_ref());
-        p.push_json("IkeConfig", self.ike_config.as_ref());
-        p.push_json("IpsecConfig", self.ipsec_config.as_ref());
-        p.push_json("HealthCheckConfig", self.health_check_config.as_ref());
+        if let Some(v) = &self.ike_config {
+            p.push_json("IkeConfig", v)?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            p.push_json("IpsecConfig", v)?;
+        }
+        if let Some(v) = &self.health_check_config {
+            p.push_json("HealthCheckConfig", v)?;
+        }
         p.push_opt("AutoConfigRoute", self.auto_config_route.as_ref());
         p.push_opt("EnableDpd", self.enable_dpd.as_ref());
         p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
-        p.push_json("BgpConfig", self.bgp_config.as_ref());
-        p.into_vec()
+        if let Some(v) = &self.bgp_config {
+            p.push_json("BgpConfig", v)?;
+        }
+        Ok(p.into_vec())
     }
 }
 /// Modifies the configuration of an IPsec-VPN connection.
@@ -265,7 +273,7 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ModifyVpnConnectionAttribute",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

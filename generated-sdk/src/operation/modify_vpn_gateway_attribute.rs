@@ -54,7 +54,7 @@ impl ModifyVpnGatewayAttributeInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -62,7 +62,7 @@ impl ModifyVpnGatewayAttributeInput {
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("Description", self.description.as_ref());
         p.push_opt("AutoPropagate", self.auto_propagate.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Modifies the name, description and BGP route propagation of a VPN gateway.
@@ -153,7 +153,7 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ModifyVpnGatewayAttribute",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

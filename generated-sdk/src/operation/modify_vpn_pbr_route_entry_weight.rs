@@ -67,7 +67,7 @@ impl ModifyVpnPbrRouteEntryWeightInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -78,7 +78,7 @@ impl ModifyVpnPbrRouteEntryWeightInput {
         p.push_opt("NewWeight", self.new_weight.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Modifies the weight of a policy-based route of a VPN gateway.
@@ -193,7 +193,7 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ModifyVpnPbrRouteEntryWeight",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

@@ -59,7 +59,7 @@ impl ModifyVpnRouteEntryWeightInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -69,7 +69,7 @@ impl ModifyVpnRouteEntryWeightInput {
         p.push_opt("NewWeight", self.new_weight.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Modifies the weight of a destination-based route of a VPN gateway.
@@ -177,7 +177,7 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "ModifyVpnRouteEntryWeight",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

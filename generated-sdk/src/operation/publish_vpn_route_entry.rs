@@ -55,7 +55,7 @@ impl PublishVpnRouteEntryInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
@@ -64,7 +64,7 @@ impl PublishVpnRouteEntryInput {
         p.push_opt("RouteType", self.route_type.as_ref());
         p.push_opt("PublishVpc", self.publish_vpc.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Publishes a VPN gateway route to the VPC.
@@ -159,7 +159,7 @@ impl PublishVpnRouteEntryFluentBuilder {
         input.validate()?;
         let request = rt::RpcRequest {
             action: "PublishVpnRouteEntry",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: true,
             options: self.options,
         };

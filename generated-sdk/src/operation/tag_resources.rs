@@ -45,13 +45,13 @@ impl TagResourcesInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_list("ResourceId", &self.resource_id);
         p.push_opt("ResourceType", self.resource_type.as_ref());
         p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Creates tags and attaches them to the specified resources.
@@ -149,11 +149,11 @@ impl TagResourcesFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "TagResources",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: false,
             options: self.options,
         };

@@ -41,13 +41,13 @@ impl UnTagResourcesInput {
         Ok(())
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
-    pub fn to_params(&self) -> Vec<(String, String)> {
+    pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_list("ResourceId", &self.resource_id);
         p.push_opt("ResourceType", self.resource_type.as_ref());
         p.push_list("TagKey", &self.tag_key);
-        p.into_vec()
+        Ok(p.into_vec())
     }
 }
 /// Removes tags from the specified resources.
@@ -129,11 +129,11 @@ impl UnTagResourcesFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
-        let mut input = self.input;
+        let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
             action: "UnTagResources",
-            params: input.to_params(),
+            params: input.to_params()?,
             retry_safe: false,
             options: self.options,
         };

@@ -5,6 +5,7 @@ mod client;
 mod crate_root;
 mod error_codes;
 mod operation;
+mod seed_examples;
 mod types;
 
 use super::{header, EmitError, GeneratedFile};
@@ -30,6 +31,9 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
             &format!("src/operation/{}.rs", op.names.snake),
             operation::emit_operation(ir, op),
         )?);
+    }
+    if let Some(tokens) = seed_examples::emit_seed_examples(ir) {
+        files.push(rust_file("tests/seed_examples.rs", tokens)?);
     }
     Ok(files)
 }

@@ -131,10 +131,10 @@ fn emit_input(op: &OperationIr) -> TokenStream {
             }
 
             /// The operation's parameters as sent on the wire (common parameters excluded).
-            pub fn to_params(&self) -> Vec<(String, String)> {
+            pub fn to_params(&self) -> Result<Vec<(String, String)>, #validation_error> {
                 let mut p = #params::new();
                 #(#encode)*
-                p.into_vec()
+                Ok(p.into_vec())
             }
         }
         #debug
@@ -240,7 +240,11 @@ fn encode_field(f: &FieldIr) -> TokenStream {
         TypeIr::List(_) | TypeIr::WrappedList { .. } => {
             quote!(p.push_list(#wire, &self.#fname);)
         }
-        TypeIr::Json(_) => quote!(p.push_json(#wire, self.#fname.as_ref());),
+        TypeIr::Json(_) => quote! {
+            if let Some(v) = &self.#fname {
+                p.push_json(#wire, v)?;
+            }
+        },
         _ => quote!(p.push_opt(#wire, self.#fname.as_ref());),
     }
 }
@@ -296,6 +300,11 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
             }
         }
     });
+    let binding = if op.idempotency_token.is_some() {
+        quote!(let mut input = self.input;)
+    } else {
+        quote!(let input = self.input;)
+    };
     let token_fill = match &op.idempotency_token {
         Some(t) => {
             let t = ident(t);
@@ -350,12 +359,12 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
             /// Validates the input, then sends the request through the client's retrying,
             /// signing send path.
             pub async fn send(self) -> Result<#output, #sdk_error<#error>> {
-                let mut input = self.input;
+                #binding
                 #token_fill
                 input.validate()?;
                 let request = #rpc_request {
                     action: #action,
-                    params: input.to_params(),
+                    params: input.to_params()?,
                     retry_safe: #retry_safe,
                     options: self.options,
                 };

@@ -232,7 +232,7 @@ fn emit_struct(s: &StructIr) -> TokenStream {
             )
         });
         let encode = if s.uses.flat_request {
-            let params = runtime_path("params::Params");
+            let params = runtime_path("params::StructParams");
             let pushes = s.fields.iter().map(|f| {
                 let fname = ident(&f.names.snake);
                 let wire = &f.names.wire;
@@ -240,7 +240,7 @@ fn emit_struct(s: &StructIr) -> TokenStream {
             });
             quote! {
                 /// Pushes this item's fields as `Field=value`; the caller adds the `Name.N.` prefix.
-                pub(crate) fn encode_into(&self, p: &mut #params) { #(#pushes)* }
+                pub(crate) fn encode_into(&self, p: &mut #params<'_>) { #(#pushes)* }
             }
         } else {
             quote!()
