@@ -26,6 +26,9 @@ name = "vpn_gateway"
 serde.workspace = true
 vpn-gateway-runtime = {{ path = "../runtime" }}
 
+[dev-dependencies]
+serde_json.workspace = true
+
 [lints]
 workspace = true
 "#,

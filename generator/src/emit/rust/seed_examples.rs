@@ -13,11 +13,15 @@ use std::collections::BTreeMap;
 pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
     let structs: BTreeMap<&str, &StructIr> =
         ir.structs.iter().map(|s| (s.name.as_str(), s)).collect();
-    let tests: Vec<TokenStream> = ir
+    let mut tests: Vec<TokenStream> = ir
         .operations()
         .filter(|op| !op.example_request.is_empty())
         .map(|op| emit_test(op, &structs))
         .collect();
+    tests.extend(
+        ir.operations()
+            .filter_map(|op| op.example_response.as_ref().map(|r| emit_response_test(op, r))),
+    );
     if tests.is_empty() {
         return None;
     }
@@ -116,6 +120,28 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
                 sorted(input.to_params().expect("encodes")),
                 pairs(&[#(#expected),*])
             );
+        }
+    }
+}
+
+/// The sample response deserializes into the output type, and every field the sample
+/// carries lands in a typed field (nothing is silently dropped as unknown).
+fn emit_response_test(op: &OperationIr, response: &str) -> TokenStream {
+    let module = ident(&op.names.snake);
+    let output = format_ident!("{}Output", op.names.camel);
+    let test = format_ident!("{}_sample_response", op.names.snake);
+    let krate = ident("vpn_gateway");
+    quote! {
+        #[test]
+        fn #test() {
+            let body = #response;
+            let out: #krate::operation::#module::#output =
+                serde_json::from_str(body).expect("the documented sample response parses");
+            let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
+            let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
+            for key in sample.as_object().map(|o| o.keys().collect::<Vec<_>>()).unwrap_or_default() {
+                assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+            }
         }
     }
 }
