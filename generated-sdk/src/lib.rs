@@ -10,17 +10,20 @@ mod client;
 pub mod error_codes;
 pub mod operation;
 pub mod types;
+/// The runtime crate, for everything not re-exported here.
+pub use ::vpn_gateway_runtime as runtime;
 pub use client::Client;
 pub use error_codes::ErrorCode;
+pub use rt::credentials::Credentials;
+pub use rt::waiter::WaitError;
+pub use rt::waiter::WaiterConfig;
 pub use rt::Config;
-pub use rt::RpcClient;
+pub use rt::ProvideErrorMetadata;
 pub use rt::RequestOptions;
+pub use rt::RpcClient;
 pub use rt::SdkError;
 pub use rt::ServiceError;
 pub use rt::ValidationError;
-pub use rt::credentials::Credentials;
-/// The runtime crate, for everything not re-exported here.
-pub use ::vpn_gateway_runtime as runtime;
 /// The static description of the service the runtime works from.
 pub static METADATA: rt::ServiceMetadata = rt::ServiceMetadata {
     product: "Vpc",
@@ -28,7 +31,11 @@ pub static METADATA: rt::ServiceMetadata = rt::ServiceMetadata {
     global_endpoint: "vpc.aliyuncs.com",
     endpoint_pattern: "vpc.{region}.aliyuncs.com",
     regional_endpoints: &[],
-    retryable_codes: &["TaskConflict", "Vco.StatusNotSupport", "VpnGateway.Configuring"],
+    retryable_codes: &[
+        "TaskConflict",
+        "Vco.StatusNotSupport",
+        "VpnGateway.Configuring",
+    ],
     sdk_name: "vpn-gateway-sdk",
     sdk_version: "0.1.0",
 };

@@ -7,7 +7,11 @@ fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
     v
 }
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    sorted(v.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+    sorted(
+        v.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
 }
 #[test]
 fn create_vpn_gateway_sample_request() {
@@ -19,8 +23,12 @@ fn create_vpn_gateway_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("Bandwidth", "5"),
-        ("RegionId", "cn-hangzhou"), ("VpcId", "vpc-bp1ub1yt9cvakoelj****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("Bandwidth", "5"),
+            ("RegionId", "cn-hangzhou"),
+            ("VpcId", "vpc-bp1ub1yt9cvakoelj****")
+        ])
     );
 }
 #[test]
@@ -32,33 +40,41 @@ fn modify_vpn_gateway_attribute_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-shanghai"),
+            ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj****")
+        ])
     );
 }
 #[test]
 fn describe_vpn_gateways_sample_request() {
-    let mut input = vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[("RegionId", "cn-hangzhou")])
     );
 }
 #[test]
 fn describe_vpn_gateway_sample_request() {
-    let mut input = vpn_gateway::operation::describe_vpn_gateway::DescribeVpnGatewayInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_vpn_gateway::DescribeVpnGatewayInput::default();
     input.region_id = Some(String::from("cn-shanghai"));
     input.vpn_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-shanghai"),
+            ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu")
+        ])
     );
 }
 #[test]
@@ -70,8 +86,11 @@ fn delete_vpn_gateway_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1q8bgx4xnm2ogj0fiu")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("VpnGatewayId", "vpn-bp1q8bgx4xnm2ogj0fiu")
+        ])
     );
 }
 #[test]
@@ -80,17 +99,21 @@ fn tag_resources_sample_request() {
     input.region_id = Some(String::from("cn-hangzhou"));
     input.resource_type = Some(vpn_gateway::types::TagResourceType::from("VPC"));
     input.resource_id = vec![String::from("vpc-bp16qjewdsunr41m1****")];
-    input.tag = vec![
-        vpn_gateway::types::Tag::new().key(String::from("FinanceDept"))
-        .value(String::from("FinanceJoshua"))
-    ];
+    input.tag = vec![vpn_gateway::types::Tag::new()
+        .key(String::from("FinanceDept"))
+        .value(String::from("FinanceJoshua"))];
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"), ("ResourceType",
-        "VPC"), ("Tag.1.Key", "FinanceDept"), ("Tag.1.Value", "FinanceJoshua")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"),
+            ("ResourceType", "VPC"),
+            ("Tag.1.Key", "FinanceDept"),
+            ("Tag.1.Value", "FinanceJoshua")
+        ])
     );
 }
 #[test]
@@ -103,9 +126,12 @@ fn list_tag_resources_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"), ("ResourceType",
-        "VPC")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"),
+            ("ResourceType", "VPC")
+        ])
     );
 }
 #[test]
@@ -118,22 +144,26 @@ fn un_tag_resources_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"), ("ResourceType",
-        "VPC")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"),
+            ("ResourceType", "VPC")
+        ])
     );
 }
 #[test]
 fn create_customer_gateway_sample_request() {
-    let mut input = vpn_gateway::operation::create_customer_gateway::CreateCustomerGatewayInput::default();
+    let mut input =
+        vpn_gateway::operation::create_customer_gateway::CreateCustomerGatewayInput::default();
     input.ip_address = Some(String::from("116.62.69.12"));
     input.region_id = Some(String::from("cn-shanghai"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("IpAddress",
-        "116.62.69.12"), ("RegionId", "cn-shanghai")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[("IpAddress", "116.62.69.12"), ("RegionId", "cn-shanghai")])
     );
 }
 #[test]
@@ -146,51 +176,66 @@ fn modify_customer_gateway_attribute_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
-        "vpn-bp1q8bgx4xnkm2ogj0fiu"), ("Name", "test"), ("RegionId", "cn-shanghai")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("CustomerGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu"),
+            ("Name", "test"),
+            ("RegionId", "cn-shanghai")
+        ])
     );
 }
 #[test]
 fn describe_customer_gateways_sample_request() {
-    let mut input = vpn_gateway::operation::describe_customer_gateways::DescribeCustomerGatewaysInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_customer_gateways::DescribeCustomerGatewaysInput::default(
+        );
     input.region_id = Some(String::from("cn-shanghai"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[("RegionId", "cn-shanghai")])
     );
 }
 #[test]
 fn describe_customer_gateway_sample_request() {
-    let mut input = vpn_gateway::operation::describe_customer_gateway::DescribeCustomerGatewayInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_customer_gateway::DescribeCustomerGatewayInput::default();
     input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu"));
     input.region_id = Some(String::from("cn-shanghai"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
-        "vpn-bp1q8bgx4xnkm2ogj0fiu"), ("RegionId", "cn-shanghai")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("CustomerGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu"),
+            ("RegionId", "cn-shanghai")
+        ])
     );
 }
 #[test]
 fn delete_customer_gateway_sample_request() {
-    let mut input = vpn_gateway::operation::delete_customer_gateway::DeleteCustomerGatewayInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_customer_gateway::DeleteCustomerGatewayInput::default();
     input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj****"));
     input.region_id = Some(String::from("cn-shanghai"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
-        "vpn-bp1q8bgx4xnkm2ogj****"), ("RegionId", "cn-shanghai")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("CustomerGatewayId", "vpn-bp1q8bgx4xnkm2ogj****"),
+            ("RegionId", "cn-shanghai")
+        ])
     );
 }
 #[test]
 fn create_vpn_route_entry_sample_request() {
-    let mut input = vpn_gateway::operation::create_vpn_route_entry::CreateVpnRouteEntryInput::default();
+    let mut input =
+        vpn_gateway::operation::create_vpn_route_entry::CreateVpnRouteEntryInput::default();
     input.client_token = Some(String::from("d7d24a21-f4ba-4454-9173-b3828dae****"));
     input.description = Some(String::from("mytest"));
     input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
@@ -204,16 +249,24 @@ fn create_vpn_route_entry_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientToken",
-        "d7d24a21-f4ba-4454-9173-b3828dae****"), ("Description", "mytest"), ("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("OverlayMode", "Ipsec"), ("PublishVpc", "true"),
-        ("RegionId", "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("VpnGatewayId",
-        "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("ClientToken", "d7d24a21-f4ba-4454-9173-b3828dae****"),
+            ("Description", "mytest"),
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("OverlayMode", "Ipsec"),
+            ("PublishVpc", "true"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****"),
+            ("Weight", "0")
+        ])
     );
 }
 #[test]
 fn create_vpn_pbr_route_entry_sample_request() {
-    let mut input = vpn_gateway::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryInput::default();
+    let mut input =
+        vpn_gateway::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryInput::default();
     input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
     input.publish_vpc = Some(true);
     input.region_id = Some(String::from("cn-hangzhou"));
@@ -225,15 +278,22 @@ fn create_vpn_pbr_route_entry_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("PublishVpc", "true"), ("RegionId",
-        "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"),
-        ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"), ("Weight", "0")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("PublishVpc", "true"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("RouteSource", "192.168.1.0/24"),
+            ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"),
+            ("Weight", "0")
+        ])
     );
 }
 #[test]
 fn publish_vpn_route_entry_sample_request() {
-    let mut input = vpn_gateway::operation::publish_vpn_route_entry::PublishVpnRouteEntryInput::default();
+    let mut input =
+        vpn_gateway::operation::publish_vpn_route_entry::PublishVpnRouteEntryInput::default();
     input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
     input.publish_vpc = Some(true);
     input.region_id = Some(String::from("cn-hangzhou"));
@@ -244,23 +304,32 @@ fn publish_vpn_route_entry_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("PublishVpc", "true"), ("RegionId",
-        "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("RouteType", "pbr"),
-        ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("PublishVpc", "true"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("RouteType", "pbr"),
+            ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")
+        ])
     );
 }
 #[test]
 fn describe_vpn_route_entries_sample_request() {
-    let mut input = vpn_gateway::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")
+        ])
     );
 }
 #[test]
@@ -272,8 +341,11 @@ fn describe_vpn_pbr_route_entries_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")
+        ])
     );
 }
 #[test]
@@ -289,10 +361,15 @@ fn modify_vpn_route_entry_weight_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NewWeight", "100"),
-        ("NextHop", "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"),
-        ("RouteDest", "10.0.0.0/24"), ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"),
-        ("Weight", "0")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("NewWeight", "100"),
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"),
+            ("Weight", "0")
+        ])
     );
 }
 #[test]
@@ -309,15 +386,22 @@ fn modify_vpn_pbr_route_entry_weight_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NewWeight", "100"),
-        ("NextHop", "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"),
-        ("RouteDest", "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"), ("VpnGatewayId",
-        "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "100")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("NewWeight", "100"),
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("RouteSource", "192.168.1.0/24"),
+            ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****"),
+            ("Weight", "100")
+        ])
     );
 }
 #[test]
 fn delete_vpn_route_entry_sample_request() {
-    let mut input = vpn_gateway::operation::delete_vpn_route_entry::DeleteVpnRouteEntryInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_vpn_route_entry::DeleteVpnRouteEntryInput::default();
     input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
     input.region_id = Some(String::from("cn-hangzhou"));
     input.route_dest = Some(String::from("10.0.0.0/24"));
@@ -327,14 +411,20 @@ fn delete_vpn_route_entry_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"), ("RouteDest",
-        "10.0.0.0/24"), ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****"),
+            ("Weight", "0")
+        ])
     );
 }
 #[test]
 fn delete_vpn_pbr_route_entry_sample_request() {
-    let mut input = vpn_gateway::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryInput::default();
     input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
     input.region_id = Some(String::from("cn-hangzhou"));
     input.route_dest = Some(String::from("10.0.0.0/24"));
@@ -345,15 +435,21 @@ fn delete_vpn_pbr_route_entry_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"), ("RouteDest",
-        "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"), ("VpnGatewayId",
-        "vpn-bp1a3kjjq9legfx****"), ("Weight", "0")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("NextHop", "vco-bp15oes1py4i66rmd****"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteDest", "10.0.0.0/24"),
+            ("RouteSource", "192.168.1.0/24"),
+            ("VpnGatewayId", "vpn-bp1a3kjjq9legfx****"),
+            ("Weight", "0")
+        ])
     );
 }
 #[test]
 fn describe_vco_route_entries_sample_request() {
-    let mut input = vpn_gateway::operation::describe_vco_route_entries::DescribeVcoRouteEntriesInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_vco_route_entries::DescribeVcoRouteEntriesInput::default();
     input.client_token = Some(String::from("123e4567-e89b-12d3-a456-4266****"));
     input.page_number = Some(1i32);
     input.page_size = Some(10i32);
@@ -364,15 +460,21 @@ fn describe_vco_route_entries_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientToken",
-        "123e4567-e89b-12d3-a456-4266****"), ("PageNumber", "1"), ("PageSize", "10"),
-        ("RegionId", "cn-hangzhou"), ("RouteEntryType", "custom"), ("VpnConnectionId",
-        "vco-p0w2jpkhi2eeop6q6****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("ClientToken", "123e4567-e89b-12d3-a456-4266****"),
+            ("PageNumber", "1"),
+            ("PageSize", "10"),
+            ("RegionId", "cn-hangzhou"),
+            ("RouteEntryType", "custom"),
+            ("VpnConnectionId", "vco-p0w2jpkhi2eeop6q6****")
+        ])
     );
 }
 #[test]
 fn delete_vco_route_entry_sample_request() {
-    let mut input = vpn_gateway::operation::delete_vco_route_entry::DeleteVcoRouteEntryInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_vco_route_entry::DeleteVcoRouteEntryInput::default();
     input.client_token = Some(String::from("123e4567-e89b-12d3-a456-4266****"));
     input.next_hop = Some(String::from("vco-p0w5112fgnl2ihlmf****"));
     input.overlay_mode = Some(vpn_gateway::types::VpnRouteOverlayMode::from("Ipsec"));
@@ -384,16 +486,22 @@ fn delete_vco_route_entry_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientToken",
-        "123e4567-e89b-12d3-a456-4266****"), ("NextHop", "vco-p0w5112fgnl2ihlmf****"),
-        ("OverlayMode", "Ipsec"), ("RegionId", "ap-southeast-2"), ("RouteDest",
-        "192.168.10.0/24"), ("VpnConnectionId", "vco-p0w5112fgnl2ihlmf****"), ("Weight",
-        "100")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("ClientToken", "123e4567-e89b-12d3-a456-4266****"),
+            ("NextHop", "vco-p0w5112fgnl2ihlmf****"),
+            ("OverlayMode", "Ipsec"),
+            ("RegionId", "ap-southeast-2"),
+            ("RouteDest", "192.168.10.0/24"),
+            ("VpnConnectionId", "vco-p0w5112fgnl2ihlmf****"),
+            ("Weight", "100")
+        ])
     );
 }
 #[test]
 fn create_vpn_connection_sample_request() {
-    let mut input = vpn_gateway::operation::create_vpn_connection::CreateVpnConnectionInput::default();
+    let mut input =
+        vpn_gateway::operation::create_vpn_connection::CreateVpnConnectionInput::default();
     input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnk****"));
     input.local_subnet = Some(String::from("1.1.1.0/24,1.1.2.0/24"));
     input.region_id = Some(String::from("cn-shanghai"));
@@ -403,10 +511,14 @@ fn create_vpn_connection_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
-        "vpn-bp1q8bgx4xnk****"), ("LocalSubnet", "1.1.1.0/24,1.1.2.0/24"), ("RegionId",
-        "cn-shanghai"), ("RemoteSubnet", "1.1.1.0/24,1.1.2.0/24"), ("VpnGatewayId",
-        "vpn-bp1q8bgx4xnkm****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("CustomerGatewayId", "vpn-bp1q8bgx4xnk****"),
+            ("LocalSubnet", "1.1.1.0/24,1.1.2.0/24"),
+            ("RegionId", "cn-shanghai"),
+            ("RemoteSubnet", "1.1.1.0/24,1.1.2.0/24"),
+            ("VpnGatewayId", "vpn-bp1q8bgx4xnkm****")
+        ])
     );
 }
 #[test]
@@ -418,33 +530,41 @@ fn modify_vpn_connection_attribute_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-shanghai"),
+            ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")
+        ])
     );
 }
 #[test]
 fn describe_vpn_connections_sample_request() {
-    let mut input = vpn_gateway::operation::describe_vpn_connections::DescribeVpnConnectionsInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_vpn_connections::DescribeVpnConnectionsInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[("RegionId", "cn-hangzhou")])
     );
 }
 #[test]
 fn describe_vpn_connection_sample_request() {
-    let mut input = vpn_gateway::operation::describe_vpn_connection::DescribeVpnConnectionInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_vpn_connection::DescribeVpnConnectionInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.vpn_connection_id = Some(String::from("vco-bp1bbi27hojx80nck****"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")
+        ])
     );
 }
 #[test]
@@ -456,26 +576,34 @@ fn download_vpn_connection_config_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-shanghai"),
+            ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")
+        ])
     );
 }
 #[test]
 fn delete_vpn_connection_sample_request() {
-    let mut input = vpn_gateway::operation::delete_vpn_connection::DeleteVpnConnectionInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_vpn_connection::DeleteVpnConnectionInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.vpn_connection_id = Some(String::from("vco-bp1bbi27hojx80nck9k1i"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")
+        ])
     );
 }
 #[test]
 fn create_ssl_vpn_server_sample_request() {
-    let mut input = vpn_gateway::operation::create_ssl_vpn_server::CreateSslVpnServerInput::default();
+    let mut input =
+        vpn_gateway::operation::create_ssl_vpn_server::CreateSslVpnServerInput::default();
     input.client_ip_pool = Some(String::from("192.168.1.0/24"));
     input.local_subnet = Some(String::from("10.0.0.0/8"));
     input.region_id = Some(String::from("cn-hangzhou"));
@@ -484,65 +612,83 @@ fn create_ssl_vpn_server_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientIpPool",
-        "192.168.1.0/24"), ("LocalSubnet", "10.0.0.0/8"), ("RegionId", "cn-hangzhou"),
-        ("VpnGatewayId", "vpn-bp1hgim8by0kc9nga****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("ClientIpPool", "192.168.1.0/24"),
+            ("LocalSubnet", "10.0.0.0/8"),
+            ("RegionId", "cn-hangzhou"),
+            ("VpnGatewayId", "vpn-bp1hgim8by0kc9nga****")
+        ])
     );
 }
 #[test]
 fn modify_ssl_vpn_server_sample_request() {
-    let mut input = vpn_gateway::operation::modify_ssl_vpn_server::ModifySslVpnServerInput::default();
+    let mut input =
+        vpn_gateway::operation::modify_ssl_vpn_server::ModifySslVpnServerInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.ssl_vpn_server_id = Some(String::from("vss-bp18q7hzj6largv4****"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnServerId", "vss-bp18q7hzj6largv4****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("SslVpnServerId", "vss-bp18q7hzj6largv4****")
+        ])
     );
 }
 #[test]
 fn describe_ssl_vpn_servers_sample_request() {
-    let mut input = vpn_gateway::operation::describe_ssl_vpn_servers::DescribeSslVpnServersInput::default();
+    let mut input =
+        vpn_gateway::operation::describe_ssl_vpn_servers::DescribeSslVpnServersInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[("RegionId", "cn-hangzhou")])
     );
 }
 #[test]
 fn delete_ssl_vpn_server_sample_request() {
-    let mut input = vpn_gateway::operation::delete_ssl_vpn_server::DeleteSslVpnServerInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_ssl_vpn_server::DeleteSslVpnServerInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.ssl_vpn_server_id = Some(String::from("vss-bp18q7hzj6largv4vk2fe"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnServerId", "vss-bp18q7hzj6largv4vk2fe")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("SslVpnServerId", "vss-bp18q7hzj6largv4vk2fe")
+        ])
     );
 }
 #[test]
 fn create_ssl_vpn_client_cert_sample_request() {
-    let mut input = vpn_gateway::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertInput::default();
+    let mut input =
+        vpn_gateway::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.ssl_vpn_server_id = Some(String::from("vss-m5et0q3iy1qex328wcuix"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnServerId", "vss-m5et0q3iy1qex328wcuix")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("SslVpnServerId", "vss-m5et0q3iy1qex328wcuix")
+        ])
     );
 }
 #[test]
 fn modify_ssl_vpn_client_cert_sample_request() {
-    let mut input = vpn_gateway::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertInput::default();
+    let mut input =
+        vpn_gateway::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertInput::default();
     input.name = Some(String::from("cert2"));
     input.region_id = Some(String::from("cn-hangzhou"));
     input.ssl_vpn_client_cert_id = Some(String::from("vsc-bp1n8wcf134yl0osrcg98"));
@@ -550,9 +696,12 @@ fn modify_ssl_vpn_client_cert_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("Name", "cert2"),
-        ("RegionId", "cn-hangzhou"), ("SslVpnClientCertId",
-        "vsc-bp1n8wcf134yl0osrcg98")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("Name", "cert2"),
+            ("RegionId", "cn-hangzhou"),
+            ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")
+        ])
     );
 }
 #[test]
@@ -563,8 +712,8 @@ fn describe_ssl_vpn_client_certs_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[("RegionId", "cn-hangzhou")])
     );
 }
 #[test]
@@ -577,30 +726,36 @@ fn describe_vpn_ssl_server_logs_sample_request() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("MinutePeriod", "10"),
-        ("RegionId", "cn-hangzhou"), ("VpnSslServerId", "vss-bp155e9yclsg1xgq4****")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("MinutePeriod", "10"),
+            ("RegionId", "cn-hangzhou"),
+            ("VpnSslServerId", "vss-bp155e9yclsg1xgq4****")
+        ])
     );
 }
 #[test]
 fn delete_ssl_vpn_client_cert_sample_request() {
-    let mut input = vpn_gateway::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertInput::default();
+    let mut input =
+        vpn_gateway::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertInput::default();
     input.region_id = Some(String::from("cn-hangzhou"));
     input.ssl_vpn_client_cert_id = Some(String::from("vsc-bp1n8wcf134yl0osrcg98"));
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")])
+        sorted(input.to_params().expect("encodes")),
+        pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")
+        ])
     );
 }
 #[test]
 fn create_vpn_gateway_sample_response() {
     let body = "{\n  \"Name\": \"myVpn\",\n  \"RequestId\": \"54B48E3D-DF70-471B-AA93-08E683A1B457\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj****\"\n}";
-    let out: vpn_gateway::operation::create_vpn_gateway::CreateVpnGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_vpn_gateway::CreateVpnGatewayOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -608,16 +763,17 @@ fn create_vpn_gateway_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn modify_vpn_gateway_attribute_sample_response() {
     let body = "{\n  \"AutoPropagate\": true,\n  \"CreateTime\": 1589526435000,\n  \"EnableBgp\": true,\n  \"EndTime\": 1592236800000,\n  \"InternetIp\": \"8.136.10.192\",\n  \"IntranetIp\": \"10.0.0.251\",\n  \"Name\": \"VPN11\",\n  \"RequestId\": \"CA5C51BD-EF81-44FF-8311-5AC81ADECC9D\",\n  \"Spec\": \"5M\",\n  \"VSwitchId\": \"vsw-gw8m2k04wt3onzehf****\",\n  \"VpcId\": \"vpc-gw82wgx7a8fakx4co****\",\n  \"VpnGatewayId\": \"vpn-gw8bv722zvjht7ia****\"\n}";
-    let out: vpn_gateway::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -625,16 +781,17 @@ fn modify_vpn_gateway_attribute_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vpn_gateways_sample_response() {
     let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"B2CD1315-CA2B-47B1-9DA5-8F1D69C48E82\",\n  \"TotalCount\": 1,\n  \"VpnGateways\": {\n    \"VpnGateway\": [\n      {\n        \"BusinessStatus\": \"Normal\",\n        \"CreateTime\": 1492753580000,\n        \"EndTime\": 1495382400000,\n        \"InternetIp\": \"116.62.69.10\",\n        \"Spec\": \"5M\",\n        \"Status\": \"active\",\n        \"VSwitchId\": \"vsw-bp1y9ovl1cu9ou4tvma0l\",\n        \"VpcId\": \"vpc-bp1ub1yt9cvakoelj1y9c\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n      }\n    ]\n  }\n}";
-    let out: vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -642,16 +799,17 @@ fn describe_vpn_gateways_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vpn_gateway_sample_response() {
     let body = "{\n  \"BusinessStatus\": \"Normal\",\n  \"CreateTime\": 1492753580000,\n  \"EndTime\": 1495382400000,\n  \"InternetIp\": \"116.62.69.64\",\n  \"RequestId\": \"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\n  \"Spec\": \"5M\",\n  \"Status\": \"active\",\n  \"VSwitchId\": \"vsw-bp1y9ovl1cu9ou4tvma0l\",\n  \"VpcId\": \"vpc-bp1ub1yt9cvakoelj1y9c\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n}";
-    let out: vpn_gateway::operation::describe_vpn_gateway::DescribeVpnGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vpn_gateway::DescribeVpnGatewayOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -659,16 +817,17 @@ fn describe_vpn_gateway_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_vpn_gateway_sample_response() {
     let body = "{\n  \"RequestId\": \"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"\n}";
-    let out: vpn_gateway::operation::delete_vpn_gateway::DeleteVpnGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_vpn_gateway::DeleteVpnGatewayOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -676,16 +835,17 @@ fn delete_vpn_gateway_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn tag_resources_sample_response() {
     let body = "{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}";
-    let out: vpn_gateway::operation::tag_resources::TagResourcesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::tag_resources::TagResourcesOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -693,16 +853,17 @@ fn tag_resources_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn list_tag_resources_sample_response() {
     let body = "{\n  \"NextToken\": \"\",\n  \"RequestId\": \"F11AC96F-B8E6-48F8-95CC-F63E7D50F0D4\",\n  \"TagResources\": {\n    \"TagResource\": [\n      {\n        \"ResourceId\": \"vpc-wz9aml8mptq6fsnfm****\",\n        \"ResourceType\": \"VPC\",\n        \"TagKey\": \"aaa\",\n        \"TagValue\": \"aa\"\n      }\n    ]\n  }\n}";
-    let out: vpn_gateway::operation::list_tag_resources::ListTagResourcesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::list_tag_resources::ListTagResourcesOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -710,16 +871,17 @@ fn list_tag_resources_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn un_tag_resources_sample_response() {
     let body = "{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}";
-    let out: vpn_gateway::operation::un_tag_resources::UnTagResourcesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::un_tag_resources::UnTagResourcesOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -727,16 +889,17 @@ fn un_tag_resources_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn create_customer_gateway_sample_response() {
     let body = "{\n  \"CreateTime\": 1493363599000,\n  \"CustomerGatewayId\": \"cgw-bp1jrawp82av6bws9****\",\n  \"IpAddress\": \"101.37.26.12\",\n  \"RequestId\": \"D32B3C26-6C6C-4988-93E9-D2A6444CE6AE\"\n}";
-    let out: vpn_gateway::operation::create_customer_gateway::CreateCustomerGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_customer_gateway::CreateCustomerGatewayOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -744,7 +907,10 @@ fn create_customer_gateway_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -761,16 +927,17 @@ fn modify_customer_gateway_attribute_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_customer_gateways_sample_response() {
     let body = "{\n  \"CustomerGateways\": {\n    \"CustomerGateway\": [\n      {\n        \"CreateTime\": 1492747187000,\n        \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n        \"IpAddress\": \"139.196.32.167\",\n        \"Name\": \"test\"\n      }\n    ]\n  },\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\",\n  \"TotalCount\": 1\n}";
-    let out: vpn_gateway::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -778,16 +945,17 @@ fn describe_customer_gateways_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_customer_gateway_sample_response() {
     let body = "{\n  \"CreateTime\": 1492747187000,\n  \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n  \"IpAddress\": \"139.196.32.167\",\n  \"Name\": \"test\",\n  \"RequestId\": \"A0457BC9-6C0F-4437-AB9D-FB2EABC1D6A2\"\n}";
-    let out: vpn_gateway::operation::describe_customer_gateway::DescribeCustomerGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_customer_gateway::DescribeCustomerGatewayOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -795,16 +963,17 @@ fn describe_customer_gateway_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_customer_gateway_sample_response() {
     let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: vpn_gateway::operation::delete_customer_gateway::DeleteCustomerGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_customer_gateway::DeleteCustomerGatewayOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -812,16 +981,17 @@ fn delete_customer_gateway_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn create_vpn_route_entry_sample_response() {
     let body = "{\n  \"CreateTime\": 1492747187000,\n  \"Description\": \"mytest\",\n  \"NextHop\": \"vco-bp15oes1py4i66rmd****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RequestId\": \"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1a3kqjiiq9legfx****\",\n  \"Weight\": 0\n}";
-    let out: vpn_gateway::operation::create_vpn_route_entry::CreateVpnRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_vpn_route_entry::CreateVpnRouteEntryOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -829,16 +999,17 @@ fn create_vpn_route_entry_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn create_vpn_pbr_route_entry_sample_response() {
     let body = "{\n  \"CreateTime\": 1563873294331,\n  \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"RouteSource\": \"192.168.1.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n  \"Weight\": 100\n}";
-    let out: vpn_gateway::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -846,16 +1017,17 @@ fn create_vpn_pbr_route_entry_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn publish_vpn_route_entry_sample_response() {
     let body = "{\n  \"RequestId\": \"CB2793A8-845F-444C-8E93-76F1BBDF9C78\"\n}";
-    let out: vpn_gateway::operation::publish_vpn_route_entry::PublishVpnRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::publish_vpn_route_entry::PublishVpnRouteEntryOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -863,16 +1035,17 @@ fn publish_vpn_route_entry_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vpn_route_entries_sample_response() {
     let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"BF3995A6-FA4F-4C74-B90F-89ECF4BFF4D5\",\n  \"TotalCount\": 1,\n  \"VpnRouteEntries\": {\n    \"VpnRouteEntry\": [\n      {\n        \"CreateTime\": 1563874074000,\n        \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n        \"RouteDest\": \"10.0.0.0/24\",\n        \"State\": \"normal\",\n        \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n        \"Weight\": 100\n      }\n    ]\n  }\n}";
-    let out: vpn_gateway::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -880,7 +1053,10 @@ fn describe_vpn_route_entries_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -897,7 +1073,10 @@ fn describe_vpn_pbr_route_entries_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -914,7 +1093,10 @@ fn modify_vpn_route_entry_weight_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -931,16 +1113,17 @@ fn modify_vpn_pbr_route_entry_weight_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_vpn_route_entry_sample_response() {
     let body = "{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}";
-    let out: vpn_gateway::operation::delete_vpn_route_entry::DeleteVpnRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_vpn_route_entry::DeleteVpnRouteEntryOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -948,16 +1131,17 @@ fn delete_vpn_route_entry_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_vpn_pbr_route_entry_sample_response() {
     let body = "{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}";
-    let out: vpn_gateway::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -965,16 +1149,17 @@ fn delete_vpn_pbr_route_entry_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vco_route_entries_sample_response() {
     let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E18980E8-C8C2-31BD-8156-AE2BBDEC87E1\",\n  \"TotalCount\": 1,\n  \"VcoRouteEntries\": [\n    {\n      \"AsPath\": \"[12000]\",\n      \"Community\": \"65535:65510\",\n      \"CreateTime\": 1658217008000,\n      \"NextHop\": \"vco-p0w2jpkhi2eeop6q6****\",\n      \"RouteDest\": \"192.168.10.0/24\",\n      \"RouteEntryType\": \"custom\",\n      \"Source\": \"CLOUD\",\n      \"State\": \"published\",\n      \"VpnConnectionId\": \"vco-p0w2jpkhi2eeop6q6****\",\n      \"Weight\": 100\n    }\n  ]\n}";
-    let out: vpn_gateway::operation::describe_vco_route_entries::DescribeVcoRouteEntriesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vco_route_entries::DescribeVcoRouteEntriesOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -982,16 +1167,17 @@ fn describe_vco_route_entries_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_vco_route_entry_sample_response() {
     let body = "{\n  \"RequestId\": \"9208DDD8-0930-3CE6-AF7F-732B4E67B3DD\"\n}";
-    let out: vpn_gateway::operation::delete_vco_route_entry::DeleteVcoRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_vco_route_entry::DeleteVcoRouteEntryOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -999,16 +1185,17 @@ fn delete_vco_route_entry_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn create_vpn_connection_sample_response() {
     let body = "{\n  \"CreateTime\": 1544666102000,\n  \"RequestId\": \"082AD562-B8DB-4BB2-861F-DA1FCA01FD76\",\n  \"VpnConnectionId\": \"vco-bp15oes1py4i6****\"\n}";
-    let out: vpn_gateway::operation::create_vpn_connection::CreateVpnConnectionOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_vpn_connection::CreateVpnConnectionOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1016,7 +1203,10 @@ fn create_vpn_connection_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -1033,16 +1223,17 @@ fn modify_vpn_connection_attribute_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vpn_connections_sample_response() {
     let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939\",\n  \"TotalCount\": 1,\n  \"VpnConnections\": {\n    \"VpnConnection\": [\n      {\n        \"CreateTime\": 1492753817000,\n        \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adjxxxxxxxx\",\n        \"EffectImmediately\": true,\n        \"IkeConfig\": {\n          \"IkeAuthAlg\": \"sha1\",\n          \"IkeEncAlg\": \"aes\",\n          \"IkeLifetime\": 86400,\n          \"IkeMode\": \"main\",\n          \"IkePfs\": \"group2\",\n          \"IkeVersion\": \"ikev1\",\n          \"LocalId\": \"116.xx.xx.64\",\n          \"Psk\": \"pgw6dy\",\n          \"RemoteId\": \"139.xx.xx.167\"\n        },\n        \"IpsecConfig\": {\n          \"IpsecAuthAlg\": \"sha1\",\n          \"IpsecEncAlg\": \"aes\",\n          \"IpsecLifetime\": 86400,\n          \"IpsecPfs\": \"group2\"\n        },\n        \"LocalSubnet\": \"1.1.1.0/24,1.1.2.0/24\",\n        \"Name\": \"vpn connection test\",\n        \"RemoteSubnet\": \"2.2.2.0/24\",\n        \"Status\": \"ipsec_sa_established\",\n        \"VpnConnectionId\": \"vco-bp10lz7aejumdx\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkmxxxxxxxx\"\n      }\n    ]\n  }\n}";
-    let out: vpn_gateway::operation::describe_vpn_connections::DescribeVpnConnectionsOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vpn_connections::DescribeVpnConnectionsOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1050,16 +1241,17 @@ fn describe_vpn_connections_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vpn_connection_sample_response() {
     let body = "{\n  \"CreateTime\": 1590495160000,\n  \"CustomerGatewayId\": \"cgw-gw8usu4zsk23pf69f****\",\n  \"EffectImmediately\": false,\n  \"EnableDpd\": true,\n  \"EnableNatTraversal\": true,\n  \"IkeConfig\": {\n    \"IkeAuthAlg\": \"sha1\",\n    \"IkeEncAlg\": \"aes\",\n    \"IkeLifetime\": 86400,\n    \"IkeMode\": \"main\",\n    \"IkePfs\": \"group2\",\n    \"IkeVersion\": \"ikev1\",\n    \"LocalId\": \"8.xx.xx.192\",\n    \"Psk\": \"123456\",\n    \"RemoteId\": \"8.xx.xx.146\"\n  },\n  \"IpsecConfig\": {\n    \"IpsecAuthAlg\": \"sha1\",\n    \"IpsecEncAlg\": \"aes\",\n    \"IpsecLifetime\": 86400,\n    \"IpsecPfs\": \"group2\"\n  },\n  \"LocalSubnet\": \"10.0.0.0/8\",\n  \"Name\": \"VPN1-CGW22\",\n  \"RemoteSubnet\": \"192.168.0.0/16\",\n  \"RequestId\": \"6FBAE985-A938-49CB-9129-621AA3A88728\",\n  \"Status\": \"ipsec_sa_established\",\n  \"VcoHealthCheck\": {\n    \"Dip\": \"\",\n    \"Enable\": \"false\",\n    \"Interval\": 0,\n    \"Retry\": 0,\n    \"Sip\": \"\",\n    \"Status\": \"success\"\n  },\n  \"VpnBgpConfig\": {\n    \"EnableBgp\": \"true\",\n    \"LocalAsn\": 10001,\n    \"LocalBgpIp\": \"169.254.10.1\",\n    \"PeerAsn\": 10001,\n    \"PeerBgpIp\": \"169.254.10.2\",\n    \"Status\": \"success\",\n    \"TunnelCidr\": \"169.254.10.0/30\"\n  },\n  \"VpnConnectionId\": \"vco-gw8tylx7hvwhl7tu8****\",\n  \"VpnGatewayId\": \"vpn-gw8bvv722zwjht7ia****\"\n}";
-    let out: vpn_gateway::operation::describe_vpn_connection::DescribeVpnConnectionOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vpn_connection::DescribeVpnConnectionOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1067,7 +1259,10 @@ fn describe_vpn_connection_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -1084,16 +1279,17 @@ fn download_vpn_connection_config_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_vpn_connection_sample_response() {
     let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: vpn_gateway::operation::delete_vpn_connection::DeleteVpnConnectionOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_vpn_connection::DeleteVpnConnectionOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1101,16 +1297,17 @@ fn delete_vpn_connection_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn create_ssl_vpn_server_sample_response() {
     let body = "{\n  \"Name\": \"test\",\n  \"RequestId\": \"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\n  \"SslVpnServerId\": \"vss-bp18q7hzj6largv4v****\"\n}";
-    let out: vpn_gateway::operation::create_ssl_vpn_server::CreateSslVpnServerOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_ssl_vpn_server::CreateSslVpnServerOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1118,16 +1315,17 @@ fn create_ssl_vpn_server_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn modify_ssl_vpn_server_sample_response() {
     let body = "{\n  \"Cipher\": \"AES-128-CBC\",\n  \"ClientIpPool\": \"10.30.30.0/24\",\n  \"Compress\": true,\n  \"Connections\": 0,\n  \"CreateTime\": 1492753580000,\n  \"InternetIp\": \"47.98.10.10\",\n  \"LocalSubnet\": \"10.20.20.0/24\",\n  \"MaxConnections\": 5,\n  \"Name\": \"test\",\n  \"Port\": 1194,\n  \"Proto\": \"UDP\",\n  \"RegionId\": \"cn-hangzhou\",\n  \"RequestId\": \"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\n  \"SslVpnServerId\": \"vss-bp18q7hzj6largv4v****\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj****\"\n}";
-    let out: vpn_gateway::operation::modify_ssl_vpn_server::ModifySslVpnServerOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::modify_ssl_vpn_server::ModifySslVpnServerOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1135,16 +1333,17 @@ fn modify_ssl_vpn_server_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_ssl_vpn_servers_sample_response() {
     let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\n  \"SslVpnServers\": {\n    \"SslVpnServer\": [\n      {\n        \"Cipher\": \"AES-128-CBC\",\n        \"ClientIpPool\": \"10.10.10.20/24\",\n        \"Compress\": true,\n        \"Connections\": 0,\n        \"CreateTime\": 1492753580000,\n        \"InternetIp\": \"47.98.10.10\",\n        \"LocalSubnet\": \"10.10.10.10/24\",\n        \"MaxConnections\": 5,\n        \"Name\": \"test\",\n        \"Port\": 1194,\n        \"Proto\": \"UDP\",\n        \"RegionId\": \"cn-hangzhou\",\n        \"SslVpnServerId\": \"vss-bp18q7hzj6largv4vk2fe\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n      }\n    ]\n  },\n  \"TotalCount\": 1\n}";
-    let out: vpn_gateway::operation::describe_ssl_vpn_servers::DescribeSslVpnServersOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_ssl_vpn_servers::DescribeSslVpnServersOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1152,16 +1351,17 @@ fn describe_ssl_vpn_servers_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_ssl_vpn_server_sample_response() {
     let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: vpn_gateway::operation::delete_ssl_vpn_server::DeleteSslVpnServerOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_ssl_vpn_server::DeleteSslVpnServerOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1169,16 +1369,17 @@ fn delete_ssl_vpn_server_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn create_ssl_vpn_client_cert_sample_response() {
     let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\",\n  \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\"\n}";
-    let out: vpn_gateway::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1186,16 +1387,17 @@ fn create_ssl_vpn_client_cert_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn modify_ssl_vpn_client_cert_sample_response() {
     let body = "{\n  \"Name\": \"cert2\",\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\",\n  \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\"\n}";
-    let out: vpn_gateway::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1203,7 +1405,10 @@ fn modify_ssl_vpn_client_cert_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
@@ -1220,16 +1425,17 @@ fn describe_ssl_vpn_client_certs_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn describe_vpn_ssl_server_logs_sample_response() {
     let body = "{\n  \"Count\": 0,\n  \"Data\": {\n    \"Logs\": []\n  },\n  \"IsCompleted\": true,\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"26641E42-66C7-4942-9FEC-F99213914F8F\"\n}";
-    let out: vpn_gateway::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1237,16 +1443,17 @@ fn describe_vpn_ssl_server_logs_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }
 #[test]
 fn delete_ssl_vpn_client_cert_sample_response() {
     let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: vpn_gateway::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
+    let out: vpn_gateway::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput =
+        serde_json::from_str(body).expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
     for key in sample
@@ -1254,6 +1461,9 @@ fn delete_ssl_vpn_client_cert_sample_response() {
         .map(|o| o.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+        assert!(
+            round.get(key).is_some(),
+            "sample field `{key}` has no typed field"
+        );
     }
 }

@@ -930,7 +930,12 @@ impl<'a> Validator<'a> {
 
     /// For a flattened key (`Name.N` or `Name.N.Field`): `Some("")` when it names a list item
     /// legally, `Some(problem)` when it does not, `None` when the key is not flattened.
-    fn flattened_example_problem(&self, op: &OperationSpec, key: &str, value: &str) -> Option<String> {
+    fn flattened_example_problem(
+        &self,
+        op: &OperationSpec,
+        key: &str,
+        value: &str,
+    ) -> Option<String> {
         let mut parts = key.splitn(3, '.');
         let (name, index, field) = (parts.next()?, parts.next()?, parts.next());
         let Ok(n) = index.parse::<usize>() else {

@@ -325,6 +325,15 @@ fn a_missing_file_is_reported() {
     assert!(out.contains("errors.yaml: file is missing"), "{out}");
 }
 
-case!(example_flattened_key_not_a_field, [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Kee\": k1")]);
-case!(example_flattened_index_zero, [(THINGS, "\"Zone.1\": z1", "\"Zone.0\": z1")]);
-case!(example_flattened_value_violates_item_constraint, [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Key\": \"\"")]);
+case!(
+    example_flattened_key_not_a_field,
+    [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Kee\": k1")]
+);
+case!(
+    example_flattened_index_zero,
+    [(THINGS, "\"Zone.1\": z1", "\"Zone.0\": z1")]
+);
+case!(
+    example_flattened_value_violates_item_constraint,
+    [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Key\": \"\"")]
+);

@@ -50,7 +50,11 @@ fn list_from_value<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_js
         Value::Array(items) => items.into_iter().map(serde_json::from_value).collect(),
         Value::Object(map) if map.len() == 1 => {
             let whole = Value::Object(map.clone());
-            let inner = map.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null);
+            let inner = map
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or(Value::Null);
             let as_wrapper = match inner {
                 // `{"VpnGateway": [...]}`: the XML wrapper around the items.
                 Value::Array(_) | Value::Null => list_from_value(inner),
@@ -160,7 +164,7 @@ mod tests {
             #[serde(rename = "Psk")]
             _psk: String,
         }
-        let err = match decode::<Out, ()>(&response) {
+        let err = match decode::<Out, crate::ServiceError>(&response) {
             Ok(_) => panic!("must fail"),
             Err(e) => e,
         };

@@ -18,11 +18,13 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod paginate;
 pub mod params;
 pub mod retry;
 pub mod signing;
 pub mod transport;
 pub mod validate;
+pub mod waiter;
 pub mod wire;
 
 pub use client::{RequestOptions, RpcClient, RpcRequest, RpcResponse};

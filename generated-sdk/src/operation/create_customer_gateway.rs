@@ -263,18 +263,6 @@ impl CreateCustomerGatewayError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -302,6 +290,17 @@ impl CreateCustomerGatewayError {
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+}
+impl rt::ProvideErrorMetadata for CreateCustomerGatewayError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for CreateCustomerGatewayError {

@@ -123,10 +123,7 @@ impl CreateSslVpnClientCertFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        CreateSslVpnClientCertOutput,
-        rt::SdkError<CreateSslVpnClientCertError>,
-    > {
+    ) -> Result<CreateSslVpnClientCertOutput, rt::SdkError<CreateSslVpnClientCertError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -214,18 +211,6 @@ impl CreateSslVpnClientCertError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -249,6 +234,17 @@ impl CreateSslVpnClientCertError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+}
+impl rt::ProvideErrorMetadata for CreateSslVpnClientCertError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for CreateSslVpnClientCertError {

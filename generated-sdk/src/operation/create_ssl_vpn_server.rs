@@ -76,22 +76,8 @@ impl CreateSslVpnServerInput {
                 "Port",
                 &v.to_string(),
                 &[
-                    "22",
-                    "2222",
-                    "22222",
-                    "9000",
-                    "9001",
-                    "9002",
-                    "7505",
-                    "80",
-                    "443",
-                    "53",
-                    "68",
-                    "123",
-                    "4510",
-                    "4560",
-                    "500",
-                    "4500",
+                    "22", "2222", "22222", "9000", "9001", "9002", "7505", "80", "443", "53", "68",
+                    "123", "4510", "4560", "500", "4500",
                 ],
             )?;
         }
@@ -309,18 +295,6 @@ impl CreateSslVpnServerError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -350,15 +324,24 @@ impl CreateSslVpnServerError {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
 }
+impl rt::ProvideErrorMetadata for CreateSslVpnServerError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for CreateSslVpnServerError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "InvalidName" => Self::InvalidName(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

@@ -383,18 +383,6 @@ impl CreateVpnConnectionError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -432,6 +420,17 @@ impl CreateVpnConnectionError {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
 }
+impl rt::ProvideErrorMetadata for CreateVpnConnectionError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for CreateVpnConnectionError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
@@ -440,12 +439,8 @@ impl From<rt::ServiceError> for CreateVpnConnectionError {
             "InvalidCustomerGatewayInstanceId.NotFound" => {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(e)
             }
-            "InvalidVpnConnection.AlreadyExists" => {
-                Self::InvalidVpnConnectionAlreadyExists(e)
-            }
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnConnection.AlreadyExists" => Self::InvalidVpnConnectionAlreadyExists(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             "QuotaExceeded.PolicyBasedRoute" => Self::QuotaExceededPolicyBasedRoute(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),

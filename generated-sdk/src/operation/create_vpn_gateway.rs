@@ -63,7 +63,10 @@ impl CreateVpnGatewayInput {
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
             rt::validate::format("Name", v, rt::validate::Format::Name)?;
         }
-        if self.instance_charge_type.as_ref().is_some_and(|v| v.to_string() == "PREPAY")
+        if self
+            .instance_charge_type
+            .as_ref()
+            .is_some_and(|v| v.to_string() == "PREPAY")
         {
             rt::validate::rule(
                 "Period",
@@ -206,9 +209,7 @@ impl CreateVpnGatewayFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(
-        self,
-    ) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
+    pub async fn send(self) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -286,21 +287,20 @@ impl CreateVpnGatewayError {
             Self::ResourceQuotaFull(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+}
+impl rt::ProvideErrorMetadata for CreateVpnGatewayError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for CreateVpnGatewayError {

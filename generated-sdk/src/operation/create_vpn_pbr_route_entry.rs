@@ -171,10 +171,7 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(
-        mut self,
-        value: impl Into<crate::types::VpnRouteOverlayMode>,
-    ) -> Self {
+    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -182,10 +179,7 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        CreateVpnPbrRouteEntryOutput,
-        rt::SdkError<CreateVpnPbrRouteEntryError>,
-    > {
+    ) -> Result<CreateVpnPbrRouteEntryOutput, rt::SdkError<CreateVpnPbrRouteEntryError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -330,18 +324,6 @@ impl CreateVpnPbrRouteEntryError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -371,15 +353,24 @@ impl CreateVpnPbrRouteEntryError {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
 }
+impl rt::ProvideErrorMetadata for CreateVpnPbrRouteEntryError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for CreateVpnPbrRouteEntryError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

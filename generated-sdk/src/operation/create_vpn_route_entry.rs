@@ -175,10 +175,7 @@ impl CreateVpnRouteEntryFluentBuilder {
     /// The tunneling protocol. Set the value to `Ipsec`.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(
-        mut self,
-        value: impl Into<crate::types::VpnRouteOverlayMode>,
-    ) -> Self {
+    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -361,18 +358,6 @@ impl CreateVpnRouteEntryError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -442,6 +427,17 @@ impl CreateVpnRouteEntryError {
         matches!(self, Self::VpnRouteEntryInvalidWeight(_))
     }
 }
+impl rt::ProvideErrorMetadata for CreateVpnRouteEntryError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for CreateVpnRouteEntryError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
@@ -449,12 +445,8 @@ impl From<rt::ServiceError> for CreateVpnRouteEntryError {
             "Forbidden" => Self::Forbidden(e),
             "IllegalParam.RouteDest" => Self::IllegalParamRouteDest(e),
             "InvalidNextHop.NotFound" => Self::InvalidNextHopNotFound(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
-            "OperationFailed.InvalidCidrBlock" => {
-                Self::OperationFailedInvalidCidrBlock(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "OperationFailed.InvalidCidrBlock" => Self::OperationFailedInvalidCidrBlock(e),
             "OperationFailed.RouteConflict" => Self::OperationFailedRouteConflict(e),
             "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),

@@ -155,18 +155,6 @@ impl DeleteCustomerGatewayError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -178,6 +166,17 @@ impl DeleteCustomerGatewayError {
     /// True for `InvalidCustomerGatewayInstanceId.NotFound`.
     pub fn is_invalid_customer_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidCustomerGatewayInstanceIdNotFound(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DeleteCustomerGatewayError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DeleteCustomerGatewayError {

@@ -24,10 +24,7 @@ impl DeleteSslVpnClientCertInput {
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required(
-            "SslVpnClientCertId",
-            self.ssl_vpn_client_cert_id.is_some(),
-        )?;
+        rt::validate::required("SslVpnClientCertId", self.ssl_vpn_client_cert_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
@@ -97,10 +94,7 @@ impl DeleteSslVpnClientCertFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DeleteSslVpnClientCertOutput,
-        rt::SdkError<DeleteSslVpnClientCertError>,
-    > {
+    ) -> Result<DeleteSslVpnClientCertOutput, rt::SdkError<DeleteSslVpnClientCertError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -161,18 +155,6 @@ impl DeleteSslVpnClientCertError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -184,6 +166,17 @@ impl DeleteSslVpnClientCertError {
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
         matches!(self, Self::VpnGatewayConfiguring(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DeleteSslVpnClientCertError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DeleteSslVpnClientCertError {

@@ -158,18 +158,6 @@ impl DeleteSslVpnServerError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -185,6 +173,17 @@ impl DeleteSslVpnServerError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DeleteSslVpnServerError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DeleteSslVpnServerError {

@@ -138,10 +138,7 @@ impl DeleteVcoRouteEntryFluentBuilder {
     /// The tunneling protocol. Set the value to `Ipsec`, the IPsec tunneling protocol.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(
-        mut self,
-        value: impl Into<crate::types::VpnRouteOverlayMode>,
-    ) -> Self {
+    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -223,18 +220,6 @@ impl DeleteVcoRouteEntryError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -254,6 +239,17 @@ impl DeleteVcoRouteEntryError {
     /// True for `VpnRouteEntry.Conflict`.
     pub fn is_vpn_route_entry_conflict(&self) -> bool {
         matches!(self, Self::VpnRouteEntryConflict(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DeleteVcoRouteEntryError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DeleteVcoRouteEntryError {

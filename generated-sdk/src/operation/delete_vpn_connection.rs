@@ -160,18 +160,6 @@ impl DeleteVpnConnectionError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -187,6 +175,17 @@ impl DeleteVpnConnectionError {
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
         matches!(self, Self::VpnGatewayConfiguring(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DeleteVpnConnectionError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DeleteVpnConnectionError {

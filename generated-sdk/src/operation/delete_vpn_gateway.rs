@@ -94,9 +94,7 @@ impl DeleteVpnGatewayFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(
-        self,
-    ) -> Result<DeleteVpnGatewayOutput, rt::SdkError<DeleteVpnGatewayError>> {
+    pub async fn send(self) -> Result<DeleteVpnGatewayOutput, rt::SdkError<DeleteVpnGatewayError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -166,18 +164,6 @@ impl DeleteVpnGatewayError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -203,6 +189,17 @@ impl DeleteVpnGatewayError {
         matches!(self, Self::VpnGatewayConfiguring(_))
     }
 }
+impl rt::ProvideErrorMetadata for DeleteVpnGatewayError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for DeleteVpnGatewayError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
@@ -210,9 +207,7 @@ impl From<rt::ServiceError> for DeleteVpnGatewayError {
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "ForbiddenRelease" => Self::ForbiddenRelease(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             _ => Self::Unhandled(e),
         }

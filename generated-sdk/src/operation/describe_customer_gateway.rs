@@ -78,10 +78,7 @@ impl DescribeCustomerGatewayFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DescribeCustomerGatewayOutput,
-        rt::SdkError<DescribeCustomerGatewayError>,
-    > {
+    ) -> Result<DescribeCustomerGatewayOutput, rt::SdkError<DescribeCustomerGatewayError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -184,18 +181,6 @@ impl DescribeCustomerGatewayError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -207,6 +192,17 @@ impl DescribeCustomerGatewayError {
     /// True for `InvalidCustomerGatewayInstanceId.NotFound`.
     pub fn is_invalid_customer_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidCustomerGatewayInstanceIdNotFound(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeCustomerGatewayError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeCustomerGatewayError {

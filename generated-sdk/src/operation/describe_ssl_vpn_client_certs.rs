@@ -131,10 +131,7 @@ impl DescribeSslVpnClientCertsFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DescribeSslVpnClientCertsOutput,
-        rt::SdkError<DescribeSslVpnClientCertsError>,
-    > {
+    ) -> Result<DescribeSslVpnClientCertsOutput, rt::SdkError<DescribeSslVpnClientCertsError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -150,6 +147,42 @@ impl DescribeSslVpnClientCertsFluentBuilder {
             .await
             .map_err(|e| e.map_service(DescribeSslVpnClientCertsError::from))?;
         rt::codec::decode(&response)
+    }
+}
+impl DescribeSslVpnClientCertsFluentBuilder {
+    /// Every page of `DescribeSslVpnClientCerts`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        DescribeSslVpnClientCertsOutput,
+        rt::SdkError<DescribeSslVpnClientCertsError>,
+    > {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeSslVpnClientCertsOutput| out.ssl_vpn_client_cert_keys.len(),
+            |out: &DescribeSslVpnClientCertsOutput, cursor, progress| {
+                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeSslVpnClientCertsOutput,
+        crate::types::SslVpnClientCertKey,
+        rt::SdkError<DescribeSslVpnClientCertsError>,
+    > {
+        self.into_paginator()
+            .items(|out| out.ssl_vpn_client_cert_keys)
     }
 }
 /// The response of `DescribeSslVpnClientCerts`.
@@ -224,18 +257,6 @@ impl DescribeSslVpnClientCertsError {
             Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -243,6 +264,17 @@ impl DescribeSslVpnClientCertsError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeSslVpnClientCertsError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeSslVpnClientCertsError {

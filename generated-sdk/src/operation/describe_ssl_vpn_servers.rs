@@ -149,6 +149,39 @@ impl DescribeSslVpnServersFluentBuilder {
         rt::codec::decode(&response)
     }
 }
+impl DescribeSslVpnServersFluentBuilder {
+    /// Every page of `DescribeSslVpnServers`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<DescribeSslVpnServersOutput, rt::SdkError<DescribeSslVpnServersError>>
+    {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeSslVpnServersOutput| out.ssl_vpn_servers.len(),
+            |out: &DescribeSslVpnServersOutput, cursor, progress| {
+                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeSslVpnServersOutput,
+        crate::types::SslVpnServer,
+        rt::SdkError<DescribeSslVpnServersError>,
+    > {
+        self.into_paginator().items(|out| out.ssl_vpn_servers)
+    }
+}
 /// The response of `DescribeSslVpnServers`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -221,18 +254,6 @@ impl DescribeSslVpnServersError {
             Self::Forbidden(e) | Self::ForbiddenSubUser(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -240,6 +261,17 @@ impl DescribeSslVpnServersError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeSslVpnServersError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeSslVpnServersError {

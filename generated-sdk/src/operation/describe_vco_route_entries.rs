@@ -105,10 +105,7 @@ impl DescribeVcoRouteEntriesFluentBuilder {
     /// The route type.
     ///
     /// Default: `custom`. Example: `custom`.
-    pub fn route_entry_type(
-        mut self,
-        value: impl Into<crate::types::VcoRouteEntryType>,
-    ) -> Self {
+    pub fn route_entry_type(mut self, value: impl Into<crate::types::VcoRouteEntryType>) -> Self {
         self.input.route_entry_type = Some(value.into());
         self
     }
@@ -137,10 +134,7 @@ impl DescribeVcoRouteEntriesFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DescribeVcoRouteEntriesOutput,
-        rt::SdkError<DescribeVcoRouteEntriesError>,
-    > {
+    ) -> Result<DescribeVcoRouteEntriesOutput, rt::SdkError<DescribeVcoRouteEntriesError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -159,6 +153,41 @@ impl DescribeVcoRouteEntriesFluentBuilder {
             .await
             .map_err(|e| e.map_service(DescribeVcoRouteEntriesError::from))?;
         rt::codec::decode(&response)
+    }
+}
+impl DescribeVcoRouteEntriesFluentBuilder {
+    /// Every page of `DescribeVcoRouteEntries`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        DescribeVcoRouteEntriesOutput,
+        rt::SdkError<DescribeVcoRouteEntriesError>,
+    > {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeVcoRouteEntriesOutput| out.vco_route_entries.len(),
+            |out: &DescribeVcoRouteEntriesOutput, cursor, progress| {
+                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeVcoRouteEntriesOutput,
+        crate::types::VcoRouteEntry,
+        rt::SdkError<DescribeVcoRouteEntriesError>,
+    > {
+        self.into_paginator().items(|out| out.vco_route_entries)
     }
 }
 /// The response of `DescribeVcoRouteEntries`.
@@ -244,18 +273,6 @@ impl DescribeVcoRouteEntriesError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -275,6 +292,17 @@ impl DescribeVcoRouteEntriesError {
     /// True for `Vco.StatusNotSupport`.
     pub fn is_vco_status_not_support(&self) -> bool {
         matches!(self, Self::VcoStatusNotSupport(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeVcoRouteEntriesError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeVcoRouteEntriesError {

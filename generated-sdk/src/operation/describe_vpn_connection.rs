@@ -98,6 +98,36 @@ impl DescribeVpnConnectionFluentBuilder {
         rt::codec::decode(&response)
     }
 }
+impl DescribeVpnConnectionFluentBuilder {
+    /// Polls `DescribeVpnConnection` with this builder's input until `State` is `attached`, backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).
+    ///
+    /// Use after: `DeleteVcoRouteEntry`.
+    ///
+    /// Returns the last output, or `None` when the resource is gone.
+    pub async fn wait_until_attached(
+        self,
+        config: impl Into<rt::waiter::WaiterConfig>,
+    ) -> Result<
+        Option<DescribeVpnConnectionOutput>,
+        rt::waiter::WaitError<DescribeVpnConnectionError>,
+    > {
+        rt::waiter::wait(
+            config.into(),
+            || self.clone().send(),
+            |result| match result {
+                Ok(out) => {
+                    let status: Option<String> = out.state.as_ref().map(|s| s.to_string());
+                    match status.as_deref() {
+                        Some("attached") => rt::waiter::Observation::Success(Some(out)),
+                        _ => rt::waiter::Observation::Pending(status),
+                    }
+                }
+                Err(e) => rt::waiter::Observation::Error(e),
+            },
+        )
+        .await
+    }
+}
 /// The response of `DescribeVpnConnection`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -274,18 +304,6 @@ impl DescribeVpnConnectionError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -297,6 +315,17 @@ impl DescribeVpnConnectionError {
     /// True for `InvalidVpnConnectionInstanceId.NotFound`.
     pub fn is_invalid_vpn_connection_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnConnectionInstanceIdNotFound(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeVpnConnectionError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeVpnConnectionError {

@@ -121,10 +121,7 @@ impl DescribeVpnConnectionsFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DescribeVpnConnectionsOutput,
-        rt::SdkError<DescribeVpnConnectionsError>,
-    > {
+    ) -> Result<DescribeVpnConnectionsOutput, rt::SdkError<DescribeVpnConnectionsError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -140,6 +137,39 @@ impl DescribeVpnConnectionsFluentBuilder {
             .await
             .map_err(|e| e.map_service(DescribeVpnConnectionsError::from))?;
         rt::codec::decode(&response)
+    }
+}
+impl DescribeVpnConnectionsFluentBuilder {
+    /// Every page of `DescribeVpnConnections`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<DescribeVpnConnectionsOutput, rt::SdkError<DescribeVpnConnectionsError>>
+    {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeVpnConnectionsOutput| out.vpn_connections.len(),
+            |out: &DescribeVpnConnectionsOutput, cursor, progress| {
+                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeVpnConnectionsOutput,
+        crate::types::VpnConnectionItem,
+        rt::SdkError<DescribeVpnConnectionsError>,
+    > {
+        self.into_paginator().items(|out| out.vpn_connections)
     }
 }
 /// The response of `DescribeVpnConnections`.
@@ -214,18 +244,6 @@ impl DescribeVpnConnectionsError {
             Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -233,6 +251,17 @@ impl DescribeVpnConnectionsError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeVpnConnectionsError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeVpnConnectionsError {

@@ -96,6 +96,57 @@ impl DescribeVpnGatewayFluentBuilder {
         rt::codec::decode(&response)
     }
 }
+impl DescribeVpnGatewayFluentBuilder {
+    /// Polls `DescribeVpnGateway` with this builder's input until `Status` is `active`, backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).
+    ///
+    /// Use after: `CreateVpnGateway`, `CreateVpnRouteEntry`.
+    ///
+    /// Returns the last output, or `None` when the resource is gone.
+    pub async fn wait_until_active(
+        self,
+        config: impl Into<rt::waiter::WaiterConfig>,
+    ) -> Result<Option<DescribeVpnGatewayOutput>, rt::waiter::WaitError<DescribeVpnGatewayError>>
+    {
+        rt::waiter::wait(
+            config.into(),
+            || self.clone().send(),
+            |result| match result {
+                Ok(out) => {
+                    let status: Option<String> = out.status.as_ref().map(|s| s.to_string());
+                    match status.as_deref() {
+                        Some("active") => rt::waiter::Observation::Success(Some(out)),
+                        _ => rt::waiter::Observation::Pending(status),
+                    }
+                }
+                Err(e) => rt::waiter::Observation::Error(e),
+            },
+        )
+        .await
+    }
+    /// Polls `DescribeVpnGateway` with this builder's input until the service answers `InvalidVpnGatewayInstanceId.NotFound` (the resource is gone), backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).
+    ///
+    /// Use after: `DeleteVpnGateway`.
+    ///
+    /// Returns the last output, or `None` when the resource is gone.
+    pub async fn wait_until_deleted(
+        self,
+        config: impl Into<rt::waiter::WaiterConfig>,
+    ) -> Result<Option<DescribeVpnGatewayOutput>, rt::waiter::WaitError<DescribeVpnGatewayError>>
+    {
+        rt::waiter::wait(
+            config.into(),
+            || self.clone().send(),
+            |result| match result {
+                Ok(_) => rt::waiter::Observation::Pending(None),
+                Err(e) if e.code() == Some("InvalidVpnGatewayInstanceId.NotFound") => {
+                    rt::waiter::Observation::Success(None)
+                }
+                Err(e) => rt::waiter::Observation::Error(e),
+            },
+        )
+        .await
+    }
+}
 /// The response of `DescribeVpnGateway`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -271,18 +322,6 @@ impl DescribeVpnGatewayError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -296,14 +335,23 @@ impl DescribeVpnGatewayError {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
 }
+impl rt::ProvideErrorMetadata for DescribeVpnGatewayError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for DescribeVpnGatewayError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -166,6 +166,39 @@ impl DescribeVpnGatewaysFluentBuilder {
         rt::codec::decode(&response)
     }
 }
+impl DescribeVpnGatewaysFluentBuilder {
+    /// Every page of `DescribeVpnGateways`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<DescribeVpnGatewaysOutput, rt::SdkError<DescribeVpnGatewaysError>>
+    {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeVpnGatewaysOutput| out.vpn_gateways.len(),
+            |out: &DescribeVpnGatewaysOutput, cursor, progress| {
+                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeVpnGatewaysOutput,
+        crate::types::VpnGateway,
+        rt::SdkError<DescribeVpnGatewaysError>,
+    > {
+        self.into_paginator().items(|out| out.vpn_gateways)
+    }
+}
 /// The response of `DescribeVpnGateways`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -238,18 +271,6 @@ impl DescribeVpnGatewaysError {
             Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -257,6 +278,17 @@ impl DescribeVpnGatewaysError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeVpnGatewaysError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeVpnGatewaysError {

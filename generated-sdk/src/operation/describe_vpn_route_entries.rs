@@ -105,10 +105,7 @@ impl DescribeVpnRouteEntriesFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DescribeVpnRouteEntriesOutput,
-        rt::SdkError<DescribeVpnRouteEntriesError>,
-    > {
+    ) -> Result<DescribeVpnRouteEntriesOutput, rt::SdkError<DescribeVpnRouteEntriesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -124,6 +121,41 @@ impl DescribeVpnRouteEntriesFluentBuilder {
             .await
             .map_err(|e| e.map_service(DescribeVpnRouteEntriesError::from))?;
         rt::codec::decode(&response)
+    }
+}
+impl DescribeVpnRouteEntriesFluentBuilder {
+    /// Every page of `DescribeVpnRouteEntries`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        DescribeVpnRouteEntriesOutput,
+        rt::SdkError<DescribeVpnRouteEntriesError>,
+    > {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeVpnRouteEntriesOutput| out.vpn_route_entries.len(),
+            |out: &DescribeVpnRouteEntriesOutput, cursor, progress| {
+                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeVpnRouteEntriesOutput,
+        crate::types::VpnRouteEntry,
+        rt::SdkError<DescribeVpnRouteEntriesError>,
+    > {
+        self.into_paginator().items(|out| out.vpn_route_entries)
     }
 }
 /// The response of `DescribeVpnRouteEntries`.
@@ -203,18 +235,6 @@ impl DescribeVpnRouteEntriesError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -226,6 +246,17 @@ impl DescribeVpnRouteEntriesError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeVpnRouteEntriesError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeVpnRouteEntriesError {

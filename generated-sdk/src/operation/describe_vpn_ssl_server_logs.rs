@@ -167,10 +167,7 @@ impl DescribeVpnSslServerLogsFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DescribeVpnSslServerLogsOutput,
-        rt::SdkError<DescribeVpnSslServerLogsError>,
-    > {
+    ) -> Result<DescribeVpnSslServerLogsOutput, rt::SdkError<DescribeVpnSslServerLogsError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -186,6 +183,41 @@ impl DescribeVpnSslServerLogsFluentBuilder {
             .await
             .map_err(|e| e.map_service(DescribeVpnSslServerLogsError::from))?;
         rt::codec::decode(&response)
+    }
+}
+impl DescribeVpnSslServerLogsFluentBuilder {
+    /// Every page of `DescribeVpnSslServerLogs`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        DescribeVpnSslServerLogsOutput,
+        rt::SdkError<DescribeVpnSslServerLogsError>,
+    > {
+        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Page(page) = cursor {
+                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                }
+                builder.send()
+            },
+            |out: &DescribeVpnSslServerLogsOutput| out.data.len(),
+            |out: &DescribeVpnSslServerLogsOutput, cursor, progress| {
+                rt::paginate::next_page(out.count.map(i64::from), cursor, progress)
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeVpnSslServerLogsOutput,
+        String,
+        rt::SdkError<DescribeVpnSslServerLogsError>,
+    > {
+        self.into_paginator().items(|out| out.data)
     }
 }
 /// The response of `DescribeVpnSslServerLogs`.
@@ -219,7 +251,10 @@ pub struct DescribeVpnSslServerLogsOutput {
     #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The log lines, one string per entry.
-    #[serde(rename = "Data", deserialize_with = "::vpn_gateway_runtime::codec::list")]
+    #[serde(
+        rename = "Data",
+        deserialize_with = "::vpn_gateway_runtime::codec::list"
+    )]
     pub data: Vec<String>,
 }
 impl DescribeVpnSslServerLogsOutput {
@@ -266,18 +301,6 @@ impl DescribeVpnSslServerLogsError {
             Self::Forbidden(e) | Self::ForbiddenSubUser(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -285,6 +308,17 @@ impl DescribeVpnSslServerLogsError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DescribeVpnSslServerLogsError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DescribeVpnSslServerLogsError {

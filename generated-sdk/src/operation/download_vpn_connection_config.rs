@@ -80,10 +80,8 @@ impl DownloadVpnConnectionConfigFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        DownloadVpnConnectionConfigOutput,
-        rt::SdkError<DownloadVpnConnectionConfigError>,
-    > {
+    ) -> Result<DownloadVpnConnectionConfigOutput, rt::SdkError<DownloadVpnConnectionConfigError>>
+    {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -112,7 +110,10 @@ pub struct DownloadVpnConnectionConfigOutput {
     #[serde(rename = "RequestId")]
     pub request_id: String,
     /// The configuration of the IPsec-VPN connection.
-    #[serde(rename = "VpnConnectionConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnConnectionConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_connection_config: Option<crate::types::VpnConnectionConfig>,
 }
 impl DownloadVpnConnectionConfigOutput {
@@ -148,18 +149,6 @@ impl DownloadVpnConnectionConfigError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -171,6 +160,17 @@ impl DownloadVpnConnectionConfigError {
     /// True for `InvalidVpnConnectionInstanceId.NotFound`.
     pub fn is_invalid_vpn_connection_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnConnectionInstanceIdNotFound(_))
+    }
+}
+impl rt::ProvideErrorMetadata for DownloadVpnConnectionConfigError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for DownloadVpnConnectionConfigError {

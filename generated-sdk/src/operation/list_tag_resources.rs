@@ -119,10 +119,7 @@ impl ListTagResourcesFluentBuilder {
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
-    pub fn resource_type(
-        mut self,
-        value: impl Into<crate::types::TagResourceType>,
-    ) -> Self {
+    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
         self.input.resource_type = Some(value.into());
         self
     }
@@ -170,9 +167,7 @@ impl ListTagResourcesFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(
-        self,
-    ) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
+    pub async fn send(self) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -188,6 +183,38 @@ impl ListTagResourcesFluentBuilder {
             .await
             .map_err(|e| e.map_service(ListTagResourcesError::from))?;
         rt::codec::decode(&response)
+    }
+}
+impl ListTagResourcesFluentBuilder {
+    /// Every page of `ListTagResources`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
+        let start = rt::paginate::Cursor::Token(self.input.next_token.clone());
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Token(token) = cursor {
+                    builder.input.next_token = token;
+                }
+                builder.send()
+            },
+            |out: &ListTagResourcesOutput| out.tag_resources.len(),
+            |out: &ListTagResourcesOutput, _, _| {
+                rt::paginate::next_token(out.next_token.as_deref())
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        ListTagResourcesOutput,
+        crate::types::TagResource,
+        rt::SdkError<ListTagResourcesError>,
+    > {
+        self.into_paginator().items(|out| out.tag_resources)
     }
 }
 /// The response of `ListTagResources`.
@@ -242,21 +269,20 @@ impl ListTagResourcesError {
             Self::Forbidden(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+}
+impl rt::ProvideErrorMetadata for ListTagResourcesError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for ListTagResourcesError {

@@ -243,18 +243,6 @@ impl ModifyCustomerGatewayAttributeError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -274,6 +262,17 @@ impl ModifyCustomerGatewayAttributeError {
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+}
+impl rt::ProvideErrorMetadata for ModifyCustomerGatewayAttributeError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for ModifyCustomerGatewayAttributeError {

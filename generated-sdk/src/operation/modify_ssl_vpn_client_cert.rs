@@ -28,10 +28,7 @@ impl ModifySslVpnClientCertInput {
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required(
-            "SslVpnClientCertId",
-            self.ssl_vpn_client_cert_id.is_some(),
-        )?;
+        rt::validate::required("SslVpnClientCertId", self.ssl_vpn_client_cert_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
@@ -114,10 +111,7 @@ impl ModifySslVpnClientCertFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        ModifySslVpnClientCertOutput,
-        rt::SdkError<ModifySslVpnClientCertError>,
-    > {
+    ) -> Result<ModifySslVpnClientCertOutput, rt::SdkError<ModifySslVpnClientCertError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -196,18 +190,6 @@ impl ModifySslVpnClientCertError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -219,6 +201,17 @@ impl ModifySslVpnClientCertError {
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+}
+impl rt::ProvideErrorMetadata for ModifySslVpnClientCertError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for ModifySslVpnClientCertError {

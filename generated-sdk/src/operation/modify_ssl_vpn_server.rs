@@ -74,22 +74,8 @@ impl ModifySslVpnServerInput {
                 "Port",
                 &v.to_string(),
                 &[
-                    "22",
-                    "2222",
-                    "22222",
-                    "9000",
-                    "9001",
-                    "9002",
-                    "7505",
-                    "80",
-                    "443",
-                    "53",
-                    "68",
-                    "123",
-                    "4510",
-                    "4560",
-                    "500",
-                    "4500",
+                    "22", "2222", "22222", "9000", "9001", "9002", "7505", "80", "443", "53", "68",
+                    "123", "4510", "4560", "500", "4500",
                 ],
             )?;
         }
@@ -409,18 +395,6 @@ impl ModifySslVpnServerError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -440,6 +414,17 @@ impl ModifySslVpnServerError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+}
+impl rt::ProvideErrorMetadata for ModifySslVpnServerError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for ModifySslVpnServerError {

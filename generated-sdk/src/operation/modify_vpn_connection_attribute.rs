@@ -262,10 +262,8 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        ModifyVpnConnectionAttributeOutput,
-        rt::SdkError<ModifyVpnConnectionAttributeError>,
-    > {
+    ) -> Result<ModifyVpnConnectionAttributeOutput, rt::SdkError<ModifyVpnConnectionAttributeError>>
+    {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -465,18 +463,6 @@ impl ModifyVpnConnectionAttributeError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
@@ -504,6 +490,17 @@ impl ModifyVpnConnectionAttributeError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+}
+impl rt::ProvideErrorMetadata for ModifyVpnConnectionAttributeError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for ModifyVpnConnectionAttributeError {

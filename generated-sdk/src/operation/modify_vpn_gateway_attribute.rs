@@ -142,10 +142,7 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<
-        ModifyVpnGatewayAttributeOutput,
-        rt::SdkError<ModifyVpnGatewayAttributeError>,
-    > {
+    ) -> Result<ModifyVpnGatewayAttributeOutput, rt::SdkError<ModifyVpnGatewayAttributeError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -341,18 +338,6 @@ impl ModifyVpnGatewayAttributeError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -378,6 +363,17 @@ impl ModifyVpnGatewayAttributeError {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
 }
+impl rt::ProvideErrorMetadata for ModifyVpnGatewayAttributeError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for ModifyVpnGatewayAttributeError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
@@ -386,9 +382,7 @@ impl From<rt::ServiceError> for ModifyVpnGatewayAttributeError {
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "InvalidDescription" => Self::InvalidDescription(e),
             "InvalidName" => Self::InvalidName(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             _ => Self::Unhandled(e),
         }
     }

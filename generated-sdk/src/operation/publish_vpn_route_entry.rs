@@ -224,18 +224,6 @@ impl PublishVpnRouteEntryError {
             | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
         matches!(self, Self::ForbbidenSubUser(_))
@@ -265,15 +253,24 @@ impl PublishVpnRouteEntryError {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
 }
+impl rt::ProvideErrorMetadata for PublishVpnRouteEntryError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
 impl From<rt::ServiceError> for PublishVpnRouteEntryError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => {
-                Self::InvalidVpnGatewayInstanceIdNotFound(e)
-            }
+            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

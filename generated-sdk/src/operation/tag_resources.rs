@@ -123,10 +123,7 @@ impl TagResourcesFluentBuilder {
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
-    pub fn resource_type(
-        mut self,
-        value: impl Into<crate::types::TagResourceType>,
-    ) -> Self {
+    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
         self.input.resource_type = Some(value.into());
         self
     }
@@ -146,9 +143,7 @@ impl TagResourcesFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(
-        self,
-    ) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
+    pub async fn send(self) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -199,21 +194,20 @@ impl TagResourcesError {
             Self::Forbidden(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+}
+impl rt::ProvideErrorMetadata for TagResourcesError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for TagResourcesError {

@@ -103,10 +103,7 @@ impl UnTagResourcesFluentBuilder {
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
-    pub fn resource_type(
-        mut self,
-        value: impl Into<crate::types::TagResourceType>,
-    ) -> Self {
+    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
         self.input.resource_type = Some(value.into());
         self
     }
@@ -126,9 +123,7 @@ impl UnTagResourcesFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(
-        self,
-    ) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
+    pub async fn send(self) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -179,21 +174,20 @@ impl UnTagResourcesError {
             Self::Forbidden(e) | Self::Unhandled(e) => e,
         }
     }
-    /// The error code, exactly as the service sent it.
-    pub fn code(&self) -> &str {
-        self.meta().code()
-    }
-    /// The error message.
-    pub fn message(&self) -> &str {
-        self.meta().message()
-    }
-    /// The request ID, for support tickets.
-    pub fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
-    }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+}
+impl rt::ProvideErrorMetadata for UnTagResourcesError {
+    fn code(&self) -> &str {
+        self.meta().code()
+    }
+    fn message(&self) -> &str {
+        self.meta().message()
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl From<rt::ServiceError> for UnTagResourcesError {

@@ -75,6 +75,9 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         "SdkError",
         "ServiceError",
         "ValidationError",
+        "ProvideErrorMetadata",
+        "waiter::WaiterConfig",
+        "waiter::WaitError",
         "credentials::Credentials",
     ]
     .iter()

@@ -5,6 +5,7 @@ mod client;
 mod crate_root;
 mod error_codes;
 mod operation;
+mod paginator_waiter;
 mod seed_examples;
 mod types;
 

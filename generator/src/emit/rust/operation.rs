@@ -28,12 +28,16 @@ pub(super) fn emit_operation(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
     let builder = emit_fluent_builder(op);
     let output = emit_output(op);
     let error = emit_error(ir, op);
+    let paginator = super::paginator_waiter::emit_paginator(op);
+    let waiters = super::paginator_waiter::emit_waiters(ir, op);
     quote! {
         #![doc = #module_doc]
         use ::core::fmt;
         #rt
         #input
         #builder
+        #paginator
+        #waiters
         #output
         #error
     }
@@ -442,6 +446,7 @@ fn emit_output(op: &OperationIr) -> TokenStream {
 fn emit_error(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
     let name = error_name(op);
     let service_error = runtime_path("ServiceError");
+    let provide = runtime_path("ProvideErrorMetadata");
     let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.error.variant)).collect();
     let variant_docs = op.errors.iter().map(|e| {
         doc(&format!(
@@ -478,13 +483,13 @@ fn emit_error(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
                     #(Self::#variants(e) |)* Self::Unhandled(e) => e,
                 }
             }
-            /// The error code, exactly as the service sent it.
-            pub fn code(&self) -> &str { self.meta().code() }
-            /// The error message.
-            pub fn message(&self) -> &str { self.meta().message() }
-            /// The request ID, for support tickets.
-            pub fn request_id(&self) -> Option<&str> { self.meta().request_id() }
             #(#predicates)*
+        }
+
+        impl #provide for #name {
+            fn code(&self) -> &str { self.meta().code() }
+            fn message(&self) -> &str { self.meta().message() }
+            fn request_id(&self) -> Option<&str> { self.meta().request_id() }
         }
 
         impl From<#service_error> for #name {

@@ -18,10 +18,11 @@ pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
         .filter(|op| !op.example_request.is_empty())
         .map(|op| emit_test(op, &structs))
         .collect();
-    tests.extend(
-        ir.operations()
-            .filter_map(|op| op.example_response.as_ref().map(|r| emit_response_test(op, r))),
-    );
+    tests.extend(ir.operations().filter_map(|op| {
+        op.example_response
+            .as_ref()
+            .map(|r| emit_response_test(op, r))
+    }));
     if tests.is_empty() {
         return None;
     }

@@ -1,0 +1,268 @@
+//! Paginators and waiters, added to the fluent builders of listing and describe operations.
+//!
+//! Both are thin: the generated code supplies closures over the builder and the output;
+//! timing, state and streaming live in the runtime's `paginate` and `waiter` modules.
+
+use super::{doc_raw, ident, item_type, runtime_path};
+use crate::ir::{AsyncIr, FieldIr, OperationIr, PaginationIr, ScalarIr, ServiceIr, TypeIr};
+use crate::naming;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+fn field<'a>(fields: &'a [FieldIr], snake: &str) -> Option<&'a FieldIr> {
+    fields.iter().find(|f| f.names.snake == snake)
+}
+
+/// `into_paginator` and `into_items` for an operation with pagination.
+pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
+    let Some(p) = &op.pagination else {
+        return quote!();
+    };
+    let builder = format_ident!("{}FluentBuilder", op.names.camel);
+    let output = format_ident!("{}Output", op.names.camel);
+    let error = format_ident!("{}Error", op.names.camel);
+    let paginate = runtime_path("paginate");
+    let sdk_error = runtime_path("SdkError");
+    let (items, item) = match p {
+        PaginationIr::PageNumber { items, item, .. }
+        | PaginationIr::NextToken { items, item, .. } => (ident(items), item_type(item)),
+    };
+    let (start, set_cursor, advance) = match p {
+        PaginationIr::PageNumber {
+            page_number,
+            total_count,
+            ..
+        } => {
+            let pn = ident(page_number);
+            let narrow = match field(&op.params, page_number).map(|f| &f.ty) {
+                Some(TypeIr::Scalar(ScalarIr::Long)) => quote!(page),
+                _ => quote!(i32::try_from(page).unwrap_or(i32::MAX)),
+            };
+            let tc = ident(total_count);
+            let total = match field(&op.response, total_count) {
+                Some(f) if f.required => quote!(Some(i64::from(out.#tc))),
+                _ => quote!(out.#tc.map(i64::from)),
+            };
+            (
+                quote!(#paginate::Cursor::Page(self.input.#pn.map(i64::from).unwrap_or(1))),
+                quote! {
+                    if let #paginate::Cursor::Page(page) = cursor {
+                        builder.input.#pn = Some(#narrow);
+                    }
+                },
+                quote!(|out: &#output, cursor, progress| #paginate::next_page(#total, cursor, progress)),
+            )
+        }
+        PaginationIr::NextToken {
+            next_token,
+            next_token_out,
+            ..
+        } => {
+            let nt = ident(next_token);
+            let out_tok = ident(next_token_out);
+            let token = match field(&op.response, next_token_out) {
+                Some(f) if f.required => quote!(Some(out.#out_tok.as_str())),
+                _ => quote!(out.#out_tok.as_deref()),
+            };
+            (
+                quote!(#paginate::Cursor::Token(self.input.#nt.clone())),
+                quote! {
+                    if let #paginate::Cursor::Token(token) = cursor {
+                        builder.input.#nt = token;
+                    }
+                },
+                quote!(|out: &#output, _, _| #paginate::next_token(#token)),
+            )
+        }
+    };
+    let d = doc_raw(&format!(
+        "Every page of `{}`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.",
+        op.names.wire
+    ));
+    quote! {
+        impl #builder {
+            #d
+            pub fn into_paginator(self) -> #paginate::Pages<#output, #sdk_error<#error>> {
+                let start = #start;
+                #paginate::Pages::new(
+                    start,
+                    move |cursor| {
+                        let mut builder = self.clone();
+                        #set_cursor
+                        builder.send()
+                    },
+                    |out: &#output| out.#items.len(),
+                    #advance,
+                )
+            }
+
+            /// Every item of every page, in order.
+            pub fn into_items(self) -> #paginate::Items<#output, #item, #sdk_error<#error>> {
+                self.into_paginator().items(|out| out.#items)
+            }
+        }
+    }
+}
+
+/// A waiter on a poll operation, merged from every `async` block that polls it the same way.
+#[derive(Debug, Default)]
+struct WaiterSpec<'a> {
+    status: Option<&'a AsyncIr>,
+    success: Vec<String>,
+    failure: Vec<String>,
+    gone_error: Option<String>,
+    used_after: Vec<String>,
+}
+
+/// `wait_until_*` methods on the fluent builder of `poll`, for every waiter that polls it.
+pub(super) fn emit_waiters(ir: &ServiceIr, poll: &OperationIr) -> TokenStream {
+    let mut waiters: BTreeMap<String, WaiterSpec<'_>> = BTreeMap::new();
+    for op in ir.operations() {
+        let Some(a) = &op.async_completion else {
+            continue;
+        };
+        if a.poll.wire != poll.names.wire {
+            continue;
+        }
+        let name = match (&a.gone_error, a.success.first()) {
+            (Some(_), _) => "wait_until_deleted".to_owned(),
+            (None, Some(s)) => format!("wait_until_{}", naming::snake_name(s)),
+            (None, None) => continue,
+        };
+        let w = waiters.entry(name).or_default();
+        if a.gone_error.is_none() {
+            w.status = Some(a);
+        }
+        for s in &a.success {
+            if !w.success.contains(s) {
+                w.success.push(s.clone());
+            }
+        }
+        for s in &a.failure {
+            if !w.failure.contains(s) {
+                w.failure.push(s.clone());
+            }
+        }
+        if a.gone_error.is_some() {
+            w.gone_error.clone_from(&a.gone_error);
+        }
+        w.used_after.push(op.names.wire.clone());
+    }
+    if waiters.is_empty() {
+        return quote!();
+    }
+    let builder = format_ident!("{}FluentBuilder", poll.names.camel);
+    let output = format_ident!("{}Output", poll.names.camel);
+    let error = format_ident!("{}Error", poll.names.camel);
+    let waiter = runtime_path("waiter");
+    let methods = waiters.iter().map(|(name, w)| {
+        let method = ident(name);
+        let status_expr = w.status.map(|a| status_expr(poll, a));
+        let status_arm = match &status_expr {
+            Some(expr) => {
+                let success = &w.success;
+                let failure = &w.failure;
+                let failure_arm = if failure.is_empty() {
+                    quote!()
+                } else {
+                    quote!(Some(s @ (#(#failure)|*)) => #waiter::Observation::Failure(s.to_owned()),)
+                };
+                quote! {
+                    Ok(out) => {
+                        let status: Option<String> = #expr;
+                        match status.as_deref() {
+                            Some(#(#success)|*) => #waiter::Observation::Success(Some(out)),
+                            #failure_arm
+                            _ => #waiter::Observation::Pending(status),
+                        }
+                    }
+                }
+            }
+            None => quote!(Ok(_) => #waiter::Observation::Pending(None),),
+        };
+        let gone_arm = match &w.gone_error {
+            Some(code) => quote!(Err(e) if e.code() == Some(#code) => #waiter::Observation::Success(None),),
+            None => quote!(),
+        };
+        let what = match (&w.gone_error, w.status) {
+            (Some(code), _) => format!("the service answers `{code}` (the resource is gone)"),
+            (None, Some(a)) => format!(
+                "`{}` is {}",
+                a.status_wire,
+                w.success
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            (None, None) => String::new(),
+        };
+        let failure_note = if w.failure.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Stops with `WaitError::FailureState` on {}.",
+                w.failure
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let d = doc_raw(&format!(
+            "Polls `{}` with this builder's input until {what}, backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).{failure_note}\n\nUse after: {}.\n\nReturns the last output, or `None` when the resource is gone.",
+            poll.names.wire,
+            w.used_after
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        quote! {
+            #d
+            pub async fn #method(
+                self,
+                config: impl Into<#waiter::WaiterConfig>,
+            ) -> Result<Option<#output>, #waiter::WaitError<#error>> {
+                #waiter::wait(
+                    config.into(),
+                    || self.clone().send(),
+                    |result| match result {
+                        #status_arm
+                        #gone_arm
+                        Err(e) => #waiter::Observation::Error(e),
+                    },
+                )
+                .await
+            }
+        }
+    });
+    quote! {
+        impl #builder {
+            #(#methods)*
+        }
+    }
+}
+
+/// An `Option<String>` expression reading the status field from `out`.
+fn status_expr(poll: &OperationIr, a: &AsyncIr) -> TokenStream {
+    let mut segs = a.status_path.iter().map(|s| ident(s));
+    let Some(first) = segs.next() else {
+        return quote!(None);
+    };
+    let required = a
+        .status_path
+        .first()
+        .and_then(|s| field(&poll.response, s))
+        .is_some_and(|f| f.required);
+    let mut expr = if required {
+        quote!(Some(&out.#first))
+    } else {
+        quote!(out.#first.as_ref())
+    };
+    for seg in segs {
+        expr = quote!(#expr.and_then(|x| x.#seg.as_ref()));
+    }
+    quote!(#expr.map(|s| s.to_string()))
+}
