@@ -31,15 +31,16 @@ impl Client {
     pub fn create_vpn_gateway(
         &self,
     ) -> crate::operation::create_vpn_gateway::CreateVpnGatewayFluentBuilder {
-        crate::operation::create_vpn_gateway::CreateVpnGatewayFluentBuilder::new(self.clone())
+        crate::operation::create_vpn_gateway::CreateVpnGatewayFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `ModifyVpnGatewayAttribute`: Modifies the name, description and BGP route propagation of a VPN gateway.
     ///
     /// See [`crate::operation::modify_vpn_gateway_attribute`] for the input, output and errors.
     pub fn modify_vpn_gateway_attribute(
         &self,
-    ) -> crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeFluentBuilder
-    {
+    ) -> crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeFluentBuilder {
         crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeFluentBuilder::new(
             self.clone(),
         )
@@ -50,7 +51,9 @@ impl Client {
     pub fn describe_vpn_gateways(
         &self,
     ) -> crate::operation::describe_vpn_gateways::DescribeVpnGatewaysFluentBuilder {
-        crate::operation::describe_vpn_gateways::DescribeVpnGatewaysFluentBuilder::new(self.clone())
+        crate::operation::describe_vpn_gateways::DescribeVpnGatewaysFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `DescribeVpnGateway`: Queries the details of a VPN gateway.
     ///
@@ -58,7 +61,9 @@ impl Client {
     pub fn describe_vpn_gateway(
         &self,
     ) -> crate::operation::describe_vpn_gateway::DescribeVpnGatewayFluentBuilder {
-        crate::operation::describe_vpn_gateway::DescribeVpnGatewayFluentBuilder::new(self.clone())
+        crate::operation::describe_vpn_gateway::DescribeVpnGatewayFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `DeleteVpnGateway`: Deletes a VPN gateway.
     ///
@@ -66,12 +71,16 @@ impl Client {
     pub fn delete_vpn_gateway(
         &self,
     ) -> crate::operation::delete_vpn_gateway::DeleteVpnGatewayFluentBuilder {
-        crate::operation::delete_vpn_gateway::DeleteVpnGatewayFluentBuilder::new(self.clone())
+        crate::operation::delete_vpn_gateway::DeleteVpnGatewayFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `TagResources`: Creates tags and attaches them to the specified resources.
     ///
     /// See [`crate::operation::tag_resources`] for the input, output and errors.
-    pub fn tag_resources(&self) -> crate::operation::tag_resources::TagResourcesFluentBuilder {
+    pub fn tag_resources(
+        &self,
+    ) -> crate::operation::tag_resources::TagResourcesFluentBuilder {
         crate::operation::tag_resources::TagResourcesFluentBuilder::new(self.clone())
     }
     /// `ListTagResources`: Queries the tags attached to one or more resources.
@@ -80,7 +89,9 @@ impl Client {
     pub fn list_tag_resources(
         &self,
     ) -> crate::operation::list_tag_resources::ListTagResourcesFluentBuilder {
-        crate::operation::list_tag_resources::ListTagResourcesFluentBuilder::new(self.clone())
+        crate::operation::list_tag_resources::ListTagResourcesFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `UnTagResources`: Removes tags from the specified resources.
     ///
@@ -88,7 +99,9 @@ impl Client {
     pub fn un_tag_resources(
         &self,
     ) -> crate::operation::un_tag_resources::UnTagResourcesFluentBuilder {
-        crate::operation::un_tag_resources::UnTagResourcesFluentBuilder::new(self.clone())
+        crate::operation::un_tag_resources::UnTagResourcesFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `CreateCustomerGateway`: Creates a customer gateway.
     ///
@@ -105,7 +118,7 @@ impl Client {
     /// See [`crate::operation::modify_customer_gateway_attribute`] for the input, output and errors.
     pub fn modify_customer_gateway_attribute(
         &self,
-    ) -> crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeFluentBuilder{
+    ) -> crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeFluentBuilder {
         crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeFluentBuilder::new(
             self.clone(),
         )
@@ -185,8 +198,7 @@ impl Client {
     /// See [`crate::operation::describe_vpn_pbr_route_entries`] for the input, output and errors.
     pub fn describe_vpn_pbr_route_entries(
         &self,
-    ) -> crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesFluentBuilder
-    {
+    ) -> crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesFluentBuilder {
         crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesFluentBuilder::new(
             self.clone(),
         )
@@ -196,8 +208,7 @@ impl Client {
     /// See [`crate::operation::modify_vpn_route_entry_weight`] for the input, output and errors.
     pub fn modify_vpn_route_entry_weight(
         &self,
-    ) -> crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightFluentBuilder
-    {
+    ) -> crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightFluentBuilder {
         crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightFluentBuilder::new(
             self.clone(),
         )
@@ -207,7 +218,7 @@ impl Client {
     /// See [`crate::operation::modify_vpn_pbr_route_entry_weight`] for the input, output and errors.
     pub fn modify_vpn_pbr_route_entry_weight(
         &self,
-    ) -> crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightFluentBuilder{
+    ) -> crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightFluentBuilder {
         crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightFluentBuilder::new(
             self.clone(),
         )
@@ -258,15 +269,16 @@ impl Client {
     pub fn create_vpn_connection(
         &self,
     ) -> crate::operation::create_vpn_connection::CreateVpnConnectionFluentBuilder {
-        crate::operation::create_vpn_connection::CreateVpnConnectionFluentBuilder::new(self.clone())
+        crate::operation::create_vpn_connection::CreateVpnConnectionFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `ModifyVpnConnectionAttribute`: Modifies the configuration of an IPsec-VPN connection.
     ///
     /// See [`crate::operation::modify_vpn_connection_attribute`] for the input, output and errors.
     pub fn modify_vpn_connection_attribute(
         &self,
-    ) -> crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeFluentBuilder
-    {
+    ) -> crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeFluentBuilder {
         crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeFluentBuilder::new(
             self.clone(),
         )
@@ -296,8 +308,7 @@ impl Client {
     /// See [`crate::operation::download_vpn_connection_config`] for the input, output and errors.
     pub fn download_vpn_connection_config(
         &self,
-    ) -> crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigFluentBuilder
-    {
+    ) -> crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigFluentBuilder {
         crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigFluentBuilder::new(
             self.clone(),
         )
@@ -308,7 +319,9 @@ impl Client {
     pub fn delete_vpn_connection(
         &self,
     ) -> crate::operation::delete_vpn_connection::DeleteVpnConnectionFluentBuilder {
-        crate::operation::delete_vpn_connection::DeleteVpnConnectionFluentBuilder::new(self.clone())
+        crate::operation::delete_vpn_connection::DeleteVpnConnectionFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `CreateSslVpnServer`: Creates an SSL-VPN server.
     ///
@@ -316,7 +329,9 @@ impl Client {
     pub fn create_ssl_vpn_server(
         &self,
     ) -> crate::operation::create_ssl_vpn_server::CreateSslVpnServerFluentBuilder {
-        crate::operation::create_ssl_vpn_server::CreateSslVpnServerFluentBuilder::new(self.clone())
+        crate::operation::create_ssl_vpn_server::CreateSslVpnServerFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `ModifySslVpnServer`: Modifies the configuration of an SSL-VPN server.
     ///
@@ -324,7 +339,9 @@ impl Client {
     pub fn modify_ssl_vpn_server(
         &self,
     ) -> crate::operation::modify_ssl_vpn_server::ModifySslVpnServerFluentBuilder {
-        crate::operation::modify_ssl_vpn_server::ModifySslVpnServerFluentBuilder::new(self.clone())
+        crate::operation::modify_ssl_vpn_server::ModifySslVpnServerFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `DescribeSslVpnServers`: Queries SSL-VPN servers.
     ///
@@ -342,7 +359,9 @@ impl Client {
     pub fn delete_ssl_vpn_server(
         &self,
     ) -> crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerFluentBuilder {
-        crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerFluentBuilder::new(self.clone())
+        crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// `CreateSslVpnClientCert`: Creates an SSL-VPN client certificate.
     ///
@@ -369,8 +388,7 @@ impl Client {
     /// See [`crate::operation::describe_ssl_vpn_client_certs`] for the input, output and errors.
     pub fn describe_ssl_vpn_client_certs(
         &self,
-    ) -> crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsFluentBuilder
-    {
+    ) -> crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsFluentBuilder {
         crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsFluentBuilder::new(
             self.clone(),
         )

@@ -284,10 +284,7 @@ impl ErrorCode {
     }
     /// The code for a wire code, if it is documented.
     pub fn from_code(code: &str) -> Option<ErrorCode> {
-        CATALOGUE
-            .binary_search_by(|row| row.1.cmp(code))
-            .ok()
-            .map(|i| CATALOGUE[i].0)
+        CATALOGUE.binary_search_by(|row| row.1.cmp(code)).ok().map(|i| CATALOGUE[i].0)
     }
     fn row(self) -> &'static (ErrorCode, &'static str, u16, &'static str, bool) {
         &CATALOGUE[self as usize]

@@ -6,36 +6,51 @@
 //! Every request is validated against the documented constraints before it is sent, signed, and retried on throttling and transient failures by the runtime crate.
 #![deny(missing_docs)]
 use ::vpn_gateway_runtime as rt;
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 pub mod error_codes;
+#[rustfmt::skip]
 pub mod operation;
+#[rustfmt::skip]
 pub mod types;
-/// The runtime crate, for everything not re-exported here.
-pub use ::vpn_gateway_runtime as runtime;
+#[cfg(test)]
+#[rustfmt::skip]
+mod seed_examples;
 pub use client::Client;
 pub use error_codes::ErrorCode;
-pub use rt::credentials::Credentials;
-pub use rt::waiter::WaitError;
-pub use rt::waiter::WaiterConfig;
+#[rustfmt::skip]
 pub use rt::Config;
-pub use rt::ProvideErrorMetadata;
-pub use rt::RequestOptions;
+#[rustfmt::skip]
 pub use rt::RpcClient;
+#[rustfmt::skip]
+pub use rt::RequestOptions;
+#[rustfmt::skip]
 pub use rt::SdkError;
+#[rustfmt::skip]
 pub use rt::ServiceError;
+#[rustfmt::skip]
 pub use rt::ValidationError;
+#[rustfmt::skip]
+pub use rt::ProvideErrorMetadata;
+#[rustfmt::skip]
+pub use rt::waiter::WaiterConfig;
+#[rustfmt::skip]
+pub use rt::waiter::WaitError;
+#[rustfmt::skip]
+pub use rt::credentials::Credentials;
+/// The runtime crate, for everything not re-exported here.
+#[rustfmt::skip]
+pub use ::vpn_gateway_runtime as runtime;
 /// The static description of the service the runtime works from.
+#[rustfmt::skip]
 pub static METADATA: rt::ServiceMetadata = rt::ServiceMetadata {
     product: "Vpc",
     api_version: "2016-04-28",
     global_endpoint: "vpc.aliyuncs.com",
     endpoint_pattern: "vpc.{region}.aliyuncs.com",
     regional_endpoints: &[],
-    retryable_codes: &[
-        "TaskConflict",
-        "Vco.StatusNotSupport",
-        "VpnGateway.Configuring",
-    ],
+    retryable_codes: &["TaskConflict", "Vco.StatusNotSupport", "VpnGateway.Configuring"],
     sdk_name: "vpn-gateway-sdk",
     sdk_version: "0.1.0",
 };

@@ -65,12 +65,17 @@ impl fmt::Display for Bandwidth {
     }
 }
 impl ::serde::Serialize for Bandwidth {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Bandwidth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::codec::lenient_i64(deserializer).map(Self::from)
     }
 }
@@ -112,13 +117,19 @@ impl fmt::Display for IkeMode {
     }
 }
 impl ::serde::Serialize for IkeMode {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IkeMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The version of the Internet Key Exchange (IKE) protocol.
@@ -161,13 +172,19 @@ impl fmt::Display for IkeVersion {
     }
 }
 impl ::serde::Serialize for IkeVersion {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IkeVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The authentication (integrity) algorithm used in Phase 1 (IKE) or Phase 2 (IPsec) negotiations. Both phases document the same set of values.
@@ -210,13 +227,19 @@ impl fmt::Display for IpsecAuthenticationAlgorithm {
     }
 }
 impl ::serde::Serialize for IpsecAuthenticationAlgorithm {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpsecAuthenticationAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The Diffie-Hellman group used for key exchange in Phase 1 (IkePfs) or for perfect forward secrecy in Phase 2 (IpsecPfs).
@@ -277,13 +300,19 @@ impl fmt::Display for IpsecDhGroup {
     }
 }
 impl ::serde::Serialize for IpsecDhGroup {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpsecDhGroup {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The encryption algorithm used in Phase 1 (IKE) or Phase 2 (IPsec) negotiations. Both phases document the same set of values.
@@ -344,13 +373,19 @@ impl fmt::Display for IpsecEncryptionAlgorithm {
     }
 }
 impl ::serde::Serialize for IpsecEncryptionAlgorithm {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IpsecEncryptionAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The validity status of an SSL-VPN client certificate.
@@ -368,8 +403,11 @@ pub enum SslVpnClientCertStatus {
 }
 impl SslVpnClientCertStatus {
     /// Every documented value.
-    pub const VALUES: &'static [SslVpnClientCertStatus] =
-        &[Self::ExpiringSoon, Self::Normal, Self::Expired];
+    pub const VALUES: &'static [SslVpnClientCertStatus] = &[
+        Self::ExpiringSoon,
+        Self::Normal,
+        Self::Expired,
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -396,13 +434,19 @@ impl fmt::Display for SslVpnClientCertStatus {
     }
 }
 impl ::serde::Serialize for SslVpnClientCertStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslVpnClientCertStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The encryption algorithm of an SSL-VPN server.
@@ -456,13 +500,19 @@ impl fmt::Display for SslVpnServerCipher {
     }
 }
 impl ::serde::Serialize for SslVpnServerCipher {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslVpnServerCipher {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The transport protocol of an SSL-VPN server.
@@ -505,13 +555,19 @@ impl fmt::Display for SslVpnServerProto {
     }
 }
 impl ::serde::Serialize for SslVpnServerProto {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SslVpnServerProto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The type of a resource that tags are attached to.
@@ -572,13 +628,19 @@ impl fmt::Display for TagResourceType {
     }
 }
 impl ::serde::Serialize for TagResourceType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TagResourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether BGP is enabled for an IPsec-VPN connection. Sent and returned as the JSON strings `"true"` / `"false"`, not as JSON booleans.
@@ -619,13 +681,19 @@ impl fmt::Display for VcoBgpEnable {
     }
 }
 impl ::serde::Serialize for VcoBgpEnable {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VcoBgpEnable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether health checks are enabled for an IPsec-VPN connection. Sent and returned as the JSON strings `"true"` / `"false"`, not as JSON booleans.
@@ -666,13 +734,19 @@ impl fmt::Display for VcoHealthCheckEnable {
     }
 }
 impl ::serde::Serialize for VcoHealthCheckEnable {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VcoHealthCheckEnable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The type of a route of an IPsec-VPN connection.
@@ -713,13 +787,19 @@ impl fmt::Display for VcoRouteEntryType {
     }
 }
 impl ::serde::Serialize for VcoRouteEntryType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VcoRouteEntryType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// Where a BGP route of an IPsec-VPN connection was learned from.
@@ -760,13 +840,19 @@ impl fmt::Display for VcoRouteSource {
     }
 }
 impl ::serde::Serialize for VcoRouteSource {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VcoRouteSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The status of a route of an IPsec-VPN connection.
@@ -809,13 +895,19 @@ impl fmt::Display for VcoRouteState {
     }
 }
 impl ::serde::Serialize for VcoRouteState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VcoRouteState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The BGP negotiation status of an IPsec-VPN connection.
@@ -858,13 +950,19 @@ impl fmt::Display for VpnBgpStatus {
     }
 }
 impl ::serde::Serialize for VpnBgpStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnBgpStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The provisioning state of an IPsec-VPN connection (not its negotiation status).
@@ -907,13 +1005,19 @@ impl fmt::Display for VpnConnectionState {
     }
 }
 impl ::serde::Serialize for VpnConnectionState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnConnectionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The negotiation status of an IPsec-VPN connection.
@@ -967,13 +1071,19 @@ impl fmt::Display for VpnConnectionStatus {
     }
 }
 impl ::serde::Serialize for VpnConnectionStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnConnectionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The payment (business) status of a VPN gateway.
@@ -989,7 +1099,10 @@ pub enum VpnGatewayBusinessStatus {
 }
 impl VpnGatewayBusinessStatus {
     /// Every documented value.
-    pub const VALUES: &'static [VpnGatewayBusinessStatus] = &[Self::Normal, Self::FinancialLocked];
+    pub const VALUES: &'static [VpnGatewayBusinessStatus] = &[
+        Self::Normal,
+        Self::FinancialLocked,
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1014,13 +1127,19 @@ impl fmt::Display for VpnGatewayBusinessStatus {
     }
 }
 impl ::serde::Serialize for VpnGatewayBusinessStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnGatewayBusinessStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether a feature (IPsec-VPN or SSL-VPN) of a VPN gateway is enabled.
@@ -1063,13 +1182,19 @@ impl fmt::Display for VpnGatewayFeatureState {
     }
 }
 impl ::serde::Serialize for VpnGatewayFeatureState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnGatewayFeatureState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The billing method of a VPN gateway.
@@ -1087,7 +1212,10 @@ pub enum VpnGatewayInstanceChargeType {
 }
 impl VpnGatewayInstanceChargeType {
     /// Every documented value.
-    pub const VALUES: &'static [VpnGatewayInstanceChargeType] = &[Self::Prepay, Self::Postpay];
+    pub const VALUES: &'static [VpnGatewayInstanceChargeType] = &[
+        Self::Prepay,
+        Self::Postpay,
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1112,13 +1240,19 @@ impl fmt::Display for VpnGatewayInstanceChargeType {
     }
 }
 impl ::serde::Serialize for VpnGatewayInstanceChargeType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnGatewayInstanceChargeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The subscription period of a VPN gateway, in months.
@@ -1212,12 +1346,17 @@ impl fmt::Display for VpnGatewayPeriod {
     }
 }
 impl ::serde::Serialize for VpnGatewayPeriod {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnGatewayPeriod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::codec::lenient_i64(deserializer).map(Self::from)
     }
 }
@@ -1238,8 +1377,11 @@ pub enum VpnGatewaySslConnections {
 }
 impl VpnGatewaySslConnections {
     /// Every documented value.
-    pub const VALUES: &'static [VpnGatewaySslConnections] =
-        &[Self::Clients5, Self::Clients10, Self::Clients20];
+    pub const VALUES: &'static [VpnGatewaySslConnections] = &[
+        Self::Clients5,
+        Self::Clients10,
+        Self::Clients20,
+    ];
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
         match self {
@@ -1266,12 +1408,17 @@ impl fmt::Display for VpnGatewaySslConnections {
     }
 }
 impl ::serde::Serialize for VpnGatewaySslConnections {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnGatewaySslConnections {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::codec::lenient_i64(deserializer).map(Self::from)
     }
 }
@@ -1331,13 +1478,19 @@ impl fmt::Display for VpnGatewayStatus {
     }
 }
 impl ::serde::Serialize for VpnGatewayStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The tunneling protocol of a VPN route.
@@ -1376,13 +1529,19 @@ impl fmt::Display for VpnRouteOverlayMode {
     }
 }
 impl ::serde::Serialize for VpnRouteOverlayMode {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnRouteOverlayMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether a destination-based or policy-based route of a VPN gateway is advertised to the VPC route table.
@@ -1425,13 +1584,19 @@ impl fmt::Display for VpnRouteState {
     }
 }
 impl ::serde::Serialize for VpnRouteState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnRouteState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The kind of VPN gateway route to publish.
@@ -1472,13 +1637,19 @@ impl fmt::Display for VpnRouteType {
     }
 }
 impl ::serde::Serialize for VpnRouteType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnRouteType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer).map(|v| Self::from(v.as_str()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|v| Self::from(v.as_str()))
     }
 }
 /// The weight (priority) of a VPN route. With active/standby IPsec-VPN connections on the same VPN gateway, the route with weight 100 is the active link and the route with weight 0 the standby link.
@@ -1494,7 +1665,10 @@ pub enum VpnRouteWeight {
 }
 impl VpnRouteWeight {
     /// Every documented value.
-    pub const VALUES: &'static [VpnRouteWeight] = &[Self::LowPriority, Self::HighPriority];
+    pub const VALUES: &'static [VpnRouteWeight] = &[
+        Self::LowPriority,
+        Self::HighPriority,
+    ];
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
         match self {
@@ -1519,12 +1693,17 @@ impl fmt::Display for VpnRouteWeight {
     }
 }
 impl ::serde::Serialize for VpnRouteWeight {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VpnRouteWeight {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::codec::lenient_i64(deserializer).map(Self::from)
     }
 }
@@ -1548,20 +1727,12 @@ pub struct BgpConfig {
     /// The CIDR block of the IPsec tunnel; a /30 block within 169.254.0.0/16.
     ///
     /// Format: IPv4 CIDR block. Example: `169.254.11.0/30`.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// The BGP IP address on the Alibaba Cloud side; must lie within TunnelCidr.
     ///
     /// Format: IPv4 address. Example: `169.254.11.1`.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
 }
 impl BgpConfig {
@@ -1631,11 +1802,7 @@ pub struct CustomerGateway {
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
@@ -1645,11 +1812,7 @@ pub struct CustomerGateway {
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 impl CustomerGateway {
@@ -1713,7 +1876,10 @@ impl HealthCheckConfig {
         Self::default()
     }
     /// Sets `enable`.
-    pub fn enable(mut self, value: impl Into<crate::types::VcoHealthCheckEnable>) -> Self {
+    pub fn enable(
+        mut self,
+        value: impl Into<crate::types::VcoHealthCheckEnable>,
+    ) -> Self {
         self.enable = Some(value.into());
         self
     }
@@ -1772,11 +1938,7 @@ pub struct IkeConfig {
     /// The version of the IKE protocol.
     ///
     /// Default: `ikev1`. Example: `ikev1`.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion", default, skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The IKE negotiation mode; applies to IKEv1.
     ///
@@ -1791,11 +1953,7 @@ pub struct IkeConfig {
     /// The authentication algorithm used in Phase 1 negotiations.
     ///
     /// Default: `md5`. Example: `sha1`.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman key exchange group used in Phase 1 negotiations.
     ///
@@ -1805,11 +1963,7 @@ pub struct IkeConfig {
     /// The lifetime of the security association (SA) negotiated in Phase 1, in seconds.
     ///
     /// Value 0 to 86400. Default: `86400`. Example: `86400`.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i32>,
     /// The identifier of the VPN gateway, as an IP address or an FQDN. Defaults to the public IP address of the VPN gateway.
     ///
@@ -1843,7 +1997,10 @@ impl IkeConfig {
         self
     }
     /// Sets `IkeEncAlg`.
-    pub fn ike_enc_alg(mut self, value: impl Into<crate::types::IpsecEncryptionAlgorithm>) -> Self {
+    pub fn ike_enc_alg(
+        mut self,
+        value: impl Into<crate::types::IpsecEncryptionAlgorithm>,
+    ) -> Self {
         self.ike_enc_alg = Some(value.into());
         self
     }
@@ -1894,10 +2051,20 @@ impl IkeConfig {
             )?;
         }
         if let Some(v) = &self.local_id {
-            rt::validate::length(&format!("{}.{}", path, "LocalId"), v, None, Some(100))?;
+            rt::validate::length(
+                &format!("{}.{}", path, "LocalId"),
+                v,
+                None,
+                Some(100),
+            )?;
         }
         if let Some(v) = &self.remote_id {
-            rt::validate::length(&format!("{}.{}", path, "RemoteId"), v, None, Some(100))?;
+            rt::validate::length(
+                &format!("{}.{}", path, "RemoteId"),
+                v,
+                None,
+                Some(100),
+            )?;
         }
         let _ = path;
         Ok(())
@@ -1928,11 +2095,7 @@ pub struct IkeConfigInfo {
     /// The authentication algorithm of Phase 1.
     ///
     /// Example: `sha1`.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The encryption algorithm of Phase 1.
     ///
@@ -1942,11 +2105,7 @@ pub struct IkeConfigInfo {
     /// The lifetime of the Phase 1 SA, in seconds.
     ///
     /// Example: `86400`.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// The IKE negotiation mode. Main mode offers higher security; aggressive mode is recommended when NAT traversal is enabled.
     ///
@@ -1961,11 +2120,7 @@ pub struct IkeConfigInfo {
     /// The IKE version.
     ///
     /// Example: `ikev1`.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion", default, skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The identifier of the VPN gateway (IP address or FQDN); by default the IP address of the VPN gateway.
     ///
@@ -2046,20 +2201,12 @@ pub struct IpsecConfig {
     /// The encryption algorithm used in Phase 2 negotiations.
     ///
     /// Default: `aes`. Example: `aes`.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The authentication algorithm used in Phase 2 negotiations.
     ///
     /// Default: `md5`. Example: `sha1`.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman group used for perfect forward secrecy (PFS) in Phase 2 negotiations.
     ///
@@ -2069,11 +2216,7 @@ pub struct IpsecConfig {
     /// The lifetime of the security association (SA) negotiated in Phase 2, in seconds.
     ///
     /// Value 0 to 86400. Default: `86400`. Example: `86400`.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i32>,
 }
 impl IpsecConfig {
@@ -2131,29 +2274,17 @@ pub struct IpsecConfigInfo {
     /// The authentication algorithm of Phase 2.
     ///
     /// Example: `sha1`.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The encryption algorithm of Phase 2.
     ///
     /// Example: `aes`.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The lifetime of the Phase 2 SA, in seconds.
     ///
     /// Example: `86400`.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
     /// The Diffie-Hellman group of Phase 2.
     ///
@@ -2189,11 +2320,7 @@ pub struct SslVpnClientCertKey {
     /// When the client certificate was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// When the client certificate expires, in milliseconds since the Unix epoch.
     ///
@@ -2222,11 +2349,7 @@ pub struct SslVpnClientCertKey {
     /// The ID of the SSL-VPN server the certificate belongs to.
     ///
     /// Example: `vss-bp18q7hzj6largv4vk2fe`.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// The validity status of the client certificate.
     ///
@@ -2279,11 +2402,7 @@ pub struct SslVpnServer {
     /// The client CIDR block, from which client virtual NICs are given addresses.
     ///
     /// Example: `10.10.1.0/24`.
-    #[serde(
-        rename = "ClientIpPool",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientIpPool", default, skip_serializing_if = "Option::is_none")]
     pub client_ip_pool: Option<String>,
     /// Whether traffic is compressed.
     ///
@@ -2293,47 +2412,27 @@ pub struct SslVpnServer {
     /// The number of current client connections.
     ///
     /// Example: `0`.
-    #[serde(
-        rename = "Connections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Connections", default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<i32>,
     /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1544668844000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The public IP address of the SSL-VPN server.
     ///
     /// Example: `47.96.167.10`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp", default, skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// The local CIDR blocks that clients reach through the SSL-VPN connection.
     ///
     /// Example: `192.168.0.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The maximum number of concurrent client connections.
     ///
     /// Example: `5`.
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConnections", default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i32>,
     /// The name of the SSL-VPN server.
     ///
@@ -2358,20 +2457,12 @@ pub struct SslVpnServer {
     /// The ID of the SSL-VPN server.
     ///
     /// Example: `vss-bp15j3du13gq1dgeypy1q`.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// The ID of the VPN gateway the SSL-VPN server belongs to.
     ///
     /// Example: `vpn-bp1on0xae9d771ggiomqe`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
 }
 impl SslVpnServer {
@@ -2482,7 +2573,12 @@ impl Tag {
             )?;
         }
         if let Some(v) = &self.value {
-            rt::validate::length(&format!("{}.{}", path, "Value"), v, Some(0), Some(128))?;
+            rt::validate::length(
+                &format!("{}.{}", path, "Value"),
+                v,
+                Some(0),
+                Some(128),
+            )?;
             rt::validate::forbidden_prefix(
                 &format!("{}.{}", path, "Value"),
                 v,
@@ -2506,20 +2602,12 @@ pub struct TagResource {
     /// The ID of the resource.
     ///
     /// Example: `vpc-bp16qjewdsunr41m1****`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// The type of the resource.
     ///
     /// Example: `VPC`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<crate::types::TagResourceType>,
     /// The tag key.
     ///
@@ -2651,20 +2739,12 @@ pub struct VcoRouteEntry {
     /// The route type.
     ///
     /// Example: `custom`.
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteEntryType", default, skip_serializing_if = "Option::is_none")]
     pub route_entry_type: Option<crate::types::VcoRouteEntryType>,
     /// When the route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1658217008000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The list of autonomous system (AS) numbers that the BGP route goes through.
     ///
@@ -2742,11 +2822,7 @@ pub struct VpnBgpConfig {
     /// The BGP IP address on the Alibaba Cloud side.
     ///
     /// Example: `169.254.11.1`.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// The autonomous system number of the peer.
     ///
@@ -2766,11 +2842,7 @@ pub struct VpnBgpConfig {
     /// The CIDR block of the IPsec tunnel.
     ///
     /// Example: `169.254.11.0/30`.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
 }
 impl VpnBgpConfig {
@@ -2812,11 +2884,7 @@ pub struct VpnConnectionConfig {
     #[serde(rename = "IkeConfig", default, skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) settings.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The IP address of the VPN gateway.
     ///
@@ -2826,11 +2894,7 @@ pub struct VpnConnectionConfig {
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The IP address of the customer gateway.
     ///
@@ -2840,11 +2904,7 @@ pub struct VpnConnectionConfig {
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "Option::is_none")]
     pub remote_subnet: Option<String>,
 }
 impl VpnConnectionConfig {
@@ -2884,11 +2944,7 @@ pub struct VpnConnectionItem {
     #[serde(rename = "IkeConfig", default, skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 negotiation settings.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The ID of the IPsec-VPN connection.
     ///
@@ -2911,11 +2967,7 @@ pub struct VpnConnectionItem {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkmxxxxxxx`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
@@ -2925,29 +2977,17 @@ pub struct VpnConnectionItem {
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "Option::is_none")]
     pub remote_subnet: Option<String>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The negotiation status of the connection.
     ///
@@ -2964,11 +3004,7 @@ pub struct VpnConnectionItem {
     )]
     pub effect_immediately: Option<bool>,
     /// The health-check settings.
-    #[serde(
-        rename = "VcoHealthCheck",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VcoHealthCheck", default, skip_serializing_if = "Option::is_none")]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
 }
 impl VpnConnectionItem {
@@ -3031,11 +3067,7 @@ pub struct VpnGateway {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
@@ -3050,20 +3082,12 @@ pub struct VpnGateway {
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.69.10`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp", default, skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1515383700000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
@@ -3083,11 +3107,7 @@ pub struct VpnGateway {
     /// The description of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
@@ -3097,20 +3117,12 @@ pub struct VpnGateway {
     /// The payment (business) status of the VPN gateway.
     ///
     /// Example: `Normal`.
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BusinessStatus", default, skip_serializing_if = "Option::is_none")]
     pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// The billing method of the VPN gateway, for example `Prepay` (subscription) or `PayByTraffic` / `POSTPAY` (pay-as-you-go).
     ///
     /// Example: `Prepay`.
-    #[serde(
-        rename = "ChargeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// Whether the IPsec-VPN feature is enabled.
     ///
@@ -3202,20 +3214,12 @@ pub struct VpnPbrRouteEntry {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_instance_id: Option<String>,
     /// The source CIDR block of the policy-based route.
     ///
     /// Example: `192.168.0.0/24`.
-    #[serde(
-        rename = "RouteSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteSource", default, skip_serializing_if = "Option::is_none")]
     pub route_source: Option<String>,
     /// The destination CIDR block of the policy-based route.
     ///
@@ -3240,11 +3244,7 @@ pub struct VpnPbrRouteEntry {
     /// When the policy-based route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 impl VpnPbrRouteEntry {
@@ -3285,11 +3285,7 @@ pub struct VpnRouteEntry {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "Option::is_none")]
     pub vpn_instance_id: Option<String>,
     /// The destination CIDR block of the destination-based route.
     ///
@@ -3314,11 +3310,7 @@ pub struct VpnRouteEntry {
     /// When the route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1563874074000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 impl VpnRouteEntry {

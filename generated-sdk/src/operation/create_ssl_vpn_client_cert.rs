@@ -123,7 +123,10 @@ impl CreateSslVpnClientCertFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<CreateSslVpnClientCertOutput, rt::SdkError<CreateSslVpnClientCertError>> {
+    ) -> Result<
+        CreateSslVpnClientCertOutput,
+        rt::SdkError<CreateSslVpnClientCertError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());

@@ -76,8 +76,22 @@ impl CreateSslVpnServerInput {
                 "Port",
                 &v.to_string(),
                 &[
-                    "22", "2222", "22222", "9000", "9001", "9002", "7505", "80", "443", "53", "68",
-                    "123", "4510", "4560", "500", "4500",
+                    "22",
+                    "2222",
+                    "22222",
+                    "9000",
+                    "9001",
+                    "9002",
+                    "7505",
+                    "80",
+                    "443",
+                    "53",
+                    "68",
+                    "123",
+                    "4510",
+                    "4560",
+                    "500",
+                    "4500",
                 ],
             )?;
         }
@@ -341,7 +355,9 @@ impl From<rt::ServiceError> for CreateSslVpnServerError {
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "InvalidName" => Self::InvalidName(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

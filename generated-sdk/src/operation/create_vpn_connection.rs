@@ -439,8 +439,12 @@ impl From<rt::ServiceError> for CreateVpnConnectionError {
             "InvalidCustomerGatewayInstanceId.NotFound" => {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(e)
             }
-            "InvalidVpnConnection.AlreadyExists" => Self::InvalidVpnConnectionAlreadyExists(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnConnection.AlreadyExists" => {
+                Self::InvalidVpnConnectionAlreadyExists(e)
+            }
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "QuotaExceeded.PolicyBasedRoute" => Self::QuotaExceededPolicyBasedRoute(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),

@@ -63,10 +63,7 @@ impl CreateVpnGatewayInput {
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
             rt::validate::format("Name", v, rt::validate::Format::Name)?;
         }
-        if self
-            .instance_charge_type
-            .as_ref()
-            .is_some_and(|v| v.to_string() == "PREPAY")
+        if self.instance_charge_type.as_ref().is_some_and(|v| v.to_string() == "PREPAY")
         {
             rt::validate::rule(
                 "Period",
@@ -209,7 +206,9 @@ impl CreateVpnGatewayFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(self) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
+    pub async fn send(
+        self,
+    ) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {

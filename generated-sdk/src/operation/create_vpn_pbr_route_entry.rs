@@ -171,7 +171,10 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
+    pub fn overlay_mode(
+        mut self,
+        value: impl Into<crate::types::VpnRouteOverlayMode>,
+    ) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -179,7 +182,10 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<CreateVpnPbrRouteEntryOutput, rt::SdkError<CreateVpnPbrRouteEntryError>> {
+    ) -> Result<
+        CreateVpnPbrRouteEntryOutput,
+        rt::SdkError<CreateVpnPbrRouteEntryError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -370,7 +376,9 @@ impl From<rt::ServiceError> for CreateVpnPbrRouteEntryError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

@@ -175,7 +175,10 @@ impl CreateVpnRouteEntryFluentBuilder {
     /// The tunneling protocol. Set the value to `Ipsec`.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
+    pub fn overlay_mode(
+        mut self,
+        value: impl Into<crate::types::VpnRouteOverlayMode>,
+    ) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -445,8 +448,12 @@ impl From<rt::ServiceError> for CreateVpnRouteEntryError {
             "Forbidden" => Self::Forbidden(e),
             "IllegalParam.RouteDest" => Self::IllegalParamRouteDest(e),
             "InvalidNextHop.NotFound" => Self::InvalidNextHopNotFound(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
-            "OperationFailed.InvalidCidrBlock" => Self::OperationFailedInvalidCidrBlock(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
+            "OperationFailed.InvalidCidrBlock" => {
+                Self::OperationFailedInvalidCidrBlock(e)
+            }
             "OperationFailed.RouteConflict" => Self::OperationFailedRouteConflict(e),
             "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),

@@ -24,7 +24,10 @@ impl DeleteSslVpnClientCertInput {
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("SslVpnClientCertId", self.ssl_vpn_client_cert_id.is_some())?;
+        rt::validate::required(
+            "SslVpnClientCertId",
+            self.ssl_vpn_client_cert_id.is_some(),
+        )?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
@@ -94,7 +97,10 @@ impl DeleteSslVpnClientCertFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DeleteSslVpnClientCertOutput, rt::SdkError<DeleteSslVpnClientCertError>> {
+    ) -> Result<
+        DeleteSslVpnClientCertOutput,
+        rt::SdkError<DeleteSslVpnClientCertError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());

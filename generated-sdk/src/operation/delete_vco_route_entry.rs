@@ -138,7 +138,10 @@ impl DeleteVcoRouteEntryFluentBuilder {
     /// The tunneling protocol. Set the value to `Ipsec`, the IPsec tunneling protocol.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
+    pub fn overlay_mode(
+        mut self,
+        value: impl Into<crate::types::VpnRouteOverlayMode>,
+    ) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }

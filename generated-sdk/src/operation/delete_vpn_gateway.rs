@@ -94,7 +94,9 @@ impl DeleteVpnGatewayFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(self) -> Result<DeleteVpnGatewayOutput, rt::SdkError<DeleteVpnGatewayError>> {
+    pub async fn send(
+        self,
+    ) -> Result<DeleteVpnGatewayOutput, rt::SdkError<DeleteVpnGatewayError>> {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -207,7 +209,9 @@ impl From<rt::ServiceError> for DeleteVpnGatewayError {
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "ForbiddenRelease" => Self::ForbiddenRelease(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             _ => Self::Unhandled(e),
         }

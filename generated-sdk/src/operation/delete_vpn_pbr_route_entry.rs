@@ -154,7 +154,10 @@ impl DeleteVpnPbrRouteEntryFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DeleteVpnPbrRouteEntryOutput, rt::SdkError<DeleteVpnPbrRouteEntryError>> {
+    ) -> Result<
+        DeleteVpnPbrRouteEntryOutput,
+        rt::SdkError<DeleteVpnPbrRouteEntryError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -273,7 +276,9 @@ impl From<rt::ServiceError> for DeleteVpnPbrRouteEntryError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

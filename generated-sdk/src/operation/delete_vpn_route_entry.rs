@@ -142,7 +142,10 @@ impl DeleteVpnRouteEntryFluentBuilder {
     /// The tunneling protocol; `Ipsec` is the IPsec tunneling protocol.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
+    pub fn overlay_mode(
+        mut self,
+        value: impl Into<crate::types::VpnRouteOverlayMode>,
+    ) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -269,7 +272,9 @@ impl From<rt::ServiceError> for DeleteVpnRouteEntryError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

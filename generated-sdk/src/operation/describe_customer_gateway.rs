@@ -78,7 +78,10 @@ impl DescribeCustomerGatewayFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeCustomerGatewayOutput, rt::SdkError<DescribeCustomerGatewayError>> {
+    ) -> Result<
+        DescribeCustomerGatewayOutput,
+        rt::SdkError<DescribeCustomerGatewayError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {

@@ -109,7 +109,10 @@ impl DescribeCustomerGatewaysFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeCustomerGatewaysOutput, rt::SdkError<DescribeCustomerGatewaysError>> {
+    ) -> Result<
+        DescribeCustomerGatewaysOutput,
+        rt::SdkError<DescribeCustomerGatewaysError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -135,20 +138,26 @@ impl DescribeCustomerGatewaysFluentBuilder {
         DescribeCustomerGatewaysOutput,
         rt::SdkError<DescribeCustomerGatewaysError>,
     > {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeCustomerGatewaysOutput| out.customer_gateways.len(),
-            |out: &DescribeCustomerGatewaysOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeCustomerGatewaysOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.

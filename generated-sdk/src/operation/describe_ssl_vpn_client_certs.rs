@@ -131,7 +131,10 @@ impl DescribeSslVpnClientCertsFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeSslVpnClientCertsOutput, rt::SdkError<DescribeSslVpnClientCertsError>> {
+    ) -> Result<
+        DescribeSslVpnClientCertsOutput,
+        rt::SdkError<DescribeSslVpnClientCertsError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -157,20 +160,26 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         DescribeSslVpnClientCertsOutput,
         rt::SdkError<DescribeSslVpnClientCertsError>,
     > {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeSslVpnClientCertsOutput| out.ssl_vpn_client_cert_keys.len(),
-            |out: &DescribeSslVpnClientCertsOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeSslVpnClientCertsOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.
@@ -181,8 +190,7 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         crate::types::SslVpnClientCertKey,
         rt::SdkError<DescribeSslVpnClientCertsError>,
     > {
-        self.into_paginator()
-            .items(|out| out.ssl_vpn_client_cert_keys)
+        self.into_paginator().items(|out| out.ssl_vpn_client_cert_keys)
     }
 }
 /// The response of `DescribeSslVpnClientCerts`.

@@ -105,7 +105,10 @@ impl DescribeVcoRouteEntriesFluentBuilder {
     /// The route type.
     ///
     /// Default: `custom`. Example: `custom`.
-    pub fn route_entry_type(mut self, value: impl Into<crate::types::VcoRouteEntryType>) -> Self {
+    pub fn route_entry_type(
+        mut self,
+        value: impl Into<crate::types::VcoRouteEntryType>,
+    ) -> Self {
         self.input.route_entry_type = Some(value.into());
         self
     }
@@ -134,7 +137,10 @@ impl DescribeVcoRouteEntriesFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeVcoRouteEntriesOutput, rt::SdkError<DescribeVcoRouteEntriesError>> {
+    ) -> Result<
+        DescribeVcoRouteEntriesOutput,
+        rt::SdkError<DescribeVcoRouteEntriesError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -163,20 +169,26 @@ impl DescribeVcoRouteEntriesFluentBuilder {
         DescribeVcoRouteEntriesOutput,
         rt::SdkError<DescribeVcoRouteEntriesError>,
     > {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeVcoRouteEntriesOutput| out.vco_route_entries.len(),
-            |out: &DescribeVcoRouteEntriesOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeVcoRouteEntriesOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.

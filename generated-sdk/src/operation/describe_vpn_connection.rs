@@ -112,20 +112,25 @@ impl DescribeVpnConnectionFluentBuilder {
         rt::waiter::WaitError<DescribeVpnConnectionError>,
     > {
         rt::waiter::wait(
-            config.into(),
-            || self.clone().send(),
-            |result| match result {
-                Ok(out) => {
-                    let status: Option<String> = out.state.as_ref().map(|s| s.to_string());
-                    match status.as_deref() {
-                        Some("attached") => rt::waiter::Observation::Success(Some(out)),
-                        _ => rt::waiter::Observation::Pending(status),
+                config.into(),
+                || self.clone().send(),
+                |result| match result {
+                    Ok(out) => {
+                        let status: Option<String> = out
+                            .state
+                            .as_ref()
+                            .map(|s| s.to_string());
+                        match status.as_deref() {
+                            Some("attached") => {
+                                rt::waiter::Observation::Success(Some(out))
+                            }
+                            _ => rt::waiter::Observation::Pending(status),
+                        }
                     }
-                }
-                Err(e) => rt::waiter::Observation::Error(e),
-            },
-        )
-        .await
+                    Err(e) => rt::waiter::Observation::Error(e),
+                },
+            )
+            .await
     }
 }
 /// The response of `DescribeVpnConnection`.

@@ -121,7 +121,10 @@ impl DescribeVpnConnectionsFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeVpnConnectionsOutput, rt::SdkError<DescribeVpnConnectionsError>> {
+    ) -> Result<
+        DescribeVpnConnectionsOutput,
+        rt::SdkError<DescribeVpnConnectionsError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -143,22 +146,30 @@ impl DescribeVpnConnectionsFluentBuilder {
     /// Every page of `DescribeVpnConnections`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::Pages<DescribeVpnConnectionsOutput, rt::SdkError<DescribeVpnConnectionsError>>
-    {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+    ) -> rt::paginate::Pages<
+        DescribeVpnConnectionsOutput,
+        rt::SdkError<DescribeVpnConnectionsError>,
+    > {
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeVpnConnectionsOutput| out.vpn_connections.len(),
-            |out: &DescribeVpnConnectionsOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeVpnConnectionsOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.

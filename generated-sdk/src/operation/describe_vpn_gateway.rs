@@ -105,23 +105,28 @@ impl DescribeVpnGatewayFluentBuilder {
     pub async fn wait_until_active(
         self,
         config: impl Into<rt::waiter::WaiterConfig>,
-    ) -> Result<Option<DescribeVpnGatewayOutput>, rt::waiter::WaitError<DescribeVpnGatewayError>>
-    {
+    ) -> Result<
+        Option<DescribeVpnGatewayOutput>,
+        rt::waiter::WaitError<DescribeVpnGatewayError>,
+    > {
         rt::waiter::wait(
-            config.into(),
-            || self.clone().send(),
-            |result| match result {
-                Ok(out) => {
-                    let status: Option<String> = out.status.as_ref().map(|s| s.to_string());
-                    match status.as_deref() {
-                        Some("active") => rt::waiter::Observation::Success(Some(out)),
-                        _ => rt::waiter::Observation::Pending(status),
+                config.into(),
+                || self.clone().send(),
+                |result| match result {
+                    Ok(out) => {
+                        let status: Option<String> = out
+                            .status
+                            .as_ref()
+                            .map(|s| s.to_string());
+                        match status.as_deref() {
+                            Some("active") => rt::waiter::Observation::Success(Some(out)),
+                            _ => rt::waiter::Observation::Pending(status),
+                        }
                     }
-                }
-                Err(e) => rt::waiter::Observation::Error(e),
-            },
-        )
-        .await
+                    Err(e) => rt::waiter::Observation::Error(e),
+                },
+            )
+            .await
     }
     /// Polls `DescribeVpnGateway` with this builder's input until the service answers `InvalidVpnGatewayInstanceId.NotFound` (the resource is gone), backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).
     ///
@@ -131,20 +136,24 @@ impl DescribeVpnGatewayFluentBuilder {
     pub async fn wait_until_deleted(
         self,
         config: impl Into<rt::waiter::WaiterConfig>,
-    ) -> Result<Option<DescribeVpnGatewayOutput>, rt::waiter::WaitError<DescribeVpnGatewayError>>
-    {
+    ) -> Result<
+        Option<DescribeVpnGatewayOutput>,
+        rt::waiter::WaitError<DescribeVpnGatewayError>,
+    > {
         rt::waiter::wait(
-            config.into(),
-            || self.clone().send(),
-            |result| match result {
-                Ok(_) => rt::waiter::Observation::Pending(None),
-                Err(e) if e.code() == Some("InvalidVpnGatewayInstanceId.NotFound") => {
-                    rt::waiter::Observation::Success(None)
-                }
-                Err(e) => rt::waiter::Observation::Error(e),
-            },
-        )
-        .await
+                config.into(),
+                || self.clone().send(),
+                |result| match result {
+                    Ok(_) => rt::waiter::Observation::Pending(None),
+                    Err(
+                        e,
+                    ) if e.code() == Some("InvalidVpnGatewayInstanceId.NotFound") => {
+                        rt::waiter::Observation::Success(None)
+                    }
+                    Err(e) => rt::waiter::Observation::Error(e),
+                },
+            )
+            .await
     }
 }
 /// The response of `DescribeVpnGateway`.
@@ -351,7 +360,9 @@ impl From<rt::ServiceError> for DescribeVpnGatewayError {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             _ => Self::Unhandled(e),
         }
     }

@@ -170,22 +170,30 @@ impl DescribeVpnGatewaysFluentBuilder {
     /// Every page of `DescribeVpnGateways`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::Pages<DescribeVpnGatewaysOutput, rt::SdkError<DescribeVpnGatewaysError>>
-    {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+    ) -> rt::paginate::Pages<
+        DescribeVpnGatewaysOutput,
+        rt::SdkError<DescribeVpnGatewaysError>,
+    > {
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeVpnGatewaysOutput| out.vpn_gateways.len(),
-            |out: &DescribeVpnGatewaysOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeVpnGatewaysOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.

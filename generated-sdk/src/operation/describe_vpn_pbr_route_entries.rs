@@ -105,8 +105,10 @@ impl DescribeVpnPbrRouteEntriesFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeVpnPbrRouteEntriesOutput, rt::SdkError<DescribeVpnPbrRouteEntriesError>>
-    {
+    ) -> Result<
+        DescribeVpnPbrRouteEntriesOutput,
+        rt::SdkError<DescribeVpnPbrRouteEntriesError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -132,20 +134,26 @@ impl DescribeVpnPbrRouteEntriesFluentBuilder {
         DescribeVpnPbrRouteEntriesOutput,
         rt::SdkError<DescribeVpnPbrRouteEntriesError>,
     > {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeVpnPbrRouteEntriesOutput| out.vpn_pbr_route_entries.len(),
-            |out: &DescribeVpnPbrRouteEntriesOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeVpnPbrRouteEntriesOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.

@@ -105,7 +105,10 @@ impl DescribeVpnRouteEntriesFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeVpnRouteEntriesOutput, rt::SdkError<DescribeVpnRouteEntriesError>> {
+    ) -> Result<
+        DescribeVpnRouteEntriesOutput,
+        rt::SdkError<DescribeVpnRouteEntriesError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -131,20 +134,26 @@ impl DescribeVpnRouteEntriesFluentBuilder {
         DescribeVpnRouteEntriesOutput,
         rt::SdkError<DescribeVpnRouteEntriesError>,
     > {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeVpnRouteEntriesOutput| out.vpn_route_entries.len(),
-            |out: &DescribeVpnRouteEntriesOutput, cursor, progress| {
-                rt::paginate::next_page(out.total_count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeVpnRouteEntriesOutput, cursor, progress| rt::paginate::next_page(
+                out.total_count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.

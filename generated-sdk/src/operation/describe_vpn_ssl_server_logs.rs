@@ -167,7 +167,10 @@ impl DescribeVpnSslServerLogsFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DescribeVpnSslServerLogsOutput, rt::SdkError<DescribeVpnSslServerLogsError>> {
+    ) -> Result<
+        DescribeVpnSslServerLogsOutput,
+        rt::SdkError<DescribeVpnSslServerLogsError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -193,20 +196,26 @@ impl DescribeVpnSslServerLogsFluentBuilder {
         DescribeVpnSslServerLogsOutput,
         rt::SdkError<DescribeVpnSslServerLogsError>,
     > {
-        let start = rt::paginate::Cursor::Page(self.input.page_number.map(i64::from).unwrap_or(1));
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
         rt::paginate::Pages::new(
             start,
             move |cursor| {
                 let mut builder = self.clone();
                 if let rt::paginate::Cursor::Page(page) = cursor {
-                    builder.input.page_number = Some(i32::try_from(page).unwrap_or(i32::MAX));
+                    builder.input.page_number = Some(
+                        i32::try_from(page).unwrap_or(i32::MAX),
+                    );
                 }
                 builder.send()
             },
             |out: &DescribeVpnSslServerLogsOutput| out.data.len(),
-            |out: &DescribeVpnSslServerLogsOutput, cursor, progress| {
-                rt::paginate::next_page(out.count.map(i64::from), cursor, progress)
-            },
+            |out: &DescribeVpnSslServerLogsOutput, cursor, progress| rt::paginate::next_page(
+                out.count.map(i64::from),
+                cursor,
+                progress,
+            ),
         )
     }
     /// Every item of every page, in order.
@@ -251,10 +260,7 @@ pub struct DescribeVpnSslServerLogsOutput {
     #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The log lines, one string per entry.
-    #[serde(
-        rename = "Data",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
-    )]
+    #[serde(rename = "Data", deserialize_with = "::vpn_gateway_runtime::codec::list")]
     pub data: Vec<String>,
 }
 impl DescribeVpnSslServerLogsOutput {

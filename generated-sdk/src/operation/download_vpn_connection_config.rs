@@ -80,8 +80,10 @@ impl DownloadVpnConnectionConfigFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<DownloadVpnConnectionConfigOutput, rt::SdkError<DownloadVpnConnectionConfigError>>
-    {
+    ) -> Result<
+        DownloadVpnConnectionConfigOutput,
+        rt::SdkError<DownloadVpnConnectionConfigError>,
+    > {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -110,10 +112,7 @@ pub struct DownloadVpnConnectionConfigOutput {
     #[serde(rename = "RequestId")]
     pub request_id: String,
     /// The configuration of the IPsec-VPN connection.
-    #[serde(
-        rename = "VpnConnectionConfig",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionConfig", skip_serializing_if = "Option::is_none")]
     pub vpn_connection_config: Option<crate::types::VpnConnectionConfig>,
 }
 impl DownloadVpnConnectionConfigOutput {

@@ -119,7 +119,10 @@ impl ListTagResourcesFluentBuilder {
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
+    pub fn resource_type(
+        mut self,
+        value: impl Into<crate::types::TagResourceType>,
+    ) -> Self {
         self.input.resource_type = Some(value.into());
         self
     }
@@ -167,7 +170,9 @@ impl ListTagResourcesFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(self) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
+    pub async fn send(
+        self,
+    ) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {
@@ -189,7 +194,10 @@ impl ListTagResourcesFluentBuilder {
     /// Every page of `ListTagResources`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::Pages<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
+    ) -> rt::paginate::Pages<
+        ListTagResourcesOutput,
+        rt::SdkError<ListTagResourcesError>,
+    > {
         let start = rt::paginate::Cursor::Token(self.input.next_token.clone());
         rt::paginate::Pages::new(
             start,
@@ -201,9 +209,9 @@ impl ListTagResourcesFluentBuilder {
                 builder.send()
             },
             |out: &ListTagResourcesOutput| out.tag_resources.len(),
-            |out: &ListTagResourcesOutput, _, _| {
-                rt::paginate::next_token(out.next_token.as_deref())
-            },
+            |out: &ListTagResourcesOutput, _, _| rt::paginate::next_token(
+                out.next_token.as_deref(),
+            ),
         )
     }
     /// Every item of every page, in order.

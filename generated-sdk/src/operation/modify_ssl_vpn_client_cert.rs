@@ -28,7 +28,10 @@ impl ModifySslVpnClientCertInput {
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("SslVpnClientCertId", self.ssl_vpn_client_cert_id.is_some())?;
+        rt::validate::required(
+            "SslVpnClientCertId",
+            self.ssl_vpn_client_cert_id.is_some(),
+        )?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
@@ -111,7 +114,10 @@ impl ModifySslVpnClientCertFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<ModifySslVpnClientCertOutput, rt::SdkError<ModifySslVpnClientCertError>> {
+    ) -> Result<
+        ModifySslVpnClientCertOutput,
+        rt::SdkError<ModifySslVpnClientCertError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());

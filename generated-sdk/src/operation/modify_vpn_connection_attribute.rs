@@ -262,8 +262,10 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<ModifyVpnConnectionAttributeOutput, rt::SdkError<ModifyVpnConnectionAttributeError>>
-    {
+    ) -> Result<
+        ModifyVpnConnectionAttributeOutput,
+        rt::SdkError<ModifyVpnConnectionAttributeError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());

@@ -142,7 +142,10 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<ModifyVpnGatewayAttributeOutput, rt::SdkError<ModifyVpnGatewayAttributeError>> {
+    ) -> Result<
+        ModifyVpnGatewayAttributeOutput,
+        rt::SdkError<ModifyVpnGatewayAttributeError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -382,7 +385,9 @@ impl From<rt::ServiceError> for ModifyVpnGatewayAttributeError {
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "InvalidDescription" => Self::InvalidDescription(e),
             "InvalidName" => Self::InvalidName(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             _ => Self::Unhandled(e),
         }
     }

@@ -171,7 +171,10 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
+    pub fn overlay_mode(
+        mut self,
+        value: impl Into<crate::types::VpnRouteOverlayMode>,
+    ) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -179,8 +182,10 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<ModifyVpnPbrRouteEntryWeightOutput, rt::SdkError<ModifyVpnPbrRouteEntryWeightError>>
-    {
+    ) -> Result<
+        ModifyVpnPbrRouteEntryWeightOutput,
+        rt::SdkError<ModifyVpnPbrRouteEntryWeightError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -299,7 +304,9 @@ impl From<rt::ServiceError> for ModifyVpnPbrRouteEntryWeightError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

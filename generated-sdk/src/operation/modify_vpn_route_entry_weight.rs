@@ -155,7 +155,10 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
-    pub fn overlay_mode(mut self, value: impl Into<crate::types::VpnRouteOverlayMode>) -> Self {
+    pub fn overlay_mode(
+        mut self,
+        value: impl Into<crate::types::VpnRouteOverlayMode>,
+    ) -> Self {
         self.input.overlay_mode = Some(value.into());
         self
     }
@@ -163,7 +166,10 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
     /// signing send path.
     pub async fn send(
         self,
-    ) -> Result<ModifyVpnRouteEntryWeightOutput, rt::SdkError<ModifyVpnRouteEntryWeightError>> {
+    ) -> Result<
+        ModifyVpnRouteEntryWeightOutput,
+        rt::SdkError<ModifyVpnRouteEntryWeightError>,
+    > {
         let mut input = self.input;
         if input.client_token.is_none() {
             input.client_token = Some(rt::idempotency_token());
@@ -282,7 +288,9 @@ impl From<rt::ServiceError> for ModifyVpnRouteEntryWeightError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

@@ -270,7 +270,9 @@ impl From<rt::ServiceError> for PublishVpnRouteEntryError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
-            "InvalidVpnGatewayInstanceId.NotFound" => Self::InvalidVpnGatewayInstanceIdNotFound(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),

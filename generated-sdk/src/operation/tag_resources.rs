@@ -123,7 +123,10 @@ impl TagResourcesFluentBuilder {
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
+    pub fn resource_type(
+        mut self,
+        value: impl Into<crate::types::TagResourceType>,
+    ) -> Self {
         self.input.resource_type = Some(value.into());
         self
     }
@@ -143,7 +146,9 @@ impl TagResourcesFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(self) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
+    pub async fn send(
+        self,
+    ) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {

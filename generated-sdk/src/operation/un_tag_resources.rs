@@ -103,7 +103,10 @@ impl UnTagResourcesFluentBuilder {
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
-    pub fn resource_type(mut self, value: impl Into<crate::types::TagResourceType>) -> Self {
+    pub fn resource_type(
+        mut self,
+        value: impl Into<crate::types::TagResourceType>,
+    ) -> Self {
         self.input.resource_type = Some(value.into());
         self
     }
@@ -123,7 +126,9 @@ impl UnTagResourcesFluentBuilder {
     }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
-    pub async fn send(self) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
+    pub async fn send(
+        self,
+    ) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
         let input = self.input;
         input.validate()?;
         let request = rt::RpcRequest {

@@ -83,7 +83,7 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
     .iter()
     .map(|p| {
         let path = runtime_path(p);
-        quote!(pub use #path;)
+        quote!(#[rustfmt::skip] pub use #path;)
     });
     let runtime = super::ident(super::RUNTIME);
     let meta_doc = doc("The static description of the service the runtime works from.");
@@ -93,18 +93,28 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         #![deny(missing_docs)]
         #rt
 
+        // Generated modules are formatted by the generator (prettyplease); rustfmt keeps out.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod error_codes;
+        #[rustfmt::skip]
         pub mod operation;
+        #[rustfmt::skip]
         pub mod types;
+        #[cfg(test)]
+        #[rustfmt::skip]
+        mod seed_examples;
 
         pub use client::Client;
         pub use error_codes::ErrorCode;
         #(#reexports)*
         /// The runtime crate, for everything not re-exported here.
+        #[rustfmt::skip]
         pub use ::#runtime as runtime;
 
         #meta_doc
+        #[rustfmt::skip]
         pub static METADATA: #metadata = #metadata {
             product: #product,
             api_version: #version,

@@ -34,7 +34,7 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         )?);
     }
     if let Some(tokens) = seed_examples::emit_seed_examples(ir) {
-        files.push(rust_file("tests/seed_examples.rs", tokens)?);
+        files.push(rust_file("src/seed_examples.rs", tokens)?);
     }
     Ok(files)
 }

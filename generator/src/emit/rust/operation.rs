@@ -12,7 +12,7 @@ pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
     let mods = ir.operations().map(|op| {
         let m = ident(&op.names.snake);
         let d = doc(&format!("`{}`: {}", op.names.wire, op.summary));
-        quote!(#d pub mod #m;)
+        quote!(#d #[rustfmt::skip] pub mod #m;)
     });
     quote! {
         //! One module per operation: its input, fluent builder, output and error enum.

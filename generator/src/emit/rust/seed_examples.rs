@@ -29,8 +29,7 @@ pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
     let _ = RUNTIME;
     Some(quote! {
         //! The seeds' sample requests, built through the public API, validate and encode to
-        //! exactly the documented wire parameters.
-        #![allow(clippy::bool_assert_comparison)]
+        //! exactly the documented wire parameters; the sample responses decode.
 
         fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
             v.sort();
@@ -97,7 +96,7 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
                     let v = typed_value(&fd.ty, value);
                     Some(quote!(.#setter(#v)))
                 });
-                let krate = ident("vpn_gateway");
+                let krate = ident("crate");
                 quote!(#krate::types::#ty::new() #(#setters)*)
             }
             other => {
@@ -108,7 +107,7 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
         sets.push(quote!(input.#f = vec![#(#values),*];));
     }
     let expected = op.example_request.iter().map(|(k, v)| quote!((#k, #v)));
-    let krate = ident("vpn_gateway");
+    let krate = ident("crate");
     quote! {
         #[test]
         fn #test() {
@@ -131,7 +130,7 @@ fn emit_response_test(op: &OperationIr, response: &str) -> TokenStream {
     let module = ident(&op.names.snake);
     let output = format_ident!("{}Output", op.names.camel);
     let test = format_ident!("{}_sample_response", op.names.snake);
-    let krate = ident("vpn_gateway");
+    let krate = ident("crate");
     quote! {
         #[test]
         fn #test() {
@@ -157,7 +156,7 @@ fn item_as_type(item: &ItemIr) -> TypeIr {
 
 /// A Rust expression of the field's type for a wire value (validated to parse).
 fn typed_value(ty: &TypeIr, value: &str) -> TokenStream {
-    let krate = ident("vpn_gateway");
+    let krate = ident("crate");
     match ty {
         TypeIr::Scalar(ScalarIr::Integer) => {
             let n: i32 = value.parse().unwrap_or_default();
