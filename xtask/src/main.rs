@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`.
 
 mod codegen;
+mod synth;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,16 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
+    /// renamed) for measuring the generator.
+    SynthSpec {
+        /// Minimum number of operations.
+        #[arg(long, default_value_t = 4000)]
+        operations: usize,
+        /// Output spec directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -39,16 +50,23 @@ fn main() -> ExitCode {
                 templates_dir: root.join("templates"),
                 check,
             };
-            match codegen::run(&options) {
-                Ok(report) => {
-                    eprintln!("{report}");
-                    ExitCode::SUCCESS
-                }
-                Err(message) => {
-                    eprintln!("{message}");
-                    ExitCode::FAILURE
-                }
-            }
+            report(codegen::run(&options))
+        }
+        Command::SynthSpec { operations, out } => {
+            report(synth::run(&workspace_root().join("spec"), &out, operations))
+        }
+    }
+}
+
+fn report(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(report) => {
+            eprintln!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
         }
     }
 }

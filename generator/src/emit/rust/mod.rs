@@ -27,11 +27,14 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         rust_file("src/error_codes.rs", error_codes::emit_error_codes(ir))?,
         rust_file("src/operation.rs", operation::emit_operation_index(ir))?,
     ];
-    for op in ir.operations() {
-        files.push(rust_file(
+    let ops: Vec<_> = ir.operations().collect();
+    for file in super::parallel_map(&ops, |op| {
+        rust_file(
             &format!("src/operation/{}.rs", op.names.snake),
             operation::emit_operation(ir, op),
-        )?);
+        )
+    }) {
+        files.push(file?);
     }
     if let Some(tokens) = seed_examples::emit_seed_examples(ir) {
         files.push(rust_file("src/seed_examples.rs", tokens)?);
