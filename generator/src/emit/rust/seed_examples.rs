@@ -44,13 +44,16 @@ pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
     })
 }
 
+/// `Name.N.Field` values of one list parameter: N → (field, value) pairs.
+type ListItems<'a> = BTreeMap<usize, Vec<(&'a str, &'a str)>>;
+
 fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStream {
     let module = ident(&op.names.snake);
     let input = format_ident!("{}Input", op.names.camel);
     let test = format_ident!("{}_sample_request", op.names.snake);
     // Group flattened keys: plain params, `Name.N` items and `Name.N.Field` item fields.
     let mut sets: Vec<TokenStream> = Vec::new();
-    let mut lists: BTreeMap<&str, BTreeMap<usize, Vec<(&str, &str)>>> = BTreeMap::new();
+    let mut lists: BTreeMap<&str, ListItems<'_>> = BTreeMap::new();
     for (key, value) in &op.example_request {
         let mut parts = key.splitn(3, '.');
         let name = parts.next().unwrap_or_default();
