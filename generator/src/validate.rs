@@ -728,8 +728,7 @@ impl<'a> Validator<'a> {
         }
 
         if let Some(pg) = &op.pagination {
-            let (ins, outs, items): (Names<'_>, Names<'_>, &String) = match pg
-            {
+            let (ins, outs, items): (Names<'_>, Names<'_>, &String) = match pg {
                 PaginationSpec::PageNumber {
                     page_number,
                     page_size,

@@ -1,6 +1,37 @@
 //! The hand-written core under the generated VPN Gateway SDK.
 //!
 //! It never depends on generated code: the generated crate hands it a service description
-//! ([`ServiceMetadata`]) and flat RPC requests, and gets back raw responses or typed errors.
+//! ([`ServiceMetadata`]) and flat RPC requests ([`RpcRequest`]), and gets back raw responses
+//! ([`RpcResponse`]) or one error type ([`SdkError`]).
+//!
+//! - [`signing`]: signature v1 (`HMAC-SHA1`) and V3 (`ACS3-HMAC-SHA256`), with verifiers.
+//! - [`credentials`]: [`Credentials`](credentials::Credentials) and their providers.
+//! - [`endpoint`]: regional endpoint resolution and overrides.
+//! - [`transport`]: the [`HttpTransport`] seam, reqwest + rustls, and capture/replay for tests
+//!   (feature `test-util`).
+//! - [`retry`]: policy, backoff with full jitter, classification.
+//! - [`params`] and [`validate`]: helpers the generated code uses to flatten and check requests.
 
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod config;
 pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod params;
+pub mod retry;
+pub mod signing;
+pub mod transport;
+pub mod validate;
+pub mod wire;
+
+pub use client::{RequestOptions, RpcClient, RpcRequest, RpcResponse};
+pub use config::{Config, ConfigBuilder, ConfigError, RequestMethod, SignatureVersion};
+pub use endpoint::{Endpoint, ServiceMetadata};
+pub use error::{
+    Error, InvalidResponseError, ProvideErrorMetadata, SdkError, ServiceError, TransportError,
+    TransportErrorKind, ValidationError,
+};
+pub use retry::RetryPolicy;
+pub use transport::{HttpRequest, HttpResponse, HttpTransport, Timeouts};

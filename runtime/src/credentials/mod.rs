@@ -1,9 +1,59 @@
 //! Credentials and the providers that find them.
+//!
+//! [`Credentials`] are an AccessKey pair, optionally with an STS token. Anything that can
+//! produce them implements [`ProvideCredentials`]:
+//!
+//! | provider | source |
+//! |---|---|
+//! | [`Credentials`] itself | static credentials in code |
+//! | [`EnvironmentCredentialsProvider`] | `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN` |
+//! | [`OidcRoleArnCredentialsProvider`] | STS `AssumeRoleWithOIDC` with a token file (RRSA) |
+//! | [`CliProfileCredentialsProvider`] | the Alibaba Cloud CLI's `~/.aliyun/config.json` |
+//! | [`ProfileFileCredentialsProvider`] | `~/.alibabacloud/credentials.ini` |
+//! | [`EcsRamRoleCredentialsProvider`] | the ECS instance metadata service (IMDSv2) |
+//! | [`RamRoleArnCredentialsProvider`] | STS `AssumeRole` with other credentials |
+//! | [`DefaultCredentialsChain`] | all of the above, in the official SDKs' order |
+//!
+//! Temporary credentials are cached and refreshed before they expire; concurrent callers share
+//! one refresh. Secrets never appear in `Debug` output, logs or error messages.
+//!
+//! Providers read the environment and files through [`Env`] and [`Fs`], and reach STS and the
+//! metadata service at endpoints a [`ProviderConfig`] can override, so tests need neither the
+//! process environment nor the network.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::SystemTime;
+
+mod cache;
+mod chain;
+pub mod cli_profile;
+pub mod ecs_ram_role;
+mod env;
+pub mod environment;
+mod http;
+mod ini;
+pub mod oidc;
+pub mod profile_file;
+mod provider_config;
+mod ram_role_arn;
+#[cfg(test)]
+mod redaction_tests;
+mod sts;
+#[cfg(test)]
+mod test_server;
+
+pub use chain::{DefaultCredentialsChain, DefaultCredentialsChainBuilder};
+pub use cli_profile::{CliProfileCredentialsProvider, CliProfileCredentialsProviderBuilder};
+pub use ecs_ram_role::{EcsRamRoleCredentialsProvider, EcsRamRoleCredentialsProviderBuilder};
+pub use env::{Env, Fs};
+pub use environment::EnvironmentCredentialsProvider;
+pub use oidc::{OidcRoleArnCredentialsProvider, OidcRoleArnCredentialsProviderBuilder};
+pub use profile_file::{ProfileFileCredentialsProvider, ProfileFileCredentialsProviderBuilder};
+pub use provider_config::ProviderConfig;
+pub use ram_role_arn::{RamRoleArnCredentialsProvider, RamRoleArnCredentialsProviderBuilder};
 
 /// An AccessKey pair, optionally with an STS security token.
 ///
@@ -82,6 +132,20 @@ pub type CredentialsFuture<'a> =
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials valid for at least the next request.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
+}
+
+/// Static credentials provide themselves.
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+}
+
+/// A shared provider is a provider, so chains and clients can hold `Arc<dyn ProvideCredentials>`.
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
 }
 
 /// Why no credentials could be obtained. Never contains secret material.

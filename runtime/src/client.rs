@@ -1,0 +1,478 @@
+//! [`RpcClient`]: the one non-generic send path every generated operation goes through —
+//! sign, send, retry, classify.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Deserialize;
+use tokio::time::Instant;
+use tracing::field::Empty;
+use tracing::Instrument as _;
+
+use crate::config::Config;
+use crate::endpoint::{Endpoint, ServiceMetadata};
+use crate::error::{
+    Error, InvalidResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
+};
+use crate::retry::{self, RetryPolicy, RetryReason};
+use crate::transport::{HttpResponse, Timeouts};
+use crate::wire::{self, WireRequest};
+
+/// Header carrying the request ID on every response.
+pub const REQUEST_ID_HEADER: &str = "x-acs-request-id";
+
+/// Per-request overrides of the client configuration.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// Connect timeout for each attempt.
+    pub connect_timeout: Option<Duration>,
+    /// Read timeout for each attempt.
+    pub read_timeout: Option<Duration>,
+    /// Deadline for the whole operation, across attempts and backoff.
+    pub operation_deadline: Option<Duration>,
+    /// Retry policy for this request.
+    pub retry_policy: Option<RetryPolicy>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// Overrides the connect timeout.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the read timeout.
+    pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the operation deadline.
+    pub fn with_operation_deadline(mut self, deadline: Duration) -> Self {
+        self.operation_deadline = Some(deadline);
+        self
+    }
+
+    /// Overrides the retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+}
+
+/// One RPC call, as the generated code hands it over.
+#[derive(Clone)]
+pub struct RpcRequest {
+    /// The action, e.g. `CreateVpnGateway`.
+    pub action: &'static str,
+    /// Operation parameters, already flattened (`Tag.1.Key`, ...).
+    pub params: Vec<(String, String)>,
+    /// True for reads and for writes carrying a `ClientToken`: safe to send twice.
+    pub retry_safe: bool,
+    /// Per-request overrides.
+    pub options: RequestOptions,
+}
+
+impl RpcRequest {
+    /// A request with default options.
+    pub fn new(action: &'static str, params: Vec<(String, String)>, retry_safe: bool) -> Self {
+        RpcRequest {
+            action,
+            params,
+            retry_safe,
+            options: RequestOptions::default(),
+        }
+    }
+}
+
+impl fmt::Debug for RpcRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Values may be sensitive (pre-shared keys, inside JSON-encoded parameters too):
+        // show parameter names only.
+        let names: Vec<&str> = self.params.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("RpcRequest")
+            .field("action", &self.action)
+            .field("params", &names)
+            .field("retry_safe", &self.retry_safe)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// A successful (2xx) response, body not yet parsed.
+#[derive(Clone)]
+pub struct RpcResponse {
+    /// HTTP status.
+    pub http_status: u16,
+    /// The request ID (header `x-acs-request-id`, else `RequestId` in the body).
+    pub request_id: Option<String>,
+    /// The raw JSON body.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for RpcResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Bodies can carry sensitive fields (a connection's pre-shared key): length only.
+        f.debug_struct("RpcResponse")
+            .field("http_status", &self.http_status)
+            .field("request_id", &self.request_id)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A cheap-to-clone (`Arc` inside), `Send + Sync` client for one service.
+#[derive(Clone)]
+pub struct RpcClient {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    metadata: &'static ServiceMetadata,
+    config: Config,
+    endpoint: Endpoint,
+    user_agent: String,
+    /// `user_agent` as a header value, built once.
+    user_agent_header: http::HeaderValue,
+}
+
+impl fmt::Debug for RpcClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RpcClient")
+            .field("product", &self.inner.metadata.product)
+            .field("endpoint", &self.inner.endpoint.to_string())
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// The outcome of one failed attempt, with what the retry loop needs to decide.
+struct AttemptFailure {
+    error: Error,
+    reason: Option<RetryReason>,
+    retry_after: Option<Duration>,
+}
+
+impl AttemptFailure {
+    fn final_(error: Error) -> Self {
+        AttemptFailure {
+            error,
+            reason: None,
+            retry_after: None,
+        }
+    }
+}
+
+impl RpcClient {
+    /// A client for the service `metadata` describes.
+    pub fn new(metadata: &'static ServiceMetadata, config: Config) -> Self {
+        let endpoint = config.resolve_endpoint(metadata);
+        let user_agent = user_agent(metadata, config.user_agent_suffix());
+        // The suffix is checked by `ConfigBuilder::build` and the rest is ASCII from metadata;
+        // should a generated name ever be unusable, fall back to the runtime's own name.
+        let user_agent_header = http::HeaderValue::from_str(&user_agent)
+            .unwrap_or_else(|_| http::HeaderValue::from_static(env!("CARGO_PKG_NAME")));
+        RpcClient {
+            inner: Arc::new(ClientInner {
+                metadata,
+                config,
+                endpoint,
+                user_agent,
+                user_agent_header,
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The service description.
+    pub fn metadata(&self) -> &'static ServiceMetadata {
+        self.inner.metadata
+    }
+
+    /// The resolved endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// The User-Agent sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+
+    /// Signs, sends, retries and classifies one operation.
+    ///
+    /// Traced as an `operation` span (action, attempts, request id, latency) with one `attempt`
+    /// span per try.
+    pub async fn invoke(&self, request: RpcRequest) -> Result<RpcResponse, Error> {
+        let span = tracing::info_span!(
+            "operation",
+            product = self.inner.metadata.product,
+            action = request.action,
+            attempts = Empty,
+            request_id = Empty,
+            latency_ms = Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .invoke_with_retries(&request)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let request_id = match &result {
+            Ok(response) => response.request_id.as_deref(),
+            Err(error) => error.request_id(),
+        };
+        if let Some(id) = request_id {
+            span.record("request_id", id);
+        }
+        if let Err(error) = &result {
+            // `Display` of every error is secret-free by construction.
+            span.in_scope(|| tracing::debug!(error = %error, "operation failed"));
+        }
+        result
+    }
+
+    async fn invoke_with_retries(&self, request: &RpcRequest) -> Result<RpcResponse, Error> {
+        let config = &self.inner.config;
+        let policy = request
+            .options
+            .retry_policy
+            .as_ref()
+            .unwrap_or(config.retry_policy());
+        let timeouts = Timeouts {
+            connect: request
+                .options
+                .connect_timeout
+                .unwrap_or(config.timeouts().connect),
+            read: request
+                .options
+                .read_timeout
+                .unwrap_or(config.timeouts().read),
+        };
+        let deadline_budget = request
+            .options
+            .operation_deadline
+            .or(config.operation_deadline());
+        let deadline = deadline_budget.map(|budget| Instant::now() + budget);
+
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempts", attempt);
+            let span = tracing::debug_span!(
+                "attempt",
+                attempt,
+                http_status = Empty,
+                request_id = Empty,
+                latency_ms = Empty
+            );
+            let started = Instant::now();
+            let outcome = match deadline {
+                Some(deadline) => {
+                    match tokio::time::timeout_at(deadline, self.attempt(request, timeouts)).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => Err(AttemptFailure::final_(deadline_exceeded(
+                            deadline_budget,
+                            attempt,
+                        ))),
+                    }
+                }
+                None => self.attempt(request, timeouts).await,
+            }
+            .inspect_err(|failure| {
+                if let Some(id) = failure.error.request_id() {
+                    span.record("request_id", id);
+                }
+            });
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+
+            let failure = match outcome {
+                Ok(response) => {
+                    span.record("http_status", response.http_status);
+                    if let Some(id) = &response.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    return Ok(response);
+                }
+                Err(failure) => failure,
+            };
+            let Some(delay) = self.retry_delay(request, policy, attempt, &failure) else {
+                return Err(failure.error);
+            };
+            if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
+                // Sleeping would use up the budget: the last real error is more useful.
+                return Err(failure.error);
+            }
+            span.in_scope(|| {
+                tracing::info!(
+                    reason = ?failure.reason,
+                    delay_ms = delay.as_millis() as u64,
+                    error = %failure.error,
+                    "retrying"
+                );
+            });
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// `Some(delay)` when the failed attempt should be repeated.
+    fn retry_delay(
+        &self,
+        request: &RpcRequest,
+        policy: &RetryPolicy,
+        attempt: u32,
+        failure: &AttemptFailure,
+    ) -> Option<Duration> {
+        failure.reason?;
+        if attempt >= policy.max_attempts() {
+            return None;
+        }
+        if !request.retry_safe {
+            // Only when the request certainly never reached the server.
+            match &failure.error {
+                SdkError::Transport(e) if !e.may_have_reached_server() => {}
+                _ => return None,
+            }
+        }
+        match failure.retry_after {
+            Some(hint) if hint > policy.max_retry_after() => None,
+            Some(hint) => Some(hint),
+            None => Some(policy.backoff(attempt - 1)),
+        }
+    }
+
+    /// One try: credentials, sign, send, classify.
+    async fn attempt(
+        &self,
+        request: &RpcRequest,
+        timeouts: Timeouts,
+    ) -> Result<RpcResponse, AttemptFailure> {
+        let config = &self.inner.config;
+        let credentials = config
+            .credentials_provider()
+            .provide_credentials()
+            .await
+            .map_err(|e| AttemptFailure::final_(SdkError::Credentials(e)))?;
+        let timestamp = wire::timestamp_now();
+        let nonce = wire::new_nonce();
+        let http_request = wire::build_signed_request(&WireRequest {
+            endpoint: &self.inner.endpoint,
+            api_version: self.inner.metadata.api_version,
+            action: request.action,
+            params: &request.params,
+            credentials: &credentials,
+            signature_version: config.signature_version(),
+            method: config.request_method(),
+            timestamp: &timestamp,
+            nonce: &nonce,
+            user_agent: &self.inner.user_agent_header,
+            timeouts,
+        })
+        .map_err(|e| AttemptFailure::final_(SdkError::Transport(e)))?;
+
+        let response = config
+            .transport()
+            .send(http_request)
+            .await
+            .map_err(|e| AttemptFailure {
+                reason: retry::classify_transport(&e),
+                error: SdkError::Transport(e),
+                retry_after: None,
+            })?;
+        self.classify_response(response)
+    }
+
+    fn classify_response(&self, response: HttpResponse) -> Result<RpcResponse, AttemptFailure> {
+        let header_request_id = response.header(REQUEST_ID_HEADER).map(str::to_owned);
+        if (200..300).contains(&response.status) {
+            let request_id = header_request_id.or_else(|| body_request_id(&response.body));
+            return Ok(RpcResponse {
+                http_status: response.status,
+                request_id,
+                body: response.body,
+            });
+        }
+        let retry_after = retry::retry_after(&response.headers);
+        match ServiceError::from_body(response.status, &response.body) {
+            Some(error) => {
+                let spec_retryable = self.inner.metadata.is_retryable_code(error.code());
+                let reason =
+                    retry::classify_response(response.status, Some(error.code()), spec_retryable);
+                let mut error = error.with_retryable(spec_retryable);
+                if error.request_id().is_none() {
+                    if let Some(id) = header_request_id {
+                        error = error.with_request_id(id);
+                    }
+                }
+                Err(AttemptFailure {
+                    error: SdkError::Service(error),
+                    reason,
+                    retry_after,
+                })
+            }
+            None => Err(AttemptFailure {
+                reason: retry::classify_response(response.status, None, false),
+                error: SdkError::InvalidResponse(InvalidResponseError::new(
+                    response.status,
+                    header_request_id,
+                    "the error response is not a JSON error document",
+                    &response.body,
+                )),
+                retry_after,
+            }),
+        }
+    }
+}
+
+fn deadline_exceeded(budget: Option<Duration>, attempts: u32) -> Error {
+    let budget = budget.unwrap_or_default();
+    SdkError::Transport(TransportError::new(
+        TransportErrorKind::OperationTimeout,
+        format!(
+            "no response within the operation deadline of {:.3} s ({attempts} attempt(s))",
+            budget.as_secs_f64()
+        ),
+    ))
+}
+
+/// `RequestId` from a JSON body, when the header is missing.
+fn body_request_id(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct WithRequestId {
+        #[serde(rename = "RequestId")]
+        request_id: Option<String>,
+    }
+    serde_json::from_slice::<WithRequestId>(body)
+        .ok()
+        .and_then(|b| b.request_id)
+}
+
+/// `<sdk>/<version> vpn-gateway-runtime/<version> (<os>; <arch>) [suffix]`.
+fn user_agent(metadata: &ServiceMetadata, suffix: Option<&str>) -> String {
+    let mut agent = format!(
+        "{}/{} {}/{} ({}; {})",
+        metadata.sdk_name,
+        metadata.sdk_version,
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+    );
+    if let Some(suffix) = suffix.filter(|s| !s.is_empty()) {
+        agent.push(' ');
+        agent.push_str(suffix);
+    }
+    agent
+}

@@ -1,0 +1,567 @@
+//! The one error type users see: [`SdkError`], with [`ServiceError`] for errors the service
+//! returned, plus the leaf error types.
+//!
+//! No message built here contains secret material: credentials never reach this module, request
+//! URLs are stripped from transport errors, and response excerpts come from the server.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::credentials::CredentialsError;
+
+/// Every error an operation can return. `E` is the service error type: [`ServiceError`] for the
+/// untyped send path, or a per-operation error enum in the generated SDK (see
+/// [`SdkError::map_service`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The request was rejected locally, before anything was sent.
+    Validation(ValidationError),
+    /// No credentials could be obtained.
+    Credentials(CredentialsError),
+    /// The request could not be sent or no response arrived (connect, timeout, dropped connection).
+    Transport(TransportError),
+    /// The service answered with an error.
+    Service(E),
+    /// The service (or a proxy in front of it) answered with something that could not be parsed.
+    InvalidResponse(InvalidResponseError),
+}
+
+/// [`SdkError`] with the untyped [`ServiceError`], as returned by [`crate::RpcClient::invoke`].
+pub type Error = SdkError<ServiceError>;
+
+impl<E> SdkError<E> {
+    /// The service error, if the service answered with one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Consumes the error, returning the service error if there is one.
+    pub fn into_service_error(self) -> Result<E, Self> {
+        match self {
+            SdkError::Service(e) => Ok(e),
+            other => Err(other),
+        }
+    }
+
+    /// Converts the service error, keeping every other variant as it is.
+    pub fn map_service<F>(self, f: impl FnOnce(E) -> F) -> SdkError<F> {
+        match self {
+            SdkError::Validation(e) => SdkError::Validation(e),
+            SdkError::Credentials(e) => SdkError::Credentials(e),
+            SdkError::Transport(e) => SdkError::Transport(e),
+            SdkError::Service(e) => SdkError::Service(f(e)),
+            SdkError::InvalidResponse(e) => SdkError::InvalidResponse(e),
+        }
+    }
+
+    /// True when the operation ran out of time (a connect, read or operation timeout).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, SdkError::Transport(e) if e.is_timeout())
+    }
+}
+
+impl<E: ProvideErrorMetadata> SdkError<E> {
+    /// The request ID the service assigned, when a response arrived.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            SdkError::Service(e) => e.request_id(),
+            SdkError::InvalidResponse(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The service error code (`Code` in the error body), when the service answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.as_service_error().map(|e| e.code())
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Validation(e) => write!(f, "invalid request: {e}"),
+            SdkError::Credentials(e) => write!(f, "could not obtain credentials: {e}"),
+            SdkError::Transport(e) => write!(f, "request failed: {e}"),
+            SdkError::Service(e) => write!(f, "service error: {e}"),
+            SdkError::InvalidResponse(e) => write!(f, "invalid response: {e}"),
+        }
+    }
+}
+
+impl<E: StdError + 'static> StdError for SdkError<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SdkError::Validation(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
+            SdkError::Transport(e) => Some(e),
+            SdkError::Service(e) => Some(e),
+            SdkError::InvalidResponse(e) => Some(e),
+        }
+    }
+}
+
+impl<E> From<ValidationError> for SdkError<E> {
+    fn from(e: ValidationError) -> Self {
+        SdkError::Validation(e)
+    }
+}
+
+impl<E> From<CredentialsError> for SdkError<E> {
+    fn from(e: CredentialsError) -> Self {
+        SdkError::Credentials(e)
+    }
+}
+
+impl<E> From<TransportError> for SdkError<E> {
+    fn from(e: TransportError) -> Self {
+        SdkError::Transport(e)
+    }
+}
+
+impl<E> From<InvalidResponseError> for SdkError<E> {
+    fn from(e: InvalidResponseError) -> Self {
+        SdkError::InvalidResponse(e)
+    }
+}
+
+/// Metadata every service error carries; implemented by [`ServiceError`] and by the generated
+/// per-operation error enums.
+pub trait ProvideErrorMetadata {
+    /// The error code, e.g. `VpnGateway.Configuring`.
+    fn code(&self) -> &str;
+    /// The human-readable message from the service.
+    fn message(&self) -> &str;
+    /// The request ID, for support cases.
+    fn request_id(&self) -> Option<&str>;
+}
+
+/// An error the service returned: HTTP status plus the JSON error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    // Boxed so that `Result<_, SdkError<ServiceError>>` stays small on the happy path.
+    inner: Box<ServiceErrorFields>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ServiceErrorFields {
+    http_status: u16,
+    code: String,
+    message: String,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+    access_denied_detail: Option<String>,
+    retryable: bool,
+}
+
+/// The JSON error body. Field names as the service spells them.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+    // Sometimes an object, sometimes a string: keep it as raw JSON text.
+    access_denied_detail: Option<serde_json::Value>,
+}
+
+impl ServiceError {
+    /// A service error with the given status, code and message and no other metadata.
+    pub fn new(http_status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
+        ServiceError {
+            inner: Box::new(ServiceErrorFields {
+                http_status,
+                code: code.into(),
+                message: message.into(),
+                request_id: None,
+                host_id: None,
+                recommend: None,
+                access_denied_detail: None,
+                retryable: false,
+            }),
+        }
+    }
+
+    /// Parses an error response body. Returns `None` when the body is not a JSON error
+    /// document with a `Code` (an HTML page from a proxy, for instance).
+    pub fn from_body(http_status: u16, body: &[u8]) -> Option<Self> {
+        let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+        let code = parsed.code.filter(|c| !c.is_empty())?;
+        Some(ServiceError {
+            inner: Box::new(ServiceErrorFields {
+                http_status,
+                code,
+                message: parsed.message.unwrap_or_default(),
+                request_id: parsed.request_id,
+                host_id: parsed.host_id,
+                recommend: parsed.recommend,
+                access_denied_detail: parsed.access_denied_detail.map(|v| match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                }),
+                retryable: false,
+            }),
+        })
+    }
+
+    /// Sets the request ID (builder style), e.g. from the `x-acs-request-id` header.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.inner.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Marks the error as retryable (builder style); the client does this for codes the spec
+    /// marks retryable and for throttling codes.
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+
+    /// The HTTP status of the response.
+    pub fn http_status(&self) -> u16 {
+        self.inner.http_status
+    }
+
+    /// The error code, e.g. `Throttling.User`.
+    pub fn code(&self) -> &str {
+        &self.inner.code
+    }
+
+    /// The message from the service.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The request ID, for support cases.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// The ID of the host that served the request.
+    pub fn host_id(&self) -> Option<&str> {
+        self.inner.host_id.as_deref()
+    }
+
+    /// A diagnosis URL the service recommends.
+    pub fn recommend(&self) -> Option<&str> {
+        self.inner.recommend.as_deref()
+    }
+
+    /// For `NoPermission`-style errors, the policy evaluation detail (as JSON text).
+    pub fn access_denied_detail(&self) -> Option<&str> {
+        self.inner.access_denied_detail.as_deref()
+    }
+
+    /// True when the error is flow control (`Throttling*` codes or HTTP 429).
+    pub fn is_throttling(&self) -> bool {
+        self.inner.http_status == 429 || crate::retry::is_throttling_code(&self.inner.code)
+    }
+
+    /// True when repeating the same request later may succeed: throttling, `ServiceUnavailable`,
+    /// server-side (5xx) errors and codes the spec marks retryable.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+            || self.is_throttling()
+            || self.inner.http_status >= 500
+            || crate::retry::is_transient_code(&self.inner.code)
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.inner.code, self.inner.message)?;
+        if let Some(id) = &self.inner.request_id {
+            write!(f, " (RequestId: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ServiceError {}
+
+impl ProvideErrorMetadata for ServiceError {
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+    fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+}
+
+/// A request parameter broke a documented rule; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    parameter: String,
+    rule: String,
+}
+
+impl ValidationError {
+    /// `parameter` is the wire name (e.g. `Bandwidth`), `rule` what was violated
+    /// (e.g. `must be between 5 and 1000`).
+    pub fn new(parameter: impl Into<String>, rule: impl Into<String>) -> Self {
+        ValidationError {
+            parameter: parameter.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// The wire name of the offending parameter.
+    pub fn parameter(&self) -> &str {
+        &self.parameter
+    }
+
+    /// The rule that was violated.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "parameter `{}` {}", self.parameter, self.rule)
+    }
+}
+
+impl StdError for ValidationError {}
+
+/// What went wrong while sending a request or waiting for the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be established (DNS, refused, TLS). The request never left.
+    Connect,
+    /// Connecting took longer than the connect timeout. The request never left.
+    ConnectTimeout,
+    /// The response did not arrive within the read timeout.
+    ReadTimeout,
+    /// The overall operation deadline passed (across retries).
+    OperationTimeout,
+    /// The connection broke after the request was (possibly) sent.
+    ConnectionClosed,
+    /// The request could not be built (invalid endpoint, header value, ...).
+    InvalidRequest,
+    /// Any other I/O failure.
+    Other,
+}
+
+/// The request could not be sent or no response arrived.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport error of `kind`. `message` must not contain secrets or full URLs.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Attaches the underlying error. It must not render secrets (for reqwest errors, strip the
+    /// URL first with `without_url`).
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// True for connect, read and operation timeouts.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportErrorKind::ConnectTimeout
+                | TransportErrorKind::ReadTimeout
+                | TransportErrorKind::OperationTimeout
+        )
+    }
+
+    /// False only when the request certainly never reached the server (connection not
+    /// established), which is what makes retrying a non-idempotent request safe.
+    pub fn may_have_reached_server(&self) -> bool {
+        !matches!(
+            self.kind,
+            TransportErrorKind::Connect
+                | TransportErrorKind::ConnectTimeout
+                | TransportErrorKind::InvalidRequest
+        )
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Connect => "connection failed",
+            TransportErrorKind::ConnectTimeout => "connect timeout",
+            TransportErrorKind::ReadTimeout => "read timeout",
+            TransportErrorKind::OperationTimeout => "operation deadline exceeded",
+            TransportErrorKind::ConnectionClosed => "connection closed",
+            TransportErrorKind::InvalidRequest => "invalid request",
+            TransportErrorKind::Other => "transport error",
+        };
+        if self.message.is_empty() {
+            f.write_str(what)
+        } else {
+            write!(f, "{what}: {}", self.message)
+        }
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// How much of an unparseable body is kept for the error message.
+const EXCERPT_CHARS: usize = 200;
+
+/// The response could not be understood: not JSON, missing fields, or an error page from a proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidResponseError {
+    http_status: u16,
+    request_id: Option<String>,
+    reason: String,
+    body_excerpt: String,
+}
+
+impl InvalidResponseError {
+    /// Builds the error from the raw response; keeps a short, lossily decoded excerpt of `body`.
+    pub fn new(
+        http_status: u16,
+        request_id: Option<String>,
+        reason: impl Into<String>,
+        body: &[u8],
+    ) -> Self {
+        let text = String::from_utf8_lossy(body);
+        let mut body_excerpt: String = text
+            .chars()
+            .take(EXCERPT_CHARS)
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if text.chars().count() > EXCERPT_CHARS {
+            body_excerpt.push('…');
+        }
+        InvalidResponseError {
+            http_status,
+            request_id,
+            reason: reason.into(),
+            body_excerpt,
+        }
+    }
+
+    /// The HTTP status of the response.
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+
+    /// The request ID from the `x-acs-request-id` header, if present.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Why the response was rejected.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The start of the body.
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
+}
+
+impl fmt::Display for InvalidResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}: {}", self.http_status, self.reason)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId: {id})")?;
+        }
+        if !self.body_excerpt.is_empty() {
+            write!(f, "; body starts with: {}", self.body_excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for InvalidResponseError {}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_error_parses_full_body_and_displays_code_message_request_id() {
+        let body =
+            br#"{"Code":"VpnGateway.Configuring","Message":"The gateway is being configured.",
+            "RequestId":"R-1","HostId":"vpc.aliyuncs.com","Recommend":"https://diag/R-1",
+            "AccessDeniedDetail":{"PolicyType":"AccountLevelIdentityBasedPolicy"}}"#;
+        let e = ServiceError::from_body(400, body).unwrap();
+        assert_eq!(e.code(), "VpnGateway.Configuring");
+        assert_eq!(e.host_id(), Some("vpc.aliyuncs.com"));
+        assert_eq!(e.recommend(), Some("https://diag/R-1"));
+        assert!(e.access_denied_detail().unwrap().contains("PolicyType"));
+        assert_eq!(
+            e.to_string(),
+            "VpnGateway.Configuring: The gateway is being configured. (RequestId: R-1)"
+        );
+        assert!(!e.is_retryable());
+        assert!(e.clone().with_retryable(true).is_retryable());
+    }
+
+    #[test]
+    fn html_is_not_a_service_error() {
+        assert!(ServiceError::from_body(502, b"<html>Bad Gateway</html>").is_none());
+        assert!(ServiceError::from_body(400, br#"{"Message":"no code"}"#).is_none());
+    }
+
+    #[test]
+    fn sdk_error_chains_sources_and_maps_service() {
+        let err: Error = SdkError::Service(ServiceError::new(400, "Throttling.User", "slow down"));
+        assert!(err.source().is_some());
+        assert_eq!(err.code(), Some("Throttling.User"));
+        let mapped: SdkError<String> = err.map_service(|e| e.code().to_owned());
+        assert_eq!(
+            mapped.as_service_error().map(String::as_str),
+            Some("Throttling.User")
+        );
+
+        let err: Error = ValidationError::new("Bandwidth", "must be between 5 and 1000").into();
+        assert_eq!(
+            err.to_string(),
+            "invalid request: parameter `Bandwidth` must be between 5 and 1000"
+        );
+    }
+
+    #[test]
+    fn invalid_response_keeps_a_short_excerpt() {
+        let body = "<html>".to_string() + &"x".repeat(1000);
+        let e = InvalidResponseError::new(502, None, "not JSON", body.as_bytes());
+        assert!(e.body_excerpt().chars().count() <= EXCERPT_CHARS + 1);
+        assert!(e
+            .to_string()
+            .starts_with("HTTP 502: not JSON; body starts with: <html>"));
+    }
+}

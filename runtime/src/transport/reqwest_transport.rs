@@ -1,0 +1,96 @@
+//! The default transport: reqwest over rustls (no OpenSSL), with connection reuse.
+
+use std::error::Error as StdError;
+use std::sync::Mutex;
+
+use crate::error::{TransportError, TransportErrorKind};
+
+use super::{HttpRequest, HttpResponse, HttpTransport, Timeouts, TransportFuture};
+
+/// [`HttpTransport`] over reqwest with rustls.
+///
+/// reqwest sets connect and read timeouts per client, so one client (and connection pool) is
+/// kept per distinct [`Timeouts`] value; with the defaults that is a single pooled client.
+#[derive(Debug, Default)]
+pub struct ReqwestTransport {
+    clients: Mutex<Vec<(Timeouts, reqwest::Client)>>,
+}
+
+impl ReqwestTransport {
+    /// A transport with no connections yet.
+    pub fn new() -> Self {
+        ReqwestTransport::default()
+    }
+
+    fn client_for(&self, timeouts: Timeouts) -> Result<reqwest::Client, TransportError> {
+        // A poisoned lock only means another thread panicked while pushing; the list is intact.
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, client)) = clients.iter().find(|(t, _)| *t == timeouts) {
+            return Ok(client.clone());
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            // Never follow redirects: a signed request must not be replayed elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                TransportError::new(TransportErrorKind::Other, "could not build the HTTP client")
+                    .with_source(e.without_url())
+            })?;
+        clients.push((timeouts, client.clone()));
+        Ok(client)
+    }
+}
+
+impl HttpTransport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let client = self.client_for(request.timeouts)?;
+            let response = client
+                .request(request.method, &request.url)
+                .headers(request.headers)
+                .body(request.body)
+                .send()
+                .await
+                .map_err(classify)?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(classify)?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+/// Maps a reqwest error to a kind. The URL is dropped: with v1 GET it carries the signature
+/// and the STS token.
+fn classify(error: reqwest::Error) -> TransportError {
+    let error = error.without_url();
+    let kind = if error.is_connect() && error.is_timeout() {
+        TransportErrorKind::ConnectTimeout
+    } else if error.is_connect() {
+        TransportErrorKind::Connect
+    } else if error.is_timeout() {
+        TransportErrorKind::ReadTimeout
+    } else if error.is_builder() {
+        TransportErrorKind::InvalidRequest
+    } else if error.is_request() || error.is_body() || error.is_decode() {
+        TransportErrorKind::ConnectionClosed
+    } else {
+        TransportErrorKind::Other
+    };
+    TransportError::new(kind, root_cause(&error)).with_source(error)
+}
+
+/// The innermost cause's message, which is the informative one (e.g. "connection refused").
+fn root_cause(error: &(dyn StdError + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}

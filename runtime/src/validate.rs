@@ -1,0 +1,258 @@
+//! Client-side checks of documented parameter constraints; each returns a
+//! [`ValidationError`] naming the parameter and the rule.
+
+use std::net::Ipv4Addr;
+
+use crate::error::ValidationError;
+
+/// Textual formats the spec can require of a string parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// A dotted-quad IPv4 address, e.g. `10.0.0.1`.
+    Ipv4,
+    /// An IPv4 CIDR block, e.g. `10.0.0.0/8`.
+    Ipv4Cidr,
+    /// Comma-separated IPv4 CIDR blocks.
+    Ipv4CidrList,
+    /// Starts with a letter or Chinese character; then letters, Chinese characters, digits,
+    /// `.`, `_` and `-`.
+    Name,
+    /// Starts with a letter or Chinese character.
+    Description,
+    /// `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mmZ`, UTC.
+    Timestamp,
+    /// Printable ASCII only.
+    Ascii,
+}
+
+/// A required parameter must be set.
+pub fn required(param: &str, present: bool) -> Result<(), ValidationError> {
+    if present {
+        Ok(())
+    } else {
+        Err(ValidationError::new(param, "is required"))
+    }
+}
+
+/// Length in characters (not bytes) within `[min, max]`.
+pub fn length(
+    param: &str,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    let len = value.chars().count();
+    let too_short = min.is_some_and(|min| len < min);
+    let too_long = max.is_some_and(|max| len > max);
+    if !too_short && !too_long {
+        return Ok(());
+    }
+    let rule = match (min, max) {
+        (Some(min), Some(max)) => format!("must be {min} to {max} characters long (got {len})"),
+        (Some(min), None) => format!("must be at least {min} characters long (got {len})"),
+        (None, Some(max)) => format!("must be at most {max} characters long (got {len})"),
+        (None, None) => unreachable!("no bound, so no violation"),
+    };
+    Err(ValidationError::new(param, rule))
+}
+
+/// A number within `[min, max]`.
+pub fn range(
+    param: &str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), ValidationError> {
+    let below = min.is_some_and(|min| value < min);
+    let above = max.is_some_and(|max| value > max);
+    if !below && !above {
+        return Ok(());
+    }
+    let rule = match (min, max) {
+        (Some(min), Some(max)) => format!("must be between {min} and {max} (got {value})"),
+        (Some(min), None) => format!("must be at least {min} (got {value})"),
+        (None, Some(max)) => format!("must be at most {max} (got {value})"),
+        (None, None) => unreachable!("no bound, so no violation"),
+    };
+    Err(ValidationError::new(param, rule))
+}
+
+/// The value must not start with any of `prefixes` (e.g. `http://`, `https://`).
+pub fn forbidden_prefix(
+    param: &str,
+    value: &str,
+    prefixes: &[&str],
+) -> Result<(), ValidationError> {
+    match prefixes.iter().find(|p| value.starts_with(**p)) {
+        Some(prefix) => Err(ValidationError::new(
+            param,
+            format!("must not start with `{prefix}`"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The value must not be any of `values`.
+pub fn forbidden_value(param: &str, value: &str, values: &[&str]) -> Result<(), ValidationError> {
+    if values.contains(&value) {
+        Err(ValidationError::new(
+            param,
+            format!("must not be `{value}`"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A list with between `min` and `max` items.
+pub fn items(
+    param: &str,
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
+        let rule = match (min, max) {
+            (Some(min), Some(max)) => format!("must have {min} to {max} items (got {len})"),
+            (Some(min), None) => format!("must have at least {min} items (got {len})"),
+            (None, Some(max)) => format!("must have at most {max} items (got {len})"),
+            (None, None) => unreachable!("no bound, so no violation"),
+        };
+        return Err(ValidationError::new(param, rule));
+    }
+    Ok(())
+}
+
+/// The value must have `format`.
+pub fn format(param: &str, value: &str, format: Format) -> Result<(), ValidationError> {
+    let (ok, rule) = match format {
+        Format::Ipv4 => (is_ipv4(value), "must be an IPv4 address such as 10.0.0.1"),
+        Format::Ipv4Cidr => (
+            is_ipv4_cidr(value),
+            "must be an IPv4 CIDR block such as 10.0.0.0/8",
+        ),
+        Format::Ipv4CidrList => (
+            !value.is_empty() && value.split(',').all(|c| is_ipv4_cidr(c.trim())),
+            "must be comma-separated IPv4 CIDR blocks such as 10.0.0.0/8,192.168.0.0/16",
+        ),
+        Format::Name => (
+            is_name(value),
+            "must start with a letter or Chinese character and contain only letters, \
+             Chinese characters, digits, periods (.), underscores (_) and hyphens (-)",
+        ),
+        Format::Description => (
+            value.chars().next().is_some_and(is_letter_or_chinese),
+            "must start with a letter or Chinese character",
+        ),
+        Format::Timestamp => (
+            is_timestamp(value),
+            "must be a UTC time in the form YYYY-MM-DDThh:mm:ssZ",
+        ),
+        Format::Ascii => (
+            value.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+            "must contain only printable ASCII characters",
+        ),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new(param, rule))
+    }
+}
+
+fn is_ipv4(value: &str) -> bool {
+    value.parse::<Ipv4Addr>().is_ok()
+}
+
+fn is_ipv4_cidr(value: &str) -> bool {
+    match value.split_once('/') {
+        Some((addr, prefix)) => {
+            is_ipv4(addr)
+                && !prefix.is_empty()
+                && prefix.len() <= 2
+                && prefix.bytes().all(|b| b.is_ascii_digit())
+                && prefix.parse::<u8>().is_ok_and(|p| p <= 32)
+        }
+        None => false,
+    }
+}
+
+/// CJK Unified Ideographs and Extension A: what the docs mean by "Chinese characters".
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+fn is_letter_or_chinese(c: char) -> bool {
+    c.is_ascii_alphabetic() || is_chinese(c)
+}
+
+fn is_name(value: &str) -> bool {
+    let mut chars = value.chars();
+    chars.next().is_some_and(is_letter_or_chinese)
+        && chars.all(|c| c.is_ascii_alphanumeric() || is_chinese(c) || matches!(c, '.' | '_' | '-'))
+}
+
+fn is_timestamp(value: &str) -> bool {
+    use time::macros::format_description;
+    let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
+    time::PrimitiveDateTime::parse(value, seconds).is_ok()
+        || time::PrimitiveDateTime::parse(value, minutes).is_ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_length_range_items() {
+        assert!(required("VpcId", true).is_ok());
+        assert_eq!(
+            required("VpcId", false).unwrap_err().to_string(),
+            "parameter `VpcId` is required"
+        );
+        assert!(length("Name", "网关网关", Some(2), Some(4)).is_ok());
+        let err = length("Name", "a", Some(2), Some(128)).unwrap_err();
+        assert_eq!(err.parameter(), "Name");
+        assert!(err.rule().contains("2 to 128"));
+        assert!(range("Bandwidth", 5, Some(5), Some(1000)).is_ok());
+        assert!(range("Bandwidth", 1001, Some(5), Some(1000)).is_err());
+        assert!(range("Period", 0, Some(1), None).is_err());
+        assert!(items("ResourceId", 21, Some(1), Some(20)).is_err());
+        assert!(items("ResourceId", 20, Some(1), Some(20)).is_ok());
+    }
+
+    #[test]
+    fn forbidden_prefixes_and_values() {
+        let prefixes = ["http://", "https://"];
+        assert!(forbidden_prefix("Name", "https://x", &prefixes).is_err());
+        assert!(forbidden_prefix("Name", "gw-http://", &prefixes).is_ok());
+        assert!(forbidden_value("RouteDest", "0.0.0.0/0", &["0.0.0.0/0"]).is_err());
+    }
+
+    #[test]
+    fn formats() {
+        let ok = |v, f| format("P", v, f).is_ok();
+        assert!(ok("10.0.0.1", Format::Ipv4));
+        assert!(!ok("10.0.0.256", Format::Ipv4));
+        assert!(!ok("10.0.0", Format::Ipv4));
+        assert!(ok("10.0.0.0/8", Format::Ipv4Cidr));
+        assert!(!ok("10.0.0.0/33", Format::Ipv4Cidr));
+        assert!(!ok("10.0.0.0", Format::Ipv4Cidr));
+        assert!(ok("10.0.0.0/8,192.168.1.0/24", Format::Ipv4CidrList));
+        assert!(!ok("10.0.0.0/8,", Format::Ipv4CidrList));
+        assert!(ok("vpn-gw_1.a", Format::Name));
+        assert!(ok("网关-1", Format::Name));
+        assert!(!ok("1gw", Format::Name));
+        assert!(!ok("gw 1", Format::Name));
+        assert!(ok("Gateway for 办公室", Format::Description));
+        assert!(!ok("-desc", Format::Description));
+        assert!(ok("2024-01-02T03:04:05Z", Format::Timestamp));
+        assert!(ok("2024-01-02T03:04Z", Format::Timestamp));
+        assert!(!ok("2024-13-02T03:04:05Z", Format::Timestamp));
+        assert!(ok("abc !~", Format::Ascii));
+        assert!(!ok("中", Format::Ascii));
+    }
+}
