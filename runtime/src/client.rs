@@ -140,6 +140,8 @@ struct ClientInner {
     config: Config,
     endpoint: Endpoint,
     user_agent: String,
+    /// `user_agent` as a header value, built once.
+    user_agent_header: http::HeaderValue,
 }
 
 impl fmt::Debug for RpcClient {
@@ -174,12 +176,17 @@ impl RpcClient {
     pub fn new(metadata: &'static ServiceMetadata, config: Config) -> Self {
         let endpoint = config.resolve_endpoint(metadata);
         let user_agent = user_agent(metadata, config.user_agent_suffix());
+        // The suffix is checked by `ConfigBuilder::build` and the rest is ASCII from metadata;
+        // should a generated name ever be unusable, fall back to the runtime's own name.
+        let user_agent_header = http::HeaderValue::from_str(&user_agent)
+            .unwrap_or_else(|_| http::HeaderValue::from_static(env!("CARGO_PKG_NAME")));
         RpcClient {
             inner: Arc::new(ClientInner {
                 metadata,
                 config,
                 endpoint,
                 user_agent,
+                user_agent_header,
             }),
         }
     }
@@ -284,11 +291,10 @@ impl RpcClient {
                 }
                 None => self.attempt(request, timeouts).await,
             }
-            .map_err(|failure| {
+            .inspect_err(|failure| {
                 if let Some(id) = failure.error.request_id() {
                     span.record("request_id", id);
                 }
-                failure
             });
             span.record("latency_ms", started.elapsed().as_millis() as u64);
 
@@ -371,7 +377,7 @@ impl RpcClient {
             method: config.request_method(),
             timestamp: &timestamp,
             nonce: &nonce,
-            user_agent: &self.inner.user_agent,
+            user_agent: &self.inner.user_agent_header,
             timeouts,
         })
         .map_err(|e| AttemptFailure::final_(SdkError::Transport(e)))?;

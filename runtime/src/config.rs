@@ -316,6 +316,7 @@ fn default_credentials_provider() -> Arc<dyn ProvideCredentials> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 

@@ -163,6 +163,7 @@ impl fmt::Display for Endpoint {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 

@@ -508,6 +508,7 @@ impl fmt::Display for InvalidResponseError {
 impl StdError for InvalidResponseError {}
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 

@@ -202,6 +202,7 @@ fn is_timestamp(value: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 
@@ -253,15 +254,5 @@ mod tests {
         assert!(!ok("2024-13-02T03:04:05Z", Format::Timestamp));
         assert!(ok("abc !~", Format::Ascii));
         assert!(!ok("中", Format::Ascii));
-    }
-}
-
-/// A conditional rule between parameters (`Period` is required when `InstanceChargeType` is
-/// `PREPAY`): fails, naming `param` and the documented rule, when `satisfied` is false.
-pub fn rule(param: &str, rule: &str, satisfied: bool) -> Result<(), ValidationError> {
-    if satisfied {
-        Ok(())
-    } else {
-        Err(ValidationError::new(param, rule))
     }
 }

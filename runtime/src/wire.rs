@@ -22,9 +22,9 @@ pub struct WireRequest<'a> {
     /// Where the request goes.
     pub endpoint: &'a Endpoint,
     /// API version, e.g. `2016-04-28`.
-    pub api_version: &'a str,
+    pub api_version: &'static str,
     /// Action, e.g. `DescribeVpnGateways`.
-    pub action: &'a str,
+    pub action: &'static str,
     /// Operation parameters, already flattened.
     pub params: &'a [(String, String)],
     /// Credentials to sign with.
@@ -37,8 +37,8 @@ pub struct WireRequest<'a> {
     pub timestamp: &'a str,
     /// A value never used before; see [`new_nonce`].
     pub nonce: &'a str,
-    /// The User-Agent header value.
-    pub user_agent: &'a str,
+    /// The User-Agent header value (built once per client).
+    pub user_agent: &'a HeaderValue,
     /// Timeouts for the attempt.
     pub timeouts: Timeouts,
 }
@@ -72,6 +72,32 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, TransportError> 
     })
 }
 
+/// A header value from static text, without copying it.
+fn static_value(name: &str, value: &'static str) -> Result<HeaderValue, TransportError> {
+    HeaderValue::from_maybe_shared(Bytes::from_static(value.as_bytes())).map_err(|_| {
+        TransportError::new(
+            TransportErrorKind::InvalidRequest,
+            format!("the value for header {name} contains characters not allowed in HTTP headers"),
+        )
+    })
+}
+
+/// `scheme://authority/` followed by `?query` when there is one, in a single allocation.
+fn url_with_query(endpoint: &Endpoint, query: &str) -> String {
+    let scheme = endpoint.scheme().as_str();
+    let authority = endpoint.authority();
+    let mut url = String::with_capacity(scheme.len() + authority.len() + query.len() + 5);
+    url.push_str(scheme);
+    url.push_str("://");
+    url.push_str(authority);
+    url.push('/');
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
 /// Builds and signs the HTTP request for one attempt.
 pub fn build_signed_request(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
     match request.signature_version {
@@ -83,7 +109,7 @@ pub fn build_signed_request(request: &WireRequest<'_>) -> Result<HttpRequest, Tr
 fn base_headers(request: &WireRequest<'_>) -> Result<HeaderMap, TransportError> {
     let mut headers = HeaderMap::with_capacity(12);
     headers.insert(HOST, header_value("host", request.endpoint.authority())?);
-    headers.insert(USER_AGENT, header_value("user-agent", request.user_agent)?);
+    headers.insert(USER_AGENT, request.user_agent.clone());
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     Ok(headers)
 }
@@ -97,52 +123,46 @@ fn http_method(method: RequestMethod) -> Method {
 
 fn build_v1(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
     let credentials = request.credentials;
-    let mut params: Vec<(String, String)> = Vec::with_capacity(request.params.len() + 10);
-    params.extend([
-        ("Action".to_owned(), request.action.to_owned()),
-        ("Version".to_owned(), request.api_version.to_owned()),
-        ("Format".to_owned(), FORMAT.to_owned()),
-        (
-            "AccessKeyId".to_owned(),
-            credentials.access_key_id().to_owned(),
-        ),
-        (
-            "SignatureMethod".to_owned(),
-            v1::SIGNATURE_METHOD.to_owned(),
-        ),
-        (
-            "SignatureVersion".to_owned(),
-            v1::SIGNATURE_VERSION.to_owned(),
-        ),
-        ("SignatureNonce".to_owned(), request.nonce.to_owned()),
-        ("Timestamp".to_owned(), request.timestamp.to_owned()),
-    ]);
-    if let Some(token) = credentials.security_token() {
-        params.push(("SecurityToken".to_owned(), token.to_owned()));
-    }
-    params.extend(request.params.iter().cloned());
-
     let method = http_method(request.method);
+    // Borrowed pairs: no per-parameter allocation on the signing path.
+    let mut common: [(&str, &str); 9] = [
+        ("Action", request.action),
+        ("Version", request.api_version),
+        ("Format", FORMAT),
+        ("AccessKeyId", credentials.access_key_id()),
+        ("SignatureMethod", v1::SIGNATURE_METHOD),
+        ("SignatureVersion", v1::SIGNATURE_VERSION),
+        ("SignatureNonce", request.nonce),
+        ("Timestamp", request.timestamp),
+        ("SecurityToken", ""),
+    ];
+    let common_len = match credentials.security_token() {
+        Some(token) => {
+            common[8].1 = token;
+            9
+        }
+        None => 8,
+    };
+    let operation = request.params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let canonical = v1::canonicalize(
+        method.as_str(),
+        common[..common_len].iter().copied().chain(operation),
+    );
+    let signature = v1::sign_string(&canonical.string_to_sign, credentials.access_key_secret());
     // The canonicalized query is already a valid, encoded query string: reuse it.
-    let mut encoded = v1::canonicalized_query(&params);
-    let mut string_to_sign = String::with_capacity(encoded.len() * 3 / 2 + 8);
-    string_to_sign.push_str(method.as_str());
-    string_to_sign.push_str("&%2F&");
-    string_to_sign.push_str(&v1::percent_encode(&encoded));
-    let signature = v1::sign_string(&string_to_sign, credentials.access_key_secret());
+    let mut encoded = canonical.query;
     encoded.push_str("&Signature=");
     encoded.push_str(&v1::percent_encode(&signature));
 
     let mut headers = base_headers(request)?;
-    let base = request.endpoint.base_url();
     let (url, body) = match request.method {
-        RequestMethod::Get => (format!("{base}?{encoded}"), Bytes::new()),
+        RequestMethod::Get => (url_with_query(request.endpoint, &encoded), Bytes::new()),
         RequestMethod::Post => {
             headers.insert(
                 CONTENT_TYPE,
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
             );
-            (base, Bytes::from(encoded))
+            (url_with_query(request.endpoint, ""), Bytes::from(encoded))
         }
     };
     Ok(HttpRequest {
@@ -157,41 +177,57 @@ fn build_v1(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
 fn build_v3(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
     let credentials = request.credentials;
     let method = http_method(request.method);
-    let payload_hash = v3::hashed_payload(b"");
+    // RPC calls send their parameters in the query: the body is always empty.
+    let payload_hash = v3::EMPTY_PAYLOAD_SHA256;
 
-    // The signed headers, as (lowercase name, value) pairs for the signer.
-    let mut signed: Vec<(String, String)> = vec![
-        ("host".to_owned(), request.endpoint.authority().to_owned()),
-        (v3::HEADER_ACTION.to_owned(), request.action.to_owned()),
-        (
-            v3::HEADER_VERSION.to_owned(),
-            request.api_version.to_owned(),
-        ),
-        (v3::HEADER_DATE.to_owned(), request.timestamp.to_owned()),
-        (v3::HEADER_NONCE.to_owned(), request.nonce.to_owned()),
-        (v3::HEADER_CONTENT_SHA256.to_owned(), payload_hash.clone()),
+    // The signed headers, as (lowercase name, value) pairs for the signer; `host` first.
+    let mut signed: [(&str, &str); 7] = [
+        ("host", request.endpoint.authority()),
+        (v3::HEADER_ACTION, request.action),
+        (v3::HEADER_VERSION, request.api_version),
+        (v3::HEADER_DATE, request.timestamp),
+        (v3::HEADER_NONCE, request.nonce),
+        (v3::HEADER_CONTENT_SHA256, payload_hash),
+        (v3::HEADER_SECURITY_TOKEN, ""),
     ];
-    if let Some(token) = credentials.security_token() {
-        signed.push((v3::HEADER_SECURITY_TOKEN.to_owned(), token.to_owned()));
-    }
-    let signature = v3::sign(
+    let signed_len = match credentials.security_token() {
+        Some(token) => {
+            signed[6].1 = token;
+            7
+        }
+        None => 6,
+    };
+    let signed = &signed[..signed_len];
+    let query = v3::canonical_query(request.params);
+    let signature = v3::sign_with_query(
         &v3::SignableRequest {
             method: method.as_str(),
             path: "/",
             query: request.params,
-            headers: &signed,
-            hashed_payload: &payload_hash,
+            headers: signed,
+            hashed_payload: payload_hash,
         },
+        &query,
         credentials.access_key_secret(),
     );
 
     let mut headers = base_headers(request)?;
-    for (name, value) in &signed[1..] {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            TransportError::new(TransportErrorKind::InvalidRequest, "invalid header name")
-        })?;
-        let value = header_value(name.as_str(), value)?;
-        headers.insert(name, value);
+    headers.insert(
+        HeaderName::from_static(v3::HEADER_ACTION),
+        static_value(v3::HEADER_ACTION, request.action)?,
+    );
+    headers.insert(
+        HeaderName::from_static(v3::HEADER_VERSION),
+        static_value(v3::HEADER_VERSION, request.api_version)?,
+    );
+    headers.insert(
+        HeaderName::from_static(v3::HEADER_CONTENT_SHA256),
+        HeaderValue::from_static(v3::EMPTY_PAYLOAD_SHA256),
+    );
+    for name in [v3::HEADER_DATE, v3::HEADER_NONCE, v3::HEADER_SECURITY_TOKEN] {
+        if let Some(&(_, value)) = signed.iter().find(|(n, _)| *n == name) {
+            headers.insert(HeaderName::from_static(name), header_value(name, value)?);
+        }
     }
     headers.insert(
         http::header::AUTHORIZATION,
@@ -201,13 +237,7 @@ fn build_v3(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
         )?,
     );
 
-    let query = v3::canonical_query(request.params);
-    let base = request.endpoint.base_url();
-    let url = if query.is_empty() {
-        base
-    } else {
-        format!("{base}?{query}")
-    };
+    let url = url_with_query(request.endpoint, &query);
     Ok(HttpRequest {
         method,
         url,
@@ -218,8 +248,11 @@ fn build_v3(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
+
+    static USER_AGENT: HeaderValue = HeaderValue::from_static("test");
 
     fn sample<'a>(
         endpoint: &'a Endpoint,
@@ -238,7 +271,7 @@ mod tests {
             method,
             timestamp: "2024-01-02T03:04:05Z",
             nonce: "0123456789abcdef0123456789abcdef",
-            user_agent: "test",
+            user_agent: &USER_AGENT,
             timeouts: Timeouts::DEFAULT,
         }
     }

@@ -1,6 +1,8 @@
 //! The send path end to end against a scripted server on 127.0.0.1: signing on the wire,
 //! retries, classification, timeouts.
 
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
 mod common;
 
 use std::time::Duration;
@@ -383,4 +385,25 @@ fn endpoint_resolution_uses_the_region() {
         client.endpoint().to_string(),
         "https://vpc.ap-southeast-1.aliyuncs.com"
     );
+}
+
+#[tokio::test]
+async fn per_request_read_timeout_overrides_config() {
+    let server =
+        TestServer::start(|_, _| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late"))))
+            .await;
+    let config = server
+        .config()
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let mut request = describe();
+    request.options = RequestOptions::new()
+        .with_read_timeout(Duration::from_millis(100))
+        .with_connect_timeout(Duration::from_secs(1));
+    let err = RpcClient::new(&VPC, config)
+        .invoke(request)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, SdkError::Transport(e) if e.kind() == TransportErrorKind::ReadTimeout));
 }

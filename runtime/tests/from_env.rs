@@ -1,6 +1,8 @@
 //! `Config::from_env` reads the default credential chain and the region. Its own test binary,
 //! because it sets process environment variables.
 
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
 mod common;
 
 use vpn_gateway_runtime::{Config, RpcClient};

@@ -1,5 +1,7 @@
 //! The capture/replay transport (feature `test-util`), as SDK users would use it.
 
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
 mod common;
 
 use common::VPC;

@@ -9,10 +9,10 @@
 //! Signed headers are `host`, `content-type` and every `x-acs-*` header, lowercased and sorted.
 //! The canonical query uses the same RFC 3986 encoding as [`super::v1::percent_encode`].
 
+use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
 use super::SignatureMismatch;
@@ -32,12 +32,9 @@ pub const HEADER_CONTENT_SHA256: &str = "x-acs-content-sha256";
 /// Header carrying the STS token with temporary credentials.
 pub const HEADER_SECURITY_TOKEN: &str = "x-acs-security-token";
 
-/// Same unreserved set as v1: RFC 3986, everything else escaped with uppercase hex.
-const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+/// hex(sha256("")): the payload hash of every request without a body.
+pub const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// The parts of an HTTP request that V3 signs.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +46,7 @@ pub struct SignableRequest<'a> {
     /// Decoded query parameters.
     pub query: &'a [(String, String)],
     /// Request headers (any case); only `host`, `content-type` and `x-acs-*` are signed.
-    pub headers: &'a [(String, String)],
+    pub headers: &'a [(&'a str, &'a str)],
     /// hex(sha256(body)), see [`hashed_payload`].
     pub hashed_payload: &'a str,
 }
@@ -93,26 +90,17 @@ pub fn hashed_payload(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 
-/// Sorted, encoded `k=v&k=v` query string.
+/// Sorted (by raw name, then value), encoded `k=v&k=v` query string.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| {
-            (
-                utf8_percent_encode(k, ENCODE_SET).to_string(),
-                utf8_percent_encode(v, ENCODE_SET).to_string(),
-            )
-        })
-        .collect();
-    encoded.sort_unstable();
-    let mut out = String::with_capacity(encoded.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (i, (k, v)) in encoded.iter().enumerate() {
+    let pairs = super::sorted_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(k);
+        super::encode_into(&mut out, k);
         out.push('=');
-        out.push_str(v);
+        super::encode_into(&mut out, v);
     }
     out
 }
@@ -123,13 +111,21 @@ fn is_signed_header(lower_name: &str) -> bool {
 
 /// Canonical headers (`name:value\n` each) and the signed-header list for the headers chosen by
 /// `select` (which receives lowercase names).
-fn canonical_headers(
-    headers: &[(String, String)],
+fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(
+    headers: &[(N, V)],
     select: impl Fn(&str) -> bool,
 ) -> (String, String) {
-    let mut chosen: Vec<(String, &str)> = headers
+    let mut chosen: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
+        .map(|(name, value)| {
+            let name = name.as_ref();
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            };
+            (name, value.as_ref().trim())
+        })
         .filter(|(name, _)| select(name))
         .collect();
     chosen.sort_unstable();
@@ -150,10 +146,10 @@ fn canonical_headers(
 
 fn build_canonical_request(
     request: &SignableRequest<'_>,
+    query: &str,
     canonical_headers: &str,
     signed_headers: &str,
 ) -> String {
-    let query = canonical_query(request.query);
     let mut out = String::with_capacity(
         request.method.len()
             + request.path.len()
@@ -166,7 +162,7 @@ fn build_canonical_request(
     for part in [
         request.method,
         request.path,
-        &query,
+        query,
         canonical_headers,
         signed_headers,
     ] {
@@ -197,8 +193,23 @@ pub fn sign_string(string_to_sign: &str, access_key_secret: &str) -> String {
 
 /// Signs a request: `host`, `content-type` and all `x-acs-*` headers are signed.
 pub fn sign(request: &SignableRequest<'_>, access_key_secret: &str) -> Signature {
+    sign_with_query(request, &canonical_query(request.query), access_key_secret)
+}
+
+/// Like [`sign`], with the [`canonical_query`] of `request.query` already computed (the caller
+/// also needs it for the URL, and it is the costliest part to build).
+pub fn sign_with_query(
+    request: &SignableRequest<'_>,
+    canonical_query: &str,
+    access_key_secret: &str,
+) -> Signature {
     let (canonical_headers, signed_headers) = canonical_headers(request.headers, is_signed_header);
-    let canonical_request = build_canonical_request(request, &canonical_headers, &signed_headers);
+    let canonical_request = build_canonical_request(
+        request,
+        canonical_query,
+        &canonical_headers,
+        &signed_headers,
+    );
     let string_to_sign = string_to_sign(&canonical_request);
     let signature = sign_string(&string_to_sign, access_key_secret);
     Signature {
@@ -317,10 +328,16 @@ pub fn verify(
         method,
         path,
         query,
-        headers,
+        // Only the canonical headers computed above are used.
+        headers: &[],
         hashed_payload: &payload_hash,
     };
-    let canonical_request = build_canonical_request(&request, &canonical_headers, &signed_headers);
+    let canonical_request = build_canonical_request(
+        &request,
+        &canonical_query(query),
+        &canonical_headers,
+        &signed_headers,
+    );
     let string_to_sign = string_to_sign(&canonical_request);
     let expected = sign_string(&string_to_sign, access_key_secret);
     if super::constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes()) {
@@ -335,6 +352,7 @@ pub fn verify(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 
@@ -345,10 +363,19 @@ mod tests {
             .collect()
     }
 
+    fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
     const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    /// The RunInstances example from Alibaba's V3 signature documentation.
-    fn run_instances() -> (Vec<(String, String)>, Vec<(String, String)>) {
+    type Pairs = Vec<(String, String)>;
+
+    /// The RunInstances example from Alibaba's V3 signature documentation: (query, headers).
+    fn run_instances() -> (Pairs, Pairs) {
         let query = owned(&[
             (
                 "ImageId",
@@ -371,6 +398,8 @@ mod tests {
     fn published_run_instances_vector() {
         let (query, headers) = run_instances();
         assert_eq!(hashed_payload(b""), EMPTY_SHA256);
+        assert_eq!(EMPTY_PAYLOAD_SHA256, EMPTY_SHA256);
+        let headers = borrowed(&headers);
         let request = SignableRequest {
             method: "POST",
             path: "/",
@@ -406,6 +435,7 @@ mod tests {
         let (query, mut headers) = run_instances();
         headers.push(("User-Agent".into(), "whatever".into()));
         headers.push(("Accept".into(), "application/json".into()));
+        let headers = borrowed(&headers);
         let request = SignableRequest {
             method: "POST",
             path: "/",

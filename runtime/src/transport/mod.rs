@@ -181,6 +181,7 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
 
