@@ -10,10 +10,12 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 #[test]
 fn create_vpn_gateway_sample_request() {
-    let mut input = crate::operation::create_vpn_gateway::CreateVpnGatewayInput::default();
-    input.bandwidth = Some(crate::types::Bandwidth::from(5i64));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpc_id = Some(String::from("vpc-bp1ub1yt9cvakoelj****"));
+    let input = crate::operation::create_vpn_gateway::CreateVpnGatewayInput {
+        bandwidth: Some(crate::types::Bandwidth::from(5i64)),
+        region_id: Some(String::from("cn-hangzhou")),
+        vpc_id: Some(String::from("vpc-bp1ub1yt9cvakoelj****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -24,9 +26,11 @@ fn create_vpn_gateway_sample_request() {
 }
 #[test]
 fn modify_vpn_gateway_attribute_sample_request() {
-    let mut input = crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeInput::default();
-    input.region_id = Some(String::from("cn-shanghai"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj****"));
+    let input = crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeInput {
+        region_id: Some(String::from("cn-shanghai")),
+        vpn_gateway_id: Some(String::from("vpn-bp1q8bgx4xnkm2ogj****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -37,8 +41,10 @@ fn modify_vpn_gateway_attribute_sample_request() {
 }
 #[test]
 fn describe_vpn_gateways_sample_request() {
-    let mut input = crate::operation::describe_vpn_gateways::DescribeVpnGatewaysInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
+    let input = crate::operation::describe_vpn_gateways::DescribeVpnGatewaysInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -49,9 +55,11 @@ fn describe_vpn_gateways_sample_request() {
 }
 #[test]
 fn describe_vpn_gateway_sample_request() {
-    let mut input = crate::operation::describe_vpn_gateway::DescribeVpnGatewayInput::default();
-    input.region_id = Some(String::from("cn-shanghai"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu"));
+    let input = crate::operation::describe_vpn_gateway::DescribeVpnGatewayInput {
+        region_id: Some(String::from("cn-shanghai")),
+        vpn_gateway_id: Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -62,9 +70,11 @@ fn describe_vpn_gateway_sample_request() {
 }
 #[test]
 fn delete_vpn_gateway_sample_request() {
-    let mut input = crate::operation::delete_vpn_gateway::DeleteVpnGatewayInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1q8bgx4xnm2ogj0fiu"));
+    let input = crate::operation::delete_vpn_gateway::DeleteVpnGatewayInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_gateway_id: Some(String::from("vpn-bp1q8bgx4xnm2ogj0fiu")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -75,14 +85,16 @@ fn delete_vpn_gateway_sample_request() {
 }
 #[test]
 fn tag_resources_sample_request() {
-    let mut input = crate::operation::tag_resources::TagResourcesInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.resource_type = Some(crate::types::TagResourceType::from("VPC"));
-    input.resource_id = vec![String::from("vpc-bp16qjewdsunr41m1****")];
-    input.tag = vec![
-        crate ::types::Tag::new().key(String::from("FinanceDept"))
-        .value(String::from("FinanceJoshua"))
-    ];
+    let input = crate::operation::tag_resources::TagResourcesInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        resource_type: Some(crate::types::TagResourceType::from("VPC")),
+        resource_id: vec![String::from("vpc-bp16qjewdsunr41m1****")],
+        tag: vec![
+            crate ::types::Tag::new().key(String::from("FinanceDept"))
+            .value(String::from("FinanceJoshua"))
+        ],
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -94,10 +106,12 @@ fn tag_resources_sample_request() {
 }
 #[test]
 fn list_tag_resources_sample_request() {
-    let mut input = crate::operation::list_tag_resources::ListTagResourcesInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.resource_type = Some(crate::types::TagResourceType::from("VPC"));
-    input.resource_id = vec![String::from("vpc-bp16qjewdsunr41m1****")];
+    let input = crate::operation::list_tag_resources::ListTagResourcesInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        resource_type: Some(crate::types::TagResourceType::from("VPC")),
+        resource_id: vec![String::from("vpc-bp16qjewdsunr41m1****")],
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -109,10 +123,12 @@ fn list_tag_resources_sample_request() {
 }
 #[test]
 fn un_tag_resources_sample_request() {
-    let mut input = crate::operation::un_tag_resources::UnTagResourcesInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.resource_type = Some(crate::types::TagResourceType::from("VPC"));
-    input.resource_id = vec![String::from("vpc-bp16qjewdsunr41m1****")];
+    let input = crate::operation::un_tag_resources::UnTagResourcesInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        resource_type: Some(crate::types::TagResourceType::from("VPC")),
+        resource_id: vec![String::from("vpc-bp16qjewdsunr41m1****")],
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -124,9 +140,11 @@ fn un_tag_resources_sample_request() {
 }
 #[test]
 fn create_customer_gateway_sample_request() {
-    let mut input = crate::operation::create_customer_gateway::CreateCustomerGatewayInput::default();
-    input.ip_address = Some(String::from("116.62.69.12"));
-    input.region_id = Some(String::from("cn-shanghai"));
+    let input = crate::operation::create_customer_gateway::CreateCustomerGatewayInput {
+        ip_address: Some(String::from("116.62.69.12")),
+        region_id: Some(String::from("cn-shanghai")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -137,10 +155,12 @@ fn create_customer_gateway_sample_request() {
 }
 #[test]
 fn modify_customer_gateway_attribute_sample_request() {
-    let mut input = crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeInput::default();
-    input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu"));
-    input.name = Some(String::from("test"));
-    input.region_id = Some(String::from("cn-shanghai"));
+    let input = crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeInput {
+        customer_gateway_id: Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu")),
+        name: Some(String::from("test")),
+        region_id: Some(String::from("cn-shanghai")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -151,8 +171,10 @@ fn modify_customer_gateway_attribute_sample_request() {
 }
 #[test]
 fn describe_customer_gateways_sample_request() {
-    let mut input = crate::operation::describe_customer_gateways::DescribeCustomerGatewaysInput::default();
-    input.region_id = Some(String::from("cn-shanghai"));
+    let input = crate::operation::describe_customer_gateways::DescribeCustomerGatewaysInput {
+        region_id: Some(String::from("cn-shanghai")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -163,9 +185,11 @@ fn describe_customer_gateways_sample_request() {
 }
 #[test]
 fn describe_customer_gateway_sample_request() {
-    let mut input = crate::operation::describe_customer_gateway::DescribeCustomerGatewayInput::default();
-    input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu"));
-    input.region_id = Some(String::from("cn-shanghai"));
+    let input = crate::operation::describe_customer_gateway::DescribeCustomerGatewayInput {
+        customer_gateway_id: Some(String::from("vpn-bp1q8bgx4xnkm2ogj0fiu")),
+        region_id: Some(String::from("cn-shanghai")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -176,9 +200,11 @@ fn describe_customer_gateway_sample_request() {
 }
 #[test]
 fn delete_customer_gateway_sample_request() {
-    let mut input = crate::operation::delete_customer_gateway::DeleteCustomerGatewayInput::default();
-    input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm2ogj****"));
-    input.region_id = Some(String::from("cn-shanghai"));
+    let input = crate::operation::delete_customer_gateway::DeleteCustomerGatewayInput {
+        customer_gateway_id: Some(String::from("vpn-bp1q8bgx4xnkm2ogj****")),
+        region_id: Some(String::from("cn-shanghai")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -189,16 +215,18 @@ fn delete_customer_gateway_sample_request() {
 }
 #[test]
 fn create_vpn_route_entry_sample_request() {
-    let mut input = crate::operation::create_vpn_route_entry::CreateVpnRouteEntryInput::default();
-    input.client_token = Some(String::from("d7d24a21-f4ba-4454-9173-b3828dae****"));
-    input.description = Some(String::from("mytest"));
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.overlay_mode = Some(crate::types::VpnRouteOverlayMode::from("Ipsec"));
-    input.publish_vpc = Some(true);
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(0i64));
+    let input = crate::operation::create_vpn_route_entry::CreateVpnRouteEntryInput {
+        client_token: Some(String::from("d7d24a21-f4ba-4454-9173-b3828dae****")),
+        description: Some(String::from("mytest")),
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        overlay_mode: Some(crate::types::VpnRouteOverlayMode::from("Ipsec")),
+        publish_vpc: Some(true),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kqjiiq9legfx****")),
+        weight: Some(crate::types::VpnRouteWeight::from(0i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -212,14 +240,16 @@ fn create_vpn_route_entry_sample_request() {
 }
 #[test]
 fn create_vpn_pbr_route_entry_sample_request() {
-    let mut input = crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryInput::default();
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.publish_vpc = Some(true);
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.route_source = Some(String::from("192.168.1.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kjjiiq9legfx****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(0i64));
+    let input = crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryInput {
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        publish_vpc: Some(true),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        route_source: Some(String::from("192.168.1.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kjjiiq9legfx****")),
+        weight: Some(crate::types::VpnRouteWeight::from(0i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -232,13 +262,15 @@ fn create_vpn_pbr_route_entry_sample_request() {
 }
 #[test]
 fn publish_vpn_route_entry_sample_request() {
-    let mut input = crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryInput::default();
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.publish_vpc = Some(true);
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.route_type = Some(crate::types::VpnRouteType::from("pbr"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
+    let input = crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryInput {
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        publish_vpc: Some(true),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        route_type: Some(crate::types::VpnRouteType::from("pbr")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kqjiiq9legfx****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -251,9 +283,11 @@ fn publish_vpn_route_entry_sample_request() {
 }
 #[test]
 fn describe_vpn_route_entries_sample_request() {
-    let mut input = crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
+    let input = crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kqjiiq9legfx****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -264,9 +298,11 @@ fn describe_vpn_route_entries_sample_request() {
 }
 #[test]
 fn describe_vpn_pbr_route_entries_sample_request() {
-    let mut input = crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
+    let input = crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kqjiiq9legfx****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -277,13 +313,15 @@ fn describe_vpn_pbr_route_entries_sample_request() {
 }
 #[test]
 fn modify_vpn_route_entry_weight_sample_request() {
-    let mut input = crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightInput::default();
-    input.new_weight = Some(crate::types::VpnRouteWeight::from(100i64));
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kjjiiq9legfx****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(0i64));
+    let input = crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightInput {
+        new_weight: Some(crate::types::VpnRouteWeight::from(100i64)),
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kjjiiq9legfx****")),
+        weight: Some(crate::types::VpnRouteWeight::from(0i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -296,14 +334,16 @@ fn modify_vpn_route_entry_weight_sample_request() {
 }
 #[test]
 fn modify_vpn_pbr_route_entry_weight_sample_request() {
-    let mut input = crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightInput::default();
-    input.new_weight = Some(crate::types::VpnRouteWeight::from(100i64));
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.route_source = Some(String::from("192.168.1.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(100i64));
+    let input = crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightInput {
+        new_weight: Some(crate::types::VpnRouteWeight::from(100i64)),
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        route_source: Some(String::from("192.168.1.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kqjiiq9legfx****")),
+        weight: Some(crate::types::VpnRouteWeight::from(100i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -316,12 +356,14 @@ fn modify_vpn_pbr_route_entry_weight_sample_request() {
 }
 #[test]
 fn delete_vpn_route_entry_sample_request() {
-    let mut input = crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryInput::default();
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kqjiiq9legfx****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(0i64));
+    let input = crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryInput {
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kqjiiq9legfx****")),
+        weight: Some(crate::types::VpnRouteWeight::from(0i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -333,13 +375,15 @@ fn delete_vpn_route_entry_sample_request() {
 }
 #[test]
 fn delete_vpn_pbr_route_entry_sample_request() {
-    let mut input = crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryInput::default();
-    input.next_hop = Some(String::from("vco-bp15oes1py4i66rmd****"));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_dest = Some(String::from("10.0.0.0/24"));
-    input.route_source = Some(String::from("192.168.1.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1a3kjjq9legfx****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(0i64));
+    let input = crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryInput {
+        next_hop: Some(String::from("vco-bp15oes1py4i66rmd****")),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_dest: Some(String::from("10.0.0.0/24")),
+        route_source: Some(String::from("192.168.1.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1a3kjjq9legfx****")),
+        weight: Some(crate::types::VpnRouteWeight::from(0i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -352,13 +396,15 @@ fn delete_vpn_pbr_route_entry_sample_request() {
 }
 #[test]
 fn describe_vco_route_entries_sample_request() {
-    let mut input = crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesInput::default();
-    input.client_token = Some(String::from("123e4567-e89b-12d3-a456-4266****"));
-    input.page_number = Some(1i32);
-    input.page_size = Some(10i32);
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.route_entry_type = Some(crate::types::VcoRouteEntryType::from("custom"));
-    input.vpn_connection_id = Some(String::from("vco-p0w2jpkhi2eeop6q6****"));
+    let input = crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesInput {
+        client_token: Some(String::from("123e4567-e89b-12d3-a456-4266****")),
+        page_number: Some(1i32),
+        page_size: Some(10i32),
+        region_id: Some(String::from("cn-hangzhou")),
+        route_entry_type: Some(crate::types::VcoRouteEntryType::from("custom")),
+        vpn_connection_id: Some(String::from("vco-p0w2jpkhi2eeop6q6****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -371,14 +417,16 @@ fn describe_vco_route_entries_sample_request() {
 }
 #[test]
 fn delete_vco_route_entry_sample_request() {
-    let mut input = crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryInput::default();
-    input.client_token = Some(String::from("123e4567-e89b-12d3-a456-4266****"));
-    input.next_hop = Some(String::from("vco-p0w5112fgnl2ihlmf****"));
-    input.overlay_mode = Some(crate::types::VpnRouteOverlayMode::from("Ipsec"));
-    input.region_id = Some(String::from("ap-southeast-2"));
-    input.route_dest = Some(String::from("192.168.10.0/24"));
-    input.vpn_connection_id = Some(String::from("vco-p0w5112fgnl2ihlmf****"));
-    input.weight = Some(crate::types::VpnRouteWeight::from(100i64));
+    let input = crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryInput {
+        client_token: Some(String::from("123e4567-e89b-12d3-a456-4266****")),
+        next_hop: Some(String::from("vco-p0w5112fgnl2ihlmf****")),
+        overlay_mode: Some(crate::types::VpnRouteOverlayMode::from("Ipsec")),
+        region_id: Some(String::from("ap-southeast-2")),
+        route_dest: Some(String::from("192.168.10.0/24")),
+        vpn_connection_id: Some(String::from("vco-p0w5112fgnl2ihlmf****")),
+        weight: Some(crate::types::VpnRouteWeight::from(100i64)),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -392,12 +440,14 @@ fn delete_vco_route_entry_sample_request() {
 }
 #[test]
 fn create_vpn_connection_sample_request() {
-    let mut input = crate::operation::create_vpn_connection::CreateVpnConnectionInput::default();
-    input.customer_gateway_id = Some(String::from("vpn-bp1q8bgx4xnk****"));
-    input.local_subnet = Some(String::from("1.1.1.0/24,1.1.2.0/24"));
-    input.region_id = Some(String::from("cn-shanghai"));
-    input.remote_subnet = Some(String::from("1.1.1.0/24,1.1.2.0/24"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1q8bgx4xnkm****"));
+    let input = crate::operation::create_vpn_connection::CreateVpnConnectionInput {
+        customer_gateway_id: Some(String::from("vpn-bp1q8bgx4xnk****")),
+        local_subnet: Some(String::from("1.1.1.0/24,1.1.2.0/24")),
+        region_id: Some(String::from("cn-shanghai")),
+        remote_subnet: Some(String::from("1.1.1.0/24,1.1.2.0/24")),
+        vpn_gateway_id: Some(String::from("vpn-bp1q8bgx4xnkm****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -410,9 +460,11 @@ fn create_vpn_connection_sample_request() {
 }
 #[test]
 fn modify_vpn_connection_attribute_sample_request() {
-    let mut input = crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeInput::default();
-    input.region_id = Some(String::from("cn-shanghai"));
-    input.vpn_connection_id = Some(String::from("vco-bp1bbi27hojx80nck****"));
+    let input = crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeInput {
+        region_id: Some(String::from("cn-shanghai")),
+        vpn_connection_id: Some(String::from("vco-bp1bbi27hojx80nck****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -423,8 +475,10 @@ fn modify_vpn_connection_attribute_sample_request() {
 }
 #[test]
 fn describe_vpn_connections_sample_request() {
-    let mut input = crate::operation::describe_vpn_connections::DescribeVpnConnectionsInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
+    let input = crate::operation::describe_vpn_connections::DescribeVpnConnectionsInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -435,9 +489,11 @@ fn describe_vpn_connections_sample_request() {
 }
 #[test]
 fn describe_vpn_connection_sample_request() {
-    let mut input = crate::operation::describe_vpn_connection::DescribeVpnConnectionInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_connection_id = Some(String::from("vco-bp1bbi27hojx80nck****"));
+    let input = crate::operation::describe_vpn_connection::DescribeVpnConnectionInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_connection_id: Some(String::from("vco-bp1bbi27hojx80nck****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -448,9 +504,11 @@ fn describe_vpn_connection_sample_request() {
 }
 #[test]
 fn download_vpn_connection_config_sample_request() {
-    let mut input = crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigInput::default();
-    input.region_id = Some(String::from("cn-shanghai"));
-    input.vpn_connection_id = Some(String::from("vco-bp1bbi27hojx80nck9k1i"));
+    let input = crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigInput {
+        region_id: Some(String::from("cn-shanghai")),
+        vpn_connection_id: Some(String::from("vco-bp1bbi27hojx80nck9k1i")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -461,9 +519,11 @@ fn download_vpn_connection_config_sample_request() {
 }
 #[test]
 fn delete_vpn_connection_sample_request() {
-    let mut input = crate::operation::delete_vpn_connection::DeleteVpnConnectionInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_connection_id = Some(String::from("vco-bp1bbi27hojx80nck9k1i"));
+    let input = crate::operation::delete_vpn_connection::DeleteVpnConnectionInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_connection_id: Some(String::from("vco-bp1bbi27hojx80nck9k1i")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -474,11 +534,13 @@ fn delete_vpn_connection_sample_request() {
 }
 #[test]
 fn create_ssl_vpn_server_sample_request() {
-    let mut input = crate::operation::create_ssl_vpn_server::CreateSslVpnServerInput::default();
-    input.client_ip_pool = Some(String::from("192.168.1.0/24"));
-    input.local_subnet = Some(String::from("10.0.0.0/8"));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_gateway_id = Some(String::from("vpn-bp1hgim8by0kc9nga****"));
+    let input = crate::operation::create_ssl_vpn_server::CreateSslVpnServerInput {
+        client_ip_pool: Some(String::from("192.168.1.0/24")),
+        local_subnet: Some(String::from("10.0.0.0/8")),
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_gateway_id: Some(String::from("vpn-bp1hgim8by0kc9nga****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -490,9 +552,11 @@ fn create_ssl_vpn_server_sample_request() {
 }
 #[test]
 fn modify_ssl_vpn_server_sample_request() {
-    let mut input = crate::operation::modify_ssl_vpn_server::ModifySslVpnServerInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.ssl_vpn_server_id = Some(String::from("vss-bp18q7hzj6largv4****"));
+    let input = crate::operation::modify_ssl_vpn_server::ModifySslVpnServerInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ssl_vpn_server_id: Some(String::from("vss-bp18q7hzj6largv4****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -503,8 +567,10 @@ fn modify_ssl_vpn_server_sample_request() {
 }
 #[test]
 fn describe_ssl_vpn_servers_sample_request() {
-    let mut input = crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
+    let input = crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -515,9 +581,11 @@ fn describe_ssl_vpn_servers_sample_request() {
 }
 #[test]
 fn delete_ssl_vpn_server_sample_request() {
-    let mut input = crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.ssl_vpn_server_id = Some(String::from("vss-bp18q7hzj6largv4vk2fe"));
+    let input = crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ssl_vpn_server_id: Some(String::from("vss-bp18q7hzj6largv4vk2fe")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -528,9 +596,11 @@ fn delete_ssl_vpn_server_sample_request() {
 }
 #[test]
 fn create_ssl_vpn_client_cert_sample_request() {
-    let mut input = crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.ssl_vpn_server_id = Some(String::from("vss-m5et0q3iy1qex328wcuix"));
+    let input = crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ssl_vpn_server_id: Some(String::from("vss-m5et0q3iy1qex328wcuix")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -541,10 +611,12 @@ fn create_ssl_vpn_client_cert_sample_request() {
 }
 #[test]
 fn modify_ssl_vpn_client_cert_sample_request() {
-    let mut input = crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertInput::default();
-    input.name = Some(String::from("cert2"));
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.ssl_vpn_client_cert_id = Some(String::from("vsc-bp1n8wcf134yl0osrcg98"));
+    let input = crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertInput {
+        name: Some(String::from("cert2")),
+        region_id: Some(String::from("cn-hangzhou")),
+        ssl_vpn_client_cert_id: Some(String::from("vsc-bp1n8wcf134yl0osrcg98")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -556,8 +628,10 @@ fn modify_ssl_vpn_client_cert_sample_request() {
 }
 #[test]
 fn describe_ssl_vpn_client_certs_sample_request() {
-    let mut input = crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
+    let input = crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -568,10 +642,12 @@ fn describe_ssl_vpn_client_certs_sample_request() {
 }
 #[test]
 fn describe_vpn_ssl_server_logs_sample_request() {
-    let mut input = crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsInput::default();
-    input.minute_period = Some(10i32);
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.vpn_ssl_server_id = Some(String::from("vss-bp155e9yclsg1xgq4****"));
+    let input = crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsInput {
+        minute_period: Some(10i32),
+        region_id: Some(String::from("cn-hangzhou")),
+        vpn_ssl_server_id: Some(String::from("vss-bp155e9yclsg1xgq4****")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
@@ -582,9 +658,11 @@ fn describe_vpn_ssl_server_logs_sample_request() {
 }
 #[test]
 fn delete_ssl_vpn_client_cert_sample_request() {
-    let mut input = crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertInput::default();
-    input.region_id = Some(String::from("cn-hangzhou"));
-    input.ssl_vpn_client_cert_id = Some(String::from("vsc-bp1n8wcf134yl0osrcg98"));
+    let input = crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertInput {
+        region_id: Some(String::from("cn-hangzhou")),
+        ssl_vpn_client_cert_id: Some(String::from("vsc-bp1n8wcf134yl0osrcg98")),
+        ..Default::default()
+    };
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }

@@ -11,22 +11,28 @@
 //!   (feature `test-util`).
 //! - [`retry`]: policy, backoff with full jitter, classification.
 //! - [`params`] and [`validate`]: helpers the generated code uses to flatten and check requests.
+//! - [`codec`]: tolerant decoding of responses; [`paginate`] and [`waiter`]: the machinery behind
+//!   the generated paginators and waiters.
 
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod codec;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod paginate;
 pub mod params;
 pub mod retry;
 pub mod signing;
 pub mod transport;
 pub mod validate;
+pub mod waiter;
 pub mod wire;
 
 pub use client::{RequestOptions, RpcClient, RpcRequest, RpcResponse};
+pub use codec::idempotency_token;
 pub use config::{Config, ConfigBuilder, ConfigError, RequestMethod, SignatureVersion};
 pub use endpoint::{Endpoint, ServiceMetadata};
 pub use error::{

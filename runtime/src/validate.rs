@@ -201,6 +201,16 @@ fn is_timestamp(value: &str) -> bool {
         || time::PrimitiveDateTime::parse(value, minutes).is_ok()
 }
 
+/// A conditional rule between parameters (`Period` is required when `InstanceChargeType` is
+/// `PREPAY`): fails, naming `param` and the documented rule, when `satisfied` is false.
+pub fn rule(param: &str, rule: &str, satisfied: bool) -> Result<(), ValidationError> {
+    if satisfied {
+        Ok(())
+    } else {
+        Err(ValidationError::new(param, rule))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
@@ -254,5 +264,13 @@ mod tests {
         assert!(!ok("2024-13-02T03:04:05Z", Format::Timestamp));
         assert!(ok("abc !~", Format::Ascii));
         assert!(!ok("中", Format::Ascii));
+    }
+
+    #[test]
+    fn rules_name_the_parameter_and_the_rule() {
+        assert!(rule("Period", "required when PREPAY", true).is_ok());
+        let e = rule("Period", "required when PREPAY", false).unwrap_err();
+        assert_eq!(e.parameter(), "Period");
+        assert_eq!(e.rule(), "required when PREPAY");
     }
 }

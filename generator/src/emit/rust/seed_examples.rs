@@ -70,7 +70,7 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
                 if let Some(p) = op.params.iter().find(|p| &p.names.wire == key) {
                     let f = ident(&p.names.snake);
                     let v = typed_value(&p.ty, value);
-                    sets.push(quote!(input.#f = Some(#v);));
+                    sets.push(quote!(#f: Some(#v),));
                 }
             }
         }
@@ -107,15 +107,17 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
                 typed_value(&item_as_type(other), v)
             }
         });
-        sets.push(quote!(input.#f = vec![#(#values),*];));
+        sets.push(quote!(#f: vec![#(#values),*],));
     }
     let expected = op.example_request.iter().map(|(k, v)| quote!((#k, #v)));
     let krate = ident("crate");
     quote! {
         #[test]
         fn #test() {
-            let mut input = #krate::operation::#module::#input::default();
-            #(#sets)*
+            let input = #krate::operation::#module::#input {
+                #(#sets)*
+                ..Default::default()
+            };
             if let Err(e) = input.validate() {
                 panic!("the documented sample request is rejected: {e}");
             }
