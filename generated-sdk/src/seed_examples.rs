@@ -19,10 +19,15 @@ fn create_vpn_gateway_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("Bandwidth", "5"),
-        ("RegionId", "cn-hangzhou"), ("VpcId", "vpc-bp1ub1yt9cvakoelj****")])
+        sorted(params.clone()), pairs(& [("Bandwidth", "5"), ("RegionId", "cn-hangzhou"),
+        ("VpcId", "vpc-bp1ub1yt9cvakoelj****")])
     );
+    let decoded = crate::operation::create_vpn_gateway::CreateVpnGatewayInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_vpn_gateway_attribute_sample_request() {
@@ -34,10 +39,15 @@ fn modify_vpn_gateway_attribute_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj****")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-shanghai"), ("VpnGatewayId",
+        "vpn-bp1q8bgx4xnkm2ogj****")])
     );
+    let decoded = crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_gateways_sample_request() {
@@ -48,10 +58,12 @@ fn describe_vpn_gateways_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
-    assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+    let params = input.to_params().expect("encodes");
+    assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
+    let decoded = crate::operation::describe_vpn_gateways::DescribeVpnGatewaysInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
     );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_gateway_sample_request() {
@@ -63,10 +75,15 @@ fn describe_vpn_gateway_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnGatewayId", "vpn-bp1q8bgx4xnkm2ogj0fiu")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-shanghai"), ("VpnGatewayId",
+        "vpn-bp1q8bgx4xnkm2ogj0fiu")])
     );
+    let decoded = crate::operation::describe_vpn_gateway::DescribeVpnGatewayInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_vpn_gateway_sample_request() {
@@ -78,10 +95,15 @@ fn delete_vpn_gateway_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1q8bgx4xnm2ogj0fiu")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("VpnGatewayId",
+        "vpn-bp1q8bgx4xnm2ogj0fiu")])
     );
+    let decoded = crate::operation::delete_vpn_gateway::DeleteVpnGatewayInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn tag_resources_sample_request() {
@@ -98,11 +120,16 @@ fn tag_resources_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"), ("ResourceType",
-        "VPC"), ("Tag.1.Key", "FinanceDept"), ("Tag.1.Value", "FinanceJoshua")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("ResourceId.1",
+        "vpc-bp16qjewdsunr41m1****"), ("ResourceType", "VPC"), ("Tag.1.Key",
+        "FinanceDept"), ("Tag.1.Value", "FinanceJoshua")])
     );
+    let decoded = crate::operation::tag_resources::TagResourcesInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn list_tag_resources_sample_request() {
@@ -115,11 +142,15 @@ fn list_tag_resources_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"), ("ResourceType",
-        "VPC")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("ResourceId.1",
+        "vpc-bp16qjewdsunr41m1****"), ("ResourceType", "VPC")])
     );
+    let decoded = crate::operation::list_tag_resources::ListTagResourcesInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn un_tag_resources_sample_request() {
@@ -132,11 +163,15 @@ fn un_tag_resources_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("ResourceId.1", "vpc-bp16qjewdsunr41m1****"), ("ResourceType",
-        "VPC")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("ResourceId.1",
+        "vpc-bp16qjewdsunr41m1****"), ("ResourceType", "VPC")])
     );
+    let decoded = crate::operation::un_tag_resources::UnTagResourcesInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_customer_gateway_sample_request() {
@@ -148,10 +183,15 @@ fn create_customer_gateway_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("IpAddress",
-        "116.62.69.12"), ("RegionId", "cn-shanghai")])
+        sorted(params.clone()), pairs(& [("IpAddress", "116.62.69.12"), ("RegionId",
+        "cn-shanghai")])
     );
+    let decoded = crate::operation::create_customer_gateway::CreateCustomerGatewayInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_customer_gateway_attribute_sample_request() {
@@ -164,10 +204,15 @@ fn modify_customer_gateway_attribute_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
+        sorted(params.clone()), pairs(& [("CustomerGatewayId",
         "vpn-bp1q8bgx4xnkm2ogj0fiu"), ("Name", "test"), ("RegionId", "cn-shanghai")])
     );
+    let decoded = crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_customer_gateways_sample_request() {
@@ -178,10 +223,12 @@ fn describe_customer_gateways_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
-    assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai")])
+    let params = input.to_params().expect("encodes");
+    assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-shanghai")]));
+    let decoded = crate::operation::describe_customer_gateways::DescribeCustomerGatewaysInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
     );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_customer_gateway_sample_request() {
@@ -193,10 +240,15 @@ fn describe_customer_gateway_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
+        sorted(params.clone()), pairs(& [("CustomerGatewayId",
         "vpn-bp1q8bgx4xnkm2ogj0fiu"), ("RegionId", "cn-shanghai")])
     );
+    let decoded = crate::operation::describe_customer_gateway::DescribeCustomerGatewayInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_customer_gateway_sample_request() {
@@ -208,10 +260,15 @@ fn delete_customer_gateway_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
+        sorted(params.clone()), pairs(& [("CustomerGatewayId",
         "vpn-bp1q8bgx4xnkm2ogj****"), ("RegionId", "cn-shanghai")])
     );
+    let decoded = crate::operation::delete_customer_gateway::DeleteCustomerGatewayInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_vpn_route_entry_sample_request() {
@@ -230,13 +287,18 @@ fn create_vpn_route_entry_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientToken",
+        sorted(params.clone()), pairs(& [("ClientToken",
         "d7d24a21-f4ba-4454-9173-b3828dae****"), ("Description", "mytest"), ("NextHop",
         "vco-bp15oes1py4i66rmd****"), ("OverlayMode", "Ipsec"), ("PublishVpc", "true"),
         ("RegionId", "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("VpnGatewayId",
         "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
     );
+    let decoded = crate::operation::create_vpn_route_entry::CreateVpnRouteEntryInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_vpn_pbr_route_entry_sample_request() {
@@ -253,12 +315,17 @@ fn create_vpn_pbr_route_entry_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("PublishVpc", "true"), ("RegionId",
-        "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"),
-        ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"), ("Weight", "0")])
+        sorted(params.clone()), pairs(& [("NextHop", "vco-bp15oes1py4i66rmd****"),
+        ("PublishVpc", "true"), ("RegionId", "cn-hangzhou"), ("RouteDest",
+        "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"), ("VpnGatewayId",
+        "vpn-bp1a3kjjiiq9legfx****"), ("Weight", "0")])
     );
+    let decoded = crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn publish_vpn_route_entry_sample_request() {
@@ -274,12 +341,17 @@ fn publish_vpn_route_entry_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("PublishVpc", "true"), ("RegionId",
-        "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("RouteType", "pbr"),
-        ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")])
+        sorted(params.clone()), pairs(& [("NextHop", "vco-bp15oes1py4i66rmd****"),
+        ("PublishVpc", "true"), ("RegionId", "cn-hangzhou"), ("RouteDest",
+        "10.0.0.0/24"), ("RouteType", "pbr"), ("VpnGatewayId",
+        "vpn-bp1a3kqjiiq9legfx****")])
     );
+    let decoded = crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_route_entries_sample_request() {
@@ -291,10 +363,15 @@ fn describe_vpn_route_entries_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("VpnGatewayId",
+        "vpn-bp1a3kqjiiq9legfx****")])
     );
+    let decoded = crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_pbr_route_entries_sample_request() {
@@ -306,10 +383,15 @@ fn describe_vpn_pbr_route_entries_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("VpnGatewayId",
+        "vpn-bp1a3kqjiiq9legfx****")])
     );
+    let decoded = crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_vpn_route_entry_weight_sample_request() {
@@ -325,12 +407,16 @@ fn modify_vpn_route_entry_weight_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NewWeight", "100"),
-        ("NextHop", "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"),
-        ("RouteDest", "10.0.0.0/24"), ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"),
-        ("Weight", "0")])
+        sorted(params.clone()), pairs(& [("NewWeight", "100"), ("NextHop",
+        "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"), ("RouteDest",
+        "10.0.0.0/24"), ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"), ("Weight", "0")])
     );
+    let decoded = crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_vpn_pbr_route_entry_weight_sample_request() {
@@ -347,12 +433,17 @@ fn modify_vpn_pbr_route_entry_weight_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NewWeight", "100"),
-        ("NextHop", "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"),
-        ("RouteDest", "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"), ("VpnGatewayId",
+        sorted(params.clone()), pairs(& [("NewWeight", "100"), ("NextHop",
+        "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"), ("RouteDest",
+        "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"), ("VpnGatewayId",
         "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "100")])
     );
+    let decoded = crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_vpn_route_entry_sample_request() {
@@ -367,11 +458,16 @@ fn delete_vpn_route_entry_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"), ("RouteDest",
-        "10.0.0.0/24"), ("VpnGatewayId", "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
+        sorted(params.clone()), pairs(& [("NextHop", "vco-bp15oes1py4i66rmd****"),
+        ("RegionId", "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("VpnGatewayId",
+        "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
     );
+    let decoded = crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_vpn_pbr_route_entry_sample_request() {
@@ -387,12 +483,16 @@ fn delete_vpn_pbr_route_entry_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("NextHop",
-        "vco-bp15oes1py4i66rmd****"), ("RegionId", "cn-hangzhou"), ("RouteDest",
-        "10.0.0.0/24"), ("RouteSource", "192.168.1.0/24"), ("VpnGatewayId",
-        "vpn-bp1a3kjjq9legfx****"), ("Weight", "0")])
+        sorted(params.clone()), pairs(& [("NextHop", "vco-bp15oes1py4i66rmd****"),
+        ("RegionId", "cn-hangzhou"), ("RouteDest", "10.0.0.0/24"), ("RouteSource",
+        "192.168.1.0/24"), ("VpnGatewayId", "vpn-bp1a3kjjq9legfx****"), ("Weight", "0")])
     );
+    let decoded = crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vco_route_entries_sample_request() {
@@ -408,12 +508,17 @@ fn describe_vco_route_entries_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientToken",
+        sorted(params.clone()), pairs(& [("ClientToken",
         "123e4567-e89b-12d3-a456-4266****"), ("PageNumber", "1"), ("PageSize", "10"),
         ("RegionId", "cn-hangzhou"), ("RouteEntryType", "custom"), ("VpnConnectionId",
         "vco-p0w2jpkhi2eeop6q6****")])
     );
+    let decoded = crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_vco_route_entry_sample_request() {
@@ -430,13 +535,18 @@ fn delete_vco_route_entry_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientToken",
+        sorted(params.clone()), pairs(& [("ClientToken",
         "123e4567-e89b-12d3-a456-4266****"), ("NextHop", "vco-p0w5112fgnl2ihlmf****"),
         ("OverlayMode", "Ipsec"), ("RegionId", "ap-southeast-2"), ("RouteDest",
         "192.168.10.0/24"), ("VpnConnectionId", "vco-p0w5112fgnl2ihlmf****"), ("Weight",
         "100")])
     );
+    let decoded = crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_vpn_connection_sample_request() {
@@ -451,12 +561,17 @@ fn create_vpn_connection_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("CustomerGatewayId",
-        "vpn-bp1q8bgx4xnk****"), ("LocalSubnet", "1.1.1.0/24,1.1.2.0/24"), ("RegionId",
-        "cn-shanghai"), ("RemoteSubnet", "1.1.1.0/24,1.1.2.0/24"), ("VpnGatewayId",
+        sorted(params.clone()), pairs(& [("CustomerGatewayId", "vpn-bp1q8bgx4xnk****"),
+        ("LocalSubnet", "1.1.1.0/24,1.1.2.0/24"), ("RegionId", "cn-shanghai"),
+        ("RemoteSubnet", "1.1.1.0/24,1.1.2.0/24"), ("VpnGatewayId",
         "vpn-bp1q8bgx4xnkm****")])
     );
+    let decoded = crate::operation::create_vpn_connection::CreateVpnConnectionInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_vpn_connection_attribute_sample_request() {
@@ -468,10 +583,15 @@ fn modify_vpn_connection_attribute_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-shanghai"), ("VpnConnectionId",
+        "vco-bp1bbi27hojx80nck****")])
     );
+    let decoded = crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_connections_sample_request() {
@@ -482,10 +602,12 @@ fn describe_vpn_connections_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
-    assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+    let params = input.to_params().expect("encodes");
+    assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
+    let decoded = crate::operation::describe_vpn_connections::DescribeVpnConnectionsInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
     );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_connection_sample_request() {
@@ -497,10 +619,15 @@ fn describe_vpn_connection_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck****")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("VpnConnectionId",
+        "vco-bp1bbi27hojx80nck****")])
     );
+    let decoded = crate::operation::describe_vpn_connection::DescribeVpnConnectionInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn download_vpn_connection_config_sample_request() {
@@ -512,10 +639,15 @@ fn download_vpn_connection_config_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-shanghai"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-shanghai"), ("VpnConnectionId",
+        "vco-bp1bbi27hojx80nck9k1i")])
     );
+    let decoded = crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_vpn_connection_sample_request() {
@@ -527,10 +659,15 @@ fn delete_vpn_connection_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("VpnConnectionId", "vco-bp1bbi27hojx80nck9k1i")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("VpnConnectionId",
+        "vco-bp1bbi27hojx80nck9k1i")])
     );
+    let decoded = crate::operation::delete_vpn_connection::DeleteVpnConnectionInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_ssl_vpn_server_sample_request() {
@@ -544,11 +681,16 @@ fn create_ssl_vpn_server_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("ClientIpPool",
-        "192.168.1.0/24"), ("LocalSubnet", "10.0.0.0/8"), ("RegionId", "cn-hangzhou"),
-        ("VpnGatewayId", "vpn-bp1hgim8by0kc9nga****")])
+        sorted(params.clone()), pairs(& [("ClientIpPool", "192.168.1.0/24"),
+        ("LocalSubnet", "10.0.0.0/8"), ("RegionId", "cn-hangzhou"), ("VpnGatewayId",
+        "vpn-bp1hgim8by0kc9nga****")])
     );
+    let decoded = crate::operation::create_ssl_vpn_server::CreateSslVpnServerInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_ssl_vpn_server_sample_request() {
@@ -560,10 +702,15 @@ fn modify_ssl_vpn_server_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnServerId", "vss-bp18q7hzj6largv4****")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("SslVpnServerId",
+        "vss-bp18q7hzj6largv4****")])
     );
+    let decoded = crate::operation::modify_ssl_vpn_server::ModifySslVpnServerInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_ssl_vpn_servers_sample_request() {
@@ -574,10 +721,12 @@ fn describe_ssl_vpn_servers_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
-    assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+    let params = input.to_params().expect("encodes");
+    assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
+    let decoded = crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
     );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_ssl_vpn_server_sample_request() {
@@ -589,10 +738,15 @@ fn delete_ssl_vpn_server_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnServerId", "vss-bp18q7hzj6largv4vk2fe")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("SslVpnServerId",
+        "vss-bp18q7hzj6largv4vk2fe")])
     );
+    let decoded = crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_ssl_vpn_client_cert_sample_request() {
@@ -604,10 +758,15 @@ fn create_ssl_vpn_client_cert_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnServerId", "vss-m5et0q3iy1qex328wcuix")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"), ("SslVpnServerId",
+        "vss-m5et0q3iy1qex328wcuix")])
     );
+    let decoded = crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn modify_ssl_vpn_client_cert_sample_request() {
@@ -620,11 +779,15 @@ fn modify_ssl_vpn_client_cert_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("Name", "cert2"),
-        ("RegionId", "cn-hangzhou"), ("SslVpnClientCertId",
-        "vsc-bp1n8wcf134yl0osrcg98")])
+        sorted(params.clone()), pairs(& [("Name", "cert2"), ("RegionId", "cn-hangzhou"),
+        ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")])
     );
+    let decoded = crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_ssl_vpn_client_certs_sample_request() {
@@ -635,10 +798,12 @@ fn describe_ssl_vpn_client_certs_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
-    assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou")])
+    let params = input.to_params().expect("encodes");
+    assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
+    let decoded = crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
     );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn describe_vpn_ssl_server_logs_sample_request() {
@@ -651,10 +816,15 @@ fn describe_vpn_ssl_server_logs_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("MinutePeriod", "10"),
-        ("RegionId", "cn-hangzhou"), ("VpnSslServerId", "vss-bp155e9yclsg1xgq4****")])
+        sorted(params.clone()), pairs(& [("MinutePeriod", "10"), ("RegionId",
+        "cn-hangzhou"), ("VpnSslServerId", "vss-bp155e9yclsg1xgq4****")])
     );
+    let decoded = crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn delete_ssl_vpn_client_cert_sample_request() {
@@ -666,10 +836,15 @@ fn delete_ssl_vpn_client_cert_sample_request() {
     if let Err(e) = input.validate() {
         panic!("the documented sample request is rejected: {e}");
     }
+    let params = input.to_params().expect("encodes");
     assert_eq!(
-        sorted(input.to_params().expect("encodes")), pairs(& [("RegionId",
-        "cn-hangzhou"), ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")])
+        sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou"),
+        ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")])
     );
+    let decoded = crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertInput::from_params(
+        &crate::runtime::wire_params::WireParams::new(params),
+    );
+    assert_eq!(decoded, Ok(input));
 }
 #[test]
 fn create_vpn_gateway_sample_response() {
@@ -680,13 +855,18 @@ fn create_vpn_gateway_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_vpn_gateway::CreateVpnGatewayOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_vpn_gateway_attribute_sample_response() {
@@ -697,13 +877,18 @@ fn modify_vpn_gateway_attribute_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_gateways_sample_response() {
@@ -714,13 +899,18 @@ fn describe_vpn_gateways_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_gateway_sample_response() {
@@ -731,13 +921,18 @@ fn describe_vpn_gateway_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_gateway::DescribeVpnGatewayOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_vpn_gateway_sample_response() {
@@ -748,13 +943,18 @@ fn delete_vpn_gateway_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_vpn_gateway::DeleteVpnGatewayOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn tag_resources_sample_response() {
@@ -765,13 +965,18 @@ fn tag_resources_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::tag_resources::TagResourcesOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn list_tag_resources_sample_response() {
@@ -782,13 +987,18 @@ fn list_tag_resources_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::list_tag_resources::ListTagResourcesOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn un_tag_resources_sample_response() {
@@ -799,13 +1009,18 @@ fn un_tag_resources_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::un_tag_resources::UnTagResourcesOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn create_customer_gateway_sample_response() {
@@ -816,13 +1031,18 @@ fn create_customer_gateway_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_customer_gateway::CreateCustomerGatewayOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_customer_gateway_attribute_sample_response() {
@@ -833,13 +1053,18 @@ fn modify_customer_gateway_attribute_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_customer_gateways_sample_response() {
@@ -850,13 +1075,18 @@ fn describe_customer_gateways_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_customer_gateway_sample_response() {
@@ -867,13 +1097,18 @@ fn describe_customer_gateway_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_customer_gateway::DescribeCustomerGatewayOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_customer_gateway_sample_response() {
@@ -884,13 +1119,18 @@ fn delete_customer_gateway_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_customer_gateway::DeleteCustomerGatewayOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn create_vpn_route_entry_sample_response() {
@@ -901,13 +1141,18 @@ fn create_vpn_route_entry_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_vpn_route_entry::CreateVpnRouteEntryOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn create_vpn_pbr_route_entry_sample_response() {
@@ -918,13 +1163,18 @@ fn create_vpn_pbr_route_entry_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn publish_vpn_route_entry_sample_response() {
@@ -935,13 +1185,18 @@ fn publish_vpn_route_entry_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_route_entries_sample_response() {
@@ -952,13 +1207,18 @@ fn describe_vpn_route_entries_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_pbr_route_entries_sample_response() {
@@ -969,13 +1229,18 @@ fn describe_vpn_pbr_route_entries_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_vpn_route_entry_weight_sample_response() {
@@ -986,13 +1251,18 @@ fn modify_vpn_route_entry_weight_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_vpn_pbr_route_entry_weight_sample_response() {
@@ -1003,13 +1273,18 @@ fn modify_vpn_pbr_route_entry_weight_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_vpn_route_entry_sample_response() {
@@ -1020,13 +1295,18 @@ fn delete_vpn_route_entry_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_vpn_pbr_route_entry_sample_response() {
@@ -1037,13 +1317,18 @@ fn delete_vpn_pbr_route_entry_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vco_route_entries_sample_response() {
@@ -1054,13 +1339,18 @@ fn describe_vco_route_entries_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_vco_route_entry_sample_response() {
@@ -1071,13 +1361,18 @@ fn delete_vco_route_entry_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn create_vpn_connection_sample_response() {
@@ -1088,13 +1383,18 @@ fn create_vpn_connection_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_vpn_connection::CreateVpnConnectionOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_vpn_connection_attribute_sample_response() {
@@ -1105,13 +1405,18 @@ fn modify_vpn_connection_attribute_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_connections_sample_response() {
@@ -1122,13 +1427,18 @@ fn describe_vpn_connections_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_connections::DescribeVpnConnectionsOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_connection_sample_response() {
@@ -1139,13 +1449,18 @@ fn describe_vpn_connection_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_connection::DescribeVpnConnectionOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn download_vpn_connection_config_sample_response() {
@@ -1156,13 +1471,18 @@ fn download_vpn_connection_config_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_vpn_connection_sample_response() {
@@ -1173,13 +1493,18 @@ fn delete_vpn_connection_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_vpn_connection::DeleteVpnConnectionOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn create_ssl_vpn_server_sample_response() {
@@ -1190,13 +1515,18 @@ fn create_ssl_vpn_server_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_ssl_vpn_server::CreateSslVpnServerOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_ssl_vpn_server_sample_response() {
@@ -1207,13 +1537,18 @@ fn modify_ssl_vpn_server_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_ssl_vpn_server::ModifySslVpnServerOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_ssl_vpn_servers_sample_response() {
@@ -1224,13 +1559,18 @@ fn describe_ssl_vpn_servers_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_ssl_vpn_server_sample_response() {
@@ -1241,13 +1581,18 @@ fn delete_ssl_vpn_server_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn create_ssl_vpn_client_cert_sample_response() {
@@ -1258,13 +1603,18 @@ fn create_ssl_vpn_client_cert_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn modify_ssl_vpn_client_cert_sample_response() {
@@ -1275,13 +1625,18 @@ fn modify_ssl_vpn_client_cert_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_ssl_vpn_client_certs_sample_response() {
@@ -1292,13 +1647,18 @@ fn describe_ssl_vpn_client_certs_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn describe_vpn_ssl_server_logs_sample_response() {
@@ -1309,13 +1669,18 @@ fn describe_vpn_ssl_server_logs_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }
 #[test]
 fn delete_ssl_vpn_client_cert_sample_response() {
@@ -1326,11 +1691,16 @@ fn delete_ssl_vpn_client_cert_sample_response() {
         .expect("the documented sample response parses");
     let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
     let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for key in sample
-        .as_object()
-        .map(|o| o.keys().collect::<Vec<_>>())
-        .unwrap_or_default()
-    {
-        assert!(round.get(key).is_some(), "sample field `{key}` has no typed field");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
     }
+    let again: crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput = serde_json::from_value(
+            round,
+        )
+        .expect("re-parses");
+    assert_eq!(again, out);
 }

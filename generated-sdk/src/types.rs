@@ -59,6 +59,14 @@ impl From<i64> for Bandwidth {
         }
     }
 }
+impl rt::wire_params::FromWire for Bandwidth {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse::<i64>()
+            .map(Self::from)
+            .map_err(|_| "must be an integer".to_owned())
+    }
+}
 impl fmt::Display for Bandwidth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_i64(), f)
@@ -109,6 +117,11 @@ impl From<&str> for IkeMode {
             "aggressive" => Self::Aggressive,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for IkeMode {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for IkeMode {
@@ -166,6 +179,11 @@ impl From<&str> for IkeVersion {
         }
     }
 }
+impl rt::wire_params::FromWire for IkeVersion {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for IkeVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -219,6 +237,11 @@ impl From<&str> for IpsecAuthenticationAlgorithm {
             "sha1" => Self::Sha1,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for IpsecAuthenticationAlgorithm {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for IpsecAuthenticationAlgorithm {
@@ -294,6 +317,11 @@ impl From<&str> for IpsecDhGroup {
         }
     }
 }
+impl rt::wire_params::FromWire for IpsecDhGroup {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for IpsecDhGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -367,6 +395,11 @@ impl From<&str> for IpsecEncryptionAlgorithm {
         }
     }
 }
+impl rt::wire_params::FromWire for IpsecEncryptionAlgorithm {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for IpsecEncryptionAlgorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -426,6 +459,11 @@ impl From<&str> for SslVpnClientCertStatus {
             "expired" => Self::Expired,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for SslVpnClientCertStatus {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for SslVpnClientCertStatus {
@@ -494,6 +532,11 @@ impl From<&str> for SslVpnServerCipher {
         }
     }
 }
+impl rt::wire_params::FromWire for SslVpnServerCipher {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for SslVpnServerCipher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -547,6 +590,11 @@ impl From<&str> for SslVpnServerProto {
             "UDP" => Self::Udp,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for SslVpnServerProto {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for SslVpnServerProto {
@@ -622,6 +670,11 @@ impl From<&str> for TagResourceType {
         }
     }
 }
+impl rt::wire_params::FromWire for TagResourceType {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for TagResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -673,6 +726,11 @@ impl From<&str> for VcoBgpEnable {
             "false" => Self::False,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VcoBgpEnable {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VcoBgpEnable {
@@ -728,6 +786,11 @@ impl From<&str> for VcoHealthCheckEnable {
         }
     }
 }
+impl rt::wire_params::FromWire for VcoHealthCheckEnable {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VcoHealthCheckEnable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -781,6 +844,11 @@ impl From<&str> for VcoRouteEntryType {
         }
     }
 }
+impl rt::wire_params::FromWire for VcoRouteEntryType {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VcoRouteEntryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -832,6 +900,11 @@ impl From<&str> for VcoRouteSource {
             "VPN_BGP" => Self::VpnBgp,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VcoRouteSource {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VcoRouteSource {
@@ -889,6 +962,11 @@ impl From<&str> for VcoRouteState {
         }
     }
 }
+impl rt::wire_params::FromWire for VcoRouteState {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VcoRouteState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -944,6 +1022,11 @@ impl From<&str> for VpnBgpStatus {
         }
     }
 }
+impl rt::wire_params::FromWire for VpnBgpStatus {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VpnBgpStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -997,6 +1080,11 @@ impl From<&str> for VpnConnectionState {
             "attached" => Self::Attached,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnConnectionState {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VpnConnectionState {
@@ -1065,6 +1153,11 @@ impl From<&str> for VpnConnectionStatus {
         }
     }
 }
+impl rt::wire_params::FromWire for VpnConnectionStatus {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VpnConnectionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -1121,6 +1214,11 @@ impl From<&str> for VpnGatewayBusinessStatus {
         }
     }
 }
+impl rt::wire_params::FromWire for VpnGatewayBusinessStatus {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VpnGatewayBusinessStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -1174,6 +1272,11 @@ impl From<&str> for VpnGatewayFeatureState {
             "disable" => Self::Disable,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnGatewayFeatureState {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VpnGatewayFeatureState {
@@ -1232,6 +1335,11 @@ impl From<&str> for VpnGatewayInstanceChargeType {
             "POSTPAY" => Self::Postpay,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnGatewayInstanceChargeType {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VpnGatewayInstanceChargeType {
@@ -1340,6 +1448,14 @@ impl From<i64> for VpnGatewayPeriod {
         }
     }
 }
+impl rt::wire_params::FromWire for VpnGatewayPeriod {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse::<i64>()
+            .map(Self::from)
+            .map_err(|_| "must be an integer".to_owned())
+    }
+}
 impl fmt::Display for VpnGatewayPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_i64(), f)
@@ -1400,6 +1516,14 @@ impl From<i64> for VpnGatewaySslConnections {
             20i64 => Self::Clients20,
             _ => Self::Unknown(v),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnGatewaySslConnections {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse::<i64>()
+            .map(Self::from)
+            .map_err(|_| "must be an integer".to_owned())
     }
 }
 impl fmt::Display for VpnGatewaySslConnections {
@@ -1472,6 +1596,11 @@ impl From<&str> for VpnGatewayStatus {
         }
     }
 }
+impl rt::wire_params::FromWire for VpnGatewayStatus {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VpnGatewayStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -1521,6 +1650,11 @@ impl From<&str> for VpnRouteOverlayMode {
             "Ipsec" => Self::Ipsec,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnRouteOverlayMode {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VpnRouteOverlayMode {
@@ -1578,6 +1712,11 @@ impl From<&str> for VpnRouteState {
         }
     }
 }
+impl rt::wire_params::FromWire for VpnRouteState {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
 impl fmt::Display for VpnRouteState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
@@ -1629,6 +1768,11 @@ impl From<&str> for VpnRouteType {
             "dbr" => Self::Dbr,
             _ => Self::Unknown(v.to_owned()),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnRouteType {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
     }
 }
 impl fmt::Display for VpnRouteType {
@@ -1685,6 +1829,14 @@ impl From<i64> for VpnRouteWeight {
             100i64 => Self::HighPriority,
             _ => Self::Unknown(v),
         }
+    }
+}
+impl rt::wire_params::FromWire for VpnRouteWeight {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse::<i64>()
+            .map(Self::from)
+            .map_err(|_| "must be an integer".to_owned())
     }
 }
 impl fmt::Display for VpnRouteWeight {
@@ -2592,6 +2744,16 @@ impl Tag {
     pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one item from parameters already scoped to `Name.N.` (the inverse of the
+    /// wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
     }
 }
 /// One tag attached to one resource, as returned by ListTagResources.

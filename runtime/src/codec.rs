@@ -72,6 +72,18 @@ fn list_from_value<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_js
     }
 }
 
+/// Serializes a list the way the service sends it: wrapped in `{"<key>": [...]}`.
+pub fn serialize_wrapped<S: serde::Serializer, T: serde::Serialize>(
+    key: &str,
+    items: &[T],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry(key, items)?;
+    map.end()
+}
+
 /// Deserializes an integer sent either as a JSON number or as a numeric string.
 pub fn lenient_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
     match Value::deserialize(deserializer)? {

@@ -30,6 +30,7 @@ pub mod transport;
 pub mod validate;
 pub mod waiter;
 pub mod wire;
+pub mod wire_params;
 
 pub use client::{RequestOptions, RpcClient, RpcRequest, RpcResponse};
 pub use codec::idempotency_token;

@@ -97,6 +97,24 @@ impl CreateSslVpnServerInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            client_ip_pool: r.get("ClientIpPool")?,
+            local_subnet: r.get("LocalSubnet")?,
+            region_id: r.get("RegionId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            client_token: r.get("ClientToken")?,
+            name: r.get("Name")?,
+            proto: r.get("Proto")?,
+            cipher: r.get("Cipher")?,
+            port: r.get("Port")?,
+            compress: r.get("Compress")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

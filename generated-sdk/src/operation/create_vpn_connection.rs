@@ -105,6 +105,29 @@ impl CreateVpnConnectionInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            local_subnet: r.get("LocalSubnet")?,
+            remote_subnet: r.get("RemoteSubnet")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            client_token: r.get("ClientToken")?,
+            name: r.get("Name")?,
+            effect_immediately: r.get("EffectImmediately")?,
+            ike_config: r.json("IkeConfig")?,
+            ipsec_config: r.json("IpsecConfig")?,
+            health_check_config: r.json("HealthCheckConfig")?,
+            auto_config_route: r.get("AutoConfigRoute")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            bgp_config: r.json("BgpConfig")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

@@ -73,6 +73,25 @@ impl CreateVpnGatewayInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpc_id: r.get("VpcId")?,
+            bandwidth: r.get("Bandwidth")?,
+            name: r.get("Name")?,
+            instance_charge_type: r.get("InstanceChargeType")?,
+            period: r.get("Period")?,
+            auto_pay: r.get("AutoPay")?,
+            enable_ipsec: r.get("EnableIpsec")?,
+            enable_ssl: r.get("EnableSsl")?,
+            ssl_connections: r.get("SslConnections")?,
+            v_switch_id: r.get("VSwitchId")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

@@ -66,6 +66,23 @@ impl CreateVpnRouteEntryInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            route_dest: r.get("RouteDest")?,
+            next_hop: r.get("NextHop")?,
+            weight: r.get("Weight")?,
+            publish_vpc: r.get("PublishVpc")?,
+            description: r.get("Description")?,
+            overlay_mode: r.get("OverlayMode")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

@@ -52,6 +52,21 @@ impl DeleteVcoRouteEntryInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpn_connection_id: r.get("VpnConnectionId")?,
+            route_dest: r.get("RouteDest")?,
+            weight: r.get("Weight")?,
+            next_hop: r.get("NextHop")?,
+            overlay_mode: r.get("OverlayMode")?,
+            client_token: r.get("ClientToken")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

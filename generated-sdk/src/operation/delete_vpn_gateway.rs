@@ -31,6 +31,17 @@ impl DeleteVpnGatewayInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            client_token: r.get("ClientToken")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

@@ -23,6 +23,16 @@ impl DescribeCustomerGatewayInput {
         rt::validate::required("RegionId", self.region_id.is_some())?;
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            region_id: r.get("RegionId")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

@@ -36,6 +36,18 @@ impl DescribeCustomerGatewaysInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -171,6 +183,12 @@ impl DescribeCustomerGatewaysFluentBuilder {
         self.into_paginator().items(|out| out.customer_gateways)
     }
 }
+fn serialize_describe_customer_gateways_customer_gateways<S: ::serde::Serializer>(
+    items: &[crate::types::CustomerGateway],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("CustomerGateway", items, serializer)
+}
 /// The response of `DescribeCustomerGateways`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -179,7 +197,8 @@ pub struct DescribeCustomerGatewaysOutput {
     /// The customer gateways on this page.
     #[serde(
         rename = "CustomerGateways",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_customer_gateways_customer_gateways"
     )]
     pub customer_gateways: Vec<crate::types::CustomerGateway>,
     /// The total number of customer gateways that match the query.

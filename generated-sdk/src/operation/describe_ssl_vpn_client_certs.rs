@@ -44,6 +44,20 @@ impl DescribeSslVpnClientCertsInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            name: r.get("Name")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+            ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
+            ssl_vpn_server_id: r.get("SslVpnServerId")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -193,6 +207,14 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         self.into_paginator().items(|out| out.ssl_vpn_client_cert_keys)
     }
 }
+fn serialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys<
+    S: ::serde::Serializer,
+>(
+    items: &[crate::types::SslVpnClientCertKey],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("SslVpnClientCertKey", items, serializer)
+}
 /// The response of `DescribeSslVpnClientCerts`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -221,7 +243,8 @@ pub struct DescribeSslVpnClientCertsOutput {
     /// The client certificates on this page.
     #[serde(
         rename = "SslVpnClientCertKeys",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys"
     )]
     pub ssl_vpn_client_cert_keys: Vec<crate::types::SslVpnClientCertKey>,
 }

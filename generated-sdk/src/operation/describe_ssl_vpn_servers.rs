@@ -44,6 +44,20 @@ impl DescribeSslVpnServersInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            name: r.get("Name")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+            ssl_vpn_server_id: r.get("SslVpnServerId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -190,6 +204,12 @@ impl DescribeSslVpnServersFluentBuilder {
         self.into_paginator().items(|out| out.ssl_vpn_servers)
     }
 }
+fn serialize_describe_ssl_vpn_servers_ssl_vpn_servers<S: ::serde::Serializer>(
+    items: &[crate::types::SslVpnServer],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("SslVpnServer", items, serializer)
+}
 /// The response of `DescribeSslVpnServers`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -218,7 +238,8 @@ pub struct DescribeSslVpnServersOutput {
     /// The SSL-VPN servers on this page.
     #[serde(
         rename = "SslVpnServers",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_ssl_vpn_servers_ssl_vpn_servers"
     )]
     pub ssl_vpn_servers: Vec<crate::types::SslVpnServer>,
 }

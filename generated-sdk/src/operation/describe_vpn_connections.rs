@@ -40,6 +40,19 @@ impl DescribeVpnConnectionsInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -183,6 +196,12 @@ impl DescribeVpnConnectionsFluentBuilder {
         self.into_paginator().items(|out| out.vpn_connections)
     }
 }
+fn serialize_describe_vpn_connections_vpn_connections<S: ::serde::Serializer>(
+    items: &[crate::types::VpnConnectionItem],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("VpnConnection", items, serializer)
+}
 /// The response of `DescribeVpnConnections`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -191,7 +210,8 @@ pub struct DescribeVpnConnectionsOutput {
     /// The IPsec-VPN connections on this page.
     #[serde(
         rename = "VpnConnections",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_vpn_connections_vpn_connections"
     )]
     pub vpn_connections: Vec<crate::types::VpnConnectionItem>,
     /// The total number of entries.

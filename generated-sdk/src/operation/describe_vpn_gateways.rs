@@ -48,6 +48,21 @@ impl DescribeVpnGatewaysInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpc_id: r.get("VpcId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            status: r.get("Status")?,
+            business_status: r.get("BusinessStatus")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -207,6 +222,12 @@ impl DescribeVpnGatewaysFluentBuilder {
         self.into_paginator().items(|out| out.vpn_gateways)
     }
 }
+fn serialize_describe_vpn_gateways_vpn_gateways<S: ::serde::Serializer>(
+    items: &[crate::types::VpnGateway],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("VpnGateway", items, serializer)
+}
 /// The response of `DescribeVpnGateways`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -235,7 +256,8 @@ pub struct DescribeVpnGatewaysOutput {
     /// The VPN gateways.
     #[serde(
         rename = "VpnGateways",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_vpn_gateways_vpn_gateways"
     )]
     pub vpn_gateways: Vec<crate::types::VpnGateway>,
 }

@@ -34,6 +34,18 @@ impl DescribeVpnRouteEntriesInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -167,6 +179,12 @@ impl DescribeVpnRouteEntriesFluentBuilder {
         self.into_paginator().items(|out| out.vpn_route_entries)
     }
 }
+fn serialize_describe_vpn_route_entries_vpn_route_entries<S: ::serde::Serializer>(
+    items: &[crate::types::VpnRouteEntry],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("VpnRouteEntry", items, serializer)
+}
 /// The response of `DescribeVpnRouteEntries`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -195,7 +213,8 @@ pub struct DescribeVpnRouteEntriesOutput {
     /// The destination-based routes.
     #[serde(
         rename = "VpnRouteEntries",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_vpn_route_entries_vpn_route_entries"
     )]
     pub vpn_route_entries: Vec<crate::types::VpnRouteEntry>,
 }

@@ -70,6 +70,21 @@ impl DescribeVpnSslServerLogsInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpn_ssl_server_id: r.get("VpnSslServerId")?,
+            from: r.get("From")?,
+            to: r.get("To")?,
+            minute_period: r.get("MinutePeriod")?,
+            page_number: r.get("PageNumber")?,
+            page_size: r.get("PageSize")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -229,6 +244,12 @@ impl DescribeVpnSslServerLogsFluentBuilder {
         self.into_paginator().items(|out| out.data)
     }
 }
+fn serialize_describe_vpn_ssl_server_logs_data<S: ::serde::Serializer>(
+    items: &[String],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Logs", items, serializer)
+}
 /// The response of `DescribeVpnSslServerLogs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -260,7 +281,11 @@ pub struct DescribeVpnSslServerLogsOutput {
     #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The log lines, one string per entry.
-    #[serde(rename = "Data", deserialize_with = "::vpn_gateway_runtime::codec::list")]
+    #[serde(
+        rename = "Data",
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_describe_vpn_ssl_server_logs_data"
+    )]
     pub data: Vec<String>,
 }
 impl DescribeVpnSslServerLogsOutput {

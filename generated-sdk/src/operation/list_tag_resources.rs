@@ -60,6 +60,20 @@ impl ListTagResourcesInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            resource_type: r.get("ResourceType")?,
+            resource_id: r.list("ResourceId")?,
+            tag: r.struct_list("Tag", crate::types::Tag::from_wire_params)?,
+            next_token: r.get("NextToken")?,
+            max_results: r.get("MaxResults")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
@@ -225,6 +239,12 @@ impl ListTagResourcesFluentBuilder {
         self.into_paginator().items(|out| out.tag_resources)
     }
 }
+fn serialize_list_tag_resources_tag_resources<S: ::serde::Serializer>(
+    items: &[crate::types::TagResource],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("TagResource", items, serializer)
+}
 /// The response of `ListTagResources`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -243,7 +263,8 @@ pub struct ListTagResourcesOutput {
     /// The resources and the tags attached to them, one entry per resource and tag.
     #[serde(
         rename = "TagResources",
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        serialize_with = "serialize_list_tag_resources_tag_resources"
     )]
     pub tag_resources: Vec<crate::types::TagResource>,
 }

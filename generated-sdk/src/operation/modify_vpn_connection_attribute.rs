@@ -98,6 +98,28 @@ impl ModifyVpnConnectionAttributeInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpn_connection_id: r.get("VpnConnectionId")?,
+            client_token: r.get("ClientToken")?,
+            name: r.get("Name")?,
+            local_subnet: r.get("LocalSubnet")?,
+            remote_subnet: r.get("RemoteSubnet")?,
+            effect_immediately: r.get("EffectImmediately")?,
+            ike_config: r.json("IkeConfig")?,
+            ipsec_config: r.json("IpsecConfig")?,
+            health_check_config: r.json("HealthCheckConfig")?,
+            auto_config_route: r.get("AutoConfigRoute")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            bgp_config: r.json("BgpConfig")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

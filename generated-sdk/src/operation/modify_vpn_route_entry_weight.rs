@@ -58,6 +58,22 @@ impl ModifyVpnRouteEntryWeightInput {
         }
         Ok(())
     }
+    /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+    /// for servers such as the local emulator. Type errors name the parameter.
+    pub fn from_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            region_id: r.get("RegionId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            route_dest: r.get("RouteDest")?,
+            next_hop: r.get("NextHop")?,
+            weight: r.get("Weight")?,
+            new_weight: r.get("NewWeight")?,
+            client_token: r.get("ClientToken")?,
+            overlay_mode: r.get("OverlayMode")?,
+        })
+    }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();

@@ -119,6 +119,8 @@ fn emit_input(op: &OperationIr) -> TokenStream {
     let rules = op.rules.iter().map(validate_rule);
     let params = runtime_path("params::Params");
     let encode = op.params.iter().map(encode_field);
+    let wire_params = runtime_path("wire_params::WireParams");
+    let decode = op.params.iter().map(decode_field);
     quote! {
         #input_doc
         #derive
@@ -132,6 +134,12 @@ fn emit_input(op: &OperationIr) -> TokenStream {
                 #(#checks)*
                 #(#rules)*
                 Ok(())
+            }
+
+            /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
+            /// for servers such as the local emulator. Type errors name the parameter.
+            pub fn from_params(r: &#wire_params) -> Result<Self, #validation_error> {
+                Ok(Self { #(#decode)* })
             }
 
             /// The operation's parameters as sent on the wire (common parameters excluded).
@@ -229,6 +237,21 @@ fn validate_rule(r: &RuleIr) -> TokenStream {
     }
     quote! {
         if #trigger { #(#checks)* }
+    }
+}
+
+/// How one parameter is read back from the wire.
+fn decode_field(f: &FieldIr) -> TokenStream {
+    let wire = &f.names.wire;
+    let fname = ident(&f.names.snake);
+    match &f.ty {
+        TypeIr::List(ItemIr::Struct(s)) => {
+            let s = ident(s);
+            quote!(#fname: r.struct_list(#wire, crate::types::#s::from_wire_params)?,)
+        }
+        TypeIr::List(_) | TypeIr::WrappedList { .. } => quote!(#fname: r.list(#wire)?,),
+        TypeIr::Json(_) => quote!(#fname: r.json(#wire)?,),
+        _ => quote!(#fname: r.get(#wire)?,),
     }
 }
 
@@ -399,7 +422,9 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         let wire = &f.names.wire;
         let t = value_type(&f.ty);
         let d = doc(&field_doc(f, false));
-        if is_list(&f.ty) {
+        if let Some((path, _)) = super::types::wrapped_serializer(&op.names.camel, f) {
+            quote!(#d #[serde(rename = #wire, deserialize_with = #list_with, serialize_with = #path)] pub #fname: #t,)
+        } else if is_list(&f.ty) {
             quote!(#d #[serde(rename = #wire, deserialize_with = #list_with)] pub #fname: #t,)
         } else if f.required {
             quote!(#d #[serde(rename = #wire)] pub #fname: #t,)
@@ -432,7 +457,13 @@ fn emit_output(op: &OperationIr) -> TokenStream {
     } else {
         quote!()
     };
+    let serializers = op
+        .response
+        .iter()
+        .filter_map(|f| super::types::wrapped_serializer(&op.names.camel, f))
+        .map(|(_, t)| t);
     quote! {
+        #(#serializers)*
         #out_doc
         #derive
         #[serde(default)]

@@ -92,6 +92,16 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
                 .map(|v| Self::from(v.as_str()))),
         )
     };
+    let from_wire = runtime_path("wire_params::FromWire");
+    let from_wire_body = if integer {
+        quote!(text
+            .trim()
+            .parse::<i64>()
+            .map(Self::from)
+            .map_err(|_| "must be an integer".to_owned()))
+    } else {
+        quote!(Ok(Self::from(text)))
+    };
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -112,6 +122,11 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
                     #(#wires => Self::#variants,)*
                     _ => #unknown_from,
                 }
+            }
+        }
+        impl #from_wire for #name {
+            fn from_wire(text: &str) -> Result<Self, String> {
+                #from_wire_body
             }
         }
         impl fmt::Display for #name {
@@ -157,7 +172,10 @@ fn emit_struct(s: &StructIr) -> TokenStream {
         let wire = &f.names.wire;
         let ty = value_type(&f.ty);
         let fdoc = doc(&field_doc(f, request && !response));
-        let (ty, extra) = if is_list(&f.ty) {
+        let wrapped = wrapped_serializer(&s.name, f);
+        let (ty, extra) = if let Some((path, _)) = &wrapped {
+            (ty, quote!(, default, deserialize_with = #list_with, serialize_with = #path))
+        } else if is_list(&f.ty) {
             (ty, quote!(, default, deserialize_with = #list_with, skip_serializing_if = "Vec::is_empty"))
         } else {
             (quote!(Option<#ty>), quote!(, default, skip_serializing_if = "Option::is_none"))
@@ -168,6 +186,11 @@ fn emit_struct(s: &StructIr) -> TokenStream {
             pub #fname: #ty,
         }
     });
+    let serializers = s
+        .fields
+        .iter()
+        .filter_map(|f| wrapped_serializer(&s.name, f))
+        .map(|(_, t)| t);
     let debug = if s.has_sensitive() {
         let entries = s.fields.iter().map(|f| {
             let fname = ident(&f.names.snake);
@@ -238,9 +261,22 @@ fn emit_struct(s: &StructIr) -> TokenStream {
                 let wire = &f.names.wire;
                 quote!(p.push_opt(#wire, self.#fname.as_ref());)
             });
+            let wire_params = runtime_path("wire_params::WireParams");
+            let validation_error = runtime_path("ValidationError");
+            let reads = s.fields.iter().map(|f| {
+                let fname = ident(&f.names.snake);
+                let wire = &f.names.wire;
+                quote!(#fname: r.get(#wire)?,)
+            });
             quote! {
                 /// Pushes this item's fields as `Field=value`; the caller adds the `Name.N.` prefix.
                 pub(crate) fn encode_into(&self, p: &mut #params<'_>) { #(#pushes)* }
+
+                /// Reads one item from parameters already scoped to `Name.N.` (the inverse of the
+                /// wire encoding; used by servers such as the local emulator).
+                pub fn from_wire_params(r: &#wire_params) -> Result<Self, #validation_error> {
+                    Ok(Self { #(#reads)* })
+                }
             }
         } else {
             quote!()
@@ -277,7 +313,33 @@ fn emit_struct(s: &StructIr) -> TokenStream {
             #request_impls
         }
         #debug
+        #(#serializers)*
     }
+}
+
+/// For a wrapped-list field: the `serialize_with` path and the function it names, which puts
+/// the `{"Key": [...]}` wrapper back so serialized values match the service's JSON.
+pub(super) fn wrapped_serializer(
+    owner: &str,
+    f: &crate::ir::FieldIr,
+) -> Option<(String, TokenStream)> {
+    let crate::ir::TypeIr::WrappedList { key, item } = &f.ty else {
+        return None;
+    };
+    let name = format!(
+        "serialize_{}_{}",
+        crate::naming::snake_name(owner),
+        f.names.snake.trim_end_matches('_')
+    );
+    let fn_name = ident(&name);
+    let item = super::item_type(item);
+    let codec = runtime_path("codec");
+    let tokens = quote! {
+        fn #fn_name<S: ::serde::Serializer>(items: &[#item], serializer: S) -> Result<S::Ok, S::Error> {
+            #codec::serialize_wrapped(#key, items, serializer)
+        }
+    };
+    Some((name, tokens))
 }
 
 /// A borrowing accessor for a response field: `&str` for strings, `&[T]` for lists, copies

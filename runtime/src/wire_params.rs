@@ -1,0 +1,201 @@
+//! Reading RPC parameters back into typed values: the inverse of [`crate::params`].
+//!
+//! The local emulator (and anything else that receives requests) parses incoming parameters
+//! into the generated input types with this; type errors become [`ValidationError`]s that name
+//! the parameter, as the service's `InvalidParameter` answers do.
+
+use crate::error::ValidationError;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A value that can be read from one wire parameter.
+pub trait FromWire: Sized {
+    /// Parses the wire text; the error says what was expected.
+    fn from_wire(text: &str) -> Result<Self, String>;
+}
+
+impl FromWire for String {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(text.to_owned())
+    }
+}
+
+macro_rules! from_wire_via_parse {
+    ($($t:ty => $what:literal),*) => {$(
+        impl FromWire for $t {
+            fn from_wire(text: &str) -> Result<Self, String> {
+                text.trim().parse().map_err(|_| $what.to_owned())
+            }
+        }
+    )*};
+}
+
+from_wire_via_parse!(
+    i32 => "must be a 32-bit integer",
+    i64 => "must be an integer",
+    f64 => "must be a number",
+    bool => "must be `true` or `false`"
+);
+
+/// Incoming parameters by name. Values may be secrets, so `Debug` shows names only.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct WireParams {
+    map: BTreeMap<String, String>,
+    prefix: String,
+}
+
+impl fmt::Debug for WireParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WireParams")
+            .field("prefix", &self.prefix)
+            .field("names", &self.map.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl WireParams {
+    /// Parameters from `(name, value)` pairs; a later duplicate wins.
+    pub fn new<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        WireParams {
+            map: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            prefix: String::new(),
+        }
+    }
+
+    /// The raw text of `name` (relative to this reader's prefix).
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.map
+            .get(&format!("{}{name}", self.prefix))
+            .map(String::as_str)
+    }
+
+    /// Every parameter name, for detecting unknown ones.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+
+    fn invalid(&self, name: &str, why: impl Into<String>) -> ValidationError {
+        ValidationError::new(format!("{}{name}", self.prefix), why)
+    }
+
+    /// `name`, parsed; `None` when absent. An empty value counts as absent, as the service
+    /// treats it.
+    pub fn get<T: FromWire>(&self, name: &str) -> Result<Option<T>, ValidationError> {
+        match self.raw(name) {
+            None | Some("") => Ok(None),
+            Some(text) => T::from_wire(text)
+                .map(Some)
+                .map_err(|why| self.invalid(name, why)),
+        }
+    }
+
+    /// `name`, a JSON-encoded value; `None` when absent.
+    pub fn json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ValidationError> {
+        match self.raw(name) {
+            None | Some("") => Ok(None),
+            Some(text) => serde_json::from_str(text).map(Some).map_err(|e| {
+                // The JSON error names a position, never the (possibly secret) content.
+                self.invalid(
+                    name,
+                    format!(
+                        "must be a JSON object of the documented shape ({:?} error at column {})",
+                        e.classify(),
+                        e.column()
+                    ),
+                )
+            }),
+        }
+    }
+
+    /// `name.1`, `name.2`, ... until the first gap.
+    pub fn list<T: FromWire>(&self, name: &str) -> Result<Vec<T>, ValidationError> {
+        let mut out = Vec::new();
+        for n in 1.. {
+            match self.get::<T>(&format!("{name}.{n}"))? {
+                Some(v) => out.push(v),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// `name.N.Field` groups, each read by `item` through a reader prefixed `name.N.`, until
+    /// the first N with no field at all.
+    pub fn struct_list<T>(
+        &self,
+        name: &str,
+        mut item: impl FnMut(&WireParams) -> Result<T, ValidationError>,
+    ) -> Result<Vec<T>, ValidationError> {
+        let mut out = Vec::new();
+        for n in 1.. {
+            let prefix = format!("{}{name}.{n}.", self.prefix);
+            if !self.map.keys().any(|k| k.starts_with(&prefix)) {
+                break;
+            }
+            let sub = WireParams {
+                map: self.map.clone(),
+                prefix,
+            };
+            out.push(item(&sub)?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+    use crate::params::Params;
+
+    #[test]
+    fn reads_back_what_params_writes() {
+        let mut p = Params::new();
+        p.push("RegionId", "cn-hangzhou")
+            .push("Bandwidth", 10)
+            .push("EnableSsl", true)
+            .push_list("ResourceId", &["vpn-1", "vpn-2"])
+            .push_struct_list("Tag", &[("env", "prod"), ("team", "net")], |t, sub| {
+                sub.push("Key", t.0).push("Value", t.1);
+            })
+            .push_json("Cfg", &serde_json::json!({"A": 1}))
+            .unwrap();
+        let r = WireParams::new(p.into_vec());
+        assert_eq!(
+            r.get::<String>("RegionId").unwrap().as_deref(),
+            Some("cn-hangzhou")
+        );
+        assert_eq!(r.get::<i32>("Bandwidth").unwrap(), Some(10));
+        assert_eq!(r.get::<bool>("EnableSsl").unwrap(), Some(true));
+        assert_eq!(r.get::<i32>("Missing").unwrap(), None);
+        assert_eq!(
+            r.list::<String>("ResourceId").unwrap(),
+            vec!["vpn-1", "vpn-2"]
+        );
+        let tags = r
+            .struct_list("Tag", |s| {
+                Ok((s.get::<String>("Key")?, s.get::<String>("Value")?))
+            })
+            .unwrap();
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tags[1].0.as_deref(), Some("team"));
+        let cfg: serde_json::Value = r.json("Cfg").unwrap().unwrap();
+        assert_eq!(cfg["A"], 1);
+    }
+
+    #[test]
+    fn type_errors_name_the_parameter_but_not_the_value() {
+        let r = WireParams::new([("Bandwidth", "ten"), ("Cfg", "{\"Psk\": secret")]);
+        let e = r.get::<i32>("Bandwidth").unwrap_err();
+        assert_eq!(e.parameter(), "Bandwidth");
+        let e = r.json::<serde_json::Value>("Cfg").unwrap_err();
+        assert!(!e.to_string().contains("secret"), "{e}");
+        let r = WireParams::new([("Tag.1.Key", "k")]);
+        let e = r.struct_list("Tag", |s| s.get::<i32>("Key")).unwrap_err();
+        assert_eq!(e.parameter(), "Tag.1.Key");
+    }
+}
