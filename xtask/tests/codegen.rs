@@ -1,6 +1,8 @@
 //! `cargo xtask codegen` as a maintainer uses it: writes only what changed, removes orphaned
 //! generated files, leaves hand-written files alone, and `--check` names what is stale.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a panic is the failure report.
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
