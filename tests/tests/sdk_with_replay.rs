@@ -304,3 +304,29 @@ fn pre_shared_keys_never_show_in_debug_output() {
     assert!(!shown.contains("s3cret-psk"), "{shown}");
     assert!(shown.contains("redacted"), "{shown}");
 }
+
+#[tokio::test]
+async fn regions_resolve_to_the_documented_endpoints_over_https() {
+    for (region, host) in [
+        ("cn-hangzhou", "https://vpc.aliyuncs.com/"),
+        ("cn-shanghai", "https://vpc.cn-shanghai.aliyuncs.com/"),
+        ("ap-southeast-1", "https://vpc.ap-southeast-1.aliyuncs.com/"),
+    ] {
+        let transport = ReplayTransport::new();
+        transport.push_json(200, r#"{"RequestId":"R"}"#);
+        let config = vpn_gateway::Config::builder()
+            .region(region)
+            .credentials(vpn_gateway::Credentials::new("testid", "testsecret"))
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        vpn_gateway::Client::new(config)
+            .describe_vpn_gateways()
+            .region_id(region)
+            .send()
+            .await
+            .unwrap();
+        let url = transport.last_request().unwrap().http().url.clone();
+        assert!(url.starts_with(host), "{region}: {url}");
+    }
+}
