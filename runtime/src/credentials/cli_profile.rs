@@ -307,7 +307,9 @@ impl CliProfileCredentialsProviderBuilder {
 mod tests {
     use super::*;
     use crate::credentials::env::{Env, Fs};
-    use crate::credentials::test_server::{expiration_in, sts_success, Received, TestServer};
+    use crate::credentials::test_server::{
+        expiration_in, metadata_success, sts_success, Received, TestServer,
+    };
     use crate::signing::v1;
 
     const CONFIG: &str = r#"{
@@ -427,10 +429,7 @@ mod tests {
             "/latest/api/token" => (200, "tok".into()),
             "/latest/meta-data/ram/security-credentials/VpnRole" => (
                 200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"STS.ecs","AccessKeySecret":"s","SecurityToken":"t","Expiration":"{}"}}"#,
-                    expiration_in(3600)
-                ),
+                metadata_success("STS.ecs", "s", "t", &expiration_in(3600)),
             ),
             _ => (200, sts_success("STS.oidc", "s", "t", &expiration_in(3600))),
         })

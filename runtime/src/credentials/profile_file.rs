@@ -219,7 +219,9 @@ impl ProfileFileCredentialsProviderBuilder {
 mod tests {
     use super::*;
     use crate::credentials::env::{Env, Fs};
-    use crate::credentials::test_server::{expiration_in, sts_success, Received, TestServer};
+    use crate::credentials::test_server::{
+        expiration_in, metadata_success, sts_success, Received, TestServer,
+    };
 
     const FILE: &str = "\
 [default]
@@ -345,10 +347,7 @@ type = bearer
             "/latest/api/token" => (200, "tok".into()),
             "/latest/meta-data/ram/security-credentials/VpnRole" => (
                 200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"STS.ecs","AccessKeySecret":"s","SecurityToken":"t","Expiration":"{}"}}"#,
-                    expiration_in(3600)
-                ),
+                metadata_success("STS.ecs", "s", "t", &expiration_in(3600)),
             ),
             _ => (404, String::new()),
         })
