@@ -19,25 +19,41 @@ pub(crate) const RUNTIME: &str = "vpn_gateway_runtime";
 
 /// Every file of the generated crate.
 pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError> {
-    let mut files = vec![
-        crate_root::emit_cargo_toml(ir),
-        rust_file("src/lib.rs", crate_root::emit_lib(ir))?,
-        rust_file("src/client.rs", client::emit_client(ir))?,
-        rust_file("src/types.rs", types::emit_types(ir))?,
-        rust_file("src/error_codes.rs", error_codes::emit_error_codes(ir))?,
-        rust_file("src/operation.rs", operation::emit_operation_index(ir))?,
-    ];
-    let ops: Vec<_> = ir.operations().collect();
-    for file in super::parallel_map(&ops, |op| {
-        rust_file(
+    /// One Rust file to produce; formatting dominates, so all of them run in parallel.
+    enum Job<'a> {
+        Lib,
+        Client,
+        Types,
+        ErrorCodes,
+        OperationIndex,
+        SeedExamples,
+        Operation(&'a crate::ir::OperationIr),
+    }
+    // The largest files first, so no core is left with a big one at the end.
+    let mut jobs = vec![Job::Types, Job::SeedExamples, Job::Client, Job::ErrorCodes];
+    jobs.extend(ir.operations().map(Job::Operation));
+    jobs.extend([Job::Lib, Job::OperationIndex]);
+    let mut files = vec![crate_root::emit_cargo_toml(ir)];
+    for file in super::parallel_map(&jobs, |job| match job {
+        Job::Lib => rust_file("src/lib.rs", crate_root::emit_lib(ir)).map(Some),
+        Job::Client => rust_file("src/client.rs", client::emit_client(ir)).map(Some),
+        Job::Types => rust_file("src/types.rs", types::emit_types(ir)).map(Some),
+        Job::ErrorCodes => {
+            rust_file("src/error_codes.rs", error_codes::emit_error_codes(ir)).map(Some)
+        }
+        Job::OperationIndex => {
+            rust_file("src/operation.rs", operation::emit_operation_index(ir)).map(Some)
+        }
+        Job::SeedExamples => seed_examples::emit_seed_examples(ir)
+            .map(|tokens| rust_file("src/seed_examples.rs", tokens))
+            .transpose(),
+        Job::Operation(op) => rust_file(
             &format!("src/operation/{}.rs", op.names.snake),
             operation::emit_operation(ir, op),
         )
+        .map(Some),
     }) {
-        files.push(file?);
-    }
-    if let Some(tokens) = seed_examples::emit_seed_examples(ir) {
-        files.push(rust_file("src/seed_examples.rs", tokens)?);
+        files.extend(file?);
     }
     Ok(files)
 }
