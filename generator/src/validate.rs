@@ -186,6 +186,9 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
+            if let Some(why) = reserved_type_name(name) {
+                self.report(&at, Some(name.to_owned()), why);
+            }
             if let Some((_, other)) = self.types.get(name) {
                 let other = other.display().to_string();
                 self.report(
@@ -1053,6 +1056,42 @@ impl<'a> Validator<'a> {
 
 /// (spec key, referenced name) pairs.
 type Names<'s> = Vec<(&'static str, &'s String)>;
+
+/// Type names the generated crate already uses, or that would shadow the prelude.
+fn reserved_type_name(name: &str) -> Option<String> {
+    const RESERVED: &[&str] = &[
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Default",
+        "From",
+        "Into",
+        "Client",
+        "Config",
+        "ErrorCode",
+        "Credentials",
+        "SdkError",
+        "ServiceError",
+        "ValidationError",
+        "RequestOptions",
+    ];
+    const SUFFIXES: &[&str] = &["Input", "Output", "Error", "FluentBuilder"];
+    if RESERVED.contains(&name) {
+        return Some(format!(
+            "type name `{name}` is reserved in the generated crate"
+        ));
+    }
+    SUFFIXES
+        .iter()
+        .find(|s| name.ends_with(*s))
+        .map(|s| format!("type names ending in `{s}` are reserved for generated operation types"))
+}
 
 fn check_bounds(b: Bounds, n: i64, what: &str) -> Result<(), String> {
     if b.min.is_some_and(|m| n < m) || b.max.is_some_and(|m| n > m) {

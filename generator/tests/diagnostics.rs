@@ -337,3 +337,14 @@ case!(
     example_flattened_value_violates_item_constraint,
     [(THINGS, "\"Label.1.Key\": k1", "\"Label.1.Key\": \"\"")]
 );
+case!(
+    type_name_reserved,
+    [
+        (THINGS, "  - name: Settings\n", "  - name: SettingsOutput\n"),
+        (
+            THINGS,
+            "type: {json: Settings}",
+            "type: {json: SettingsOutput}"
+        )
+    ]
+);

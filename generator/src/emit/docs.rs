@@ -17,6 +17,103 @@ pub const INDEX_TEMPLATE: &str = "index.md.j2";
 pub const OPERATION_TEMPLATE: &str = "operation.md.j2";
 /// Error catalogue template.
 pub const ERRORS_TEMPLATE: &str = "errors.md.j2";
+/// Decisions template.
+pub const DECISIONS_TEMPLATE: &str = "decisions.md.j2";
+
+#[derive(Serialize)]
+struct NoteView {
+    place: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct NoteGroupView<'a> {
+    title: &'a str,
+    entries: Vec<NoteView>,
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn field_notes(place: &str, fields: &[FieldIr], out: &mut Vec<NoteView>) {
+    for f in fields {
+        if let Some(n) = &f.note {
+            out.push(NoteView {
+                place: format!("{place} `{}`", f.names.wire),
+                text: one_line(n),
+            });
+        }
+    }
+}
+
+/// Every decision recorded in the spec, grouped like the docs.
+fn emit_decisions(env: &Environment<'_>, ir: &ServiceIr) -> Result<GeneratedFile, EmitError> {
+    let groups: Vec<NoteGroupView<'_>> = ir
+        .groups
+        .iter()
+        .map(|g| {
+            let mut entries = Vec::new();
+            for op in &g.operations {
+                for d in &op.decisions {
+                    entries.push(NoteView {
+                        place: op.names.wire.clone(),
+                        text: one_line(d),
+                    });
+                }
+                field_notes(
+                    &format!("{} parameter", op.names.wire),
+                    &op.params,
+                    &mut entries,
+                );
+                field_notes(
+                    &format!("{} response", op.names.wire),
+                    &op.response,
+                    &mut entries,
+                );
+            }
+            NoteGroupView {
+                title: &g.title,
+                entries,
+            }
+        })
+        .collect();
+    let mut types = Vec::new();
+    for e in &ir.enums {
+        if let Some(n) = &e.note {
+            types.push(NoteView {
+                place: format!("enum {}", e.name),
+                text: one_line(n),
+            });
+        }
+    }
+    for st in &ir.structs {
+        if let Some(n) = &st.note {
+            types.push(NoteView {
+                place: format!("struct {}", st.name),
+                text: one_line(n),
+            });
+        }
+        field_notes(&format!("struct {} field", st.name), &st.fields, &mut types);
+    }
+    let errors: Vec<NoteView> = ir
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.note.as_ref().map(|n| NoteView {
+                place: format!("`{}`", e.code),
+                text: one_line(n),
+            })
+        })
+        .collect();
+    let service_notes: Vec<String> = ir.notes.iter().map(|n| one_line(n)).collect();
+    render(
+        env,
+        DECISIONS_TEMPLATE,
+        "docs/decisions.md",
+        minijinja::context! { service_notes => &service_notes, groups => &groups, types => &types, errors => &errors },
+    )
+}
 
 #[derive(Serialize)]
 struct ServiceView<'a> {
@@ -168,6 +265,8 @@ pub(super) fn emit_docs(
         "docs/errors.md",
         minijinja::context! { service => &service, errors => &errors },
     )?);
+
+    files.push(emit_decisions(&env, ir)?);
 
     let structs: BTreeMap<&str, &StructIr> =
         ir.structs.iter().map(|s| (s.name.as_str(), s)).collect();

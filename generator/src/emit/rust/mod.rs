@@ -75,16 +75,7 @@ pub(crate) fn runtime_import() -> TokenStream {
 
 /// `#[doc = "..."]` attributes, one per line, so prettyplease prints `///` lines.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let cleaned = doc_text(text);
-    let lines = cleaned.lines().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#lines)*)
+    doc_raw(&doc_text(text))
 }
 
 /// Doc attributes for text the generator writes itself (may contain intra-doc links).
@@ -269,4 +260,38 @@ pub(crate) fn constraint_checks(wire: &TokenStream, ty: &TypeIr, c: &Constraints
         checks.push(quote!(#validate::format(#wire, v, #validate::Format::#variant)?;));
     }
     quote!(#(#checks)*)
+}
+
+/// A `Debug` impl that shows every field but prints sensitive ones as `** redacted **`
+/// (whether they are set stays visible). Empty when no field is sensitive, so the type can
+/// derive `Debug` instead. `required_is_plain` says required fields are held without `Option`
+/// (outputs).
+pub(crate) fn redacted_debug(
+    name: &str,
+    fields: &[FieldIr],
+    required_is_plain: bool,
+) -> TokenStream {
+    if !fields.iter().any(|f| f.sensitive) {
+        return quote!();
+    }
+    let entries = fields.iter().map(|f| {
+        let fname = ident(&f.names.snake);
+        let label = &f.names.snake;
+        let plain = is_list(&f.ty) || (required_is_plain && f.required);
+        match (f.sensitive, !plain) {
+            (false, _) => quote!(.field(#label, &self.#fname)),
+            (true, true) => {
+                quote!(.field(#label, &self.#fname.as_ref().map(|_| "** redacted **")))
+            }
+            (true, false) => quote!(.field(#label, &"** redacted **")),
+        }
+    });
+    let type_name = ident(name);
+    quote! {
+        impl fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(#name) #(#entries)* .finish()
+            }
+        }
+    }
 }

@@ -93,27 +93,7 @@ fn emit_input(op: &OperationIr) -> TokenStream {
         let d = doc(&field_doc(f, true));
         quote!(#d pub #fname: #ty,)
     });
-    let debug = if sensitive {
-        let entries = op.params.iter().map(|f| {
-            let fname = ident(&f.names.snake);
-            let label = &f.names.snake;
-            if f.sensitive {
-                quote!(.field(#label, &self.#fname.as_ref().map(|_| "** redacted **")))
-            } else {
-                quote!(.field(#label, &self.#fname))
-            }
-        });
-        let label = name.to_string();
-        quote! {
-            impl fmt::Debug for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
+    let debug = super::redacted_debug(&name.to_string(), &op.params, false);
     let validation_error = runtime_path("ValidationError");
     let checks = op.params.iter().map(validate_field);
     let rules = op.rules.iter().map(validate_rule);
@@ -436,27 +416,7 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         let fname = ident(&f.names.snake);
         accessor(&fname, &f.ty, is_list(&f.ty), f.required)
     });
-    let debug = if sensitive {
-        let entries = op.response.iter().map(|f| {
-            let fname = ident(&f.names.snake);
-            let label = &f.names.snake;
-            if f.sensitive {
-                quote!(.field(#label, &"** redacted **"))
-            } else {
-                quote!(.field(#label, &self.#fname))
-            }
-        });
-        let label = name.to_string();
-        quote! {
-            impl fmt::Debug for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
+    let debug = super::redacted_debug(&name.to_string(), &op.response, true);
     let serializers = op
         .response
         .iter()

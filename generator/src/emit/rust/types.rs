@@ -191,27 +191,7 @@ fn emit_struct(s: &StructIr) -> TokenStream {
         .iter()
         .filter_map(|f| wrapped_serializer(&s.name, f))
         .map(|(_, t)| t);
-    let debug = if s.has_sensitive() {
-        let entries = s.fields.iter().map(|f| {
-            let fname = ident(&f.names.snake);
-            let label = &f.names.snake;
-            if f.sensitive {
-                quote!(.field(#label, &self.#fname.as_ref().map(|_| "** redacted **")))
-            } else {
-                quote!(.field(#label, &self.#fname))
-            }
-        });
-        let label = &s.name;
-        quote! {
-            impl fmt::Debug for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.debug_struct(#label) #(#entries)* .finish()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
+    let debug = super::redacted_debug(&s.name, &s.fields, false);
     let methods = s.fields.iter().map(|f| {
         let fname = ident(&f.names.snake);
         let ty = value_type(&f.ty);
