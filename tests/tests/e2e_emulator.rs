@@ -1,6 +1,8 @@
 //! End to end: the generated client against the local emulator over HTTP, every one of the 39
 //! operations on its success path, the way a user automates a VPN gateway.
 
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
 use std::time::Duration;
 use vpn_gateway::types::{
     Bandwidth, IkeConfig, Tag, TagResourceType, VpnRouteType, VpnRouteWeight,
@@ -69,7 +71,10 @@ async fn every_operation_works_end_to_end() {
         .await
         .unwrap();
     assert_eq!(described.name(), Some("gw-e2e"));
-    assert_eq!(described.status().map(|s| s.to_string()).as_deref(), Some("active"));
+    assert_eq!(
+        described.status().map(|s| s.to_string()).as_deref(),
+        Some("active")
+    );
     let listed = client
         .describe_vpn_gateways()
         .region_id(REGION)
@@ -77,7 +82,9 @@ async fn every_operation_works_end_to_end() {
         .try_collect()
         .await
         .unwrap();
-    assert!(listed.iter().any(|g| g.vpn_gateway_id.as_deref() == Some(gw.as_str())));
+    assert!(listed
+        .iter()
+        .any(|g| g.vpn_gateway_id.as_deref() == Some(gw.as_str())));
     let modified = client
         .modify_vpn_gateway_attribute()
         .region_id(REGION)
@@ -107,7 +114,10 @@ async fn every_operation_works_end_to_end() {
         .send()
         .await
         .unwrap();
-    assert!(tags.tag_resources().iter().any(|t| t.tag_key.as_deref() == Some("env")));
+    assert!(tags
+        .tag_resources()
+        .iter()
+        .any(|t| t.tag_key.as_deref() == Some("env")));
     client
         .un_tag_resources()
         .region_id(REGION)
