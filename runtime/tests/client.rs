@@ -7,7 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Received, Reply, TestServer, ACCESS_KEY_ID, SECRET, TOKEN, VPC};
+use common::{
+    fast_retries, invoke, unreachable_config, Received, Reply, TestServer, ACCESS_KEY_ID, SECRET,
+    TOKEN, VPC,
+};
 use vpn_gateway_runtime::signing::{v1, v3};
 use vpn_gateway_runtime::{
     Error, RequestMethod, RequestOptions, RetryPolicy, RpcClient, RpcRequest, SdkError,
@@ -104,10 +107,7 @@ async fn v1_signed_requests_are_accepted_with_get_and_post() {
             .request_method(method)
             .build()
             .unwrap();
-        let response = RpcClient::new(&VPC, config)
-            .invoke(describe())
-            .await
-            .unwrap();
+        let response = invoke(config, describe()).await.unwrap();
         assert_eq!(response.request_id.as_deref(), Some("R-V1"));
         let seen = &server.received()[0];
         assert_eq!(seen.param("Action").as_deref(), Some("DescribeVpnGateways"));
@@ -131,10 +131,7 @@ async fn signature_mismatch_reports_server_string_to_sign_and_is_not_retried() {
         ))
         .build()
         .unwrap();
-    let err = RpcClient::new(&VPC, config)
-        .invoke(describe())
-        .await
-        .unwrap_err();
+    let err = invoke(config, describe()).await.unwrap_err();
     let service = err.as_service_error().unwrap();
     assert_eq!(service.code(), "SignatureDoesNotMatch");
     assert!(service.message().contains("ACS3-HMAC-SHA256\n"));
@@ -148,8 +145,7 @@ async fn nonce_is_fresh_on_every_attempt() {
         _ => Reply::ok("R-2"),
     })
     .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    client.invoke(describe()).await.unwrap();
+    server.invoke(describe()).await.unwrap();
     let nonces: Vec<_> = server
         .received()
         .iter()
@@ -167,8 +163,7 @@ async fn retries_5xx_and_throttling_then_succeeds() {
         _ => Reply::ok("R-3"),
     })
     .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    let response = client.invoke(describe()).await.unwrap();
+    let response = server.invoke(describe()).await.unwrap();
     assert_eq!(response.request_id.as_deref(), Some("R-3"));
     assert_eq!(server.attempts(), 3);
 }
@@ -179,17 +174,10 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
         TestServer::start(|n, _| Reply::error(500, "InternalError", &format!("R-{n}"))).await;
     let config = server
         .config()
-        .retry_policy(
-            RetryPolicy::standard()
-                .with_max_attempts(4)
-                .with_initial_backoff(Duration::from_millis(1)),
-        )
+        .retry_policy(fast_retries().with_max_attempts(4))
         .build()
         .unwrap();
-    let err = RpcClient::new(&VPC, config)
-        .invoke(describe())
-        .await
-        .unwrap_err();
+    let err = invoke(config, describe()).await.unwrap_err();
     assert_eq!(server.attempts(), 4);
     assert_eq!(err.request_id(), Some("R-3"));
     assert!(err.as_service_error().unwrap().is_retryable());
@@ -201,8 +189,7 @@ async fn retry_after_longer_than_the_policy_allows_ends_retries() {
         Reply::error(429, "Throttling", "R").with_header("x-acs-retry-after", "600000")
     })
     .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    let err = client.invoke(describe()).await.unwrap_err();
+    let err = server.invoke(describe()).await.unwrap_err();
     assert!(err.as_service_error().unwrap().is_throttling());
     assert_eq!(server.attempts(), 1);
 }
@@ -210,10 +197,9 @@ async fn retry_after_longer_than_the_policy_allows_ends_retries() {
 #[tokio::test]
 async fn per_request_retry_policy_overrides_config() {
     let server = TestServer::start(|_, _| Reply::error(503, "ServiceUnavailable", "R")).await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
     let mut request = describe();
     request.options = RequestOptions::new().with_retry_policy(RetryPolicy::disabled());
-    client.invoke(request).await.unwrap_err();
+    server.invoke(request).await.unwrap_err();
     assert_eq!(server.attempts(), 1);
 }
 
@@ -224,8 +210,7 @@ async fn spec_retryable_codes_are_retried_and_flagged() {
         _ => Reply::error(400, "InvalidParameter", "R-2"),
     })
     .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    let err = client.invoke(describe()).await.unwrap_err();
+    let err = server.invoke(describe()).await.unwrap_err();
     assert_eq!(server.attempts(), 2);
     let service = err.as_service_error().unwrap();
     assert_eq!(service.code(), "InvalidParameter");
@@ -241,13 +226,11 @@ async fn spec_retryable_codes_are_retried_and_flagged() {
 #[tokio::test]
 async fn unsafe_request_is_not_retried_once_it_may_have_reached_the_server() {
     let server = TestServer::start(|_, _| Reply::error(503, "ServiceUnavailable", "R")).await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    client.invoke(create_without_token()).await.unwrap_err();
+    server.invoke(create_without_token()).await.unwrap_err();
     assert_eq!(server.attempts(), 1);
 
     let server = TestServer::start(|_, _| Reply::Drop).await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    let err = client.invoke(create_without_token()).await.unwrap_err();
+    let err = server.invoke(create_without_token()).await.unwrap_err();
     assert_eq!(server.attempts(), 1);
     assert!(
         matches!(&err, SdkError::Transport(e) if e.kind() == TransportErrorKind::ConnectionClosed)
@@ -261,32 +244,17 @@ async fn dropped_connection_is_retried_for_safe_requests() {
         _ => Reply::ok("R-2"),
     })
     .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    client.invoke(describe()).await.unwrap();
+    server.invoke(describe()).await.unwrap();
     assert_eq!(server.attempts(), 2);
 }
 
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
-    // Bind, note the port, close: nothing listens there any more.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let config = vpn_gateway_runtime::Config::builder()
-        .endpoint(url)
-        .allow_http(true)
-        .credentials(vpn_gateway_runtime::credentials::Credentials::new(
-            "id", SECRET,
-        ))
-        .signature_version(SignatureVersion::V1)
-        .request_method(RequestMethod::Get)
-        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(1)))
+    let config = unreachable_config()
+        .retry_policy(fast_retries())
         .build()
         .unwrap();
-    let err = RpcClient::new(&VPC, config)
-        .invoke(create_without_token())
-        .await
-        .unwrap_err();
+    let err = invoke(config, create_without_token()).await.unwrap_err();
     match &err {
         SdkError::Transport(e) => {
             assert_eq!(e.kind(), TransportErrorKind::Connect);
@@ -300,32 +268,24 @@ async fn connection_refused_is_a_connect_error() {
 
 #[tokio::test]
 async fn slow_response_hits_the_read_timeout() {
-    let server =
-        TestServer::start(|_, _| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late"))))
-            .await;
+    let server = TestServer::stalled().await;
     let config = server
         .config()
         .read_timeout(Duration::from_millis(100))
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let err = RpcClient::new(&VPC, config)
-        .invoke(describe())
-        .await
-        .unwrap_err();
+    let err = invoke(config, describe()).await.unwrap_err();
     assert!(err.is_timeout());
     assert!(matches!(&err, SdkError::Transport(e) if e.kind() == TransportErrorKind::ReadTimeout));
 }
 
 #[tokio::test]
 async fn operation_deadline_bounds_all_attempts() {
-    let server =
-        TestServer::start(|_, _| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late"))))
-            .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
+    let server = TestServer::stalled().await;
     let mut request = describe();
     request.options = RequestOptions::new().with_operation_deadline(Duration::from_millis(200));
-    let err = client.invoke(request).await.unwrap_err();
+    let err = server.invoke(request).await.unwrap_err();
     assert!(
         matches!(&err, SdkError::Transport(e) if e.kind() == TransportErrorKind::OperationTimeout),
         "{err:?}"
@@ -341,8 +301,7 @@ async fn html_from_a_proxy_is_a_typed_error() {
         body: "<html><body>502 Bad Gateway</body></html>".into(),
     })
     .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    let err: Error = client.invoke(describe()).await.unwrap_err();
+    let err: Error = server.invoke(describe()).await.unwrap_err();
     assert_eq!(server.attempts(), 3, "a 502 is retried");
     match &err {
         SdkError::InvalidResponse(e) => {
@@ -359,8 +318,7 @@ async fn request_id_falls_back_to_the_header() {
     let server =
         TestServer::start(|_, _| Reply::json(200, "{}").with_header("x-acs-request-id", "HDR-1"))
             .await;
-    let client = RpcClient::new(&VPC, server.config().build().unwrap());
-    let response = client.invoke(describe()).await.unwrap();
+    let response = server.invoke(describe()).await.unwrap();
     assert_eq!(response.request_id.as_deref(), Some("HDR-1"));
 }
 
@@ -389,9 +347,7 @@ fn endpoint_resolution_uses_the_region() {
 
 #[tokio::test]
 async fn per_request_read_timeout_overrides_config() {
-    let server =
-        TestServer::start(|_, _| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late"))))
-            .await;
+    let server = TestServer::stalled().await;
     let config = server
         .config()
         .retry_policy(RetryPolicy::disabled())
@@ -401,9 +357,6 @@ async fn per_request_read_timeout_overrides_config() {
     request.options = RequestOptions::new()
         .with_read_timeout(Duration::from_millis(100))
         .with_connect_timeout(Duration::from_secs(1));
-    let err = RpcClient::new(&VPC, config)
-        .invoke(request)
-        .await
-        .unwrap_err();
+    let err = invoke(config, request).await.unwrap_err();
     assert!(matches!(&err, SdkError::Transport(e) if e.kind() == TransportErrorKind::ReadTimeout));
 }

@@ -7,22 +7,9 @@ mod common;
 
 use std::sync::Arc;
 
-use common::VPC;
+use common::{create_vpn_connection, invoke};
 use vpn_gateway_runtime::transport::test_util::ReplayTransport;
-use vpn_gateway_runtime::{Config, RpcClient, RpcRequest, TransportErrorKind};
-
-const PSK: &str = "PSK-pre-shared-key-value";
-
-fn request() -> RpcRequest {
-    RpcRequest::new(
-        "CreateVpnConnection",
-        vec![
-            ("RegionId".into(), "cn-hangzhou".into()),
-            ("IkeConfig".into(), format!(r#"{{"Psk":"{PSK}"}}"#)),
-        ],
-        true,
-    )
-}
+use vpn_gateway_runtime::{Config, TransportErrorKind};
 
 #[tokio::test]
 async fn credentials_errors_are_not_retried_and_name_the_cause() {
@@ -44,10 +31,7 @@ async fn credentials_errors_are_not_retried_and_name_the_cause() {
         .transport(transport.clone())
         .build()
         .unwrap();
-    let err = RpcClient::new(&VPC, config)
-        .invoke(request())
-        .await
-        .unwrap_err();
+    let err = invoke(config, create_vpn_connection()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "could not obtain credentials: the metadata service is unreachable"

@@ -11,17 +11,15 @@ mod common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use common::{Reply, TestServer, SECRET, TOKEN, VPC};
+use common::{
+    create_vpn_connection, fast_retries, invoke, unreachable_config, Reply, TestServer, PSK,
+    SECRET, TOKEN, VPC,
+};
 use tracing_subscriber::fmt::format::FmtSpan;
 use vpn_gateway_runtime::credentials::Credentials;
 use vpn_gateway_runtime::transport::test_util::ReplayTransport;
-use vpn_gateway_runtime::{
-    Config, RequestMethod, RetryPolicy, RpcClient, RpcRequest, SignatureVersion,
-};
-
-const PSK: &str = "PSK-pre-shared-key-value";
+use vpn_gateway_runtime::{Config, RequestMethod, RetryPolicy, RpcClient, SignatureVersion};
 
 /// Collects everything the fmt subscriber writes.
 #[derive(Clone, Default)]
@@ -41,17 +39,6 @@ impl LogBuffer {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
-}
-
-fn request() -> RpcRequest {
-    RpcRequest::new(
-        "CreateVpnConnection",
-        vec![
-            ("RegionId".into(), "cn-hangzhou".into()),
-            ("IkeConfig".into(), format!(r#"{{"Psk":"{PSK}"}}"#)),
-        ],
-        true,
-    )
 }
 
 fn assert_clean(what: &str, text: &str) {
@@ -90,16 +77,15 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
             .config()
             .signature_version(version)
             .request_method(method)
-            .retry_policy(
-                RetryPolicy::standard()
-                    .with_max_attempts(4)
-                    .with_initial_backoff(Duration::from_millis(1)),
-            )
+            .retry_policy(fast_retries().with_max_attempts(4))
             .build()
             .unwrap();
         let client = RpcClient::new(&VPC, config.clone());
-        rendered.push(format!("{config:?} {client:?} {:?}", request()));
-        let err = client.invoke(request()).await.unwrap_err();
+        rendered.push(format!(
+            "{config:?} {client:?} {:?}",
+            create_vpn_connection()
+        ));
+        let err = client.invoke(create_vpn_connection()).await.unwrap_err();
         rendered.push(format!("{err} {err:?}"));
         let mut source = std::error::Error::source(&err);
         while let Some(cause) = source {
@@ -109,22 +95,11 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
     }
 
     // Transport errors from reqwest (connection refused on a v1 GET, whose URL carries the token).
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let closed = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let config = Config::builder()
-        .endpoint(closed)
-        .allow_http(true)
-        .credentials(Credentials::new("id", SECRET).with_security_token(TOKEN))
-        .signature_version(SignatureVersion::V1)
-        .request_method(RequestMethod::Get)
+    let config = unreachable_config()
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let err = RpcClient::new(&VPC, config)
-        .invoke(request())
-        .await
-        .unwrap_err();
+    let err = invoke(config, create_vpn_connection()).await.unwrap_err();
     rendered.push(format!("{err} {err:?}"));
 
     // Captured requests and responses.
@@ -138,10 +113,7 @@ async fn secrets_never_appear_in_debug_errors_or_logs() {
         .transport(transport.clone())
         .build()
         .unwrap();
-    let response = RpcClient::new(&VPC, config)
-        .invoke(request())
-        .await
-        .unwrap();
+    let response = invoke(config, create_vpn_connection()).await.unwrap();
     rendered.push(format!(
         "{response:?} {:?} {transport:?}",
         transport.requests()

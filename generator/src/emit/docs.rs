@@ -228,7 +228,12 @@ pub(super) fn emit_docs(
                 .collect(),
         })
         .collect();
-    let common: Vec<FieldView> = ir.common_parameters.iter().map(field_view).collect();
+    let enums = enum_values(ir);
+    let common: Vec<FieldView> = ir
+        .common_parameters
+        .iter()
+        .map(|f| field_view(f, &enums))
+        .collect();
 
     let mut files = vec![render(
         &env,
@@ -272,7 +277,7 @@ pub(super) fn emit_docs(
         ir.structs.iter().map(|s| (s.name.as_str(), s)).collect();
     for g in &ir.groups {
         for op in &g.operations {
-            let view = operation_view(op, &g.title, &structs);
+            let view = operation_view(op, &g.title, &structs, &enums);
             let path = format!("docs/operations/{}.md", op.names.wire);
             files.push(render(
                 &env,
@@ -318,7 +323,20 @@ fn cell(text: String) -> String {
         .replace('|', "\\|")
 }
 
-fn field_view(f: &FieldIr) -> FieldView {
+/// Enum values by enum name, for listing them next to the fields that use them.
+type EnumValues<'a> = BTreeMap<&'a str, Vec<String>>;
+
+fn enum_values(ir: &ServiceIr) -> EnumValues<'_> {
+    ir.enums
+        .iter()
+        .map(|e| {
+            let values = e.values.iter().map(|v| format!("`{}`", v.wire)).collect();
+            (e.name.as_str(), values)
+        })
+        .collect()
+}
+
+fn field_view(f: &FieldIr, enums: &EnumValues<'_>) -> FieldView {
     let mut doc = f.doc.clone();
     if let Some(d) = &f.default {
         doc.push_str(&format!(" Default: `{d}`."));
@@ -334,11 +352,19 @@ fn field_view(f: &FieldIr) -> FieldView {
     if let Some(n) = &f.note {
         doc.push_str(&format!(" Note: {n}"));
     }
+    let mut constraints = f.constraints.describe();
+    let enum_name = match &f.ty {
+        TypeIr::Enum(n, _) | TypeIr::List(ItemIr::Enum(n)) => Some(n.as_str()),
+        _ => None,
+    };
+    if let Some(values) = enum_name.and_then(|n| enums.get(n)) {
+        constraints.insert(0, format!("one of {}", values.join(", ")));
+    }
     FieldView {
         wire: f.names.wire.clone(),
         ty: f.ty.describe(),
         required: f.required,
-        constraints: f.constraints.describe().join("; "),
+        constraints: constraints.join("; "),
         doc,
     }
 }
@@ -432,6 +458,7 @@ fn operation_view(
     op: &OperationIr,
     group_title: &str,
     structs: &BTreeMap<&str, &StructIr>,
+    enums: &EnumValues<'_>,
 ) -> OperationView {
     OperationView {
         action: op.names.wire.clone(),
@@ -448,15 +475,15 @@ fn operation_view(
         pagination: op.pagination.as_ref().map(pagination_text),
         async_completion: op.async_completion.as_ref().map(async_text),
         notes: op.notes.clone(),
-        params: op.params.iter().map(field_view).collect(),
+        params: op.params.iter().map(|f| field_view(f, enums)).collect(),
         rules: op.rules.iter().map(rule_text).collect(),
-        response: op.response.iter().map(field_view).collect(),
+        response: op.response.iter().map(|f| field_view(f, enums)).collect(),
         structs: response_structs(op, structs)
             .into_iter()
             .map(|s| StructView {
                 name: s.name.clone(),
                 doc: s.doc.clone(),
-                fields: s.fields.iter().map(field_view).collect(),
+                fields: s.fields.iter().map(|f| field_view(f, enums)).collect(),
             })
             .collect(),
         errors: op

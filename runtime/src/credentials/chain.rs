@@ -185,7 +185,9 @@ impl DefaultCredentialsChainBuilder {
 mod tests {
     use super::*;
     use crate::credentials::env::{Env, Fs};
-    use crate::credentials::test_server::{expiration_in, sts_success, Received, TestServer};
+    use crate::credentials::test_server::{
+        expiration_in, metadata_success, sts_success, Received, TestServer,
+    };
 
     const CLI_CONFIG: &str = r#"{"current":"p","profiles":[{"name":"p","mode":"AK",
         "access_key_id":"cli-id","access_key_secret":"cli-secret"}]}"#;
@@ -214,10 +216,7 @@ mod tests {
             "/latest/meta-data/ram/security-credentials/" => (200, "Role".into()),
             "/latest/meta-data/ram/security-credentials/Role" => (
                 200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"ecs-id","AccessKeySecret":"s","SecurityToken":"t","Expiration":"{}"}}"#,
-                    expiration_in(3600)
-                ),
+                metadata_success("ecs-id", "s", "t", &expiration_in(3600)),
             ),
             _ => (200, sts_success("oidc-id", "s", "t", &expiration_in(3600))),
         })

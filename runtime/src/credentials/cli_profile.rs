@@ -12,6 +12,7 @@ use super::ecs_ram_role::EcsRamRoleCredentialsProvider;
 use super::oidc::OidcRoleArnCredentialsProvider;
 use super::provider_config::ProviderConfig;
 use super::ram_role_arn::RamRoleArnCredentialsProvider;
+use super::sts::{EndpointSettings, SessionSettings};
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
 
 /// Selects the CLI profile; the file's `current` profile when unset.
@@ -195,24 +196,9 @@ impl ProfileLoader<'_> {
             let mut builder = RamRoleArnCredentialsProvider::builder()
                 .source_provider(source)
                 .role_arn(required(&profile.ram_role_arn, "ram_role_arn")?)
-                .configure(self.config);
-            if let Some(name) = &profile.ram_session_name {
-                builder = builder.role_session_name(name);
-            }
-            if let Some(duration) = session_duration(profile) {
-                builder = builder.duration(duration);
-            }
-            if let Some(policy) = &profile.policy {
-                builder = builder.policy(policy);
-            }
+                .session_settings(profile.session(&profile.ram_session_name, self.config));
             if let Some(external_id) = &profile.external_id {
                 builder = builder.external_id(external_id);
-            }
-            if let Some(region) = &profile.sts_region {
-                builder = builder.sts_region(region);
-            }
-            if let Some(vpc) = profile.enable_vpc {
-                builder = builder.sts_vpc_endpoint(vpc);
             }
             builder.build().map_err(with_context)
         };
@@ -227,36 +213,19 @@ impl ProfileLoader<'_> {
                 let source = self.provider(&source_name, depth + 1)?;
                 Arc::new(assume_role(source)?)
             }
-            "EcsRamRole" => {
-                let mut builder = EcsRamRoleCredentialsProvider::builder().configure(self.config);
-                if let Some(role_name) = profile.ram_role_name.as_ref().filter(|n| !n.is_empty()) {
-                    builder = builder.role_name(role_name);
-                }
-                Arc::new(builder.build())
-            }
-            "OIDC" => {
-                let mut builder = OidcRoleArnCredentialsProvider::builder()
+            "EcsRamRole" => Arc::new(EcsRamRoleCredentialsProvider::for_profile(
+                profile.ram_role_name.clone(),
+                self.config,
+            )),
+            "OIDC" => Arc::new(
+                OidcRoleArnCredentialsProvider::builder()
                     .role_arn(required(&profile.ram_role_arn, "ram_role_arn")?)
                     .oidc_provider_arn(required(&profile.oidc_provider_arn, "oidc_provider_arn")?)
                     .token_file(required(&profile.oidc_token_file, "oidc_token_file")?)
-                    .configure(self.config);
-                if let Some(name) = &profile.role_session_name {
-                    builder = builder.role_session_name(name);
-                }
-                if let Some(duration) = session_duration(profile) {
-                    builder = builder.duration(duration);
-                }
-                if let Some(policy) = &profile.policy {
-                    builder = builder.policy(policy);
-                }
-                if let Some(region) = &profile.sts_region {
-                    builder = builder.sts_region(region);
-                }
-                if let Some(vpc) = profile.enable_vpc {
-                    builder = builder.sts_vpc_endpoint(vpc);
-                }
-                Arc::new(builder.build().map_err(with_context)?)
-            }
+                    .session_settings(profile.session(&profile.role_session_name, self.config))
+                    .build()
+                    .map_err(with_context)?,
+            ),
             other => {
                 return Err(CredentialsError::new(format!(
                     "{context}: unsupported mode `{other}` (supported: AK, StsToken, RamRoleArn, \
@@ -269,12 +238,31 @@ impl ProfileLoader<'_> {
     }
 }
 
-/// The CLI writes `expired_seconds: 0` for "not set".
-fn session_duration(profile: &Profile) -> Option<Duration> {
-    profile
-        .expired_seconds
-        .filter(|&seconds| seconds > 0)
-        .map(Duration::from_secs)
+impl Profile {
+    /// The STS session settings of a role-assuming profile; which field names the session
+    /// depends on the mode.
+    fn session(
+        &self,
+        role_session_name: &Option<String>,
+        config: &ProviderConfig,
+    ) -> SessionSettings {
+        SessionSettings {
+            role_session_name: role_session_name.clone(),
+            // The CLI writes `expired_seconds: 0` for "not set".
+            duration: self
+                .expired_seconds
+                .filter(|&seconds| seconds > 0)
+                .map(Duration::from_secs),
+            policy: self.policy.clone(),
+            endpoint: EndpointSettings {
+                endpoint: None,
+                region: self.sts_region.clone(),
+                vpc: self.enable_vpc,
+            },
+            config: config.clone(),
+            ..SessionSettings::default()
+        }
+    }
 }
 
 /// Builds a [`CliProfileCredentialsProvider`].
@@ -319,7 +307,9 @@ impl CliProfileCredentialsProviderBuilder {
 mod tests {
     use super::*;
     use crate::credentials::env::{Env, Fs};
-    use crate::credentials::test_server::{expiration_in, sts_success, Received, TestServer};
+    use crate::credentials::test_server::{
+        expiration_in, metadata_success, sts_success, Received, TestServer,
+    };
     use crate::signing::v1;
 
     const CONFIG: &str = r#"{
@@ -439,10 +429,7 @@ mod tests {
             "/latest/api/token" => (200, "tok".into()),
             "/latest/meta-data/ram/security-credentials/VpnRole" => (
                 200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"STS.ecs","AccessKeySecret":"s","SecurityToken":"t","Expiration":"{}"}}"#,
-                    expiration_in(3600)
-                ),
+                metadata_success("STS.ecs", "s", "t", &expiration_in(3600)),
             ),
             _ => (200, sts_success("STS.oidc", "s", "t", &expiration_in(3600))),
         })

@@ -60,6 +60,16 @@ impl EcsRamRoleCredentialsProvider {
         EcsRamRoleCredentialsProviderBuilder::default()
     }
 
+    /// The provider a profile describes: its role name, if it names one (an empty name counts
+    /// as none), and the configuration the profile was read with.
+    pub(crate) fn for_profile(role_name: Option<String>, config: &ProviderConfig) -> Self {
+        let mut builder = EcsRamRoleCredentialsProvider::builder().configure(config);
+        if let Some(role_name) = role_name {
+            builder = builder.role_name(role_name);
+        }
+        builder.build()
+    }
+
     /// Whether `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true` in `env`.
     pub fn is_disabled_in(env: &Env) -> bool {
         env.is_true(METADATA_DISABLED)

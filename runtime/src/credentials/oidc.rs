@@ -3,13 +3,10 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use super::cache::CredentialsCache;
 use super::env::{Env, Fs};
-use super::http::HttpClient;
-use super::provider_config::{Clock, ProviderConfig};
-use super::sts::{self, EndpointSettings, StsRequest};
+use super::provider_config::ProviderConfig;
+use super::sts::{self, SessionSettings, StsSession};
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
 
 /// The role to assume.
@@ -21,6 +18,9 @@ pub const OIDC_TOKEN_FILE: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
 /// The optional role session name.
 pub const ROLE_SESSION_NAME: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
 
+/// The STS action this provider calls.
+const ACTION: &str = "AssumeRoleWithOIDC";
+
 /// Exchanges an OIDC token for temporary credentials with STS `AssumeRoleWithOIDC` (an
 /// unsigned call: the token is the proof), and caches them until shortly before they expire.
 ///
@@ -29,14 +29,8 @@ pub struct OidcRoleArnCredentialsProvider {
     role_arn: String,
     oidc_provider_arn: String,
     token_file: PathBuf,
-    role_session_name: String,
-    duration: Duration,
-    policy: Option<String>,
-    endpoint: String,
     fs: Fs,
-    http: HttpClient,
-    cache: CredentialsCache,
-    clock: Clock,
+    session: StsSession,
 }
 
 impl OidcRoleArnCredentialsProvider {
@@ -65,25 +59,22 @@ impl OidcRoleArnCredentialsProvider {
                 e,
             )
         })?;
-        let mut request = StsRequest::new("AssumeRoleWithOIDC", self.clock.now())?;
+        let mut request = self.session.request(ACTION)?;
         request.form("RoleArn", &self.role_arn);
         request.form("OIDCProviderArn", &self.oidc_provider_arn);
         request.form("OIDCToken", token.trim());
-        request.form("RoleSessionName", &self.role_session_name);
-        request.form("DurationSeconds", self.duration.as_secs().to_string());
-        if let Some(policy) = &self.policy {
-            request.form("Policy", policy);
-        }
-        tracing::debug!(role_arn = %self.role_arn, endpoint = %self.endpoint, "calling STS AssumeRoleWithOIDC");
-        request
-            .send(&self.http, &self.endpoint, "AssumeRoleWithOIDC")
-            .await
+        self.session.add_session_params(&mut request);
+        self.session.send(request, ACTION, &self.role_arn).await
     }
 }
 
 impl ProvideCredentials for OidcRoleArnCredentialsProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.cache.get_or_refresh(|| self.assume_role_with_oidc()))
+        Box::pin(
+            self.session
+                .cache
+                .get_or_refresh(|| self.assume_role_with_oidc()),
+        )
     }
 }
 
@@ -93,9 +84,9 @@ impl fmt::Debug for OidcRoleArnCredentialsProvider {
             .field("role_arn", &self.role_arn)
             .field("oidc_provider_arn", &self.oidc_provider_arn)
             .field("token_file", &self.token_file)
-            .field("role_session_name", &self.role_session_name)
-            .field("duration", &self.duration)
-            .field("endpoint", &self.endpoint)
+            .field("role_session_name", &self.session.role_session_name)
+            .field("duration", &self.session.duration)
+            .field("endpoint", &self.session.endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -106,13 +97,7 @@ pub struct OidcRoleArnCredentialsProviderBuilder {
     role_arn: Option<String>,
     oidc_provider_arn: Option<String>,
     token_file: Option<PathBuf>,
-    role_session_name: Option<String>,
-    duration: Option<Duration>,
-    policy: Option<String>,
-    endpoint: EndpointSettings,
-    connect_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    config: ProviderConfig,
+    session: SessionSettings,
 }
 
 impl OidcRoleArnCredentialsProviderBuilder {
@@ -134,64 +119,17 @@ impl OidcRoleArnCredentialsProviderBuilder {
         self
     }
 
-    /// The session name (default: `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else
-    /// `credentials-rust-<unix time>`).
-    pub fn role_session_name(mut self, name: impl Into<String>) -> Self {
-        self.role_session_name = Some(name.into());
-        self
-    }
-
-    /// How long the temporary credentials last (default one hour, at least 15 minutes).
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-
-    /// A policy that further restricts the session's permissions (JSON).
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-
-    /// Calls the regional STS endpoint `sts.<region>.aliyuncs.com`.
-    pub fn sts_region(mut self, region: impl Into<String>) -> Self {
-        self.endpoint.region = Some(region.into());
-        self
-    }
-
-    /// Uses the VPC variant of the regional endpoint.
-    pub fn sts_vpc_endpoint(mut self, enabled: bool) -> Self {
-        self.endpoint.vpc = Some(enabled);
-        self
-    }
-
-    /// Calls this STS endpoint: a host (HTTPS) or a full URL.
-    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The connect timeout for STS calls (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The read timeout for STS calls (default 10 s).
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
-        self
-    }
+    sts::session_setters!();
 
     /// Takes environment variables, the file system and endpoint overrides from `config`.
     pub fn configure(mut self, config: &ProviderConfig) -> Self {
-        self.config = config.clone();
+        self.session.config = config.clone();
         self
     }
 
     /// Checks the settings and builds the provider.
     pub fn build(self) -> Result<OidcRoleArnCredentialsProvider, CredentialsError> {
-        let env = &self.config.env;
+        let env = &self.session.config.env;
         let required = |value: Option<String>, variable: &str, what: &str| {
             value
                 .filter(|v| !v.is_empty())
@@ -212,32 +150,12 @@ impl OidcRoleArnCredentialsProviderBuilder {
             Some(path) => path,
             None => PathBuf::from(required(None, OIDC_TOKEN_FILE, "a token file")?),
         };
-        let clock = self.config.clock.clone();
-        let role_session_name = self
-            .role_session_name
-            .filter(|name| !name.is_empty())
-            .or_else(|| env.get(ROLE_SESSION_NAME))
-            .unwrap_or_else(|| sts::default_session_name(clock.now()));
-        let duration = sts::check_duration(self.duration.unwrap_or(sts::DEFAULT_DURATION))?;
-        let mut endpoint = self.endpoint;
-        if endpoint.endpoint.is_none() {
-            endpoint.endpoint = self.config.sts_endpoint.clone();
-        }
         Ok(OidcRoleArnCredentialsProvider {
             role_arn,
             oidc_provider_arn,
             token_file,
-            role_session_name,
-            duration,
-            policy: self.policy.filter(|p| !p.is_empty()),
-            endpoint: endpoint.resolve(env),
-            fs: self.config.fs.clone(),
-            http: HttpClient::new(
-                self.connect_timeout.unwrap_or(sts::CONNECT_TIMEOUT),
-                self.read_timeout.unwrap_or(sts::READ_TIMEOUT),
-            ),
-            cache: CredentialsCache::new(clock.clone()),
-            clock,
+            fs: self.session.config.fs.clone(),
+            session: self.session.build()?,
         })
     }
 }
@@ -352,6 +270,9 @@ mod tests {
             .build()
             .expect("provider");
         assert_eq!(provider.role_arn, "explicit-role");
-        assert_eq!(provider.endpoint, "https://sts.cn-shanghai.aliyuncs.com");
+        assert_eq!(
+            provider.session.endpoint,
+            "https://sts.cn-shanghai.aliyuncs.com"
+        );
     }
 }

@@ -12,6 +12,7 @@ use super::ini;
 use super::oidc::OidcRoleArnCredentialsProvider;
 use super::provider_config::ProviderConfig;
 use super::ram_role_arn::RamRoleArnCredentialsProvider;
+use super::sts::SessionSettings;
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
 
 /// Overrides the path of the credentials file.
@@ -124,6 +125,12 @@ fn provider_for_section(
         optional(key).ok_or_else(|| CredentialsError::new(format!("{context}: `{key}` is missing")))
     };
     let with_context = |e: CredentialsError| CredentialsError::with_source(context.to_owned(), e);
+    let session = || SessionSettings {
+        role_session_name: optional("role_session_name"),
+        policy: optional("policy"),
+        config: config.clone(),
+        ..SessionSettings::default()
+    };
     let kind = required("type")?;
     let provider: Arc<dyn ProvideCredentials> = match kind.as_str() {
         "access_key" => Arc::new(Credentials::new(
@@ -134,42 +141,31 @@ fn provider_for_section(
             Credentials::new(required("access_key_id")?, required("access_key_secret")?)
                 .with_security_token(required("security_token")?),
         ),
-        "ecs_ram_role" => {
-            let mut builder = EcsRamRoleCredentialsProvider::builder().configure(config);
-            if let Some(role_name) = optional("role_name") {
-                builder = builder.role_name(role_name);
-            }
-            Arc::new(builder.build())
-        }
+        "ecs_ram_role" => Arc::new(EcsRamRoleCredentialsProvider::for_profile(
+            optional("role_name"),
+            config,
+        )),
         "ram_role_arn" => {
             let source =
                 Credentials::new(required("access_key_id")?, required("access_key_secret")?);
-            let mut builder = RamRoleArnCredentialsProvider::builder()
-                .source_credentials(source)
-                .role_arn(required("role_arn")?)
-                .configure(config);
-            if let Some(name) = optional("role_session_name") {
-                builder = builder.role_session_name(name);
-            }
-            if let Some(policy) = optional("policy") {
-                builder = builder.policy(policy);
-            }
-            Arc::new(builder.build().map_err(with_context)?)
+            Arc::new(
+                RamRoleArnCredentialsProvider::builder()
+                    .source_credentials(source)
+                    .role_arn(required("role_arn")?)
+                    .session_settings(session())
+                    .build()
+                    .map_err(with_context)?,
+            )
         }
-        "oidc_role_arn" => {
-            let mut builder = OidcRoleArnCredentialsProvider::builder()
+        "oidc_role_arn" => Arc::new(
+            OidcRoleArnCredentialsProvider::builder()
                 .role_arn(required("role_arn")?)
                 .oidc_provider_arn(required("oidc_provider_arn")?)
                 .token_file(required("oidc_token_file_path")?)
-                .configure(config);
-            if let Some(name) = optional("role_session_name") {
-                builder = builder.role_session_name(name);
-            }
-            if let Some(policy) = optional("policy") {
-                builder = builder.policy(policy);
-            }
-            Arc::new(builder.build().map_err(with_context)?)
-        }
+                .session_settings(session())
+                .build()
+                .map_err(with_context)?,
+        ),
         other => {
             return Err(CredentialsError::new(format!(
                 "{context}: unsupported credential type `{other}` (supported: access_key, sts, \
@@ -223,7 +219,9 @@ impl ProfileFileCredentialsProviderBuilder {
 mod tests {
     use super::*;
     use crate::credentials::env::{Env, Fs};
-    use crate::credentials::test_server::{expiration_in, sts_success, Received, TestServer};
+    use crate::credentials::test_server::{
+        expiration_in, metadata_success, sts_success, Received, TestServer,
+    };
 
     const FILE: &str = "\
 [default]
@@ -349,10 +347,7 @@ type = bearer
             "/latest/api/token" => (200, "tok".into()),
             "/latest/meta-data/ram/security-credentials/VpnRole" => (
                 200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"STS.ecs","AccessKeySecret":"s","SecurityToken":"t","Expiration":"{}"}}"#,
-                    expiration_in(3600)
-                ),
+                metadata_success("STS.ecs", "s", "t", &expiration_in(3600)),
             ),
             _ => (404, String::new()),
         })

@@ -2,14 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use super::cache::CredentialsCache;
-use super::http::HttpClient;
-use super::provider_config::{Clock, ProviderConfig};
-use super::sts::{self, EndpointSettings, StsRequest};
+use super::provider_config::ProviderConfig;
+use super::sts::{self, SessionSettings, StsSession};
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
 use crate::signing::v1;
+
+/// The STS action this provider calls.
+const ACTION: &str = "AssumeRole";
 
 /// Assumes a RAM role with STS `AssumeRole`, signing the call (signature v1) with source
 /// credentials, and caches the temporary credentials until shortly before they expire.
@@ -28,14 +28,8 @@ use crate::signing::v1;
 pub struct RamRoleArnCredentialsProvider {
     source: Arc<dyn ProvideCredentials>,
     role_arn: String,
-    role_session_name: String,
-    duration: Duration,
-    policy: Option<String>,
     external_id: Option<String>,
-    endpoint: String,
-    http: HttpClient,
-    cache: CredentialsCache,
-    clock: Clock,
+    session: StsSession,
 }
 
 impl RamRoleArnCredentialsProvider {
@@ -51,24 +45,20 @@ impl RamRoleArnCredentialsProvider {
 
     /// The STS base URL calls go to.
     pub fn sts_endpoint(&self) -> &str {
-        &self.endpoint
+        &self.session.endpoint
     }
 
     async fn assume_role(&self) -> Result<Credentials, CredentialsError> {
         let source = self.source.provide_credentials().await.map_err(|e| {
             CredentialsError::with_source("AssumeRole: cannot load the source credentials", e)
         })?;
-        let mut request = StsRequest::new("AssumeRole", self.clock.now())?;
+        let mut request = self.session.request(ACTION)?;
         request.query("SignatureMethod", v1::SIGNATURE_METHOD);
         request.query("SignatureVersion", v1::SIGNATURE_VERSION);
         request.query("SignatureNonce", sts::nonce());
         request.query("AccessKeyId", source.access_key_id());
         request.form("RoleArn", &self.role_arn);
-        request.form("RoleSessionName", &self.role_session_name);
-        request.form("DurationSeconds", self.duration.as_secs().to_string());
-        if let Some(policy) = &self.policy {
-            request.form("Policy", policy);
-        }
+        self.session.add_session_params(&mut request);
         if let Some(external_id) = &self.external_id {
             request.form("ExternalId", external_id);
         }
@@ -77,14 +67,13 @@ impl RamRoleArnCredentialsProvider {
         }
         let signature = v1::sign("POST", &request.all_params(), source.access_key_secret());
         request.query(v1::SIGNATURE_PARAM, signature);
-        tracing::debug!(role_arn = %self.role_arn, endpoint = %self.endpoint, "calling STS AssumeRole");
-        request.send(&self.http, &self.endpoint, "AssumeRole").await
+        self.session.send(request, ACTION, &self.role_arn).await
     }
 }
 
 impl ProvideCredentials for RamRoleArnCredentialsProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.cache.get_or_refresh(|| self.assume_role()))
+        Box::pin(self.session.cache.get_or_refresh(|| self.assume_role()))
     }
 }
 
@@ -93,15 +82,15 @@ impl fmt::Debug for RamRoleArnCredentialsProvider {
         f.debug_struct("RamRoleArnCredentialsProvider")
             .field("source", &self.source)
             .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field("duration", &self.duration)
-            .field("policy", &self.policy)
+            .field("role_session_name", &self.session.role_session_name)
+            .field("duration", &self.session.duration)
+            .field("policy", &self.session.policy)
             // The external ID guards against confused deputies: treat it as a secret.
             .field(
                 "external_id",
                 &self.external_id.as_ref().map(|_| "** redacted **"),
             )
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.session.endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -111,14 +100,8 @@ impl fmt::Debug for RamRoleArnCredentialsProvider {
 pub struct RamRoleArnCredentialsProviderBuilder {
     source: Option<Arc<dyn ProvideCredentials>>,
     role_arn: Option<String>,
-    role_session_name: Option<String>,
-    duration: Option<Duration>,
-    policy: Option<String>,
     external_id: Option<String>,
-    endpoint: EndpointSettings,
-    connect_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    config: ProviderConfig,
+    session: SessionSettings,
 }
 
 impl RamRoleArnCredentialsProviderBuilder {
@@ -139,108 +122,39 @@ impl RamRoleArnCredentialsProviderBuilder {
         self
     }
 
-    /// The session name recorded in ActionTrail (default: `ALIBABA_CLOUD_ROLE_SESSION_NAME`,
-    /// else `credentials-rust-<unix time>`).
-    pub fn role_session_name(mut self, name: impl Into<String>) -> Self {
-        self.role_session_name = Some(name.into());
-        self
-    }
-
-    /// How long the temporary credentials last (default one hour, at least 15 minutes).
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-
-    /// A policy that further restricts the session's permissions (JSON).
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-
     /// The external ID the role's trust policy requires.
     pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
         self.external_id = Some(external_id.into());
         self
     }
 
-    /// Calls the regional STS endpoint `sts.<region>.aliyuncs.com` (default: `ALIBABA_CLOUD_STS_REGION`, else the global endpoint).
-    pub fn sts_region(mut self, region: impl Into<String>) -> Self {
-        self.endpoint.region = Some(region.into());
-        self
-    }
-
-    /// Uses the VPC variant of the regional endpoint, `sts-vpc.<region>.aliyuncs.com`
-    /// (default: `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`).
-    pub fn sts_vpc_endpoint(mut self, enabled: bool) -> Self {
-        self.endpoint.vpc = Some(enabled);
-        self
-    }
-
-    /// Calls this STS endpoint: a host (HTTPS) or a full URL such as `http://127.0.0.1:8080`.
-    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The connect timeout for STS calls (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The read timeout for STS calls (default 10 s).
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
-        self
-    }
+    sts::session_setters!();
 
     /// Takes environment variables and endpoint overrides from `config`.
     pub fn configure(mut self, config: &ProviderConfig) -> Self {
-        self.config = config.clone();
+        self.session.config = config.clone();
         self
     }
 
     /// Checks the settings and builds the provider.
     pub fn build(self) -> Result<RamRoleArnCredentialsProvider, CredentialsError> {
-        let env = &self.config.env;
         let source = self.source.ok_or_else(|| {
             CredentialsError::new("RAM role ARN credentials need source credentials")
         })?;
         let role_arn = self
             .role_arn
             .filter(|arn| !arn.is_empty())
-            .or_else(|| env.get("ALIBABA_CLOUD_ROLE_ARN"))
+            .or_else(|| self.session.config.env.get("ALIBABA_CLOUD_ROLE_ARN"))
             .ok_or_else(|| {
                 CredentialsError::new(
                     "RAM role ARN credentials need a role ARN (or ALIBABA_CLOUD_ROLE_ARN)",
                 )
             })?;
-        let clock = self.config.clock.clone();
-        let role_session_name = self
-            .role_session_name
-            .filter(|name| !name.is_empty())
-            .or_else(|| env.get("ALIBABA_CLOUD_ROLE_SESSION_NAME"))
-            .unwrap_or_else(|| sts::default_session_name(clock.now()));
-        let duration = sts::check_duration(self.duration.unwrap_or(sts::DEFAULT_DURATION))?;
-        let mut endpoint = self.endpoint;
-        if endpoint.endpoint.is_none() {
-            endpoint.endpoint = self.config.sts_endpoint.clone();
-        }
         Ok(RamRoleArnCredentialsProvider {
             source,
             role_arn,
-            role_session_name,
-            duration,
-            policy: self.policy.filter(|p| !p.is_empty()),
             external_id: self.external_id.filter(|id| !id.is_empty()),
-            endpoint: endpoint.resolve(env),
-            http: HttpClient::new(
-                self.connect_timeout.unwrap_or(sts::CONNECT_TIMEOUT),
-                self.read_timeout.unwrap_or(sts::READ_TIMEOUT),
-            ),
-            cache: CredentialsCache::new(clock.clone()),
-            clock,
+            session: self.session.build()?,
         })
     }
 }
@@ -250,7 +164,7 @@ impl fmt::Debug for RamRoleArnCredentialsProviderBuilder {
         f.debug_struct("RamRoleArnCredentialsProviderBuilder")
             .field("source", &self.source)
             .field("role_arn", &self.role_arn)
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &self.session.endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -259,9 +173,10 @@ impl fmt::Debug for RamRoleArnCredentialsProviderBuilder {
 mod tests {
     use super::*;
     use crate::credentials::env::Env;
+    use crate::credentials::provider_config::Clock;
     use crate::credentials::test_server::{expiration_in, sts_success, TestServer};
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::time::SystemTime;
+    use std::time::{Duration, SystemTime};
 
     fn isolated() -> ProviderConfig {
         ProviderConfig::new().with_env(Env::from_vars::<_, String, String>([]))

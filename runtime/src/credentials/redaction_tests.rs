@@ -4,7 +4,7 @@
 use std::io;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::test_server::{expiration_in, sts_success, Received, TestServer};
+use super::test_server::{expiration_in, metadata_success, sts_success, Received, TestServer};
 use super::*;
 
 /// Every secret used below contains this marker, so one search finds any leak.
@@ -55,21 +55,26 @@ async fn server() -> TestServer {
             "/latest/api/token" => (200, secret("imds-token")),
             "/latest/meta-data/ram/security-credentials/Role" => (
                 200,
-                format!(
-                    r#"{{"Code":"Success","AccessKeyId":"ecs","AccessKeySecret":"{}","SecurityToken":"{}","Expiration":"{}"}}"#,
-                    secret("ecs-secret"),
-                    secret("ecs-token"),
-                    expiration_in(3600)
+                metadata_success(
+                    "ecs",
+                    &secret("ecs-secret"),
+                    &secret("ecs-token"),
+                    &expiration_in(3600),
                 ),
             ),
-            _ if request.param("RoleArn").is_some_and(|arn| arn.ends_with("/denied")) => (
-                200,
-                // A success status with a body missing SecurityToken but holding a secret.
-                format!(
-                    r#"{{"Credentials":{{"AccessKeyId":"x","AccessKeySecret":"{}"}}}}"#,
-                    secret("partial")
-                ),
-            ),
+            _ if request
+                .param("RoleArn")
+                .is_some_and(|arn| arn.ends_with("/denied")) =>
+            {
+                (
+                    200,
+                    // A success status with a body missing SecurityToken but holding a secret.
+                    format!(
+                        r#"{{"Credentials":{{"AccessKeyId":"x","AccessKeySecret":"{}"}}}}"#,
+                        secret("partial")
+                    ),
+                )
+            }
             _ => (200, temporary()),
         }
     })

@@ -1,5 +1,5 @@
-//! What the STS-based providers share: endpoint resolution, the common request parameters, the
-//! call itself and the parsing of its answer.
+//! What the STS-based providers share: their common settings and builder methods, endpoint
+//! resolution, the common request parameters, the call itself and the parsing of its answer.
 //!
 //! STS is an RPC API (version `2015-04-01`). Requests are POSTed with the common parameters in
 //! the query string and the business parameters — including the OIDC token and any source
@@ -13,21 +13,23 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use super::cache::CredentialsCache;
 use super::env::Env;
 use super::http::{HttpClient, Request};
-use super::provider_config::endpoint_url;
+use super::oidc::ROLE_SESSION_NAME;
+use super::provider_config::{endpoint_url, Clock, ProviderConfig};
 use super::{Credentials, CredentialsError};
 use crate::signing::v1::percent_encode;
 
 /// STS API version.
 pub(crate) const API_VERSION: &str = "2015-04-01";
 /// Default session duration, as the official SDKs.
-pub(crate) const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
+const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
 /// The shortest session STS grants.
-pub(crate) const MIN_DURATION: Duration = Duration::from_secs(900);
+const MIN_DURATION: Duration = Duration::from_secs(900);
 /// Default STS timeouts, as the official SDKs.
-pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The global STS endpoint, used when no region is configured.
 const GLOBAL_ENDPOINT: &str = "sts.aliyuncs.com";
@@ -66,8 +68,164 @@ impl EndpointSettings {
     }
 }
 
+/// The settings every STS-based provider's builder collects besides its role-specific ones.
+///
+/// A builder holds them in a field named `session`, and [`session_setters!`] gives it the
+/// builder methods that set them.
+#[derive(Debug, Default)]
+pub(crate) struct SessionSettings {
+    pub(crate) role_session_name: Option<String>,
+    pub(crate) duration: Option<Duration>,
+    pub(crate) policy: Option<String>,
+    pub(crate) endpoint: EndpointSettings,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Duration>,
+    pub(crate) config: ProviderConfig,
+}
+
+impl SessionSettings {
+    /// Checks the settings and fills in the defaults: the session name from
+    /// `ALIBABA_CLOUD_ROLE_SESSION_NAME` (else [`default_session_name`]), a one-hour session,
+    /// the endpoint from the [`ProviderConfig`] override (else [`EndpointSettings::resolve`])
+    /// and the STS timeouts.
+    pub(crate) fn build(self) -> Result<StsSession, CredentialsError> {
+        let env = &self.config.env;
+        let clock = self.config.clock.clone();
+        let role_session_name = self
+            .role_session_name
+            .filter(|name| !name.is_empty())
+            .or_else(|| env.get(ROLE_SESSION_NAME))
+            .unwrap_or_else(|| default_session_name(clock.now()));
+        let duration = check_duration(self.duration.unwrap_or(DEFAULT_DURATION))?;
+        let mut endpoint = self.endpoint;
+        if endpoint.endpoint.is_none() {
+            endpoint.endpoint = self.config.sts_endpoint.clone();
+        }
+        Ok(StsSession {
+            role_session_name,
+            duration,
+            policy: self.policy.filter(|p| !p.is_empty()),
+            endpoint: endpoint.resolve(env),
+            http: HttpClient::new(
+                self.connect_timeout.unwrap_or(CONNECT_TIMEOUT),
+                self.read_timeout.unwrap_or(READ_TIMEOUT),
+            ),
+            cache: CredentialsCache::new(clock.clone()),
+            clock,
+        })
+    }
+}
+
+/// The builder methods for [`SessionSettings`], for a builder that holds them in `session`.
+macro_rules! session_setters {
+    () => {
+        /// The session name recorded in ActionTrail (default: `ALIBABA_CLOUD_ROLE_SESSION_NAME`,
+        /// else `credentials-rust-<unix time>`).
+        pub fn role_session_name(mut self, name: impl Into<String>) -> Self {
+            self.session.role_session_name = Some(name.into());
+            self
+        }
+
+        /// How long the temporary credentials last (default one hour, at least 15 minutes).
+        pub fn duration(mut self, duration: std::time::Duration) -> Self {
+            self.session.duration = Some(duration);
+            self
+        }
+
+        /// A policy that further restricts the session's permissions (JSON).
+        pub fn policy(mut self, policy: impl Into<String>) -> Self {
+            self.session.policy = Some(policy.into());
+            self
+        }
+
+        /// Calls the regional STS endpoint `sts.<region>.aliyuncs.com` (default:
+        /// `ALIBABA_CLOUD_STS_REGION`, else the global endpoint).
+        pub fn sts_region(mut self, region: impl Into<String>) -> Self {
+            self.session.endpoint.region = Some(region.into());
+            self
+        }
+
+        /// Uses the VPC variant of the regional endpoint, `sts-vpc.<region>.aliyuncs.com`
+        /// (default: `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`).
+        pub fn sts_vpc_endpoint(mut self, enabled: bool) -> Self {
+            self.session.endpoint.vpc = Some(enabled);
+            self
+        }
+
+        /// Calls this STS endpoint: a host (HTTPS) or a full URL such as `http://127.0.0.1:8080`.
+        pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+            self.session.endpoint.endpoint = Some(endpoint.into());
+            self
+        }
+
+        /// The connect timeout for STS calls (default 5 s).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.session.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// The read timeout for STS calls (default 10 s).
+        pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.session.read_timeout = Some(timeout);
+            self
+        }
+
+        /// Replaces all the session settings, the [`ProviderConfig`] included (for providers
+        /// that a profile describes).
+        pub(crate) fn session_settings(
+            mut self,
+            session: $crate::credentials::sts::SessionSettings,
+        ) -> Self {
+            self.session = session;
+            self
+        }
+    };
+}
+pub(crate) use session_setters;
+
+/// What every STS-based provider holds: the resolved session settings, the HTTP client and the
+/// cache of the temporary credentials.
+pub(crate) struct StsSession {
+    pub(crate) role_session_name: String,
+    pub(crate) duration: Duration,
+    pub(crate) policy: Option<String>,
+    /// The base URL calls go to.
+    pub(crate) endpoint: String,
+    /// Holds the temporary credentials until shortly before they expire.
+    pub(crate) cache: CredentialsCache,
+    http: HttpClient,
+    clock: Clock,
+}
+
+impl StsSession {
+    /// A request for `action` with the common parameters, timestamped now.
+    pub(crate) fn request(&self, action: &str) -> Result<StsRequest, CredentialsError> {
+        StsRequest::new(action, self.clock.now())
+    }
+
+    /// Adds `RoleSessionName`, `DurationSeconds` and, when set, `Policy` to the form.
+    pub(crate) fn add_session_params(&self, request: &mut StsRequest) {
+        request.form("RoleSessionName", &self.role_session_name);
+        request.form("DurationSeconds", self.duration.as_secs().to_string());
+        if let Some(policy) = &self.policy {
+            request.form("Policy", policy);
+        }
+    }
+
+    /// Sends `request` for `action`, assuming `role_arn`, and returns the temporary credentials.
+    pub(crate) async fn send(
+        &self,
+        request: StsRequest,
+        action: &str,
+        role_arn: &str,
+    ) -> Result<Credentials, CredentialsError> {
+        tracing::debug!(role_arn = %role_arn, endpoint = %self.endpoint, "calling STS {action}");
+        request.send(&self.http, &self.endpoint, action).await
+    }
+}
+
 /// Checks a requested session duration against STS's minimum.
-pub(crate) fn check_duration(duration: Duration) -> Result<Duration, CredentialsError> {
+fn check_duration(duration: Duration) -> Result<Duration, CredentialsError> {
     if duration < MIN_DURATION {
         return Err(CredentialsError::new(format!(
             "the STS session duration must be at least {} seconds, got {}",
@@ -79,7 +237,7 @@ pub(crate) fn check_duration(duration: Duration) -> Result<Duration, Credentials
 }
 
 /// A role session name when none is configured: `credentials-rust-<unix seconds>`.
-pub(crate) fn default_session_name(now: SystemTime) -> String {
+fn default_session_name(now: SystemTime) -> String {
     let seconds = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())

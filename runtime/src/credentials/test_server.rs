@@ -151,6 +151,13 @@ pub(crate) fn sts_success(id: &str, secret: &str, token: &str, expiration: &str)
     )
 }
 
+/// A successful ECS metadata credentials body with these credentials.
+pub(crate) fn metadata_success(id: &str, secret: &str, token: &str, expiration: &str) -> String {
+    format!(
+        r#"{{"Code":"Success","AccessKeyId":"{id}","AccessKeySecret":"{secret}","SecurityToken":"{token}","Expiration":"{expiration}"}}"#
+    )
+}
+
 /// An expiration time `seconds` from now, in Alibaba's format.
 pub(crate) fn expiration_in(seconds: u64) -> String {
     let at = std::time::SystemTime::now() + std::time::Duration::from_secs(seconds);

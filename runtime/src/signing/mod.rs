@@ -43,6 +43,15 @@ impl fmt::Display for SignatureMismatch {
 
 impl std::error::Error for SignatureMismatch {}
 
+/// Owned name/value pairs, as the signers take them, from string literals.
+#[cfg(test)]
+fn owned_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// RFC 3986 unreserved characters, which Alibaba's encoding keeps as they are.

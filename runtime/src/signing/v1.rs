@@ -136,17 +136,11 @@ pub fn verify(
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
-
-    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::signing::owned_pairs;
 
     /// Alibaba's published DescribeRegions example.
     fn published_example() -> Vec<(String, String)> {
-        owned(&[
+        owned_pairs(&[
             ("Format", "XML"),
             ("AccessKeyId", "testid"),
             ("Action", "DescribeRegions"),
@@ -195,7 +189,7 @@ mod tests {
 
     #[test]
     fn names_sort_in_byte_order() {
-        let params = owned(&[("Tag.2.Key", "b"), ("Tag.10.Key", "a"), ("Action", "X")]);
+        let params = owned_pairs(&[("Tag.2.Key", "b"), ("Tag.10.Key", "a"), ("Action", "X")]);
         assert_eq!(
             canonicalized_query(&params),
             "Action=X&Tag.10.Key=a&Tag.2.Key=b"

@@ -355,13 +355,7 @@ pub fn verify(
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
-
-    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::signing::owned_pairs;
 
     fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
         pairs
@@ -376,14 +370,14 @@ mod tests {
 
     /// The RunInstances example from Alibaba's V3 signature documentation: (query, headers).
     fn run_instances() -> (Pairs, Pairs) {
-        let query = owned(&[
+        let query = owned_pairs(&[
             (
                 "ImageId",
                 "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
             ),
             ("RegionId", "cn-shanghai"),
         ]);
-        let headers = owned(&[
+        let headers = owned_pairs(&[
             ("host", "ecs.cn-shanghai.aliyuncs.com"),
             ("x-acs-action", "RunInstances"),
             ("x-acs-version", "2014-05-26"),
@@ -394,11 +388,10 @@ mod tests {
         (query, headers)
     }
 
-    #[test]
-    fn published_run_instances_vector() {
-        let (query, headers) = run_instances();
-        assert_eq!(hashed_payload(b""), EMPTY_SHA256);
-        assert_eq!(EMPTY_PAYLOAD_SHA256, EMPTY_SHA256);
+    /// Signs the RunInstances example, with `extra` headers added to the documented ones.
+    fn sign_run_instances(extra: &[(&str, &str)]) -> Signature {
+        let (query, mut headers) = run_instances();
+        headers.extend(owned_pairs(extra));
         let headers = borrowed(&headers);
         let request = SignableRequest {
             method: "POST",
@@ -407,7 +400,14 @@ mod tests {
             headers: &headers,
             hashed_payload: EMPTY_SHA256,
         };
-        let signed = sign(&request, "YourAccessKeySecret");
+        sign(&request, "YourAccessKeySecret")
+    }
+
+    #[test]
+    fn published_run_instances_vector() {
+        assert_eq!(hashed_payload(b""), EMPTY_SHA256);
+        assert_eq!(EMPTY_PAYLOAD_SHA256, EMPTY_SHA256);
+        let signed = sign_run_instances(&[]);
         assert_eq!(
             signed.canonical_request,
             "POST\n/\nImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n\
@@ -432,19 +432,10 @@ mod tests {
 
     #[test]
     fn unsigned_headers_are_ignored() {
-        let (query, mut headers) = run_instances();
-        headers.push(("User-Agent".into(), "whatever".into()));
-        headers.push(("Accept".into(), "application/json".into()));
-        let headers = borrowed(&headers);
-        let request = SignableRequest {
-            method: "POST",
-            path: "/",
-            query: &query,
-            headers: &headers,
-            hashed_payload: EMPTY_SHA256,
-        };
+        let signed =
+            sign_run_instances(&[("User-Agent", "whatever"), ("Accept", "application/json")]);
         assert_eq!(
-            sign(&request, "YourAccessKeySecret").signature,
+            signed.signature,
             "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
         );
     }

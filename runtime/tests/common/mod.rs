@@ -11,7 +11,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use vpn_gateway_runtime::credentials::Credentials;
 use vpn_gateway_runtime::transport::decode_form;
-use vpn_gateway_runtime::{Config, ConfigBuilder, ServiceMetadata};
+use vpn_gateway_runtime::{
+    Config, ConfigBuilder, Error, RequestMethod, RetryPolicy, RpcClient, RpcRequest, RpcResponse,
+    ServiceMetadata, SignatureVersion,
+};
 
 pub static VPC: ServiceMetadata = ServiceMetadata {
     product: "Vpc",
@@ -27,6 +30,46 @@ pub static VPC: ServiceMetadata = ServiceMetadata {
 pub const ACCESS_KEY_ID: &str = "test-access-key-id";
 pub const SECRET: &str = "SECRET-never-shown-0123456789";
 pub const TOKEN: &str = "TOKEN-never-shown-abcdef";
+/// A sensitive request parameter value: an IPsec pre-shared key.
+pub const PSK: &str = "PSK-pre-shared-key-value";
+
+/// A `CreateVpnConnection` request whose `IkeConfig` carries [`PSK`].
+pub fn create_vpn_connection() -> RpcRequest {
+    RpcRequest::new(
+        "CreateVpnConnection",
+        vec![
+            ("RegionId".into(), "cn-hangzhou".into()),
+            ("IkeConfig".into(), format!(r#"{{"Psk":"{PSK}"}}"#)),
+        ],
+        true,
+    )
+}
+
+/// Sends `request` through a new client for `config`.
+pub async fn invoke(config: Config, request: RpcRequest) -> Result<RpcResponse, Error> {
+    RpcClient::new(&VPC, config).invoke(request).await
+}
+
+/// Retries that back off for a millisecond or so, to keep tests fast.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::standard()
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(5))
+}
+
+/// A config for an endpoint on 127.0.0.1 where nothing listens (a port bound, noted and
+/// closed), with STS credentials and v1 GET signing, whose URL carries the token and signature.
+pub fn unreachable_config() -> ConfigBuilder {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    Config::builder()
+        .endpoint(url)
+        .allow_http(true)
+        .credentials(Credentials::new(ACCESS_KEY_ID, SECRET).with_security_token(TOKEN))
+        .signature_version(SignatureVersion::V1)
+        .request_method(RequestMethod::Get)
+}
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -145,6 +188,18 @@ impl TestServer {
         }
     }
 
+    /// A server that answers every request only after five seconds, later than any timeout
+    /// the tests set.
+    pub async fn stalled() -> TestServer {
+        TestServer::start(|_, _| Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late"))))
+            .await
+    }
+
+    /// Sends `request` through a new client with [`TestServer::config`].
+    pub async fn invoke(&self, request: RpcRequest) -> Result<RpcResponse, Error> {
+        invoke(self.config().build().unwrap(), request).await
+    }
+
     pub fn attempts(&self) -> usize {
         self.attempts.load(Ordering::SeqCst)
     }
@@ -159,11 +214,7 @@ impl TestServer {
             .endpoint(&self.url)
             .allow_http(true)
             .credentials(Credentials::new(ACCESS_KEY_ID, SECRET).with_security_token(TOKEN))
-            .retry_policy(
-                vpn_gateway_runtime::RetryPolicy::standard()
-                    .with_initial_backoff(Duration::from_millis(1))
-                    .with_max_backoff(Duration::from_millis(5)),
-            )
+            .retry_policy(fast_retries())
     }
 }
 
