@@ -62,6 +62,25 @@ fn wire_name(field: &str) -> String {
         .collect()
 }
 
+/// Parameters whose values the service matches case-insensitively (the spec notes it for
+/// `ResourceType`: documented as `VpnGateway`, sent as `VPNGATEWAY` by the official SDK); the
+/// generated parser matches the wire spelling exactly, so these are upper-cased first.
+const CASE_INSENSITIVE: &[&str] = &["ResourceType"];
+
+/// Normalizes the values of [`CASE_INSENSITIVE`] parameters.
+pub fn normalize(
+    params: impl Iterator<Item = (String, String)>,
+) -> impl Iterator<Item = (String, String)> {
+    params.map(|(name, value)| {
+        if CASE_INSENSITIVE.contains(&name.as_str()) {
+            let upper = value.to_ascii_uppercase();
+            (name, upper)
+        } else {
+            (name, value)
+        }
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
