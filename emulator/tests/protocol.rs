@@ -1,0 +1,414 @@
+//! The wire protocol with raw signed requests: v1 GET and POST, V3, XML, nonces, timestamps,
+//! unknown keys, bad signatures, unknown actions, versions, parameters, STS tokens, faults.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use vpn_gateway::runtime::signing::v1;
+use vpn_gateway::runtime::{RequestMethod, SignatureVersion};
+use vpn_gateway::Credentials;
+use vpn_gateway_emulator::{Credential, FaultConfig};
+
+struct Raw {
+    params: Vec<(String, String)>,
+    secret: String,
+}
+
+fn nonce() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "nonce-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl Raw {
+    /// A v1 request for `action` with the common parameters filled in.
+    fn new(action: &str, extra: &[(&str, &str)]) -> Raw {
+        let mut params: Vec<(String, String)> = [
+            ("Action", action),
+            ("Version", "2016-04-28"),
+            ("Format", "JSON"),
+            ("AccessKeyId", "testid"),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        params.push(("SignatureNonce".into(), nonce()));
+        params.push((
+            "Timestamp".into(),
+            OffsetDateTime::now_utc()
+                .replace_nanosecond(0)
+                .unwrap()
+                .format(&Rfc3339)
+                .unwrap(),
+        ));
+        for (k, v) in extra {
+            params.push((k.to_string(), v.to_string()));
+        }
+        Raw {
+            params,
+            secret: "testsecret".into(),
+        }
+    }
+
+    fn set(mut self, name: &str, value: &str) -> Raw {
+        self.params.retain(|(k, _)| k != name);
+        self.params.push((name.into(), value.into()));
+        self
+    }
+
+    fn remove(mut self, name: &str) -> Raw {
+        self.params.retain(|(k, _)| k != name);
+        self
+    }
+
+    fn signed(&self, method: &str) -> Vec<(String, String)> {
+        let mut params = self.params.clone();
+        params.push(("Signature".into(), v1::sign(method, &params, &self.secret)));
+        params
+    }
+
+    fn query(params: &[(String, String)]) -> String {
+        params
+            .iter()
+            .map(|(k, v)| format!("{}={}", v1::percent_encode(k), v1::percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    async fn get(&self, url: &str) -> (u16, String) {
+        let q = Raw::query(&self.signed("GET"));
+        send(reqwest::Client::new().get(format!("{url}/?{q}"))).await
+    }
+
+    async fn post(&self, url: &str) -> (u16, String) {
+        let body = Raw::query(&self.signed("POST"));
+        send(
+            reqwest::Client::new()
+                .post(format!("{url}/"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+        .await
+    }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> (u16, String) {
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap()
+}
+
+#[tokio::test]
+async fn v1_get_and_post_are_accepted() {
+    let emulator = emulator().await;
+    let list = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
+    let (status, body) = list.get(emulator.url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["TotalCount"], 0);
+    let create = Raw::new(
+        "CreateVpnGateway",
+        &[
+            ("RegionId", REGION),
+            ("VpcId", "vpc-abc"),
+            ("Bandwidth", "10"),
+        ],
+    );
+    let (status, body) = create.post(emulator.url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(json(&body)["VpnGatewayId"]
+        .as_str()
+        .unwrap()
+        .starts_with("vpn-bp1"));
+    assert!(json(&body)["RequestId"].as_str().unwrap().len() == 36);
+}
+
+#[tokio::test]
+async fn xml_is_answered_for_format_xml_with_list_wrappers() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    gateway(&client).await;
+    let (status, body) = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)])
+        .set("Format", "XML")
+        .get(emulator.url())
+        .await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("<?xml"), "{body}");
+    assert!(body.contains("<DescribeVpnGatewaysResponse>"), "{body}");
+    assert!(
+        body.contains("<VpnGateways><VpnGateway><BusinessStatus>"),
+        "{body}"
+    );
+    assert!(body.contains("<VpnGatewayId>vpn-"), "{body}");
+    let (status, body) = Raw::new(
+        "DescribeVpnGateway",
+        &[("RegionId", REGION), ("VpnGatewayId", "vpn-x")],
+    )
+    .set("Format", "XML")
+    .get(emulator.url())
+    .await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<Error><Code>"), "{body}");
+    assert!(body.contains("<RequestId>"), "{body}");
+    assert!(
+        body.contains("<Code>InvalidVpnGatewayInstanceId.NotFound</Code>"),
+        "{body}"
+    );
+}
+
+async fn error_of(response: (u16, String)) -> (u16, Value) {
+    let (status, body) = response;
+    let v = json(&body);
+    for field in ["RequestId", "HostId", "Code", "Message", "Recommend"] {
+        assert!(v[field].is_string(), "{field} missing in {body}");
+    }
+    (status, v)
+}
+
+#[tokio::test]
+async fn a_reused_nonce_is_rejected() {
+    let emulator = emulator().await;
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
+    assert_eq!(raw.get(emulator.url()).await.0, 200);
+    let (status, e) = error_of(raw.get(emulator.url()).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "SignatureNonceUsed")
+    );
+}
+
+#[tokio::test]
+async fn timestamps_more_than_15_minutes_off_are_expired() {
+    let emulator = emulator().await;
+    let old = (OffsetDateTime::now_utc() - Duration::from_secs(16 * 60))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap();
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Timestamp", &old);
+    let (status, e) = error_of(raw.get(emulator.url()).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "InvalidTimeStamp.Expired")
+    );
+    let near = (OffsetDateTime::now_utc() - Duration::from_secs(14 * 60))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap();
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Timestamp", &near);
+    assert_eq!(raw.get(emulator.url()).await.0, 200);
+}
+
+#[tokio::test]
+async fn unknown_keys_and_bad_signatures_are_rejected() {
+    let emulator = emulator().await;
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("AccessKeyId", "nobody");
+    let (status, e) = error_of(raw.get(emulator.url()).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (404, "InvalidAccessKeyId.NotFound")
+    );
+
+    let mut raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
+    raw.secret = "wrong".into();
+    let (status, e) = error_of(raw.get(emulator.url()).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "SignatureDoesNotMatch")
+    );
+    let expected = v1::string_to_sign("GET", &raw.params);
+    assert!(e["Message"].as_str().unwrap().ends_with(&expected), "{e}");
+
+    // V3 with the wrong secret, through the SDK.
+    let client = client_with(
+        &emulator,
+        SignatureVersion::V3,
+        RequestMethod::Post,
+        Credentials::new("testid", "wrong"),
+    );
+    let result = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await;
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
+    assert!(e.to_string().contains("ACS3-HMAC-SHA256"), "{e}");
+}
+
+#[tokio::test]
+async fn unknown_actions_versions_and_parameters_get_the_service_codes() {
+    let emulator = emulator().await;
+    let url = emulator.url();
+    let (status, e) = error_of(Raw::new("DescribeEverything", &[]).get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (404, "InvalidAction.NotFound")
+    );
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Version", "2014-05-26");
+    let (status, e) = error_of(raw.get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "InvalidVersion")
+    );
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).remove("Version");
+    let (status, e) = error_of(raw.get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "MissingVersion")
+    );
+    let raw = Raw::new("DescribeVpnGateways", &[]);
+    let (status, e) = error_of(raw.get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "MissingParameter")
+    );
+    assert!(e["Message"].as_str().unwrap().contains("RegionId"));
+    let raw = Raw::new(
+        "DescribeVpnGateways",
+        &[("RegionId", REGION), ("PageSize", "ten")],
+    );
+    let (status, e) = error_of(raw.get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "InvalidParameter")
+    );
+    assert!(e["Message"].as_str().unwrap().contains("PageSize"));
+    let raw = Raw::new(
+        "DescribeVpnGateways",
+        &[("RegionId", REGION), ("PageSize", "51")],
+    );
+    let (status, e) = error_of(raw.get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "InvalidParameter")
+    );
+    let raw = Raw::new(
+        "CreateVpnGateway",
+        &[("RegionId", REGION), ("VpcId", "vpc-a"), ("Bandwidth", "7")],
+    );
+    let (status, e) = error_of(raw.get(url).await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "InvalidParameter")
+    );
+    assert!(e["Message"].as_str().unwrap().contains("Bandwidth"));
+}
+
+#[tokio::test]
+async fn sts_tokens_are_required_for_sts_keys() {
+    let emulator = emulator_with(|c| {
+        c.credentials
+            .push(Credential::new("STS.id", "stssecret").with_security_token("token-1"))
+    })
+    .await;
+    for version in [SignatureVersion::V1, SignatureVersion::V3] {
+        let good = Credentials::new("STS.id", "stssecret").with_security_token("token-1");
+        let client = client_with(&emulator, version, RequestMethod::Post, good);
+        client
+            .describe_vpn_gateways()
+            .region_id(REGION)
+            .send()
+            .await
+            .unwrap();
+        let bad = Credentials::new("STS.id", "stssecret").with_security_token("token-2");
+        let client = client_with(&emulator, version, RequestMethod::Get, bad);
+        let result = client
+            .describe_vpn_gateways()
+            .region_id(REGION)
+            .send()
+            .await;
+        assert_eq!(code(result), "InvalidSecurityToken.MismatchWithAccessKey");
+    }
+}
+
+#[tokio::test]
+async fn injected_faults_throttle_fail_and_drop() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    emulator.set_faults(FaultConfig {
+        throttle_rate: 1.0,
+        ..FaultConfig::default()
+    });
+    let result = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await;
+    assert_eq!(code(result), "Throttling.User");
+    emulator.set_faults(FaultConfig {
+        server_error_rate: 1.0,
+        ..FaultConfig::default()
+    });
+    let e = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("ServiceUnavailable"));
+    emulator.set_faults(FaultConfig {
+        drop_rate: 1.0,
+        ..FaultConfig::default()
+    });
+    let e = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.code().is_none(), "{e:?}");
+    emulator.set_faults(FaultConfig {
+        latency: Duration::from_millis(1),
+        ..FaultConfig::default()
+    });
+    client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_repeated_client_token_returns_the_original_result() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let create = |ip: &'static str| {
+        client
+            .create_customer_gateway()
+            .region_id(REGION)
+            .ip_address(ip)
+            .client_token("token-42")
+            .send()
+    };
+    let first = create("116.62.69.12").await.unwrap();
+    let again = create("116.62.69.12").await.unwrap();
+    assert_eq!(first.customer_gateway_id, again.customer_gateway_id);
+    assert_ne!(first.request_id, again.request_id);
+    let all = client
+        .describe_customer_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.total_count, Some(1));
+    assert_eq!(
+        code(create("116.62.69.13").await),
+        "IdempotentParameterMismatch"
+    );
+}
