@@ -344,7 +344,9 @@ pub fn modify_vpn_connection_attribute(
         .remote_subnet
         .clone()
         .unwrap_or_else(|| current.remote_subnet.clone());
-    check_policy_quota(cx, &current.gateway_id, Some(&id), &local, &remote)?;
+    if input.local_subnet.is_some() || input.remote_subnet.is_some() {
+        check_policy_quota(cx, &current.gateway_id, Some(&id), &local, &remote)?;
+    }
     let until = cx.now + cx.transition;
     let c = cx.connection(&id)?;
     c.local_subnet = local;

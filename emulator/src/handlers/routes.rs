@@ -398,7 +398,14 @@ pub fn publish_vpn_route_entry(
         .position(|r| r.gateway_id == gateway_id && r.dest == dest && r.next_hop == next_hop)
         .ok_or_else(|| ApiError::not_found("route entry", "RouteEntry", &dest))?;
     if publish && !table(cx, t)[i].published {
-        check_vpc_route_table(cx, &gateway_id, &dest)?;
+        // PublishVpnRouteEntry documents the full VPC route table as Resource.QuotaFull.
+        check_vpc_route_table(cx, &gateway_id, &dest).map_err(|e| {
+            if e.code == ErrorCode::QuotaExceededVpnRouteEntry.code() {
+                ApiError::quota_full()
+            } else {
+                e
+            }
+        })?;
     }
     table(cx, t)[i].published = publish;
     cx.mark_updating(&gateway_id);
