@@ -17,6 +17,17 @@ const HI: VpnRouteWeight = VpnRouteWeight::HighPriority;
 const LO: VpnRouteWeight = VpnRouteWeight::LowPriority;
 const LONG: Duration = Duration::from_secs(3600);
 
+/// Runs each check with the gateway financially locked, then again with it configuring.
+macro_rules! locked_then_configuring {
+    ($w:expr, $($check:expr),+ $(,)?) => {{
+        $w.lock();
+        $(assert_eq!($check, "VpnGateway.FinancialLocked", "{}", stringify!($check));)+
+        assert!($w.emulator.set_financially_locked(REGION, &$w.gw, false));
+        $w.make_configuring().await;
+        $(assert_eq!($check, "VpnGateway.Configuring", "{}", stringify!($check));)+
+    }};
+}
+
 /// An emulator with one active gateway, a connection and an SSL server on it.
 struct World {
     emulator: Emulator,
@@ -166,21 +177,6 @@ async fn vpn_gateway_errors() {
         .send()
         .await;
     assert_eq!(code(create), "Resource.QuotaFull");
-    let missing = c
-        .describe_vpn_gateway()
-        .region_id(REGION)
-        .vpn_gateway_id("vpn-nope")
-        .send()
-        .await;
-    assert_eq!(code(missing), "InvalidVpnGatewayInstanceId.NotFound");
-    let modify = c
-        .modify_vpn_gateway_attribute()
-        .region_id(REGION)
-        .vpn_gateway_id("vpn-nope")
-        .name("ok-name")
-        .send()
-        .await;
-    assert_eq!(code(modify), "InvalidVpnGatewayInstanceId.NotFound");
     assert_eq!(
         w.raw_code(
             "ModifyVpnGatewayAttribute",
@@ -197,13 +193,6 @@ async fn vpn_gateway_errors() {
         .await,
         "InvalidDescription"
     );
-    let delete = c
-        .delete_vpn_gateway()
-        .region_id(REGION)
-        .vpn_gateway_id("vpn-nope")
-        .send()
-        .await;
-    assert_eq!(code(delete), "InvalidVpnGatewayInstanceId.NotFound");
     w.make_configuring().await;
     let delete = c
         .delete_vpn_gateway()
@@ -280,20 +269,6 @@ async fn customer_gateway_errors() {
         .send()
         .await;
     assert_eq!(code(full), "Resource.QuotaFull");
-    let d = c
-        .describe_customer_gateway()
-        .region_id(REGION)
-        .customer_gateway_id("cgw-nope")
-        .send()
-        .await;
-    assert_eq!(code(d), "InvalidCustomerGatewayInstanceId.NotFound");
-    let m = c
-        .modify_customer_gateway_attribute()
-        .region_id(REGION)
-        .customer_gateway_id("cgw-nope")
-        .send()
-        .await;
-    assert_eq!(code(m), "InvalidCustomerGatewayInstanceId.NotFound");
     assert_eq!(
         w.raw_code(
             "ModifyCustomerGatewayAttribute",
@@ -310,13 +285,6 @@ async fn customer_gateway_errors() {
         .await,
         "InvalidDescription"
     );
-    let del = c
-        .delete_customer_gateway()
-        .region_id(REGION)
-        .customer_gateway_id("cgw-nope")
-        .send()
-        .await;
-    assert_eq!(code(del), "InvalidCustomerGatewayInstanceId.NotFound");
 }
 
 #[tokio::test]
@@ -391,46 +359,11 @@ async fn vpn_connection_errors() {
         .await,
         "InvalidName"
     );
-    let describe = c
-        .describe_vpn_connection()
-        .region_id(REGION)
-        .vpn_connection_id("vco-nope")
-        .send()
-        .await;
-    assert_eq!(code(describe), "InvalidVpnConnectionInstanceId.NotFound");
-    let download = c
-        .download_vpn_connection_config()
-        .region_id(REGION)
-        .vpn_connection_id("vco-nope")
-        .send()
-        .await;
-    assert_eq!(code(download), "InvalidVpnConnectionInstanceId.NotFound");
-    let delete = c
-        .delete_vpn_connection()
-        .region_id(REGION)
-        .vpn_connection_id("vco-nope")
-        .send()
-        .await;
-    assert_eq!(code(delete), "InvalidVpnConnectionInstanceId.NotFound");
 
-    w.lock();
-    assert_eq!(
+    locked_then_configuring!(
+        w,
         code(create(&w.gw, &third, "10.0.0.0/24").await),
-        "VpnGateway.FinancialLocked"
-    );
-    assert_eq!(
         code(modify(&w.vco).name("n2").send().await),
-        "VpnGateway.FinancialLocked"
-    );
-    assert!(w.emulator.set_financially_locked(REGION, &w.gw, false));
-    w.make_configuring().await;
-    assert_eq!(
-        code(create(&w.gw, &third, "10.0.0.0/24").await),
-        "VpnGateway.Configuring"
-    );
-    assert_eq!(
-        code(modify(&w.vco).name("n3").send().await),
-        "VpnGateway.Configuring"
     );
     let delete = c
         .delete_vpn_connection()
@@ -453,13 +386,6 @@ async fn vco_route_entry_errors() {
         .await,
         "IllegalParam.RouteEntryType"
     );
-    let d = c
-        .describe_vco_route_entries()
-        .region_id(REGION)
-        .vpn_connection_id("vco-nope")
-        .send()
-        .await;
-    assert_eq!(code(d), "InvalidVpnConnectionInstanceId.NotFound");
     let bgp = c
         .describe_vco_route_entries()
         .region_id(REGION)
@@ -650,29 +576,13 @@ async fn destination_route_errors() {
         "InvalidVpnGatewayInstanceId.NotFound"
     );
 
-    w.lock();
-    assert_eq!(
+    locked_then_configuring!(
+        w,
         w.route("172.30.0.0/16", HI, false).await.unwrap_err(),
-        "VpnGateway.FinancialLocked"
-    );
-    assert_eq!(
         code(publish(&w.gw, "172.21.0.0/16").await),
-        "VpnGateway.FinancialLocked"
+        code(weight(&w.gw).await),
+        code(delete(&w.gw).await),
     );
-    assert_eq!(code(weight(&w.gw).await), "VpnGateway.FinancialLocked");
-    assert_eq!(code(delete(&w.gw).await), "VpnGateway.FinancialLocked");
-    assert!(w.emulator.set_financially_locked(REGION, &w.gw, false));
-    w.make_configuring().await;
-    assert_eq!(
-        w.route("172.30.0.0/16", HI, false).await.unwrap_err(),
-        "VpnGateway.Configuring"
-    );
-    assert_eq!(
-        code(publish(&w.gw, "172.21.0.0/16").await),
-        "VpnGateway.Configuring"
-    );
-    assert_eq!(code(weight(&w.gw).await), "VpnGateway.Configuring");
-    assert_eq!(code(delete(&w.gw).await), "VpnGateway.Configuring");
 }
 
 #[tokio::test]
@@ -683,18 +593,6 @@ async fn policy_route_errors() {
     })
     .await;
     let c = &w.client;
-    let nogw = c
-        .create_vpn_pbr_route_entry()
-        .region_id(REGION)
-        .vpn_gateway_id("vpn-nope")
-        .route_source("10.0.0.0/24")
-        .route_dest("172.16.0.0/16")
-        .next_hop(&w.vco)
-        .weight(VpnRouteWeight::HighPriority)
-        .publish_vpc(false)
-        .send()
-        .await;
-    assert_eq!(code(nogw), "InvalidVpnGatewayInstanceId.NotFound");
     // One policy-based route per gateway.
     w.pbr("172.16.0.0/16").await.unwrap();
     assert_eq!(
@@ -730,21 +628,12 @@ async fn policy_route_errors() {
         code(delete("vpn-nope").await),
         "InvalidVpnGatewayInstanceId.NotFound"
     );
-    w.lock();
-    assert_eq!(
+    locked_then_configuring!(
+        w,
         w.pbr("172.18.0.0/16").await.unwrap_err(),
-        "VpnGateway.FinancialLocked"
+        code(weight(&w.gw).await),
+        code(delete(&w.gw).await),
     );
-    assert_eq!(code(weight(&w.gw).await), "VpnGateway.FinancialLocked");
-    assert_eq!(code(delete(&w.gw).await), "VpnGateway.FinancialLocked");
-    assert!(w.emulator.set_financially_locked(REGION, &w.gw, false));
-    w.make_configuring().await;
-    assert_eq!(
-        w.pbr("172.18.0.0/16").await.unwrap_err(),
-        "VpnGateway.Configuring"
-    );
-    assert_eq!(code(weight(&w.gw).await), "VpnGateway.Configuring");
-    assert_eq!(code(delete(&w.gw).await), "VpnGateway.Configuring");
 }
 
 #[tokio::test]
@@ -833,16 +722,95 @@ async fn ssl_vpn_errors() {
             .ssl_vpn_client_cert_id(&vsc)
             .send()
     };
-    w.lock();
-    assert_eq!(code(server(&w.gw).await), "VpnGateway.FinancialLocked");
-    assert_eq!(code(cert("third").await), "VpnGateway.FinancialLocked");
-    assert_eq!(code(modify().await), "VpnGateway.FinancialLocked");
-    assert_eq!(code(delete_server().await), "VpnGateway.FinancialLocked");
-    assert!(w.emulator.set_financially_locked(REGION, &w.gw, false));
-    w.make_configuring().await;
-    assert_eq!(code(server(&w.gw).await), "VpnGateway.Configuring");
-    assert_eq!(code(cert("third").await), "VpnGateway.Configuring");
-    assert_eq!(code(modify().await), "VpnGateway.Configuring");
-    assert_eq!(code(delete_server().await), "VpnGateway.Configuring");
+    locked_then_configuring!(
+        w,
+        code(server(&w.gw).await),
+        code(cert("third").await),
+        code(modify().await),
+        code(delete_server().await),
+    );
     assert_eq!(code(delete_cert().await), "VpnGateway.Configuring");
+}
+
+/// An action, its parameters and the expected code.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
+#[tokio::test]
+async fn not_found_errors() {
+    let w = world().await;
+    let gw = [("VpnGatewayId", "vpn-nope")];
+    let cgw = [("CustomerGatewayId", "cgw-nope")];
+    let vco = [("VpnConnectionId", "vco-nope")];
+    let pbr = [
+        ("VpnGatewayId", "vpn-nope"),
+        ("RouteSource", "10.0.0.0/24"),
+        ("RouteDest", "172.16.0.0/16"),
+        ("NextHop", w.vco.as_str()),
+        ("Weight", "100"),
+        ("PublishVpc", "false"),
+    ];
+    let cases: [Case<'_>; 11] = [
+        (
+            "CreateVpnPbrRouteEntry",
+            &pbr,
+            "InvalidVpnGatewayInstanceId.NotFound",
+        ),
+        (
+            "DescribeVpnGateway",
+            &gw,
+            "InvalidVpnGatewayInstanceId.NotFound",
+        ),
+        (
+            "ModifyVpnGatewayAttribute",
+            &gw,
+            "InvalidVpnGatewayInstanceId.NotFound",
+        ),
+        (
+            "DeleteVpnGateway",
+            &gw,
+            "InvalidVpnGatewayInstanceId.NotFound",
+        ),
+        (
+            "DescribeCustomerGateway",
+            &cgw,
+            "InvalidCustomerGatewayInstanceId.NotFound",
+        ),
+        (
+            "ModifyCustomerGatewayAttribute",
+            &cgw,
+            "InvalidCustomerGatewayInstanceId.NotFound",
+        ),
+        (
+            "DeleteCustomerGateway",
+            &cgw,
+            "InvalidCustomerGatewayInstanceId.NotFound",
+        ),
+        (
+            "DescribeVpnConnection",
+            &vco,
+            "InvalidVpnConnectionInstanceId.NotFound",
+        ),
+        (
+            "DownloadVpnConnectionConfig",
+            &vco,
+            "InvalidVpnConnectionInstanceId.NotFound",
+        ),
+        (
+            "DeleteVpnConnection",
+            &vco,
+            "InvalidVpnConnectionInstanceId.NotFound",
+        ),
+        (
+            "DescribeVcoRouteEntries",
+            &vco,
+            "InvalidVpnConnectionInstanceId.NotFound",
+        ),
+    ];
+    for (action, params, expected) in cases {
+        assert_eq!(w.raw_code(action, params).await, expected, "{action}");
+        assert!(
+            documented_codes(action).contains(&format!("`{expected}`")),
+            "{action}"
+        );
+    }
 }

@@ -159,60 +159,63 @@ async fn unknown_keys_and_bad_signatures_are_rejected() {
 #[tokio::test]
 async fn unknown_actions_versions_and_parameters_get_the_service_codes() {
     let emulator = emulator().await;
-    let url = emulator.url();
-    let (status, e) = error_of(Raw::new("DescribeEverything", &[]).get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (404, "InvalidAction.NotFound")
-    );
-    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Version", "2014-05-26");
-    let (status, e) = error_of(raw.get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "InvalidVersion")
-    );
-    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).remove("Version");
-    let (status, e) = error_of(raw.get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "MissingVersion")
-    );
-    let raw = Raw::new("DescribeVpnGateways", &[]);
-    let (status, e) = error_of(raw.get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "MissingParameter")
-    );
-    assert!(e["Message"].as_str().unwrap().contains("RegionId"));
-    let raw = Raw::new(
-        "DescribeVpnGateways",
-        &[("RegionId", REGION), ("PageSize", "ten")],
-    );
-    let (status, e) = error_of(raw.get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "InvalidParameter")
-    );
-    assert!(e["Message"].as_str().unwrap().contains("PageSize"));
-    let raw = Raw::new(
-        "DescribeVpnGateways",
-        &[("RegionId", REGION), ("PageSize", "51")],
-    );
-    let (status, e) = error_of(raw.get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "InvalidParameter")
-    );
-    let raw = Raw::new(
-        "CreateVpnGateway",
-        &[("RegionId", REGION), ("VpcId", "vpc-a"), ("Bandwidth", "7")],
-    );
-    let (status, e) = error_of(raw.get(url).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "InvalidParameter")
-    );
-    assert!(e["Message"].as_str().unwrap().contains("Bandwidth"));
+    let list = |extra: &[(&str, &str)]| {
+        let mut params = vec![("RegionId", REGION)];
+        params.extend_from_slice(extra);
+        Raw::new("DescribeVpnGateways", &params)
+    };
+    let cases = [
+        (
+            Raw::new("DescribeEverything", &[]),
+            404,
+            "InvalidAction.NotFound",
+            "DescribeEverything",
+        ),
+        (
+            list(&[]).set("Version", "2014-05-26"),
+            400,
+            "InvalidVersion",
+            "2014-05-26",
+        ),
+        (
+            list(&[]).remove("Version"),
+            400,
+            "MissingVersion",
+            "Version",
+        ),
+        (
+            Raw::new("DescribeVpnGateways", &[]),
+            400,
+            "MissingParameter",
+            "RegionId",
+        ),
+        (
+            list(&[("PageSize", "ten")]),
+            400,
+            "InvalidParameter",
+            "PageSize",
+        ),
+        (
+            list(&[("PageSize", "51")]),
+            400,
+            "InvalidParameter",
+            "PageSize",
+        ),
+        (
+            Raw::new(
+                "CreateVpnGateway",
+                &[("RegionId", REGION), ("VpcId", "vpc-a"), ("Bandwidth", "7")],
+            ),
+            400,
+            "InvalidParameter",
+            "Bandwidth",
+        ),
+    ];
+    for (raw, status, code, mentions) in cases {
+        let (got_status, e) = error_of(raw.get(emulator.url()).await).await;
+        assert_eq!((got_status, e["Code"].as_str().unwrap()), (status, code));
+        assert!(e["Message"].as_str().unwrap().contains(mentions), "{e}");
+    }
 }
 
 #[tokio::test]
