@@ -321,3 +321,56 @@ async fn a_repeated_client_token_returns_the_original_result() {
         "IdempotentParameterMismatch"
     );
 }
+
+/// A V3-signed POST of `DescribeVpnGateways` with the given date and nonce headers.
+async fn v3_request(url: &str, date: &str, nonce: &str) -> (u16, String) {
+    use vpn_gateway::runtime::signing::v3;
+    let host = url.trim_start_matches("http://").to_owned();
+    let query = vec![("RegionId".to_owned(), REGION.to_owned())];
+    let payload = v3::hashed_payload(b"");
+    let headers = [
+        ("host", host.as_str()),
+        ("x-acs-action", "DescribeVpnGateways"),
+        ("x-acs-version", "2016-04-28"),
+        ("x-acs-date", date),
+        ("x-acs-signature-nonce", nonce),
+        ("x-acs-content-sha256", payload.as_str()),
+    ];
+    let request = v3::SignableRequest {
+        method: "POST",
+        path: "/",
+        query: &query,
+        headers: &headers,
+        hashed_payload: &payload,
+    };
+    let signature = v3::sign(&request, "testsecret");
+    let mut builder = reqwest::Client::new()
+        .post(format!("{url}/?RegionId={REGION}"))
+        .header("authorization", signature.authorization("testid"));
+    for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
+        builder = builder.header(*name, *value);
+    }
+    send(builder).await
+}
+
+#[tokio::test]
+async fn v3_checks_dates_and_nonces_from_headers() {
+    let emulator = emulator().await;
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let date = now.format(&Rfc3339).unwrap();
+    let (status, body) = v3_request(emulator.url(), &date, "v3-nonce-1").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, e) = error_of(v3_request(emulator.url(), &date, "v3-nonce-1").await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "SignatureNonceUsed")
+    );
+    let old = (now - Duration::from_secs(20 * 60))
+        .format(&Rfc3339)
+        .unwrap();
+    let (status, e) = error_of(v3_request(emulator.url(), &old, "v3-nonce-2").await).await;
+    assert_eq!(
+        (status, e["Code"].as_str().unwrap()),
+        (400, "InvalidTimeStamp.Expired")
+    );
+}
