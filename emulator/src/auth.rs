@@ -43,7 +43,9 @@ impl NonceStore {
             return false;
         }
         inner.seen.insert(key.clone());
-        inner.by_expiry.push_back((now + keep_for, key));
+        inner
+            .by_expiry
+            .push_back((now.saturating_add(keep_for), key));
         true
     }
 }
@@ -124,7 +126,7 @@ pub fn authenticate<'a>(
         })?
         .unix_timestamp();
     let tolerance = i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX);
-    if (now - at).abs() > tolerance {
+    if now.saturating_sub(at).saturating_abs() > tolerance {
         return Err(ApiError::new(
             400,
             "InvalidTimeStamp.Expired",
@@ -138,7 +140,11 @@ pub fn authenticate<'a>(
             "Specified SecurityToken mismatch with the AccessKey.",
         ));
     }
-    if !nonces.insert(format!("{access_key_id}\u{0}{nonce}"), now, 2 * tolerance) {
+    if !nonces.insert(
+        format!("{access_key_id}\u{0}{nonce}"),
+        now,
+        tolerance.saturating_mul(2),
+    ) {
         return Err(ApiError::new(
             400,
             "SignatureNonceUsed",

@@ -189,9 +189,16 @@ impl Cx<'_> {
         Ok(gateway)
     }
 
+    /// When a transition started now completes.
+    pub fn transition_end(&self) -> Instant {
+        self.now
+            .checked_add(self.transition)
+            .unwrap_or_else(|| self.now + Duration::from_secs(100 * 365 * 24 * 3600))
+    }
+
     /// Puts a gateway into `updating` for the configured transition time.
     pub fn mark_updating(&mut self, id: &str) {
-        let until = self.now + self.transition;
+        let until = self.transition_end();
         if let Some(gateway) = self.region.gateways.get_mut(id) {
             gateway.status = VpnGatewayStatus::Updating;
             gateway.busy_until = Some(until);

@@ -17,7 +17,9 @@ pub fn unknown_enum_value(input: &impl Debug) -> Option<ValidationError> {
                 let head = &before[..colon];
                 let start = head
                     .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .map_or(0, |i| i + 1);
+                    .map_or(0, |i| {
+                        i + head[i..].chars().next().map_or(1, char::len_utf8)
+                    });
                 &head[start..]
             })
             .unwrap_or("Parameter");

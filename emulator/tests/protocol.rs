@@ -374,3 +374,52 @@ async fn v3_checks_dates_and_nonces_from_headers() {
         (400, "InvalidTimeStamp.Expired")
     );
 }
+
+#[tokio::test]
+async fn malformed_parameters_never_cause_server_errors() {
+    let emulator = emulator().await;
+    let junk: &[&[(&str, &str)]] = &[
+        &[],
+        &[("RegionId", REGION)],
+        &[
+            ("RegionId", REGION),
+            ("IkeConfig", "{not json"),
+            ("IpsecConfig", "[]"),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("PageSize", "-1"),
+            ("PageNumber", "99999999999"),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("Weight", "x"),
+            ("Bandwidth", "1e9"),
+            ("Port", "70000"),
+        ],
+        &[
+            ("RegionId", "名前"),
+            ("Name", "名前\u{0}"),
+            ("Description", "\"Unknown("),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("Tag.1.Key", ""),
+            ("ResourceId.0", "x"),
+            ("NextToken", "zz"),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("VpnGatewayId", "vpn-x"),
+            ("RouteDest", "300.0.0.0/99"),
+        ],
+    ];
+    for op in vpn_gateway_emulator::dispatch::OPERATIONS {
+        for params in junk {
+            let (status, body) = Raw::new(op.action, params).post(emulator.url()).await;
+            assert!(status < 500, "{} {params:?}: {status} {body}", op.action);
+            let v = json(&body);
+            assert!(v["RequestId"].is_string(), "{body}");
+        }
+    }
+}
