@@ -93,6 +93,26 @@ impl World {
         raw_code(self.raw(action, params), self.emulator.url()).await
     }
 
+    /// A weight change (Weight 100 → NewWeight 0) or deletion of the route to `dest` through
+    /// the connection, as a raw request; returns the error code.
+    async fn route_change(
+        &self,
+        action: &str,
+        gw: &str,
+        source: Option<&str>,
+        dest: &str,
+    ) -> String {
+        let mut params = vec![
+            ("VpnGatewayId", gw),
+            ("RouteDest", dest),
+            ("NextHop", self.vco.as_str()),
+            ("Weight", "100"),
+            ("NewWeight", "0"),
+        ];
+        params.extend(source.map(|s| ("RouteSource", s)));
+        self.raw_code(action, &params).await
+    }
+
     async fn route(&self, dest: &str, weight: VpnRouteWeight, publish: bool) -> Result<(), String> {
         self.client
             .create_vpn_route_entry()
@@ -548,31 +568,19 @@ async fn destination_route_errors() {
         code(publish(&w.gw, "172.21.0.0/16").await),
         "Resource.QuotaFull"
     );
-    let weight = |gw: &str| {
-        c.modify_vpn_route_entry_weight()
-            .region_id(REGION)
-            .vpn_gateway_id(gw)
-            .route_dest("172.21.0.0/16")
-            .next_hop(&w.vco)
-            .weight(HI)
-            .new_weight(LO)
-            .send()
-    };
     assert_eq!(
-        code(weight("vpn-nope").await),
+        w.route_change(
+            "ModifyVpnRouteEntryWeight",
+            "vpn-nope",
+            None,
+            "172.21.0.0/16"
+        )
+        .await,
         "InvalidVpnGatewayInstanceId.NotFound"
     );
-    let delete = |gw: &str| {
-        c.delete_vpn_route_entry()
-            .region_id(REGION)
-            .vpn_gateway_id(gw)
-            .route_dest("172.21.0.0/16")
-            .next_hop(&w.vco)
-            .weight(HI)
-            .send()
-    };
     assert_eq!(
-        code(delete("vpn-nope").await),
+        w.route_change("DeleteVpnRouteEntry", "vpn-nope", None, "172.21.0.0/16")
+            .await,
         "InvalidVpnGatewayInstanceId.NotFound"
     );
 
@@ -580,8 +588,10 @@ async fn destination_route_errors() {
         w,
         w.route("172.30.0.0/16", HI, false).await.unwrap_err(),
         code(publish(&w.gw, "172.21.0.0/16").await),
-        code(weight(&w.gw).await),
-        code(delete(&w.gw).await),
+        w.route_change("ModifyVpnRouteEntryWeight", &w.gw, None, "172.21.0.0/16")
+            .await,
+        w.route_change("DeleteVpnRouteEntry", &w.gw, None, "172.21.0.0/16")
+            .await,
     );
 }
 
@@ -592,47 +602,49 @@ async fn policy_route_errors() {
         ..Quotas::default()
     })
     .await;
-    let c = &w.client;
     // One policy-based route per gateway.
     w.pbr("172.16.0.0/16").await.unwrap();
     assert_eq!(
         w.pbr("172.17.0.0/16").await.unwrap_err(),
         "Resource.QuotaFull"
     );
-    let weight = |gw: &str| {
-        c.modify_vpn_pbr_route_entry_weight()
-            .region_id(REGION)
-            .vpn_gateway_id(gw)
-            .route_source("10.0.0.0/24")
-            .route_dest("172.16.0.0/16")
-            .next_hop(&w.vco)
-            .weight(VpnRouteWeight::HighPriority)
-            .new_weight(VpnRouteWeight::LowPriority)
-            .send()
-    };
-    let delete = |gw: &str| {
-        c.delete_vpn_pbr_route_entry()
-            .region_id(REGION)
-            .vpn_gateway_id(gw)
-            .route_source("10.0.0.0/24")
-            .route_dest("172.16.0.0/16")
-            .next_hop(&w.vco)
-            .weight(VpnRouteWeight::HighPriority)
-            .send()
-    };
     assert_eq!(
-        code(weight("vpn-nope").await),
+        w.route_change(
+            "ModifyVpnPbrRouteEntryWeight",
+            "vpn-nope",
+            Some("10.0.0.0/24"),
+            "172.16.0.0/16"
+        )
+        .await,
         "InvalidVpnGatewayInstanceId.NotFound"
     );
     assert_eq!(
-        code(delete("vpn-nope").await),
+        w.route_change(
+            "DeleteVpnPbrRouteEntry",
+            "vpn-nope",
+            Some("10.0.0.0/24"),
+            "172.16.0.0/16"
+        )
+        .await,
         "InvalidVpnGatewayInstanceId.NotFound"
     );
     locked_then_configuring!(
         w,
         w.pbr("172.18.0.0/16").await.unwrap_err(),
-        code(weight(&w.gw).await),
-        code(delete(&w.gw).await),
+        w.route_change(
+            "ModifyVpnPbrRouteEntryWeight",
+            &w.gw,
+            Some("10.0.0.0/24"),
+            "172.16.0.0/16"
+        )
+        .await,
+        w.route_change(
+            "DeleteVpnPbrRouteEntry",
+            &w.gw,
+            Some("10.0.0.0/24"),
+            "172.16.0.0/16"
+        )
+        .await,
     );
 }
 

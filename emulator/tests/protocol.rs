@@ -249,41 +249,44 @@ async fn sts_tokens_are_required_for_sts_keys() {
 async fn injected_faults_throttle_fail_and_drop() {
     let emulator = emulator().await;
     let client = client(&emulator);
-    emulator.set_faults(FaultConfig {
-        throttle_rate: 1.0,
-        ..FaultConfig::default()
-    });
-    let result = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await;
-    assert_eq!(code(result), "Throttling.User");
-    emulator.set_faults(FaultConfig {
-        server_error_rate: 1.0,
-        ..FaultConfig::default()
-    });
-    let e = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some("ServiceUnavailable"));
-    emulator.set_faults(FaultConfig {
-        drop_rate: 1.0,
-        ..FaultConfig::default()
-    });
-    let e = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(e.code().is_none(), "{e:?}");
+    let none = FaultConfig::default();
+    let cases = [
+        (
+            FaultConfig {
+                throttle_rate: 1.0,
+                ..none
+            },
+            Some("Throttling.User"),
+        ),
+        (
+            FaultConfig {
+                server_error_rate: 1.0,
+                ..none
+            },
+            Some("ServiceUnavailable"),
+        ),
+        // A dropped connection is a transport error: no service code.
+        (
+            FaultConfig {
+                drop_rate: 1.0,
+                ..none
+            },
+            None,
+        ),
+    ];
+    for (faults, expected) in cases {
+        emulator.set_faults(faults);
+        let e = client
+            .describe_vpn_gateways()
+            .region_id(REGION)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), expected, "{e:?}");
+    }
     emulator.set_faults(FaultConfig {
         latency: Duration::from_millis(1),
-        ..FaultConfig::default()
+        ..none
     });
     client
         .describe_vpn_gateways()
