@@ -42,16 +42,7 @@ async fn world_with(quotas: Quotas) -> World {
     let client = client(&emulator);
     let gw = gateway(&client).await;
     let vco = connection(&client, &gw, "116.62.69.1").await;
-    let vss = client
-        .create_ssl_vpn_server()
-        .region_id(REGION)
-        .vpn_gateway_id(&gw)
-        .client_ip_pool("192.168.100.0/24")
-        .local_subnet("10.1.0.0/16")
-        .send()
-        .await
-        .unwrap()
-        .ssl_vpn_server_id;
+    let vss = ssl_server(&client, &gw).await;
     World {
         emulator,
         client,

@@ -95,18 +95,7 @@ async fn listings_paginate_by_page_number_and_next_token() {
     }
     for id in &gateways {
         for (k, v) in [("team", "net"), ("env", "test")] {
-            let mut tag = Tag::default();
-            tag.key = Some(k.into());
-            tag.value = Some(v.into());
-            client
-                .tag_resources()
-                .region_id(REGION)
-                .resource_type(TagResourceType::VpnGateway)
-                .resource_id(id.clone())
-                .tag(tag)
-                .send()
-                .await
-                .unwrap();
+            tag(&client, id, k, v).await;
         }
     }
     let mut filter = Tag::default();
@@ -354,16 +343,7 @@ async fn every_operation_round_trips() {
         .await
         .unwrap();
 
-    let vss = c
-        .create_ssl_vpn_server()
-        .region_id(REGION)
-        .vpn_gateway_id(&gw)
-        .client_ip_pool("192.168.100.0/24")
-        .local_subnet("10.1.0.0/16")
-        .send()
-        .await
-        .unwrap()
-        .ssl_vpn_server_id;
+    let vss = ssl_server(&c, &gw).await;
     let modified = c
         .modify_ssl_vpn_server()
         .region_id(REGION)
@@ -429,17 +409,7 @@ async fn every_operation_round_trips() {
         .await
         .unwrap();
 
-    let mut tag = Tag::default();
-    tag.key = Some("k".into());
-    tag.value = Some("v".into());
-    c.tag_resources()
-        .region_id(REGION)
-        .resource_type(TagResourceType::VpnGateway)
-        .resource_id(gw.clone())
-        .tag(tag)
-        .send()
-        .await
-        .unwrap();
+    tag(&c, &gw, "k", "v").await;
     c.un_tag_resources()
         .region_id(REGION)
         .resource_type(TagResourceType::VpnGateway)
@@ -448,15 +418,7 @@ async fn every_operation_round_trips() {
         .send()
         .await
         .unwrap();
-    let tags = c
-        .list_tag_resources()
-        .region_id(REGION)
-        .resource_type(TagResourceType::VpnGateway)
-        .resource_id(gw.clone())
-        .send()
-        .await
-        .unwrap();
-    assert!(tags.tag_resources.is_empty());
+    assert!(tags_of(&c, &gw).await.is_empty());
 
     c.delete_vpn_connection()
         .region_id(REGION)

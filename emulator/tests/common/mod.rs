@@ -85,6 +85,49 @@ pub async fn gateway(client: &Client) -> String {
         .vpn_gateway_id
 }
 
+/// Creates an SSL-VPN server on `gateway_id` and returns its ID.
+pub async fn ssl_server(client: &Client, gateway_id: &str) -> String {
+    client
+        .create_ssl_vpn_server()
+        .region_id(REGION)
+        .vpn_gateway_id(gateway_id)
+        .client_ip_pool("192.168.100.0/24")
+        .local_subnet("10.1.0.0/16")
+        .send()
+        .await
+        .unwrap()
+        .ssl_vpn_server_id
+}
+
+/// Tags gateway `id` with `key` = `value`.
+pub async fn tag(client: &Client, id: &str, key: &str, value: &str) {
+    let mut tag = vpn_gateway::types::Tag::default();
+    tag.key = Some(key.into());
+    tag.value = Some(value.into());
+    client
+        .tag_resources()
+        .region_id(REGION)
+        .resource_type(vpn_gateway::types::TagResourceType::VpnGateway)
+        .resource_id(id)
+        .tag(tag)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The tags of gateway `id`.
+pub async fn tags_of(client: &Client, id: &str) -> Vec<vpn_gateway::types::TagResource> {
+    client
+        .list_tag_resources()
+        .region_id(REGION)
+        .resource_type(vpn_gateway::types::TagResourceType::VpnGateway)
+        .resource_id(id)
+        .send()
+        .await
+        .unwrap()
+        .tag_resources
+}
+
 /// Creates a customer gateway with `ip` and returns its ID.
 pub async fn customer_gateway(client: &Client, ip: &str) -> String {
     client
