@@ -42,37 +42,46 @@ async fn v1_get_and_post_are_accepted() {
     assert!(json(&body)["RequestId"].as_str().unwrap().len() == 36);
 }
 
+/// An action, its parameters, the HTTP status and what the XML body must contain.
+type XmlCase<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a [&'a str]);
+
 #[tokio::test]
 async fn xml_is_answered_for_format_xml_with_list_wrappers() {
     let emulator = emulator().await;
-    let client = client(&emulator);
-    gateway(&client).await;
-    let (status, body) = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)])
-        .set("Format", "XML")
-        .get(emulator.url())
-        .await;
-    assert_eq!(status, 200);
-    assert!(body.starts_with("<?xml"), "{body}");
-    assert!(body.contains("<DescribeVpnGatewaysResponse>"), "{body}");
-    assert!(
-        body.contains("<VpnGateways><VpnGateway><BusinessStatus>"),
-        "{body}"
-    );
-    assert!(body.contains("<VpnGatewayId>vpn-"), "{body}");
-    let (status, body) = Raw::new(
-        "DescribeVpnGateway",
-        &[("RegionId", REGION), ("VpnGatewayId", "vpn-x")],
-    )
-    .set("Format", "XML")
-    .get(emulator.url())
-    .await;
-    assert_eq!(status, 404);
-    assert!(body.contains("<Error><Code>"), "{body}");
-    assert!(body.contains("<RequestId>"), "{body}");
-    assert!(
-        body.contains("<Code>InvalidVpnGatewayInstanceId.NotFound</Code>"),
-        "{body}"
-    );
+    gateway(&client(&emulator)).await;
+    let cases: [XmlCase<'_>; 2] = [
+        (
+            "DescribeVpnGateways",
+            &[("RegionId", REGION)],
+            200,
+            &[
+                "<DescribeVpnGatewaysResponse>",
+                "<VpnGateways><VpnGateway><BusinessStatus>",
+                "<VpnGatewayId>vpn-",
+            ],
+        ),
+        (
+            "DescribeVpnGateway",
+            &[("RegionId", REGION), ("VpnGatewayId", "vpn-x")],
+            404,
+            &[
+                "<Error><Code>InvalidVpnGatewayInstanceId.NotFound</Code>",
+                "<RequestId>",
+                "<Recommend>",
+            ],
+        ),
+    ];
+    for (action, params, status, needles) in cases {
+        let (got, body) = Raw::new(action, params)
+            .set("Format", "XML")
+            .get(emulator.url())
+            .await;
+        assert_eq!(got, status, "{body}");
+        assert!(body.starts_with("<?xml"), "{body}");
+        for needle in needles {
+            assert!(body.contains(needle), "{needle} not in {body}");
+        }
+    }
 }
 
 async fn error_of(response: (u16, String)) -> (u16, Value) {
