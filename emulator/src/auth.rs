@@ -11,6 +11,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use vpn_gateway::runtime::signing::{v1, v3};
 
+/// How many nonces are remembered at most; beyond it the oldest are forgotten first, which bounds
+/// memory under sustained load (a replay is still caught within the last million requests).
+const NONCE_CAPACITY: usize = 1_000_000;
+
 /// Remembers the nonces seen within the timestamp tolerance.
 #[derive(Debug, Default)]
 pub struct NonceStore {
@@ -33,7 +37,7 @@ impl NonceStore {
         while inner
             .by_expiry
             .front()
-            .is_some_and(|(expiry, _)| *expiry < now)
+            .is_some_and(|(expiry, _)| *expiry < now || inner.seen.len() >= NONCE_CAPACITY)
         {
             if let Some((_, old)) = inner.by_expiry.pop_front() {
                 inner.seen.remove(&old);
@@ -43,7 +47,9 @@ impl NonceStore {
             return false;
         }
         inner.seen.insert(key.clone());
-        inner.by_expiry.push_back((now + keep_for, key));
+        inner
+            .by_expiry
+            .push_back((now.saturating_add(keep_for), key));
         true
     }
 }
@@ -124,7 +130,7 @@ pub fn authenticate<'a>(
         })?
         .unix_timestamp();
     let tolerance = i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX);
-    if (now - at).abs() > tolerance {
+    if now.saturating_sub(at).saturating_abs() > tolerance {
         return Err(ApiError::new(
             400,
             "InvalidTimeStamp.Expired",
@@ -138,7 +144,11 @@ pub fn authenticate<'a>(
             "Specified SecurityToken mismatch with the AccessKey.",
         ));
     }
-    if !nonces.insert(format!("{access_key_id}\u{0}{nonce}"), now, 2 * tolerance) {
+    if !nonces.insert(
+        format!("{access_key_id}\u{0}{nonce}"),
+        now,
+        tolerance.saturating_mul(2),
+    ) {
         return Err(ApiError::new(
             400,
             "SignatureNonceUsed",
@@ -192,4 +202,19 @@ fn missing(what: &str) -> ApiError {
         code,
         format!("The input parameter \"{what}\" that is mandatory for processing this request is not supplied."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_single_use_until_they_expire() {
+        let store = NonceStore::default();
+        assert!(store.insert("k\u{0}a".into(), 100, 10));
+        assert!(!store.insert("k\u{0}a".into(), 105, 10));
+        assert!(store.insert("k\u{0}b".into(), 105, 10));
+        // Past its expiry (100 + 10), `a` is forgotten.
+        assert!(store.insert("k\u{0}a".into(), 111, 10));
+    }
 }

@@ -88,6 +88,11 @@ impl Emulator {
         self.app.faults.set(faults);
     }
 
+    /// Changes how long lifecycle transitions take from now on.
+    pub fn set_transition(&self, transition: std::time::Duration) {
+        self.app.model.set_transition(transition);
+    }
+
     /// Marks a gateway as suspended for overdue payment (`VpnGateway.FinancialLocked`), or
     /// back to normal. Returns false if there is no such gateway.
     pub fn set_financially_locked(&self, region_id: &str, gateway_id: &str, locked: bool) -> bool {

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::ids::IdGenerator;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use vpn_gateway::types::{
@@ -188,9 +189,16 @@ impl Cx<'_> {
         Ok(gateway)
     }
 
+    /// When a transition started now completes.
+    pub fn transition_end(&self) -> Instant {
+        self.now
+            .checked_add(self.transition)
+            .unwrap_or_else(|| self.now + Duration::from_secs(100 * 365 * 24 * 3600))
+    }
+
     /// Puts a gateway into `updating` for the configured transition time.
     pub fn mark_updating(&mut self, id: &str) {
-        let until = self.now + self.transition;
+        let until = self.transition_end();
         if let Some(gateway) = self.region.gateways.get_mut(id) {
             gateway.status = VpnGatewayStatus::Updating;
             gateway.busy_until = Some(until);
@@ -217,7 +225,8 @@ pub struct Model {
     regions: Mutex<HashMap<String, Region>>,
     ids: IdGenerator,
     quotas: Quotas,
-    transition: Duration,
+    /// Transition time in microseconds, changeable while running.
+    transition_micros: AtomicU64,
 }
 
 impl Model {
@@ -227,8 +236,14 @@ impl Model {
             regions: Mutex::new(HashMap::new()),
             ids: IdGenerator::new(seed),
             quotas,
-            transition,
+            transition_micros: AtomicU64::new(micros(transition)),
         }
+    }
+
+    /// Changes how long lifecycle transitions take from now on.
+    pub fn set_transition(&self, transition: Duration) {
+        self.transition_micros
+            .store(micros(transition), Ordering::Relaxed);
     }
 
     /// The ID and random-number generator.
@@ -254,12 +269,16 @@ impl Model {
             region,
             ids: &self.ids,
             quotas: &self.quotas,
-            transition: self.transition,
+            transition: Duration::from_micros(self.transition_micros.load(Ordering::Relaxed)),
             now,
             now_ms: unix_millis(),
         };
         f(&mut cx)
     }
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Milliseconds since the UNIX epoch.

@@ -17,7 +17,9 @@ pub fn unknown_enum_value(input: &impl Debug) -> Option<ValidationError> {
                 let head = &before[..colon];
                 let start = head
                     .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .map_or(0, |i| i + 1);
+                    .map_or(0, |i| {
+                        i + head[i..].chars().next().map_or(1, char::len_utf8)
+                    });
                 &head[start..]
             })
             .unwrap_or("Parameter");
@@ -60,6 +62,25 @@ fn wire_name(field: &str) -> String {
             })
         })
         .collect()
+}
+
+/// Parameters whose values the service matches case-insensitively (the spec notes it for
+/// `ResourceType`: documented as `VpnGateway`, sent as `VPNGATEWAY` by the official SDK); the
+/// generated parser matches the wire spelling exactly, so these are upper-cased first.
+const CASE_INSENSITIVE: &[&str] = &["ResourceType"];
+
+/// Normalizes the values of [`CASE_INSENSITIVE`] parameters.
+pub fn normalize(
+    params: impl Iterator<Item = (String, String)>,
+) -> impl Iterator<Item = (String, String)> {
+    params.map(|(name, value)| {
+        if CASE_INSENSITIVE.contains(&name.as_str()) {
+            let upper = value.to_ascii_uppercase();
+            (name, upper)
+        } else {
+            (name, value)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use vpn_gateway::runtime::{RequestMethod, SignatureVersion};
-use vpn_gateway::types::{Tag, TagResourceType, VpnGatewayStatus};
+use vpn_gateway::types::VpnGatewayStatus;
 use vpn_gateway::Credentials;
 
 #[tokio::test]
@@ -32,28 +32,10 @@ async fn create_describe_tag_and_delete_with_every_signature_and_method() {
                 Some(VpnGatewayStatus::Active),
                 "{version:?} {method:?}"
             );
-            let mut tag = Tag::default();
-            tag.key = Some("env".into());
-            tag.value = Some("test".into());
-            client
-                .tag_resources()
-                .region_id(REGION)
-                .resource_type(TagResourceType::VpnGateway)
-                .resource_id(id.clone())
-                .tag(tag)
-                .send()
-                .await
-                .unwrap();
-            let tags = client
-                .list_tag_resources()
-                .region_id(REGION)
-                .resource_type(TagResourceType::VpnGateway)
-                .resource_id(id.clone())
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(tags.tag_resources.len(), 1);
-            assert_eq!(tags.tag_resources[0].tag_value.as_deref(), Some("test"));
+            tag(&client, &id, "env", "test").await;
+            let tags = tags_of(&client, &id).await;
+            assert_eq!(tags.len(), 1);
+            assert_eq!(tags[0].tag_value.as_deref(), Some("test"));
             client
                 .delete_vpn_gateway()
                 .region_id(REGION)

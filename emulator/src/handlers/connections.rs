@@ -224,7 +224,7 @@ pub fn create_vpn_connection(
         ipsec,
         health_check: input.health_check_config,
         bgp: input.bgp_config,
-        busy_until: Some(cx.now + cx.transition),
+        busy_until: Some(cx.transition_end()),
     };
     cx.region.connections.insert(id.clone(), connection);
     cx.mark_updating(&gateway_id);
@@ -344,8 +344,10 @@ pub fn modify_vpn_connection_attribute(
         .remote_subnet
         .clone()
         .unwrap_or_else(|| current.remote_subnet.clone());
-    check_policy_quota(cx, &current.gateway_id, Some(&id), &local, &remote)?;
-    let until = cx.now + cx.transition;
+    if input.local_subnet.is_some() || input.remote_subnet.is_some() {
+        check_policy_quota(cx, &current.gateway_id, Some(&id), &local, &remote)?;
+    }
+    let until = cx.transition_end();
     let c = cx.connection(&id)?;
     c.local_subnet = local;
     c.remote_subnet = remote;

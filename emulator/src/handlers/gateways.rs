@@ -83,10 +83,10 @@ pub fn create_vpn_gateway(
         ));
     }
     let prepaid = input.instance_charge_type == Some(VpnGatewayInstanceChargeType::Prepay);
-    let end_time = input
-        .period
-        .filter(|_| prepaid)
-        .map(|p| cx.now_ms + p.as_i64() * MONTH_MS);
+    let end_time = input.period.filter(|_| prepaid).map(|p| {
+        cx.now_ms
+            .saturating_add(p.as_i64().saturating_mul(MONTH_MS))
+    });
     let ssl = input.enable_ssl.unwrap_or(false);
     let id = cx.new_id("vpn");
     let seq = cx.region.next_seq();
@@ -104,7 +104,7 @@ pub fn create_vpn_gateway(
         end_time,
         prepaid,
         status: VpnGatewayStatus::Init,
-        busy_until: Some(cx.now + cx.transition),
+        busy_until: Some(cx.transition_end()),
         business_status: VpnGatewayBusinessStatus::Normal,
         ipsec: input.enable_ipsec.unwrap_or(true),
         ssl,

@@ -185,28 +185,83 @@ fn check_vpc_route_table(cx: &Cx<'_>, gateway_id: &str, dest: &str) -> Result<()
     Ok(())
 }
 
-/// Finds the route with this key in gateway `gateway_id`, after the gateway checks.
-fn find_route(
-    cx: &mut Cx<'_>,
-    t: Table,
-    gateway_id: &str,
-    source: Option<&str>,
-    dest: &str,
-    next_hop: &str,
-    weight: Option<&VpnRouteWeight>,
-) -> Result<usize, ApiError> {
-    cx.gateway(gateway_id)?;
-    cx.gateway_for_change(gateway_id)?;
-    table(cx, t)
-        .iter()
-        .position(|r| {
-            r.gateway_id == gateway_id
-                && r.source.as_deref() == source
-                && r.dest == dest
-                && r.next_hop == next_hop
-                && weight.is_none_or(|w| *w == r.weight)
+/// Identifies an existing route, from an input's parameters.
+struct RouteKey {
+    table: Table,
+    gateway_id: String,
+    source: Option<String>,
+    dest: String,
+    next_hop: String,
+    weight: Option<VpnRouteWeight>,
+}
+
+impl RouteKey {
+    fn new(
+        table: Table,
+        gateway_id: Option<String>,
+        source: Option<String>,
+        dest: Option<String>,
+        next_hop: Option<String>,
+        weight: Option<VpnRouteWeight>,
+    ) -> Result<RouteKey, ApiError> {
+        let source = match table {
+            Table::Policy => Some(required(source, "RouteSource")?),
+            Table::Destination => None,
+        };
+        Ok(RouteKey {
+            table,
+            gateway_id: required(gateway_id, "VpnGatewayId")?,
+            source,
+            dest: required(dest, "RouteDest")?,
+            next_hop: required(next_hop, "NextHop")?,
+            weight,
         })
-        .ok_or_else(|| ApiError::not_found("route entry", "RouteEntry", dest))
+    }
+
+    /// The route's index, after the gateway checks.
+    fn find(&self, cx: &mut Cx<'_>) -> Result<usize, ApiError> {
+        cx.gateway(&self.gateway_id)?;
+        cx.gateway_for_change(&self.gateway_id)?;
+        table(cx, self.table)
+            .iter()
+            .position(|r| {
+                r.gateway_id == self.gateway_id
+                    && r.source == self.source
+                    && r.dest == self.dest
+                    && r.next_hop == self.next_hop
+                    && self.weight.as_ref().is_none_or(|w| *w == r.weight)
+            })
+            .ok_or_else(|| ApiError::not_found("route entry", "RouteEntry", &self.dest))
+    }
+
+    /// Removes the route; the gateway goes `updating`.
+    fn remove(&self, cx: &mut Cx<'_>) -> Result<(), ApiError> {
+        let i = self.find(cx)?;
+        table(cx, self.table).remove(i);
+        cx.mark_updating(&self.gateway_id);
+        Ok(())
+    }
+
+    /// Changes the route's weight; the other route of an active/standby pair may not have it.
+    fn change_weight(&self, cx: &mut Cx<'_>, new_weight: VpnRouteWeight) -> Result<(), ApiError> {
+        let i = self.find(cx)?;
+        let clash = table(cx, self.table).iter().enumerate().any(|(j, r)| {
+            j != i
+                && r.gateway_id == self.gateway_id
+                && r.dest == self.dest
+                && r.source == self.source
+                && r.weight == new_weight
+        });
+        if clash {
+            return Err(ApiError::catalogue_with(
+                ErrorCode::VpnRouteEntryBackupRoute,
+                "Validate backup route entry failed: the other route to this destination already has that weight.",
+            ));
+        }
+        table(cx, self.table)[i].weight = new_weight;
+        cx.mark_updating(&self.gateway_id);
+        Ok(())
+    }
 }
 
 pub fn create_vpn_route_entry(
@@ -271,20 +326,15 @@ pub fn delete_vpn_route_entry(
     cx: &mut Cx<'_>,
     input: DeleteVpnRouteEntryInput,
 ) -> Result<DeleteVpnRouteEntryOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
-    let dest = required(input.route_dest, "RouteDest")?;
-    let next_hop = required(input.next_hop, "NextHop")?;
-    let i = find_route(
-        cx,
+    RouteKey::new(
         Table::Destination,
-        &gateway_id,
+        input.vpn_gateway_id,
         None,
-        &dest,
-        &next_hop,
-        input.weight.as_ref(),
-    )?;
-    cx.region.routes.remove(i);
-    cx.mark_updating(&gateway_id);
+        input.route_dest,
+        input.next_hop,
+        input.weight,
+    )?
+    .remove(cx)?;
     Ok(DeleteVpnRouteEntryOutput::default())
 }
 
@@ -292,68 +342,32 @@ pub fn delete_vpn_pbr_route_entry(
     cx: &mut Cx<'_>,
     input: DeleteVpnPbrRouteEntryInput,
 ) -> Result<DeleteVpnPbrRouteEntryOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
-    let source = required(input.route_source, "RouteSource")?;
-    let dest = required(input.route_dest, "RouteDest")?;
-    let next_hop = required(input.next_hop, "NextHop")?;
-    let i = find_route(
-        cx,
+    RouteKey::new(
         Table::Policy,
-        &gateway_id,
-        Some(&source),
-        &dest,
-        &next_hop,
-        input.weight.as_ref(),
-    )?;
-    cx.region.pbr_routes.remove(i);
-    cx.mark_updating(&gateway_id);
+        input.vpn_gateway_id,
+        input.route_source,
+        input.route_dest,
+        input.next_hop,
+        input.weight,
+    )?
+    .remove(cx)?;
     Ok(DeleteVpnPbrRouteEntryOutput::default())
-}
-
-/// Changes a route's weight; the other route of an active/standby pair may not have it.
-fn change_weight(
-    cx: &mut Cx<'_>,
-    t: Table,
-    i: usize,
-    new_weight: VpnRouteWeight,
-) -> Result<(), ApiError> {
-    let route = table(cx, t)[i].clone();
-    let clash = table(cx, t).iter().enumerate().any(|(j, r)| {
-        j != i
-            && r.gateway_id == route.gateway_id
-            && r.dest == route.dest
-            && r.source == route.source
-            && r.weight == new_weight
-    });
-    if clash {
-        return Err(ApiError::catalogue_with(
-            ErrorCode::VpnRouteEntryBackupRoute,
-            "Validate backup route entry failed: the other route to this destination already has that weight.",
-        ));
-    }
-    table(cx, t)[i].weight = new_weight;
-    cx.mark_updating(&route.gateway_id);
-    Ok(())
 }
 
 pub fn modify_vpn_route_entry_weight(
     cx: &mut Cx<'_>,
     input: ModifyVpnRouteEntryWeightInput,
 ) -> Result<ModifyVpnRouteEntryWeightOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
-    let dest = required(input.route_dest, "RouteDest")?;
-    let next_hop = required(input.next_hop, "NextHop")?;
     let new_weight = required(input.new_weight, "NewWeight")?;
-    let i = find_route(
-        cx,
+    RouteKey::new(
         Table::Destination,
-        &gateway_id,
+        input.vpn_gateway_id,
         None,
-        &dest,
-        &next_hop,
-        input.weight.as_ref(),
-    )?;
-    change_weight(cx, Table::Destination, i, new_weight)?;
+        input.route_dest,
+        input.next_hop,
+        input.weight,
+    )?
+    .change_weight(cx, new_weight)?;
     Ok(ModifyVpnRouteEntryWeightOutput::default())
 }
 
@@ -361,21 +375,16 @@ pub fn modify_vpn_pbr_route_entry_weight(
     cx: &mut Cx<'_>,
     input: ModifyVpnPbrRouteEntryWeightInput,
 ) -> Result<ModifyVpnPbrRouteEntryWeightOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
-    let source = required(input.route_source, "RouteSource")?;
-    let dest = required(input.route_dest, "RouteDest")?;
-    let next_hop = required(input.next_hop, "NextHop")?;
     let new_weight = required(input.new_weight, "NewWeight")?;
-    let i = find_route(
-        cx,
+    RouteKey::new(
         Table::Policy,
-        &gateway_id,
-        Some(&source),
-        &dest,
-        &next_hop,
-        input.weight.as_ref(),
-    )?;
-    change_weight(cx, Table::Policy, i, new_weight)?;
+        input.vpn_gateway_id,
+        input.route_source,
+        input.route_dest,
+        input.next_hop,
+        input.weight,
+    )?
+    .change_weight(cx, new_weight)?;
     Ok(ModifyVpnPbrRouteEntryWeightOutput::default())
 }
 
@@ -398,11 +407,33 @@ pub fn publish_vpn_route_entry(
         .position(|r| r.gateway_id == gateway_id && r.dest == dest && r.next_hop == next_hop)
         .ok_or_else(|| ApiError::not_found("route entry", "RouteEntry", &dest))?;
     if publish && !table(cx, t)[i].published {
-        check_vpc_route_table(cx, &gateway_id, &dest)?;
+        // PublishVpnRouteEntry documents the full VPC route table as Resource.QuotaFull.
+        check_vpc_route_table(cx, &gateway_id, &dest).map_err(|e| {
+            if e.code == ErrorCode::QuotaExceededVpnRouteEntry.code() {
+                ApiError::quota_full()
+            } else {
+                e
+            }
+        })?;
     }
     table(cx, t)[i].published = publish;
     cx.mark_updating(&gateway_id);
     Ok(PublishVpnRouteEntryOutput::default())
+}
+
+/// The fields both route listings share, for either generated route type.
+macro_rules! route_view {
+    ($ty:ident, $route:expr) => {{
+        let r: &Route = $route;
+        let mut v = $ty::default();
+        v.vpn_instance_id = Some(r.gateway_id.clone());
+        v.route_dest = Some(r.dest.clone());
+        v.next_hop = Some(r.next_hop.clone());
+        v.weight = Some(r.weight.clone());
+        v.state = Some(state(r));
+        v.create_time = Some(r.create_time);
+        v
+    }};
 }
 
 fn listed(cx: &mut Cx<'_>, t: Table, gateway_id: Option<String>) -> Result<Vec<Route>, ApiError> {
@@ -427,16 +458,7 @@ pub fn describe_vpn_route_entries(
     out.vpn_route_entries = page
         .items
         .iter()
-        .map(|r| {
-            let mut v = VpnRouteEntry::default();
-            v.vpn_instance_id = Some(r.gateway_id.clone());
-            v.route_dest = Some(r.dest.clone());
-            v.next_hop = Some(r.next_hop.clone());
-            v.weight = Some(r.weight.clone());
-            v.state = Some(state(r));
-            v.create_time = Some(r.create_time);
-            v
-        })
+        .map(|r| route_view!(VpnRouteEntry, r))
         .collect();
     out.total_count = Some(page.total);
     out.page_number = Some(page.number);
@@ -455,14 +477,8 @@ pub fn describe_vpn_pbr_route_entries(
         .items
         .iter()
         .map(|r| {
-            let mut v = VpnPbrRouteEntry::default();
-            v.vpn_instance_id = Some(r.gateway_id.clone());
+            let mut v = route_view!(VpnPbrRouteEntry, r);
             v.route_source = r.source.clone();
-            v.route_dest = Some(r.dest.clone());
-            v.next_hop = Some(r.next_hop.clone());
-            v.weight = Some(r.weight.clone());
-            v.state = Some(state(r));
-            v.create_time = Some(r.create_time);
             v
         })
         .collect();
