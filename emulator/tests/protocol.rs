@@ -146,11 +146,7 @@ async fn unknown_keys_and_bad_signatures_are_rejected() {
         RequestMethod::Post,
         Credentials::new("testid", "wrong"),
     );
-    let result = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await;
+    let result = list_gateways(&client).await;
     let e = result.unwrap_err();
     assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
     assert!(e.to_string().contains("ACS3-HMAC-SHA256"), "{e}");
@@ -228,19 +224,10 @@ async fn sts_tokens_are_required_for_sts_keys() {
     for version in [SignatureVersion::V1, SignatureVersion::V3] {
         let good = Credentials::new("STS.id", "stssecret").with_security_token("token-1");
         let client = client_with(&emulator, version, RequestMethod::Post, good);
-        client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap();
+        list_gateways(&client).await.unwrap();
         let bad = Credentials::new("STS.id", "stssecret").with_security_token("token-2");
         let client = client_with(&emulator, version, RequestMethod::Get, bad);
-        let result = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await;
+        let result = list_gateways(&client).await;
         assert_eq!(code(result), "InvalidSecurityToken.MismatchWithAccessKey");
     }
 }
@@ -276,24 +263,14 @@ async fn injected_faults_throttle_fail_and_drop() {
     ];
     for (faults, expected) in cases {
         emulator.set_faults(faults);
-        let e = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap_err();
+        let e = list_gateways(&client).await.unwrap_err();
         assert_eq!(e.code(), expected, "{e:?}");
     }
     emulator.set_faults(FaultConfig {
         latency: Duration::from_millis(1),
         ..none
     });
-    client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap();
+    list_gateways(&client).await.unwrap();
 }
 
 #[tokio::test]

@@ -71,6 +71,20 @@ where
     }
 }
 
+/// DescribeVpnGateways in the test region.
+pub async fn list_gateways(
+    client: &Client,
+) -> Result<
+    vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput,
+    vpn_gateway::SdkError<vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysError>,
+> {
+    client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+}
+
 /// Creates an active gateway and returns its ID.
 pub async fn gateway(client: &Client) -> String {
     client
