@@ -31,7 +31,8 @@ pub trait Prepared: Send {
 struct Call<I, O> {
     action: &'static str,
     region_id: String,
-    client_token: Option<String>,
+    /// The ClientToken and a fingerprint of the request's parameters.
+    client_token: Option<(String, u64)>,
     input: I,
     handler: fn(&mut crate::state::Cx<'_>, I) -> Result<O, ApiError>,
 }
@@ -39,15 +40,11 @@ struct Call<I, O> {
 impl<I: Debug + Send, O: Serialize> Prepared for Call<I, O> {
     fn run(self: Box<Self>, model: &Model) -> Result<Value, ApiError> {
         let call = *self;
-        let fingerprint = call
-            .client_token
-            .as_ref()
-            .map(|_| format!("{:?}", call.input));
         model.with_region(&call.region_id, |cx| {
             let key = call
                 .client_token
-                .map(|token| (call.action.to_owned(), token));
-            if let (Some(key), Some(fingerprint)) = (&key, &fingerprint) {
+                .map(|(token, fingerprint)| ((call.action.to_owned(), token), fingerprint));
+            if let Some((key, fingerprint)) = &key {
                 if let Some((seen, original)) = cx.region.tokens.get(key) {
                     return if seen == fingerprint {
                         Ok(original.clone())
@@ -64,12 +61,35 @@ impl<I: Debug + Send, O: Serialize> Prepared for Call<I, O> {
             let value = serde_json::to_value(output).map_err(|e| {
                 ApiError::new(500, "InternalError", format!("The response could not be encoded: {e}."))
             })?;
-            if let (Some(key), Some(fingerprint)) = (key, fingerprint) {
+            if let Some((key, fingerprint)) = key {
                 cx.region.tokens.insert(key, (fingerprint, value.clone()));
             }
             Ok(value)
         })
     }
+}
+
+/// Parameters that differ between retries of the same request (signing, transport).
+const PER_ATTEMPT: &[&str] = &[
+    "AccessKeyId",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureType",
+    "SignatureVersion",
+    "Timestamp",
+];
+
+/// A hash of the request's own parameters (sorted by name), for ClientToken replays.
+fn fingerprint(params: &WireParams) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for name in params.names().filter(|n| !PER_ATTEMPT.contains(n)) {
+        (name, params.raw(name)).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 fn prepare<I, O>(
@@ -95,7 +115,9 @@ where
     {
         None
     } else {
-        params.raw("ClientToken").map(str::to_owned)
+        params
+            .raw("ClientToken")
+            .map(|token| (token.to_owned(), fingerprint(params)))
     };
     Ok(Box::new(Call {
         action,

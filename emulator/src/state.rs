@@ -128,7 +128,7 @@ pub struct Region {
     /// Tags by resource ID: (resource type wire name, key → value).
     pub tags: BTreeMap<String, (String, BTreeMap<String, String>)>,
     /// Idempotency: (action, ClientToken) → (request fingerprint, original response).
-    pub tokens: HashMap<(String, String), (String, Value)>,
+    pub tokens: HashMap<(String, String), (u64, Value)>,
     seq: u64,
 }
 

@@ -7,8 +7,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::time::Duration;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 use vpn_gateway::runtime::signing::v1;
 use vpn_gateway::runtime::{RequestMethod, SignatureVersion};
 use vpn_gateway::Credentials;
@@ -84,6 +82,13 @@ async fn xml_is_answered_for_format_xml_with_list_wrappers() {
     }
 }
 
+/// Checks an error response's status, code and body fields; returns the body.
+async fn expect_error(response: (u16, String), status: u16, code: &str) -> Value {
+    let (got, e) = error_of(response).await;
+    assert_eq!((got, e["Code"].as_str().unwrap()), (status, code), "{e}");
+    e
+}
+
 async fn error_of(response: (u16, String)) -> (u16, Value) {
     let (status, body) = response;
     let v = json(&body);
@@ -98,32 +103,21 @@ async fn a_reused_nonce_is_rejected() {
     let emulator = emulator().await;
     let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
     assert_eq!(raw.get(emulator.url()).await.0, 200);
-    let (status, e) = error_of(raw.get(emulator.url()).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "SignatureNonceUsed")
-    );
+    expect_error(raw.get(emulator.url()).await, 400, "SignatureNonceUsed").await;
 }
 
 #[tokio::test]
 async fn timestamps_more_than_15_minutes_off_are_expired() {
     let emulator = emulator().await;
-    let old = (OffsetDateTime::now_utc() - Duration::from_secs(16 * 60))
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&Rfc3339)
-        .unwrap();
+    let old = timestamp(-16 * 60);
     let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Timestamp", &old);
-    let (status, e) = error_of(raw.get(emulator.url()).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "InvalidTimeStamp.Expired")
-    );
-    let near = (OffsetDateTime::now_utc() - Duration::from_secs(14 * 60))
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&Rfc3339)
-        .unwrap();
+    expect_error(
+        raw.get(emulator.url()).await,
+        400,
+        "InvalidTimeStamp.Expired",
+    )
+    .await;
+    let near = timestamp(-14 * 60);
     let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Timestamp", &near);
     assert_eq!(raw.get(emulator.url()).await.0, 200);
 }
@@ -132,19 +126,16 @@ async fn timestamps_more_than_15_minutes_off_are_expired() {
 async fn unknown_keys_and_bad_signatures_are_rejected() {
     let emulator = emulator().await;
     let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("AccessKeyId", "nobody");
-    let (status, e) = error_of(raw.get(emulator.url()).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (404, "InvalidAccessKeyId.NotFound")
-    );
+    expect_error(
+        raw.get(emulator.url()).await,
+        404,
+        "InvalidAccessKeyId.NotFound",
+    )
+    .await;
 
     let mut raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
     raw.secret = "wrong".into();
-    let (status, e) = error_of(raw.get(emulator.url()).await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "SignatureDoesNotMatch")
-    );
+    let e = expect_error(raw.get(emulator.url()).await, 400, "SignatureDoesNotMatch").await;
     let expected = v1::string_to_sign("GET", &raw.params);
     assert!(e["Message"].as_str().unwrap().ends_with(&expected), "{e}");
 
@@ -155,11 +146,7 @@ async fn unknown_keys_and_bad_signatures_are_rejected() {
         RequestMethod::Post,
         Credentials::new("testid", "wrong"),
     );
-    let result = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await;
+    let result = list_gateways(&client).await;
     let e = result.unwrap_err();
     assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
     assert!(e.to_string().contains("ACS3-HMAC-SHA256"), "{e}");
@@ -237,19 +224,10 @@ async fn sts_tokens_are_required_for_sts_keys() {
     for version in [SignatureVersion::V1, SignatureVersion::V3] {
         let good = Credentials::new("STS.id", "stssecret").with_security_token("token-1");
         let client = client_with(&emulator, version, RequestMethod::Post, good);
-        client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap();
+        list_gateways(&client).await.unwrap();
         let bad = Credentials::new("STS.id", "stssecret").with_security_token("token-2");
         let client = client_with(&emulator, version, RequestMethod::Get, bad);
-        let result = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await;
+        let result = list_gateways(&client).await;
         assert_eq!(code(result), "InvalidSecurityToken.MismatchWithAccessKey");
     }
 }
@@ -285,24 +263,14 @@ async fn injected_faults_throttle_fail_and_drop() {
     ];
     for (faults, expected) in cases {
         emulator.set_faults(faults);
-        let e = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap_err();
+        let e = list_gateways(&client).await.unwrap_err();
         assert_eq!(e.code(), expected, "{e:?}");
     }
     emulator.set_faults(FaultConfig {
         latency: Duration::from_millis(1),
         ..none
     });
-    client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap();
+    list_gateways(&client).await.unwrap();
 }
 
 #[tokio::test]
@@ -368,23 +336,22 @@ async fn v3_request(url: &str, date: &str, nonce: &str) -> (u16, String) {
 #[tokio::test]
 async fn v3_checks_dates_and_nonces_from_headers() {
     let emulator = emulator().await;
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
-    let date = now.format(&Rfc3339).unwrap();
+    let date = timestamp(0);
     let (status, body) = v3_request(emulator.url(), &date, "v3-nonce-1").await;
     assert_eq!(status, 200, "{body}");
-    let (status, e) = error_of(v3_request(emulator.url(), &date, "v3-nonce-1").await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "SignatureNonceUsed")
-    );
-    let old = (now - Duration::from_secs(20 * 60))
-        .format(&Rfc3339)
-        .unwrap();
-    let (status, e) = error_of(v3_request(emulator.url(), &old, "v3-nonce-2").await).await;
-    assert_eq!(
-        (status, e["Code"].as_str().unwrap()),
-        (400, "InvalidTimeStamp.Expired")
-    );
+    expect_error(
+        v3_request(emulator.url(), &date, "v3-nonce-1").await,
+        400,
+        "SignatureNonceUsed",
+    )
+    .await;
+    let old = timestamp(-20 * 60);
+    expect_error(
+        v3_request(emulator.url(), &old, "v3-nonce-2").await,
+        400,
+        "InvalidTimeStamp.Expired",
+    )
+    .await;
 }
 
 #[tokio::test]

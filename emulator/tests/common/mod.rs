@@ -71,6 +71,20 @@ where
     }
 }
 
+/// DescribeVpnGateways in the test region.
+pub async fn list_gateways(
+    client: &Client,
+) -> Result<
+    vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput,
+    vpn_gateway::SdkError<vpn_gateway::operation::describe_vpn_gateways::DescribeVpnGatewaysError>,
+> {
+    client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+}
+
 /// Creates an active gateway and returns its ID.
 pub async fn gateway(client: &Client) -> String {
     client
@@ -156,6 +170,15 @@ pub async fn connection(client: &Client, gateway_id: &str, ip: &str) -> String {
         .vpn_connection_id
 }
 
+/// The time `shift` seconds from now, as a request timestamp (`2026-11-22T00:00:00Z`).
+pub fn timestamp(shift: i64) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::seconds(shift))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
 /// A raw v1-signed request.
 pub struct Raw {
     pub params: Vec<(String, String)>,
@@ -187,14 +210,7 @@ impl Raw {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         params.push(("SignatureNonce".into(), nonce()));
-        params.push((
-            "Timestamp".into(),
-            OffsetDateTime::now_utc()
-                .replace_nanosecond(0)
-                .unwrap()
-                .format(&Rfc3339)
-                .unwrap(),
-        ));
+        params.push(("Timestamp".into(), timestamp(0)));
         for (k, v) in extra {
             params.push((k.to_string(), v.to_string()));
         }
