@@ -1,0 +1,157 @@
+//! What an emulator instance is started with: credentials, timing, quotas and injected faults.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The AccessKey pair every emulator accepts unless told otherwise.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "testid";
+/// The secret of [`DEFAULT_ACCESS_KEY_ID`].
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "testsecret";
+
+/// What a credential is allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Access {
+    /// Every operation is allowed.
+    #[default]
+    Full,
+    /// A RAM user without permissions: every operation answers `Forbidden`.
+    Denied,
+    /// A RAM user created by another account: every operation answers the operation's
+    /// documented `SubUser` code (`Forbbiden.SubUser` or `Forbidden.SubUser`).
+    SubUserDenied,
+}
+
+/// An accepted AccessKey pair, optionally an STS one that must carry its `SecurityToken`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The AccessKey ID.
+    pub access_key_id: String,
+    /// The AccessKey secret (never logged, redacted in `Debug`).
+    pub access_key_secret: String,
+    /// For STS credentials, the token requests must carry.
+    pub security_token: Option<String>,
+    /// What the credential may do.
+    pub access: Access,
+}
+
+impl Credential {
+    /// A long-term AccessKey pair with full access.
+    pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
+        Credential {
+            access_key_id: access_key_id.into(),
+            access_key_secret: access_key_secret.into(),
+            security_token: None,
+            access: Access::Full,
+        }
+    }
+
+    /// Requires requests signed with this key to carry `token` as their `SecurityToken`.
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(token.into());
+        self
+    }
+
+    /// Restricts what the credential may do.
+    pub fn with_access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"** redacted **")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("access", &self.access)
+            .finish()
+    }
+}
+
+/// Injected faults, for testing retries. Rates are probabilities between 0 and 1.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FaultConfig {
+    /// Share of requests answered with `Throttling.User` (HTTP 400).
+    pub throttle_rate: f64,
+    /// Share of requests answered with `ServiceUnavailable` (HTTP 503).
+    pub server_error_rate: f64,
+    /// Share of requests whose connection is dropped before a complete response.
+    pub drop_rate: f64,
+    /// Added to every response.
+    pub latency: Duration,
+}
+
+/// Resource quotas, per region (gateways, customer gateways) or per parent resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quotas {
+    /// VPN gateways per region.
+    pub vpn_gateways: usize,
+    /// Customer gateways per region.
+    pub customer_gateways: usize,
+    /// IPsec connections per VPN gateway.
+    pub vpn_connections_per_gateway: usize,
+    /// Policy-based routes a connection's subnets may expand to (local × remote CIDR blocks),
+    /// and policy-based routes per gateway.
+    pub policy_routes: usize,
+    /// Destination-based routes per VPN gateway.
+    pub route_entries: usize,
+    /// SSL-VPN servers per VPN gateway.
+    pub ssl_vpn_servers_per_gateway: usize,
+    /// Client certificates per SSL-VPN server.
+    pub client_certs_per_server: usize,
+    /// VPN routes published into one VPC's route table.
+    pub vpc_published_routes: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            vpn_gateways: 100,
+            customer_gateways: 100,
+            vpn_connections_per_gateway: 10,
+            policy_routes: 100,
+            route_entries: 100,
+            ssl_vpn_servers_per_gateway: 1,
+            client_certs_per_server: 100,
+            vpc_published_routes: 100,
+        }
+    }
+}
+
+/// Everything an emulator is started with.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Accepted credentials; the first is `testid`/`testsecret` unless replaced.
+    pub credentials: Vec<Credential>,
+    /// How long lifecycle transitions take (`init` → `active`, `updating` → `active`).
+    pub transition: Duration,
+    /// How far a request timestamp may be from the emulator's clock.
+    pub timestamp_tolerance: Duration,
+    /// Injected faults.
+    pub faults: FaultConfig,
+    /// Resource quotas.
+    pub quotas: Quotas,
+    /// Written into error bodies as `HostId`.
+    pub host_id: String,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            credentials: vec![Credential::new(
+                DEFAULT_ACCESS_KEY_ID,
+                DEFAULT_ACCESS_KEY_SECRET,
+            )],
+            transition: Duration::from_millis(200),
+            timestamp_tolerance: Duration::from_secs(15 * 60),
+            faults: FaultConfig::default(),
+            quotas: Quotas::default(),
+            host_id: "vpc.aliyuncs.com".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! SSL-VPN servers, their client certificates and their logs.
+
+use super::required;
+use crate::error::ApiError;
+use crate::state::{page, ClientCert, Cx, SslServer};
+use vpn_gateway::operation::{
+    create_ssl_vpn_client_cert::{CreateSslVpnClientCertInput, CreateSslVpnClientCertOutput},
+    create_ssl_vpn_server::{CreateSslVpnServerInput, CreateSslVpnServerOutput},
+    delete_ssl_vpn_client_cert::{DeleteSslVpnClientCertInput, DeleteSslVpnClientCertOutput},
+    delete_ssl_vpn_server::{DeleteSslVpnServerInput, DeleteSslVpnServerOutput},
+    describe_ssl_vpn_client_certs::{
+        DescribeSslVpnClientCertsInput, DescribeSslVpnClientCertsOutput,
+    },
+    describe_ssl_vpn_servers::{DescribeSslVpnServersInput, DescribeSslVpnServersOutput},
+    describe_vpn_ssl_server_logs::{DescribeVpnSslServerLogsInput, DescribeVpnSslServerLogsOutput},
+    modify_ssl_vpn_client_cert::{ModifySslVpnClientCertInput, ModifySslVpnClientCertOutput},
+    modify_ssl_vpn_server::{ModifySslVpnServerInput, ModifySslVpnServerOutput},
+};
+use vpn_gateway::types::{
+    SslVpnClientCertKey, SslVpnClientCertStatus, SslVpnServer, SslVpnServerCipher,
+    SslVpnServerProto,
+};
+
+const YEAR_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
+
+fn server<'a>(cx: &'a mut Cx<'_>, id: &str) -> Result<&'a mut SslServer, ApiError> {
+    cx.region
+        .ssl_servers
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("SSL-VPN server", "SslVpnServerId", id))
+}
+
+fn cert<'a>(cx: &'a mut Cx<'_>, id: &str) -> Result<&'a mut ClientCert, ApiError> {
+    cx.region
+        .client_certs
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found("SSL-VPN client certificate", "SslVpnClientCertId", id))
+}
+
+/// The server's gateway must exist, be paid for and not be configuring.
+fn check_gateway_of_server(cx: &mut Cx<'_>, server_id: &str) -> Result<String, ApiError> {
+    let gateway_id = server(cx, server_id)?.gateway_id.clone();
+    cx.gateway_for_change(&gateway_id)?;
+    Ok(gateway_id)
+}
+
+fn check_pool(pool: &str, local: &str) -> Result<(), ApiError> {
+    if super::lists_overlap(pool, local) {
+        return Err(ApiError::invalid_parameter(
+            "ClientIpPool",
+            "must not overlap LocalSubnet",
+        ));
+    }
+    Ok(())
+}
+
+fn view(cx: &Cx<'_>, s: &SslServer) -> SslVpnServer {
+    let mut v = SslVpnServer::default();
+    v.ssl_vpn_server_id = Some(s.id.clone());
+    v.vpn_gateway_id = Some(s.gateway_id.clone());
+    v.region_id = Some(cx.region_id.to_owned());
+    v.name = s.name.clone();
+    v.client_ip_pool = Some(s.client_ip_pool.clone());
+    v.local_subnet = Some(s.local_subnet.clone());
+    v.proto = Some(s.proto.clone());
+    v.cipher = Some(s.cipher.clone());
+    v.port = Some(s.port);
+    v.compress = Some(s.compress);
+    v.create_time = Some(s.create_time);
+    v.connections = Some(0);
+    let gateway = cx.region.gateways.get(&s.gateway_id);
+    v.max_connections = gateway.map(|g| i32::try_from(g.ssl_max_connections).unwrap_or(i32::MAX));
+    v.internet_ip = gateway.map(|g| g.internet_ip.clone());
+    v
+}
+
+pub fn create_ssl_vpn_server(
+    cx: &mut Cx<'_>,
+    input: CreateSslVpnServerInput,
+) -> Result<CreateSslVpnServerOutput, ApiError> {
+    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
+    let client_ip_pool = required(input.client_ip_pool, "ClientIpPool")?;
+    let local_subnet = required(input.local_subnet, "LocalSubnet")?;
+    cx.gateway_for_change(&gateway_id)?;
+    check_pool(&client_ip_pool, &local_subnet)?;
+    let existing = cx
+        .region
+        .ssl_servers
+        .values()
+        .filter(|s| s.gateway_id == gateway_id)
+        .count();
+    if existing >= cx.quotas.ssl_vpn_servers_per_gateway {
+        return Err(ApiError::quota_full());
+    }
+    let id = cx.new_id("vss");
+    let record = SslServer {
+        id: id.clone(),
+        seq: cx.region.next_seq(),
+        gateway_id: gateway_id.clone(),
+        name: input.name.clone(),
+        client_ip_pool,
+        local_subnet,
+        proto: input.proto.unwrap_or(SslVpnServerProto::Udp),
+        cipher: input.cipher.unwrap_or(SslVpnServerCipher::Aes128Cbc),
+        port: input.port.unwrap_or(1194),
+        compress: input.compress.unwrap_or(true),
+        create_time: cx.now_ms,
+    };
+    cx.region.ssl_servers.insert(id.clone(), record);
+    cx.mark_updating(&gateway_id);
+    let mut out = CreateSslVpnServerOutput::default();
+    out.ssl_vpn_server_id = id;
+    out.name = input.name;
+    Ok(out)
+}
+
+pub fn modify_ssl_vpn_server(
+    cx: &mut Cx<'_>,
+    input: ModifySslVpnServerInput,
+) -> Result<ModifySslVpnServerOutput, ApiError> {
+    let id = required(input.ssl_vpn_server_id, "SslVpnServerId")?;
+    let gateway_id = check_gateway_of_server(cx, &id)?;
+    let s = server(cx, &id)?;
+    let pool = input
+        .client_ip_pool
+        .unwrap_or_else(|| s.client_ip_pool.clone());
+    let local = input.local_subnet.unwrap_or_else(|| s.local_subnet.clone());
+    check_pool(&pool, &local)?;
+    s.client_ip_pool = pool;
+    s.local_subnet = local;
+    if input.name.is_some() {
+        s.name = input.name;
+    }
+    if let Some(proto) = input.proto {
+        s.proto = proto;
+    }
+    if let Some(cipher) = input.cipher {
+        s.cipher = cipher;
+    }
+    if let Some(port) = input.port {
+        s.port = port;
+    }
+    if let Some(compress) = input.compress {
+        s.compress = compress;
+    }
+    let s = s.clone();
+    cx.mark_updating(&gateway_id);
+    let v = view(cx, &s);
+    let mut out = ModifySslVpnServerOutput::default();
+    out.region_id = v.region_id;
+    out.ssl_vpn_server_id = v.ssl_vpn_server_id;
+    out.vpn_gateway_id = v.vpn_gateway_id;
+    out.name = v.name;
+    out.local_subnet = v.local_subnet;
+    out.client_ip_pool = v.client_ip_pool;
+    out.create_time = v.create_time;
+    out.cipher = v.cipher;
+    out.proto = v.proto;
+    out.port = v.port;
+    out.compress = v.compress;
+    out.connections = v.connections;
+    out.max_connections = v.max_connections;
+    out.internet_ip = v.internet_ip;
+    Ok(out)
+}
+
+pub fn delete_ssl_vpn_server(
+    cx: &mut Cx<'_>,
+    input: DeleteSslVpnServerInput,
+) -> Result<DeleteSslVpnServerOutput, ApiError> {
+    let id = required(input.ssl_vpn_server_id, "SslVpnServerId")?;
+    let gateway_id = check_gateway_of_server(cx, &id)?;
+    cx.region.ssl_servers.remove(&id);
+    cx.region.client_certs.retain(|_, c| c.server_id != id);
+    cx.mark_updating(&gateway_id);
+    Ok(DeleteSslVpnServerOutput::default())
+}
+
+pub fn describe_ssl_vpn_servers(
+    cx: &mut Cx<'_>,
+    input: DescribeSslVpnServersInput,
+) -> Result<DescribeSslVpnServersOutput, ApiError> {
+    let mut all: Vec<&SslServer> = cx
+        .region
+        .ssl_servers
+        .values()
+        .filter(|s| input.ssl_vpn_server_id.as_ref().is_none_or(|v| *v == s.id))
+        .filter(|s| {
+            input
+                .vpn_gateway_id
+                .as_ref()
+                .is_none_or(|v| *v == s.gateway_id)
+        })
+        .filter(|s| input.name.is_none() || input.name == s.name)
+        .collect();
+    all.sort_by_key(|s| std::cmp::Reverse(s.seq));
+    let page = page(all, input.page_number, input.page_size);
+    let mut out = DescribeSslVpnServersOutput::default();
+    out.ssl_vpn_servers = page.items.into_iter().map(|s| view(cx, s)).collect();
+    out.total_count = Some(page.total);
+    out.page_number = Some(page.number);
+    out.page_size = Some(page.size);
+    Ok(out)
+}
+
+pub fn create_ssl_vpn_client_cert(
+    cx: &mut Cx<'_>,
+    input: CreateSslVpnClientCertInput,
+) -> Result<CreateSslVpnClientCertOutput, ApiError> {
+    let server_id = required(input.ssl_vpn_server_id, "SslVpnServerId")?;
+    let gateway_id = check_gateway_of_server(cx, &server_id)?;
+    let existing = cx
+        .region
+        .client_certs
+        .values()
+        .filter(|c| c.server_id == server_id)
+        .count();
+    if existing >= cx.quotas.client_certs_per_server {
+        return Err(ApiError::quota_full());
+    }
+    let id = cx.new_id("vsc");
+    let record = ClientCert {
+        id: id.clone(),
+        seq: cx.region.next_seq(),
+        server_id,
+        name: input.name.clone(),
+        create_time: cx.now_ms,
+        end_time: cx.now_ms + YEAR_MS,
+    };
+    cx.region.client_certs.insert(id.clone(), record);
+    cx.mark_updating(&gateway_id);
+    let mut out = CreateSslVpnClientCertOutput::default();
+    out.ssl_vpn_client_cert_id = id;
+    out.name = input.name;
+    Ok(out)
+}
+
+pub fn modify_ssl_vpn_client_cert(
+    cx: &mut Cx<'_>,
+    input: ModifySslVpnClientCertInput,
+) -> Result<ModifySslVpnClientCertOutput, ApiError> {
+    let id = required(input.ssl_vpn_client_cert_id, "SslVpnClientCertId")?;
+    let c = cert(cx, &id)?;
+    if input.name.is_some() {
+        c.name = input.name;
+    }
+    let mut out = ModifySslVpnClientCertOutput::default();
+    out.ssl_vpn_client_cert_id = Some(c.id.clone());
+    out.name = c.name.clone();
+    Ok(out)
+}
+
+pub fn delete_ssl_vpn_client_cert(
+    cx: &mut Cx<'_>,
+    input: DeleteSslVpnClientCertInput,
+) -> Result<DeleteSslVpnClientCertOutput, ApiError> {
+    let id = required(input.ssl_vpn_client_cert_id, "SslVpnClientCertId")?;
+    let server_id = cert(cx, &id)?.server_id.clone();
+    let gateway_id = check_gateway_of_server(cx, &server_id)?;
+    cx.region.client_certs.remove(&id);
+    cx.mark_updating(&gateway_id);
+    Ok(DeleteSslVpnClientCertOutput::default())
+}
+
+pub fn describe_ssl_vpn_client_certs(
+    cx: &mut Cx<'_>,
+    input: DescribeSslVpnClientCertsInput,
+) -> Result<DescribeSslVpnClientCertsOutput, ApiError> {
+    let now_ms = cx.now_ms;
+    let mut all: Vec<&ClientCert> = cx
+        .region
+        .client_certs
+        .values()
+        .filter(|c| {
+            input
+                .ssl_vpn_client_cert_id
+                .as_ref()
+                .is_none_or(|v| *v == c.id)
+        })
+        .filter(|c| {
+            input
+                .ssl_vpn_server_id
+                .as_ref()
+                .is_none_or(|v| *v == c.server_id)
+        })
+        .filter(|c| input.name.is_none() || input.name == c.name)
+        .collect();
+    all.sort_by_key(|c| std::cmp::Reverse(c.seq));
+    let page = page(all, input.page_number, input.page_size);
+    let mut out = DescribeSslVpnClientCertsOutput::default();
+    out.ssl_vpn_client_cert_keys = page
+        .items
+        .into_iter()
+        .map(|c| {
+            let mut v = SslVpnClientCertKey::default();
+            v.ssl_vpn_client_cert_id = Some(c.id.clone());
+            v.ssl_vpn_server_id = Some(c.server_id.clone());
+            v.region_id = Some(cx.region_id.to_owned());
+            v.name = c.name.clone();
+            v.create_time = Some(c.create_time);
+            v.end_time = Some(c.end_time);
+            v.status = Some(if c.end_time <= now_ms {
+                SslVpnClientCertStatus::Expired
+            } else {
+                SslVpnClientCertStatus::Normal
+            });
+            v
+        })
+        .collect();
+    out.total_count = Some(page.total);
+    out.page_number = Some(page.number);
+    out.page_size = Some(page.size);
+    Ok(out)
+}
+
+pub fn describe_vpn_ssl_server_logs(
+    cx: &mut Cx<'_>,
+    input: DescribeVpnSslServerLogsInput,
+) -> Result<DescribeVpnSslServerLogsOutput, ApiError> {
+    let id = input.vpn_ssl_server_id.unwrap_or_default();
+    let lines: Vec<String> = match cx.region.ssl_servers.get(&id) {
+        Some(s) => vec![
+            format!(
+                "{} openvpn[1]: OpenVPN server {} started, listening on {}:{}",
+                s.create_time / 1000,
+                s.id,
+                match s.proto {
+                    SslVpnServerProto::Tcp => "tcp",
+                    _ => "udp",
+                },
+                s.port
+            ),
+            format!(
+                "{} openvpn[1]: Initialization Sequence Completed",
+                s.create_time / 1000
+            ),
+        ],
+        None => Vec::new(),
+    };
+    let page = page(lines, input.page_number, input.page_size);
+    let mut out = DescribeVpnSslServerLogsOutput::default();
+    out.count = Some(page.total);
+    out.is_completed = Some(true);
+    out.page_number = Some(page.number);
+    out.page_size = Some(page.size);
+    out.data = page.items;
+    Ok(out)
+}

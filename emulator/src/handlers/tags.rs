@@ -1,0 +1,172 @@
+//! Tags: TagResources, UnTagResources and ListTagResources (NextToken pagination).
+
+use super::required;
+use crate::error::ApiError;
+use crate::state::Cx;
+use std::collections::BTreeMap;
+use vpn_gateway::operation::{
+    list_tag_resources::{ListTagResourcesInput, ListTagResourcesOutput},
+    tag_resources::{TagResourcesInput, TagResourcesOutput},
+    un_tag_resources::{UnTagResourcesInput, UnTagResourcesOutput},
+};
+use vpn_gateway::types::{TagResource, TagResourceType};
+
+/// Tags a resource may carry.
+const MAX_TAGS: usize = 20;
+
+/// Checks that every resource exists (gateways) or is a well-formed ID (resources of other
+/// APIs, which the emulator does not model).
+fn check_resources(cx: &Cx<'_>, kind: &TagResourceType, ids: &[String]) -> Result<(), ApiError> {
+    let prefix = match kind {
+        TagResourceType::Vpc => "vpc-",
+        TagResourceType::Vswitch => "vsw-",
+        TagResourceType::Routetable => "vtb-",
+        TagResourceType::Eip => "eip-",
+        _ => "vpn-",
+    };
+    for id in ids {
+        let known = match kind {
+            TagResourceType::VpnGateway => cx.region.gateways.contains_key(id),
+            _ => id.len() > prefix.len() && id.starts_with(prefix),
+        };
+        if !known {
+            return Err(ApiError::not_found("resource", "ResourceId", id));
+        }
+    }
+    Ok(())
+}
+
+pub fn tag_resources(
+    cx: &mut Cx<'_>,
+    input: TagResourcesInput,
+) -> Result<TagResourcesOutput, ApiError> {
+    let kind = required(input.resource_type, "ResourceType")?;
+    check_resources(cx, &kind, &input.resource_id)?;
+    let tags: Vec<(String, String)> = input
+        .tag
+        .into_iter()
+        .filter_map(|t| t.key.map(|k| (k, t.value.unwrap_or_default())))
+        .collect();
+    for id in &input.resource_id {
+        let existing = cx
+            .region
+            .tags
+            .get(id)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        let mut merged = existing;
+        merged.extend(tags.iter().cloned());
+        if merged.len() > MAX_TAGS {
+            return Err(ApiError::new(
+                400,
+                "QuotaExceed.TagNum",
+                format!("A resource can have at most {MAX_TAGS} tags."),
+            ));
+        }
+    }
+    for id in input.resource_id {
+        let entry = cx
+            .region
+            .tags
+            .entry(id)
+            .or_insert_with(|| (kind.as_str().to_owned(), BTreeMap::new()));
+        entry.1.extend(tags.iter().cloned());
+    }
+    Ok(TagResourcesOutput::default())
+}
+
+pub fn un_tag_resources(
+    cx: &mut Cx<'_>,
+    input: UnTagResourcesInput,
+) -> Result<UnTagResourcesOutput, ApiError> {
+    let kind = required(input.resource_type, "ResourceType")?;
+    check_resources(cx, &kind, &input.resource_id)?;
+    for id in &input.resource_id {
+        if let Some((_, tags)) = cx.region.tags.get_mut(id) {
+            for key in &input.tag_key {
+                tags.remove(key);
+            }
+            if tags.is_empty() {
+                cx.region.tags.remove(id);
+            }
+        }
+    }
+    Ok(UnTagResourcesOutput::default())
+}
+
+/// The opaque token for "continue at `offset`".
+fn next_token(offset: usize) -> String {
+    let offset = offset as u64;
+    format!(
+        "{offset:016x}{:016x}",
+        crate::ids::mix(offset ^ 0x7461_6773)
+    )
+}
+
+fn token_offset(token: &str) -> Option<usize> {
+    if token.len() != 32 {
+        return None;
+    }
+    let offset = u64::from_str_radix(token.get(..16)?, 16).ok()?;
+    let check = u64::from_str_radix(token.get(16..)?, 16).ok()?;
+    (check == crate::ids::mix(offset ^ 0x7461_6773)).then(|| usize::try_from(offset).ok())?
+}
+
+pub fn list_tag_resources(
+    cx: &mut Cx<'_>,
+    input: ListTagResourcesInput,
+) -> Result<ListTagResourcesOutput, ApiError> {
+    let kind = required(input.resource_type, "ResourceType")?;
+    let wanted: Vec<(String, Option<String>)> = input
+        .tag
+        .iter()
+        .filter_map(|t| t.key.clone().map(|k| (k, t.value.clone())))
+        .collect();
+    let mut rows = Vec::new();
+    for (id, (resource_type, tags)) in &cx.region.tags {
+        if resource_type != kind.as_str() {
+            continue;
+        }
+        if !input.resource_id.is_empty() && !input.resource_id.contains(id) {
+            continue;
+        }
+        let matches = wanted.iter().all(|(k, v)| {
+            tags.get(k)
+                .is_some_and(|value| v.as_ref().is_none_or(|v| v == value))
+        });
+        if !matches {
+            continue;
+        }
+        for (key, value) in tags {
+            let mut row = TagResource::default();
+            row.resource_id = Some(id.clone());
+            row.resource_type = Some(kind.clone());
+            row.tag_key = Some(key.clone());
+            row.tag_value = Some(value.clone());
+            rows.push(row);
+        }
+    }
+    let start = match input.next_token.as_deref() {
+        None | Some("") => 0,
+        Some(token) => token_offset(token).ok_or_else(|| {
+            ApiError::new(
+                400,
+                "InvalidNextToken",
+                "The specified NextToken is invalid.",
+            )
+        })?,
+    };
+    let max = usize::try_from(input.max_results.unwrap_or(50)).unwrap_or(50);
+    let end = start.saturating_add(max).min(rows.len());
+    let mut out = ListTagResourcesOutput::default();
+    out.next_token = Some(if end < rows.len() {
+        next_token(end)
+    } else {
+        String::new()
+    });
+    out.tag_resources = rows
+        .get(start.min(rows.len())..end)
+        .unwrap_or_default()
+        .to_vec();
+    Ok(out)
+}

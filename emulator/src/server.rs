@@ -1,0 +1,170 @@
+//! The HTTP server: one handler at `/` that applies faults, authenticates, dispatches and
+//! writes the response.
+
+use crate::auth::{self, NonceStore};
+use crate::config::{Access, EmulatorConfig};
+use crate::dispatch;
+use crate::error::ApiError;
+use crate::faults::{Fault, Faults};
+use crate::protocol::{self, RequestIds, RpcRequest, API_VERSION};
+use crate::state::Model;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use vpn_gateway::runtime::wire_params::WireParams;
+use vpn_gateway::ErrorCode;
+
+/// Shared state of a running emulator.
+#[derive(Debug)]
+pub struct App {
+    pub config: EmulatorConfig,
+    pub model: Model,
+    pub faults: Faults,
+    pub nonces: NonceStore,
+    pub request_ids: RequestIds,
+}
+
+impl App {
+    /// A fresh emulator state.
+    pub fn new(config: EmulatorConfig) -> Self {
+        let seed = crate::ids::mix(
+            u64::try_from(crate::state::unix_millis()).unwrap_or_default()
+                ^ u64::from(std::process::id()),
+        );
+        App {
+            model: Model::new(seed, config.quotas, config.transition),
+            faults: Faults::new(config.faults),
+            nonces: NonceStore::default(),
+            request_ids: RequestIds::new(seed.rotate_left(29)),
+            config,
+        }
+    }
+}
+
+/// The router serving the RPC endpoint.
+pub fn router(app: Arc<App>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(app)
+}
+
+async fn handle(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+) -> Response {
+    let faults = app.faults.get();
+    if !faults.latency.is_zero() {
+        tokio::time::sleep(faults.latency).await;
+    }
+    let request = RpcRequest::new(method.as_str(), uri.path(), uri.query(), &headers, body);
+    let format = request.format();
+    let request_id = app.request_ids.next_id();
+    let fault = Faults::draw(&faults, app.model.ids());
+    let result = match fault {
+        Fault::Drop => return dropped_connection(),
+        Fault::Throttle => Err(ApiError::new(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        )),
+        Fault::ServerError => Err(ApiError::new(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+        )),
+        Fault::None => serve(&app, &request),
+    };
+    match result {
+        Ok((action, mut body)) => {
+            if let Some(fields) = body.as_object_mut() {
+                fields.insert("RequestId".to_owned(), request_id.into());
+            }
+            protocol::success(format, action, body)
+        }
+        Err(e) => {
+            tracing::debug!(code = %e.code, status = e.status, "request failed");
+            protocol::error(format, &e, &request_id, &app.config.host_id)
+        }
+    }
+}
+
+fn serve<'r>(app: &App, request: &'r RpcRequest) -> Result<(&'r str, serde_json::Value), ApiError> {
+    if !matches!(request.method.as_str(), "GET" | "POST") {
+        return Err(ApiError::new(
+            405,
+            "UnsupportedHTTPMethod",
+            "Specified HTTP method is not supported; use GET or POST.",
+        ));
+    }
+    let credential = auth::authenticate(
+        request,
+        &app.config.credentials,
+        &app.nonces,
+        app.config.timestamp_tolerance,
+    )?;
+    let action = request.action().ok_or_else(|| {
+        ApiError::new(
+            400,
+            "MissingAction",
+            "The input parameter \"Action\" that is mandatory for processing this request is not supplied.",
+        )
+    })?;
+    let info = dispatch::operation(action).ok_or_else(|| {
+        ApiError::new(
+            404,
+            "InvalidAction.NotFound",
+            format!("Specified api \"{action}\" is not found, please check your url and method."),
+        )
+    })?;
+    match request.version() {
+        Some(API_VERSION) => {}
+        Some(other) => {
+            return Err(ApiError::new(
+                400,
+                "InvalidVersion",
+                format!("Specified parameter Version \"{other}\" is not valid; use {API_VERSION}."),
+            ))
+        }
+        None => {
+            return Err(ApiError::new(
+                400,
+                "MissingVersion",
+                "The input parameter \"Version\" that is mandatory for processing this request is not supplied.",
+            ))
+        }
+    }
+    match credential.access {
+        Access::Full => {}
+        Access::Denied => return Err(ApiError::catalogue(ErrorCode::Forbidden)),
+        Access::SubUserDenied => return Err(ApiError::catalogue(info.sub_user_code)),
+    }
+    let params = WireParams::new(crate::strict::normalize(request.params().cloned()));
+    let prepared = dispatch::prepare_action(info.action, &params).ok_or_else(|| {
+        ApiError::new(404, "InvalidAction.NotFound", "Specified api is not found.")
+    })??;
+    let body = prepared.run(&app.model)?;
+    Ok((action, body))
+}
+
+/// A response whose body fails after the headers: the client sees the connection break.
+fn dropped_connection() -> Response {
+    Response::new(Body::from_stream(BrokenBody))
+}
+
+struct BrokenBody;
+
+impl futures_core::Stream for BrokenBody {
+    type Item = Result<bytes::Bytes, std::io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fault injection: connection dropped",
+        ))))
+    }
+}

@@ -1,0 +1,319 @@
+//! The in-memory model: one [`Region`] per region ID behind a mutex, resource records, lifecycle
+//! transitions and the shared checks the handlers use.
+
+use crate::config::Quotas;
+use crate::error::ApiError;
+use crate::ids::IdGenerator;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use vpn_gateway::types::{
+    BgpConfig, HealthCheckConfig, IkeConfigInfo, IpsecConfigInfo, VpnGatewayBusinessStatus,
+    VpnGatewayStatus, VpnRouteWeight,
+};
+use vpn_gateway::ErrorCode;
+
+/// A VPN gateway.
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    pub id: String,
+    pub seq: u64,
+    pub vpc_id: String,
+    pub v_switch_id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub bandwidth: i64,
+    pub internet_ip: String,
+    pub intranet_ip: String,
+    pub create_time: i64,
+    pub end_time: Option<i64>,
+    pub prepaid: bool,
+    pub status: VpnGatewayStatus,
+    pub busy_until: Option<Instant>,
+    pub business_status: VpnGatewayBusinessStatus,
+    pub ipsec: bool,
+    pub ssl: bool,
+    pub ssl_max_connections: i64,
+    pub auto_propagate: bool,
+    pub enable_bgp: bool,
+}
+
+/// A customer gateway.
+#[derive(Debug, Clone)]
+pub struct CustomerGateway {
+    pub id: String,
+    pub seq: u64,
+    pub ip_address: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub asn: Option<String>,
+    pub create_time: i64,
+}
+
+/// An IPsec-VPN connection.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub id: String,
+    pub seq: u64,
+    pub gateway_id: String,
+    pub customer_gateway_id: String,
+    pub name: Option<String>,
+    pub local_subnet: String,
+    pub remote_subnet: String,
+    pub create_time: i64,
+    pub effect_immediately: bool,
+    pub auto_config_route: bool,
+    pub enable_dpd: bool,
+    pub enable_nat_traversal: bool,
+    pub ike: IkeConfigInfo,
+    pub ipsec: IpsecConfigInfo,
+    pub health_check: Option<HealthCheckConfig>,
+    pub bgp: Option<BgpConfig>,
+    pub busy_until: Option<Instant>,
+}
+
+/// A destination-based route (`policy_source` is `None`) or a policy-based route.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub seq: u64,
+    pub gateway_id: String,
+    pub source: Option<String>,
+    pub dest: String,
+    pub next_hop: String,
+    pub weight: VpnRouteWeight,
+    pub published: bool,
+    pub description: Option<String>,
+    pub create_time: i64,
+}
+
+/// An SSL-VPN server.
+#[derive(Debug, Clone)]
+pub struct SslServer {
+    pub id: String,
+    pub seq: u64,
+    pub gateway_id: String,
+    pub name: Option<String>,
+    pub client_ip_pool: String,
+    pub local_subnet: String,
+    pub proto: vpn_gateway::types::SslVpnServerProto,
+    pub cipher: vpn_gateway::types::SslVpnServerCipher,
+    pub port: i32,
+    pub compress: bool,
+    pub create_time: i64,
+}
+
+/// An SSL-VPN client certificate.
+#[derive(Debug, Clone)]
+pub struct ClientCert {
+    pub id: String,
+    pub seq: u64,
+    pub server_id: String,
+    pub name: Option<String>,
+    pub create_time: i64,
+    pub end_time: i64,
+}
+
+/// Everything in one region.
+#[derive(Debug, Default)]
+pub struct Region {
+    pub gateways: BTreeMap<String, Gateway>,
+    pub customer_gateways: BTreeMap<String, CustomerGateway>,
+    pub connections: BTreeMap<String, Connection>,
+    pub routes: Vec<Route>,
+    pub pbr_routes: Vec<Route>,
+    pub ssl_servers: BTreeMap<String, SslServer>,
+    pub client_certs: BTreeMap<String, ClientCert>,
+    /// Tags by resource ID: (resource type wire name, key → value).
+    pub tags: BTreeMap<String, (String, BTreeMap<String, String>)>,
+    /// Idempotency: (action, ClientToken) → (request fingerprint, original response).
+    pub tokens: HashMap<(String, String), (u64, Value)>,
+    seq: u64,
+}
+
+impl Region {
+    /// The next creation sequence number (listings are in creation order).
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Completes the transitions whose time has come.
+    fn settle(&mut self, now: Instant) {
+        for gateway in self.gateways.values_mut() {
+            if gateway.busy_until.is_some_and(|t| t <= now) {
+                gateway.busy_until = None;
+                gateway.status = VpnGatewayStatus::Active;
+            }
+        }
+        for connection in self.connections.values_mut() {
+            if connection.busy_until.is_some_and(|t| t <= now) {
+                connection.busy_until = None;
+            }
+        }
+    }
+}
+
+/// What a handler works with: its region, the clock, IDs, quotas.
+#[derive(Debug)]
+pub struct Cx<'a> {
+    pub region_id: &'a str,
+    pub region: &'a mut Region,
+    pub ids: &'a IdGenerator,
+    pub quotas: &'a Quotas,
+    pub transition: Duration,
+    pub now: Instant,
+    pub now_ms: i64,
+}
+
+impl Cx<'_> {
+    /// A gateway by ID, or `InvalidVpnGatewayInstanceId.NotFound`.
+    pub fn gateway(&mut self, id: &str) -> Result<&mut Gateway, ApiError> {
+        self.region
+            .gateways
+            .get_mut(id)
+            .ok_or_else(ApiError::gateway_not_found)
+    }
+
+    /// A gateway that may be changed now: it exists, is not financially locked and not
+    /// being configured.
+    pub fn gateway_for_change(&mut self, id: &str) -> Result<&mut Gateway, ApiError> {
+        let gateway = self.gateway(id)?;
+        if gateway.business_status == VpnGatewayBusinessStatus::FinancialLocked {
+            return Err(ApiError::catalogue(ErrorCode::VpnGatewayFinancialLocked));
+        }
+        if gateway.status != VpnGatewayStatus::Active {
+            return Err(ApiError::catalogue(ErrorCode::VpnGatewayConfiguring));
+        }
+        Ok(gateway)
+    }
+
+    /// When a transition started now completes.
+    pub fn transition_end(&self) -> Instant {
+        self.now
+            .checked_add(self.transition)
+            .unwrap_or_else(|| self.now + Duration::from_secs(100 * 365 * 24 * 3600))
+    }
+
+    /// Puts a gateway into `updating` for the configured transition time.
+    pub fn mark_updating(&mut self, id: &str) {
+        let until = self.transition_end();
+        if let Some(gateway) = self.region.gateways.get_mut(id) {
+            gateway.status = VpnGatewayStatus::Updating;
+            gateway.busy_until = Some(until);
+        }
+    }
+
+    /// A connection by ID, or `InvalidVpnConnectionInstanceId.NotFound`.
+    pub fn connection(&mut self, id: &str) -> Result<&mut Connection, ApiError> {
+        self.region
+            .connections
+            .get_mut(id)
+            .ok_or_else(ApiError::connection_not_found)
+    }
+
+    /// A new resource ID with `prefix`.
+    pub fn new_id(&self, prefix: &str) -> String {
+        self.ids.resource_id(prefix, self.region_id)
+    }
+}
+
+/// All regions, behind one lock (each request holds it for microseconds).
+#[derive(Debug)]
+pub struct Model {
+    regions: Mutex<HashMap<String, Region>>,
+    ids: IdGenerator,
+    quotas: Quotas,
+    /// Transition time in microseconds, changeable while running.
+    transition_micros: AtomicU64,
+}
+
+impl Model {
+    /// An empty model.
+    pub fn new(seed: u64, quotas: Quotas, transition: Duration) -> Self {
+        Model {
+            regions: Mutex::new(HashMap::new()),
+            ids: IdGenerator::new(seed),
+            quotas,
+            transition_micros: AtomicU64::new(micros(transition)),
+        }
+    }
+
+    /// Changes how long lifecycle transitions take from now on.
+    pub fn set_transition(&self, transition: Duration) {
+        self.transition_micros
+            .store(micros(transition), Ordering::Relaxed);
+    }
+
+    /// The ID and random-number generator.
+    pub fn ids(&self) -> &IdGenerator {
+        &self.ids
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Region>> {
+        match self.regions.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Runs `f` on the region `region_id`, after settling due transitions.
+    pub fn with_region<T>(&self, region_id: &str, f: impl FnOnce(&mut Cx<'_>) -> T) -> T {
+        let now = Instant::now();
+        let mut regions = self.lock();
+        let region = regions.entry(region_id.to_owned()).or_default();
+        region.settle(now);
+        let mut cx = Cx {
+            region_id,
+            region,
+            ids: &self.ids,
+            quotas: &self.quotas,
+            transition: Duration::from_micros(self.transition_micros.load(Ordering::Relaxed)),
+            now,
+            now_ms: unix_millis(),
+        };
+        f(&mut cx)
+    }
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Milliseconds since the UNIX epoch.
+pub fn unix_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+/// One page of `items` (PageNumber/PageSize style, 1-based, default size 10).
+pub fn page<T>(items: Vec<T>, number: Option<i32>, size: Option<i32>) -> Page<T> {
+    let number = number.unwrap_or(1).max(1);
+    let size = size.unwrap_or(10).max(1);
+    let total = items.len();
+    let skip = usize::try_from(number - 1)
+        .unwrap_or_default()
+        .saturating_mul(usize::try_from(size).unwrap_or(10));
+    Page {
+        items: items
+            .into_iter()
+            .skip(skip)
+            .take(usize::try_from(size).unwrap_or(10))
+            .collect(),
+        total: i32::try_from(total).unwrap_or(i32::MAX),
+        number,
+        size,
+    }
+}
+
+/// A page of a listing.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i32,
+    pub number: i32,
+    pub size: i32,
+}

@@ -1,0 +1,404 @@
+//! The wire protocol with raw signed requests: v1 GET and POST, V3, XML, nonces, timestamps,
+//! unknown keys, bad signatures, unknown actions, versions, parameters, STS tokens, faults.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::time::Duration;
+use vpn_gateway::runtime::signing::v1;
+use vpn_gateway::runtime::{RequestMethod, SignatureVersion};
+use vpn_gateway::Credentials;
+use vpn_gateway_emulator::{Credential, FaultConfig};
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap()
+}
+
+#[tokio::test]
+async fn v1_get_and_post_are_accepted() {
+    let emulator = emulator().await;
+    let list = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
+    let (status, body) = list.get(emulator.url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["TotalCount"], 0);
+    let create = Raw::new(
+        "CreateVpnGateway",
+        &[
+            ("RegionId", REGION),
+            ("VpcId", "vpc-abc"),
+            ("Bandwidth", "10"),
+        ],
+    );
+    let (status, body) = create.post(emulator.url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(json(&body)["VpnGatewayId"]
+        .as_str()
+        .unwrap()
+        .starts_with("vpn-bp1"));
+    assert!(json(&body)["RequestId"].as_str().unwrap().len() == 36);
+}
+
+/// An action, its parameters, the HTTP status and what the XML body must contain.
+type XmlCase<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a [&'a str]);
+
+#[tokio::test]
+async fn xml_is_answered_for_format_xml_with_list_wrappers() {
+    let emulator = emulator().await;
+    gateway(&client(&emulator)).await;
+    let cases: [XmlCase<'_>; 2] = [
+        (
+            "DescribeVpnGateways",
+            &[("RegionId", REGION)],
+            200,
+            &[
+                "<DescribeVpnGatewaysResponse>",
+                "<VpnGateways><VpnGateway><BusinessStatus>",
+                "<VpnGatewayId>vpn-",
+            ],
+        ),
+        (
+            "DescribeVpnGateway",
+            &[("RegionId", REGION), ("VpnGatewayId", "vpn-x")],
+            404,
+            &[
+                "<Error><Code>InvalidVpnGatewayInstanceId.NotFound</Code>",
+                "<RequestId>",
+                "<Recommend>",
+            ],
+        ),
+    ];
+    for (action, params, status, needles) in cases {
+        let (got, body) = Raw::new(action, params)
+            .set("Format", "XML")
+            .get(emulator.url())
+            .await;
+        assert_eq!(got, status, "{body}");
+        assert!(body.starts_with("<?xml"), "{body}");
+        for needle in needles {
+            assert!(body.contains(needle), "{needle} not in {body}");
+        }
+    }
+}
+
+/// Checks an error response's status, code and body fields; returns the body.
+async fn expect_error(response: (u16, String), status: u16, code: &str) -> Value {
+    let (got, e) = error_of(response).await;
+    assert_eq!((got, e["Code"].as_str().unwrap()), (status, code), "{e}");
+    e
+}
+
+async fn error_of(response: (u16, String)) -> (u16, Value) {
+    let (status, body) = response;
+    let v = json(&body);
+    for field in ["RequestId", "HostId", "Code", "Message", "Recommend"] {
+        assert!(v[field].is_string(), "{field} missing in {body}");
+    }
+    (status, v)
+}
+
+#[tokio::test]
+async fn a_reused_nonce_is_rejected() {
+    let emulator = emulator().await;
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
+    assert_eq!(raw.get(emulator.url()).await.0, 200);
+    expect_error(raw.get(emulator.url()).await, 400, "SignatureNonceUsed").await;
+}
+
+#[tokio::test]
+async fn timestamps_more_than_15_minutes_off_are_expired() {
+    let emulator = emulator().await;
+    let old = timestamp(-16 * 60);
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Timestamp", &old);
+    expect_error(
+        raw.get(emulator.url()).await,
+        400,
+        "InvalidTimeStamp.Expired",
+    )
+    .await;
+    let near = timestamp(-14 * 60);
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("Timestamp", &near);
+    assert_eq!(raw.get(emulator.url()).await.0, 200);
+}
+
+#[tokio::test]
+async fn unknown_keys_and_bad_signatures_are_rejected() {
+    let emulator = emulator().await;
+    let raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]).set("AccessKeyId", "nobody");
+    expect_error(
+        raw.get(emulator.url()).await,
+        404,
+        "InvalidAccessKeyId.NotFound",
+    )
+    .await;
+
+    let mut raw = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)]);
+    raw.secret = "wrong".into();
+    let e = expect_error(raw.get(emulator.url()).await, 400, "SignatureDoesNotMatch").await;
+    let expected = v1::string_to_sign("GET", &raw.params);
+    assert!(e["Message"].as_str().unwrap().ends_with(&expected), "{e}");
+
+    // V3 with the wrong secret, through the SDK.
+    let client = client_with(
+        &emulator,
+        SignatureVersion::V3,
+        RequestMethod::Post,
+        Credentials::new("testid", "wrong"),
+    );
+    let result = list_gateways(&client).await;
+    let e = result.unwrap_err();
+    assert_eq!(e.code(), Some("SignatureDoesNotMatch"));
+    assert!(e.to_string().contains("ACS3-HMAC-SHA256"), "{e}");
+}
+
+#[tokio::test]
+async fn unknown_actions_versions_and_parameters_get_the_service_codes() {
+    let emulator = emulator().await;
+    let list = |extra: &[(&str, &str)]| {
+        let mut params = vec![("RegionId", REGION)];
+        params.extend_from_slice(extra);
+        Raw::new("DescribeVpnGateways", &params)
+    };
+    let cases = [
+        (
+            Raw::new("DescribeEverything", &[]),
+            404,
+            "InvalidAction.NotFound",
+            "DescribeEverything",
+        ),
+        (
+            list(&[]).set("Version", "2014-05-26"),
+            400,
+            "InvalidVersion",
+            "2014-05-26",
+        ),
+        (
+            list(&[]).remove("Version"),
+            400,
+            "MissingVersion",
+            "Version",
+        ),
+        (
+            Raw::new("DescribeVpnGateways", &[]),
+            400,
+            "MissingParameter",
+            "RegionId",
+        ),
+        (
+            list(&[("PageSize", "ten")]),
+            400,
+            "InvalidParameter",
+            "PageSize",
+        ),
+        (
+            list(&[("PageSize", "51")]),
+            400,
+            "InvalidParameter",
+            "PageSize",
+        ),
+        (
+            Raw::new(
+                "CreateVpnGateway",
+                &[("RegionId", REGION), ("VpcId", "vpc-a"), ("Bandwidth", "7")],
+            ),
+            400,
+            "InvalidParameter",
+            "Bandwidth",
+        ),
+    ];
+    for (raw, status, code, mentions) in cases {
+        let (got_status, e) = error_of(raw.get(emulator.url()).await).await;
+        assert_eq!((got_status, e["Code"].as_str().unwrap()), (status, code));
+        assert!(e["Message"].as_str().unwrap().contains(mentions), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn sts_tokens_are_required_for_sts_keys() {
+    let emulator = emulator_with(|c| {
+        c.credentials
+            .push(Credential::new("STS.id", "stssecret").with_security_token("token-1"))
+    })
+    .await;
+    for version in [SignatureVersion::V1, SignatureVersion::V3] {
+        let good = Credentials::new("STS.id", "stssecret").with_security_token("token-1");
+        let client = client_with(&emulator, version, RequestMethod::Post, good);
+        list_gateways(&client).await.unwrap();
+        let bad = Credentials::new("STS.id", "stssecret").with_security_token("token-2");
+        let client = client_with(&emulator, version, RequestMethod::Get, bad);
+        let result = list_gateways(&client).await;
+        assert_eq!(code(result), "InvalidSecurityToken.MismatchWithAccessKey");
+    }
+}
+
+#[tokio::test]
+async fn injected_faults_throttle_fail_and_drop() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let none = FaultConfig::default();
+    let cases = [
+        (
+            FaultConfig {
+                throttle_rate: 1.0,
+                ..none
+            },
+            Some("Throttling.User"),
+        ),
+        (
+            FaultConfig {
+                server_error_rate: 1.0,
+                ..none
+            },
+            Some("ServiceUnavailable"),
+        ),
+        // A dropped connection is a transport error: no service code.
+        (
+            FaultConfig {
+                drop_rate: 1.0,
+                ..none
+            },
+            None,
+        ),
+    ];
+    for (faults, expected) in cases {
+        emulator.set_faults(faults);
+        let e = list_gateways(&client).await.unwrap_err();
+        assert_eq!(e.code(), expected, "{e:?}");
+    }
+    emulator.set_faults(FaultConfig {
+        latency: Duration::from_millis(1),
+        ..none
+    });
+    list_gateways(&client).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_repeated_client_token_returns_the_original_result() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let create = |ip: &'static str| {
+        client
+            .create_customer_gateway()
+            .region_id(REGION)
+            .ip_address(ip)
+            .client_token("token-42")
+            .send()
+    };
+    let first = create("116.62.69.12").await.unwrap();
+    let again = create("116.62.69.12").await.unwrap();
+    assert_eq!(first.customer_gateway_id, again.customer_gateway_id);
+    assert_ne!(first.request_id, again.request_id);
+    let all = client
+        .describe_customer_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.total_count, Some(1));
+    assert_eq!(
+        code(create("116.62.69.13").await),
+        "IdempotentParameterMismatch"
+    );
+}
+
+/// A V3-signed POST of `DescribeVpnGateways` with the given date and nonce headers.
+async fn v3_request(url: &str, date: &str, nonce: &str) -> (u16, String) {
+    use vpn_gateway::runtime::signing::v3;
+    let host = url.trim_start_matches("http://").to_owned();
+    let query = vec![("RegionId".to_owned(), REGION.to_owned())];
+    let payload = v3::hashed_payload(b"");
+    let headers = [
+        ("host", host.as_str()),
+        ("x-acs-action", "DescribeVpnGateways"),
+        ("x-acs-version", "2016-04-28"),
+        ("x-acs-date", date),
+        ("x-acs-signature-nonce", nonce),
+        ("x-acs-content-sha256", payload.as_str()),
+    ];
+    let request = v3::SignableRequest {
+        method: "POST",
+        path: "/",
+        query: &query,
+        headers: &headers,
+        hashed_payload: &payload,
+    };
+    let signature = v3::sign(&request, "testsecret");
+    let mut builder = reqwest::Client::new()
+        .post(format!("{url}/?RegionId={REGION}"))
+        .header("authorization", signature.authorization("testid"));
+    for (name, value) in headers.iter().filter(|(n, _)| *n != "host") {
+        builder = builder.header(*name, *value);
+    }
+    send(builder).await
+}
+
+#[tokio::test]
+async fn v3_checks_dates_and_nonces_from_headers() {
+    let emulator = emulator().await;
+    let date = timestamp(0);
+    let (status, body) = v3_request(emulator.url(), &date, "v3-nonce-1").await;
+    assert_eq!(status, 200, "{body}");
+    expect_error(
+        v3_request(emulator.url(), &date, "v3-nonce-1").await,
+        400,
+        "SignatureNonceUsed",
+    )
+    .await;
+    let old = timestamp(-20 * 60);
+    expect_error(
+        v3_request(emulator.url(), &old, "v3-nonce-2").await,
+        400,
+        "InvalidTimeStamp.Expired",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_parameters_never_cause_server_errors() {
+    let emulator = emulator().await;
+    let junk: &[&[(&str, &str)]] = &[
+        &[],
+        &[("RegionId", REGION)],
+        &[
+            ("RegionId", REGION),
+            ("IkeConfig", "{not json"),
+            ("IpsecConfig", "[]"),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("PageSize", "-1"),
+            ("PageNumber", "99999999999"),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("Weight", "x"),
+            ("Bandwidth", "1e9"),
+            ("Port", "70000"),
+        ],
+        &[
+            ("RegionId", "名前"),
+            ("Name", "名前\u{0}"),
+            ("Description", "\"Unknown("),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("Tag.1.Key", ""),
+            ("ResourceId.0", "x"),
+            ("NextToken", "zz"),
+        ],
+        &[
+            ("RegionId", REGION),
+            ("VpnGatewayId", "vpn-x"),
+            ("RouteDest", "300.0.0.0/99"),
+        ],
+    ];
+    for op in vpn_gateway_emulator::dispatch::OPERATIONS {
+        for params in junk {
+            let (status, body) = Raw::new(op.action, params).post(emulator.url()).await;
+            assert!(status < 500, "{} {params:?}: {status} {body}", op.action);
+            let v = json(&body);
+            assert!(v["RequestId"].is_string(), "{body}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs official_sdks.py (Alibaba's official Python SDKs) against the emulator binary.
+# Creates a virtualenv under target/ on first use (needs PyPI access), reuses it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+venv=target/python-sdk-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import alibabacloud_vpc20160428, aliyunsdkvpc" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    alibabacloud-vpc20160428 aliyun-python-sdk-core aliyun-python-sdk-vpc
+fi
+cargo build --quiet -p vpn-gateway-emulator --bin vpn-gateway-emulator
+out=$(mktemp)
+target/debug/vpn-gateway-emulator --listen 127.0.0.1:0 >"$out" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
+url=$(head -n1 "$out" | sed 's/^listening on //')
+"$venv/bin/python" emulator/tests/python/official_sdks.py "$url"
+kill -TERM $pid
+wait $pid
+trap - EXIT
+rm -f "$out"
