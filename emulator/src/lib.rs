@@ -24,7 +24,6 @@ pub mod ids;
 pub mod protocol;
 pub mod server;
 pub mod state;
-mod strict;
 
 pub use config::{
     Access, Credential, EmulatorConfig, FaultConfig, Quotas, DEFAULT_ACCESS_KEY_ID,

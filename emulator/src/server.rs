@@ -143,7 +143,7 @@ fn serve<'r>(app: &App, request: &'r RpcRequest) -> Result<(&'r str, serde_json:
         Access::Denied => return Err(ApiError::catalogue(ErrorCode::Forbidden)),
         Access::SubUserDenied => return Err(ApiError::catalogue(info.sub_user_code)),
     }
-    let params = WireParams::new(crate::strict::normalize(request.params().cloned()));
+    let params = WireParams::new(request.params().cloned());
     let prepared = dispatch::prepare_action(info.action, &params).ok_or_else(|| {
         ApiError::new(404, "InvalidAction.NotFound", "Specified api is not found.")
     })??;

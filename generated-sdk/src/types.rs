@@ -45,6 +45,10 @@ impl Bandwidth {
             Self::Unknown(v) => *v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<i64> for Bandwidth {
     fn from(v: i64) -> Self {
@@ -109,6 +113,10 @@ impl IkeMode {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for IkeMode {
     fn from(v: &str) -> Self {
@@ -169,6 +177,10 @@ impl IkeVersion {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for IkeVersion {
     fn from(v: &str) -> Self {
@@ -228,6 +240,10 @@ impl IpsecAuthenticationAlgorithm {
             Self::Sha1 => "sha1",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for IpsecAuthenticationAlgorithm {
@@ -303,6 +319,10 @@ impl IpsecDhGroup {
             Self::Group24 => "group24",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for IpsecDhGroup {
@@ -382,6 +402,10 @@ impl IpsecEncryptionAlgorithm {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for IpsecEncryptionAlgorithm {
     fn from(v: &str) -> Self {
@@ -449,6 +473,10 @@ impl SslVpnClientCertStatus {
             Self::Expired => "expired",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for SslVpnClientCertStatus {
@@ -520,6 +548,10 @@ impl SslVpnServerCipher {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for SslVpnServerCipher {
     fn from(v: &str) -> Self {
@@ -581,6 +613,10 @@ impl SslVpnServerProto {
             Self::Udp => "UDP",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for SslVpnServerProto {
@@ -657,10 +693,14 @@ impl TagResourceType {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for TagResourceType {
     fn from(v: &str) -> Self {
-        match v {
+        match v.to_ascii_uppercase().as_str() {
             "VPC" => Self::Vpc,
             "VSWITCH" => Self::Vswitch,
             "ROUTETABLE" => Self::Routetable,
@@ -717,6 +757,10 @@ impl VcoBgpEnable {
             Self::False => "false",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for VcoBgpEnable {
@@ -776,6 +820,10 @@ impl VcoHealthCheckEnable {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VcoHealthCheckEnable {
     fn from(v: &str) -> Self {
@@ -834,6 +882,10 @@ impl VcoRouteEntryType {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VcoRouteEntryType {
     fn from(v: &str) -> Self {
@@ -891,6 +943,10 @@ impl VcoRouteSource {
             Self::VpnBgp => "VPN_BGP",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for VcoRouteSource {
@@ -952,6 +1008,10 @@ impl VcoRouteState {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VcoRouteState {
     fn from(v: &str) -> Self {
@@ -1012,6 +1072,10 @@ impl VpnBgpStatus {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VpnBgpStatus {
     fn from(v: &str) -> Self {
@@ -1071,6 +1135,10 @@ impl VpnConnectionState {
             Self::Attached => "attached",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for VpnConnectionState {
@@ -1141,6 +1209,10 @@ impl VpnConnectionStatus {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VpnConnectionStatus {
     fn from(v: &str) -> Self {
@@ -1204,6 +1276,10 @@ impl VpnGatewayBusinessStatus {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VpnGatewayBusinessStatus {
     fn from(v: &str) -> Self {
@@ -1263,6 +1339,10 @@ impl VpnGatewayFeatureState {
             Self::Disable => "disable",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for VpnGatewayFeatureState {
@@ -1326,6 +1406,10 @@ impl VpnGatewayInstanceChargeType {
             Self::Postpay => "POSTPAY",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for VpnGatewayInstanceChargeType {
@@ -1428,6 +1512,10 @@ impl VpnGatewayPeriod {
             Self::Unknown(v) => *v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<i64> for VpnGatewayPeriod {
     fn from(v: i64) -> Self {
@@ -1507,6 +1595,10 @@ impl VpnGatewaySslConnections {
             Self::Unknown(v) => *v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<i64> for VpnGatewaySslConnections {
     fn from(v: i64) -> Self {
@@ -1583,6 +1675,10 @@ impl VpnGatewayStatus {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VpnGatewayStatus {
     fn from(v: &str) -> Self {
@@ -1643,6 +1739,10 @@ impl VpnRouteOverlayMode {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VpnRouteOverlayMode {
     fn from(v: &str) -> Self {
@@ -1702,6 +1802,10 @@ impl VpnRouteState {
             Self::Unknown(v) => v,
         }
     }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
 }
 impl From<&str> for VpnRouteState {
     fn from(v: &str) -> Self {
@@ -1759,6 +1863,10 @@ impl VpnRouteType {
             Self::Dbr => "dbr",
             Self::Unknown(v) => v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<&str> for VpnRouteType {
@@ -1820,6 +1928,10 @@ impl VpnRouteWeight {
             Self::HighPriority => 100i64,
             Self::Unknown(v) => *v,
         }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 impl From<i64> for VpnRouteWeight {
@@ -1911,6 +2023,14 @@ impl BgpConfig {
     pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
         self.local_bgp_ip = Some(value.into());
         self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.enable_bgp {
+            rt::validate::known(&format!("{}.{}", path, "EnableBgp"), v.is_known())?;
+        }
+        let _ = path;
+        Ok(())
     }
     /// Checks every documented constraint, naming fields as `path.Field`.
     pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
@@ -2055,6 +2175,14 @@ impl HealthCheckConfig {
         self.retry = Some(value.into());
         self
     }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.enable {
+            rt::validate::known(&format!("{}.{}", path, "enable"), v.is_known())?;
+        }
+        let _ = path;
+        Ok(())
+    }
     /// Checks every documented constraint, naming fields as `path.Field`.
     pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
         if let Some(v) = &self.dip {
@@ -2183,6 +2311,26 @@ impl IkeConfig {
     pub fn remote_id(mut self, value: impl Into<String>) -> Self {
         self.remote_id = Some(value.into());
         self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ike_version {
+            rt::validate::known(&format!("{}.{}", path, "IkeVersion"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_mode {
+            rt::validate::known(&format!("{}.{}", path, "IkeMode"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_enc_alg {
+            rt::validate::known(&format!("{}.{}", path, "IkeEncAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_auth_alg {
+            rt::validate::known(&format!("{}.{}", path, "IkeAuthAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_pfs {
+            rt::validate::known(&format!("{}.{}", path, "IkePfs"), v.is_known())?;
+        }
+        let _ = path;
+        Ok(())
     }
     /// Checks every documented constraint, naming fields as `path.Field`.
     pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
@@ -2401,6 +2549,20 @@ impl IpsecConfig {
     pub fn ipsec_lifetime(mut self, value: impl Into<i32>) -> Self {
         self.ipsec_lifetime = Some(value.into());
         self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ipsec_enc_alg {
+            rt::validate::known(&format!("{}.{}", path, "IpsecEncAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ipsec_auth_alg {
+            rt::validate::known(&format!("{}.{}", path, "IpsecAuthAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ipsec_pfs {
+            rt::validate::known(&format!("{}.{}", path, "IpsecPfs"), v.is_known())?;
+        }
+        let _ = path;
+        Ok(())
     }
     /// Checks every documented constraint, naming fields as `path.Field`.
     pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
@@ -2707,6 +2869,11 @@ impl Tag {
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
     }
     /// Checks every documented constraint, naming fields as `path.Field`.
     pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {

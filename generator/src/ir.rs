@@ -434,6 +434,8 @@ pub struct EnumIr {
     pub doc: String,
     /// Values in spec order.
     pub values: Vec<EnumValueIr>,
+    /// Matched regardless of case.
+    pub case_insensitive: bool,
     /// Note.
     pub note: Option<String>,
 }
@@ -561,6 +563,7 @@ pub fn lower(spec: &Spec) -> ServiceIr {
                     doc: v.doc.clone(),
                 })
                 .collect(),
+            case_insensitive: e.case_insensitive,
             note: e.note.clone(),
         })
         .collect();

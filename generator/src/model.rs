@@ -154,6 +154,9 @@ pub struct EnumSpec {
     pub doc: String,
     /// The documented values.
     pub values: Vec<EnumValueSpec>,
+    /// The service matches values regardless of case (string enums only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub case_insensitive: bool,
     /// Decisions taken where the sources disagree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

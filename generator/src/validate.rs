@@ -366,6 +366,13 @@ impl<'a> Validator<'a> {
         if e.values.is_empty() {
             self.report(&at, Some(e.name.clone()), "enum has no values".into());
         }
+        if e.case_insensitive && e.wire_type != EnumWireType::String {
+            self.report(
+                &at,
+                Some(e.name.clone()),
+                "`case_insensitive` applies to string enums only".into(),
+            );
+        }
         let mut seen_values = BTreeSet::new();
         let mut seen_variants = BTreeMap::new();
         for v in &e.values {
@@ -391,7 +398,12 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
-            if !seen_values.insert(v.value.to_string()) {
+            let key = if e.case_insensitive {
+                v.value.to_string().to_ascii_uppercase()
+            } else {
+                v.value.to_string()
+            };
+            if !seen_values.insert(key) {
                 self.report(&at, Some(path.clone()), "value is listed twice".into());
             }
             let variant = match (&v.name, e.wire_type) {

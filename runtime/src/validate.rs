@@ -211,6 +211,19 @@ pub fn rule(param: &str, rule: &str, satisfied: bool) -> Result<(), ValidationEr
     }
 }
 
+/// A value must be one of the documented ones. Clients accept values added later (enums keep
+/// an `Unknown` variant); a server checks this to reject them as the service does.
+pub fn known(param: &str, known: bool) -> Result<(), ValidationError> {
+    if known {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            param,
+            "must be one of the documented values",
+        ))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {

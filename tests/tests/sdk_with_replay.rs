@@ -4,7 +4,7 @@
 use std::time::Duration;
 use vpn_gateway::runtime::transport::test_util::ReplayTransport;
 use vpn_gateway::runtime::RetryPolicy;
-use vpn_gateway::types::{Bandwidth, IkeConfig};
+use vpn_gateway::types::{Bandwidth, IkeConfig, TagResourceType};
 use vpn_gateway::{SdkError, WaitError, WaiterConfig};
 use vpn_gateway_tests::{client_with, REGION};
 
@@ -329,4 +329,22 @@ async fn regions_resolve_to_the_documented_endpoints_over_https() {
         let url = transport.last_request().unwrap().http().url.clone();
         assert!(url.starts_with(host), "{region}: {url}");
     }
+}
+
+#[test]
+fn case_insensitive_enums_and_strict_known_values() {
+    use vpn_gateway::operation::create_vpn_route_entry::CreateVpnRouteEntryInput;
+    use vpn_gateway::runtime::wire_params::WireParams;
+    // The service matches ResourceType regardless of case (spec: case_insensitive).
+    assert_eq!(
+        TagResourceType::from("VpnGateway"),
+        TagResourceType::VpnGateway
+    );
+    assert_eq!(TagResourceType::VpnGateway.as_str(), "VPNGATEWAY");
+    // A weight the SDK does not know passes client-side validation (forward compatible) but
+    // not the strict check a server applies.
+    let input = CreateVpnRouteEntryInput::from_params(&WireParams::new([("Weight", "7")])).unwrap();
+    assert!(input.weight.as_ref().is_some_and(|w| !w.is_known()));
+    let e = input.check_known_values().unwrap_err();
+    assert_eq!(e.parameter(), "Weight");
 }

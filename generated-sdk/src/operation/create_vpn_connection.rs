@@ -105,6 +105,23 @@ impl CreateVpnConnectionInput {
         }
         Ok(())
     }
+    /// Checks that every enum value is a documented one. `validate` accepts values this
+    /// SDK does not know (the service may have added them); a server rejects them.
+    pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ike_config {
+            v.check_known_values_at("IkeConfig")?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            v.check_known_values_at("IpsecConfig")?;
+        }
+        if let Some(v) = &self.health_check_config {
+            v.check_known_values_at("HealthCheckConfig")?;
+        }
+        if let Some(v) = &self.bgp_config {
+            v.check_known_values_at("BgpConfig")?;
+        }
+        Ok(())
+    }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(

@@ -73,6 +73,23 @@ impl CreateVpnGatewayInput {
         }
         Ok(())
     }
+    /// Checks that every enum value is a documented one. `validate` accepts values this
+    /// SDK does not know (the service may have added them); a server rejects them.
+    pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.bandwidth {
+            rt::validate::known("Bandwidth", v.is_known())?;
+        }
+        if let Some(v) = &self.instance_charge_type {
+            rt::validate::known("InstanceChargeType", v.is_known())?;
+        }
+        if let Some(v) = &self.period {
+            rt::validate::known("Period", v.is_known())?;
+        }
+        if let Some(v) = &self.ssl_connections {
+            rt::validate::known("SslConnections", v.is_known())?;
+        }
+        Ok(())
+    }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(

@@ -57,6 +57,14 @@ impl DeleteVpnPbrRouteEntryInput {
         }
         Ok(())
     }
+    /// Checks that every enum value is a documented one. `validate` accepts values this
+    /// SDK does not know (the service may have added them); a server rejects them.
+    pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.weight {
+            rt::validate::known("Weight", v.is_known())?;
+        }
+        Ok(())
+    }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(

@@ -44,6 +44,17 @@ impl TagResourcesInput {
         }
         Ok(())
     }
+    /// Checks that every enum value is a documented one. `validate` accepts values this
+    /// SDK does not know (the service may have added them); a server rejects them.
+    pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.resource_type {
+            rt::validate::known("ResourceType", v.is_known())?;
+        }
+        for (i, item) in self.tag.iter().enumerate() {
+            item.check_known_values_at(&format!("{}.{}", "Tag", i + 1))?;
+        }
+        Ok(())
+    }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(

@@ -101,6 +101,10 @@ fn emit_input(op: &OperationIr) -> TokenStream {
     let encode = op.params.iter().map(encode_field);
     let wire_params = runtime_path("wire_params::WireParams");
     let decode = op.params.iter().map(decode_field);
+    let known = op.params.iter().map(|f| {
+        let wire = &f.names.wire;
+        known_checks(f, &quote!(#wire), &quote!(self))
+    });
     quote! {
         #input_doc
         #derive
@@ -113,6 +117,13 @@ fn emit_input(op: &OperationIr) -> TokenStream {
             pub fn validate(&self) -> Result<(), #validation_error> {
                 #(#checks)*
                 #(#rules)*
+                Ok(())
+            }
+
+            /// Checks that every enum value is a documented one. `validate` accepts values this
+            /// SDK does not know (the service may have added them); a server rejects them.
+            pub fn check_known_values(&self) -> Result<(), #validation_error> {
+                #(#known)*
                 Ok(())
             }
 
@@ -217,6 +228,36 @@ fn validate_rule(r: &RuleIr) -> TokenStream {
     }
     quote! {
         if #trigger { #(#checks)* }
+    }
+}
+
+/// Checks that the enum values of one field of `owner` are documented ones, recursing into
+/// request structs (reported as `Name.N.Field` / `Name.Field`).
+pub(super) fn known_checks(f: &FieldIr, name: &TokenStream, owner: &TokenStream) -> TokenStream {
+    let validate = runtime_path("validate");
+    let fname = ident(&f.names.snake);
+    match &f.ty {
+        TypeIr::Enum(..) => quote! {
+            if let Some(v) = &#owner.#fname {
+                #validate::known(#name, v.is_known())?;
+            }
+        },
+        TypeIr::List(ItemIr::Enum(_)) => quote! {
+            for (i, v) in #owner.#fname.iter().enumerate() {
+                #validate::known(&format!("{}.{}", #name, i + 1), v.is_known())?;
+            }
+        },
+        TypeIr::List(ItemIr::Struct(_)) => quote! {
+            for (i, item) in #owner.#fname.iter().enumerate() {
+                item.check_known_values_at(&format!("{}.{}", #name, i + 1))?;
+            }
+        },
+        TypeIr::Json(_) => quote! {
+            if let Some(v) = &#owner.#fname {
+                v.check_known_values_at(#name)?;
+            }
+        },
+        _ => quote!(),
     }
 }
 

@@ -92,6 +92,16 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
                 .map(|v| Self::from(v.as_str()))),
         )
     };
+    // Case-insensitive enums compare upper-cased text; the known value keeps its spelling.
+    let (scrutinee, match_wires): (TokenStream, Vec<TokenStream>) = if e.case_insensitive {
+        let upper = e.values.iter().map(|v| {
+            let u = v.wire.to_ascii_uppercase();
+            quote!(#u)
+        });
+        (quote!(v.to_ascii_uppercase().as_str()), upper.collect())
+    } else {
+        (quote!(v), wires.clone())
+    };
     let from_wire = runtime_path("wire_params::FromWire");
     let from_wire_body = if integer {
         quote!(text
@@ -115,11 +125,15 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
             /// Every documented value.
             pub const VALUES: &'static [#name] = &[#(Self::#variants),*];
             #accessor
+            /// False for a value this version of the SDK does not know.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
         }
         impl From<#from_ty> for #name {
             fn from(v: #from_ty) -> Self {
-                match v {
-                    #(#wires => Self::#variants,)*
+                match #scrutinee {
+                    #(#match_wires => Self::#variants,)*
                     _ => #unknown_from,
                 }
             }
@@ -261,7 +275,21 @@ fn emit_struct(s: &StructIr) -> TokenStream {
         } else {
             quote!()
         };
+        let known = s.fields.iter().map(|f| {
+            let wire = &f.names.wire;
+            super::operation::known_checks(
+                f,
+                &quote!(&format!("{}.{}", path, #wire)),
+                &quote!(self),
+            )
+        });
         quote! {
+            /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+            pub fn check_known_values_at(&self, path: &str) -> Result<(), #validation_error> {
+                #(#known)*
+                let _ = path;
+                Ok(())
+            }
             /// Checks every documented constraint, naming fields as `path.Field`.
             pub(crate) fn validate_at(&self, path: &str) -> Result<(), #validation_error> {
                 #(#checks)*
