@@ -6,8 +6,15 @@ cd "$(dirname "$0")/../../.."
 venv=target/python-sdk-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import alibabacloud_vpc20160428, aliyunsdkvpc" 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    alibabacloud-vpc20160428 aliyun-python-sdk-core aliyun-python-sdk-vpc
+  # A registry hiccup should not fail the run: try the install a few times.
+  for attempt in 1 2 3; do
+    if "$venv/bin/pip" install --quiet --disable-pip-version-check \
+      alibabacloud-vpc20160428 aliyun-python-sdk-core aliyun-python-sdk-vpc; then
+      break
+    fi
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
 fi
 cargo build --quiet -p vpn-gateway-emulator --bin vpn-gateway-emulator
 out=$(mktemp)
