@@ -8,6 +8,28 @@ fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     sorted(v.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
 }
+/// The sample response deserializes, every field the sample carries lands in a typed
+/// field (nothing is dropped as unknown), wrappers such as
+/// `{"VpnGateways": {"VpnGateway": [...]}}` survive serialization, and the output
+/// round-trips.
+fn check_sample_response<T>(body: &str)
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    let out: T = serde_json::from_str(body)
+        .expect("the documented sample response parses");
+    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
+    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
+    for (key, value) in sample.as_object().into_iter().flatten() {
+        let typed = round.get(key);
+        assert!(typed.is_some(), "sample field `{key}` has no typed field");
+        assert_eq!(
+            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
+        );
+    }
+    let again: T = serde_json::from_value(round).expect("re-parses");
+    assert_eq!(again, out);
+}
 #[test]
 fn create_vpn_gateway_sample_request() {
     let input = crate::operation::create_vpn_gateway::CreateVpnGatewayInput {
@@ -848,859 +870,287 @@ fn delete_ssl_vpn_client_cert_sample_request() {
 }
 #[test]
 fn create_vpn_gateway_sample_response() {
-    let body = "{\n  \"Name\": \"myVpn\",\n  \"RequestId\": \"54B48E3D-DF70-471B-AA93-08E683A1B457\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj****\"\n}";
-    let out: crate::operation::create_vpn_gateway::CreateVpnGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_vpn_gateway::CreateVpnGatewayOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_vpn_gateway::CreateVpnGatewayOutput,
+    >(
+        "{\n  \"Name\": \"myVpn\",\n  \"RequestId\": \"54B48E3D-DF70-471B-AA93-08E683A1B457\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj****\"\n}",
+    );
 }
 #[test]
 fn modify_vpn_gateway_attribute_sample_response() {
-    let body = "{\n  \"AutoPropagate\": true,\n  \"CreateTime\": 1589526435000,\n  \"EnableBgp\": true,\n  \"EndTime\": 1592236800000,\n  \"InternetIp\": \"8.136.10.192\",\n  \"IntranetIp\": \"10.0.0.251\",\n  \"Name\": \"VPN11\",\n  \"RequestId\": \"CA5C51BD-EF81-44FF-8311-5AC81ADECC9D\",\n  \"Spec\": \"5M\",\n  \"VSwitchId\": \"vsw-gw8m2k04wt3onzehf****\",\n  \"VpcId\": \"vpc-gw82wgx7a8fakx4co****\",\n  \"VpnGatewayId\": \"vpn-gw8bv722zvjht7ia****\"\n}";
-    let out: crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput,
+    >(
+        "{\n  \"AutoPropagate\": true,\n  \"CreateTime\": 1589526435000,\n  \"EnableBgp\": true,\n  \"EndTime\": 1592236800000,\n  \"InternetIp\": \"8.136.10.192\",\n  \"IntranetIp\": \"10.0.0.251\",\n  \"Name\": \"VPN11\",\n  \"RequestId\": \"CA5C51BD-EF81-44FF-8311-5AC81ADECC9D\",\n  \"Spec\": \"5M\",\n  \"VSwitchId\": \"vsw-gw8m2k04wt3onzehf****\",\n  \"VpcId\": \"vpc-gw82wgx7a8fakx4co****\",\n  \"VpnGatewayId\": \"vpn-gw8bv722zvjht7ia****\"\n}",
+    );
 }
 #[test]
 fn describe_vpn_gateways_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"B2CD1315-CA2B-47B1-9DA5-8F1D69C48E82\",\n  \"TotalCount\": 1,\n  \"VpnGateways\": {\n    \"VpnGateway\": [\n      {\n        \"BusinessStatus\": \"Normal\",\n        \"CreateTime\": 1492753580000,\n        \"EndTime\": 1495382400000,\n        \"InternetIp\": \"116.62.69.10\",\n        \"Spec\": \"5M\",\n        \"Status\": \"active\",\n        \"VSwitchId\": \"vsw-bp1y9ovl1cu9ou4tvma0l\",\n        \"VpcId\": \"vpc-bp1ub1yt9cvakoelj1y9c\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n      }\n    ]\n  }\n}";
-    let out: crate::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_gateways::DescribeVpnGatewaysOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"B2CD1315-CA2B-47B1-9DA5-8F1D69C48E82\",\n  \"TotalCount\": 1,\n  \"VpnGateways\": {\n    \"VpnGateway\": [\n      {\n        \"BusinessStatus\": \"Normal\",\n        \"CreateTime\": 1492753580000,\n        \"EndTime\": 1495382400000,\n        \"InternetIp\": \"116.62.69.10\",\n        \"Spec\": \"5M\",\n        \"Status\": \"active\",\n        \"VSwitchId\": \"vsw-bp1y9ovl1cu9ou4tvma0l\",\n        \"VpcId\": \"vpc-bp1ub1yt9cvakoelj1y9c\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n      }\n    ]\n  }\n}",
+    );
 }
 #[test]
 fn describe_vpn_gateway_sample_response() {
-    let body = "{\n  \"BusinessStatus\": \"Normal\",\n  \"CreateTime\": 1492753580000,\n  \"EndTime\": 1495382400000,\n  \"InternetIp\": \"116.62.69.64\",\n  \"RequestId\": \"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\n  \"Spec\": \"5M\",\n  \"Status\": \"active\",\n  \"VSwitchId\": \"vsw-bp1y9ovl1cu9ou4tvma0l\",\n  \"VpcId\": \"vpc-bp1ub1yt9cvakoelj1y9c\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n}";
-    let out: crate::operation::describe_vpn_gateway::DescribeVpnGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_gateway::DescribeVpnGatewayOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_gateway::DescribeVpnGatewayOutput,
+    >(
+        "{\n  \"BusinessStatus\": \"Normal\",\n  \"CreateTime\": 1492753580000,\n  \"EndTime\": 1495382400000,\n  \"InternetIp\": \"116.62.69.64\",\n  \"RequestId\": \"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\n  \"Spec\": \"5M\",\n  \"Status\": \"active\",\n  \"VSwitchId\": \"vsw-bp1y9ovl1cu9ou4tvma0l\",\n  \"VpcId\": \"vpc-bp1ub1yt9cvakoelj1y9c\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n}",
+    );
 }
 #[test]
 fn delete_vpn_gateway_sample_response() {
-    let body = "{\n  \"RequestId\": \"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"\n}";
-    let out: crate::operation::delete_vpn_gateway::DeleteVpnGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_vpn_gateway::DeleteVpnGatewayOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_vpn_gateway::DeleteVpnGatewayOutput,
+    >("{\n  \"RequestId\": \"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"\n}");
 }
 #[test]
 fn tag_resources_sample_response() {
-    let body = "{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}";
-    let out: crate::operation::tag_resources::TagResourcesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::tag_resources::TagResourcesOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::tag_resources::TagResourcesOutput,
+    >("{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}");
 }
 #[test]
 fn list_tag_resources_sample_response() {
-    let body = "{\n  \"NextToken\": \"\",\n  \"RequestId\": \"F11AC96F-B8E6-48F8-95CC-F63E7D50F0D4\",\n  \"TagResources\": {\n    \"TagResource\": [\n      {\n        \"ResourceId\": \"vpc-wz9aml8mptq6fsnfm****\",\n        \"ResourceType\": \"VPC\",\n        \"TagKey\": \"aaa\",\n        \"TagValue\": \"aa\"\n      }\n    ]\n  }\n}";
-    let out: crate::operation::list_tag_resources::ListTagResourcesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::list_tag_resources::ListTagResourcesOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::list_tag_resources::ListTagResourcesOutput,
+    >(
+        "{\n  \"NextToken\": \"\",\n  \"RequestId\": \"F11AC96F-B8E6-48F8-95CC-F63E7D50F0D4\",\n  \"TagResources\": {\n    \"TagResource\": [\n      {\n        \"ResourceId\": \"vpc-wz9aml8mptq6fsnfm****\",\n        \"ResourceType\": \"VPC\",\n        \"TagKey\": \"aaa\",\n        \"TagValue\": \"aa\"\n      }\n    ]\n  }\n}",
+    );
 }
 #[test]
 fn un_tag_resources_sample_response() {
-    let body = "{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}";
-    let out: crate::operation::un_tag_resources::UnTagResourcesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::un_tag_resources::UnTagResourcesOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::un_tag_resources::UnTagResourcesOutput,
+    >("{\n  \"RequestId\": \"C46FF5A8-C5F0-4024-8262-B16B639225A0\"\n}");
 }
 #[test]
 fn create_customer_gateway_sample_response() {
-    let body = "{\n  \"CreateTime\": 1493363599000,\n  \"CustomerGatewayId\": \"cgw-bp1jrawp82av6bws9****\",\n  \"IpAddress\": \"101.37.26.12\",\n  \"RequestId\": \"D32B3C26-6C6C-4988-93E9-D2A6444CE6AE\"\n}";
-    let out: crate::operation::create_customer_gateway::CreateCustomerGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_customer_gateway::CreateCustomerGatewayOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_customer_gateway::CreateCustomerGatewayOutput,
+    >(
+        "{\n  \"CreateTime\": 1493363599000,\n  \"CustomerGatewayId\": \"cgw-bp1jrawp82av6bws9****\",\n  \"IpAddress\": \"101.37.26.12\",\n  \"RequestId\": \"D32B3C26-6C6C-4988-93E9-D2A6444CE6AE\"\n}",
+    );
 }
 #[test]
 fn modify_customer_gateway_attribute_sample_response() {
-    let body = "{\n  \"CreateTime\": 1492747187000,\n  \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n  \"IpAddress\": \"139.196.32.167\",\n  \"RequestId\": \"8AA5CE21-2E6A-4530-BDF5-F055849476E6\"\n}";
-    let out: crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeOutput,
+    >(
+        "{\n  \"CreateTime\": 1492747187000,\n  \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n  \"IpAddress\": \"139.196.32.167\",\n  \"RequestId\": \"8AA5CE21-2E6A-4530-BDF5-F055849476E6\"\n}",
+    );
 }
 #[test]
 fn describe_customer_gateways_sample_response() {
-    let body = "{\n  \"CustomerGateways\": {\n    \"CustomerGateway\": [\n      {\n        \"CreateTime\": 1492747187000,\n        \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n        \"IpAddress\": \"139.196.32.167\",\n        \"Name\": \"test\"\n      }\n    ]\n  },\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\",\n  \"TotalCount\": 1\n}";
-    let out: crate::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput,
+    >(
+        "{\n  \"CustomerGateways\": {\n    \"CustomerGateway\": [\n      {\n        \"CreateTime\": 1492747187000,\n        \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n        \"IpAddress\": \"139.196.32.167\",\n        \"Name\": \"test\"\n      }\n    ]\n  },\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\",\n  \"TotalCount\": 1\n}",
+    );
 }
 #[test]
 fn describe_customer_gateway_sample_response() {
-    let body = "{\n  \"CreateTime\": 1492747187000,\n  \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n  \"IpAddress\": \"139.196.32.167\",\n  \"Name\": \"test\",\n  \"RequestId\": \"A0457BC9-6C0F-4437-AB9D-FB2EABC1D6A2\"\n}";
-    let out: crate::operation::describe_customer_gateway::DescribeCustomerGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_customer_gateway::DescribeCustomerGatewayOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_customer_gateway::DescribeCustomerGatewayOutput,
+    >(
+        "{\n  \"CreateTime\": 1492747187000,\n  \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adju6l5nxck\",\n  \"IpAddress\": \"139.196.32.167\",\n  \"Name\": \"test\",\n  \"RequestId\": \"A0457BC9-6C0F-4437-AB9D-FB2EABC1D6A2\"\n}",
+    );
 }
 #[test]
 fn delete_customer_gateway_sample_response() {
-    let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: crate::operation::delete_customer_gateway::DeleteCustomerGatewayOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_customer_gateway::DeleteCustomerGatewayOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_customer_gateway::DeleteCustomerGatewayOutput,
+    >("{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}");
 }
 #[test]
 fn create_vpn_route_entry_sample_response() {
-    let body = "{\n  \"CreateTime\": 1492747187000,\n  \"Description\": \"mytest\",\n  \"NextHop\": \"vco-bp15oes1py4i66rmd****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RequestId\": \"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1a3kqjiiq9legfx****\",\n  \"Weight\": 0\n}";
-    let out: crate::operation::create_vpn_route_entry::CreateVpnRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_vpn_route_entry::CreateVpnRouteEntryOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_vpn_route_entry::CreateVpnRouteEntryOutput,
+    >(
+        "{\n  \"CreateTime\": 1492747187000,\n  \"Description\": \"mytest\",\n  \"NextHop\": \"vco-bp15oes1py4i66rmd****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RequestId\": \"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1a3kqjiiq9legfx****\",\n  \"Weight\": 0\n}",
+    );
 }
 #[test]
 fn create_vpn_pbr_route_entry_sample_response() {
-    let body = "{\n  \"CreateTime\": 1563873294331,\n  \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"RouteSource\": \"192.168.1.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n  \"Weight\": 100\n}";
-    let out: crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput,
+    >(
+        "{\n  \"CreateTime\": 1563873294331,\n  \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"RouteSource\": \"192.168.1.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n  \"Weight\": 100\n}",
+    );
 }
 #[test]
 fn publish_vpn_route_entry_sample_response() {
-    let body = "{\n  \"RequestId\": \"CB2793A8-845F-444C-8E93-76F1BBDF9C78\"\n}";
-    let out: crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryOutput,
+    >("{\n  \"RequestId\": \"CB2793A8-845F-444C-8E93-76F1BBDF9C78\"\n}");
 }
 #[test]
 fn describe_vpn_route_entries_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"BF3995A6-FA4F-4C74-B90F-89ECF4BFF4D5\",\n  \"TotalCount\": 1,\n  \"VpnRouteEntries\": {\n    \"VpnRouteEntry\": [\n      {\n        \"CreateTime\": 1563874074000,\n        \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n        \"RouteDest\": \"10.0.0.0/24\",\n        \"State\": \"normal\",\n        \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n        \"Weight\": 100\n      }\n    ]\n  }\n}";
-    let out: crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"BF3995A6-FA4F-4C74-B90F-89ECF4BFF4D5\",\n  \"TotalCount\": 1,\n  \"VpnRouteEntries\": {\n    \"VpnRouteEntry\": [\n      {\n        \"CreateTime\": 1563874074000,\n        \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n        \"RouteDest\": \"10.0.0.0/24\",\n        \"State\": \"normal\",\n        \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n        \"Weight\": 100\n      }\n    ]\n  }\n}",
+    );
 }
 #[test]
 fn describe_vpn_pbr_route_entries_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E5D94DC7-AEC7-4E73-A203-61B04D1F1160\",\n  \"TotalCount\": 1,\n  \"VpnPbrRouteEntries\": {\n    \"VpnPbrRouteEntry\": [\n      {\n        \"CreateTime\": 1563881012000,\n        \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n        \"RouteDest\": \"10.0.0.0/32\",\n        \"RouteSource\": \"11.0.0.0/32\",\n        \"State\": \"published\",\n        \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n        \"Weight\": 100\n      }\n    ]\n  }\n}";
-    let out: crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E5D94DC7-AEC7-4E73-A203-61B04D1F1160\",\n  \"TotalCount\": 1,\n  \"VpnPbrRouteEntries\": {\n    \"VpnPbrRouteEntry\": [\n      {\n        \"CreateTime\": 1563881012000,\n        \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n        \"RouteDest\": \"10.0.0.0/32\",\n        \"RouteSource\": \"11.0.0.0/32\",\n        \"State\": \"published\",\n        \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n        \"Weight\": 100\n      }\n    ]\n  }\n}",
+    );
 }
 #[test]
 fn modify_vpn_route_entry_weight_sample_response() {
-    let body = "{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}";
-    let out: crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightOutput,
+    >("{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}");
 }
 #[test]
 fn modify_vpn_pbr_route_entry_weight_sample_response() {
-    let body = "{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}";
-    let out: crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightOutput,
+    >("{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}");
 }
 #[test]
 fn delete_vpn_route_entry_sample_response() {
-    let body = "{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}";
-    let out: crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryOutput,
+    >("{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}");
 }
 #[test]
 fn delete_vpn_pbr_route_entry_sample_response() {
-    let body = "{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}";
-    let out: crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput,
+    >("{\n  \"RequestId\": \"E82612A9-CB90-4D7E-B394-1DB7F6509B29\"\n}");
 }
 #[test]
 fn describe_vco_route_entries_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E18980E8-C8C2-31BD-8156-AE2BBDEC87E1\",\n  \"TotalCount\": 1,\n  \"VcoRouteEntries\": [\n    {\n      \"AsPath\": \"[12000]\",\n      \"Community\": \"65535:65510\",\n      \"CreateTime\": 1658217008000,\n      \"NextHop\": \"vco-p0w2jpkhi2eeop6q6****\",\n      \"RouteDest\": \"192.168.10.0/24\",\n      \"RouteEntryType\": \"custom\",\n      \"Source\": \"CLOUD\",\n      \"State\": \"published\",\n      \"VpnConnectionId\": \"vco-p0w2jpkhi2eeop6q6****\",\n      \"Weight\": 100\n    }\n  ]\n}";
-    let out: crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"E18980E8-C8C2-31BD-8156-AE2BBDEC87E1\",\n  \"TotalCount\": 1,\n  \"VcoRouteEntries\": [\n    {\n      \"AsPath\": \"[12000]\",\n      \"Community\": \"65535:65510\",\n      \"CreateTime\": 1658217008000,\n      \"NextHop\": \"vco-p0w2jpkhi2eeop6q6****\",\n      \"RouteDest\": \"192.168.10.0/24\",\n      \"RouteEntryType\": \"custom\",\n      \"Source\": \"CLOUD\",\n      \"State\": \"published\",\n      \"VpnConnectionId\": \"vco-p0w2jpkhi2eeop6q6****\",\n      \"Weight\": 100\n    }\n  ]\n}",
+    );
 }
 #[test]
 fn delete_vco_route_entry_sample_response() {
-    let body = "{\n  \"RequestId\": \"9208DDD8-0930-3CE6-AF7F-732B4E67B3DD\"\n}";
-    let out: crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryOutput,
+    >("{\n  \"RequestId\": \"9208DDD8-0930-3CE6-AF7F-732B4E67B3DD\"\n}");
 }
 #[test]
 fn create_vpn_connection_sample_response() {
-    let body = "{\n  \"CreateTime\": 1544666102000,\n  \"RequestId\": \"082AD562-B8DB-4BB2-861F-DA1FCA01FD76\",\n  \"VpnConnectionId\": \"vco-bp15oes1py4i6****\"\n}";
-    let out: crate::operation::create_vpn_connection::CreateVpnConnectionOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_vpn_connection::CreateVpnConnectionOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_vpn_connection::CreateVpnConnectionOutput,
+    >(
+        "{\n  \"CreateTime\": 1544666102000,\n  \"RequestId\": \"082AD562-B8DB-4BB2-861F-DA1FCA01FD76\",\n  \"VpnConnectionId\": \"vco-bp15oes1py4i6****\"\n}",
+    );
 }
 #[test]
 fn modify_vpn_connection_attribute_sample_response() {
-    let body = "{\n  \"CreateTime\": 1590495160000,\n  \"CustomerGatewayId\": \"cgw-gw8usu4zsk23pf69f****\",\n  \"EffectImmediately\": false,\n  \"EnableDpd\": true,\n  \"EnableNatTraversal\": true,\n  \"IkeConfig\": {\n    \"IkeAuthAlg\": \"sha1\",\n    \"IkeEncAlg\": \"aes\",\n    \"IkeLifetime\": 86400,\n    \"IkeMode\": \"main\",\n    \"IkePfs\": \"group2\",\n    \"IkeVersion\": \"ikev1\",\n    \"LocalId\": \"8.xx.xx.192\",\n    \"Psk\": \"123456\",\n    \"RemoteId\": \"8.xx.xx.146\"\n  },\n  \"IpsecConfig\": {\n    \"IpsecAuthAlg\": \"sha1\",\n    \"IpsecEncAlg\": \"aes\",\n    \"IpsecLifetime\": 86400,\n    \"IpsecPfs\": \"group2\"\n  },\n  \"LocalSubnet\": \"10.0.0.0/8\",\n  \"Name\": \"VPN1-CGW22\",\n  \"RemoteSubnet\": \"192.168.0.0/16\",\n  \"RequestId\": \"89C9783E-A2D7-4F07-96CF-6C65C0E50BD3\",\n  \"VcoHealthCheck\": {\n    \"Dip\": \"\",\n    \"Enable\": \"false\",\n    \"Interval\": 0,\n    \"Retry\": 0,\n    \"Sip\": \"\"\n  },\n  \"VpnBgpConfig\": {\n    \"EnableBgp\": \"true\",\n    \"LocalAsn\": 10001,\n    \"LocalBgpIp\": \"169.254.10.1\",\n    \"PeerAsn\": 10002,\n    \"PeerBgpIp\": \"169.254.10.2\",\n    \"Status\": \"success\",\n    \"TunnelCidr\": \"169.254.10.0/30\"\n  },\n  \"VpnConnectionId\": \"vco-gw8tylx7hvwhl7tu8****\",\n  \"VpnGatewayId\": \"vpn-gw8bvv722zwjht7ia****\"\n}";
-    let out: crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeOutput,
+    >(
+        "{\n  \"CreateTime\": 1590495160000,\n  \"CustomerGatewayId\": \"cgw-gw8usu4zsk23pf69f****\",\n  \"EffectImmediately\": false,\n  \"EnableDpd\": true,\n  \"EnableNatTraversal\": true,\n  \"IkeConfig\": {\n    \"IkeAuthAlg\": \"sha1\",\n    \"IkeEncAlg\": \"aes\",\n    \"IkeLifetime\": 86400,\n    \"IkeMode\": \"main\",\n    \"IkePfs\": \"group2\",\n    \"IkeVersion\": \"ikev1\",\n    \"LocalId\": \"8.xx.xx.192\",\n    \"Psk\": \"123456\",\n    \"RemoteId\": \"8.xx.xx.146\"\n  },\n  \"IpsecConfig\": {\n    \"IpsecAuthAlg\": \"sha1\",\n    \"IpsecEncAlg\": \"aes\",\n    \"IpsecLifetime\": 86400,\n    \"IpsecPfs\": \"group2\"\n  },\n  \"LocalSubnet\": \"10.0.0.0/8\",\n  \"Name\": \"VPN1-CGW22\",\n  \"RemoteSubnet\": \"192.168.0.0/16\",\n  \"RequestId\": \"89C9783E-A2D7-4F07-96CF-6C65C0E50BD3\",\n  \"VcoHealthCheck\": {\n    \"Dip\": \"\",\n    \"Enable\": \"false\",\n    \"Interval\": 0,\n    \"Retry\": 0,\n    \"Sip\": \"\"\n  },\n  \"VpnBgpConfig\": {\n    \"EnableBgp\": \"true\",\n    \"LocalAsn\": 10001,\n    \"LocalBgpIp\": \"169.254.10.1\",\n    \"PeerAsn\": 10002,\n    \"PeerBgpIp\": \"169.254.10.2\",\n    \"Status\": \"success\",\n    \"TunnelCidr\": \"169.254.10.0/30\"\n  },\n  \"VpnConnectionId\": \"vco-gw8tylx7hvwhl7tu8****\",\n  \"VpnGatewayId\": \"vpn-gw8bvv722zwjht7ia****\"\n}",
+    );
 }
 #[test]
 fn describe_vpn_connections_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939\",\n  \"TotalCount\": 1,\n  \"VpnConnections\": {\n    \"VpnConnection\": [\n      {\n        \"CreateTime\": 1492753817000,\n        \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adjxxxxxxxx\",\n        \"EffectImmediately\": true,\n        \"IkeConfig\": {\n          \"IkeAuthAlg\": \"sha1\",\n          \"IkeEncAlg\": \"aes\",\n          \"IkeLifetime\": 86400,\n          \"IkeMode\": \"main\",\n          \"IkePfs\": \"group2\",\n          \"IkeVersion\": \"ikev1\",\n          \"LocalId\": \"116.xx.xx.64\",\n          \"Psk\": \"pgw6dy\",\n          \"RemoteId\": \"139.xx.xx.167\"\n        },\n        \"IpsecConfig\": {\n          \"IpsecAuthAlg\": \"sha1\",\n          \"IpsecEncAlg\": \"aes\",\n          \"IpsecLifetime\": 86400,\n          \"IpsecPfs\": \"group2\"\n        },\n        \"LocalSubnet\": \"1.1.1.0/24,1.1.2.0/24\",\n        \"Name\": \"vpn connection test\",\n        \"RemoteSubnet\": \"2.2.2.0/24\",\n        \"Status\": \"ipsec_sa_established\",\n        \"VpnConnectionId\": \"vco-bp10lz7aejumdx\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkmxxxxxxxx\"\n      }\n    ]\n  }\n}";
-    let out: crate::operation::describe_vpn_connections::DescribeVpnConnectionsOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_connections::DescribeVpnConnectionsOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_connections::DescribeVpnConnectionsOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939\",\n  \"TotalCount\": 1,\n  \"VpnConnections\": {\n    \"VpnConnection\": [\n      {\n        \"CreateTime\": 1492753817000,\n        \"CustomerGatewayId\": \"cgw-bp1pvpl9r9adjxxxxxxxx\",\n        \"EffectImmediately\": true,\n        \"IkeConfig\": {\n          \"IkeAuthAlg\": \"sha1\",\n          \"IkeEncAlg\": \"aes\",\n          \"IkeLifetime\": 86400,\n          \"IkeMode\": \"main\",\n          \"IkePfs\": \"group2\",\n          \"IkeVersion\": \"ikev1\",\n          \"LocalId\": \"116.xx.xx.64\",\n          \"Psk\": \"pgw6dy\",\n          \"RemoteId\": \"139.xx.xx.167\"\n        },\n        \"IpsecConfig\": {\n          \"IpsecAuthAlg\": \"sha1\",\n          \"IpsecEncAlg\": \"aes\",\n          \"IpsecLifetime\": 86400,\n          \"IpsecPfs\": \"group2\"\n        },\n        \"LocalSubnet\": \"1.1.1.0/24,1.1.2.0/24\",\n        \"Name\": \"vpn connection test\",\n        \"RemoteSubnet\": \"2.2.2.0/24\",\n        \"Status\": \"ipsec_sa_established\",\n        \"VpnConnectionId\": \"vco-bp10lz7aejumdx\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkmxxxxxxxx\"\n      }\n    ]\n  }\n}",
+    );
 }
 #[test]
 fn describe_vpn_connection_sample_response() {
-    let body = "{\n  \"CreateTime\": 1590495160000,\n  \"CustomerGatewayId\": \"cgw-gw8usu4zsk23pf69f****\",\n  \"EffectImmediately\": false,\n  \"EnableDpd\": true,\n  \"EnableNatTraversal\": true,\n  \"IkeConfig\": {\n    \"IkeAuthAlg\": \"sha1\",\n    \"IkeEncAlg\": \"aes\",\n    \"IkeLifetime\": 86400,\n    \"IkeMode\": \"main\",\n    \"IkePfs\": \"group2\",\n    \"IkeVersion\": \"ikev1\",\n    \"LocalId\": \"8.xx.xx.192\",\n    \"Psk\": \"123456\",\n    \"RemoteId\": \"8.xx.xx.146\"\n  },\n  \"IpsecConfig\": {\n    \"IpsecAuthAlg\": \"sha1\",\n    \"IpsecEncAlg\": \"aes\",\n    \"IpsecLifetime\": 86400,\n    \"IpsecPfs\": \"group2\"\n  },\n  \"LocalSubnet\": \"10.0.0.0/8\",\n  \"Name\": \"VPN1-CGW22\",\n  \"RemoteSubnet\": \"192.168.0.0/16\",\n  \"RequestId\": \"6FBAE985-A938-49CB-9129-621AA3A88728\",\n  \"Status\": \"ipsec_sa_established\",\n  \"VcoHealthCheck\": {\n    \"Dip\": \"\",\n    \"Enable\": \"false\",\n    \"Interval\": 0,\n    \"Retry\": 0,\n    \"Sip\": \"\",\n    \"Status\": \"success\"\n  },\n  \"VpnBgpConfig\": {\n    \"EnableBgp\": \"true\",\n    \"LocalAsn\": 10001,\n    \"LocalBgpIp\": \"169.254.10.1\",\n    \"PeerAsn\": 10001,\n    \"PeerBgpIp\": \"169.254.10.2\",\n    \"Status\": \"success\",\n    \"TunnelCidr\": \"169.254.10.0/30\"\n  },\n  \"VpnConnectionId\": \"vco-gw8tylx7hvwhl7tu8****\",\n  \"VpnGatewayId\": \"vpn-gw8bvv722zwjht7ia****\"\n}";
-    let out: crate::operation::describe_vpn_connection::DescribeVpnConnectionOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_connection::DescribeVpnConnectionOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_connection::DescribeVpnConnectionOutput,
+    >(
+        "{\n  \"CreateTime\": 1590495160000,\n  \"CustomerGatewayId\": \"cgw-gw8usu4zsk23pf69f****\",\n  \"EffectImmediately\": false,\n  \"EnableDpd\": true,\n  \"EnableNatTraversal\": true,\n  \"IkeConfig\": {\n    \"IkeAuthAlg\": \"sha1\",\n    \"IkeEncAlg\": \"aes\",\n    \"IkeLifetime\": 86400,\n    \"IkeMode\": \"main\",\n    \"IkePfs\": \"group2\",\n    \"IkeVersion\": \"ikev1\",\n    \"LocalId\": \"8.xx.xx.192\",\n    \"Psk\": \"123456\",\n    \"RemoteId\": \"8.xx.xx.146\"\n  },\n  \"IpsecConfig\": {\n    \"IpsecAuthAlg\": \"sha1\",\n    \"IpsecEncAlg\": \"aes\",\n    \"IpsecLifetime\": 86400,\n    \"IpsecPfs\": \"group2\"\n  },\n  \"LocalSubnet\": \"10.0.0.0/8\",\n  \"Name\": \"VPN1-CGW22\",\n  \"RemoteSubnet\": \"192.168.0.0/16\",\n  \"RequestId\": \"6FBAE985-A938-49CB-9129-621AA3A88728\",\n  \"Status\": \"ipsec_sa_established\",\n  \"VcoHealthCheck\": {\n    \"Dip\": \"\",\n    \"Enable\": \"false\",\n    \"Interval\": 0,\n    \"Retry\": 0,\n    \"Sip\": \"\",\n    \"Status\": \"success\"\n  },\n  \"VpnBgpConfig\": {\n    \"EnableBgp\": \"true\",\n    \"LocalAsn\": 10001,\n    \"LocalBgpIp\": \"169.254.10.1\",\n    \"PeerAsn\": 10001,\n    \"PeerBgpIp\": \"169.254.10.2\",\n    \"Status\": \"success\",\n    \"TunnelCidr\": \"169.254.10.0/30\"\n  },\n  \"VpnConnectionId\": \"vco-gw8tylx7hvwhl7tu8****\",\n  \"VpnGatewayId\": \"vpn-gw8bvv722zwjht7ia****\"\n}",
+    );
 }
 #[test]
 fn download_vpn_connection_config_sample_response() {
-    let body = "{\n  \"RequestId\": \"0C68048B-0F70-40DA-B8AE-1B79B5CF62E3\",\n  \"VpnConnectionConfig\": {\n    \"IkeConfig\": {\n      \"IkeAuthAlg\": \"sha1\",\n      \"IkeEncAlg\": \"aes\",\n      \"IkeLifetime\": 86400,\n      \"IkeMode\": \"main\",\n      \"IkePfs\": \"group2\",\n      \"IkeVersion\": \"ikev1\",\n      \"LocalId\": \"139.196.32.167\",\n      \"Psk\": \"pgw6dy7d1i8in7x5\",\n      \"RemoteId\": \"116.62.69.64\"\n    },\n    \"IpsecConfig\": {\n      \"IpsecAuthAlg\": \"sha1\",\n      \"IpsecEncAlg\": \"aes\",\n      \"IpsecLifetime\": 86400,\n      \"IpsecPfs\": \"group2\"\n    },\n    \"Local\": \"139.196.32.167\",\n    \"LocalSubnet\": \"2.2.2.0/24\",\n    \"Remote\": \"116.62.69.64\",\n    \"RemoteSubnet\": \"1.1.1.0/24,1.1.2.0/24\"\n  }\n}";
-    let out: crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigOutput,
+    >(
+        "{\n  \"RequestId\": \"0C68048B-0F70-40DA-B8AE-1B79B5CF62E3\",\n  \"VpnConnectionConfig\": {\n    \"IkeConfig\": {\n      \"IkeAuthAlg\": \"sha1\",\n      \"IkeEncAlg\": \"aes\",\n      \"IkeLifetime\": 86400,\n      \"IkeMode\": \"main\",\n      \"IkePfs\": \"group2\",\n      \"IkeVersion\": \"ikev1\",\n      \"LocalId\": \"139.196.32.167\",\n      \"Psk\": \"pgw6dy7d1i8in7x5\",\n      \"RemoteId\": \"116.62.69.64\"\n    },\n    \"IpsecConfig\": {\n      \"IpsecAuthAlg\": \"sha1\",\n      \"IpsecEncAlg\": \"aes\",\n      \"IpsecLifetime\": 86400,\n      \"IpsecPfs\": \"group2\"\n    },\n    \"Local\": \"139.196.32.167\",\n    \"LocalSubnet\": \"2.2.2.0/24\",\n    \"Remote\": \"116.62.69.64\",\n    \"RemoteSubnet\": \"1.1.1.0/24,1.1.2.0/24\"\n  }\n}",
+    );
 }
 #[test]
 fn delete_vpn_connection_sample_response() {
-    let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: crate::operation::delete_vpn_connection::DeleteVpnConnectionOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_vpn_connection::DeleteVpnConnectionOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_vpn_connection::DeleteVpnConnectionOutput,
+    >("{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}");
 }
 #[test]
 fn create_ssl_vpn_server_sample_response() {
-    let body = "{\n  \"Name\": \"test\",\n  \"RequestId\": \"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\n  \"SslVpnServerId\": \"vss-bp18q7hzj6largv4v****\"\n}";
-    let out: crate::operation::create_ssl_vpn_server::CreateSslVpnServerOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_ssl_vpn_server::CreateSslVpnServerOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_ssl_vpn_server::CreateSslVpnServerOutput,
+    >(
+        "{\n  \"Name\": \"test\",\n  \"RequestId\": \"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\n  \"SslVpnServerId\": \"vss-bp18q7hzj6largv4v****\"\n}",
+    );
 }
 #[test]
 fn modify_ssl_vpn_server_sample_response() {
-    let body = "{\n  \"Cipher\": \"AES-128-CBC\",\n  \"ClientIpPool\": \"10.30.30.0/24\",\n  \"Compress\": true,\n  \"Connections\": 0,\n  \"CreateTime\": 1492753580000,\n  \"InternetIp\": \"47.98.10.10\",\n  \"LocalSubnet\": \"10.20.20.0/24\",\n  \"MaxConnections\": 5,\n  \"Name\": \"test\",\n  \"Port\": 1194,\n  \"Proto\": \"UDP\",\n  \"RegionId\": \"cn-hangzhou\",\n  \"RequestId\": \"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\n  \"SslVpnServerId\": \"vss-bp18q7hzj6largv4v****\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj****\"\n}";
-    let out: crate::operation::modify_ssl_vpn_server::ModifySslVpnServerOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_ssl_vpn_server::ModifySslVpnServerOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_ssl_vpn_server::ModifySslVpnServerOutput,
+    >(
+        "{\n  \"Cipher\": \"AES-128-CBC\",\n  \"ClientIpPool\": \"10.30.30.0/24\",\n  \"Compress\": true,\n  \"Connections\": 0,\n  \"CreateTime\": 1492753580000,\n  \"InternetIp\": \"47.98.10.10\",\n  \"LocalSubnet\": \"10.20.20.0/24\",\n  \"MaxConnections\": 5,\n  \"Name\": \"test\",\n  \"Port\": 1194,\n  \"Proto\": \"UDP\",\n  \"RegionId\": \"cn-hangzhou\",\n  \"RequestId\": \"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\n  \"SslVpnServerId\": \"vss-bp18q7hzj6largv4v****\",\n  \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj****\"\n}",
+    );
 }
 #[test]
 fn describe_ssl_vpn_servers_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\n  \"SslVpnServers\": {\n    \"SslVpnServer\": [\n      {\n        \"Cipher\": \"AES-128-CBC\",\n        \"ClientIpPool\": \"10.10.10.20/24\",\n        \"Compress\": true,\n        \"Connections\": 0,\n        \"CreateTime\": 1492753580000,\n        \"InternetIp\": \"47.98.10.10\",\n        \"LocalSubnet\": \"10.10.10.10/24\",\n        \"MaxConnections\": 5,\n        \"Name\": \"test\",\n        \"Port\": 1194,\n        \"Proto\": \"UDP\",\n        \"RegionId\": \"cn-hangzhou\",\n        \"SslVpnServerId\": \"vss-bp18q7hzj6largv4vk2fe\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n      }\n    ]\n  },\n  \"TotalCount\": 1\n}";
-    let out: crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\n  \"SslVpnServers\": {\n    \"SslVpnServer\": [\n      {\n        \"Cipher\": \"AES-128-CBC\",\n        \"ClientIpPool\": \"10.10.10.20/24\",\n        \"Compress\": true,\n        \"Connections\": 0,\n        \"CreateTime\": 1492753580000,\n        \"InternetIp\": \"47.98.10.10\",\n        \"LocalSubnet\": \"10.10.10.10/24\",\n        \"MaxConnections\": 5,\n        \"Name\": \"test\",\n        \"Port\": 1194,\n        \"Proto\": \"UDP\",\n        \"RegionId\": \"cn-hangzhou\",\n        \"SslVpnServerId\": \"vss-bp18q7hzj6largv4vk2fe\",\n        \"VpnGatewayId\": \"vpn-bp1q8bgx4xnkm2ogj0fiu\"\n      }\n    ]\n  },\n  \"TotalCount\": 1\n}",
+    );
 }
 #[test]
 fn delete_ssl_vpn_server_sample_response() {
-    let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerOutput,
+    >("{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}");
 }
 #[test]
 fn create_ssl_vpn_client_cert_sample_response() {
-    let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\",\n  \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\"\n}";
-    let out: crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput,
+    >(
+        "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\",\n  \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\"\n}",
+    );
 }
 #[test]
 fn modify_ssl_vpn_client_cert_sample_response() {
-    let body = "{\n  \"Name\": \"cert2\",\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\",\n  \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\"\n}";
-    let out: crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput,
+    >(
+        "{\n  \"Name\": \"cert2\",\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\",\n  \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\"\n}",
+    );
 }
 #[test]
 fn describe_ssl_vpn_client_certs_sample_response() {
-    let body = "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\n  \"SslVpnClientCertKeys\": {\n    \"SslVpnClientCertKey\": [\n      {\n        \"CreateTime\": 1492747187000,\n        \"EndTime\": 1494966335000,\n        \"Name\": \"cert1\",\n        \"RegionId\": \"cn-hangzhou\",\n        \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\",\n        \"SslVpnServerId\": \"vss-bp18q7hzj6largv4vk2fe\",\n        \"Status\": \"normal\"\n      }\n    ]\n  },\n  \"TotalCount\": 1\n}";
-    let out: crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsOutput,
+    >(
+        "{\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\n  \"SslVpnClientCertKeys\": {\n    \"SslVpnClientCertKey\": [\n      {\n        \"CreateTime\": 1492747187000,\n        \"EndTime\": 1494966335000,\n        \"Name\": \"cert1\",\n        \"RegionId\": \"cn-hangzhou\",\n        \"SslVpnClientCertId\": \"vsc-bp1n8wcf134yl0osrcg98\",\n        \"SslVpnServerId\": \"vss-bp18q7hzj6largv4vk2fe\",\n        \"Status\": \"normal\"\n      }\n    ]\n  },\n  \"TotalCount\": 1\n}",
+    );
 }
 #[test]
 fn describe_vpn_ssl_server_logs_sample_response() {
-    let body = "{\n  \"Count\": 0,\n  \"Data\": {\n    \"Logs\": []\n  },\n  \"IsCompleted\": true,\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"26641E42-66C7-4942-9FEC-F99213914F8F\"\n}";
-    let out: crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput,
+    >(
+        "{\n  \"Count\": 0,\n  \"Data\": {\n    \"Logs\": []\n  },\n  \"IsCompleted\": true,\n  \"PageNumber\": 1,\n  \"PageSize\": 10,\n  \"RequestId\": \"26641E42-66C7-4942-9FEC-F99213914F8F\"\n}",
+    );
 }
 #[test]
 fn delete_ssl_vpn_client_cert_sample_response() {
-    let body = "{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}";
-    let out: crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput = serde_json::from_str(
-            body,
-        )
-        .expect("the documented sample response parses");
-    let sample: serde_json::Value = serde_json::from_str(body).expect("valid JSON");
-    let round: serde_json::Value = serde_json::to_value(&out).expect("serializes");
-    for (key, value) in sample.as_object().into_iter().flatten() {
-        let typed = round.get(key);
-        assert!(typed.is_some(), "sample field `{key}` has no typed field");
-        assert_eq!(
-            typed.map(| t | t.is_object()), Some(value.is_object()), "shape of `{key}`"
-        );
-    }
-    let again: crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput = serde_json::from_value(
-            round,
-        )
-        .expect("re-parses");
-    assert_eq!(again, out);
+    check_sample_response::<
+        crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput,
+    >("{\n  \"RequestId\": \"606998F0-B94D-48FE-8316-ACA81BB230DA\"\n}");
 }

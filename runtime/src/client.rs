@@ -211,6 +211,21 @@ impl RpcClient {
         &self.inner.user_agent
     }
 
+    /// [`invoke`](Self::invoke), then the typed ending every generated operation shares:
+    /// service errors converted into the operation's error type, the body decoded into its
+    /// output. Only this thin wrapper is generic; the send path itself is not.
+    pub async fn call<O, E>(&self, request: RpcRequest) -> Result<O, crate::error::SdkError<E>>
+    where
+        O: serde::de::DeserializeOwned,
+        E: From<crate::error::ServiceError>,
+    {
+        let response = self
+            .invoke(request)
+            .await
+            .map_err(|e| e.map_service(E::from))?;
+        crate::codec::decode(&response)
+    }
+
     /// Signs, sends, retries and classifies one operation.
     ///
     /// Traced as an `operation` span (action, attempts, request id, latency) with one `attempt`

@@ -334,7 +334,6 @@ async fn every_operation_works_end_to_end() {
         .send()
         .await
         .unwrap();
-    let before = vco_routes.vco_route_entries().len();
     if let Some(route) = vco_routes.vco_route_entries().first() {
         client
             .delete_vco_route_entry()
@@ -360,7 +359,6 @@ async fn every_operation_works_end_to_end() {
             .unwrap_err();
         assert!(err.as_service_error().is_some(), "{err}");
     }
-    let _ = before;
 
     // SSL-VPN.
     let server = client

@@ -6,7 +6,7 @@
 
 use generator::emit::GENERATED_MARKER;
 use generator::GeneratedFile;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -86,14 +86,12 @@ pub fn run(options: &Options) -> Result<String, String> {
         return Err(msg);
     }
 
+    let contents_of: BTreeMap<&PathBuf, &str> =
+        wanted.iter().map(|(p, c)| (p, c.as_str())).collect();
     for c in &changes {
         match c {
             Change::Created(p) | Change::Updated(p) => {
-                let contents = wanted
-                    .iter()
-                    .find(|(w, _)| w == p)
-                    .map(|(_, c)| c.as_str())
-                    .unwrap_or_default();
+                let contents = contents_of.get(p).copied().unwrap_or_default();
                 if let Some(dir) = p.parent() {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

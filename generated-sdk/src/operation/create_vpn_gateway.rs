@@ -253,13 +253,7 @@ impl CreateVpnGatewayFluentBuilder {
             retry_safe: false,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(CreateVpnGatewayError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateVpnGateway`.

@@ -225,13 +225,7 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(CreateVpnPbrRouteEntryError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateVpnPbrRouteEntry`.

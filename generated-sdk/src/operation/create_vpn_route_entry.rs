@@ -226,13 +226,7 @@ impl CreateVpnRouteEntryFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(CreateVpnRouteEntryError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateVpnRouteEntry`.

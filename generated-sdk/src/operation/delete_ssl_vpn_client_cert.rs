@@ -128,13 +128,7 @@ impl DeleteSslVpnClientCertFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DeleteSslVpnClientCertError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `DeleteSslVpnClientCert`.

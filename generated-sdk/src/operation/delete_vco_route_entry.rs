@@ -194,13 +194,7 @@ impl DeleteVcoRouteEntryFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DeleteVcoRouteEntryError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `DeleteVcoRouteEntry`.

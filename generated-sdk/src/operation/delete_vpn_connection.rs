@@ -124,13 +124,7 @@ impl DeleteVpnConnectionFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DeleteVpnConnectionError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `DeleteVpnConnection`.

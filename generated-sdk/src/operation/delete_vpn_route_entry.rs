@@ -191,13 +191,7 @@ impl DeleteVpnRouteEntryFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DeleteVpnRouteEntryError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `DeleteVpnRouteEntry`.

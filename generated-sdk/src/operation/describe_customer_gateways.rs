@@ -138,13 +138,7 @@ impl DescribeCustomerGatewaysFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeCustomerGatewaysError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeCustomerGatewaysFluentBuilder {

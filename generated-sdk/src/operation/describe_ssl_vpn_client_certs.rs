@@ -162,13 +162,7 @@ impl DescribeSslVpnClientCertsFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeSslVpnClientCertsError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeSslVpnClientCertsFluentBuilder {

@@ -174,13 +174,7 @@ impl DescribeVcoRouteEntriesFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeVcoRouteEntriesError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeVcoRouteEntriesFluentBuilder {

@@ -151,13 +151,7 @@ impl DescribeVpnConnectionsFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeVpnConnectionsError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeVpnConnectionsFluentBuilder {

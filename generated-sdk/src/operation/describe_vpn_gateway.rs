@@ -102,13 +102,7 @@ impl DescribeVpnGatewayFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeVpnGatewayError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeVpnGatewayFluentBuilder {

@@ -134,13 +134,7 @@ impl DescribeVpnPbrRouteEntriesFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeVpnPbrRouteEntriesError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeVpnPbrRouteEntriesFluentBuilder {

@@ -199,13 +199,7 @@ impl DescribeVpnSslServerLogsFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DescribeVpnSslServerLogsError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 impl DescribeVpnSslServerLogsFluentBuilder {

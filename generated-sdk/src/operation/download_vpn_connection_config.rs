@@ -107,13 +107,7 @@ impl DownloadVpnConnectionConfigFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(DownloadVpnConnectionConfigError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `DownloadVpnConnectionConfig`.

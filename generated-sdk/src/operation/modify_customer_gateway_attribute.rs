@@ -161,13 +161,7 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(ModifyCustomerGatewayAttributeError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyCustomerGatewayAttribute`.

@@ -146,13 +146,7 @@ impl ModifySslVpnClientCertFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(ModifySslVpnClientCertError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifySslVpnClientCert`.

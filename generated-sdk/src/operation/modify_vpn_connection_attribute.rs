@@ -316,13 +316,7 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(ModifyVpnConnectionAttributeError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyVpnConnectionAttribute`.

@@ -176,13 +176,7 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(ModifyVpnGatewayAttributeError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyVpnGatewayAttribute`.

@@ -228,13 +228,7 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(ModifyVpnPbrRouteEntryWeightError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyVpnPbrRouteEntryWeight`.

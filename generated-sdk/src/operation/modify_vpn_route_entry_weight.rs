@@ -211,13 +211,7 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(ModifyVpnRouteEntryWeightError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyVpnRouteEntryWeight`.

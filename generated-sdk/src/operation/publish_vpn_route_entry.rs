@@ -186,13 +186,7 @@ impl PublishVpnRouteEntryFluentBuilder {
             retry_safe: true,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(PublishVpnRouteEntryError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `PublishVpnRouteEntry`.

@@ -180,13 +180,7 @@ impl TagResourcesFluentBuilder {
             retry_safe: false,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(TagResourcesError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `TagResources`.

@@ -157,13 +157,7 @@ impl UnTagResourcesFluentBuilder {
             retry_safe: false,
             options: self.options,
         };
-        let response = self
-            .client
-            .rpc()
-            .invoke(request)
-            .await
-            .map_err(|e| e.map_service(UnTagResourcesError::from))?;
-        rt::codec::decode(&response)
+        self.client.rpc().call(request).await
     }
 }
 /// The response of `UnTagResources`.

@@ -165,6 +165,10 @@ async fn no_secret_in_debug_output_errors_or_logs() {
     ];
     let mut shown = vec![ram_role_debug, format!("{config:?}")];
     for provider in &providers {
+        // Other tests register the same callsites concurrently, and tracing can cache a stale
+        // "never" interest for a callsite registered while this subscriber was being installed;
+        // recompute it right before each flow so the log capture is dependable.
+        tracing::callsite::rebuild_interest_cache();
         let result = provider.provide_credentials().await;
         let credentials = result.expect("credentials");
         shown.push(format!("{credentials:?}"));

@@ -33,6 +33,7 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
     let mut jobs = vec![Job::Types, Job::SeedExamples, Job::Client, Job::ErrorCodes];
     jobs.extend(ir.operations().map(Job::Operation));
     jobs.extend([Job::Lib, Job::OperationIndex]);
+    let polled_by = paginator_waiter::polled_by(ir);
     let mut files = vec![crate_root::emit_cargo_toml(ir)];
     for file in super::parallel_map(&jobs, |job| match job {
         Job::Lib => rust_file("src/lib.rs", crate_root::emit_lib(ir)).map(Some),
@@ -49,7 +50,12 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
             .transpose(),
         Job::Operation(op) => rust_file(
             &format!("src/operation/{}.rs", op.names.snake),
-            operation::emit_operation(ir, op),
+            operation::emit_operation(
+                op,
+                polled_by
+                    .get(op.names.wire.as_str())
+                    .map_or(&[], Vec::as_slice),
+            ),
         )
         .map(Some),
     }) {

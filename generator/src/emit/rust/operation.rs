@@ -21,15 +21,15 @@ pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
 }
 
 /// The module of one operation.
-pub(super) fn emit_operation(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
+pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> TokenStream {
     let module_doc = format!(" `{}`: {}", op.names.wire, op.summary);
     let rt = super::runtime_import();
     let input = emit_input(op);
     let builder = emit_fluent_builder(op);
     let output = emit_output(op);
-    let error = emit_error(ir, op);
+    let error = emit_error(op);
     let paginator = super::paginator_waiter::emit_paginator(op);
-    let waiters = super::paginator_waiter::emit_waiters(ir, op);
+    let waiters = super::paginator_waiter::emit_waiters(op, polled_by);
     quote! {
         #![doc = #module_doc]
         use ::core::fmt;
@@ -370,7 +370,6 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
     let sdk_error = runtime_path("SdkError");
     let rpc_request = runtime_path("RpcRequest");
     let options = runtime_path("RequestOptions");
-    let decode = runtime_path("codec::decode");
     quote! {
         #builder_doc
         #[derive(Clone, Debug)]
@@ -416,13 +415,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
                     retry_safe: #retry_safe,
                     options: self.options,
                 };
-                let response = self
-                    .client
-                    .rpc()
-                    .invoke(request)
-                    .await
-                    .map_err(|e| e.map_service(#error::from))?;
-                #decode(&response)
+                self.client.rpc().call(request).await
             }
         }
     }
@@ -475,7 +468,7 @@ fn emit_output(op: &OperationIr) -> TokenStream {
     }
 }
 
-fn emit_error(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
+fn emit_error(op: &OperationIr) -> TokenStream {
     let name = error_name(op);
     let service_error = runtime_path("ServiceError");
     let provide = runtime_path("ProvideErrorMetadata");
@@ -493,7 +486,6 @@ fn emit_error(ir: &ServiceIr, op: &OperationIr) -> TokenStream {
         let d = doc(&format!("True for `{}`.", e.error.code));
         quote!(#d pub fn #p(&self) -> bool { matches!(self, Self::#v(_)) })
     });
-    let _ = ir;
     let err_doc = doc(&format!(
         "An error `{}` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.",
         op.names.wire

@@ -115,16 +115,26 @@ struct WaiterSpec<'a> {
     used_after: Vec<String>,
 }
 
-/// `wait_until_*` methods on the fluent builder of `poll`, for every waiter that polls it.
-pub(super) fn emit_waiters(ir: &ServiceIr, poll: &OperationIr) -> TokenStream {
-    let mut waiters: BTreeMap<String, WaiterSpec<'_>> = BTreeMap::new();
+/// For each operation, the asynchronous operations that poll it, in documentation order:
+/// computed once so each operation module does not scan all the others.
+pub(super) fn polled_by(ir: &ServiceIr) -> BTreeMap<&str, Vec<&OperationIr>> {
+    let mut map: BTreeMap<&str, Vec<&OperationIr>> = BTreeMap::new();
     for op in ir.operations() {
+        if let Some(a) = &op.async_completion {
+            map.entry(a.poll.wire.as_str()).or_default().push(op);
+        }
+    }
+    map
+}
+
+/// `wait_until_*` methods on the fluent builder of `poll`, one per waiter of the operations
+/// that poll it (`polled_by`).
+pub(super) fn emit_waiters(poll: &OperationIr, polled_by: &[&OperationIr]) -> TokenStream {
+    let mut waiters: BTreeMap<String, WaiterSpec<'_>> = BTreeMap::new();
+    for op in polled_by {
         let Some(a) = &op.async_completion else {
             continue;
         };
-        if a.poll.wire != poll.names.wire {
-            continue;
-        }
         let name = match (&a.gone_error, a.success.first()) {
             (Some(_), _) => "wait_until_deleted".to_owned(),
             (None, Some(s)) => format!("wait_until_{}", naming::snake_name(s)),
