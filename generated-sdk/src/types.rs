@@ -88,7 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for Bandwidth {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::codec::lenient_i64(deserializer).map(Self::from)
+        rt::codec::scalar::<_, i64>(deserializer).map(Self::from)
     }
 }
 /// The IKE negotiation mode (IKEv1 only).
@@ -149,8 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for IkeMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The version of the Internet Key Exchange (IKE) protocol.
@@ -213,8 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for IkeVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The authentication (integrity) algorithm used in Phase 1 (IKE) or Phase 2 (IPsec) negotiations. Both phases document the same set of values.
@@ -277,8 +275,7 @@ impl<'de> ::serde::Deserialize<'de> for IpsecAuthenticationAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The Diffie-Hellman group used for key exchange in Phase 1 (IkePfs) or for perfect forward secrecy in Phase 2 (IpsecPfs).
@@ -359,8 +356,7 @@ impl<'de> ::serde::Deserialize<'de> for IpsecDhGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The encryption algorithm used in Phase 1 (IKE) or Phase 2 (IPsec) negotiations. Both phases document the same set of values.
@@ -441,8 +437,7 @@ impl<'de> ::serde::Deserialize<'de> for IpsecEncryptionAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The validity status of an SSL-VPN client certificate.
@@ -511,8 +506,7 @@ impl<'de> ::serde::Deserialize<'de> for SslVpnClientCertStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The encryption algorithm of an SSL-VPN server.
@@ -586,8 +580,7 @@ impl<'de> ::serde::Deserialize<'de> for SslVpnServerCipher {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The transport protocol of an SSL-VPN server.
@@ -650,8 +643,7 @@ impl<'de> ::serde::Deserialize<'de> for SslVpnServerProto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The type of a resource that tags are attached to.
@@ -732,8 +724,7 @@ impl<'de> ::serde::Deserialize<'de> for TagResourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether BGP is enabled for an IPsec-VPN connection. Sent and returned as the JSON strings `"true"` / `"false"`, not as JSON booleans.
@@ -794,8 +785,7 @@ impl<'de> ::serde::Deserialize<'de> for VcoBgpEnable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether health checks are enabled for an IPsec-VPN connection. Sent and returned as the JSON strings `"true"` / `"false"`, not as JSON booleans.
@@ -856,8 +846,7 @@ impl<'de> ::serde::Deserialize<'de> for VcoHealthCheckEnable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The type of a route of an IPsec-VPN connection.
@@ -918,8 +907,7 @@ impl<'de> ::serde::Deserialize<'de> for VcoRouteEntryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// Where a BGP route of an IPsec-VPN connection was learned from.
@@ -980,8 +968,7 @@ impl<'de> ::serde::Deserialize<'de> for VcoRouteSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The status of a route of an IPsec-VPN connection.
@@ -1044,8 +1031,7 @@ impl<'de> ::serde::Deserialize<'de> for VcoRouteState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The BGP negotiation status of an IPsec-VPN connection.
@@ -1108,8 +1094,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnBgpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The provisioning state of an IPsec-VPN connection (not its negotiation status).
@@ -1172,8 +1157,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnConnectionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The negotiation status of an IPsec-VPN connection.
@@ -1247,8 +1231,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnConnectionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The payment (business) status of a VPN gateway.
@@ -1312,8 +1295,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayBusinessStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether a feature (IPsec-VPN or SSL-VPN) of a VPN gateway is enabled.
@@ -1376,8 +1358,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayFeatureState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The billing method of a VPN gateway.
@@ -1443,8 +1424,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayInstanceChargeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The subscription period of a VPN gateway, in months.
@@ -1561,7 +1541,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::codec::lenient_i64(deserializer).map(Self::from)
+        rt::codec::scalar::<_, i64>(deserializer).map(Self::from)
     }
 }
 /// The maximum number of SSL-VPN clients that can be connected to a VPN gateway at the same time.
@@ -1635,7 +1615,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewaySslConnections {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::codec::lenient_i64(deserializer).map(Self::from)
+        rt::codec::scalar::<_, i64>(deserializer).map(Self::from)
     }
 }
 /// The lifecycle status of a VPN gateway.
@@ -1714,8 +1694,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The tunneling protocol of a VPN route.
@@ -1774,8 +1753,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnRouteOverlayMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// Whether a destination-based or policy-based route of a VPN gateway is advertised to the VPC route table.
@@ -1838,8 +1816,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnRouteState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The kind of VPN gateway route to publish.
@@ -1900,8 +1877,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnRouteType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(|v| Self::from(v.as_str()))
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
     }
 }
 /// The weight (priority) of a VPN route. With active/standby IPsec-VPN connections on the same VPN gateway, the route with weight 100 is the active link and the route with weight 0 the standby link.
@@ -1968,7 +1944,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnRouteWeight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::codec::lenient_i64(deserializer).map(Self::from)
+        rt::codec::scalar::<_, i64>(deserializer).map(Self::from)
     }
 }
 /// The BGP settings of an IPsec-VPN connection, sent JSON-encoded in the `BgpConfig` parameter, e.g. `{"EnableBgp":"true","LocalAsn":"10001","TunnelCidr":"169.254.11.0/30","LocalBgpIp":"169.254.11.1"}`.
@@ -1981,22 +1957,42 @@ pub struct BgpConfig {
     /// Whether to enable the Border Gateway Protocol (BGP).
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_bgp: Option<crate::types::VcoBgpEnable>,
     /// The autonomous system number (ASN) on the Alibaba Cloud side, as a decimal integer.
     ///
     /// Example: `10001`.
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_asn: Option<String>,
     /// The CIDR block of the IPsec tunnel; a /30 block within 169.254.0.0/16.
     ///
     /// Format: IPv4 CIDR block. Example: `169.254.11.0/30`.
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tunnel_cidr: Option<String>,
     /// The BGP IP address on the Alibaba Cloud side; must lie within TunnelCidr.
     ///
     /// Format: IPv4 address. Example: `169.254.11.1`.
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_bgp_ip: Option<String>,
 }
 impl BgpConfig {
@@ -2063,28 +2059,49 @@ pub struct CustomerGateway {
     #[serde(
         rename = "CustomerGatewayId",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_gateway_id: Option<String>,
     /// The name of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpAddress",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_address: Option<String>,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1492747187000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl CustomerGateway {
@@ -2119,27 +2136,52 @@ pub struct HealthCheckConfig {
     /// Whether to enable health checks.
     ///
     /// Default: `false`. Example: `true`.
-    #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "enable",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable: Option<crate::types::VcoHealthCheckEnable>,
     /// The destination IP address of the health checks.
     ///
     /// Format: IPv4 address. Example: `192.168.10.2`.
-    #[serde(rename = "dip", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dip: Option<String>,
     /// The source IP address of the health checks.
     ///
     /// Format: IPv4 address. Example: `10.0.0.2`.
-    #[serde(rename = "sip", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sip: Option<String>,
     /// The interval between health check retries, in seconds, as a decimal integer.
     ///
     /// Example: `3`.
-    #[serde(rename = "interval", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "interval",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interval: Option<String>,
     /// The maximum number of health check retries, as a decimal integer.
     ///
     /// Example: `3`.
-    #[serde(rename = "retry", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "retry",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry: Option<String>,
 }
 impl HealthCheckConfig {
@@ -2213,47 +2255,92 @@ pub struct IkeConfig {
     /// The pre-shared key used for authentication between the VPN gateway and the customer gateway. If omitted, a random key is generated (DescribeVpnConnection returns it).
     ///
     /// Length at most 100. Format: printable ASCII. Sensitive: redacted in `Debug` output.
-    #[serde(rename = "Psk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub psk: Option<String>,
     /// The version of the IKE protocol.
     ///
     /// Default: `ikev1`. Example: `ikev1`.
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The IKE negotiation mode; applies to IKEv1.
     ///
     /// Default: `main`. Example: `main`.
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_mode: Option<crate::types::IkeMode>,
     /// The encryption algorithm used in Phase 1 negotiations.
     ///
     /// Default: `aes`. Example: `aes`.
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The authentication algorithm used in Phase 1 negotiations.
     ///
     /// Default: `md5`. Example: `sha1`.
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman key exchange group used in Phase 1 negotiations.
     ///
     /// Default: `group2`. Example: `group2`.
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_pfs: Option<crate::types::IpsecDhGroup>,
     /// The lifetime of the security association (SA) negotiated in Phase 1, in seconds.
     ///
     /// Value 0 to 86400. Default: `86400`. Example: `86400`.
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_lifetime: Option<i32>,
     /// The identifier of the VPN gateway, as an IP address or an FQDN. Defaults to the public IP address of the VPN gateway.
     ///
     /// Length at most 100. Example: `116.62.69.64`.
-    #[serde(rename = "LocalId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_id: Option<String>,
     /// The identifier of the customer gateway, as an IP address or an FQDN. Defaults to the public IP address of the customer gateway.
     ///
     /// Length at most 100. Example: `139.196.32.167`.
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_id: Option<String>,
 }
 impl IkeConfig {
@@ -2369,6 +2456,12 @@ impl IkeConfig {
         let _ = path;
         Ok(())
     }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.psk {
+            out.push(v.to_string());
+        }
+    }
 }
 impl fmt::Debug for IkeConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -2395,47 +2488,92 @@ pub struct IkeConfigInfo {
     /// The authentication algorithm of Phase 1.
     ///
     /// Example: `sha1`.
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The encryption algorithm of Phase 1.
     ///
     /// Example: `aes`.
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The lifetime of the Phase 1 SA, in seconds.
     ///
     /// Example: `86400`.
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_lifetime: Option<i64>,
     /// The IKE negotiation mode. Main mode offers higher security; aggressive mode is recommended when NAT traversal is enabled.
     ///
     /// Example: `main`.
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_mode: Option<crate::types::IkeMode>,
     /// The Diffie-Hellman group of Phase 1.
     ///
     /// Example: `group2`.
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_pfs: Option<crate::types::IpsecDhGroup>,
     /// The IKE version.
     ///
     /// Example: `ikev1`.
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The identifier of the VPN gateway (IP address or FQDN); by default the IP address of the VPN gateway.
     ///
     /// Example: `116.62.69.64`.
-    #[serde(rename = "LocalId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_id: Option<String>,
     /// The pre-shared key.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(rename = "Psk", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub psk: Option<String>,
     /// The identifier of the customer gateway (IP address or FQDN); by default the IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_id: Option<String>,
 }
 impl IkeConfigInfo {
@@ -2501,22 +2639,42 @@ pub struct IpsecConfig {
     /// The encryption algorithm used in Phase 2 negotiations.
     ///
     /// Default: `aes`. Example: `aes`.
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The authentication algorithm used in Phase 2 negotiations.
     ///
     /// Default: `md5`. Example: `sha1`.
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman group used for perfect forward secrecy (PFS) in Phase 2 negotiations.
     ///
     /// Default: `group2`. Example: `group2`.
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_pfs: Option<crate::types::IpsecDhGroup>,
     /// The lifetime of the security association (SA) negotiated in Phase 2, in seconds.
     ///
     /// Value 0 to 86400. Default: `86400`. Example: `86400`.
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_lifetime: Option<i32>,
 }
 impl IpsecConfig {
@@ -2588,22 +2746,42 @@ pub struct IpsecConfigInfo {
     /// The authentication algorithm of Phase 2.
     ///
     /// Example: `sha1`.
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The encryption algorithm of Phase 2.
     ///
     /// Example: `aes`.
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The lifetime of the Phase 2 SA, in seconds.
     ///
     /// Example: `86400`.
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_lifetime: Option<i64>,
     /// The Diffie-Hellman group of Phase 2.
     ///
     /// Example: `group2`.
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_pfs: Option<crate::types::IpsecDhGroup>,
 }
 impl IpsecConfigInfo {
@@ -2634,22 +2812,42 @@ pub struct SslVpnClientCertKey {
     /// When the client certificate was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1492747187000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// When the client certificate expires, in milliseconds since the Unix epoch.
     ///
     /// Example: `1494966335000`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<i64>,
     /// The name of the client certificate.
     ///
     /// Example: `cert1`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The region of the client certificate.
     ///
     /// Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_id: Option<String>,
     /// The ID of the client certificate.
     ///
@@ -2657,18 +2855,29 @@ pub struct SslVpnClientCertKey {
     #[serde(
         rename = "SslVpnClientCertId",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_vpn_client_cert_id: Option<String>,
     /// The ID of the SSL-VPN server the certificate belongs to.
     ///
     /// Example: `vss-bp18q7hzj6largv4vk2fe`.
-    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslVpnServerId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_vpn_server_id: Option<String>,
     /// The validity status of the client certificate.
     ///
     /// Example: `normal`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::SslVpnClientCertStatus>,
 }
 impl SslVpnClientCertKey {
@@ -2711,72 +2920,142 @@ pub struct SslVpnServer {
     /// The encryption algorithm.
     ///
     /// Example: `AES-128-CBC`.
-    #[serde(rename = "Cipher", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Cipher",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cipher: Option<crate::types::SslVpnServerCipher>,
     /// The client CIDR block, from which client virtual NICs are given addresses.
     ///
     /// Example: `10.10.1.0/24`.
-    #[serde(rename = "ClientIpPool", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientIpPool",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_ip_pool: Option<String>,
     /// Whether traffic is compressed.
     ///
     /// Example: `false`.
-    #[serde(rename = "Compress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Compress",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compress: Option<bool>,
     /// The number of current client connections.
     ///
     /// Example: `0`.
-    #[serde(rename = "Connections", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Connections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connections: Option<i32>,
     /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1544668844000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The public IP address of the SSL-VPN server.
     ///
     /// Example: `47.96.167.10`.
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_ip: Option<String>,
     /// The local CIDR blocks that clients reach through the SSL-VPN connection.
     ///
     /// Example: `192.168.0.0/24`.
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_subnet: Option<String>,
     /// The maximum number of concurrent client connections.
     ///
     /// Example: `5`.
-    #[serde(rename = "MaxConnections", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_connections: Option<i32>,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The port the SSL-VPN server listens on.
     ///
     /// Example: `1194`.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Port",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i32>,
     /// The protocol of the SSL-VPN server.
     ///
     /// Example: `UDP`.
-    #[serde(rename = "Proto", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Proto",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proto: Option<crate::types::SslVpnServerProto>,
     /// The region of the SSL-VPN server.
     ///
     /// Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_id: Option<String>,
     /// The ID of the SSL-VPN server.
     ///
     /// Example: `vss-bp15j3du13gq1dgeypy1q`.
-    #[serde(rename = "SslVpnServerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslVpnServerId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_vpn_server_id: Option<String>,
     /// The ID of the VPN gateway the SSL-VPN server belongs to.
     ///
     /// Example: `vpn-bp1on0xae9d771ggiomqe`.
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
 }
 impl SslVpnServer {
@@ -2847,12 +3126,22 @@ pub struct Tag {
     /// The tag key. It cannot be an empty string, must be 1 to 64 characters in length, must start with a letter or Chinese character and can contain digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
     /// Required. Length 1 to 64. Must not start with `aliyun`, `acs:`, `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `FinanceDept`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The tag value. It can be an empty string and can be up to 128 characters in length. It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
     /// Length 0 to 128. Must not start with `aliyun`, `acs:`, `http://`, `https://`. Example: `FinanceJoshua`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl Tag {
@@ -2931,22 +3220,42 @@ pub struct TagResource {
     /// The ID of the resource.
     ///
     /// Example: `vpc-bp16qjewdsunr41m1****`.
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResourceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_id: Option<String>,
     /// The type of the resource.
     ///
     /// Example: `VPC`.
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResourceType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_type: Option<crate::types::TagResourceType>,
     /// The tag key.
     ///
     /// Example: `FinanceDept`.
-    #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TagKey",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_key: Option<String>,
     /// The tag value.
     ///
     /// Example: `FinanceJoshua`.
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TagValue",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag_value: Option<String>,
 }
 impl TagResource {
@@ -2977,32 +3286,62 @@ pub struct VcoHealthCheck {
     /// The destination IP address of the health checks.
     ///
     /// Example: `10.0.0.1`.
-    #[serde(rename = "Dip", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Dip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dip: Option<String>,
     /// Whether health checks are enabled.
     ///
     /// Example: `true`.
-    #[serde(rename = "Enable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Enable",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable: Option<crate::types::VcoHealthCheckEnable>,
     /// The interval between two consecutive health check retries, in seconds.
     ///
     /// Example: `3`.
-    #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Interval",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interval: Option<i32>,
     /// The maximum number of health check retries.
     ///
     /// Example: `3`.
-    #[serde(rename = "Retry", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Retry",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry: Option<i32>,
     /// The source IP address of the health checks.
     ///
     /// Example: `192.168.1.1`.
-    #[serde(rename = "Sip", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Sip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sip: Option<String>,
     /// The status of the health check (the samples show `success` and `failed`).
     ///
     /// Example: `failed`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl VcoHealthCheck {
@@ -3042,53 +3381,99 @@ pub struct VcoRouteEntry {
     #[serde(
         rename = "VpnConnectionId",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_connection_id: Option<String>,
     /// The destination CIDR block of the route.
     ///
     /// Example: `192.168.10.0/24`.
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RouteDest",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub route_dest: Option<String>,
     /// The next hop of the route.
     ///
     /// Example: `vco-p0w2jpkhi2eeop6q6****`.
-    #[serde(rename = "NextHop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextHop",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_hop: Option<String>,
     /// The weight of the destination-based route.
     ///
     /// Example: `100`.
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Weight",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The status of the route.
     ///
     /// Example: `published`.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<crate::types::VcoRouteState>,
     /// The route type.
     ///
     /// Example: `custom`.
-    #[serde(rename = "RouteEntryType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RouteEntryType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub route_entry_type: Option<crate::types::VcoRouteEntryType>,
     /// When the route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1658217008000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The list of autonomous system (AS) numbers that the BGP route goes through.
     ///
     /// Example: `[12000]`.
-    #[serde(rename = "AsPath", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AsPath",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub as_path: Option<String>,
     /// The community value carried by the BGP route.
     ///
     /// Example: `65535:65510`.
-    #[serde(rename = "Community", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Community",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub community: Option<String>,
     /// The source of the BGP route.
     ///
     /// Example: `CLOUD`.
-    #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Source",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<crate::types::VcoRouteSource>,
 }
 impl VcoRouteEntry {
@@ -3141,37 +3526,72 @@ pub struct VpnBgpConfig {
     /// Whether BGP is enabled.
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_bgp: Option<crate::types::VcoBgpEnable>,
     /// The autonomous system number on the Alibaba Cloud side.
     ///
     /// Example: `10001`.
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_asn: Option<i64>,
     /// The BGP IP address on the Alibaba Cloud side.
     ///
     /// Example: `169.254.11.1`.
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_bgp_ip: Option<String>,
     /// The autonomous system number of the peer.
     ///
     /// Example: `10002`.
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub peer_asn: Option<i64>,
     /// The BGP IP address of the peer.
     ///
     /// Example: `169.254.11.2`.
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub peer_bgp_ip: Option<String>,
     /// The BGP negotiation status.
     ///
     /// Example: `success`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::VpnBgpStatus>,
     /// The CIDR block of the IPsec tunnel.
     ///
     /// Example: `169.254.11.0/30`.
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tunnel_cidr: Option<String>,
 }
 impl VpnBgpConfig {
@@ -3210,30 +3630,60 @@ impl VpnBgpConfig {
 #[non_exhaustive]
 pub struct VpnConnectionConfig {
     /// The Phase 1 (IKE) settings, including the pre-shared key.
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) settings.
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The IP address of the VPN gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(rename = "Local", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Local",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_subnet: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// Example: `116.62.69.64`.
-    #[serde(rename = "Remote", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Remote",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_subnet: Option<String>,
 }
 impl VpnConnectionConfig {
@@ -3270,10 +3720,20 @@ impl VpnConnectionConfig {
 #[non_exhaustive]
 pub struct VpnConnectionItem {
     /// The Phase 1 negotiation settings.
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 negotiation settings.
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The ID of the IPsec-VPN connection.
     ///
@@ -3281,6 +3741,7 @@ pub struct VpnConnectionItem {
     #[serde(
         rename = "VpnConnectionId",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_connection_id: Option<String>,
@@ -3290,38 +3751,69 @@ pub struct VpnConnectionItem {
     #[serde(
         rename = "CustomerGatewayId",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_gateway_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkmxxxxxxx`.
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `vpn connection test`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_subnet: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_subnet: Option<String>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The negotiation status of the connection.
     ///
     /// Example: `ipsec_sa_established`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::VpnConnectionStatus>,
     /// Whether configuration changes take effect immediately. `true`: a reconnection is triggered when the configuration changes. `false`: a reconnection is triggered when traffic is detected; reconnections may cause transient disconnections.
     ///
@@ -3329,11 +3821,17 @@ pub struct VpnConnectionItem {
     #[serde(
         rename = "EffectImmediately",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub effect_immediately: Option<bool>,
     /// The health-check settings.
-    #[serde(rename = "VcoHealthCheck", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VcoHealthCheck",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
 }
 impl VpnConnectionItem {
@@ -3396,67 +3894,132 @@ pub struct VpnGateway {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-bp1ub1yt9cvakoelj1y9c`.
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpcId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The ID of the vSwitch to which the VPN gateway belongs.
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`.
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub v_switch_id: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.69.10`.
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1515383700000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1518105600000`.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<i64>,
     /// The specification (peak bandwidth) of the VPN gateway, for example `5M`.
     ///
     /// Example: `5M`.
-    #[serde(rename = "Spec", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec: Option<String>,
     /// The name of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The description of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// Example: `active`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::VpnGatewayStatus>,
     /// The payment (business) status of the VPN gateway.
     ///
     /// Example: `Normal`.
-    #[serde(rename = "BusinessStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BusinessStatus",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// The billing method of the VPN gateway, for example `Prepay` (subscription) or `PayByTraffic` / `POSTPAY` (pay-as-you-go).
     ///
     /// Example: `Prepay`.
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChargeType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charge_type: Option<String>,
     /// Whether the IPsec-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(rename = "IpsecVpn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecVpn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_vpn: Option<crate::types::VpnGatewayFeatureState>,
     /// The maximum number of SSL-VPN clients that can connect at the same time.
     ///
@@ -3464,13 +4027,19 @@ pub struct VpnGateway {
     #[serde(
         rename = "SslMaxConnections",
         default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_max_connections: Option<i64>,
     /// Whether the SSL-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(rename = "SslVpn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslVpn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_vpn: Option<crate::types::VpnGatewayFeatureState>,
 }
 impl VpnGateway {
@@ -3543,37 +4112,72 @@ pub struct VpnPbrRouteEntry {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_instance_id: Option<String>,
     /// The source CIDR block of the policy-based route.
     ///
     /// Example: `192.168.0.0/24`.
-    #[serde(rename = "RouteSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RouteSource",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub route_source: Option<String>,
     /// The destination CIDR block of the policy-based route.
     ///
     /// Example: `10.0.0.0/24`.
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RouteDest",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub route_dest: Option<String>,
     /// The next hop of the policy-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`.
-    #[serde(rename = "NextHop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextHop",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_hop: Option<String>,
     /// The weight of the policy-based route.
     ///
     /// Example: `0`.
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Weight",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The status of the policy-based route.
     ///
     /// Example: `published`.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<crate::types::VpnRouteState>,
     /// When the policy-based route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1492747187000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl VpnPbrRouteEntry {
@@ -3614,32 +4218,62 @@ pub struct VpnRouteEntry {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_instance_id: Option<String>,
     /// The destination CIDR block of the destination-based route.
     ///
     /// Example: `10.0.0.0/24`.
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RouteDest",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub route_dest: Option<String>,
     /// The next hop of the destination-based route.
     ///
     /// Example: `vco-bp1tui07ob10fmuro****`.
-    #[serde(rename = "NextHop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextHop",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_hop: Option<String>,
     /// The weight of the destination-based route.
     ///
     /// Example: `100`.
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Weight",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The status of the destination-based route.
     ///
     /// Example: `normal`.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<crate::types::VpnRouteState>,
     /// When the route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1563874074000`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl VpnRouteEntry {

@@ -143,6 +143,9 @@ pub struct FieldIr {
     pub doc: String,
     /// Secret material.
     pub sensitive: bool,
+    /// A sensitive scalar here, or a struct holding one at any depth: the values must be
+    /// collected so that nothing the server echoes can show them.
+    pub holds_secrets: bool,
     /// Constraints.
     pub constraints: ConstraintsIr,
     /// Decision note.
@@ -644,6 +647,28 @@ impl Ctx<'_> {
         }
     }
 
+    /// True when `f` is a sensitive scalar (or list of scalars) or its type is a struct holding
+    /// one at any depth. `visiting` guards against a struct that (through lists) contains
+    /// itself.
+    fn holds_secrets<'s>(&'s self, f: &'s Field, visiting: &mut Vec<&'s str>) -> bool {
+        let name = match &f.ty {
+            TypeRef::List(n) | TypeRef::Json(n) | TypeRef::Object(n) => n.as_str(),
+            TypeRef::WrappedList(w) => w.item.as_str(),
+            _ => return f.sensitive,
+        };
+        let Some(spec) = self.structs.get(name) else {
+            // A list of scalars or enums.
+            return f.sensitive;
+        };
+        if visiting.contains(&name) {
+            return false;
+        }
+        visiting.push(name);
+        let found = spec.fields.iter().any(|g| self.holds_secrets(g, visiting));
+        visiting.pop();
+        found
+    }
+
     fn field(&self, f: &Field) -> FieldIr {
         FieldIr {
             names: Names::of(&f.name, f.rust_name.as_deref()),
@@ -653,6 +678,7 @@ impl Ctx<'_> {
             example: f.example.as_ref().map(Scalar::to_string),
             doc: f.doc.trim().to_owned(),
             sensitive: f.sensitive,
+            holds_secrets: self.holds_secrets(f, &mut Vec::new()),
             constraints: ConstraintsIr {
                 range: f.constraints.range,
                 length: f.constraints.length,

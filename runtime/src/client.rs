@@ -16,6 +16,7 @@ use crate::endpoint::{Endpoint, ServiceMetadata};
 use crate::error::{
     Error, InvalidResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
+use crate::redact::Redactor;
 use crate::retry::{self, RetryPolicy, RetryReason};
 use crate::transport::{HttpResponse, Timeouts};
 use crate::wire::{self, WireRequest};
@@ -31,6 +32,8 @@ pub struct RequestOptions {
     pub connect_timeout: Option<Duration>,
     /// Read timeout for each attempt.
     pub read_timeout: Option<Duration>,
+    /// Total time limit of each attempt.
+    pub attempt_timeout: Option<Duration>,
     /// Deadline for the whole operation, across attempts and backoff.
     pub operation_deadline: Option<Duration>,
     /// Retry policy for this request.
@@ -52,6 +55,12 @@ impl RequestOptions {
     /// Overrides the read timeout.
     pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the total time limit of each attempt.
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -79,6 +88,9 @@ pub struct RpcRequest {
     pub retry_safe: bool,
     /// Per-request overrides.
     pub options: RequestOptions,
+    /// The values of the request's sensitive parameters (pre-shared keys, at any depth), which
+    /// are removed from anything the server sends back before it reaches an error or a log.
+    pub secret_values: Vec<String>,
 }
 
 impl RpcRequest {
@@ -89,7 +101,15 @@ impl RpcRequest {
             params,
             retry_safe,
             options: RequestOptions::default(),
+            secret_values: Vec::new(),
         }
+    }
+
+    /// Declares the values of sensitive parameters (builder style); see
+    /// [`secret_values`](Self::secret_values).
+    pub fn with_secret_values(mut self, values: Vec<String>) -> Self {
+        self.secret_values = values;
+        self
     }
 }
 
@@ -103,6 +123,7 @@ impl fmt::Debug for RpcRequest {
             .field("params", &names)
             .field("retry_safe", &self.retry_safe)
             .field("options", &self.options)
+            .field("secret_values", &self.secret_values.len())
             .finish()
     }
 }
@@ -275,6 +296,10 @@ impl RpcClient {
                 .options
                 .read_timeout
                 .unwrap_or(config.timeouts().read),
+            attempt: request
+                .options
+                .attempt_timeout
+                .unwrap_or(config.timeouts().attempt),
         };
         let deadline_budget = request
             .options
@@ -294,17 +319,20 @@ impl RpcClient {
                 latency_ms = Empty
             );
             let started = Instant::now();
+            let bounded_attempt = async {
+                tokio::time::timeout(timeouts.attempt, self.attempt(request, timeouts))
+                    .await
+                    .unwrap_or_else(|_| Err(attempt_timed_out(timeouts.attempt)))
+            };
             let outcome = match deadline {
-                Some(deadline) => {
-                    match tokio::time::timeout_at(deadline, self.attempt(request, timeouts)).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => Err(AttemptFailure::final_(deadline_exceeded(
-                            deadline_budget,
-                            attempt,
-                        ))),
-                    }
-                }
-                None => self.attempt(request, timeouts).await,
+                Some(deadline) => match tokio::time::timeout_at(deadline, bounded_attempt).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(AttemptFailure::final_(deadline_exceeded(
+                        deadline_budget,
+                        attempt,
+                    ))),
+                },
+                None => bounded_attempt.await,
             }
             .inspect_err(|failure| {
                 if let Some(id) = failure.error.request_id() {
@@ -368,7 +396,8 @@ impl RpcClient {
         }
     }
 
-    /// One try: credentials, sign, send, classify.
+    /// One try: credentials, sign, send, classify. Every error it returns is free of the
+    /// request's secrets, whatever the server echoed.
     async fn attempt(
         &self,
         request: &RpcRequest,
@@ -380,6 +409,25 @@ impl RpcClient {
             .provide_credentials()
             .await
             .map_err(|e| AttemptFailure::final_(SdkError::Credentials(e)))?;
+        self.signed_attempt(request, timeouts, &credentials)
+            .await
+            .map_err(|mut failure| {
+                let secrets = [credentials.access_key_secret()]
+                    .into_iter()
+                    .chain(credentials.security_token())
+                    .chain(request.secret_values.iter().map(String::as_str));
+                failure.error.redact(&Redactor::new(secrets));
+                failure
+            })
+    }
+
+    async fn signed_attempt(
+        &self,
+        request: &RpcRequest,
+        timeouts: Timeouts,
+        credentials: &crate::credentials::Credentials,
+    ) -> Result<RpcResponse, AttemptFailure> {
+        let config = &self.inner.config;
         let timestamp = wire::timestamp_now();
         let nonce = wire::new_nonce();
         let http_request = wire::build_signed_request(&WireRequest {
@@ -387,7 +435,7 @@ impl RpcClient {
             api_version: self.inner.metadata.api_version,
             action: request.action,
             params: &request.params,
-            credentials: &credentials,
+            credentials,
             signature_version: config.signature_version(),
             method: config.request_method(),
             timestamp: &timestamp,
@@ -395,7 +443,11 @@ impl RpcClient {
             user_agent: &self.inner.user_agent_header,
             timeouts,
         })
-        .map_err(|e| AttemptFailure::final_(SdkError::Transport(e)))?;
+        .map_err(|e| AttemptFailure::final_(SdkError::Transport(e)))
+        .map(|mut http_request| {
+            http_request.max_response_body = config.max_response_body();
+            http_request
+        })?;
 
         let response = config
             .transport()
@@ -406,19 +458,26 @@ impl RpcClient {
                 error: SdkError::Transport(e),
                 retry_after: None,
             })?;
+        if response.body.len() > config.max_response_body() {
+            // A transport that does not enforce the limit itself still cannot pass more on.
+            let error = TransportError::body_too_large(config.max_response_body());
+            return Err(AttemptFailure::final_(SdkError::Transport(error)));
+        }
         self.classify_response(response)
     }
 
     fn classify_response(&self, response: HttpResponse) -> Result<RpcResponse, AttemptFailure> {
         let header_request_id = response.header(REQUEST_ID_HEADER).map(str::to_owned);
-        if (200..300).contains(&response.status) {
-            let request_id = header_request_id.or_else(|| body_request_id(&response.body));
+        let envelope = Envelope::read(&response.body);
+        if (200..300).contains(&response.status) && !envelope.has_code {
             return Ok(RpcResponse {
                 http_status: response.status,
-                request_id,
+                request_id: header_request_id.or(envelope.request_id),
                 body: response.body,
             });
         }
+        // An error, or a success status whose body carries an error `Code`: some gateways in
+        // front of the service answer 200 with the error document.
         let retry_after = retry::retry_after(&response.headers);
         match ServiceError::from_body(response.status, &response.body) {
             Some(error) => {
@@ -441,13 +500,28 @@ impl RpcClient {
                 reason: retry::classify_response(response.status, None, false),
                 error: SdkError::InvalidResponse(InvalidResponseError::new(
                     response.status,
-                    header_request_id,
+                    header_request_id.or(envelope.request_id),
                     "the error response is not a JSON error document",
                     &response.body,
                 )),
                 retry_after,
             }),
         }
+    }
+}
+
+fn attempt_timed_out(limit: Duration) -> AttemptFailure {
+    let error = TransportError::new(
+        TransportErrorKind::AttemptTimeout,
+        format!(
+            "no complete response within the attempt time limit of {:.3} s",
+            limit.as_secs_f64()
+        ),
+    );
+    AttemptFailure {
+        reason: retry::classify_transport(&error),
+        error: SdkError::Transport(error),
+        retry_after: None,
     }
 }
 
@@ -462,16 +536,37 @@ fn deadline_exceeded(budget: Option<Duration>, attempts: u32) -> Error {
     ))
 }
 
-/// `RequestId` from a JSON body, when the header is missing.
-fn body_request_id(body: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct WithRequestId {
-        #[serde(rename = "RequestId")]
-        request_id: Option<String>,
+/// What every response body may say about itself, read without building a JSON tree.
+#[derive(Default)]
+struct Envelope {
+    /// `RequestId`, for when the header is missing.
+    request_id: Option<String>,
+    /// A non-empty `Code` at the top level: the body is an error document.
+    has_code: bool,
+}
+
+impl Envelope {
+    fn read(body: &[u8]) -> Envelope {
+        #[derive(Deserialize)]
+        struct Fields {
+            #[serde(rename = "RequestId", default)]
+            request_id: Option<serde_json::Value>,
+            #[serde(rename = "Code", default)]
+            code: Option<serde_json::Value>,
+        }
+        let Ok(fields) = serde_json::from_slice::<Fields>(body) else {
+            return Envelope::default();
+        };
+        let text = |v: Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        Envelope {
+            request_id: text(fields.request_id).map(|id| crate::error::bounded(id, 128)),
+            has_code: text(fields.code).is_some_and(|c| !c.is_empty()),
+        }
     }
-    serde_json::from_slice::<WithRequestId>(body)
-        .ok()
-        .and_then(|b| b.request_id)
 }
 
 /// `<sdk>/<version> vpn-gateway-runtime/<version> (<os>; <arch>) [suffix]`.

@@ -43,6 +43,7 @@ pub struct Config {
     method: RequestMethod,
     timeouts: Timeouts,
     operation_deadline: Option<Duration>,
+    max_response_body: usize,
     retry_policy: RetryPolicy,
     user_agent_suffix: Option<String>,
     transport: Arc<dyn HttpTransport>,
@@ -86,6 +87,7 @@ impl Config {
             method: self.method,
             timeouts: self.timeouts,
             operation_deadline: self.operation_deadline,
+            max_response_body: Some(self.max_response_body),
             retry_policy: self.retry_policy.clone(),
             user_agent_suffix: self.user_agent_suffix.clone(),
             transport: Some(self.transport.clone()),
@@ -122,9 +124,14 @@ impl Config {
         self.method
     }
 
-    /// Connect and read timeouts per attempt.
+    /// Connect, read and total timeouts per attempt.
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
+    }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_response_body(&self) -> usize {
+        self.max_response_body
     }
 
     /// The overall deadline of an operation, across all attempts and backoff.
@@ -180,6 +187,7 @@ pub struct ConfigBuilder {
     method: RequestMethod,
     timeouts: Timeouts,
     operation_deadline: Option<Duration>,
+    max_response_body: Option<usize>,
     retry_policy: RetryPolicy,
     user_agent_suffix: Option<String>,
     transport: Option<Arc<dyn HttpTransport>>,
@@ -247,9 +255,26 @@ impl ConfigBuilder {
         self
     }
 
+    /// Total time limit of one attempt, from credentials to the last byte of the response
+    /// (default 30 s; see [`Timeouts`]).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.attempt = timeout;
+        self
+    }
+
     /// Overall deadline of an operation, across attempts and backoff (none by default).
     pub fn operation_deadline(mut self, deadline: Duration) -> Self {
         self.operation_deadline = Some(deadline);
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`](crate::transport::DEFAULT_MAX_RESPONSE_BODY), 16 MiB).
+    /// A larger body fails the call with
+    /// [`TransportErrorKind::BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge)
+    /// once the limit is reached, without reading the rest.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
         self
     }
 
@@ -300,6 +325,9 @@ impl ConfigBuilder {
             method: self.method,
             timeouts: self.timeouts,
             operation_deadline: self.operation_deadline,
+            max_response_body: self
+                .max_response_body
+                .unwrap_or(crate::transport::DEFAULT_MAX_RESPONSE_BODY),
             retry_policy: self.retry_policy,
             user_agent_suffix: self.user_agent_suffix,
             transport: self

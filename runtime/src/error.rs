@@ -10,6 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::credentials::CredentialsError;
+use crate::redact::Redactor;
 
 /// Every error an operation can return. `E` is the service error type: [`ServiceError`] for the
 /// untyped send path, or a per-operation error enum in the generated SDK (see
@@ -63,6 +64,21 @@ impl<E> SdkError<E> {
     /// True when the operation ran out of time (a connect, read or operation timeout).
     pub fn is_timeout(&self) -> bool {
         matches!(self, SdkError::Transport(e) if e.is_timeout())
+    }
+}
+
+impl Error {
+    /// Removes every secret `redactor` knows from the text the error carries.
+    pub(crate) fn redact(&mut self, redactor: &Redactor) {
+        if redactor.is_empty() {
+            return;
+        }
+        match self {
+            SdkError::Service(e) => e.redact(redactor),
+            SdkError::InvalidResponse(e) => e.redact(redactor),
+            SdkError::Transport(e) => redactor.redact_in_place(&mut e.message),
+            SdkError::Validation(_) | SdkError::Credentials(_) => {}
+        }
     }
 }
 
@@ -141,6 +157,23 @@ pub trait ProvideErrorMetadata {
     fn request_id(&self) -> Option<&str>;
 }
 
+/// The longest message, recommendation or access-denied detail kept from an error body, in
+/// characters; the rest is replaced by a note of how much was left out.
+pub const MAX_MESSAGE_CHARS: usize = 2048;
+
+/// The longest code, request ID or host ID kept from an error body, in characters.
+pub const MAX_ID_CHARS: usize = 128;
+
+/// `text` cut to at most `max_chars` characters, noting how many bytes were left out.
+pub(crate) fn bounded(mut text: String, max_chars: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max_chars) {
+        let omitted = text.len() - cut;
+        text.truncate(cut);
+        text.push_str(&format!("… ({omitted} more bytes)"));
+    }
+    text
+}
+
 /// An error the service returned: HTTP status plus the JSON error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceError {
@@ -160,14 +193,20 @@ struct ServiceErrorFields {
     retryable: bool,
 }
 
-/// The JSON error body. Field names as the service spells them.
+/// The JSON error body. Field names as the service spells them; scalars may drift in type
+/// like any other field of the service's JSON.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct ErrorBody {
+    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
     code: Option<String>,
+    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
     message: Option<String>,
+    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
     request_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
     host_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
     recommend: Option<String>,
     // Sometimes an object, sometimes a string: keep it as raw JSON text.
     access_denied_detail: Option<serde_json::Value>,
@@ -192,24 +231,49 @@ impl ServiceError {
 
     /// Parses an error response body. Returns `None` when the body is not a JSON error
     /// document with a `Code` (an HTML page from a proxy, for instance).
+    ///
+    /// Every text is kept to a bounded length (see [`MAX_MESSAGE_CHARS`]): the service's
+    /// message is for people, and a server that sends megabytes must not make every log line
+    /// and `Display` of the error that large.
     pub fn from_body(http_status: u16, body: &[u8]) -> Option<Self> {
         let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
         let code = parsed.code.filter(|c| !c.is_empty())?;
+        let short = |s: Option<String>| s.map(|s| bounded(s, MAX_ID_CHARS));
         Some(ServiceError {
             inner: Box::new(ServiceErrorFields {
                 http_status,
-                code,
-                message: parsed.message.unwrap_or_default(),
-                request_id: parsed.request_id,
-                host_id: parsed.host_id,
-                recommend: parsed.recommend,
-                access_denied_detail: parsed.access_denied_detail.map(|v| match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
+                code: bounded(code, MAX_ID_CHARS),
+                message: bounded(parsed.message.unwrap_or_default(), MAX_MESSAGE_CHARS),
+                request_id: short(parsed.request_id),
+                host_id: short(parsed.host_id),
+                recommend: parsed.recommend.map(|s| bounded(s, MAX_MESSAGE_CHARS)),
+                access_denied_detail: parsed.access_denied_detail.map(|v| {
+                    let text = match v {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    bounded(text, MAX_MESSAGE_CHARS)
                 }),
                 retryable: false,
             }),
         })
+    }
+
+    fn redact(&mut self, redactor: &Redactor) {
+        let fields = &mut *self.inner;
+        redactor.redact_in_place(&mut fields.code);
+        redactor.redact_in_place(&mut fields.message);
+        for text in [
+            &mut fields.request_id,
+            &mut fields.host_id,
+            &mut fields.recommend,
+            &mut fields.access_denied_detail,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            redactor.redact_in_place(text);
+        }
     }
 
     /// Sets the request ID (builder style), e.g. from the `x-acs-request-id` header.
@@ -347,6 +411,12 @@ pub enum TransportErrorKind {
     ReadTimeout,
     /// The overall operation deadline passed (across retries).
     OperationTimeout,
+    /// One attempt took longer than its total time limit ([`crate::Timeouts::attempt`]), for
+    /// example a response trickling in slower than the read timeout could notice.
+    AttemptTimeout,
+    /// The response body was larger than the configured limit
+    /// ([`crate::ConfigBuilder::max_response_body`]); reading stopped there.
+    BodyTooLarge,
     /// The connection broke after the request was (possibly) sent.
     ConnectionClosed,
     /// The request could not be built (invalid endpoint, header value, ...).
@@ -373,6 +443,14 @@ impl TransportError {
         }
     }
 
+    /// The error for a response body over `limit` bytes, the same from every transport.
+    pub fn body_too_large(limit: usize) -> Self {
+        TransportError::new(
+            TransportErrorKind::BodyTooLarge,
+            format!("the response body exceeds the limit of {limit} bytes"),
+        )
+    }
+
     /// Attaches the underlying error. It must not render secrets (for reqwest errors, strip the
     /// URL first with `without_url`).
     pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
@@ -385,12 +463,13 @@ impl TransportError {
         self.kind
     }
 
-    /// True for connect, read and operation timeouts.
+    /// True for connect, read, attempt and operation timeouts.
     pub fn is_timeout(&self) -> bool {
         matches!(
             self.kind,
             TransportErrorKind::ConnectTimeout
                 | TransportErrorKind::ReadTimeout
+                | TransportErrorKind::AttemptTimeout
                 | TransportErrorKind::OperationTimeout
         )
     }
@@ -414,6 +493,8 @@ impl fmt::Display for TransportError {
             TransportErrorKind::ConnectTimeout => "connect timeout",
             TransportErrorKind::ReadTimeout => "read timeout",
             TransportErrorKind::OperationTimeout => "operation deadline exceeded",
+            TransportErrorKind::AttemptTimeout => "attempt timeout",
+            TransportErrorKind::BodyTooLarge => "response body too large",
             TransportErrorKind::ConnectionClosed => "connection closed",
             TransportErrorKind::InvalidRequest => "invalid request",
             TransportErrorKind::Other => "transport error",
@@ -468,6 +549,14 @@ impl InvalidResponseError {
             request_id,
             reason: reason.into(),
             body_excerpt,
+        }
+    }
+
+    fn redact(&mut self, redactor: &Redactor) {
+        redactor.redact_in_place(&mut self.reason);
+        redactor.redact_in_place(&mut self.body_excerpt);
+        if let Some(id) = &mut self.request_id {
+            redactor.redact_in_place(id);
         }
     }
 

@@ -10,6 +10,7 @@
 //! - [`transport`]: the [`HttpTransport`] seam, reqwest + rustls, and capture/replay for tests
 //!   (feature `test-util`).
 //! - [`retry`]: policy, backoff with full jitter, classification.
+//! - [`redact`]: secrets removed from whatever the server sends back.
 //! - [`params`] and [`validate`]: helpers the generated code uses to flatten and check requests.
 //! - [`codec`]: tolerant decoding of responses; [`paginate`] and [`waiter`]: the machinery behind
 //!   the generated paginators and waiters.
@@ -24,6 +25,7 @@ pub mod endpoint;
 pub mod error;
 pub mod paginate;
 pub mod params;
+pub mod redact;
 pub mod retry;
 pub mod signing;
 pub mod transport;

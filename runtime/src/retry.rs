@@ -167,10 +167,13 @@ pub fn classify_response(
 pub fn classify_transport(error: &TransportError) -> Option<RetryReason> {
     use crate::error::TransportErrorKind as Kind;
     match error.kind() {
-        Kind::ConnectTimeout | Kind::ReadTimeout => Some(RetryReason::Timeout),
+        Kind::ConnectTimeout | Kind::ReadTimeout | Kind::AttemptTimeout => {
+            Some(RetryReason::Timeout)
+        }
         Kind::Connect | Kind::ConnectionClosed | Kind::Other => Some(RetryReason::ConnectionError),
         // The deadline covers all attempts: nothing is left for another one.
-        Kind::OperationTimeout | Kind::InvalidRequest => None,
+        // The same request would get the same oversized answer.
+        Kind::OperationTimeout | Kind::InvalidRequest | Kind::BodyTooLarge => None,
     }
 }
 

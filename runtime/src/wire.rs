@@ -171,6 +171,7 @@ fn build_v1(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
         headers,
         body,
         timeouts: request.timeouts,
+        max_response_body: crate::transport::DEFAULT_MAX_RESPONSE_BODY,
     })
 }
 
@@ -244,6 +245,7 @@ fn build_v3(request: &WireRequest<'_>) -> Result<HttpRequest, TransportError> {
         headers,
         body: Bytes::new(),
         timeouts: request.timeouts,
+        max_response_body: crate::transport::DEFAULT_MAX_RESPONSE_BODY,
     })
 }
 

@@ -175,44 +175,70 @@ impl CreateCustomerGatewayFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateCustomerGateway`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct CreateCustomerGatewayOutput {
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1aw0a5nfff03xp1****`.
-    #[serde(rename = "CustomerGatewayId")]
+    #[serde(
+        rename = "CustomerGatewayId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub customer_gateway_id: String,
     /// The public IP address of the VPN gateway device in the on-premises data center.
     ///
     /// Example: `101.37.26.12`.
-    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpAddress",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_address: Option<String>,
     /// The name of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1493363486000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The ID of the request.
     ///
     /// Example: `D32B3C26-6C6C-4988-93E9-D2A6444CE6AE`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl CreateCustomerGatewayOutput {

@@ -155,29 +155,40 @@ impl CreateSslVpnClientCertFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateSslVpnClientCert`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSslVpnClientCertOutput {
     /// The ID of the request.
     ///
     /// Example: `079874CD-AEC1-43E6-AC03-ADD96B6E4907`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The ID of the new client certificate.
     ///
     /// Example: `vsc-m5euof6s5jy8vs5kdz2r2`.
-    #[serde(rename = "SslVpnClientCertId")]
+    #[serde(
+        rename = "SslVpnClientCertId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub ssl_vpn_client_cert_id: String,
     /// The name of the client certificate.
     ///
     /// Example: `SslVpnClientCert`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl CreateSslVpnClientCertOutput {

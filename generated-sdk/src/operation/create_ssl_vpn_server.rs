@@ -258,29 +258,40 @@ impl CreateSslVpnServerFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateSslVpnServer`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSslVpnServerOutput {
     /// The ID of the request.
     ///
     /// Example: `E98A9651-7098-40C7-8F85-C818D1EBBA85`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The ID of the new SSL-VPN server.
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`.
-    #[serde(rename = "SslVpnServerId")]
+    #[serde(
+        rename = "SslVpnServerId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub ssl_vpn_server_id: String,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl CreateSslVpnServerOutput {

@@ -173,6 +173,12 @@ impl CreateVpnConnectionInput {
         }
         Ok(p.into_vec())
     }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.ike_config {
+            v.collect_secrets(out);
+        }
+    }
 }
 /// Creates an IPsec-VPN connection.
 ///
@@ -328,34 +334,54 @@ impl CreateVpnConnectionFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: {
+                let mut secrets = Vec::new();
+                input.collect_secrets(&mut secrets);
+                secrets
+            },
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateVpnConnection`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVpnConnectionOutput {
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp15oes1py4i6****`.
-    #[serde(rename = "VpnConnectionId")]
+    #[serde(
+        rename = "VpnConnectionId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub vpn_connection_id: String,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1544666102000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `082AD562-B8DB-4BB2-861F-DA1FCA01FD76`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl CreateVpnConnectionOutput {

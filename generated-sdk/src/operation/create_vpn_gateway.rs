@@ -252,34 +252,50 @@ impl CreateVpnGatewayFluentBuilder {
             params: input.to_params()?,
             retry_safe: false,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `CreateVpnGateway`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVpnGatewayOutput {
     /// The ID of the request.
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(rename = "VpnGatewayId")]
+    #[serde(
+        rename = "VpnGatewayId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub vpn_gateway_id: String,
     /// The name of the VPN gateway.
     ///
     /// Example: `myVpn`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The ID of the order. If the bill is not paid automatically, you can pay for the order in the console.
     ///
     /// Example: `20224940022015`.
-    #[serde(rename = "OrderId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrderId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<i64>,
 }
 impl CreateVpnGatewayOutput {

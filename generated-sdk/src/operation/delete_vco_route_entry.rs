@@ -193,19 +193,22 @@ impl DeleteVcoRouteEntryFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `DeleteVcoRouteEntry`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteVcoRouteEntryOutput {
     /// The ID of the request.
     ///
     /// Example: `9208DDD8-0930-3CE6-AF7F-732B4E67B3DD`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl DeleteVcoRouteEntryOutput {

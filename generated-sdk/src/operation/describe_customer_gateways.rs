@@ -137,6 +137,7 @@ impl DescribeCustomerGatewaysFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -188,37 +189,61 @@ fn serialize_describe_customer_gateways_customer_gateways<S: ::serde::Serializer
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("CustomerGateway", items, serializer)
 }
+fn deserialize_describe_customer_gateways_customer_gateways<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::CustomerGateway>, D::Error> {
+    rt::codec::wrapped_list("CustomerGateway", deserializer)
+}
 /// The response of `DescribeCustomerGateways`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewaysOutput {
     /// The customer gateways on this page.
     #[serde(
         rename = "CustomerGateways",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_customer_gateways_customer_gateways",
         serialize_with = "serialize_describe_customer_gateways_customer_gateways"
     )]
     pub customer_gateways: Vec<crate::types::CustomerGateway>,
     /// The total number of customer gateways that match the query.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl DescribeCustomerGatewaysOutput {

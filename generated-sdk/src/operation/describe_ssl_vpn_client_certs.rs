@@ -161,6 +161,7 @@ impl DescribeSslVpnClientCertsFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -214,35 +215,59 @@ fn serialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys<
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("SslVpnClientCertKey", items, serializer)
 }
+fn deserialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::SslVpnClientCertKey>, D::Error> {
+    rt::codec::wrapped_list("SslVpnClientCertKey", deserializer)
+}
 /// The response of `DescribeSslVpnClientCerts`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientCertsOutput {
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The total number of matching client certificates.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The client certificates on this page.
     #[serde(
         rename = "SslVpnClientCertKeys",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys",
         serialize_with = "serialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys"
     )]
     pub ssl_vpn_client_cert_keys: Vec<crate::types::SslVpnClientCertKey>,

@@ -158,6 +158,7 @@ impl DescribeSslVpnServersFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -209,35 +210,59 @@ fn serialize_describe_ssl_vpn_servers_ssl_vpn_servers<S: ::serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("SslVpnServer", items, serializer)
 }
+fn deserialize_describe_ssl_vpn_servers_ssl_vpn_servers<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::SslVpnServer>, D::Error> {
+    rt::codec::wrapped_list("SslVpnServer", deserializer)
+}
 /// The response of `DescribeSslVpnServers`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSslVpnServersOutput {
     /// The ID of the request.
     ///
     /// Example: `085CA5EA-1E76-43A8-981B-E0208DECA0CB`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The total number of matching SSL-VPN servers.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The SSL-VPN servers on this page.
     #[serde(
         rename = "SslVpnServers",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_ssl_vpn_servers_ssl_vpn_servers",
         serialize_with = "serialize_describe_ssl_vpn_servers_ssl_vpn_servers"
     )]
     pub ssl_vpn_servers: Vec<crate::types::SslVpnServer>,

@@ -173,6 +173,7 @@ impl DescribeVcoRouteEntriesFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -220,32 +221,50 @@ impl DescribeVcoRouteEntriesFluentBuilder {
 }
 /// The response of `DescribeVcoRouteEntries`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVcoRouteEntriesOutput {
     /// The ID of the request.
     ///
     /// Example: `E18980E8-C8C2-31BD-8156-AE2BBDEC87E1`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The total number of entries.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The number of the returned page.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries returned per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The routes.
     #[serde(
         rename = "VcoRouteEntries",
+        default,
         deserialize_with = "::vpn_gateway_runtime::codec::list"
     )]
     pub vco_route_entries: Vec<crate::types::VcoRouteEntry>,

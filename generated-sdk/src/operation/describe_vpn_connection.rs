@@ -103,6 +103,7 @@ impl DescribeVpnConnectionFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -144,85 +145,167 @@ impl DescribeVpnConnectionFluentBuilder {
 }
 /// The response of `DescribeVpnConnection`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionOutput {
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`.
-    #[serde(rename = "VpnConnectionId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_connection_id: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1mvj4g9kogwwcxk****`.
-    #[serde(rename = "CustomerGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_gateway_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `ipsec1`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24`.
-    #[serde(rename = "LocalSubnet", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_subnet: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24`.
-    #[serde(rename = "RemoteSubnet", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_subnet: Option<String>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The negotiation status of the connection.
     ///
     /// Example: `ike_sa_not_established`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::VpnConnectionStatus>,
     /// The provisioning state of the connection: `updating` while a change is being applied, `attached` when none is in progress.
     ///
     /// Example: `attached`.
-    #[serde(rename = "State", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<crate::types::VpnConnectionState>,
     /// Whether configuration changes take effect immediately. `true`: a reconnection is triggered when the configuration changes. `false`: a reconnection is triggered when network traffic is detected; reconnections may cause transient disconnections.
     ///
     /// Example: `true`.
-    #[serde(rename = "EffectImmediately", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EffectImmediately",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effect_immediately: Option<bool>,
     /// Whether dead peer detection (DPD) is enabled. With DPD, the IPsec initiator sends DPD packets to check that the peer is alive; if the peer does not answer in time, the ISAKMP SA, the corresponding IPsec SA and the tunnel are deleted.
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableDpd", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_dpd: Option<bool>,
     /// Whether NAT traversal is enabled. With NAT traversal, the initiator skips the UDP port check during IKE negotiations and can discover NAT devices along the tunnel.
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableNatTraversal", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_nat_traversal: Option<bool>,
     /// The Phase 1 (IKE) negotiation settings, including the pre-shared key.
-    #[serde(rename = "IkeConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) negotiation settings.
-    #[serde(rename = "IpsecConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The health-check settings and status.
-    #[serde(rename = "VcoHealthCheck", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VcoHealthCheck",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
     /// The BGP settings and state.
-    #[serde(rename = "VpnBgpConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_bgp_config: Option<crate::types::VpnBgpConfig>,
     /// The ID of the request.
     ///
     /// Example: `F2310D45-BCF6-4E2E-9082-B4503844BA4C`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl DescribeVpnConnectionOutput {

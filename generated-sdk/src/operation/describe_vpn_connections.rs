@@ -150,6 +150,7 @@ impl DescribeVpnConnectionsFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -201,37 +202,61 @@ fn serialize_describe_vpn_connections_vpn_connections<S: ::serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("VpnConnection", items, serializer)
 }
+fn deserialize_describe_vpn_connections_vpn_connections<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::VpnConnectionItem>, D::Error> {
+    rt::codec::wrapped_list("VpnConnection", deserializer)
+}
 /// The response of `DescribeVpnConnections`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsOutput {
     /// The IPsec-VPN connections on this page.
     #[serde(
         rename = "VpnConnections",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_vpn_connections_vpn_connections",
         serialize_with = "serialize_describe_vpn_connections_vpn_connections"
     )]
     pub vpn_connections: Vec<crate::types::VpnConnectionItem>,
     /// The total number of entries.
     ///
     /// Example: `10`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl DescribeVpnConnectionsOutput {

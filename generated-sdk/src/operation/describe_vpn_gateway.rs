@@ -101,6 +101,7 @@ impl DescribeVpnGatewayFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -167,88 +168,165 @@ impl DescribeVpnGatewayFluentBuilder {
 }
 /// The response of `DescribeVpnGateway`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewayOutput {
     /// The ID of the request.
     ///
     /// Example: `DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-23rsxdfxxxxxxxxxxxx`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpcId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The ID of the vSwitch to which the VPN gateway belongs.
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub v_switch_id: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.222.28`.
-    #[serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1495382400000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1495382400000`.
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<i64>,
     /// The specification of the VPN gateway, for example `5M`.
     ///
     /// Example: `5M`.
-    #[serde(rename = "Spec", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec: Option<String>,
     /// The name of the VPN gateway.
     ///
     /// Example: `vpngatewayname`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The description of the VPN gateway.
     ///
     /// Example: `vpngatewaydescription`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// Example: `init`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::VpnGatewayStatus>,
     /// The payment status of the VPN gateway.
     ///
     /// Example: `Normal`.
-    #[serde(rename = "BusinessStatus", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BusinessStatus",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// The billing method of the VPN gateway, for example `Prepay` (subscription) or `PayByTraffic` / `POSTPAY` (pay-as-you-go).
     ///
     /// Example: `PayByTraffic`.
-    #[serde(rename = "ChargeType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChargeType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charge_type: Option<String>,
     /// Whether the IPsec-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(rename = "IpsecVpn", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecVpn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_vpn: Option<crate::types::VpnGatewayFeatureState>,
     /// The maximum number of SSL-VPN clients that can connect at the same time.
     ///
     /// Example: `5`.
-    #[serde(rename = "SslMaxConnections", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslMaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_max_connections: Option<i64>,
     /// Whether the SSL-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(rename = "SslVpn", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslVpn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_vpn: Option<crate::types::VpnGatewayFeatureState>,
 }
 impl DescribeVpnGatewayOutput {

@@ -182,6 +182,7 @@ impl DescribeVpnGatewaysFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -233,35 +234,58 @@ fn serialize_describe_vpn_gateways_vpn_gateways<S: ::serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("VpnGateway", items, serializer)
 }
+fn deserialize_describe_vpn_gateways_vpn_gateways<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::VpnGateway>, D::Error> {
+    rt::codec::wrapped_list("VpnGateway", deserializer)
+}
 /// The response of `DescribeVpnGateways`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysOutput {
     /// The ID of the request.
     ///
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The total number of entries.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The VPN gateways.
     #[serde(
         rename = "VpnGateways",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_vpn_gateways_vpn_gateways",
         serialize_with = "serialize_describe_vpn_gateways_vpn_gateways"
     )]
     pub vpn_gateways: Vec<crate::types::VpnGateway>,

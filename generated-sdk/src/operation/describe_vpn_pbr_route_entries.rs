@@ -133,6 +133,7 @@ impl DescribeVpnPbrRouteEntriesFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -183,35 +184,59 @@ fn serialize_describe_vpn_pbr_route_entries_vpn_pbr_route_entries<
 >(items: &[crate::types::VpnPbrRouteEntry], serializer: S) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("VpnPbrRouteEntry", items, serializer)
 }
+fn deserialize_describe_vpn_pbr_route_entries_vpn_pbr_route_entries<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::VpnPbrRouteEntry>, D::Error> {
+    rt::codec::wrapped_list("VpnPbrRouteEntry", deserializer)
+}
 /// The response of `DescribeVpnPbrRouteEntries`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnPbrRouteEntriesOutput {
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The total number of entries.
     ///
     /// Example: `12`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The policy-based routes.
     #[serde(
         rename = "VpnPbrRouteEntries",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_vpn_pbr_route_entries_vpn_pbr_route_entries",
         serialize_with = "serialize_describe_vpn_pbr_route_entries_vpn_pbr_route_entries"
     )]
     pub vpn_pbr_route_entries: Vec<crate::types::VpnPbrRouteEntry>,

@@ -133,6 +133,7 @@ impl DescribeVpnRouteEntriesFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -184,35 +185,59 @@ fn serialize_describe_vpn_route_entries_vpn_route_entries<S: ::serde::Serializer
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("VpnRouteEntry", items, serializer)
 }
+fn deserialize_describe_vpn_route_entries_vpn_route_entries<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::VpnRouteEntry>, D::Error> {
+    rt::codec::wrapped_list("VpnRouteEntry", deserializer)
+}
 /// The response of `DescribeVpnRouteEntries`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnRouteEntriesOutput {
     /// The ID of the request.
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The total number of entries.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i32>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The destination-based routes.
     #[serde(
         rename = "VpnRouteEntries",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_vpn_route_entries_vpn_route_entries",
         serialize_with = "serialize_describe_vpn_route_entries_vpn_route_entries"
     )]
     pub vpn_route_entries: Vec<crate::types::VpnRouteEntry>,

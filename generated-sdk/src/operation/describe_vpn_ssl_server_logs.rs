@@ -198,6 +198,7 @@ impl DescribeVpnSslServerLogsFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -249,40 +250,68 @@ fn serialize_describe_vpn_ssl_server_logs_data<S: ::serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("Logs", items, serializer)
 }
+fn deserialize_describe_vpn_ssl_server_logs_data<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    rt::codec::wrapped_scalar_list("Logs", deserializer)
+}
 /// The response of `DescribeVpnSslServerLogs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVpnSslServerLogsOutput {
     /// The ID of the request.
     ///
     /// Example: `26641E42-66C7-4942-9FEC-F99213914F8F`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The number of log entries.
     ///
     /// Example: `10`.
-    #[serde(rename = "Count", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Count",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i32>,
     /// Whether the returned log is accurate: `true` means accurate, `false` means it may be incomplete.
     ///
     /// Example: `true`.
-    #[serde(rename = "IsCompleted", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsCompleted",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_completed: Option<bool>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i32>,
     /// The log lines, one string per entry.
     #[serde(
         rename = "Data",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_describe_vpn_ssl_server_logs_data",
         serialize_with = "serialize_describe_vpn_ssl_server_logs_data"
     )]
     pub data: Vec<String>,

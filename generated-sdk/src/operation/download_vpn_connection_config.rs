@@ -106,22 +106,30 @@ impl DownloadVpnConnectionConfigFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `DownloadVpnConnectionConfig`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct DownloadVpnConnectionConfigOutput {
     /// The ID of the request.
     ///
     /// Example: `0C68048B-0F70-40DA-B8AE-1B79B5CF62E3`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The configuration of the IPsec-VPN connection.
-    #[serde(rename = "VpnConnectionConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnConnectionConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_connection_config: Option<crate::types::VpnConnectionConfig>,
 }
 impl DownloadVpnConnectionConfigOutput {

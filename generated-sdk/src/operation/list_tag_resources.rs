@@ -205,6 +205,7 @@ impl ListTagResourcesFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
@@ -250,25 +251,38 @@ fn serialize_list_tag_resources_tag_resources<S: ::serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     rt::codec::serialize_wrapped("TagResource", items, serializer)
 }
+fn deserialize_list_tag_resources_tag_resources<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::TagResource>, D::Error> {
+    rt::codec::wrapped_list("TagResource", deserializer)
+}
 /// The response of `ListTagResources`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
     /// The ID of the request.
     ///
     /// Example: `DE65F6B7-7566-4802-9007-96F2494AC512`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The token of the next page. Empty when there are no more results.
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`.
-    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextToken",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_token: Option<String>,
     /// The resources and the tags attached to them, one entry per resource and tag.
     #[serde(
         rename = "TagResources",
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        default,
+        deserialize_with = "deserialize_list_tag_resources_tag_resources",
         serialize_with = "serialize_list_tag_resources_tag_resources"
     )]
     pub tag_resources: Vec<crate::types::TagResource>,

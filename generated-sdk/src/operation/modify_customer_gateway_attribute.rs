@@ -160,44 +160,72 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyCustomerGatewayAttribute`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyCustomerGatewayAttributeOutput {
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1pvpl9r9adju6l5nxck`.
-    #[serde(rename = "CustomerGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_gateway_id: Option<String>,
     /// The name of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(rename = "IpAddress", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpAddress",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_address: Option<String>,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1492747187000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The ID of the request.
     ///
     /// Example: `E61293C8-AF07-4E87-A272-542680038F93`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl ModifyCustomerGatewayAttributeOutput {

@@ -145,29 +145,42 @@ impl ModifySslVpnClientCertFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifySslVpnClientCert`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ModifySslVpnClientCertOutput {
     /// The ID of the request.
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The ID of the client certificate.
     ///
     /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    #[serde(rename = "SslVpnClientCertId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslVpnClientCertId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_vpn_client_cert_id: Option<String>,
     /// The name of the client certificate.
     ///
     /// Example: `cert2`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ModifySslVpnClientCertOutput {

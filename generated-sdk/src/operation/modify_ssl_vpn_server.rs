@@ -256,89 +256,162 @@ impl ModifySslVpnServerFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifySslVpnServer`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ModifySslVpnServerOutput {
     /// The ID of the request.
     ///
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The region of the SSL-VPN server.
     ///
     /// Example: `cn-hangzhou`.
-    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_id: Option<String>,
     /// The ID of the SSL-VPN server.
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`.
-    #[serde(rename = "SslVpnServerId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SslVpnServerId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_vpn_server_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The local CIDR blocks that clients reach through the SSL-VPN connection.
     ///
     /// Example: `10.20.20.0/24`.
-    #[serde(rename = "LocalSubnet", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_subnet: Option<String>,
     /// The client CIDR block.
     ///
     /// Example: `10.30.30.0/24`.
-    #[serde(rename = "ClientIpPool", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientIpPool",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_ip_pool: Option<String>,
     /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1492753580000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The encryption algorithm.
     ///
     /// Example: `AES-128-CBC`.
-    #[serde(rename = "Cipher", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Cipher",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cipher: Option<crate::types::SslVpnServerCipher>,
     /// The protocol of the SSL-VPN server.
     ///
     /// Example: `UDP`.
-    #[serde(rename = "Proto", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Proto",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proto: Option<crate::types::SslVpnServerProto>,
     /// The port of the SSL-VPN server.
     ///
     /// Example: `1194`.
-    #[serde(rename = "Port", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Port",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i32>,
     /// Whether traffic is compressed.
     ///
     /// Example: `false`.
-    #[serde(rename = "Compress", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Compress",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compress: Option<bool>,
     /// The number of current client connections.
     ///
     /// Example: `0`.
-    #[serde(rename = "Connections", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Connections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connections: Option<i32>,
     /// The maximum number of concurrent client connections.
     ///
     /// Example: `5`.
-    #[serde(rename = "MaxConnections", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_connections: Option<i32>,
     /// The public IP address of the SSL-VPN server.
     ///
     /// Example: `47.98.10.10`.
-    #[serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_ip: Option<String>,
 }
 impl ModifySslVpnServerOutput {

@@ -164,6 +164,12 @@ impl ModifyVpnConnectionAttributeInput {
         }
         Ok(p.into_vec())
     }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.ike_config {
+            v.collect_secrets(out);
+        }
+    }
 }
 /// Modifies the configuration of an IPsec-VPN connection.
 ///
@@ -315,86 +321,168 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: {
+                let mut secrets = Vec::new();
+                input.collect_secrets(&mut secrets);
+                secrets
+            },
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyVpnConnectionAttribute`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionAttributeOutput {
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`.
-    #[serde(rename = "VpnConnectionId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_connection_id: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-gw8usu4zsk23pf69f****`.
-    #[serde(rename = "CustomerGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_gateway_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(rename = "LocalSubnet", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_subnet: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(rename = "RemoteSubnet", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RemoteSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_subnet: Option<String>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The description of the IPsec-VPN connection.
     ///
     /// Example: `description`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether configuration changes take effect immediately. `true`: negotiations start as soon as the configuration is complete. `false`: negotiations start when inbound traffic is detected.
     ///
     /// Example: `false`.
-    #[serde(rename = "EffectImmediately", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EffectImmediately",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effect_immediately: Option<bool>,
     /// Whether dead peer detection (DPD) is enabled.
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableDpd", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_dpd: Option<bool>,
     /// Whether NAT traversal is enabled.
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableNatTraversal", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_nat_traversal: Option<bool>,
     /// The Phase 1 (IKE) negotiation settings.
-    #[serde(rename = "IkeConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) negotiation settings.
-    #[serde(rename = "IpsecConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The health-check settings.
-    #[serde(rename = "VcoHealthCheck", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VcoHealthCheck",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
     /// The BGP settings and state.
-    #[serde(rename = "VpnBgpConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_bgp_config: Option<crate::types::VpnBgpConfig>,
     /// The ID of the request.
     ///
     /// Example: `7DB79D0C-5F27-4AB5-995B-79BE55102F90`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl ModifyVpnConnectionAttributeOutput {

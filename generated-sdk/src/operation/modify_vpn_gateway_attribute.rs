@@ -175,89 +175,162 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
             params: input.to_params()?,
             retry_safe: true,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `ModifyVpnGatewayAttribute`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyVpnGatewayAttributeOutput {
     /// The ID of the request.
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(rename = "VpnGatewayId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-bp1ub1yt9cvakoel***`.
-    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpcId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The ID of the vSwitch to which the VPN gateway belongs.
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tv****`.
-    #[serde(rename = "VSwitchId", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub v_switch_id: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.69.10`.
-    #[serde(rename = "InternetIp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_ip: Option<String>,
     /// The private IP address of the VPN gateway.
     ///
     /// Example: `172.16.104.10`.
-    #[serde(rename = "IntranetIp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IntranetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub intranet_ip: Option<String>,
     /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1492753580000`.
-    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1495382400000`.
-    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<i64>,
     /// The specification of the VPN gateway, for example `5M`.
     ///
     /// Example: `5M`.
-    #[serde(rename = "Spec", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec: Option<String>,
     /// The name of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The description of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// Example: `active`.
-    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<crate::types::VpnGatewayStatus>,
     /// The payment status of the VPN gateway.
     ///
     /// Example: `Normal`.
-    #[serde(rename = "BusinessStatus", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BusinessStatus",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// Whether BGP routes are automatically propagated to the VPC (`true`) or not (`false`).
     ///
     /// Example: `true`.
-    #[serde(rename = "AutoPropagate", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoPropagate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_propagate: Option<bool>,
     /// Whether BGP is enabled for the VPN gateway (`true`) or not (`false`).
     ///
     /// Example: `true`.
-    #[serde(rename = "EnableBgp", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_bgp: Option<bool>,
 }
 impl ModifyVpnGatewayAttributeOutput {

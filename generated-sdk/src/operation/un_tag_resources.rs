@@ -156,19 +156,22 @@ impl UnTagResourcesFluentBuilder {
             params: input.to_params()?,
             retry_safe: false,
             options: self.options,
+            secret_values: Vec::new(),
         };
         self.client.rpc().call(request).await
     }
 }
 /// The response of `UnTagResources`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct UnTagResourcesOutput {
     /// The ID of the request.
     ///
     /// Example: `C46FF5A8-C5F0-4024-8262-B16B639225A0`.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+    )]
     pub request_id: String,
 }
 impl UnTagResourcesOutput {

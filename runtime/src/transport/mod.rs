@@ -18,22 +18,41 @@ pub mod test_util;
 
 pub use reqwest_transport::ReqwestTransport;
 
-/// Connect and read timeouts for one attempt.
+/// The time limits of one attempt.
+///
+/// | limit | default | what it bounds |
+/// | --- | --- | --- |
+/// | `connect` | 5 s | establishing the connection (TCP and TLS) |
+/// | `read` | 10 s | each wait for more of the response |
+/// | `attempt` | 30 s | the whole attempt: credentials, connect, send, the full response |
+///
+/// `read` alone does not bound an attempt: a server that sends one byte just inside each read
+/// timeout would hold the call forever. `attempt` does. The operation as a whole (every attempt
+/// and the backoff between them) has its own, optional deadline
+/// ([`crate::ConfigBuilder::operation_deadline`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timeouts {
     /// Time allowed to establish the connection (TCP and TLS).
     pub connect: Duration,
     /// Time allowed between reads while waiting for and receiving the response.
     pub read: Duration,
+    /// Time allowed for the whole attempt, from obtaining credentials to the last byte of the
+    /// response.
+    pub attempt: Duration,
 }
 
 impl Timeouts {
-    /// The official SDKs' defaults: connect 5 s, read 10 s.
+    /// Connect 5 s and read 10 s (the official SDKs' defaults), and 30 s for a whole attempt.
     pub const DEFAULT: Timeouts = Timeouts {
         connect: Duration::from_secs(5),
         read: Duration::from_secs(10),
+        attempt: Duration::from_secs(30),
     };
 }
+
+/// The largest response body read by default: 16 MiB. The service's largest pages are a few
+/// hundred kilobytes; see [`crate::ConfigBuilder::max_response_body`].
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
 
 impl Default for Timeouts {
     fn default() -> Self {
@@ -54,6 +73,9 @@ pub struct HttpRequest {
     pub body: Bytes,
     /// Timeouts for this attempt.
     pub timeouts: Timeouts,
+    /// The largest response body to accept, in bytes. Implementations stop reading beyond it
+    /// and fail with [`crate::error::TransportErrorKind::BodyTooLarge`].
+    pub max_response_body: usize,
 }
 
 /// Header names whose values are never shown.
@@ -82,6 +104,7 @@ impl fmt::Debug for HttpRequest {
             .field("headers", &headers)
             .field("body_len", &self.body.len())
             .field("timeouts", &self.timeouts)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }
@@ -200,6 +223,7 @@ mod tests {
             headers,
             body: Bytes::from_static(b"Psk=secret-psk"),
             timeouts: Timeouts::DEFAULT,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         };
         let debug = format!("{request:?}");
         assert!(!debug.contains("sts-token-value"));

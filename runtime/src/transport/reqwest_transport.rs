@@ -1,6 +1,8 @@
 //! The default transport: reqwest over rustls (no OpenSSL), with connection reuse.
 
 use std::error::Error as StdError;
+
+use bytes::{Bytes, BytesMut};
 use std::sync::Mutex;
 
 use crate::error::{TransportError, TransportErrorKind};
@@ -56,7 +58,7 @@ impl HttpTransport for ReqwestTransport {
                 .map_err(classify)?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(classify)?;
+            let body = read_capped(response, request.max_response_body).await?;
             Ok(HttpResponse {
                 status,
                 headers,
@@ -64,6 +66,31 @@ impl HttpTransport for ReqwestTransport {
             })
         })
     }
+}
+
+/// The body, read chunk by chunk and abandoned as soon as it passes `limit` bytes, so an
+/// oversized (or endless) body never takes more than `limit` of memory.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, TransportError> {
+    if response
+        .content_length()
+        .is_some_and(|declared| declared > limit as u64)
+    {
+        return Err(TransportError::body_too_large(limit));
+    }
+    let initial = response
+        .content_length()
+        .map_or(0, |declared| declared as usize);
+    let mut body = BytesMut::with_capacity(initial);
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() + chunk.len() > limit {
+            return Err(TransportError::body_too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Maps a reqwest error to a kind. The URL is dropped: with v1 GET it carries the signature

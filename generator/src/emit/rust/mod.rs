@@ -317,3 +317,45 @@ pub(crate) fn redacted_debug(
         }
     }
 }
+
+/// `collect_secrets` for a request-side type (fields held in `Option` or `Vec`): every value
+/// of a sensitive scalar, at any depth, for the runtime to remove from whatever the server
+/// echoes back. Empty when the type holds no secrets.
+pub(crate) fn secret_collector(fields: &[FieldIr]) -> TokenStream {
+    let pushes: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| f.holds_secrets)
+        .map(|f| {
+            let fname = ident(&f.names.snake);
+            let holds_struct = matches!(
+                &f.ty,
+                TypeIr::Json(_)
+                    | TypeIr::Object(_)
+                    | TypeIr::List(ItemIr::Struct(_))
+                    | TypeIr::WrappedList {
+                        item: ItemIr::Struct(_),
+                        ..
+                    }
+            );
+            let collect = if holds_struct {
+                quote!(v.collect_secrets(out);)
+            } else {
+                quote!(out.push(v.to_string());)
+            };
+            if is_list(&f.ty) {
+                quote!(for v in &self.#fname { #collect })
+            } else {
+                quote!(if let Some(v) = &self.#fname { #collect })
+            }
+        })
+        .collect();
+    if pushes.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// Adds the value of every sensitive field, at any depth, to `out`.
+        pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+            #(#pushes)*
+        }
+    }
+}

@@ -105,6 +105,7 @@ fn emit_input(op: &OperationIr) -> TokenStream {
         let wire = &f.names.wire;
         known_checks(f, &quote!(#wire), &quote!(self))
     });
+    let secrets = super::secret_collector(&op.params);
     quote! {
         #input_doc
         #derive
@@ -139,6 +140,8 @@ fn emit_input(op: &OperationIr) -> TokenStream {
                 #(#encode)*
                 Ok(p.into_vec())
             }
+
+            #secrets
         }
         #debug
     }
@@ -367,6 +370,15 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
         None => quote!(),
     };
     let retry_safe = op.retry_safe;
+    let secret_values = if op.params.iter().any(|f| f.holds_secrets) {
+        quote!({
+            let mut secrets = Vec::new();
+            input.collect_secrets(&mut secrets);
+            secrets
+        })
+    } else {
+        quote!(Vec::new())
+    };
     let sdk_error = runtime_path("SdkError");
     let rpc_request = runtime_path("RpcRequest");
     let options = runtime_path("RequestOptions");
@@ -414,6 +426,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
                     params: input.to_params()?,
                     retry_safe: #retry_safe,
                     options: self.options,
+                    secret_values: #secret_values,
                 };
                 self.client.rpc().call(request).await
             }
@@ -430,20 +443,19 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         quote!(#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
     };
     let out_doc = doc(&format!("The response of `{}`.", op.names.wire));
-    let list_with = format!("::{}::codec::list", super::RUNTIME);
     let fields = op.response.iter().map(|f| {
         let fname = ident(&f.names.snake);
         let wire = &f.names.wire;
         let t = value_type(&f.ty);
         let d = doc(&field_doc(f, false));
+        let plain = f.required && !is_list(&f.ty);
+        let (read, _) = super::types::field_decoder(&op.names.camel, f, plain);
         if let Some((path, _)) = super::types::wrapped_serializer(&op.names.camel, f) {
-            quote!(#d #[serde(rename = #wire, deserialize_with = #list_with, serialize_with = #path)] pub #fname: #t,)
-        } else if is_list(&f.ty) {
-            quote!(#d #[serde(rename = #wire, deserialize_with = #list_with)] pub #fname: #t,)
-        } else if f.required {
-            quote!(#d #[serde(rename = #wire)] pub #fname: #t,)
+            quote!(#d #[serde(rename = #wire #read, serialize_with = #path)] pub #fname: #t,)
+        } else if is_list(&f.ty) || plain {
+            quote!(#d #[serde(rename = #wire #read)] pub #fname: #t,)
         } else {
-            quote!(#d #[serde(rename = #wire, skip_serializing_if = "Option::is_none")] pub #fname: Option<#t>,)
+            quote!(#d #[serde(rename = #wire #read, skip_serializing_if = "Option::is_none")] pub #fname: Option<#t>,)
         }
     });
     let accessors = op.response.iter().map(|f| {
@@ -451,16 +463,16 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         accessor(&fname, &f.ty, is_list(&f.ty), f.required)
     });
     let debug = super::redacted_debug(&name.to_string(), &op.response, true);
-    let serializers = op
-        .response
-        .iter()
-        .filter_map(|f| super::types::wrapped_serializer(&op.names.camel, f))
-        .map(|(_, t)| t);
+    let serializers = op.response.iter().flat_map(|f| {
+        let write = super::types::wrapped_serializer(&op.names.camel, f).map(|(_, t)| t);
+        let plain = f.required && !is_list(&f.ty);
+        let read = super::types::field_decoder(&op.names.camel, f, plain).1;
+        write.into_iter().chain(read)
+    });
     quote! {
         #(#serializers)*
         #out_doc
         #derive
-        #[serde(default)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
         impl #name { #(#accessors)* }

@@ -41,8 +41,8 @@ pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
 
         /// The sample response deserializes, every field the sample carries lands in a typed
         /// field (nothing is dropped as unknown), wrappers such as
-        /// `{"VpnGateways": {"VpnGateway": [...]}}` survive serialization, and the output
-        /// round-trips.
+        /// `{"VpnGateways": {"VpnGateway": [...]}}` survive serialization, the output
+        /// round-trips, and every drift of its representation reads as the same values.
         fn check_sample_response<T>(body: &str)
         where
             T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
@@ -57,6 +57,45 @@ pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
             }
             let again: T = serde_json::from_value(round).expect("re-parses");
             assert_eq!(again, out);
+            for how in [Drift::Text, Drift::Native, Drift::BareSingleItems] {
+                let drifted: T = serde_json::from_value(drift(sample.clone(), how))
+                    .unwrap_or_else(|e| panic!("the sample with {how:?} does not parse: {e}"));
+                assert_eq!(drifted, out, "the sample with {how:?} reads differently");
+            }
+        }
+
+        /// The representations the service's XML-to-JSON conversion drifts between.
+        #[derive(Debug, Clone, Copy)]
+        enum Drift {
+            /// Every number and boolean sent as text.
+            Text,
+            /// Every text that spells an integer or a boolean sent as a JSON number or boolean.
+            Native,
+            /// Every one-element list sent as its bare item.
+            BareSingleItems,
+        }
+
+        fn drift(value: serde_json::Value, how: Drift) -> serde_json::Value {
+            use serde_json::Value;
+            match (value, how) {
+                (Value::Number(n), Drift::Text) => Value::String(n.to_string()),
+                (Value::Bool(b), Drift::Text) => Value::String(b.to_string()),
+                (Value::String(s), Drift::Native) => match s.parse::<i64>() {
+                    Ok(n) if n.to_string() == s => Value::from(n),
+                    _ if s == "true" || s == "false" => Value::Bool(s == "true"),
+                    _ => Value::String(s),
+                },
+                (Value::Array(items), Drift::BareSingleItems) if items.len() == 1 => {
+                    items.into_iter().map(|item| drift(item, how)).next().unwrap_or_default()
+                }
+                (Value::Array(items), _) => {
+                    Value::Array(items.into_iter().map(|item| drift(item, how)).collect())
+                }
+                (Value::Object(map), _) => {
+                    Value::Object(map.into_iter().map(|(k, v)| (k, drift(v, how))).collect())
+                }
+                (other, _) => other,
+            }
         }
 
         #(#tests)*

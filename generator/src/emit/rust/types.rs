@@ -83,13 +83,12 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
     let (ser, de) = if integer {
         (
             quote!(serializer.serialize_i64(self.as_i64())),
-            quote!(#codec::lenient_i64(deserializer).map(Self::from)),
+            quote!(#codec::scalar::<_, i64>(deserializer).map(Self::from)),
         )
     } else {
         (
             quote!(serializer.serialize_str(self.as_str())),
-            quote!(<String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(|v| Self::from(v.as_str()))),
+            quote!(#codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))),
         )
     };
     // Case-insensitive enums compare upper-cased text; the known value keeps its spelling.
@@ -180,31 +179,33 @@ fn emit_struct(s: &StructIr) -> TokenStream {
     // capture/replay tests and the emulator use the other direction.
     derives.push(quote!(::serde::Serialize));
     derives.push(quote!(::serde::Deserialize));
-    let list_with = format!("::{}::codec::list", super::RUNTIME);
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.names.snake);
         let wire = &f.names.wire;
         let ty = value_type(&f.ty);
         let fdoc = doc(&field_doc(f, request && !response));
-        let wrapped = wrapped_serializer(&s.name, f);
-        let (ty, extra) = if let Some((path, _)) = &wrapped {
-            (ty, quote!(, default, deserialize_with = #list_with, serialize_with = #path))
+        let (read, _) = field_decoder(&s.name, f, false);
+        let (ty, write) = if let Some((path, _)) = wrapped_serializer(&s.name, f) {
+            (ty, quote!(, serialize_with = #path))
         } else if is_list(&f.ty) {
-            (ty, quote!(, default, deserialize_with = #list_with, skip_serializing_if = "Vec::is_empty"))
+            (ty, quote!(, skip_serializing_if = "Vec::is_empty"))
         } else {
-            (quote!(Option<#ty>), quote!(, default, skip_serializing_if = "Option::is_none"))
+            (
+                quote!(Option<#ty>),
+                quote!(, skip_serializing_if = "Option::is_none"),
+            )
         };
         quote! {
             #fdoc
-            #[serde(rename = #wire #extra)]
+            #[serde(rename = #wire #read #write)]
             pub #fname: #ty,
         }
     });
-    let serializers = s
-        .fields
-        .iter()
-        .filter_map(|f| wrapped_serializer(&s.name, f))
-        .map(|(_, t)| t);
+    let serializers = s.fields.iter().flat_map(|f| {
+        let write = wrapped_serializer(&s.name, f).map(|(_, t)| t);
+        let read = field_decoder(&s.name, f, false).1;
+        write.into_iter().chain(read)
+    });
     let debug = super::redacted_debug(&s.name, &s.fields, false);
     let methods = s.fields.iter().map(|f| {
         let fname = ident(&f.names.snake);
@@ -275,6 +276,7 @@ fn emit_struct(s: &StructIr) -> TokenStream {
         } else {
             quote!()
         };
+        let secrets = super::secret_collector(&s.fields);
         let known = s.fields.iter().map(|f| {
             let wire = &f.names.wire;
             super::operation::known_checks(
@@ -297,6 +299,7 @@ fn emit_struct(s: &StructIr) -> TokenStream {
                 Ok(())
             }
             #encode
+            #secrets
         }
     } else {
         quote!()
@@ -348,6 +351,55 @@ pub(super) fn wrapped_serializer(
         }
     };
     Some((name, tokens))
+}
+
+/// How a field is read from the service's JSON: the `#[serde(...)]` arguments (each with its
+/// leading comma) and, for a wrapped list, the function they name. Every scalar goes through
+/// the runtime's drift-tolerant readers and every list through its one-pass list readers, so
+/// all generated types accept the same representations. `required` fields are held without
+/// `Option` and have no default: their absence makes the response invalid.
+pub(super) fn field_decoder(
+    owner: &str,
+    f: &crate::ir::FieldIr,
+    required: bool,
+) -> (TokenStream, Option<TokenStream>) {
+    use crate::ir::{ItemIr, TypeIr};
+    let codec = format!("::{}::codec", super::RUNTIME);
+    let with = |function: &str| {
+        let path = format!("{codec}::{function}");
+        quote!(, default, deserialize_with = #path)
+    };
+    match &f.ty {
+        TypeIr::WrappedList { key, item } => {
+            let name = format!(
+                "deserialize_{}_{}",
+                crate::naming::snake_name(owner),
+                f.names.snake.trim_end_matches('_')
+            );
+            let fn_name = ident(&name);
+            let item_ty = super::item_type(item);
+            let reader = match item {
+                ItemIr::Scalar(_) => quote!(wrapped_scalar_list),
+                ItemIr::Enum(_) | ItemIr::Struct(_) => quote!(wrapped_list),
+            };
+            let codec = runtime_path("codec");
+            let glue = quote! {
+                fn #fn_name<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<#item_ty>, D::Error> {
+                    #codec::#reader(#key, deserializer)
+                }
+            };
+            (quote!(, default, deserialize_with = #name), Some(glue))
+        }
+        TypeIr::List(ItemIr::Scalar(_)) => (with("scalar_list"), None),
+        TypeIr::List(_) => (with("list"), None),
+        TypeIr::Scalar(_) if required => {
+            let path = format!("{codec}::scalar");
+            (quote!(, deserialize_with = #path), None)
+        }
+        TypeIr::Scalar(_) => (with("optional_scalar"), None),
+        TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) if required => (quote!(), None),
+        TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) => (with("optional_value"), None),
+    }
 }
 
 /// A borrowing accessor for a response field: `&str` for strings, `&[T]` for lists, copies
