@@ -378,16 +378,14 @@ impl RpcClient {
         attempt: u32,
         failure: &AttemptFailure,
     ) -> Option<Duration> {
-        failure.reason?;
+        let reason = failure.reason?;
         if attempt >= policy.max_attempts() {
             return None;
         }
-        if !request.retry_safe {
-            // Only when the request certainly never reached the server.
-            match &failure.error {
-                SdkError::Transport(e) if !e.may_have_reached_server() => {}
-                _ => return None,
-            }
+        if !request.retry_safe && !reason.refused_before_execution() {
+            // The operation may have run: repeating a request that is not idempotent could
+            // apply it twice.
+            return None;
         }
         match failure.retry_after {
             Some(hint) if hint > policy.max_retry_after() => None,

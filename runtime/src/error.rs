@@ -10,6 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::credentials::CredentialsError;
+use crate::paginate::PaginationError;
 use crate::redact::Redactor;
 
 /// Every error an operation can return. `E` is the service error type: [`ServiceError`] for the
@@ -28,6 +29,10 @@ pub enum SdkError<E> {
     Service(E),
     /// The service (or a proxy in front of it) answered with something that could not be parsed.
     InvalidResponse(InvalidResponseError),
+    /// A paginator stopped because the service did not advance the listing (a repeated
+    /// `NextToken`, a page number that does not move, empty pages where more were announced).
+    /// Always the last item of the stream; the pages before it are valid.
+    Pagination(PaginationError),
 }
 
 /// [`SdkError`] with the untyped [`ServiceError`], as returned by [`crate::RpcClient::invoke`].
@@ -58,6 +63,7 @@ impl<E> SdkError<E> {
             SdkError::Transport(e) => SdkError::Transport(e),
             SdkError::Service(e) => SdkError::Service(f(e)),
             SdkError::InvalidResponse(e) => SdkError::InvalidResponse(e),
+            SdkError::Pagination(e) => SdkError::Pagination(e),
         }
     }
 
@@ -77,7 +83,7 @@ impl Error {
             SdkError::Service(e) => e.redact(redactor),
             SdkError::InvalidResponse(e) => e.redact(redactor),
             SdkError::Transport(e) => redactor.redact_in_place(&mut e.message),
-            SdkError::Validation(_) | SdkError::Credentials(_) => {}
+            SdkError::Validation(_) | SdkError::Credentials(_) | SdkError::Pagination(_) => {}
         }
     }
 }
@@ -88,6 +94,7 @@ impl<E: ProvideErrorMetadata> SdkError<E> {
         match self {
             SdkError::Service(e) => e.request_id(),
             SdkError::InvalidResponse(e) => e.request_id(),
+            SdkError::Pagination(e) => e.request_id(),
             _ => None,
         }
     }
@@ -106,6 +113,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Transport(e) => write!(f, "request failed: {e}"),
             SdkError::Service(e) => write!(f, "service error: {e}"),
             SdkError::InvalidResponse(e) => write!(f, "invalid response: {e}"),
+            SdkError::Pagination(e) => write!(f, "pagination stopped: {e}"),
         }
     }
 }
@@ -118,6 +126,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
             SdkError::Transport(e) => Some(e),
             SdkError::Service(e) => Some(e),
             SdkError::InvalidResponse(e) => Some(e),
+            SdkError::Pagination(e) => Some(e),
         }
     }
 }

@@ -42,5 +42,6 @@ pub use error::{
     Error, InvalidResponseError, ProvideErrorMetadata, SdkError, ServiceError, TransportError,
     TransportErrorKind, ValidationError,
 };
+pub use paginate::{PaginationError, PaginationErrorKind};
 pub use retry::RetryPolicy;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Timeouts};

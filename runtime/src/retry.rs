@@ -4,10 +4,19 @@
 //! with full jitter (a uniformly random wait between zero and `min(cap, base × 2^n)`), and the
 //! service's `x-acs-retry-after` hint (milliseconds) honoured when present.
 //!
-//! What is retried: throttling (`Throttling*` codes, HTTP 429), `ServiceUnavailable` and other
-//! transient server codes, HTTP 5xx, the codes the spec marks retryable, timeouts and connection
-//! errors. A request that is not safe to repeat (a create without a `ClientToken`) is retried
-//! only when it certainly never reached the server: the connection could not be established.
+//! What is retried, and for which requests, depends on whether the failed attempt may have run
+//! the operation ([`RetryReason::refused_before_execution`]):
+//!
+//! - Refusals before execution are retried for **every** operation, idempotency token or not,
+//!   because nothing happened on the service: throttling (`Throttling*` codes, HTTP 429), the
+//!   codes the spec marks `retryable` (a busy resource such as `VpnGateway.Configuring`,
+//!   `TaskConflict`), and a connection that was never established (connect error or connect
+//!   timeout).
+//! - Failures after which the operation may have taken effect are retried only for requests
+//!   that are safe to repeat (reads, and writes carrying a `ClientToken`): HTTP 5xx and
+//!   transient server codes (`InternalError`, `ServiceUnavailable`, ...), a read timeout after
+//!   the request was sent, and a connection that broke mid-exchange. Repeating a create without a
+//!   token after one of these could create a second resource.
 
 use std::time::Duration;
 
@@ -121,16 +130,38 @@ impl RetryPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RetryReason {
-    /// Flow control: `Throttling*` codes or HTTP 429.
+    /// Flow control: `Throttling*` codes or HTTP 429. The service refused the request before
+    /// running it.
     Throttling,
-    /// HTTP 5xx or a transient server code such as `ServiceUnavailable`.
+    /// HTTP 5xx or a transient server code such as `InternalError` or `ServiceUnavailable`. The
+    /// operation may have run before the failure.
     ServerError,
-    /// A code the spec marks retryable (e.g. a gateway that is still being configured).
+    /// A code the spec marks `retryable`: the service refused the request before running it
+    /// because a resource is busy (a gateway still being configured, a conflicting task).
     RetryableCode,
-    /// A connect, read or operation timeout.
+    /// No response within the read timeout, after the request was sent. The operation may have
+    /// run.
     Timeout,
-    /// The connection failed or broke.
+    /// The connection could not be established (connect error or connect timeout): the request
+    /// never reached the service.
+    NotConnected,
+    /// The connection broke after the request was (possibly) sent. The operation may have run.
     ConnectionError,
+}
+
+impl RetryReason {
+    /// True when the failed attempt certainly did not run the operation: the service refused it
+    /// before execution (throttling, a busy resource) or it never reached the service. Such an
+    /// attempt may be repeated for any operation; the others only for requests that are safe to
+    /// send twice (reads, writes with a `ClientToken`).
+    pub fn refused_before_execution(self) -> bool {
+        match self {
+            RetryReason::Throttling | RetryReason::RetryableCode | RetryReason::NotConnected => {
+                true
+            }
+            RetryReason::ServerError | RetryReason::Timeout | RetryReason::ConnectionError => false,
+        }
+    }
 }
 
 /// True for the throttling family of codes (`Throttling`, `Throttling.User`, `Throttling.Api`, ...).
@@ -138,7 +169,9 @@ pub fn is_throttling_code(code: &str) -> bool {
     code == "Throttling" || code.starts_with("Throttling.")
 }
 
-/// Service-wide codes that mean "try again": the service was momentarily unable to serve.
+/// Service-wide codes that mean "try again": the service was momentarily unable to serve. None
+/// of them says whether the operation ran first, so they are retried only for requests that are
+/// safe to repeat.
 pub fn is_transient_code(code: &str) -> bool {
     matches!(
         code,
@@ -167,10 +200,10 @@ pub fn classify_response(
 pub fn classify_transport(error: &TransportError) -> Option<RetryReason> {
     use crate::error::TransportErrorKind as Kind;
     match error.kind() {
-        Kind::ConnectTimeout | Kind::ReadTimeout | Kind::AttemptTimeout => {
-            Some(RetryReason::Timeout)
-        }
-        Kind::Connect | Kind::ConnectionClosed | Kind::Other => Some(RetryReason::ConnectionError),
+        Kind::Connect | Kind::ConnectTimeout => Some(RetryReason::NotConnected),
+        Kind::ReadTimeout | Kind::AttemptTimeout => Some(RetryReason::Timeout),
+        // `Other` cannot say how far the exchange got: assume the request was sent.
+        Kind::ConnectionClosed | Kind::Other => Some(RetryReason::ConnectionError),
         // The deadline covers all attempts: nothing is left for another one.
         // The same request would get the same oversized answer.
         Kind::OperationTimeout | Kind::InvalidRequest | Kind::BodyTooLarge => None,
@@ -258,6 +291,14 @@ mod tests {
         let e = |k| TransportError::new(k, "");
         assert_eq!(
             classify_transport(&e(TransportErrorKind::Connect)),
+            Some(RetryReason::NotConnected)
+        );
+        assert_eq!(
+            classify_transport(&e(TransportErrorKind::ConnectTimeout)),
+            Some(RetryReason::NotConnected)
+        );
+        assert_eq!(
+            classify_transport(&e(TransportErrorKind::ConnectionClosed)),
             Some(RetryReason::ConnectionError)
         );
         assert_eq!(
@@ -268,6 +309,36 @@ mod tests {
             classify_transport(&e(TransportErrorKind::OperationTimeout)),
             None
         );
+    }
+
+    #[test]
+    fn only_refusals_and_unestablished_connections_are_pre_execution() {
+        let refused = |status, code: Option<&str>, spec_retryable| {
+            classify_response(status, code, spec_retryable)
+                .map(RetryReason::refused_before_execution)
+        };
+        assert_eq!(refused(400, Some("Throttling.User"), false), Some(true));
+        assert_eq!(refused(400, Some("Throttling"), false), Some(true));
+        assert_eq!(refused(503, Some("Throttling.Api"), false), Some(true));
+        assert_eq!(refused(429, None, false), Some(true));
+        assert_eq!(refused(429, Some("SomethingElse"), false), Some(true));
+        assert_eq!(
+            refused(400, Some("VpnGateway.Configuring"), true),
+            Some(true)
+        );
+        assert_eq!(refused(400, Some("TaskConflict"), true), Some(true));
+        assert_eq!(refused(500, Some("InternalError"), false), Some(false));
+        assert_eq!(refused(503, Some("ServiceUnavailable"), false), Some(false));
+        assert_eq!(refused(502, None, false), Some(false));
+        let transport = |k| {
+            classify_transport(&TransportError::new(k, ""))
+                .map(RetryReason::refused_before_execution)
+        };
+        assert_eq!(transport(TransportErrorKind::Connect), Some(true));
+        assert_eq!(transport(TransportErrorKind::ConnectTimeout), Some(true));
+        assert_eq!(transport(TransportErrorKind::ReadTimeout), Some(false));
+        assert_eq!(transport(TransportErrorKind::ConnectionClosed), Some(false));
+        assert_eq!(transport(TransportErrorKind::Other), Some(false));
     }
 
     #[test]

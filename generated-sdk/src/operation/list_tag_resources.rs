@@ -211,7 +211,9 @@ impl ListTagResourcesFluentBuilder {
     }
 }
 impl ListTagResourcesFluentBuilder {
-    /// Every page of `ListTagResources`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.
+    /// Every page of `ListTagResources`, fetched as the stream is consumed; starts where the builder's paging parameters point (the first page by default). Consume with `.next().await` or as a `futures_core::Stream`.
+    ///
+    /// The listing ends when a response carries no `NextToken` or an empty one; a page without items that carries a token is not the end. No page is requested twice: when the service does not advance the listing (a `NextToken` already requested, a page number other than the one asked for, empty pages where more were announced), the stream yields the pages it received and then `SdkError::Pagination` as its last item.
     pub fn into_paginator(
         self,
     ) -> rt::paginate::Pages<
@@ -228,10 +230,13 @@ impl ListTagResourcesFluentBuilder {
                 }
                 builder.send()
             },
-            |out: &ListTagResourcesOutput| out.tag_resources.len(),
-            |out: &ListTagResourcesOutput, _, _| rt::paginate::next_token(
-                out.next_token.as_deref(),
-            ),
+            |out: &ListTagResourcesOutput| {
+                rt::paginate::PageInfo::next_token(
+                        out.tag_resources.len(),
+                        out.next_token.as_deref(),
+                    )
+                    .with_request_id(Some(out.request_id.as_str()))
+            },
         )
     }
     /// Every item of every page, in order.

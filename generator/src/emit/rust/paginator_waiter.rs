@@ -28,22 +28,52 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
         PaginationIr::PageNumber { items, item, .. }
         | PaginationIr::NextToken { items, item, .. } => (ident(items), item_type(item)),
     };
-    let (start, set_cursor, advance) = match p {
+    // Numeric response fields as `Option<i64>`; a field the response lacks, or of another
+    // type, is `None` (no claim about the listing).
+    let number = |snake: &str| match field(&op.response, snake) {
+        Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::Integer | ScalarIr::Long)) => {
+            let name = ident(snake);
+            if f.required {
+                quote!(Some(i64::from(out.#name)))
+            } else {
+                quote!(out.#name.map(i64::from))
+            }
+        }
+        _ => quote!(None),
+    };
+    let request_id = match field(&op.response, "request_id") {
+        Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::String)) => {
+            if f.required {
+                quote!(Some(out.request_id.as_str()))
+            } else {
+                quote!(out.request_id.as_deref())
+            }
+        }
+        _ => quote!(None),
+    };
+    let (start, set_cursor, inspect, page_size) = match p {
         PaginationIr::PageNumber {
             page_number,
+            page_size,
             total_count,
             ..
         } => {
             let pn = ident(page_number);
             let narrow = match field(&op.params, page_number).map(|f| &f.ty) {
                 Some(TypeIr::Scalar(ScalarIr::Long)) => quote!(page),
+                // The runtime never asks for a page beyond `MAX_PAGE_NUMBER` (`i32::MAX`).
                 _ => quote!(i32::try_from(page).unwrap_or(i32::MAX)),
             };
-            let tc = ident(total_count);
-            let total = match field(&op.response, total_count) {
-                Some(f) if f.required => quote!(Some(i64::from(out.#tc))),
-                _ => quote!(out.#tc.map(i64::from)),
-            };
+            let total = number(total_count);
+            // The response echoes the paging parameters under their request names; a response
+            // without them makes no claim.
+            let echoed_number = field(&op.response, page_number)
+                .map(|_| number(page_number))
+                .map(|n| quote!(.with_page_number(#n)));
+            let echoed_size = field(&op.response, page_size)
+                .map(|_| number(page_size))
+                .map(|n| quote!(.with_page_size(#n)));
+            let ps = ident(page_size);
             (
                 quote!(#paginate::Cursor::Page(self.input.#pn.map(i64::from).unwrap_or(1))),
                 quote! {
@@ -51,7 +81,17 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
                         builder.input.#pn = Some(#narrow);
                     }
                 },
-                quote!(|out: &#output, cursor, progress| #paginate::next_page(#total, cursor, progress)),
+                quote! {
+                    |out: &#output| #paginate::PageInfo::page_number(out.#items.len(), #total)
+                        #echoed_number
+                        #echoed_size
+                        .with_request_id(#request_id)
+                },
+                (
+                    // Read before `self` moves into the fetch closure.
+                    quote!(let page_size = self.input.#ps.map(i64::from);),
+                    quote!(.with_page_size(page_size)),
+                ),
             )
         }
         PaginationIr::NextToken {
@@ -72,12 +112,25 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
                         builder.input.#nt = token;
                     }
                 },
-                quote!(|out: &#output, _, _| #paginate::next_token(#token)),
+                quote! {
+                    |out: &#output| #paginate::PageInfo::next_token(out.#items.len(), #token)
+                        .with_request_id(#request_id)
+                },
+                (quote!(), quote!()),
             )
         }
     };
+    let (page_size_prelude, page_size) = page_size;
+    let end_rule = match p {
+        PaginationIr::PageNumber { .. } => {
+            "The listing ends after page n when n × `PageSize` ≥ `TotalCount` (without a `TotalCount`, at the first page with fewer items than `PageSize`)."
+        }
+        PaginationIr::NextToken { .. } => {
+            "The listing ends when a response carries no `NextToken` or an empty one; a page without items that carries a token is not the end."
+        }
+    };
     let d = doc_raw(&format!(
-        "Every page of `{}`, fetched as the stream is consumed; starts where the builder's paging parameters point (page 1 by default) and stops after the last page. Consume with `.next().await` or as a `futures_core::Stream`.",
+        "Every page of `{}`, fetched as the stream is consumed; starts where the builder's paging parameters point (the first page by default). Consume with `.next().await` or as a `futures_core::Stream`.\n\n{end_rule} No page is requested twice: when the service does not advance the listing (a `NextToken` already requested, a page number other than the one asked for, empty pages where more were announced), the stream yields the pages it received and then `SdkError::Pagination` as its last item.",
         op.names.wire
     ));
     quote! {
@@ -85,6 +138,7 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
             #d
             pub fn into_paginator(self) -> #paginate::Pages<#output, #sdk_error<#error>> {
                 let start = #start;
+                #page_size_prelude
                 #paginate::Pages::new(
                     start,
                     move |cursor| {
@@ -92,9 +146,9 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
                         #set_cursor
                         builder.send()
                     },
-                    |out: &#output| out.#items.len(),
-                    #advance,
+                    #inspect,
                 )
+                #page_size
             }
 
             /// Every item of every page, in order.
