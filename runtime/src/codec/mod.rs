@@ -39,7 +39,7 @@ pub fn decode<T: DeserializeOwned, E>(response: &RpcResponse) -> Result<T, SdkEr
 /// How many bytes of decoded list items a response may produce per byte of body. A real item
 /// decodes to about its JSON size; a body of near-empty items (`[{},{},...]`) would otherwise
 /// turn a few megabytes into gigabytes.
-pub const DECODE_BUDGET_FACTOR: usize = 16;
+pub const DECODE_BUDGET_FACTOR: usize = 8;
 
 /// [`decode`] without the response around it: the reason is the error message.
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
