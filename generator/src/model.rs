@@ -490,10 +490,26 @@ pub enum Format {
     Name,
     /// Free text that starts with a letter or Chinese character.
     Description,
-    /// `YYYY-MM-DDThh:mm:ssZ`, UTC.
+    /// `YYYY-MM-DDThh:mm:ssZ` (or `YYYY-MM-DDThh:mmZ`), UTC.
     Timestamp,
-    /// Printable ASCII only (client tokens, pre-shared keys).
+    /// Printable ASCII without spaces (client tokens, pre-shared keys).
     Ascii,
+}
+
+impl Format {
+    /// The shared definition the runtime checks values with.
+    pub fn shared(self) -> vpn_gateway_formats::Format {
+        use vpn_gateway_formats::Format as F;
+        match self {
+            Format::Ipv4 => F::Ipv4,
+            Format::Ipv4Cidr => F::Ipv4Cidr,
+            Format::Ipv4CidrList => F::Ipv4CidrList,
+            Format::Name => F::Name,
+            Format::Description => F::Description,
+            Format::Timestamp => F::Timestamp,
+            Format::Ascii => F::Ascii,
+        }
+    }
 }
 
 /// A conditional rule between parameters.
@@ -621,6 +637,25 @@ impl fmt::Display for Scalar {
             Scalar::Int(i) => write!(f, "{i}"),
             Scalar::Float(x) => write!(f, "{x}"),
             Scalar::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::Format;
+
+    /// The spec keyword of every format is the shared definition's keyword, both ways.
+    #[test]
+    fn format_keywords_match_the_shared_definition() {
+        for shared in vpn_gateway_formats::Format::ALL {
+            let parsed: Format = serde_yaml::from_str(shared.keyword()).unwrap();
+            assert_eq!(parsed.shared(), *shared);
+            assert_eq!(
+                serde_yaml::to_string(&parsed).unwrap().trim(),
+                shared.keyword()
+            );
         }
     }
 }
