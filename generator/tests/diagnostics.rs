@@ -348,3 +348,98 @@ case!(
         )
     ]
 );
+
+/// Loads the fixture with `file` replaced by `text`; returns the report and how long it took.
+fn report_with_file(file: &str, text: String) -> (String, std::time::Duration) {
+    let mut sources = fixture();
+    sources.files.insert(PathBuf::from(file), text);
+    let started = std::time::Instant::now();
+    let out = match load_sources(sources) {
+        Ok(_) => "ok".to_owned(),
+        Err(d) => d.to_string(),
+    };
+    (out, started.elapsed())
+}
+
+/// Pathological nesting of every kind YAML has is refused before parsing, fast, naming the
+/// file. Parsing 100,000 nested brackets takes tens of seconds, so the time bound is a real
+/// check; it is generous because the test machine is shared.
+#[test]
+fn deep_nesting_of_every_kind_is_refused_before_parsing() {
+    let n = 100_000;
+    let cases = [
+        (
+            "flow sequences",
+            format!("{}{}", "[".repeat(n), "]".repeat(n)),
+        ),
+        (
+            "flow mappings",
+            format!("{}x{}", "{a: ".repeat(n), "}".repeat(n)),
+        ),
+        ("unclosed brackets", "[".repeat(n)),
+        (
+            "block sequences on one line",
+            format!("{}x\n", "- ".repeat(n)),
+        ),
+        (
+            "indented block mappings",
+            (0..300)
+                .map(|i| format!("{}a:\n", "  ".repeat(i)))
+                .collect(),
+        ),
+        (
+            "brackets spread over lines",
+            format!("id: [\n{}\n", "[\n".repeat(n)),
+        ),
+    ];
+    for (what, text) in cases {
+        let (out, took) = report_with_file(THINGS, text);
+        assert!(
+            out.contains("groups/things.yaml") && out.contains("nesting is deeper than 100"),
+            "{what}: {out}"
+        );
+        assert!(took.as_secs() < 5, "{what}: took {took:?}");
+    }
+    let (out, _) = report_with_file(THINGS, format!("{}{}", "[".repeat(n), "]".repeat(n)));
+    insta::assert_snapshot!(out);
+}
+
+/// Nesting within the limit, brackets in quoted text included, is left to the parser.
+#[test]
+fn nesting_within_the_limit_is_accepted() {
+    let mut sources = fixture();
+    let text = sources.files.get_mut(&PathBuf::from(THINGS)).unwrap();
+    let deep = format!("{}{}", "[".repeat(60), "]".repeat(60));
+    *text = text.replacen(
+        "description: Things to test the loader with.",
+        &format!("description: '{deep}'"),
+        1,
+    );
+    assert!(load_sources(sources).is_ok());
+}
+
+#[test]
+fn an_oversized_file_is_refused_before_parsing() {
+    let size = generator::loader::MAX_FILE_BYTES + 1;
+    let (out, _) = report_with_file(THINGS, format!("# {}\n", "x".repeat(size)));
+    assert!(out.contains("groups/things.yaml"), "{out}");
+    insta::assert_snapshot!(out);
+
+    // Read from disk: the file is not read beyond the limit, and the report names it.
+    let dir = std::env::temp_dir().join(format!("oversized-spec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fixture_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+    std::fs::create_dir_all(dir.join("groups")).unwrap();
+    for f in [
+        "service.yaml",
+        "errors.yaml",
+        "shared.yaml",
+        "groups/things.yaml",
+    ] {
+        std::fs::copy(fixture_dir.join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(dir.join("errors.yaml"), "#".repeat(size)).unwrap();
+    let out = SpecSources::read_dir(&dir).unwrap_err().to_string();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.contains("errors.yaml: file is larger than"), "{out}");
+}
