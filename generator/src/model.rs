@@ -281,9 +281,8 @@ pub struct Field {
 
 /// A field's type. Scalars are plain words (`string`); composite types are one-key maps
 /// (`{enum: Bandwidth}`, `{list: string}`, `{json: IkeConfig}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "TypeRepr", into = "TypeRepr")]
-#[schemars(with = "TypeSchema")]
 pub enum TypeRef {
     /// UTF-8 text.
     String,
@@ -384,7 +383,22 @@ impl From<TypeRef> for TypeRepr {
     }
 }
 
-/// The JSON Schema of [`TypeRef`]'s YAML form (schema only; never deserialized).
+/// The schema of a type is the schema of how it is written ([`TypeRepr`]'s words and one-key
+/// maps), not of the Rust enum: deriving it would describe `String` and `{Enum: …}`, which the
+/// loader refuses and an editor would then demand.
+impl JsonSchema for TypeRef {
+    fn schema_name() -> String {
+        "TypeRef".to_owned()
+    }
+
+    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        TypeSchema::json_schema(generator)
+    }
+}
+
+/// A field's type: a scalar keyword (`string`, `integer`, `long`, `boolean`, `float`) or a
+/// one-key map (`{enum: Bandwidth}`, `{list: string}`, `{json: IkeConfig}`,
+/// `{object: Detail}`, `{wrapped_list: {key: Item, item: Detail}}`).
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
