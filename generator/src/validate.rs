@@ -55,6 +55,17 @@ enum TypeDef<'a> {
     Struct(&'a StructSpec),
 }
 
+/// The generated type that gets one method per field.
+#[derive(Clone, Copy)]
+enum Methods {
+    /// An operation's fluent builder (one setter per parameter).
+    Builder,
+    /// An operation's output (one getter per response field).
+    Output,
+    /// A struct type (one setter or getter per field).
+    Struct,
+}
+
 /// Whether a field sits in a request (parameters, JSON structs) or a response.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -176,6 +187,12 @@ impl<'a> Validator<'a> {
                     Some(name.to_owned()),
                     "type name collides with a scalar type keyword".into(),
                 );
+            } else if naming::is_keyword(name) {
+                self.report(
+                    &at,
+                    Some(name.to_owned()),
+                    format!("type name `{name}` is a Rust keyword"),
+                );
             } else if !naming::is_upper_camel(name) {
                 self.report(
                     &at,
@@ -219,6 +236,13 @@ impl<'a> Validator<'a> {
                 self.report(&at, None, "action must be UpperCamelCase".into());
             }
             let snake = naming::snake_name(&op.action);
+            if naming::reserved::CLIENT_METHODS.contains(&snake.as_str()) {
+                self.report(
+                    &at,
+                    None,
+                    format!("Rust method `{snake}` collides with the generated `Client`'s own `{snake}`"),
+                );
+            }
             if let Some(other) = rust_names.insert(snake.clone(), &op.action) {
                 if other != op.action {
                     self.report(
@@ -321,6 +345,14 @@ impl<'a> Validator<'a> {
         let mut variants: BTreeMap<String, &str> = BTreeMap::new();
         for e in &self.raw.errors.errors {
             let v = naming::error_variant(&e.code);
+            if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
+            {
+                self.report(
+                    &at,
+                    Some(e.code.clone()),
+                    format!("Rust variant `{v}` is reserved or not a usable name in the generated error enums"),
+                );
+            }
             if let Some(other) = variants.insert(v.clone(), &e.code) {
                 if other != e.code {
                     self.report(
@@ -418,13 +450,18 @@ impl<'a> Validator<'a> {
                     continue;
                 }
             };
-            if !naming::is_upper_camel(&variant) || variant == "Unknown" {
+            if !naming::is_upper_camel(&variant)
+                || naming::reserved::ENUM_VARIANTS.contains(&variant.as_str())
+            {
+                let why = if naming::is_keyword(&variant) {
+                    "is a Rust keyword"
+                } else {
+                    "is not a usable UpperCamelCase name"
+                };
                 self.report(
                     &at,
                     Some(path.clone()),
-                    format!(
-                        "variant name `{variant}` is not a usable UpperCamelCase name (set `name`)"
-                    ),
+                    format!("variant name `{variant}` {why} (set `name`)"),
                 );
             }
             if let Some(other) = seen_variants.insert(variant.clone(), v.value.to_string()) {
@@ -448,6 +485,54 @@ impl<'a> Validator<'a> {
         // A struct may serve both sides (rare); type checks accept what either side allows and
         // the use site checks the side-specific rules.
         self.check_fields(&at, &s.name, &s.fields, None);
+        self.check_method_names(&at, &s.name, &s.fields, Methods::Struct);
+    }
+
+    /// The methods generated per field (a setter or getter `x`, and `set_x` for a request list)
+    /// must not collide with each other or with the methods the generated type has anyway.
+    fn check_method_names(&mut self, at: &At<'a>, scope: &str, fields: &'a [Field], on: Methods) {
+        use naming::reserved;
+        let (fixed, prefix, list_setters, owner) = match on {
+            Methods::Builder => (
+                reserved::BUILDER_METHODS,
+                Some(reserved::WAITER_PREFIX),
+                true,
+                "fluent builder",
+            ),
+            Methods::Output => (reserved::OUTPUT_METHODS, None, false, "output"),
+            Methods::Struct => (reserved::STRUCT_METHODS, None, false, "struct"),
+        };
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for f in fields {
+            let path = format!("{scope}.{}", f.name);
+            let rn = f
+                .rust_name
+                .clone()
+                .unwrap_or_else(|| naming::field_name(&f.name));
+            let mut names = vec![rn.clone()];
+            if list_setters && matches!(f.ty, TypeRef::List(_)) {
+                names.push(format!("{}{rn}", reserved::LIST_SETTER_PREFIX));
+            }
+            for n in names {
+                if fixed.contains(&n.as_str()) || prefix.is_some_and(|p| n.starts_with(p)) {
+                    self.report(
+                        at,
+                        Some(path.clone()),
+                        format!(
+                            "Rust method `{n}` collides with the generated {owner}'s own method (set `rust_name`)"
+                        ),
+                    );
+                } else if let Some(other) = seen.insert(n.clone(), &f.name) {
+                    if other != f.name {
+                        self.report(
+                            at,
+                            Some(path.clone()),
+                            format!("Rust method `{n}` collides with the one generated for {other} (set `rust_name`)"),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn check_fields(&mut self, at: &At<'a>, scope: &str, fields: &'a [Field], side: Option<Side>) {
@@ -693,6 +778,8 @@ impl<'a> Validator<'a> {
         };
         self.check_fields(&at, "parameters", &op.parameters, Some(Side::Request));
         self.check_fields(&at, "response", &op.response, Some(Side::Response));
+        self.check_method_names(&at, "parameters", &op.parameters, Methods::Builder);
+        self.check_method_names(&at, "response", &op.response, Methods::Output);
         for p in &op.parameters {
             if let TypeRef::List(item) | TypeRef::Json(item) = &p.ty {
                 self.check_struct_side(&at, &p.name, item, Side::Request);

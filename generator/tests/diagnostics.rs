@@ -443,3 +443,85 @@ fn an_oversized_file_is_refused_before_parsing() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(out.contains("errors.yaml: file is larger than"), "{out}");
 }
+
+/// Every method the generated fluent builder defines itself is refused as a parameter's Rust
+/// name, with the operation and parameter named.
+#[test]
+fn every_builder_method_is_refused_as_a_parameter_name() {
+    use generator::naming::reserved;
+    let mut names: Vec<String> = reserved::BUILDER_METHODS
+        .iter()
+        .map(|m| heck::AsUpperCamelCase(m).to_string())
+        .collect();
+    names.push("WaitUntilReady".into());
+    for wire in names {
+        let out = report(&[(
+            THINGS,
+            "      - {name: ThingId, type: string, required: true, doc: The ID.}\n    response",
+            &format!(
+                "      - {{name: ThingId, type: string, required: true, doc: The ID.}}\n      - {{name: {wire}, type: string, doc: X.}}\n    response"
+            ),
+        )]);
+        assert!(
+            out.contains(&format!(
+                "operation DescribeThing: parameters.{wire}: Rust method `"
+            )),
+            "{wire}: {out}"
+        );
+    }
+}
+
+case!(
+    parameter_collides_with_builder_method,
+    [(
+        THINGS,
+        "{name: ChargeType, type: string, doc: Billing.}",
+        "{name: Options, type: string, doc: Billing.}"
+    )]
+);
+case!(
+    parameter_collides_with_list_setter,
+    [(
+        THINGS,
+        "{name: ChargeType, type: string, doc: Billing.}",
+        "{name: SetLabel, type: string, doc: Billing.}"
+    )]
+);
+case!(
+    struct_field_collides_with_struct_method,
+    [(
+        "shared.yaml",
+        "{name: Value, type: string, doc: The value.}",
+        "{name: ValidateAt, type: string, doc: The value.}"
+    )]
+);
+case!(
+    operation_collides_with_client_method,
+    [(THINGS, "  - action: DescribeThings", "  - action: FromEnv")]
+);
+case!(
+    error_code_collides_with_unhandled,
+    [
+        ("errors.yaml", "  - code: Thing.Busy", "  - code: Unhandled"),
+        (
+            THINGS,
+            "      - code: Thing.Busy",
+            "      - code: Unhandled"
+        )
+    ]
+);
+case!(
+    enum_value_becomes_keyword_variant,
+    [(
+        "shared.yaml",
+        "{value: ready, doc: Usable.}",
+        "{value: self, doc: Usable.}"
+    )]
+);
+case!(
+    type_named_like_a_keyword,
+    [
+        (THINGS, "  - name: Settings\n", "  - name: Self\n"),
+        (THINGS, "type: {json: Settings}", "type: {json: Self}")
+    ]
+);
