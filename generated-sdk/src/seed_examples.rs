@@ -977,7 +977,7 @@ fn create_vpn_pbr_route_entry_sample_response() {
     check_sample_response::<
         crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput,
     >(
-        "{\n  \"CreateTime\": 1563873294331,\n  \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"RouteSource\": \"192.168.1.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n  \"Weight\": 100\n}",
+        "{\n  \"CreateTime\": 1563873294331,\n  \"NextHop\": \"vco-bp1tui07ob10fmuro****\",\n  \"OverlayMode\": \"Ipsec\",\n  \"RequestId\": \"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\n  \"RouteDest\": \"10.0.0.0/24\",\n  \"RouteSource\": \"192.168.1.0/24\",\n  \"State\": \"published\",\n  \"VpnInstanceId\": \"vpn-bp1cmw7jh1nfe43m9****\",\n  \"Weight\": 100\n}",
     );
 }
 #[test]

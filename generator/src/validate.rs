@@ -333,11 +333,18 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
-            if e.code.trim().is_empty() || e.code.chars().any(char::is_whitespace) {
+            let mut chars = e.code.chars();
+            let code_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !code_ok {
                 self.report(
                     &at,
                     Some(e.code.clone()),
-                    "error code must be non-empty and contain no whitespace".into(),
+                    format!(
+                        "error code {:?} must start with an ASCII letter and contain only ASCII \
+                         letters, digits, `.`, `_` and `-`, as the service's codes do",
+                        e.code
+                    ),
                 );
             }
         }
@@ -385,9 +392,12 @@ impl<'a> Validator<'a> {
                 "pattern must contain `{region}`".into(),
             );
         }
-        for f in &s.common_parameters {
-            self.check_field(&at, "common_parameters", f, Side::Request);
-        }
+        self.check_fields(
+            &at,
+            "common_parameters",
+            &s.common_parameters,
+            Some(Side::Request),
+        );
     }
 
     fn check_enum(&mut self, file: &'a Path, e: &'a EnumSpec) {
@@ -561,21 +571,23 @@ impl<'a> Validator<'a> {
                     format!("Rust name `{rn}` collides with field {other} (set `rust_name`)"),
                 );
             }
-            match side {
-                Some(side) => self.check_field(at, scope, f, side),
-                None => self.check_field_type(at, &path, &f.ty, None),
+            if let Some(why) = wire_name_problem(&f.name) {
+                self.report(at, Some(path.clone()), why);
             }
+            self.check_field(at, scope, f, side);
         }
     }
 
-    fn check_field(&mut self, at: &At<'a>, scope: &str, f: &'a Field, side: Side) {
+    /// Checks one field wherever it appears: parameters and response fields (`side` known) and
+    /// struct fields (`side` None: a struct may serve both sides).
+    fn check_field(&mut self, at: &At<'a>, scope: &str, f: &'a Field, side: Option<Side>) {
         let path = format!("{scope}.{}", f.name);
-        self.check_field_type(at, &path, &f.ty, Some(side));
-        if side == Side::Request && f.required && f.default.is_some() {
+        self.check_field_type(at, &path, &f.ty, side);
+        if side != Some(Side::Response) && f.required && f.default.is_some() {
             self.report(
                 at,
                 Some(path.clone()),
-                "a required parameter cannot have a default".into(),
+                "a required field cannot have a default".into(),
             );
         }
         self.check_constraints_fit(at, &path, f);
@@ -662,8 +674,8 @@ impl<'a> Validator<'a> {
                 if let Some(why) = side_problem(Side::Response) {
                     self.report(at, Some(path.into()), format!("`wrapped_list` {why}"));
                 }
-                if w.key.is_empty() {
-                    self.report(at, Some(path.into()), "wrapped_list key is empty".into());
+                if let Some(why) = wire_name_problem(&w.key) {
+                    self.report(at, Some(path.into()), format!("wrapped_list key: {why}"));
                 }
                 self.check_item(at, path, &w.item);
             }
@@ -709,8 +721,36 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        for b in [c.length, c.items].into_iter().flatten() {
+            if b.min.is_some_and(|n| n < 0) || b.max.is_some_and(|n| n < 0) {
+                bad.push("`length` and `items` bounds must not be negative");
+            }
+        }
+        if let (Some(r), TypeRef::Integer) = (c.range, &f.ty) {
+            let fits = |n: Option<i64>| n.is_none_or(|n| i32::try_from(n).is_ok());
+            if !fits(r.min) || !fits(r.max) {
+                bad.push("`range` bounds must fit a 32-bit integer");
+            }
+        }
+        if c.forbidden_prefixes.iter().any(String::is_empty) {
+            bad.push("an empty forbidden prefix would refuse every value");
+        }
         for b in bad {
             self.report(at, Some(path.into()), b.into());
+        }
+        // A forbidden value of another type can never match: the constraint is a mistake.
+        let bare = Field {
+            constraints: Default::default(),
+            ..f.clone()
+        };
+        for v in &c.forbidden_values {
+            if let Err(why) = self.value_satisfies(&bare, v) {
+                self.report(
+                    at,
+                    Some(path.into()),
+                    format!("forbidden value `{v}` is not a value of the field: {why}"),
+                );
+            }
         }
     }
 
@@ -870,21 +910,39 @@ impl<'a> Validator<'a> {
                 ),
             };
             for (key, name) in ins {
-                if param(name).is_none() {
-                    self.report(
+                match param(name) {
+                    None => self.report(
                         &at,
                         Some(format!("pagination.{key}")),
                         format!("`{name}` is not a parameter"),
-                    );
+                    ),
+                    Some(p) => {
+                        if let Some(why) = pagination_type_problem(key, &p.ty) {
+                            self.report(
+                                &at,
+                                Some(format!("pagination.{key}")),
+                                format!("parameter `{name}` {why}"),
+                            );
+                        }
+                    }
                 }
             }
             for (key, name) in outs {
-                if response(name).is_none() {
-                    self.report(
+                match response(name) {
+                    None => self.report(
                         &at,
                         Some(format!("pagination.{key}")),
                         format!("`{name}` is not a response field"),
-                    );
+                    ),
+                    Some(f) => {
+                        if let Some(why) = pagination_type_problem(key, &f.ty) {
+                            self.report(
+                                &at,
+                                Some(format!("pagination.{key}")),
+                                format!("response field `{name}` {why}"),
+                            );
+                        }
+                    }
                 }
             }
             match response(items) {
@@ -918,17 +976,28 @@ impl<'a> Validator<'a> {
                                 format!("`{target}` is not a parameter of {}", a.poll),
                             );
                         }
-                        let ok = match source.split_once('.') {
-                            Some(("request", n)) => param(n).is_some(),
-                            Some(("response", n)) => response(n).is_some(),
-                            _ => false,
+                        let from = match source.split_once('.') {
+                            Some(("request", n)) => param(n),
+                            Some(("response", n)) => response(n),
+                            _ => None,
                         };
-                        if !ok {
-                            self.report(
+                        match (from, poll.parameters.iter().find(|p| &p.name == target)) {
+                            (None, _) => self.report(
                                 &at,
                                 Some(format!("async.input.{target}")),
                                 format!("`{source}` must be `request.<Parameter>` or `response.<Field>` of this operation"),
-                            );
+                            ),
+                            (Some(from), Some(to)) if from.ty != to.ty => self.report(
+                                &at,
+                                Some(format!("async.input.{target}")),
+                                format!(
+                                    "`{source}` is {} but `{target}` of {} is {}",
+                                    describe_type(&from.ty),
+                                    a.poll,
+                                    describe_type(&to.ty)
+                                ),
+                            ),
+                            _ => {}
                         }
                     }
                     match self.resolve_response_path(poll, &a.status_field) {
@@ -937,6 +1006,16 @@ impl<'a> Validator<'a> {
                             Some("async.status_field".into()),
                             format!("`{}` is not a response field of {}", a.status_field, a.poll),
                         ),
+                        Some(f) if !matches!(f.ty, TypeRef::String | TypeRef::Enum(_)) => self
+                            .report(
+                                &at,
+                                Some("async.status_field".into()),
+                                format!(
+                                    "`{}` is {}; a status field must be a `string` or an enum",
+                                    a.status_field,
+                                    describe_type(&f.ty)
+                                ),
+                            ),
                         Some(f) => {
                             if let TypeRef::Enum(e) = &f.ty {
                                 if let Some(TypeDef::Enum(e)) = self.def(e) {
@@ -1021,16 +1100,139 @@ impl<'a> Validator<'a> {
                     Some(_) => {}
                 }
             }
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&ex.response) {
-                self.report(
+            match serde_json::from_str::<serde_json::Value>(&ex.response) {
+                Err(e) => self.report(
                     &at,
                     Some("example.response".into()),
                     format!("not valid JSON: {e}"),
-                );
+                ),
+                Ok(sample) => {
+                    let mut found = Vec::new();
+                    self.check_sample_object(&op.response, &sample, "", 0, &mut found);
+                    for (path, problem) in found {
+                        self.report(&at, Some(format!("example.response{path}")), problem);
+                    }
+                }
             }
         }
         if op.summary.trim().is_empty() {
             self.report(&at, Some("summary".into()), "summary is empty".into());
+        }
+    }
+
+    /// Checks a sample response object against `fields`: every required field present, no
+    /// key the fields do not document, every value of its field's type. Problems are collected
+    /// as (JSON path, message).
+    fn check_sample_object(
+        &self,
+        fields: &[Field],
+        value: &serde_json::Value,
+        path: &str,
+        depth: usize,
+        found: &mut Vec<(String, String)>,
+    ) {
+        let Some(object) = value.as_object() else {
+            found.push((
+                path.to_owned(),
+                format!("is {}, not an object", json_kind(value)),
+            ));
+            return;
+        };
+        for f in fields {
+            if f.required && object.get(&f.name).is_none_or(serde_json::Value::is_null) {
+                found.push((
+                    format!("{path}.{}", f.name),
+                    "is a required response field but the sample lacks it".into(),
+                ));
+            }
+        }
+        for (key, v) in object {
+            let here = format!("{path}.{key}");
+            match fields.iter().find(|f| &f.name == key) {
+                None => found.push((here, "is not a documented response field".into())),
+                Some(_) if v.is_null() => {}
+                Some(f) => self.check_sample_value(&f.ty, v, &here, depth, found),
+            }
+        }
+    }
+
+    fn check_sample_value(
+        &self,
+        ty: &TypeRef,
+        v: &serde_json::Value,
+        path: &str,
+        depth: usize,
+        found: &mut Vec<(String, String)>,
+    ) {
+        use serde_json::Value as J;
+        // Response types nest at most 16 levels (checked separately); stop there.
+        if depth > 16 {
+            return;
+        }
+        let item_type = |item: &str| match self.def(item) {
+            Some(TypeDef::Enum(e)) => TypeRef::Enum(e.name.clone()),
+            Some(TypeDef::Struct(s)) => TypeRef::Object(s.name.clone()),
+            None => scalar_type_ref(item),
+        };
+        let mismatch = |found: &mut Vec<(String, String)>| {
+            found.push((
+                path.to_owned(),
+                format!(
+                    "is {}, but the field is {}",
+                    json_kind(v),
+                    describe_type(ty)
+                ),
+            ));
+        };
+        match (ty, v) {
+            (TypeRef::String, J::String(_))
+            | (TypeRef::Boolean, J::Bool(_))
+            | (TypeRef::Float, J::Number(_)) => {}
+            (TypeRef::Long, J::Number(n)) if n.is_i64() => {}
+            (TypeRef::Integer, J::Number(n))
+                if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => {}
+            (TypeRef::Enum(name), J::String(_) | J::Number(_)) => {
+                let text = match v {
+                    J::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if let Some(TypeDef::Enum(e)) = self.def(name) {
+                    if !e.values.iter().any(|x| x.value.to_string() == text) {
+                        found.push((
+                            path.to_owned(),
+                            format!("`{text}` is not a value of enum {name}"),
+                        ));
+                    }
+                }
+            }
+            (TypeRef::List(item), J::Array(items)) => {
+                let t = item_type(item);
+                for (i, x) in items.iter().enumerate() {
+                    self.check_sample_value(&t, x, &format!("{path}[{i}]"), depth + 1, found);
+                }
+            }
+            (TypeRef::WrappedList(w), J::Object(o)) => match (o.len(), o.get(&w.key)) {
+                (1, Some(J::Array(items))) => {
+                    let t = item_type(&w.item);
+                    for (i, x) in items.iter().enumerate() {
+                        let here = format!("{path}.{}[{i}]", w.key);
+                        self.check_sample_value(&t, x, &here, depth + 1, found);
+                    }
+                }
+                _ => found.push((
+                    path.to_owned(),
+                    format!(
+                        "must be an object with the one key `{}` holding an array",
+                        w.key
+                    ),
+                )),
+            },
+            (TypeRef::Object(name), J::Object(_)) => {
+                if let Some(TypeDef::Struct(s)) = self.def(name) {
+                    self.check_sample_object(&s.fields, v, path, depth + 1, found);
+                }
+            }
+            _ => mismatch(found),
         }
     }
 
@@ -1207,6 +1409,36 @@ fn check_bounds(b: Bounds, n: i64, what: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a pagination reference of kind `key` cannot have type `ty`: the generated paginator
+/// reads page numbers and counts as integers and tokens as strings.
+fn pagination_type_problem(key: &str, ty: &TypeRef) -> Option<&'static str> {
+    let integer = matches!(ty, TypeRef::Integer | TypeRef::Long);
+    match key {
+        "page_number" | "page_size" | "max_results" | "total_count" if !integer => {
+            Some("must be an `integer` or `long`")
+        }
+        "next_token" | "next_token_out" if *ty != TypeRef::String => Some("must be a `string`"),
+        _ => None,
+    }
+}
+
+/// Why `name` cannot be a wire name, if it cannot. The service's names (and every name in
+/// Alibaba's published metadata) are ASCII letters and digits, with `.` only between the parts
+/// of a flattened name (`Filter.1.Key`); anything else (quotes, spaces, invisible characters)
+/// would be percent-encoded into a name the service does not know.
+fn wire_name_problem(name: &str) -> Option<String> {
+    let ok = name
+        .split('.')
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && name.starts_with(|c: char| c.is_ascii_alphabetic());
+    (!ok).then(|| {
+        format!(
+            "wire name {name:?} must start with an ASCII letter and contain only ASCII letters and \
+             digits (with `.` between the parts of a flattened name)"
+        )
+    })
+}
+
 /// Scalars and enums are "flat": they fit in one query value.
 fn is_flat(ty: &TypeRef) -> bool {
     matches!(
@@ -1231,6 +1463,34 @@ fn scalar_type_ref(keyword: &str) -> TypeRef {
         "boolean" => TypeRef::Boolean,
         "float" => TypeRef::Float,
         _ => TypeRef::String,
+    }
+}
+
+/// What kind of JSON value `v` is, for messages.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A type as the spec writes it, for messages.
+fn describe_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Enum(n) => format!("`{{enum: {n}}}`"),
+        TypeRef::List(n) => format!("`{{list: {n}}}`"),
+        TypeRef::Json(n) => format!("`{{json: {n}}}`"),
+        TypeRef::Object(n) => format!("`{{object: {n}}}`"),
+        TypeRef::WrappedList(w) => format!("a `wrapped_list` of {}", w.item),
+        TypeRef::String => "`string`".into(),
+        TypeRef::Integer => "`integer`".into(),
+        TypeRef::Long => "`long`".into(),
+        TypeRef::Boolean => "`boolean`".into(),
+        TypeRef::Float => "`float`".into(),
     }
 }
 

@@ -525,3 +525,303 @@ case!(
         (THINGS, "type: {json: Settings}", "type: {json: Self}")
     ]
 );
+
+// Every field check applies wherever a field appears.
+
+case!(
+    struct_field_example_wrong_type,
+    [(
+        THINGS,
+        "{name: Secret, type: string, doc: A secret., sensitive: true}",
+        "{name: Lifetime, type: integer, example: twelve, doc: Seconds.}"
+    )]
+);
+case!(
+    struct_field_length_min_above_max,
+    [(
+        THINGS,
+        "{name: Secret, type: string, doc: A secret., sensitive: true}",
+        "{name: Secret, type: string, doc: A secret., sensitive: true, constraints: {length: {min: 100, max: 5}}}"
+    )]
+);
+case!(
+    struct_field_required_with_default,
+    [(
+        "shared.yaml",
+        "{name: Value, type: string, doc: The value.}",
+        "{name: Value, type: string, required: true, default: v, doc: The value.}"
+    )]
+);
+case!(
+    struct_field_default_violates_constraint,
+    [(
+        "shared.yaml",
+        "{name: Key, type: string, doc: The key., constraints: {length: {min: 1, max: 64}}}",
+        "{name: Key, type: string, default: \"\", doc: The key., constraints: {length: {min: 1, max: 64}}}"
+    )]
+);
+case!(
+    common_parameter_example_wrong_format,
+    [(
+        "service.yaml",
+        "example: \"2016-02-23T12:46:24Z\"",
+        "example: \"2016-13-23T12:46:24Z\""
+    )]
+);
+case!(
+    example_name_with_non_ascii_letter,
+    [(THINGS, "example: thing1", "example: thingé")]
+);
+case!(
+    common_parameter_listed_twice,
+    [(
+        "service.yaml",
+        "  - name: AccessKeyId\n",
+        "  - name: Format\n"
+    )]
+);
+
+/// The same illegal example (shorter than the field's own minimum length) is reported for a
+/// parameter, a response field, a struct field in a group file and in shared.yaml, and a
+/// common parameter.
+#[test]
+fn an_illegal_example_is_reported_wherever_the_field_appears() {
+    let bad = "example: x, constraints: {length: {min: 2}}, doc:";
+    let locations = [
+        (
+            THINGS,
+            "{name: ChargeType, type: string, doc:",
+            "parameters.ChargeType",
+        ),
+        (
+            THINGS,
+            "{name: ThingId, type: string, required: true, doc: The ID.}\n    errors",
+            "response.ThingId",
+        ),
+        (
+            THINGS,
+            "{name: Name, type: string, doc: The name.}",
+            "Owner.Name",
+        ),
+        (
+            "shared.yaml",
+            "{name: Value, type: string, doc:",
+            "Label.Value",
+        ),
+        (
+            "service.yaml",
+            "  - name: SecurityToken\n    type: string\n",
+            "common_parameters.SecurityToken",
+        ),
+    ];
+    for (file, field, path) in locations {
+        let broken = if field.starts_with("  - name:") {
+            format!("{field}    example: x\n    constraints: {{length: {{min: 2}}}}\n")
+        } else {
+            field.replacen("doc:", bad, 1)
+        };
+        let out = report(&[(file, field, &broken)]);
+        assert!(
+            out.contains(&format!("{file}:"))
+                && out.contains(&format!(
+                    "{path}: example `x` violates the field's own constraints"
+                )),
+            "{path}: {out}"
+        );
+    }
+}
+
+case!(
+    negative_length_bound,
+    [(
+        "shared.yaml",
+        "constraints: {length: {min: 1, max: 64}}",
+        "constraints: {length: {min: -1, max: 64}}"
+    )]
+);
+case!(
+    negative_items_bound,
+    [(
+        THINGS,
+        "constraints: {items: {max: 20}}",
+        "constraints: {items: {max: -20}}"
+    )]
+);
+case!(
+    integer_range_beyond_32_bits,
+    [(
+        THINGS,
+        "range: {min: 1, max: 36}",
+        "range: {min: 1, max: 3000000000}"
+    )]
+);
+case!(
+    empty_forbidden_prefix,
+    [(
+        THINGS,
+        "forbidden_prefixes: [\"http://\"]",
+        "forbidden_prefixes: [\"\"]"
+    )]
+);
+case!(
+    forbidden_value_of_another_type,
+    [(
+        THINGS,
+        "constraints: {range: {min: 1, max: 36}}",
+        "constraints: {range: {min: 1, max: 36}, forbidden_values: [abc, 12]}"
+    )]
+);
+
+/// Names that cannot travel on the wire are refused wherever a wire name is written.
+#[test]
+fn wire_names_are_ascii_letters_and_digits_everywhere() {
+    let bad = [
+        "'Gate\"way'",
+        "\"Gate\\u200Bway\"",
+        "Gate way",
+        "Gatéway",
+        "1Gateway",
+        "Gate..way",
+        "Gate_way",
+        "'Gate&way=1'",
+    ];
+    let locations = [
+        (THINGS, "{name: ChargeType,", "parameters."),
+        (THINGS, "{name: TotalCount,", "response."),
+        (
+            THINGS,
+            "{name: Name, type: string, doc: The name.}",
+            "Owner.",
+        ),
+        ("shared.yaml", "{name: Value,", "Label."),
+        (
+            "service.yaml",
+            "  - name: SecurityToken\n",
+            "common_parameters.",
+        ),
+        (THINGS, "{wrapped_list: {key: Thing,", "wrapped_list key"),
+    ];
+    for name in bad {
+        for (file, from, what) in locations {
+            let to = if from.starts_with("{wrapped_list") {
+                format!("{{wrapped_list: {{key: {name},")
+            } else if from.starts_with("  - name:") {
+                format!("  - name: {name}\n")
+            } else if from.contains("doc: The name.") {
+                from.replacen("Name", name, 1)
+            } else {
+                format!("{{name: {name},")
+            };
+            let out = report(&[(file, from, &to)]);
+            assert!(
+                out.contains(&format!("{file}:"))
+                    && out.contains("must start with an ASCII letter"),
+                "{name} in {what}: {out}"
+            );
+            assert!(out.contains(what), "{name} in {what}: {out}");
+        }
+    }
+    // Flattened names keep their dots.
+    let flattened = report(&[(THINGS, "{name: ChargeType,", "{name: Charge.1.Type,")]);
+    assert!(!flattened.contains("wire name"), "{flattened}");
+}
+
+case!(
+    parameter_name_with_quote,
+    [(THINGS, "{name: ChargeType,", "{name: 'Gate\"way',")]
+);
+case!(
+    error_code_with_invisible_character,
+    [
+        (
+            "errors.yaml",
+            "  - code: Thing.Busy",
+            "  - code: \"Thing.\\u200BBusy\""
+        ),
+        (
+            THINGS,
+            "      - code: Thing.Busy",
+            "      - code: \"Thing.\\u200BBusy\""
+        )
+    ]
+);
+case!(
+    pagination_page_number_not_an_integer,
+    [(
+        THINGS,
+        "{name: PageNumber, type: integer, default: 1, doc: Page., constraints: {range: {min: 1}}}",
+        "{name: PageNumber, type: string, doc: Page.}"
+    )]
+);
+case!(
+    pagination_total_count_not_an_integer,
+    [(
+        THINGS,
+        "{name: TotalCount, type: integer, doc: Total.}",
+        "{name: TotalCount, type: string, doc: Total.}"
+    )]
+);
+case!(
+    waiter_status_field_not_a_status,
+    [(
+        THINGS,
+        "      - {name: RequestId, type: string, required: true, doc: The request ID.}\n      - {name: Status, type: {enum: ThingStatus}, doc: The status.}",
+        "      - {name: RequestId, type: string, required: true, doc: The request ID.}\n      - {name: Status, type: {list: string}, doc: The status.}"
+    )]
+);
+case!(
+    waiter_input_of_another_type,
+    [(
+        THINGS,
+        "input: {ThingId: response.ThingId}",
+        "input: {ThingId: request.Period}"
+    )]
+);
+case!(
+    sample_response_wrong_type,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '{\"RequestId\": \"R\", \"ThingId\": 5}'"
+    )]
+);
+case!(
+    sample_response_lacks_required_field,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '{\"RequestId\": \"R\"}'"
+    )]
+);
+case!(
+    sample_response_undocumented_field,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\", \"ThingID\": \"t-1\"}'"
+    )]
+);
+case!(
+    sample_response_not_an_object,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '[\"R\"]'"
+    )]
+);
+case!(
+    sample_response_nested_shapes,
+    [(
+        THINGS,
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n",
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n    example:\n      request: {}\n      response: '{\"RequestId\": \"R\", \"TotalCount\": \"1\", \"Things\": {\"Thing\": [{\"ThingId\": \"t\", \"Status\": \"gone\"}, 7]}, \"Owner\": {\"Name\": 3}}'\n"
+    )]
+);
+case!(
+    sample_response_wrapped_list_without_wrapper,
+    [(
+        THINGS,
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n",
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n    example:\n      request: {}\n      response: '{\"RequestId\": \"R\", \"Things\": [{\"ThingId\": \"t\"}]}'\n"
+    )]
+);
