@@ -825,3 +825,13 @@ case!(
         "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n    example:\n      request: {}\n      response: '{\"RequestId\": \"R\", \"Things\": [{\"ThingId\": \"t\"}]}'\n"
     )]
 );
+
+// The spec's own examples are held to the same format definitions as the SDK (one shared
+// crate): a signed CIDR prefix, a month 13 and a non-ASCII letter are refused here too.
+case!(
+    example_cidr_with_signed_prefix,
+    [
+        (THINGS, "format: name}", "format: ipv4_cidr}"),
+        (THINGS, "example: thing1", "example: 10.0.0.0/+8")
+    ]
+);
