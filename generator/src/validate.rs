@@ -512,18 +512,20 @@ impl<'a> Validator<'a> {
             Methods::Output => (reserved::OUTPUT_METHODS, None, false, "output"),
             Methods::Struct => (reserved::STRUCT_METHODS, None, false, "struct"),
         };
-        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        // Name → (field, whether the name is a derived `set_x`). Two fields with the same Rust
+        // name are reported by `check_fields`; here only collisions involving `set_x` are new.
+        let mut seen: BTreeMap<String, (&str, bool)> = BTreeMap::new();
         for f in fields {
             let path = format!("{scope}.{}", f.name);
             let rn = f
                 .rust_name
                 .clone()
                 .unwrap_or_else(|| naming::field_name(&f.name));
-            let mut names = vec![rn.clone()];
+            let mut names = vec![(rn.clone(), false)];
             if list_setters && matches!(f.ty, TypeRef::List(_)) {
-                names.push(format!("{}{rn}", reserved::LIST_SETTER_PREFIX));
+                names.push((format!("{}{rn}", reserved::LIST_SETTER_PREFIX), true));
             }
-            for n in names {
+            for (n, derived) in names {
                 if fixed.contains(&n.as_str()) || prefix.is_some_and(|p| n.starts_with(p)) {
                     self.report(
                         at,
@@ -532,8 +534,10 @@ impl<'a> Validator<'a> {
                             "Rust method `{n}` collides with the generated {owner}'s own method (set `rust_name`)"
                         ),
                     );
-                } else if let Some(other) = seen.insert(n.clone(), &f.name) {
-                    if other != f.name {
+                } else if let Some((other, other_derived)) =
+                    seen.insert(n.clone(), (&f.name, derived))
+                {
+                    if other != f.name && (derived || other_derived) {
                         self.report(
                             at,
                             Some(path.clone()),
