@@ -2254,7 +2254,7 @@ impl HealthCheckConfig {
 pub struct IkeConfig {
     /// The pre-shared key used for authentication between the VPN gateway and the customer gateway. If omitted, a random key is generated (DescribeVpnConnection returns it).
     ///
-    /// Length at most 100. Format: printable ASCII. Sensitive: redacted in `Debug` output.
+    /// Length at most 100. Format: printable ASCII, no spaces. Sensitive: redacted in `Debug` output.
     #[serde(
         rename = "Psk",
         default,

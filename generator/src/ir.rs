@@ -305,7 +305,7 @@ pub fn format_doc(f: Format) -> &'static str {
         }
         Format::Description => "starts with a letter or Chinese character",
         Format::Timestamp => "`YYYY-MM-DDThh:mm:ssZ` (UTC)",
-        Format::Ascii => "printable ASCII",
+        Format::Ascii => "printable ASCII, no spaces",
     }
 }
 

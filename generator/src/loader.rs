@@ -15,6 +15,16 @@ pub const SHARED_FILE: &str = "shared.yaml";
 /// Directory holding one file per operation group.
 pub const GROUPS_DIR: &str = "groups";
 
+/// Largest spec file accepted, in bytes. The biggest real file is under 60 kB; the limit only
+/// stops a runaway or hostile file before it is read whole and parsed.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// Deepest nesting accepted, as measured by [`nesting_depth`]. The real spec stays near 20.
+/// The YAML parser's time grows with the square of the nesting depth (100,000 nested brackets
+/// take tens of seconds) and serde_yaml refuses more than 128 levels only after parsing, so
+/// the depth is bounded before parsing.
+pub const MAX_NESTING: usize = 100;
+
 /// The raw text of every spec file, keyed by path relative to the spec directory.
 ///
 /// Kept separate from parsing so tests can feed mutated specs without touching the disk.
@@ -29,10 +39,17 @@ impl SpecSources {
     pub fn read_dir(dir: &Path) -> Result<Self, Diagnostics> {
         let mut files = BTreeMap::new();
         let mut problems = Vec::new();
-        let mut read = |rel: PathBuf| match std::fs::read_to_string(dir.join(&rel)) {
-            Ok(text) => {
+        let mut read = |rel: PathBuf| match read_bounded(&dir.join(&rel)) {
+            Ok(Ok(text)) => {
                 files.insert(rel, text);
             }
+            Ok(Err(too_big)) => problems.push(Diagnostic {
+                file: rel,
+                line: None,
+                operation: None,
+                field: None,
+                message: too_big,
+            }),
             Err(e) => problems.push(io_problem(rel, &e)),
         };
         read(PathBuf::from(SERVICE_FILE));
@@ -64,6 +81,78 @@ impl SpecSources {
     pub fn get(&self, rel: &Path) -> Option<&str> {
         self.files.get(rel).map(String::as_str)
     }
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`] without reading more than that from disk.
+/// The inner error describes a file that is too large.
+fn read_bounded(path: &Path) -> std::io::Result<Result<String, String>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Ok(Err(too_large_message()));
+    }
+    String::from_utf8(bytes)
+        .map(Ok)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+fn too_large_message() -> String {
+    format!("file is larger than {MAX_FILE_BYTES} bytes; refused before parsing")
+}
+
+/// An upper bound of the YAML nesting depth reached at each line, computed in one linear pass:
+/// the line's indentation plus its leading block indicators (`- `, `? `), plus the flow
+/// brackets (`[`, `{`) opened and not yet closed. Brackets inside quoted text are counted too,
+/// which can only overestimate. Comment lines are skipped. Returns the deepest value and the
+/// 1-based line where it is first reached.
+pub fn nesting_depth(text: &str) -> (usize, usize) {
+    let mut open: usize = 0;
+    let (mut deepest, mut at) = (0, 1);
+    for (index, line) in text.lines().enumerate() {
+        let body = line.trim_start_matches([' ', '\t']);
+        if body.starts_with('#') {
+            continue;
+        }
+        let indicators = body.len() - body.trim_start_matches(['-', '?', ' ', '\t']).len();
+        let block = line.len() - body.len() + indicators;
+        let mut line_max = block + open;
+        for c in body.bytes() {
+            match c {
+                b'[' | b'{' => {
+                    open += 1;
+                    line_max = line_max.max(block + open);
+                }
+                b']' | b'}' => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if line_max > deepest {
+            deepest = line_max;
+            at = index + 1;
+        }
+    }
+    (deepest, at)
+}
+
+/// Refuses text that is too large or nested too deeply to parse quickly.
+fn check_bounds(text: &str) -> Result<(), (Option<usize>, String)> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err((None, too_large_message()));
+    }
+    let (depth, line) = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err((
+            Some(line),
+            format!(
+                "nesting is deeper than {MAX_NESTING} levels (indentation, `-` and open brackets \
+                 reach {depth}); refused before parsing"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn io_problem(file: PathBuf, e: &std::io::Error) -> Diagnostic {
@@ -132,6 +221,16 @@ fn parse_file<T: DeserializeOwned>(
         });
         return None;
     };
+    if let Err((line, message)) = check_bounds(text) {
+        problems.push(Diagnostic {
+            file: rel.to_path_buf(),
+            line,
+            operation: None,
+            field: None,
+            message,
+        });
+        return None;
+    }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {

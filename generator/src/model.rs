@@ -281,9 +281,8 @@ pub struct Field {
 
 /// A field's type. Scalars are plain words (`string`); composite types are one-key maps
 /// (`{enum: Bandwidth}`, `{list: string}`, `{json: IkeConfig}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "TypeRepr", into = "TypeRepr")]
-#[schemars(with = "TypeSchema")]
 pub enum TypeRef {
     /// UTF-8 text.
     String,
@@ -384,7 +383,22 @@ impl From<TypeRef> for TypeRepr {
     }
 }
 
-/// The JSON Schema of [`TypeRef`]'s YAML form (schema only; never deserialized).
+/// The schema of a type is the schema of how it is written ([`TypeRepr`]'s words and one-key
+/// maps), not of the Rust enum: deriving it would describe `String` and `{Enum: …}`, which the
+/// loader refuses and an editor would then demand.
+impl JsonSchema for TypeRef {
+    fn schema_name() -> String {
+        "TypeRef".to_owned()
+    }
+
+    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        TypeSchema::json_schema(generator)
+    }
+}
+
+/// A field's type: a scalar keyword (`string`, `integer`, `long`, `boolean`, `float`) or a
+/// one-key map (`{enum: Bandwidth}`, `{list: string}`, `{json: IkeConfig}`,
+/// `{object: Detail}`, `{wrapped_list: {key: Item, item: Detail}}`).
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
@@ -490,10 +504,26 @@ pub enum Format {
     Name,
     /// Free text that starts with a letter or Chinese character.
     Description,
-    /// `YYYY-MM-DDThh:mm:ssZ`, UTC.
+    /// `YYYY-MM-DDThh:mm:ssZ` (or `YYYY-MM-DDThh:mmZ`), UTC.
     Timestamp,
-    /// Printable ASCII only (client tokens, pre-shared keys).
+    /// Printable ASCII without spaces (client tokens, pre-shared keys).
     Ascii,
+}
+
+impl Format {
+    /// The shared definition the runtime checks values with.
+    pub fn shared(self) -> vpn_gateway_formats::Format {
+        use vpn_gateway_formats::Format as F;
+        match self {
+            Format::Ipv4 => F::Ipv4,
+            Format::Ipv4Cidr => F::Ipv4Cidr,
+            Format::Ipv4CidrList => F::Ipv4CidrList,
+            Format::Name => F::Name,
+            Format::Description => F::Description,
+            Format::Timestamp => F::Timestamp,
+            Format::Ascii => F::Ascii,
+        }
+    }
 }
 
 /// A conditional rule between parameters.
@@ -621,6 +651,25 @@ impl fmt::Display for Scalar {
             Scalar::Int(i) => write!(f, "{i}"),
             Scalar::Float(x) => write!(f, "{x}"),
             Scalar::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::Format;
+
+    /// The spec keyword of every format is the shared definition's keyword, both ways.
+    #[test]
+    fn format_keywords_match_the_shared_definition() {
+        for shared in vpn_gateway_formats::Format::ALL {
+            let parsed: Format = serde_yaml::from_str(shared.keyword()).unwrap();
+            assert_eq!(parsed.shared(), *shared);
+            assert_eq!(
+                serde_yaml::to_string(&parsed).unwrap().trim(),
+                shared.keyword()
+            );
         }
     }
 }

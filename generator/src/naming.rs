@@ -11,6 +11,55 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Names the generated code defines itself, per namespace a spec-derived name lands in. The
+/// validator refuses spec names that would land on one of these; `tests/reserved_names.rs`
+/// parses the generated crate and fails when an emitter defines a name missing here.
+pub mod reserved {
+    /// Methods of every operation's fluent builder besides one setter per parameter (`x`, and
+    /// `set_x` for a list `X`).
+    pub const BUILDER_METHODS: &[&str] = &[
+        "new",
+        "input",
+        "as_input",
+        "options",
+        "send",
+        "into_paginator",
+        "into_items",
+    ];
+    /// Prefix of the waiter methods on the fluent builder of a polled operation.
+    pub const WAITER_PREFIX: &str = "wait_until_";
+    /// Prefix of the whole-list setter a list parameter or field gets besides its item setter.
+    pub const LIST_SETTER_PREFIX: &str = "set_";
+    /// Methods of `Client` besides one per operation.
+    pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "config", "rpc"];
+    /// Methods of an operation input. Its fields live in a separate namespace, so these
+    /// cannot collide with a parameter; listed so the survey test knows them.
+    pub const INPUT_METHODS: &[&str] = &[
+        "validate",
+        "check_known_values",
+        "from_params",
+        "to_params",
+        "collect_secrets",
+    ];
+    /// Methods of an operation output besides one getter per response field.
+    pub const OUTPUT_METHODS: &[&str] = &[];
+    /// Methods of a struct type besides one setter or getter per field.
+    pub const STRUCT_METHODS: &[&str] = &[
+        "new",
+        "check_known_values_at",
+        "validate_at",
+        "encode_into",
+        "from_wire_params",
+        "collect_secrets",
+    ];
+    /// Methods of an operation error besides one `is_*` predicate per documented code.
+    pub const ERROR_METHODS: &[&str] = &["meta"];
+    /// Variants of an operation error besides one per documented code.
+    pub const ERROR_VARIANTS: &[&str] = &["Unhandled"];
+    /// Variants of an enum besides one per documented value.
+    pub const ENUM_VARIANTS: &[&str] = &["Unknown"];
+}
+
 /// `VpnGatewayId` → `vpn_gateway_id`; keywords get a trailing underscore (`Type` → `type_`).
 pub fn field_name(wire: &str) -> String {
     let s = snake_name(wire);
@@ -44,10 +93,18 @@ pub fn error_variant(code: &str) -> String {
     type_name(code)
 }
 
-/// True for an ASCII UpperCamelCase identifier.
+/// True for a Rust keyword, in any case the generated code could spell it (`Self`, `self`).
+pub fn is_keyword(s: &str) -> bool {
+    s == "Self" || KEYWORDS.contains(&s)
+}
+
+/// True for an ASCII UpperCamelCase identifier that is not a keyword (`Self` is the only
+/// capitalised one).
 pub fn is_upper_camel(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && s != "Self"
 }
 
 /// True for a lowercase snake_case identifier that is not a keyword.
@@ -78,6 +135,7 @@ mod tests {
             "InvalidVpnGatewayInstanceIdNotFound"
         );
         assert!(is_upper_camel("Bandwidth"));
+        assert!(!is_upper_camel("Self"));
         assert!(!is_upper_camel("bandwidth"));
         assert!(is_snake_ident("type_"));
         assert!(!is_snake_ident("type"));

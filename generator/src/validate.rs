@@ -55,6 +55,17 @@ enum TypeDef<'a> {
     Struct(&'a StructSpec),
 }
 
+/// The generated type that gets one method per field.
+#[derive(Clone, Copy)]
+enum Methods {
+    /// An operation's fluent builder (one setter per parameter).
+    Builder,
+    /// An operation's output (one getter per response field).
+    Output,
+    /// A struct type (one setter or getter per field).
+    Struct,
+}
+
 /// Whether a field sits in a request (parameters, JSON structs) or a response.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -176,6 +187,12 @@ impl<'a> Validator<'a> {
                     Some(name.to_owned()),
                     "type name collides with a scalar type keyword".into(),
                 );
+            } else if naming::is_keyword(name) {
+                self.report(
+                    &at,
+                    Some(name.to_owned()),
+                    format!("type name `{name}` is a Rust keyword"),
+                );
             } else if !naming::is_upper_camel(name) {
                 self.report(
                     &at,
@@ -219,6 +236,13 @@ impl<'a> Validator<'a> {
                 self.report(&at, None, "action must be UpperCamelCase".into());
             }
             let snake = naming::snake_name(&op.action);
+            if naming::reserved::CLIENT_METHODS.contains(&snake.as_str()) {
+                self.report(
+                    &at,
+                    None,
+                    format!("Rust method `{snake}` collides with the generated `Client`'s own `{snake}`"),
+                );
+            }
             if let Some(other) = rust_names.insert(snake.clone(), &op.action) {
                 if other != op.action {
                     self.report(
@@ -309,11 +333,18 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
-            if e.code.trim().is_empty() || e.code.chars().any(char::is_whitespace) {
+            let mut chars = e.code.chars();
+            let code_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !code_ok {
                 self.report(
                     &at,
                     Some(e.code.clone()),
-                    "error code must be non-empty and contain no whitespace".into(),
+                    format!(
+                        "error code {:?} must start with an ASCII letter and contain only ASCII \
+                         letters, digits, `.`, `_` and `-`, as the service's codes do",
+                        e.code
+                    ),
                 );
             }
         }
@@ -321,6 +352,14 @@ impl<'a> Validator<'a> {
         let mut variants: BTreeMap<String, &str> = BTreeMap::new();
         for e in &self.raw.errors.errors {
             let v = naming::error_variant(&e.code);
+            if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
+            {
+                self.report(
+                    &at,
+                    Some(e.code.clone()),
+                    format!("Rust variant `{v}` is reserved or not a usable name in the generated error enums"),
+                );
+            }
             if let Some(other) = variants.insert(v.clone(), &e.code) {
                 if other != e.code {
                     self.report(
@@ -353,9 +392,12 @@ impl<'a> Validator<'a> {
                 "pattern must contain `{region}`".into(),
             );
         }
-        for f in &s.common_parameters {
-            self.check_field(&at, "common_parameters", f, Side::Request);
-        }
+        self.check_fields(
+            &at,
+            "common_parameters",
+            &s.common_parameters,
+            Some(Side::Request),
+        );
     }
 
     fn check_enum(&mut self, file: &'a Path, e: &'a EnumSpec) {
@@ -418,13 +460,18 @@ impl<'a> Validator<'a> {
                     continue;
                 }
             };
-            if !naming::is_upper_camel(&variant) || variant == "Unknown" {
+            if !naming::is_upper_camel(&variant)
+                || naming::reserved::ENUM_VARIANTS.contains(&variant.as_str())
+            {
+                let why = if naming::is_keyword(&variant) {
+                    "is a Rust keyword"
+                } else {
+                    "is not a usable UpperCamelCase name"
+                };
                 self.report(
                     &at,
                     Some(path.clone()),
-                    format!(
-                        "variant name `{variant}` is not a usable UpperCamelCase name (set `name`)"
-                    ),
+                    format!("variant name `{variant}` {why} (set `name`)"),
                 );
             }
             if let Some(other) = seen_variants.insert(variant.clone(), v.value.to_string()) {
@@ -448,6 +495,58 @@ impl<'a> Validator<'a> {
         // A struct may serve both sides (rare); type checks accept what either side allows and
         // the use site checks the side-specific rules.
         self.check_fields(&at, &s.name, &s.fields, None);
+        self.check_method_names(&at, &s.name, &s.fields, Methods::Struct);
+    }
+
+    /// The methods generated per field (a setter or getter `x`, and `set_x` for a request list)
+    /// must not collide with each other or with the methods the generated type has anyway.
+    fn check_method_names(&mut self, at: &At<'a>, scope: &str, fields: &'a [Field], on: Methods) {
+        use naming::reserved;
+        let (fixed, prefix, list_setters, owner) = match on {
+            Methods::Builder => (
+                reserved::BUILDER_METHODS,
+                Some(reserved::WAITER_PREFIX),
+                true,
+                "fluent builder",
+            ),
+            Methods::Output => (reserved::OUTPUT_METHODS, None, false, "output"),
+            Methods::Struct => (reserved::STRUCT_METHODS, None, false, "struct"),
+        };
+        // Name → (field, whether the name is a derived `set_x`). Two fields with the same Rust
+        // name are reported by `check_fields`; here only collisions involving `set_x` are new.
+        let mut seen: BTreeMap<String, (&str, bool)> = BTreeMap::new();
+        for f in fields {
+            let path = format!("{scope}.{}", f.name);
+            let rn = f
+                .rust_name
+                .clone()
+                .unwrap_or_else(|| naming::field_name(&f.name));
+            let mut names = vec![(rn.clone(), false)];
+            if list_setters && matches!(f.ty, TypeRef::List(_)) {
+                names.push((format!("{}{rn}", reserved::LIST_SETTER_PREFIX), true));
+            }
+            for (n, derived) in names {
+                if fixed.contains(&n.as_str()) || prefix.is_some_and(|p| n.starts_with(p)) {
+                    self.report(
+                        at,
+                        Some(path.clone()),
+                        format!(
+                            "Rust method `{n}` collides with the generated {owner}'s own method (set `rust_name`)"
+                        ),
+                    );
+                } else if let Some((other, other_derived)) =
+                    seen.insert(n.clone(), (&f.name, derived))
+                {
+                    if other != f.name && (derived || other_derived) {
+                        self.report(
+                            at,
+                            Some(path.clone()),
+                            format!("Rust method `{n}` collides with the one generated for {other} (set `rust_name`)"),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn check_fields(&mut self, at: &At<'a>, scope: &str, fields: &'a [Field], side: Option<Side>) {
@@ -476,21 +575,23 @@ impl<'a> Validator<'a> {
                     format!("Rust name `{rn}` collides with field {other} (set `rust_name`)"),
                 );
             }
-            match side {
-                Some(side) => self.check_field(at, scope, f, side),
-                None => self.check_field_type(at, &path, &f.ty, None),
+            if let Some(why) = wire_name_problem(&f.name) {
+                self.report(at, Some(path.clone()), why);
             }
+            self.check_field(at, scope, f, side);
         }
     }
 
-    fn check_field(&mut self, at: &At<'a>, scope: &str, f: &'a Field, side: Side) {
+    /// Checks one field wherever it appears: parameters and response fields (`side` known) and
+    /// struct fields (`side` None: a struct may serve both sides).
+    fn check_field(&mut self, at: &At<'a>, scope: &str, f: &'a Field, side: Option<Side>) {
         let path = format!("{scope}.{}", f.name);
-        self.check_field_type(at, &path, &f.ty, Some(side));
-        if side == Side::Request && f.required && f.default.is_some() {
+        self.check_field_type(at, &path, &f.ty, side);
+        if side != Some(Side::Response) && f.required && f.default.is_some() {
             self.report(
                 at,
                 Some(path.clone()),
-                "a required parameter cannot have a default".into(),
+                "a required field cannot have a default".into(),
             );
         }
         self.check_constraints_fit(at, &path, f);
@@ -577,8 +678,8 @@ impl<'a> Validator<'a> {
                 if let Some(why) = side_problem(Side::Response) {
                     self.report(at, Some(path.into()), format!("`wrapped_list` {why}"));
                 }
-                if w.key.is_empty() {
-                    self.report(at, Some(path.into()), "wrapped_list key is empty".into());
+                if let Some(why) = wire_name_problem(&w.key) {
+                    self.report(at, Some(path.into()), format!("wrapped_list key: {why}"));
                 }
                 self.check_item(at, path, &w.item);
             }
@@ -624,8 +725,36 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        for b in [c.length, c.items].into_iter().flatten() {
+            if b.min.is_some_and(|n| n < 0) || b.max.is_some_and(|n| n < 0) {
+                bad.push("`length` and `items` bounds must not be negative");
+            }
+        }
+        if let (Some(r), TypeRef::Integer) = (c.range, &f.ty) {
+            let fits = |n: Option<i64>| n.is_none_or(|n| i32::try_from(n).is_ok());
+            if !fits(r.min) || !fits(r.max) {
+                bad.push("`range` bounds must fit a 32-bit integer");
+            }
+        }
+        if c.forbidden_prefixes.iter().any(String::is_empty) {
+            bad.push("an empty forbidden prefix would refuse every value");
+        }
         for b in bad {
             self.report(at, Some(path.into()), b.into());
+        }
+        // A forbidden value of another type can never match: the constraint is a mistake.
+        let bare = Field {
+            constraints: Default::default(),
+            ..f.clone()
+        };
+        for v in &c.forbidden_values {
+            if let Err(why) = self.value_satisfies(&bare, v) {
+                self.report(
+                    at,
+                    Some(path.into()),
+                    format!("forbidden value `{v}` is not a value of the field: {why}"),
+                );
+            }
         }
     }
 
@@ -676,7 +805,11 @@ impl<'a> Validator<'a> {
         }
         if let Some(fmt) = c.format {
             if !format_matches(fmt, &text) {
-                return Err(format!("does not match format {fmt:?}"));
+                return Err(format!(
+                    "does not match format `{}`: {}",
+                    fmt.shared().keyword(),
+                    fmt.shared().rule()
+                ));
             }
         }
         Ok(())
@@ -689,6 +822,8 @@ impl<'a> Validator<'a> {
         };
         self.check_fields(&at, "parameters", &op.parameters, Some(Side::Request));
         self.check_fields(&at, "response", &op.response, Some(Side::Response));
+        self.check_method_names(&at, "parameters", &op.parameters, Methods::Builder);
+        self.check_method_names(&at, "response", &op.response, Methods::Output);
         for p in &op.parameters {
             if let TypeRef::List(item) | TypeRef::Json(item) = &p.ty {
                 self.check_struct_side(&at, &p.name, item, Side::Request);
@@ -779,21 +914,39 @@ impl<'a> Validator<'a> {
                 ),
             };
             for (key, name) in ins {
-                if param(name).is_none() {
-                    self.report(
+                match param(name) {
+                    None => self.report(
                         &at,
                         Some(format!("pagination.{key}")),
                         format!("`{name}` is not a parameter"),
-                    );
+                    ),
+                    Some(p) => {
+                        if let Some(why) = pagination_type_problem(key, &p.ty) {
+                            self.report(
+                                &at,
+                                Some(format!("pagination.{key}")),
+                                format!("parameter `{name}` {why}"),
+                            );
+                        }
+                    }
                 }
             }
             for (key, name) in outs {
-                if response(name).is_none() {
-                    self.report(
+                match response(name) {
+                    None => self.report(
                         &at,
                         Some(format!("pagination.{key}")),
                         format!("`{name}` is not a response field"),
-                    );
+                    ),
+                    Some(f) => {
+                        if let Some(why) = pagination_type_problem(key, &f.ty) {
+                            self.report(
+                                &at,
+                                Some(format!("pagination.{key}")),
+                                format!("response field `{name}` {why}"),
+                            );
+                        }
+                    }
                 }
             }
             match response(items) {
@@ -827,17 +980,28 @@ impl<'a> Validator<'a> {
                                 format!("`{target}` is not a parameter of {}", a.poll),
                             );
                         }
-                        let ok = match source.split_once('.') {
-                            Some(("request", n)) => param(n).is_some(),
-                            Some(("response", n)) => response(n).is_some(),
-                            _ => false,
+                        let from = match source.split_once('.') {
+                            Some(("request", n)) => param(n),
+                            Some(("response", n)) => response(n),
+                            _ => None,
                         };
-                        if !ok {
-                            self.report(
+                        match (from, poll.parameters.iter().find(|p| &p.name == target)) {
+                            (None, _) => self.report(
                                 &at,
                                 Some(format!("async.input.{target}")),
                                 format!("`{source}` must be `request.<Parameter>` or `response.<Field>` of this operation"),
-                            );
+                            ),
+                            (Some(from), Some(to)) if from.ty != to.ty => self.report(
+                                &at,
+                                Some(format!("async.input.{target}")),
+                                format!(
+                                    "`{source}` is {} but `{target}` of {} is {}",
+                                    describe_type(&from.ty),
+                                    a.poll,
+                                    describe_type(&to.ty)
+                                ),
+                            ),
+                            _ => {}
                         }
                     }
                     match self.resolve_response_path(poll, &a.status_field) {
@@ -846,6 +1010,16 @@ impl<'a> Validator<'a> {
                             Some("async.status_field".into()),
                             format!("`{}` is not a response field of {}", a.status_field, a.poll),
                         ),
+                        Some(f) if !matches!(f.ty, TypeRef::String | TypeRef::Enum(_)) => self
+                            .report(
+                                &at,
+                                Some("async.status_field".into()),
+                                format!(
+                                    "`{}` is {}; a status field must be a `string` or an enum",
+                                    a.status_field,
+                                    describe_type(&f.ty)
+                                ),
+                            ),
                         Some(f) => {
                             if let TypeRef::Enum(e) = &f.ty {
                                 if let Some(TypeDef::Enum(e)) = self.def(e) {
@@ -930,16 +1104,139 @@ impl<'a> Validator<'a> {
                     Some(_) => {}
                 }
             }
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&ex.response) {
-                self.report(
+            match serde_json::from_str::<serde_json::Value>(&ex.response) {
+                Err(e) => self.report(
                     &at,
                     Some("example.response".into()),
                     format!("not valid JSON: {e}"),
-                );
+                ),
+                Ok(sample) => {
+                    let mut found = Vec::new();
+                    self.check_sample_object(&op.response, &sample, "", 0, &mut found);
+                    for (path, problem) in found {
+                        self.report(&at, Some(format!("example.response{path}")), problem);
+                    }
+                }
             }
         }
         if op.summary.trim().is_empty() {
             self.report(&at, Some("summary".into()), "summary is empty".into());
+        }
+    }
+
+    /// Checks a sample response object against `fields`: every required field present, no
+    /// key the fields do not document, every value of its field's type. Problems are collected
+    /// as (JSON path, message).
+    fn check_sample_object(
+        &self,
+        fields: &[Field],
+        value: &serde_json::Value,
+        path: &str,
+        depth: usize,
+        found: &mut Vec<(String, String)>,
+    ) {
+        let Some(object) = value.as_object() else {
+            found.push((
+                path.to_owned(),
+                format!("is {}, not an object", json_kind(value)),
+            ));
+            return;
+        };
+        for f in fields {
+            if f.required && object.get(&f.name).is_none_or(serde_json::Value::is_null) {
+                found.push((
+                    format!("{path}.{}", f.name),
+                    "is a required response field but the sample lacks it".into(),
+                ));
+            }
+        }
+        for (key, v) in object {
+            let here = format!("{path}.{key}");
+            match fields.iter().find(|f| &f.name == key) {
+                None => found.push((here, "is not a documented response field".into())),
+                Some(_) if v.is_null() => {}
+                Some(f) => self.check_sample_value(&f.ty, v, &here, depth, found),
+            }
+        }
+    }
+
+    fn check_sample_value(
+        &self,
+        ty: &TypeRef,
+        v: &serde_json::Value,
+        path: &str,
+        depth: usize,
+        found: &mut Vec<(String, String)>,
+    ) {
+        use serde_json::Value as J;
+        // Response types nest at most 16 levels (checked separately); stop there.
+        if depth > 16 {
+            return;
+        }
+        let item_type = |item: &str| match self.def(item) {
+            Some(TypeDef::Enum(e)) => TypeRef::Enum(e.name.clone()),
+            Some(TypeDef::Struct(s)) => TypeRef::Object(s.name.clone()),
+            None => scalar_type_ref(item),
+        };
+        let mismatch = |found: &mut Vec<(String, String)>| {
+            found.push((
+                path.to_owned(),
+                format!(
+                    "is {}, but the field is {}",
+                    json_kind(v),
+                    describe_type(ty)
+                ),
+            ));
+        };
+        match (ty, v) {
+            (TypeRef::String, J::String(_))
+            | (TypeRef::Boolean, J::Bool(_))
+            | (TypeRef::Float, J::Number(_)) => {}
+            (TypeRef::Long, J::Number(n)) if n.is_i64() => {}
+            (TypeRef::Integer, J::Number(n))
+                if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => {}
+            (TypeRef::Enum(name), J::String(_) | J::Number(_)) => {
+                let text = match v {
+                    J::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if let Some(TypeDef::Enum(e)) = self.def(name) {
+                    if !e.values.iter().any(|x| x.value.to_string() == text) {
+                        found.push((
+                            path.to_owned(),
+                            format!("`{text}` is not a value of enum {name}"),
+                        ));
+                    }
+                }
+            }
+            (TypeRef::List(item), J::Array(items)) => {
+                let t = item_type(item);
+                for (i, x) in items.iter().enumerate() {
+                    self.check_sample_value(&t, x, &format!("{path}[{i}]"), depth + 1, found);
+                }
+            }
+            (TypeRef::WrappedList(w), J::Object(o)) => match (o.len(), o.get(&w.key)) {
+                (1, Some(J::Array(items))) => {
+                    let t = item_type(&w.item);
+                    for (i, x) in items.iter().enumerate() {
+                        let here = format!("{path}.{}[{i}]", w.key);
+                        self.check_sample_value(&t, x, &here, depth + 1, found);
+                    }
+                }
+                _ => found.push((
+                    path.to_owned(),
+                    format!(
+                        "must be an object with the one key `{}` holding an array",
+                        w.key
+                    ),
+                )),
+            },
+            (TypeRef::Object(name), J::Object(_)) => {
+                if let Some(TypeDef::Struct(s)) = self.def(name) {
+                    self.check_sample_object(&s.fields, v, path, depth + 1, found);
+                }
+            }
+            _ => mismatch(found),
         }
     }
 
@@ -1116,6 +1413,36 @@ fn check_bounds(b: Bounds, n: i64, what: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a pagination reference of kind `key` cannot have type `ty`: the generated paginator
+/// reads page numbers and counts as integers and tokens as strings.
+fn pagination_type_problem(key: &str, ty: &TypeRef) -> Option<&'static str> {
+    let integer = matches!(ty, TypeRef::Integer | TypeRef::Long);
+    match key {
+        "page_number" | "page_size" | "max_results" | "total_count" if !integer => {
+            Some("must be an `integer` or `long`")
+        }
+        "next_token" | "next_token_out" if *ty != TypeRef::String => Some("must be a `string`"),
+        _ => None,
+    }
+}
+
+/// Why `name` cannot be a wire name, if it cannot. The service's names (and every name in
+/// Alibaba's published metadata) are ASCII letters and digits, with `.` only between the parts
+/// of a flattened name (`Filter.1.Key`); anything else (quotes, spaces, invisible characters)
+/// would be percent-encoded into a name the service does not know.
+fn wire_name_problem(name: &str) -> Option<String> {
+    let ok = name
+        .split('.')
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && name.starts_with(|c: char| c.is_ascii_alphabetic());
+    (!ok).then(|| {
+        format!(
+            "wire name {name:?} must start with an ASCII letter and contain only ASCII letters and \
+             digits (with `.` between the parts of a flattened name)"
+        )
+    })
+}
+
 /// Scalars and enums are "flat": they fit in one query value.
 fn is_flat(ty: &TypeRef) -> bool {
     matches!(
@@ -1140,6 +1467,34 @@ fn scalar_type_ref(keyword: &str) -> TypeRef {
         "boolean" => TypeRef::Boolean,
         "float" => TypeRef::Float,
         _ => TypeRef::String,
+    }
+}
+
+/// What kind of JSON value `v` is, for messages.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A type as the spec writes it, for messages.
+fn describe_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Enum(n) => format!("`{{enum: {n}}}`"),
+        TypeRef::List(n) => format!("`{{list: {n}}}`"),
+        TypeRef::Json(n) => format!("`{{json: {n}}}`"),
+        TypeRef::Object(n) => format!("`{{object: {n}}}`"),
+        TypeRef::WrappedList(w) => format!("a `wrapped_list` of {}", w.item),
+        TypeRef::String => "`string`".into(),
+        TypeRef::Integer => "`integer`".into(),
+        TypeRef::Long => "`long`".into(),
+        TypeRef::Boolean => "`boolean`".into(),
+        TypeRef::Float => "`float`".into(),
     }
 }
 
@@ -1170,45 +1525,8 @@ fn scalar_from_wire(ty: &TypeRef, v: &str) -> Scalar {
     }
 }
 
-/// The same checks the generated SDK performs client-side; kept here so the spec's own
-/// examples are held to them.
+/// The check the generated SDK performs client-side (one shared definition,
+/// `vpn-gateway-formats`), so the spec's own examples and defaults are held to it.
 pub fn format_matches(fmt: Format, s: &str) -> bool {
-    match fmt {
-        Format::Ipv4 => s.parse::<std::net::Ipv4Addr>().is_ok(),
-        Format::Ipv4Cidr => is_ipv4_cidr(s),
-        Format::Ipv4CidrList => !s.is_empty() && s.split(',').all(|p| is_ipv4_cidr(p.trim())),
-        Format::Name => {
-            let mut chars = s.chars();
-            chars.next().is_some_and(starts_like_name)
-                && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        }
-        Format::Description => s.chars().next().is_some_and(starts_like_name),
-        Format::Timestamp => is_timestamp(s),
-        Format::Ascii => s.chars().all(|c| c.is_ascii_graphic()),
-    }
-}
-
-fn starts_like_name(c: char) -> bool {
-    c.is_ascii_alphabetic() || ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
-fn is_ipv4_cidr(s: &str) -> bool {
-    match s.split_once('/') {
-        Some((ip, len)) => {
-            ip.parse::<std::net::Ipv4Addr>().is_ok() && len.parse::<u8>().is_ok_and(|l| l <= 32)
-        }
-        None => false,
-    }
-}
-
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 20
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            10 => *c == b'T',
-            13 | 16 => *c == b':',
-            19 => *c == b'Z',
-            _ => c.is_ascii_digit(),
-        })
+    fmt.shared().matches(s)
 }

@@ -348,3 +348,490 @@ case!(
         )
     ]
 );
+
+/// Loads the fixture with `file` replaced by `text`; returns the report and how long it took.
+fn report_with_file(file: &str, text: String) -> (String, std::time::Duration) {
+    let mut sources = fixture();
+    sources.files.insert(PathBuf::from(file), text);
+    let started = std::time::Instant::now();
+    let out = match load_sources(sources) {
+        Ok(_) => "ok".to_owned(),
+        Err(d) => d.to_string(),
+    };
+    (out, started.elapsed())
+}
+
+/// Pathological nesting of every kind YAML has is refused before parsing, fast, naming the
+/// file. Parsing 100,000 nested brackets takes tens of seconds, so the time bound is a real
+/// check; it is generous because the test machine is shared.
+#[test]
+fn deep_nesting_of_every_kind_is_refused_before_parsing() {
+    let n = 100_000;
+    let cases = [
+        (
+            "flow sequences",
+            format!("{}{}", "[".repeat(n), "]".repeat(n)),
+        ),
+        (
+            "flow mappings",
+            format!("{}x{}", "{a: ".repeat(n), "}".repeat(n)),
+        ),
+        ("unclosed brackets", "[".repeat(n)),
+        (
+            "block sequences on one line",
+            format!("{}x\n", "- ".repeat(n)),
+        ),
+        (
+            "indented block mappings",
+            (0..300)
+                .map(|i| format!("{}a:\n", "  ".repeat(i)))
+                .collect(),
+        ),
+        (
+            "brackets spread over lines",
+            format!("id: [\n{}\n", "[\n".repeat(n)),
+        ),
+    ];
+    for (what, text) in cases {
+        let (out, took) = report_with_file(THINGS, text);
+        assert!(
+            out.contains("groups/things.yaml") && out.contains("nesting is deeper than 100"),
+            "{what}: {out}"
+        );
+        assert!(took.as_secs() < 5, "{what}: took {took:?}");
+    }
+    let (out, _) = report_with_file(THINGS, format!("{}{}", "[".repeat(n), "]".repeat(n)));
+    insta::assert_snapshot!(out);
+}
+
+/// Nesting within the limit, brackets in quoted text included, is left to the parser.
+#[test]
+fn nesting_within_the_limit_is_accepted() {
+    let mut sources = fixture();
+    let text = sources.files.get_mut(&PathBuf::from(THINGS)).unwrap();
+    let deep = format!("{}{}", "[".repeat(60), "]".repeat(60));
+    *text = text.replacen(
+        "description: Things to test the loader with.",
+        &format!("description: '{deep}'"),
+        1,
+    );
+    assert!(load_sources(sources).is_ok());
+}
+
+#[test]
+fn an_oversized_file_is_refused_before_parsing() {
+    let size = generator::loader::MAX_FILE_BYTES + 1;
+    let (out, _) = report_with_file(THINGS, format!("# {}\n", "x".repeat(size)));
+    assert!(out.contains("groups/things.yaml"), "{out}");
+    insta::assert_snapshot!(out);
+
+    // Read from disk: the file is not read beyond the limit, and the report names it.
+    let dir = std::env::temp_dir().join(format!("oversized-spec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fixture_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+    std::fs::create_dir_all(dir.join("groups")).unwrap();
+    for f in [
+        "service.yaml",
+        "errors.yaml",
+        "shared.yaml",
+        "groups/things.yaml",
+    ] {
+        std::fs::copy(fixture_dir.join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(dir.join("errors.yaml"), "#".repeat(size)).unwrap();
+    let out = SpecSources::read_dir(&dir).unwrap_err().to_string();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.contains("errors.yaml: file is larger than"), "{out}");
+}
+
+/// Every method the generated fluent builder defines itself is refused as a parameter's Rust
+/// name, with the operation and parameter named.
+#[test]
+fn every_builder_method_is_refused_as_a_parameter_name() {
+    use generator::naming::reserved;
+    let mut names: Vec<String> = reserved::BUILDER_METHODS
+        .iter()
+        .map(|m| heck::AsUpperCamelCase(m).to_string())
+        .collect();
+    names.push("WaitUntilReady".into());
+    for wire in names {
+        let out = report(&[(
+            THINGS,
+            "      - {name: ThingId, type: string, required: true, doc: The ID.}\n    response",
+            &format!(
+                "      - {{name: ThingId, type: string, required: true, doc: The ID.}}\n      - {{name: {wire}, type: string, doc: X.}}\n    response"
+            ),
+        )]);
+        assert!(
+            out.contains(&format!(
+                "operation DescribeThing: parameters.{wire}: Rust method `"
+            )),
+            "{wire}: {out}"
+        );
+    }
+}
+
+case!(
+    parameter_collides_with_builder_method,
+    [(
+        THINGS,
+        "{name: ChargeType, type: string, doc: Billing.}",
+        "{name: Options, type: string, doc: Billing.}"
+    )]
+);
+case!(
+    parameter_collides_with_list_setter,
+    [(
+        THINGS,
+        "{name: ChargeType, type: string, doc: Billing.}",
+        "{name: SetLabel, type: string, doc: Billing.}"
+    )]
+);
+case!(
+    struct_field_collides_with_struct_method,
+    [(
+        "shared.yaml",
+        "{name: Value, type: string, doc: The value.}",
+        "{name: ValidateAt, type: string, doc: The value.}"
+    )]
+);
+case!(
+    operation_collides_with_client_method,
+    [(THINGS, "  - action: DescribeThings", "  - action: FromEnv")]
+);
+case!(
+    error_code_collides_with_unhandled,
+    [
+        ("errors.yaml", "  - code: Thing.Busy", "  - code: Unhandled"),
+        (
+            THINGS,
+            "      - code: Thing.Busy",
+            "      - code: Unhandled"
+        )
+    ]
+);
+case!(
+    enum_value_becomes_keyword_variant,
+    [(
+        "shared.yaml",
+        "{value: ready, doc: Usable.}",
+        "{value: self, doc: Usable.}"
+    )]
+);
+case!(
+    type_named_like_a_keyword,
+    [
+        (THINGS, "  - name: Settings\n", "  - name: Self\n"),
+        (THINGS, "type: {json: Settings}", "type: {json: Self}")
+    ]
+);
+
+// Every field check applies wherever a field appears.
+
+case!(
+    struct_field_example_wrong_type,
+    [(
+        THINGS,
+        "{name: Secret, type: string, doc: A secret., sensitive: true}",
+        "{name: Lifetime, type: integer, example: twelve, doc: Seconds.}"
+    )]
+);
+case!(
+    struct_field_length_min_above_max,
+    [(
+        THINGS,
+        "{name: Secret, type: string, doc: A secret., sensitive: true}",
+        "{name: Secret, type: string, doc: A secret., sensitive: true, constraints: {length: {min: 100, max: 5}}}"
+    )]
+);
+case!(
+    struct_field_required_with_default,
+    [(
+        "shared.yaml",
+        "{name: Value, type: string, doc: The value.}",
+        "{name: Value, type: string, required: true, default: v, doc: The value.}"
+    )]
+);
+case!(
+    struct_field_default_violates_constraint,
+    [(
+        "shared.yaml",
+        "{name: Key, type: string, doc: The key., constraints: {length: {min: 1, max: 64}}}",
+        "{name: Key, type: string, default: \"\", doc: The key., constraints: {length: {min: 1, max: 64}}}"
+    )]
+);
+case!(
+    common_parameter_example_wrong_format,
+    [(
+        "service.yaml",
+        "example: \"2016-02-23T12:46:24Z\"",
+        "example: \"2016-13-23T12:46:24Z\""
+    )]
+);
+case!(
+    example_name_with_non_ascii_letter,
+    [(THINGS, "example: thing1", "example: thingé")]
+);
+case!(
+    common_parameter_listed_twice,
+    [(
+        "service.yaml",
+        "  - name: AccessKeyId\n",
+        "  - name: Format\n"
+    )]
+);
+
+/// The same illegal example (shorter than the field's own minimum length) is reported for a
+/// parameter, a response field, a struct field in a group file and in shared.yaml, and a
+/// common parameter.
+#[test]
+fn an_illegal_example_is_reported_wherever_the_field_appears() {
+    let bad = "example: x, constraints: {length: {min: 2}}, doc:";
+    let locations = [
+        (
+            THINGS,
+            "{name: ChargeType, type: string, doc:",
+            "parameters.ChargeType",
+        ),
+        (
+            THINGS,
+            "{name: ThingId, type: string, required: true, doc: The ID.}\n    errors",
+            "response.ThingId",
+        ),
+        (
+            THINGS,
+            "{name: Name, type: string, doc: The name.}",
+            "Owner.Name",
+        ),
+        (
+            "shared.yaml",
+            "{name: Value, type: string, doc:",
+            "Label.Value",
+        ),
+        (
+            "service.yaml",
+            "  - name: SecurityToken\n    type: string\n",
+            "common_parameters.SecurityToken",
+        ),
+    ];
+    for (file, field, path) in locations {
+        let broken = if field.starts_with("  - name:") {
+            format!("{field}    example: x\n    constraints: {{length: {{min: 2}}}}\n")
+        } else {
+            field.replacen("doc:", bad, 1)
+        };
+        let out = report(&[(file, field, &broken)]);
+        assert!(
+            out.contains(&format!("{file}:"))
+                && out.contains(&format!(
+                    "{path}: example `x` violates the field's own constraints"
+                )),
+            "{path}: {out}"
+        );
+    }
+}
+
+case!(
+    negative_length_bound,
+    [(
+        "shared.yaml",
+        "constraints: {length: {min: 1, max: 64}}",
+        "constraints: {length: {min: -1, max: 64}}"
+    )]
+);
+case!(
+    negative_items_bound,
+    [(
+        THINGS,
+        "constraints: {items: {max: 20}}",
+        "constraints: {items: {max: -20}}"
+    )]
+);
+case!(
+    integer_range_beyond_32_bits,
+    [(
+        THINGS,
+        "range: {min: 1, max: 36}",
+        "range: {min: 1, max: 3000000000}"
+    )]
+);
+case!(
+    empty_forbidden_prefix,
+    [(
+        THINGS,
+        "forbidden_prefixes: [\"http://\"]",
+        "forbidden_prefixes: [\"\"]"
+    )]
+);
+case!(
+    forbidden_value_of_another_type,
+    [(
+        THINGS,
+        "constraints: {range: {min: 1, max: 36}}",
+        "constraints: {range: {min: 1, max: 36}, forbidden_values: [abc, 12]}"
+    )]
+);
+
+/// Names that cannot travel on the wire are refused wherever a wire name is written.
+#[test]
+fn wire_names_are_ascii_letters_and_digits_everywhere() {
+    let bad = [
+        "'Gate\"way'",
+        "\"Gate\\u200Bway\"",
+        "Gate way",
+        "Gatéway",
+        "1Gateway",
+        "Gate..way",
+        "Gate_way",
+        "'Gate&way=1'",
+    ];
+    let locations = [
+        (THINGS, "{name: ChargeType,", "parameters."),
+        (THINGS, "{name: TotalCount,", "response."),
+        (
+            THINGS,
+            "{name: Name, type: string, doc: The name.}",
+            "Owner.",
+        ),
+        ("shared.yaml", "{name: Value,", "Label."),
+        (
+            "service.yaml",
+            "  - name: SecurityToken\n",
+            "common_parameters.",
+        ),
+        (THINGS, "{wrapped_list: {key: Thing,", "wrapped_list key"),
+    ];
+    for name in bad {
+        for (file, from, what) in locations {
+            let to = if from.starts_with("{wrapped_list") {
+                format!("{{wrapped_list: {{key: {name},")
+            } else if from.starts_with("  - name:") {
+                format!("  - name: {name}\n")
+            } else if from.contains("doc: The name.") {
+                from.replacen("Name", name, 1)
+            } else {
+                format!("{{name: {name},")
+            };
+            let out = report(&[(file, from, &to)]);
+            assert!(
+                out.contains(&format!("{file}:"))
+                    && out.contains("must start with an ASCII letter"),
+                "{name} in {what}: {out}"
+            );
+            assert!(out.contains(what), "{name} in {what}: {out}");
+        }
+    }
+    // Flattened names keep their dots.
+    let flattened = report(&[(THINGS, "{name: ChargeType,", "{name: Charge.1.Type,")]);
+    assert!(!flattened.contains("wire name"), "{flattened}");
+}
+
+case!(
+    parameter_name_with_quote,
+    [(THINGS, "{name: ChargeType,", "{name: 'Gate\"way',")]
+);
+case!(
+    error_code_with_invisible_character,
+    [
+        (
+            "errors.yaml",
+            "  - code: Thing.Busy",
+            "  - code: \"Thing.\\u200BBusy\""
+        ),
+        (
+            THINGS,
+            "      - code: Thing.Busy",
+            "      - code: \"Thing.\\u200BBusy\""
+        )
+    ]
+);
+case!(
+    pagination_page_number_not_an_integer,
+    [(
+        THINGS,
+        "{name: PageNumber, type: integer, default: 1, doc: Page., constraints: {range: {min: 1}}}",
+        "{name: PageNumber, type: string, doc: Page.}"
+    )]
+);
+case!(
+    pagination_total_count_not_an_integer,
+    [(
+        THINGS,
+        "{name: TotalCount, type: integer, doc: Total.}",
+        "{name: TotalCount, type: string, doc: Total.}"
+    )]
+);
+case!(
+    waiter_status_field_not_a_status,
+    [(
+        THINGS,
+        "      - {name: RequestId, type: string, required: true, doc: The request ID.}\n      - {name: Status, type: {enum: ThingStatus}, doc: The status.}",
+        "      - {name: RequestId, type: string, required: true, doc: The request ID.}\n      - {name: Status, type: {list: string}, doc: The status.}"
+    )]
+);
+case!(
+    waiter_input_of_another_type,
+    [(
+        THINGS,
+        "input: {ThingId: response.ThingId}",
+        "input: {ThingId: request.Period}"
+    )]
+);
+case!(
+    sample_response_wrong_type,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '{\"RequestId\": \"R\", \"ThingId\": 5}'"
+    )]
+);
+case!(
+    sample_response_lacks_required_field,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '{\"RequestId\": \"R\"}'"
+    )]
+);
+case!(
+    sample_response_undocumented_field,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\", \"ThingID\": \"t-1\"}'"
+    )]
+);
+case!(
+    sample_response_not_an_object,
+    [(
+        THINGS,
+        "response: '{\"RequestId\": \"R\", \"ThingId\": \"t-1\"}'",
+        "response: '[\"R\"]'"
+    )]
+);
+case!(
+    sample_response_nested_shapes,
+    [(
+        THINGS,
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n",
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n    example:\n      request: {}\n      response: '{\"RequestId\": \"R\", \"TotalCount\": \"1\", \"Things\": {\"Thing\": [{\"ThingId\": \"t\", \"Status\": \"gone\"}, 7]}, \"Owner\": {\"Name\": 3}}'\n"
+    )]
+);
+case!(
+    sample_response_wrapped_list_without_wrapper,
+    [(
+        THINGS,
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n",
+        "      - {name: Owner, type: {object: Owner}, doc: The owner.}\n    example:\n      request: {}\n      response: '{\"RequestId\": \"R\", \"Things\": [{\"ThingId\": \"t\"}]}'\n"
+    )]
+);
+
+// The spec's own examples are held to the same format definitions as the SDK (one shared
+// crate): a signed CIDR prefix, a month 13 and a non-ASCII letter are refused here too.
+case!(
+    example_cidr_with_signed_prefix,
+    [
+        (THINGS, "format: name}", "format: ipv4_cidr}"),
+        (THINGS, "example: thing1", "example: 10.0.0.0/+8")
+    ]
+);

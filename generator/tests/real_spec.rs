@@ -193,3 +193,31 @@ proptest! {
         let _ = load_sources(src);
     }
 }
+
+/// A parameter whose Rust name is one the generated builder defines itself (`Options` on
+/// `DescribeVpnGateways` once generated a crate with two `options` methods) is refused,
+/// naming the file, operation and parameter.
+#[test]
+fn a_parameter_named_like_a_builder_method_is_refused() {
+    let mut sources = sources();
+    let file = PathBuf::from("groups/vpn-gateways.yaml");
+    let text = sources.files.get_mut(&file).expect("the group file");
+    let anchor = "      items: VpnGateways\n    parameters:\n";
+    assert!(text.contains(anchor));
+    *text = text.replacen(
+        anchor,
+        &format!("{anchor}      - {{name: Options, type: string, doc: Options.}}\n"),
+        1,
+    );
+    let report = load_sources(sources)
+        .map(|_| ())
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        report.contains("groups/vpn-gateways.yaml:")
+            && report.contains(
+                "operation DescribeVpnGateways: parameters.Options: Rust method `options` collides"
+            ),
+        "{report}"
+    );
+}

@@ -41,9 +41,16 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let command = Cli::parse().command;
+    let root = match std::env::current_dir()
+        .map_err(|e| format!("cannot read the current directory: {e}"))
+        .and_then(|dir| workspace_root(&dir))
+    {
+        Ok(root) => root,
+        Err(message) => return report(Err(message)),
+    };
+    match command {
         Command::Codegen { check, spec, out } => {
-            let root = workspace_root();
             let options = codegen::Options {
                 spec_dir: spec.unwrap_or_else(|| root.join("spec")),
                 out_dir: out.unwrap_or_else(|| root.join("generated-sdk")),
@@ -53,7 +60,7 @@ fn main() -> ExitCode {
             report(codegen::run(&options))
         }
         Command::SynthSpec { operations, out } => {
-            report(synth::run(&workspace_root().join("spec"), &out, operations))
+            report(synth::run(&root.join("spec"), &out, operations))
         }
     }
 }
@@ -71,9 +78,25 @@ fn report(result: Result<String, String>) -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+/// The workspace that contains `dir`: the nearest ancestor whose `Cargo.toml` declares
+/// `[workspace]` and which holds `xtask/`.
+///
+/// Found at run time, not from the path compiled into the binary: with a target directory
+/// shared by several checkouts, the binary may have been built from another tree, and it must
+/// still act on the tree it is started in.
+fn workspace_root(dir: &Path) -> Result<PathBuf, String> {
+    dir.ancestors()
+        .find(|d| {
+            d.join("xtask").join("Cargo.toml").is_file()
+                && std::fs::read_to_string(d.join("Cargo.toml"))
+                    .is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+        })
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+        .ok_or_else(|| {
+            format!(
+                "{} is not inside the SDK workspace (no ancestor has a `[workspace]` Cargo.toml \
+                 and `xtask/`); run `cargo xtask` from the repository",
+                dir.display()
+            )
+        })
 }

@@ -119,3 +119,133 @@ fn a_malformed_spec_stops_with_diagnostics() {
     assert!(report.contains("`strng`"), "{report}");
     assert!(!out.exists(), "nothing is written from a broken spec");
 }
+
+/// Copies the source tree (everything but build output and version control) to a fresh
+/// temporary directory, leaving out paths for which `skip` is true.
+fn copy_tree(name: &str, skip: impl Fn(&Path) -> bool) -> PathBuf {
+    let to = std::env::temp_dir().join(format!("xtask-tree-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&to);
+    let from = root().canonicalize().unwrap();
+    let mut stack = vec![from.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(&from).unwrap();
+            let hidden = rel
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.') && n != ".cargo");
+            if rel == Path::new("target") || hidden || skip(rel) {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let dest = to.join(rel);
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                std::fs::copy(&path, &dest).unwrap();
+            }
+        }
+    }
+    to
+}
+
+fn xtask_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("xtask runs")
+}
+
+/// The binary acts on the tree it is started in, not on the one it was built from (with a
+/// target directory shared by two checkouts these differ).
+#[test]
+fn works_on_the_tree_it_is_started_in() {
+    let tree = copy_tree("own-tree", |_| false);
+    let group = tree.join("spec/groups/vpn-gateways.yaml");
+    let text = std::fs::read_to_string(&group).unwrap();
+    let marker = "Creates a VPN gateway in the copied tree.";
+    let edited = text.replacen(
+        "summary: Creates a VPN gateway.",
+        &format!("summary: {marker}"),
+        1,
+    );
+    assert_ne!(text, edited, "the fixture edit applies");
+    std::fs::write(&group, edited).unwrap();
+
+    // Started from a subdirectory of the copy: the copy's spec is stale against its output.
+    let check = xtask_in(&tree.join("generator"), &["codegen", "--check"]);
+    assert!(!check.status.success(), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains(&tree.join("generated-sdk").display().to_string()),
+        "{}",
+        stderr(&check)
+    );
+
+    let run = xtask_in(&tree, &["codegen"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let page =
+        std::fs::read_to_string(tree.join("generated-sdk/docs/operations/CreateVpnGateway.md"))
+            .unwrap();
+    assert!(page.contains(marker), "the copy was regenerated");
+    let ours =
+        std::fs::read_to_string(root().join("generated-sdk/docs/operations/CreateVpnGateway.md"))
+            .unwrap();
+    assert!(!ours.contains(marker), "the repository was not touched");
+    assert!(xtask_in(&tree, &["codegen", "--check"]).status.success());
+    let _ = std::fs::remove_dir_all(&tree);
+}
+
+#[test]
+fn outside_the_workspace_it_refuses_with_a_message() {
+    let dir = std::env::temp_dir().join(format!("xtask-nowhere-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = xtask_in(&dir, &["codegen", "--check"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("is not inside the SDK workspace"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+/// Without `generated-sdk/src` the cargo workspace still loads, and codegen rebuilds the
+/// crate byte for byte.
+#[test]
+fn regenerates_from_scratch() {
+    let tree = copy_tree("scratch", |rel| rel == Path::new("generated-sdk/src"));
+    assert!(!tree.join("generated-sdk/src").exists());
+    let metadata = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .current_dir(&tree)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        metadata.status.success(),
+        "the workspace does not load: {}",
+        stderr(&metadata)
+    );
+
+    let run = xtask_in(&tree, &["codegen"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    for rel in [
+        "src/lib.rs",
+        "src/client.rs",
+        "src/operation/create_vpn_gateway.rs",
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(tree.join("generated-sdk").join(rel)).unwrap(),
+            std::fs::read_to_string(root().join("generated-sdk").join(rel)).unwrap(),
+            "{rel}"
+        );
+    }
+    assert!(xtask_in(&tree, &["codegen", "--check"]).status.success());
+    let _ = std::fs::remove_dir_all(&tree);
+}

@@ -28,7 +28,7 @@ pub struct CreateVpnConnectionInput {
     pub vpn_gateway_id: Option<String>,
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-001****`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-001****`.
     pub client_token: Option<String>,
     /// The name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
     ///
@@ -248,7 +248,7 @@ impl CreateVpnConnectionFluentBuilder {
     }
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-001****`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-001****`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

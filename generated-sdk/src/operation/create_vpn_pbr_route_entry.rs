@@ -36,7 +36,7 @@ pub struct CreateVpnPbrRouteEntryInput {
     pub publish_vpc: Option<bool>,
     /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
     pub client_token: Option<String>,
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
@@ -191,7 +191,7 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
     }
     /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

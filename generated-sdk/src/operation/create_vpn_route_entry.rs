@@ -12,7 +12,7 @@ pub struct CreateVpnRouteEntryInput {
     pub region_id: Option<String>,
     /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests. If it is not specified, the system uses the RequestId as the ClientToken; the RequestId may differ for each request.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `d7d24a21-f4ba-4454-9173-b3828dae****`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae****`.
     pub client_token: Option<String>,
     /// The ID of the VPN gateway.
     ///
@@ -153,7 +153,7 @@ impl CreateVpnRouteEntryFluentBuilder {
     }
     /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests. If it is not specified, the system uses the RequestId as the ClientToken; the RequestId may differ for each request.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `d7d24a21-f4ba-4454-9173-b3828dae****`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae****`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

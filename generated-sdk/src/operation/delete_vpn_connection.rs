@@ -16,7 +16,7 @@ pub struct DeleteVpnConnectionInput {
     pub vpn_connection_id: Option<String>,
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
 }
 impl DeleteVpnConnectionInput {
@@ -103,7 +103,7 @@ impl DeleteVpnConnectionFluentBuilder {
     }
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

@@ -16,7 +16,7 @@ pub struct DeleteVpnGatewayInput {
     pub vpn_gateway_id: Option<String>,
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
 }
 impl DeleteVpnGatewayInput {
@@ -103,7 +103,7 @@ impl DeleteVpnGatewayFluentBuilder {
     }
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

@@ -28,7 +28,7 @@ pub struct DescribeVcoRouteEntriesInput {
     pub page_size: Option<i32>,
     /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among all requests. If it is not set, the system uses the RequestId as the ClientToken; the RequestId may differ for each request.
     ///
-    /// Format: printable ASCII. Example: `123e4567-e89b-12d3-a456-4266****`.
+    /// Format: printable ASCII, no spaces. Example: `123e4567-e89b-12d3-a456-4266****`.
     pub client_token: Option<String>,
 }
 impl DescribeVcoRouteEntriesInput {
@@ -150,7 +150,7 @@ impl DescribeVcoRouteEntriesFluentBuilder {
     }
     /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among all requests. If it is not set, the system uses the RequestId as the ClientToken; the RequestId may differ for each request.
     ///
-    /// Format: printable ASCII. Example: `123e4567-e89b-12d3-a456-4266****`.
+    /// Format: printable ASCII, no spaces. Example: `123e4567-e89b-12d3-a456-4266****`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

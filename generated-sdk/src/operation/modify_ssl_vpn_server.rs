@@ -16,7 +16,7 @@ pub struct ModifySslVpnServerInput {
     pub ssl_vpn_server_id: Option<String>,
     /// A client-generated token, unique per request, that makes the request idempotent.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
     /// The new name of the SSL-VPN server: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
@@ -187,7 +187,7 @@ impl ModifySslVpnServerFluentBuilder {
     }
     /// A client-generated token, unique per request, that makes the request idempotent.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

@@ -16,7 +16,7 @@ pub struct ModifyVpnConnectionAttributeInput {
     pub vpn_connection_id: Option<String>,
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
     /// The new name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
     ///
@@ -218,7 +218,7 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
     }
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

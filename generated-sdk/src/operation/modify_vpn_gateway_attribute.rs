@@ -16,7 +16,7 @@ pub struct ModifyVpnGatewayAttributeInput {
     pub vpn_gateway_id: Option<String>,
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
     /// The new name of the VPN gateway. It must be 2 to 128 characters in length, start with a letter or Chinese character, and can contain letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
@@ -131,7 +131,7 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
     }
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
-    /// Length 1 to 64. Format: printable ASCII. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
         self

@@ -21,6 +21,9 @@ publish.workspace = true
 
 [lib]
 name = "vpn_gateway"
+# Named explicitly so the workspace still loads when `src/` is missing and
+# `cargo xtask codegen` can rebuild it.
+path = "src/lib.rs"
 
 [dependencies]
 serde.workspace = true
