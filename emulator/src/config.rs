@@ -146,7 +146,9 @@ pub struct Limits {
     /// `ServiceUnavailable` until older nonces leave the timestamp window.
     pub nonces_total: usize,
     /// How long a `ClientToken` and the response it produced are kept: within it, a repeated
-    /// request returns the original response.
+    /// request returns the original response. The service does not document its retention;
+    /// the default, one hour, spans every SDK retry schedule (seconds to minutes) many times
+    /// over while keeping the store's size proportional to the recent write rate.
     pub client_token_retention: Duration,
     /// Unexpired `ClientToken` records kept at most; beyond it requests with a new token are
     /// throttled until older records expire.
@@ -161,7 +163,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(15),
             max_body_bytes: 1024 * 1024,
             max_parameters: 1000,
-            nonces_per_key: 262_144,
+            nonces_per_key: 524_288,
             nonces_total: 1_048_576,
             client_token_retention: Duration::from_secs(60 * 60),
             client_tokens: 32_768,

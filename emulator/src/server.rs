@@ -101,14 +101,32 @@ async fn handle(State(app): State<Arc<App>>, request: axum::extract::Request) ->
             "ServiceUnavailable",
             "The request has failed due to a temporary failure of the server.",
         )),
-        Fault::None => serve(&app, &request),
+        Fault::None if request.size() <= INLINE_REQUEST_BYTES => {
+            serve(&app, &request).map(|(action, body)| (action.to_owned(), body))
+        }
+        // A large request (up to the body limit) takes milliseconds to verify and parse: do it
+        // on the blocking pool so the runtime's workers keep serving everyone else.
+        Fault::None => {
+            let app = Arc::clone(&app);
+            tokio::task::spawn_blocking(move || {
+                serve(&app, &request).map(|(action, body)| (action.to_owned(), body))
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(ApiError::new(
+                    500,
+                    "InternalError",
+                    "The request processing has failed due to some unknown error.",
+                ))
+            })
+        }
     };
     match result {
         Ok((action, mut body)) => {
             if let Some(fields) = body.as_object_mut() {
                 fields.insert("RequestId".to_owned(), request_id.into());
             }
-            protocol::success(format, action, body)
+            protocol::success(format, &action, body)
         }
         Err(e) => {
             tracing::debug!(code = %e.code, status = e.status, "request failed");
@@ -116,6 +134,10 @@ async fn handle(State(app): State<Arc<App>>, request: axum::extract::Request) ->
         }
     }
 }
+
+/// Requests up to this size (query and body) are served on the runtime's worker: they take
+/// microseconds. Larger ones go to the blocking pool.
+const INLINE_REQUEST_BYTES: usize = 16 * 1024;
 
 /// Reads the body within the size and time limits; the declared length is checked before any
 /// byte is read.
