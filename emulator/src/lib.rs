@@ -211,6 +211,11 @@ pub async fn run(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Idle connections close at once; a request in progress gets as long as a client may take
+    // to send one, no longer.
+    let grace = limits
+        .header_read_timeout
+        .saturating_add(limits.body_read_timeout);
+    let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
     Ok(())
 }
