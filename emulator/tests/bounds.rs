@@ -194,6 +194,29 @@ async fn parsing_is_linear_when_many_parameters_are_allowed() {
         "{:?}",
         started.elapsed()
     );
+
+    // Four of them at once, parsed in full, do not hold up a small request.
+    let mut heavy = Vec::new();
+    for _ in 0..4 {
+        let url = emulator.url().to_owned();
+        heavy.push(tokio::spawn(async move {
+            tag_resources(10_000).post(&url).await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let started = Instant::now();
+    let small = Raw::new("DescribeVpnGateways", &[("RegionId", REGION)])
+        .get(emulator.url())
+        .await;
+    assert_eq!(small.0, 200, "{}", small.1);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    for task in heavy {
+        assert_eq!(code_of(&task.await.unwrap()), "InvalidParameter");
+    }
 }
 
 /// Reads from `stream` until the server closes it; how long that took.
