@@ -123,6 +123,54 @@ impl Default for Quotas {
     }
 }
 
+/// What one request, one client and the emulator's memory may cost at most. Every limit is
+/// checked before the work it protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Open connections served at once; further clients wait in the listen backlog until a
+    /// connection closes. Keep it below the process's file-descriptor limit.
+    pub max_connections: usize,
+    /// How long a client may take to send a request head, and how long an idle keep-alive
+    /// connection is kept open waiting for the next one.
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a request body.
+    pub body_read_timeout: Duration,
+    /// The largest request body accepted (`RequestBodyTooLarge`, HTTP 413, beyond it).
+    pub max_body_bytes: usize,
+    /// The most parameters (query and form together) one request may carry.
+    pub max_parameters: usize,
+    /// Unexpired signature nonces remembered per AccessKey ID; beyond it requests signed with
+    /// that key are throttled until older nonces leave the timestamp window.
+    pub nonces_per_key: usize,
+    /// Unexpired signature nonces remembered overall; beyond it requests are refused with
+    /// `ServiceUnavailable` until older nonces leave the timestamp window.
+    pub nonces_total: usize,
+    /// How long a `ClientToken` and the response it produced are kept: within it, a repeated
+    /// request returns the original response. The service does not document its retention;
+    /// the default, one hour, spans every SDK retry schedule (seconds to minutes) many times
+    /// over while keeping the store's size proportional to the recent write rate.
+    pub client_token_retention: Duration,
+    /// Unexpired `ClientToken` records kept at most; beyond it requests with a new token are
+    /// throttled until older records expire.
+    pub client_tokens: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 256,
+            header_read_timeout: Duration::from_secs(15),
+            body_read_timeout: Duration::from_secs(15),
+            max_body_bytes: 1024 * 1024,
+            max_parameters: 1000,
+            nonces_per_key: 524_288,
+            nonces_total: 1_048_576,
+            client_token_retention: Duration::from_secs(60 * 60),
+            client_tokens: 32_768,
+        }
+    }
+}
+
 /// Everything an emulator is started with.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -138,6 +186,8 @@ pub struct EmulatorConfig {
     pub quotas: Quotas,
     /// Written into error bodies as `HostId`.
     pub host_id: String,
+    /// Connection, request and memory limits.
+    pub limits: Limits,
 }
 
 impl Default for EmulatorConfig {
@@ -152,6 +202,7 @@ impl Default for EmulatorConfig {
             faults: FaultConfig::default(),
             quotas: Quotas::default(),
             host_id: "vpc.aliyuncs.com".to_owned(),
+            limits: Limits::default(),
         }
     }
 }

@@ -41,13 +41,16 @@ impl<I: Debug + Send, O: Serialize> Prepared for Call<I, O> {
     fn run(self: Box<Self>, model: &Model) -> Result<Value, ApiError> {
         let call = *self;
         model.with_region(&call.region_id, |cx| {
-            let key = call
-                .client_token
-                .map(|(token, fingerprint)| ((call.action.to_owned(), token), fingerprint));
+            let key = call.client_token.map(|(token, fingerprint)| {
+                ((cx.region_id.to_owned(), call.action, token), fingerprint)
+            });
             if let Some((key, fingerprint)) = &key {
-                if let Some((seen, original)) = cx.region.tokens.get(key) {
-                    return if seen == fingerprint {
-                        Ok(original.clone())
+                cx.tokens.expire(cx.now);
+                if let Some(seen) = cx.tokens.get(key, cx.now) {
+                    return if seen.fingerprint == *fingerprint {
+                        serde_json::from_str(&seen.response).map_err(|e| {
+                            ApiError::new(500, "InternalError", format!("The stored response could not be decoded: {e}."))
+                        })
                     } else {
                         Err(ApiError::new(
                             400,
@@ -56,13 +59,26 @@ impl<I: Debug + Send, O: Serialize> Prepared for Call<I, O> {
                         ))
                     };
                 }
+                // Without room to remember the token, running the request would give up the
+                // protection the token promises: a retry could repeat it.
+                if !cx.tokens.has_room() {
+                    return Err(ApiError::new(
+                        400,
+                        "Throttling",
+                        "Request was denied due to request throttling: too many ClientToken requests within the retention time.",
+                    ));
+                }
             }
             let output = (call.handler)(cx, call.input)?;
             let value = serde_json::to_value(output).map_err(|e| {
                 ApiError::new(500, "InternalError", format!("The response could not be encoded: {e}."))
             })?;
             if let Some((key, fingerprint)) = key {
-                cx.region.tokens.insert(key, (fingerprint, value.clone()));
+                let record = crate::state::TokenRecord {
+                    fingerprint,
+                    response: value.to_string(),
+                };
+                cx.tokens.insert(key, record, cx.now);
             }
             Ok(value)
         })
@@ -104,6 +120,11 @@ where
     I: Debug + Send + 'static,
     O: Serialize + 'static,
 {
+    if let Some(region_id) = params.raw("RegionId").filter(|r| !r.is_empty()) {
+        if !crate::state::is_known_region(region_id) {
+            return Err(ApiError::invalid_region());
+        }
+    }
     let input = parse(params).map_err(|e| ApiError::from_validation(&e))?;
     validate(&input).map_err(|e| ApiError::from_validation(&e))?;
     // Clients accept enum values added later; the service rejects values it does not know.

@@ -72,6 +72,16 @@ impl ApiError {
         )
     }
 
+    /// `InvalidRegionId.NotFound`: the region is not one the service knows. The message never
+    /// echoes the (arbitrarily long) value.
+    pub fn invalid_region() -> Self {
+        ApiError::new(
+            404,
+            "InvalidRegionId.NotFound",
+            "The specified RegionId does not exist in our records.",
+        )
+    }
+
     /// The gateway-not-found error.
     pub fn gateway_not_found() -> Self {
         ApiError::catalogue(ErrorCode::InvalidVpnGatewayInstanceIdNotFound)

@@ -44,6 +44,16 @@ struct Args {
     /// Latency added to every response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// How far, in seconds, a request's timestamp may be from the emulator's clock; nonces are
+    /// remembered for as long.
+    #[arg(long, default_value_t = 900)]
+    timestamp_tolerance_secs: u64,
+    /// How long, in seconds, a ClientToken and its response are remembered.
+    #[arg(long, default_value_t = 3600)]
+    client_token_retention_secs: u64,
+    /// Connections served at once; keep it below the file-descriptor limit.
+    #[arg(long, default_value_t = 256)]
+    max_connections: usize,
 }
 
 fn config(args: &Args) -> Result<EmulatorConfig, String> {
@@ -77,7 +87,13 @@ fn config(args: &Args) -> Result<EmulatorConfig, String> {
             return Err(format!("{name} must be between 0 and 1"));
         }
     }
+    if args.max_connections == 0 {
+        return Err("--max-connections must be at least 1".to_owned());
+    }
     config.transition = Duration::from_millis(args.transition_ms);
+    config.timestamp_tolerance = Duration::from_secs(args.timestamp_tolerance_secs);
+    config.limits.client_token_retention = Duration::from_secs(args.client_token_retention_secs);
+    config.limits.max_connections = args.max_connections;
     config.faults = FaultConfig {
         throttle_rate: args.throttle_rate,
         server_error_rate: args.server_error_rate,

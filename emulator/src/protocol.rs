@@ -68,6 +68,17 @@ impl RpcRequest {
         }
     }
 
+    /// Roughly how many bytes the request carries (decoded query and body), to decide how to
+    /// schedule its work.
+    pub fn size(&self) -> usize {
+        self.body.len()
+            + self
+                .query
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>()
+    }
+
     /// Every parameter: the query string, then the form body.
     pub fn params(&self) -> impl Iterator<Item = &(String, String)> {
         self.query.iter().chain(self.form.iter())

@@ -2,7 +2,7 @@
 //! writes the response.
 
 use crate::auth::{self, NonceStore};
-use crate::config::{Access, EmulatorConfig};
+use crate::config::{Access, EmulatorConfig, Limits};
 use crate::dispatch;
 use crate::error::ApiError;
 use crate::faults::{Fault, Faults};
@@ -10,8 +10,9 @@ use crate::protocol::{self, RequestIds, RpcRequest, API_VERSION};
 use crate::state::Model;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::HeaderMap;
 use axum::response::Response;
+use bytes::Bytes;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -36,9 +37,17 @@ impl App {
                 ^ u64::from(std::process::id()),
         );
         App {
-            model: Model::new(seed, config.quotas, config.transition),
+            model: Model::new(
+                seed,
+                config.quotas,
+                config.transition,
+                crate::state::TokenStore::new(
+                    config.limits.client_token_retention,
+                    config.limits.client_tokens,
+                ),
+            ),
             faults: Faults::new(config.faults),
-            nonces: NonceStore::default(),
+            nonces: NonceStore::with_limits(&config.limits),
             request_ids: RequestIds::new(seed.rotate_left(29)),
             config,
         }
@@ -50,20 +59,35 @@ pub fn router(app: Arc<App>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(app)
 }
 
-async fn handle(
-    State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: bytes::Bytes,
-) -> Response {
+async fn handle(State(app): State<Arc<App>>, request: axum::extract::Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let request_id = app.request_ids.next_id();
+    let body = match read_body(&app.config.limits, &parts.headers, body).await {
+        Ok(body) => body,
+        Err(e) => {
+            let format = RpcRequest::new(
+                parts.method.as_str(),
+                parts.uri.path(),
+                parts.uri.query(),
+                &HeaderMap::new(),
+                bytes::Bytes::new(),
+            )
+            .format();
+            return protocol::error(format, &e, &request_id, &app.config.host_id);
+        }
+    };
     let faults = app.faults.get();
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
-    let request = RpcRequest::new(method.as_str(), uri.path(), uri.query(), &headers, body);
+    let request = RpcRequest::new(
+        parts.method.as_str(),
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        body,
+    );
     let format = request.format();
-    let request_id = app.request_ids.next_id();
     let fault = Faults::draw(&faults, app.model.ids());
     let result = match fault {
         Fault::Drop => return dropped_connection(),
@@ -77,19 +101,92 @@ async fn handle(
             "ServiceUnavailable",
             "The request has failed due to a temporary failure of the server.",
         )),
-        Fault::None => serve(&app, &request),
+        Fault::None if request.size() <= INLINE_REQUEST_BYTES => {
+            serve(&app, &request).map(|(action, body)| (action.to_owned(), body))
+        }
+        // A large request (up to the body limit) takes milliseconds to verify and parse: do it
+        // on the blocking pool so the runtime's workers keep serving everyone else.
+        Fault::None => {
+            let app = Arc::clone(&app);
+            tokio::task::spawn_blocking(move || {
+                serve(&app, &request).map(|(action, body)| (action.to_owned(), body))
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(ApiError::new(
+                    500,
+                    "InternalError",
+                    "The request processing has failed due to some unknown error.",
+                ))
+            })
+        }
     };
     match result {
         Ok((action, mut body)) => {
             if let Some(fields) = body.as_object_mut() {
                 fields.insert("RequestId".to_owned(), request_id.into());
             }
-            protocol::success(format, action, body)
+            protocol::success(format, &action, body)
         }
         Err(e) => {
             tracing::debug!(code = %e.code, status = e.status, "request failed");
             protocol::error(format, &e, &request_id, &app.config.host_id)
         }
+    }
+}
+
+/// Requests up to this size (query and body) are served on the runtime's worker: they take
+/// microseconds. Larger ones go to the blocking pool.
+const INLINE_REQUEST_BYTES: usize = 16 * 1024;
+
+/// Reads the body within the size and time limits; the declared length is checked before any
+/// byte is read.
+async fn read_body(limits: &Limits, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            413,
+            "RequestBodyTooLarge",
+            format!(
+                "The request body is larger than {} bytes.",
+                limits.max_body_bytes
+            ),
+        )
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::try_from(limits.max_body_bytes).unwrap_or(u64::MAX)) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(
+        limits.body_read_timeout,
+        axum::body::to_bytes(body, limits.max_body_bytes),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            if std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            {
+                Err(too_large())
+            } else {
+                Err(ApiError::new(
+                    400,
+                    "InvalidRequestBody",
+                    "The request body could not be read.",
+                ))
+            }
+        }
+        Err(_) => Err(ApiError::new(
+            408,
+            "RequestTimeout",
+            format!(
+                "The request body was not received within {} seconds.",
+                limits.body_read_timeout.as_secs()
+            ),
+        )),
     }
 }
 
@@ -99,6 +196,17 @@ fn serve<'r>(app: &App, request: &'r RpcRequest) -> Result<(&'r str, serde_json:
             405,
             "UnsupportedHTTPMethod",
             "Specified HTTP method is not supported; use GET or POST.",
+        ));
+    }
+    let parameters = request.query.len() + request.form.len();
+    if parameters > app.config.limits.max_parameters {
+        return Err(ApiError::new(
+            400,
+            "InvalidParameter",
+            format!(
+                "The request carries {parameters} parameters; at most {} are accepted.",
+                app.config.limits.max_parameters
+            ),
         ));
     }
     let credential = auth::authenticate(

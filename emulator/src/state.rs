@@ -4,8 +4,7 @@
 use crate::config::Quotas;
 use crate::error::ApiError;
 use crate::ids::IdGenerator;
-use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -127,8 +126,6 @@ pub struct Region {
     pub client_certs: BTreeMap<String, ClientCert>,
     /// Tags by resource ID: (resource type wire name, key → value).
     pub tags: BTreeMap<String, (String, BTreeMap<String, String>)>,
-    /// Idempotency: (action, ClientToken) → (request fingerprint, original response).
-    pub tokens: HashMap<(String, String), (u64, Value)>,
     seq: u64,
 }
 
@@ -155,11 +152,97 @@ impl Region {
     }
 }
 
+/// Which request a `ClientToken` belongs to: region, action and the token.
+pub type TokenKey = (String, &'static str, String);
+
+/// A request remembered for its `ClientToken`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// A hash of the request's own parameters: a different request with the same token is an
+    /// `IdempotentParameterMismatch`.
+    pub fingerprint: u64,
+    /// The original response, as compact JSON.
+    pub response: String,
+}
+
+/// Idempotency records: every `ClientToken` answered within the retention time, at most
+/// `capacity` of them.
+///
+/// A record is never dropped before it expires: when the store is full of unexpired records, a
+/// request with a new token is refused (and may be retried) rather than run without the
+/// protection its token promises.
+#[derive(Debug)]
+pub struct TokenStore {
+    records: HashMap<TokenKey, (Instant, TokenRecord)>,
+    /// Keys in insertion order, which is expiry order (the retention is the same for all).
+    order: VecDeque<(Instant, TokenKey)>,
+    retention: Duration,
+    capacity: usize,
+}
+
+impl TokenStore {
+    /// An empty store keeping records for `retention`, at most `capacity` at once.
+    pub fn new(retention: Duration, capacity: usize) -> Self {
+        TokenStore {
+            records: HashMap::new(),
+            order: VecDeque::new(),
+            retention,
+            capacity,
+        }
+    }
+
+    /// Forgets the records whose retention has passed.
+    pub fn expire(&mut self, now: Instant) {
+        while let Some((expiry, _)) = self.order.front() {
+            if *expiry > now {
+                break;
+            }
+            if let Some((_, key)) = self.order.pop_front() {
+                if self.records.get(&key).is_some_and(|(e, _)| *e <= now) {
+                    self.records.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The unexpired record for `key`.
+    pub fn get(&self, key: &TokenKey, now: Instant) -> Option<&TokenRecord> {
+        self.records
+            .get(key)
+            .filter(|(expiry, _)| *expiry > now)
+            .map(|(_, record)| record)
+    }
+
+    /// True when a new record can be stored now.
+    pub fn has_room(&self) -> bool {
+        self.records.len() < self.capacity
+    }
+
+    /// Remembers `record` for `key` from `now` on.
+    pub fn insert(&mut self, key: TokenKey, record: TokenRecord, now: Instant) {
+        let expiry = now.checked_add(self.retention).unwrap_or(now);
+        self.order.push_back((expiry, key.clone()));
+        self.records.insert(key, (expiry, record));
+    }
+
+    /// How many records are kept.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True when no record is kept.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
 /// What a handler works with: its region, the clock, IDs, quotas.
 #[derive(Debug)]
 pub struct Cx<'a> {
     pub region_id: &'a str,
     pub region: &'a mut Region,
+    /// Idempotency records of every region.
+    pub tokens: &'a mut TokenStore,
     pub ids: &'a IdGenerator,
     pub quotas: &'a Quotas,
     pub transition: Duration,
@@ -219,10 +302,11 @@ impl Cx<'_> {
     }
 }
 
-/// All regions, behind one lock (each request holds it for microseconds).
+/// All regions and the idempotency records, behind one lock (each request holds it for
+/// microseconds).
 #[derive(Debug)]
 pub struct Model {
-    regions: Mutex<HashMap<String, Region>>,
+    regions: Mutex<World>,
     ids: IdGenerator,
     quotas: Quotas,
     /// Transition time in microseconds, changeable while running.
@@ -230,10 +314,13 @@ pub struct Model {
 }
 
 impl Model {
-    /// An empty model.
-    pub fn new(seed: u64, quotas: Quotas, transition: Duration) -> Self {
+    /// An empty model keeping `ClientToken` records as `tokens` says.
+    pub fn new(seed: u64, quotas: Quotas, transition: Duration, tokens: TokenStore) -> Self {
         Model {
-            regions: Mutex::new(HashMap::new()),
+            regions: Mutex::new(World {
+                regions: HashMap::new(),
+                tokens,
+            }),
             ids: IdGenerator::new(seed),
             quotas,
             transition_micros: AtomicU64::new(micros(transition)),
@@ -251,7 +338,7 @@ impl Model {
         &self.ids
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Region>> {
+    fn lock(&self) -> MutexGuard<'_, World> {
         match self.regions.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -261,12 +348,14 @@ impl Model {
     /// Runs `f` on the region `region_id`, after settling due transitions.
     pub fn with_region<T>(&self, region_id: &str, f: impl FnOnce(&mut Cx<'_>) -> T) -> T {
         let now = Instant::now();
-        let mut regions = self.lock();
+        let mut world = self.lock();
+        let World { regions, tokens } = &mut *world;
         let region = regions.entry(region_id.to_owned()).or_default();
         region.settle(now);
         let mut cx = Cx {
             region_id,
             region,
+            tokens,
             ids: &self.ids,
             quotas: &self.quotas,
             transition: Duration::from_micros(self.transition_micros.load(Ordering::Relaxed)),
@@ -277,8 +366,37 @@ impl Model {
     }
 }
 
+/// The state behind the model's lock.
+#[derive(Debug)]
+struct World {
+    regions: HashMap<String, Region>,
+    tokens: TokenStore,
+}
+
+impl Model {
+    /// How many regions hold state.
+    pub fn region_count(&self) -> usize {
+        self.lock().regions.len()
+    }
+
+    /// How many `ClientToken` records are kept.
+    pub fn client_token_count(&self) -> usize {
+        self.lock().tokens.len()
+    }
+}
+
 fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// True for a region the service knows: a key of the spec's region map
+/// ([`vpn_gateway::METADATA`]). Requests for any other region are refused before any state is
+/// created, so the set of regions, and with it the model's size, stays bounded.
+pub fn is_known_region(region_id: &str) -> bool {
+    vpn_gateway::METADATA
+        .regional_endpoints
+        .binary_search_by(|(region, _)| (*region).cmp(region_id))
+        .is_ok()
 }
 
 /// Milliseconds since the UNIX epoch.
@@ -316,4 +434,56 @@ pub struct Page<T> {
     pub total: i32,
     pub number: i32,
     pub size: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(token: &str) -> TokenKey {
+        (
+            "cn-hangzhou".to_owned(),
+            "CreateVpnGateway",
+            token.to_owned(),
+        )
+    }
+
+    fn record(n: u64) -> TokenRecord {
+        TokenRecord {
+            fingerprint: n,
+            response: format!("{{\"N\":{n}}}"),
+        }
+    }
+
+    #[test]
+    fn token_records_expire_after_the_retention_and_not_before() {
+        let start = Instant::now();
+        let mut store = TokenStore::new(Duration::from_secs(10), 2);
+        store.insert(key("a"), record(1), start);
+        let almost = start + Duration::from_secs(9);
+        store.expire(almost);
+        assert_eq!(store.get(&key("a"), almost), Some(&record(1)));
+        let after = start + Duration::from_secs(10);
+        store.expire(after);
+        assert_eq!(store.get(&key("a"), after), None);
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn a_full_token_store_keeps_every_unexpired_record() {
+        let start = Instant::now();
+        let mut store = TokenStore::new(Duration::from_secs(10), 2);
+        store.insert(key("a"), record(1), start);
+        store.insert(key("b"), record(2), start + Duration::from_secs(5));
+        assert!(!store.has_room());
+        let later = start + Duration::from_secs(9);
+        store.expire(later);
+        assert!(!store.has_room());
+        assert_eq!(store.get(&key("a"), later), Some(&record(1)));
+        // The oldest expires first and makes room; the newer one stays.
+        let expired = start + Duration::from_secs(11);
+        store.expire(expired);
+        assert!(store.has_room());
+        assert_eq!(store.get(&key("b"), expired), Some(&record(2)));
+    }
 }

@@ -110,6 +110,9 @@ fn more_key_pairs_replace_the_default_and_help_documents_them() {
         "testsecret",
         "--throttle-rate",
         "--transition-ms",
+        "--timestamp-tolerance-secs",
+        "--client-token-retention-secs",
+        "--max-connections",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }

@@ -8,6 +8,7 @@ use crate::error::ValidationError;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// A value that can be read from one wire parameter.
 pub trait FromWire: Sized {
@@ -34,14 +35,30 @@ macro_rules! from_wire_via_parse {
 from_wire_via_parse!(
     i32 => "must be a 32-bit integer",
     i64 => "must be an integer",
-    f64 => "must be a number",
-    bool => "must be `true` or `false`"
+    f64 => "must be a number"
 );
 
+/// The service reads booleans regardless of case: Alibaba's Python SDK sends `True`/`False`.
+impl FromWire for bool {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("true") {
+            Ok(true)
+        } else if text.eq_ignore_ascii_case("false") {
+            Ok(false)
+        } else {
+            Err("must be `true` or `false`".to_owned())
+        }
+    }
+}
+
 /// Incoming parameters by name. Values may be secrets, so `Debug` shows names only.
+///
+/// Readers for nested groups (`Tag.3.`) share the map, so reading a list of N structs costs
+/// O(N log N), not a copy of every parameter per item.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct WireParams {
-    map: BTreeMap<String, String>,
+    map: Arc<BTreeMap<String, String>>,
     prefix: String,
 }
 
@@ -58,10 +75,12 @@ impl WireParams {
     /// Parameters from `(name, value)` pairs; a later duplicate wins.
     pub fn new<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         WireParams {
-            map: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
+            map: Arc::new(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+            ),
             prefix: String::new(),
         }
     }
@@ -133,11 +152,21 @@ impl WireParams {
         let mut out = Vec::new();
         for n in 1.. {
             let prefix = format!("{}{name}.{n}.", self.prefix);
-            if !self.map.keys().any(|k| k.starts_with(&prefix)) {
+            // Keys sharing a prefix are contiguous in the sorted map: the first key at or after
+            // the prefix tells whether any exists.
+            let present = self
+                .map
+                .range::<str, _>((
+                    std::ops::Bound::Included(prefix.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .next()
+                .is_some_and(|(k, _)| k.starts_with(&prefix));
+            if !present {
                 break;
             }
             let sub = WireParams {
-                map: self.map.clone(),
+                map: Arc::clone(&self.map),
                 prefix,
             };
             out.push(item(&sub)?);
@@ -185,6 +214,61 @@ mod tests {
         assert_eq!(tags[1].0.as_deref(), Some("team"));
         let cfg: serde_json::Value = r.json("Cfg").unwrap().unwrap();
         assert_eq!(cfg["A"], 1);
+    }
+
+    #[test]
+    fn booleans_are_read_regardless_of_case() {
+        for (text, expected) in [
+            ("true", true),
+            ("True", true),
+            ("TRUE", true),
+            ("tRuE", true),
+            ("false", false),
+            ("False", false),
+            ("FALSE", false),
+            (" False ", false),
+        ] {
+            let r = WireParams::new([("EnableSsl", text)]);
+            assert_eq!(
+                r.get::<bool>("EnableSsl").unwrap(),
+                Some(expected),
+                "{text}"
+            );
+        }
+        for text in ["yes", "1", "0", "t", "truee", "on"] {
+            let r = WireParams::new([("AutoPay", text)]);
+            assert_eq!(r.get::<bool>("AutoPay").unwrap_err().parameter(), "AutoPay");
+        }
+    }
+
+    #[test]
+    fn struct_lists_are_read_without_copying_the_parameters_per_item() {
+        // 20,000 groups: a copy of the map per item would take minutes.
+        let n = 20_000;
+        let pairs: Vec<(String, String)> = (1..=n)
+            .flat_map(|i| {
+                [
+                    (format!("Tag.{i}.Key"), format!("k{i}")),
+                    (format!("Tag.{i}.Value"), format!("v{i}")),
+                ]
+            })
+            .collect();
+        let r = WireParams::new(pairs);
+        let started = std::time::Instant::now();
+        let tags = r.struct_list("Tag", |s| s.get::<String>("Key")).unwrap();
+        assert_eq!(tags.len(), n);
+        assert_eq!(tags[n - 1].as_deref(), Some("k20000"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        // `Tag.1` has no `Tag.1.` fields, only a similarly named sibling: no items.
+        let r = WireParams::new([("Tag.10.Key", "k"), ("Tags.1.Key", "x")]);
+        assert!(r
+            .struct_list("Tag", |s| s.get::<String>("Key"))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

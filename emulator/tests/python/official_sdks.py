@@ -4,7 +4,9 @@ Usage: python official_sdks.py http://127.0.0.1:PORT
 
 The current SDK (alibabacloud-vpc20160428) with its default V3 signing and with v1, and the
 legacy SDK (aliyun-python-sdk-core + aliyun-python-sdk-vpc): each creates a VPN gateway,
-describes it, tags it, lists its tags and deletes it. Exits non-zero on the first failure.
+describes it, tags it, lists its tags and deletes it. With both signatures the current SDK also
+calls every operation that has a boolean parameter (the SDK sends them as `True`/`False`), with
+each boolean both ways, and checks the effect. Exits non-zero on the first failure.
 """
 import json
 import sys
@@ -25,6 +27,177 @@ def wait_active(describe):
     raise SystemExit("gateway never became active")
 
 
+# Every operation with a boolean parameter in spec/groups/*.yaml; booleans() checks this list
+# against the spec so an operation added later is not silently skipped.
+BOOLEAN_OPERATIONS = {
+    "CreateVpnGateway": {"AutoPay", "EnableIpsec", "EnableSsl"},
+    "ModifyVpnGatewayAttribute": {"AutoPropagate"},
+    "CreateVpnConnection": {"EffectImmediately", "AutoConfigRoute", "EnableDpd", "EnableNatTraversal"},
+    "ModifyVpnConnectionAttribute": {"EffectImmediately", "AutoConfigRoute", "EnableDpd", "EnableNatTraversal"},
+    "CreateVpnRouteEntry": {"PublishVpc"},
+    "CreateVpnPbrRouteEntry": {"PublishVpc"},
+    "PublishVpnRouteEntry": {"PublishVpc"},
+    "CreateSslVpnServer": {"Compress"},
+    "ModifySslVpnServer": {"Compress"},
+}
+
+
+_IPS = iter(range(10, 250))
+
+
+def next_ip():
+    """A customer-gateway address not used before in this run."""
+    return f"116.62.70.{next(_IPS)}"
+
+
+def spec_booleans():
+    """Action -> boolean request parameters in the spec, read without a YAML library: the group
+    files put `- action: X`, the `parameters:` section and each `- name: Y` + `type: boolean` on
+    lines of their own, at fixed indentation."""
+    import glob
+    import os
+    import re
+
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "spec", "groups")
+    found = {}
+    for path in sorted(glob.glob(os.path.join(root, "*.yaml"))):
+        action = name = None
+        in_parameters = False
+        for line in open(path, encoding="utf-8"):
+            m = re.match(r"^  - action: (\w+)", line)
+            if m:
+                action, in_parameters = m.group(1), False
+                continue
+            m = re.match(r"^    (\w+):", line)
+            if m:
+                in_parameters = m.group(1) == "parameters"
+                continue
+            if not in_parameters:
+                continue
+            m = re.match(r"^      - name: (\w+)", line)
+            if m:
+                name = m.group(1)
+                continue
+            if re.match(r"^        type: boolean\s*$", line) and action and name:
+                found.setdefault(action, set()).add(name)
+    return found
+
+
+def booleans(client, vpc_models, label):
+    """Calls every operation with a boolean parameter, each boolean True and False."""
+    assert spec_booleans() == BOOLEAN_OPERATIONS, spec_booleans()
+
+    def gateway_status(gw):
+        return client.describe_vpn_gateway(
+            vpc_models.DescribeVpnGatewayRequest(region_id=REGION, vpn_gateway_id=gw)
+        ).body
+
+    def settle(gw):
+        wait_active(lambda: gateway_status(gw).status)
+
+    for flag in (True, False):
+        # Routes published into the VPC may not overlap another gateway's: a block per round.
+        n = next(_IPS)
+        dest, pbr_dest = f"10.{n}.0.0/16", f"192.168.{n}.0/24"
+        gw = client.create_vpn_gateway(
+            vpc_models.CreateVpnGatewayRequest(
+                region_id=REGION, vpc_id=VPC, bandwidth=5,
+                auto_pay=flag, enable_ipsec=True, enable_ssl=flag,
+            )
+        ).body.vpn_gateway_id
+        settle(gw)
+        described = gateway_status(gw)
+        assert described.ssl_vpn == ("enable" if flag else "disable"), described.to_map()
+        modified = client.modify_vpn_gateway_attribute(
+            vpc_models.ModifyVpnGatewayAttributeRequest(
+                region_id=REGION, vpn_gateway_id=gw, auto_propagate=flag
+            )
+        ).body
+        assert modified.auto_propagate == flag, modified.to_map()
+        settle(gw)
+        cgw = client.create_customer_gateway(
+            vpc_models.CreateCustomerGatewayRequest(
+                region_id=REGION, ip_address=next_ip()
+            )
+        ).body.customer_gateway_id
+        vco = client.create_vpn_connection(
+            vpc_models.CreateVpnConnectionRequest(
+                region_id=REGION, vpn_gateway_id=gw, customer_gateway_id=cgw,
+                local_subnet="10.0.0.0/24", remote_subnet="192.168.0.0/24",
+                effect_immediately=flag, auto_config_route=not flag,
+                enable_dpd=flag, enable_nat_traversal=not flag,
+            )
+        ).body.vpn_connection_id
+        settle(gw)
+
+        def connection():
+            return client.describe_vpn_connection(
+                vpc_models.DescribeVpnConnectionRequest(
+                    region_id=REGION, vpn_connection_id=vco
+                )
+            ).body
+
+        got = connection()
+        assert (got.effect_immediately, got.enable_dpd, got.enable_nat_traversal) == (
+            flag, flag, not flag,
+        ), got.to_map()
+        client.modify_vpn_connection_attribute(
+            vpc_models.ModifyVpnConnectionAttributeRequest(
+                region_id=REGION, vpn_connection_id=vco,
+                effect_immediately=not flag, auto_config_route=flag,
+                enable_dpd=not flag, enable_nat_traversal=flag,
+            )
+        )
+        settle(gw)
+        got = connection()
+        assert (got.effect_immediately, got.enable_dpd, got.enable_nat_traversal) == (
+            not flag, not flag, flag,
+        ), got.to_map()
+        client.create_vpn_route_entry(
+            vpc_models.CreateVpnRouteEntryRequest(
+                region_id=REGION, vpn_gateway_id=gw, route_dest=dest,
+                next_hop=vco, weight=100, publish_vpc=flag,
+            )
+        )
+        settle(gw)
+        client.publish_vpn_route_entry(
+            vpc_models.PublishVpnRouteEntryRequest(
+                region_id=REGION, vpn_gateway_id=gw, route_dest=dest,
+                next_hop=vco, route_type="dbr", publish_vpc=not flag,
+            )
+        )
+        settle(gw)
+        routes = client.describe_vpn_route_entries(
+            vpc_models.DescribeVpnRouteEntriesRequest(region_id=REGION, vpn_gateway_id=gw)
+        ).body.to_map()
+        assert json.dumps(routes).count(dest) == 1, routes
+        client.create_vpn_pbr_route_entry(
+            vpc_models.CreateVpnPbrRouteEntryRequest(
+                region_id=REGION, vpn_gateway_id=gw, route_source="10.0.0.0/24",
+                route_dest=pbr_dest, next_hop=vco, weight=100, publish_vpc=flag,
+            )
+        )
+        settle(gw)
+        if flag:
+            server = client.create_ssl_vpn_server(
+                vpc_models.CreateSslVpnServerRequest(
+                    region_id=REGION, vpn_gateway_id=gw, client_ip_pool="192.168.100.0/24",
+                    local_subnet="10.1.0.0/16", compress=flag,
+                )
+            ).body.ssl_vpn_server_id
+            settle(gw)
+            client.modify_ssl_vpn_server(
+                vpc_models.ModifySslVpnServerRequest(
+                    region_id=REGION, ssl_vpn_server_id=server, compress=not flag
+                )
+            )
+            servers = client.describe_ssl_vpn_servers(
+                vpc_models.DescribeSslVpnServersRequest(region_id=REGION, vpn_gateway_id=gw)
+            ).body.to_map()
+            assert '"Compress": false' in json.dumps(servers), servers
+    print(f"current SDK ({label}): every boolean parameter, True and False: ok")
+
+
 def current_sdk(signature_algorithm):
     from alibabacloud_tea_openapi import models as open_api_models
     from alibabacloud_vpc20160428 import models as vpc_models
@@ -40,6 +213,11 @@ def current_sdk(signature_algorithm):
     if signature_algorithm:
         config.signature_algorithm = signature_algorithm
     client = Client(config)
+    booleans(
+        client,
+        vpc_models,
+        "v1 (signature_algorithm=v2)" if signature_algorithm else "default V3",
+    )
     created = client.create_vpn_gateway(
         vpc_models.CreateVpnGatewayRequest(region_id=REGION, vpc_id=VPC, bandwidth=5)
     ).body
@@ -102,14 +280,20 @@ def legacy_sdk():
     req = CreateVpnGatewayRequest.CreateVpnGatewayRequest()
     req.set_VpcId(VPC)
     req.set_Bandwidth(5)
+    req.set_EnableSsl(True)  # sent as "True", like every boolean of this SDK
+    req.set_AutoPay(False)
     gw = call(req)["VpnGatewayId"]
 
-    def status():
+    def describe():
         req = DescribeVpnGatewayRequest.DescribeVpnGatewayRequest()
         req.set_VpnGatewayId(gw)
-        return call(req)["Status"]
+        return call(req)
+
+    def status():
+        return describe()["Status"]
 
     wait_active(status)
+    assert describe()["SslVpn"] == "enable"
     req = TagResourcesRequest.TagResourcesRequest()
     req.set_ResourceType("VpnGateway")
     req.set_ResourceIds([gw])
