@@ -291,11 +291,65 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The headers ACS3-HMAC-SHA256 requires to be present and signed.
+pub const REQUIRED_SIGNED_HEADERS: [&str; 6] = [
+    "host",
+    HEADER_ACTION,
+    HEADER_VERSION,
+    HEADER_DATE,
+    HEADER_NONCE,
+    HEADER_CONTENT_SHA256,
+];
+
+/// The signing rules on headers: every [`REQUIRED_SIGNED_HEADERS`] present and signed; every
+/// other `x-acs-*` header and `content-type` the request carries signed too (an unsigned one
+/// could be altered in transit); every signed header present; and `x-acs-content-sha256` the
+/// hash of the body actually received.
+fn check_signed_headers(
+    headers: &[(String, String)],
+    authorization: &Authorization,
+    payload_hash: &str,
+) -> Result<(), VerifyError> {
+    let incomplete = |why: String| Err(VerifyError::IncompleteSignature(why));
+    let signed = |name: &str| authorization.signed_headers.iter().any(|h| h == name);
+    for required in REQUIRED_SIGNED_HEADERS {
+        if header(headers, required).is_none() {
+            return incomplete(format!("header {required} is missing"));
+        }
+        if !signed(required) {
+            return incomplete(format!("header {required} is not signed"));
+        }
+    }
+    for (name, _) in headers {
+        let name = name.to_ascii_lowercase();
+        if (name.starts_with("x-acs-") || name == "content-type") && !signed(&name) {
+            return incomplete(format!("header {} is not signed", shown(&name)));
+        }
+    }
+    for name in &authorization.signed_headers {
+        if header(headers, name).is_none() {
+            return incomplete(format!("header {} is signed but not sent", shown(name)));
+        }
+    }
+    if header(headers, HEADER_CONTENT_SHA256) != Some(payload_hash) {
+        return incomplete(format!(
+            "header {HEADER_CONTENT_SHA256} is not the SHA-256 of the body"
+        ));
+    }
+    Ok(())
+}
+
+/// At most 64 characters of a client-supplied header name, for messages.
+fn shown(name: &str) -> String {
+    name.chars().take(64).collect()
+}
+
 /// Verifies a received V3 request as the service does.
 ///
 /// The payload hash is recomputed from `body` (a tampered body fails), the headers named in the
-/// `Authorization` header are signed in the listed set, and `host` plus the `x-acs-*` signing
-/// headers must be among them. Use [`Authorization::parse`] first to look up the secret for the
+/// `Authorization` header are signed in the listed set, and the header rules hold: every one of
+/// [`REQUIRED_SIGNED_HEADERS`] (`host` included) and every other `x-acs-*` header and
+/// `content-type` sent must be signed. Use [`Authorization::parse`] first to look up the secret for the
 /// request's AccessKey ID.
 pub fn verify(
     method: &str,
@@ -308,19 +362,8 @@ pub fn verify(
     let authorization = header(headers, "authorization")
         .ok_or_else(|| VerifyError::IncompleteSignature("Authorization is missing".into()))?;
     let authorization = Authorization::parse(authorization)?;
-    for required in [HEADER_ACTION, HEADER_VERSION, HEADER_DATE, HEADER_NONCE] {
-        if header(headers, required).is_none() {
-            return Err(VerifyError::IncompleteSignature(format!(
-                "header {required} is missing"
-            )));
-        }
-        if !authorization.signed_headers.iter().any(|h| h == required) {
-            return Err(VerifyError::IncompleteSignature(format!(
-                "header {required} is not signed"
-            )));
-        }
-    }
     let payload_hash = hashed_payload(body);
+    check_signed_headers(headers, &authorization, &payload_hash)?;
     let listed = &authorization.signed_headers;
     let (canonical_headers, signed_headers) =
         canonical_headers(headers, |name| listed.iter().any(|h| h == name));
@@ -454,19 +497,61 @@ mod tests {
             verify("POST", "/", &query, &headers, b"", "YourAccessKeySecret"),
             Ok(())
         );
-        match verify(
-            "POST",
-            "/",
-            &query,
-            &headers,
-            b"tampered",
-            "YourAccessKeySecret",
-        ) {
+        // A body other than the one whose hash was signed.
+        assert!(matches!(
+            verify(
+                "POST",
+                "/",
+                &query,
+                &headers,
+                b"tampered",
+                "YourAccessKeySecret"
+            ),
+            Err(VerifyError::IncompleteSignature(_))
+        ));
+        match verify("POST", "/", &query, &headers, b"", "AnotherSecret") {
             Err(VerifyError::Mismatch(m)) => {
                 assert!(m.string_to_sign.starts_with("ACS3-HMAC-SHA256\n"));
                 assert!(m.canonical_request.is_some());
             }
             other => panic!("expected a mismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn verifier_requires_every_signing_header_to_be_signed() {
+        let (query, headers) = run_instances();
+        let all =
+            "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
+        for left_out in REQUIRED_SIGNED_HEADERS {
+            let listed: Vec<&str> = all.split(';').filter(|h| *h != left_out).collect();
+            let mut headers = headers.clone();
+            headers.push((
+                "Authorization".into(),
+                format!(
+                    "ACS3-HMAC-SHA256 Credential=id,SignedHeaders={},Signature=00",
+                    listed.join(";")
+                ),
+            ));
+            match verify("POST", "/", &query, &headers, b"", "s") {
+                Err(VerifyError::IncompleteSignature(why)) => {
+                    assert!(why.contains(left_out), "{why}")
+                }
+                other => panic!("{left_out} unsigned: {other:?}"),
+            }
+        }
+        // An extra x-acs-* header or a content-type that is sent must be signed too.
+        for extra in ["x-acs-security-token", "content-type"] {
+            let mut headers = headers.clone();
+            headers.push((extra.into(), "v".into()));
+            headers.push((
+                "Authorization".into(),
+                format!("ACS3-HMAC-SHA256 Credential=id,SignedHeaders={all},Signature=00"),
+            ));
+            match verify("POST", "/", &query, &headers, b"", "s") {
+                Err(VerifyError::IncompleteSignature(why)) => assert!(why.contains(extra), "{why}"),
+                other => panic!("{extra} unsigned: {other:?}"),
+            }
         }
     }
 
