@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use tempfile::TempDir;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -21,11 +23,11 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A scratch copy of the spec (so the schema file it writes is not the repository's).
-fn scratch(name: &str) -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("xtask-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let spec = dir.join("spec");
+/// A scratch copy of the spec (so the schema file it writes is not the repository's), in a
+/// temporary directory removed when the returned guard drops, even when the test fails.
+fn scratch() -> (TempDir, PathBuf, PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let spec = dir.path().join("spec");
     std::fs::create_dir_all(spec.join("groups")).unwrap();
     for entry in walk(&root().join("spec")) {
         let rel = entry.strip_prefix(root().join("spec")).unwrap();
@@ -33,7 +35,8 @@ fn scratch(name: &str) -> (PathBuf, PathBuf) {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(&entry, &to).unwrap();
     }
-    (spec, dir.join("out"))
+    let out = dir.path().join("out");
+    (dir, spec, out)
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -51,7 +54,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn writes_only_changes_removes_orphans_and_checks() {
-    let (spec, out) = scratch("cycle");
+    let (_dir, spec, out) = scratch();
     let (spec_s, out_s) = (spec.to_str().unwrap(), out.to_str().unwrap());
 
     let first = xtask(&["codegen", "--spec", spec_s, "--out", out_s]);
@@ -102,7 +105,7 @@ fn writes_only_changes_removes_orphans_and_checks() {
 
 #[test]
 fn a_malformed_spec_stops_with_diagnostics() {
-    let (spec, out) = scratch("broken");
+    let (_dir, spec, out) = scratch();
     let group = spec.join("groups/vpn-gateways.yaml");
     let text = std::fs::read_to_string(&group).unwrap();
     std::fs::write(&group, text.replacen("type: string", "type: strng", 1)).unwrap();
@@ -121,10 +124,11 @@ fn a_malformed_spec_stops_with_diagnostics() {
 }
 
 /// Copies the source tree (everything but build output and version control) to a fresh
-/// temporary directory, leaving out paths for which `skip` is true.
-fn copy_tree(name: &str, skip: impl Fn(&Path) -> bool) -> PathBuf {
-    let to = std::env::temp_dir().join(format!("xtask-tree-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&to);
+/// temporary directory, removed when the guard drops, leaving out paths for which `skip` is
+/// true.
+fn copy_tree(skip: impl Fn(&Path) -> bool) -> TempDir {
+    let guard = TempDir::new().unwrap();
+    let to = guard.path();
     let from = root().canonicalize().unwrap();
     let mut stack = vec![from.clone()];
     while let Some(dir) = stack.pop() {
@@ -146,7 +150,7 @@ fn copy_tree(name: &str, skip: impl Fn(&Path) -> bool) -> PathBuf {
             }
         }
     }
-    to
+    guard
 }
 
 fn xtask_in(dir: &Path, args: &[&str]) -> Output {
@@ -161,7 +165,8 @@ fn xtask_in(dir: &Path, args: &[&str]) -> Output {
 /// target directory shared by two checkouts these differ).
 #[test]
 fn works_on_the_tree_it_is_started_in() {
-    let tree = copy_tree("own-tree", |_| false);
+    let guard = copy_tree(|_| false);
+    let tree = guard.path();
     let group = tree.join("spec/groups/vpn-gateways.yaml");
     let text = std::fs::read_to_string(&group).unwrap();
     let marker = "Creates a VPN gateway in the copied tree.";
@@ -182,7 +187,7 @@ fn works_on_the_tree_it_is_started_in() {
         stderr(&check)
     );
 
-    let run = xtask_in(&tree, &["codegen"]);
+    let run = xtask_in(tree, &["codegen"]);
     assert!(run.status.success(), "{}", stderr(&run));
     let page =
         std::fs::read_to_string(tree.join("generated-sdk/docs/operations/CreateVpnGateway.md"))
@@ -192,16 +197,13 @@ fn works_on_the_tree_it_is_started_in() {
         std::fs::read_to_string(root().join("generated-sdk/docs/operations/CreateVpnGateway.md"))
             .unwrap();
     assert!(!ours.contains(marker), "the repository was not touched");
-    assert!(xtask_in(&tree, &["codegen", "--check"]).status.success());
-    let _ = std::fs::remove_dir_all(&tree);
+    assert!(xtask_in(tree, &["codegen", "--check"]).status.success());
 }
 
 #[test]
 fn outside_the_workspace_it_refuses_with_a_message() {
-    let dir = std::env::temp_dir().join(format!("xtask-nowhere-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let run = xtask_in(&dir, &["codegen", "--check"]);
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = TempDir::new().unwrap();
+    let run = xtask_in(dir.path(), &["codegen", "--check"]);
     assert!(!run.status.success());
     assert!(
         stderr(&run).contains("is not inside the SDK workspace"),
@@ -214,7 +216,8 @@ fn outside_the_workspace_it_refuses_with_a_message() {
 /// crate byte for byte.
 #[test]
 fn regenerates_from_scratch() {
-    let tree = copy_tree("scratch", |rel| rel == Path::new("generated-sdk/src"));
+    let guard = copy_tree(|rel| rel == Path::new("generated-sdk/src"));
+    let tree = guard.path();
     assert!(!tree.join("generated-sdk/src").exists());
     let metadata = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
@@ -224,7 +227,7 @@ fn regenerates_from_scratch() {
             "--format-version",
             "1",
         ])
-        .current_dir(&tree)
+        .current_dir(tree)
         .output()
         .expect("cargo runs");
     assert!(
@@ -233,7 +236,7 @@ fn regenerates_from_scratch() {
         stderr(&metadata)
     );
 
-    let run = xtask_in(&tree, &["codegen"]);
+    let run = xtask_in(tree, &["codegen"]);
     assert!(run.status.success(), "{}", stderr(&run));
     for rel in [
         "src/lib.rs",
@@ -246,6 +249,5 @@ fn regenerates_from_scratch() {
             "{rel}"
         );
     }
-    assert!(xtask_in(&tree, &["codegen", "--check"]).status.success());
-    let _ = std::fs::remove_dir_all(&tree);
+    assert!(xtask_in(tree, &["codegen", "--check"]).status.success());
 }
