@@ -75,6 +75,28 @@ fn unwrap_all<T>(items: Vec<Wire<T>>) -> Vec<T> {
     items.into_iter().map(|Wire(item)| item).collect()
 }
 
+/// The `visit_*` methods for JSON numbers and booleans: the value is read by the item type
+/// itself, and `wrap` puts the item in the visitor's result.
+macro_rules! numbers_and_booleans_read_by_the_item {
+    ($value:ty, $wrap:expr) => {
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<$value, E> {
+            T::deserialize(de::value::I64Deserializer::<E>::new(v)).map($wrap)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<$value, E> {
+            T::deserialize(de::value::U64Deserializer::<E>::new(v)).map($wrap)
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<$value, E> {
+            T::deserialize(de::value::F64Deserializer::<E>::new(v)).map($wrap)
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<$value, E> {
+            T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map($wrap)
+        }
+    };
+}
+
 /// Reads the items, whatever shape carries them.
 struct ItemsVisitor<T>(PhantomData<T>);
 
@@ -137,21 +159,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ItemsVisitor<T> {
         T::deserialize(de::value::StringDeserializer::<E>::new(v)).map(|item| vec![item])
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|item| vec![item])
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|item| vec![item])
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|item| vec![item])
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(|item| vec![item])
-    }
+    numbers_and_booleans_read_by_the_item!(Vec<T>, |item| vec![item]);
 }
 
 /// Reads `{"<key>": items}`.
@@ -265,21 +273,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalVisitor<T> {
         T::deserialize(de::value::StringDeserializer::<E>::new(v)).map(Some)
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<T>, E> {
-        T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(Some)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<T>, E> {
-        T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(Some)
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<T>, E> {
-        T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(Some)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<T>, E> {
-        T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(Some)
-    }
+    numbers_and_booleans_read_by_the_item!(Option<T>, Some);
 }
 
 #[cfg(test)]
