@@ -38,6 +38,10 @@ pub use rt::waiter::WaiterConfig;
 #[rustfmt::skip]
 pub use rt::waiter::WaitError;
 #[rustfmt::skip]
+pub use rt::PaginationError;
+#[rustfmt::skip]
+pub use rt::PaginationErrorKind;
+#[rustfmt::skip]
 pub use rt::credentials::Credentials;
 /// The runtime crate, for everything not re-exported here.
 #[rustfmt::skip]

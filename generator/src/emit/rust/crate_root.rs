@@ -81,6 +81,8 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         "ProvideErrorMetadata",
         "waiter::WaiterConfig",
         "waiter::WaitError",
+        "PaginationError",
+        "PaginationErrorKind",
         "credentials::Credentials",
     ]
     .iter()
