@@ -259,10 +259,12 @@ pub fn authenticate<'a>(
             "Throttling.User",
             "Request was denied due to user flow control: too many requests signed with this AccessKey within the timestamp window.",
         )),
+        // Flow control, like the per-key refusal: the request was refused before it ran, which
+        // is what lets clients retry it whatever the operation.
         Err(NonceRefusal::StoreFull) => Err(ApiError::new(
-            503,
-            "ServiceUnavailable",
-            "The request has failed due to a temporary failure of the server: too many requests within the timestamp window.",
+            400,
+            "Throttling",
+            "Request was denied due to request throttling: too many requests within the timestamp window.",
         )),
     }
 }

@@ -143,7 +143,7 @@ pub struct Limits {
     /// that key are throttled until older nonces leave the timestamp window.
     pub nonces_per_key: usize,
     /// Unexpired signature nonces remembered overall; beyond it requests are refused with
-    /// `ServiceUnavailable` until older nonces leave the timestamp window.
+    /// `Throttling` until older nonces leave the timestamp window.
     pub nonces_total: usize,
     /// How long a `ClientToken` and the response it produced are kept: within it, a repeated
     /// request returns the original response. The service does not document its retention;
