@@ -407,14 +407,15 @@ impl RpcClient {
             .provide_credentials()
             .await
             .map_err(|e| AttemptFailure::final_(SdkError::Credentials(e)))?;
-        self.signed_attempt(request, timeouts, &credentials)
+        let secrets = [credentials.access_key_secret()]
+            .into_iter()
+            .chain(credentials.security_token())
+            .chain(request.secret_values.iter().map(String::as_str));
+        let redactor = Redactor::new(secrets);
+        self.signed_attempt(request, timeouts, &credentials, &redactor)
             .await
             .map_err(|mut failure| {
-                let secrets = [credentials.access_key_secret()]
-                    .into_iter()
-                    .chain(credentials.security_token())
-                    .chain(request.secret_values.iter().map(String::as_str));
-                failure.error.redact(&Redactor::new(secrets));
+                failure.error.redact(&redactor);
                 failure
             })
     }
@@ -424,6 +425,7 @@ impl RpcClient {
         request: &RpcRequest,
         timeouts: Timeouts,
         credentials: &crate::credentials::Credentials,
+        redactor: &Redactor,
     ) -> Result<RpcResponse, AttemptFailure> {
         let config = &self.inner.config;
         let timestamp = wire::timestamp_now();
@@ -461,12 +463,20 @@ impl RpcClient {
             let error = TransportError::body_too_large(config.max_response_body());
             return Err(AttemptFailure::final_(SdkError::Transport(error)));
         }
-        self.classify_response(response)
+        self.classify_response(response, redactor)
     }
 
-    fn classify_response(&self, response: HttpResponse) -> Result<RpcResponse, AttemptFailure> {
-        let header_request_id = response.header(REQUEST_ID_HEADER).map(str::to_owned);
-        let envelope = Envelope::read(&response.body);
+    /// Texts the server chose are redacted as they are taken from the response, before they
+    /// are cut to length.
+    fn classify_response(
+        &self,
+        response: HttpResponse,
+        redactor: &Redactor,
+    ) -> Result<RpcResponse, AttemptFailure> {
+        let header_request_id = response
+            .header(REQUEST_ID_HEADER)
+            .map(|id| redactor.redact_bounded(id.to_owned(), crate::error::MAX_ID_CHARS));
+        let envelope = Envelope::read(&response.body, redactor);
         if (200..300).contains(&response.status) && !envelope.has_code {
             return Ok(RpcResponse {
                 http_status: response.status,
@@ -477,7 +487,7 @@ impl RpcClient {
         // An error, or a success status whose body carries an error `Code`: some gateways in
         // front of the service answer 200 with the error document.
         let retry_after = retry::retry_after(&response.headers);
-        match ServiceError::from_body(response.status, &response.body) {
+        match ServiceError::from_body_redacted(response.status, &response.body, redactor) {
             Some(error) => {
                 let spec_retryable = self.inner.metadata.is_retryable_code(error.code());
                 let reason =
@@ -496,11 +506,12 @@ impl RpcClient {
             }
             None => Err(AttemptFailure {
                 reason: retry::classify_response(response.status, None, false),
-                error: SdkError::InvalidResponse(InvalidResponseError::new(
+                error: SdkError::InvalidResponse(InvalidResponseError::new_redacted(
                     response.status,
                     header_request_id.or(envelope.request_id),
                     "the error response is not a JSON error document",
                     &response.body,
+                    redactor,
                 )),
                 retry_after,
             }),
@@ -544,7 +555,7 @@ struct Envelope {
 }
 
 impl Envelope {
-    fn read(body: &[u8]) -> Envelope {
+    fn read(body: &[u8], redactor: &Redactor) -> Envelope {
         #[derive(Deserialize)]
         struct Fields {
             #[serde(rename = "RequestId", default)]
@@ -561,7 +572,8 @@ impl Envelope {
             _ => None,
         };
         Envelope {
-            request_id: text(fields.request_id).map(|id| crate::error::bounded(id, 128)),
+            request_id: text(fields.request_id)
+                .map(|id| redactor.redact_bounded(id, crate::error::MAX_ID_CHARS)),
             has_code: text(fields.code).is_some_and(|c| !c.is_empty()),
         }
     }

@@ -173,16 +173,6 @@ pub const MAX_MESSAGE_CHARS: usize = 2048;
 /// The longest code, request ID or host ID kept from an error body, in characters.
 pub const MAX_ID_CHARS: usize = 128;
 
-/// `text` cut to at most `max_chars` characters, noting how many bytes were left out.
-pub(crate) fn bounded(mut text: String, max_chars: usize) -> String {
-    if let Some((cut, _)) = text.char_indices().nth(max_chars) {
-        let omitted = text.len() - cut;
-        text.truncate(cut);
-        text.push_str(&format!("… ({omitted} more bytes)"));
-    }
-    text
-}
-
 /// An error the service returned: HTTP status plus the JSON error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceError {
@@ -245,23 +235,33 @@ impl ServiceError {
     /// message is for people, and a server that sends megabytes must not make every log line
     /// and `Display` of the error that large.
     pub fn from_body(http_status: u16, body: &[u8]) -> Option<Self> {
+        Self::from_body_redacted(http_status, body, &Redactor::default())
+    }
+
+    /// [`from_body`](Self::from_body), removing the secrets `redactor` knows from every text
+    /// before it is cut to length, so that no cut can leave part of a secret behind.
+    pub(crate) fn from_body_redacted(
+        http_status: u16,
+        body: &[u8],
+        redactor: &Redactor,
+    ) -> Option<Self> {
         let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
         let code = parsed.code.filter(|c| !c.is_empty())?;
-        let short = |s: Option<String>| s.map(|s| bounded(s, MAX_ID_CHARS));
+        let id = |s: String| redactor.redact_bounded(s, MAX_ID_CHARS);
+        let text = |s: String| redactor.redact_bounded(s, MAX_MESSAGE_CHARS);
         Some(ServiceError {
             inner: Box::new(ServiceErrorFields {
                 http_status,
-                code: bounded(code, MAX_ID_CHARS),
-                message: bounded(parsed.message.unwrap_or_default(), MAX_MESSAGE_CHARS),
-                request_id: short(parsed.request_id),
-                host_id: short(parsed.host_id),
-                recommend: parsed.recommend.map(|s| bounded(s, MAX_MESSAGE_CHARS)),
+                code: id(code),
+                message: text(parsed.message.unwrap_or_default()),
+                request_id: parsed.request_id.map(id),
+                host_id: parsed.host_id.map(id),
+                recommend: parsed.recommend.map(text),
                 access_denied_detail: parsed.access_denied_detail.map(|v| {
-                    let text = match v {
+                    text(match v {
                         serde_json::Value::String(s) => s,
                         other => other.to_string(),
-                    };
-                    bounded(text, MAX_MESSAGE_CHARS)
+                    })
                 }),
                 retryable: false,
             }),
@@ -544,18 +544,35 @@ impl InvalidResponseError {
         reason: impl Into<String>,
         body: &[u8],
     ) -> Self {
-        let text = String::from_utf8_lossy(body);
+        Self::new_redacted(http_status, request_id, reason, body, &Redactor::default())
+    }
+
+    /// [`new`](Self::new), removing the secrets `redactor` knows from the excerpt before it
+    /// is cut, so that no cut can leave part of a secret behind.
+    pub(crate) fn new_redacted(
+        http_status: u16,
+        request_id: Option<String>,
+        reason: impl Into<String>,
+        body: &[u8],
+        redactor: &Redactor,
+    ) -> Self {
+        // Only the start of the body can reach the excerpt: decode no more of it.
+        let reach = EXCERPT_CHARS.saturating_add(redactor.longest_form_chars());
+        let start = &body[..body.len().min(reach.saturating_mul(4))];
+        let mut text: String = String::from_utf8_lossy(start).chars().take(reach).collect();
+        let longer = text.chars().count() > EXCERPT_CHARS || start.len() < body.len();
+        redactor.redact_in_place(&mut text);
         let mut body_excerpt: String = text
             .chars()
             .take(EXCERPT_CHARS)
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        if text.chars().count() > EXCERPT_CHARS {
+        if longer {
             body_excerpt.push('…');
         }
         InvalidResponseError {
             http_status,
-            request_id,
+            request_id: request_id.map(|id| redactor.redact_bounded(id, MAX_ID_CHARS)),
             reason: reason.into(),
             body_excerpt,
         }

@@ -5,8 +5,12 @@
 //! whole string-to-sign, which holds every parameter value, a JSON-encoded `IkeConfig` with its
 //! pre-shared key included. [`Redactor`] knows the secrets of one request (the AccessKey
 //! secret, the STS token and every value the spec marks sensitive) and removes each in every
-//! form a request can carry it: as is, JSON-escaped, and percent-encoded once (the query) or
-//! twice (a v1 string-to-sign).
+//! form a request or an echo of it can carry it: as is; JSON-escaped (with `/` escaped or not,
+//! non-ASCII as is or as `\u` escapes); and percent-encoded once (the query, a form body with
+//! `+` for space) or twice (a v1 string-to-sign), with upper- or lower-case hex digits.
+//!
+//! Text is redacted before it is cut to length ([`Redactor::redact_bounded`]): a cut through a
+//! secret would leave its first characters behind, where nothing can recognise them any more.
 
 use crate::signing::v1::percent_encode;
 
@@ -39,15 +43,70 @@ impl Redactor {
                 .and_then(|j| j.strip_suffix('"'))
                 .unwrap_or(secret)
                 .to_owned();
-            for plain in [secret.to_owned(), json] {
+            // Other JSON writers escape `/` (PHP, some Java libraries) or every non-ASCII
+            // character (`ensure_ascii`), in either case of hex digit.
+            let json_slash = json.replace('/', "\\/");
+            let json_ascii = ascii_escaped(&json, false);
+            let json_ascii_upper = ascii_escaped(&json, true);
+            for plain in [
+                secret.to_owned(),
+                json,
+                json_slash,
+                json_ascii,
+                json_ascii_upper,
+            ] {
                 let once = percent_encode(&plain);
+                let once_lower = lower_hex(&once);
                 let twice = percent_encode(&once);
-                forms.extend([plain, once, twice]);
+                let twice_lower = lower_hex(&percent_encode(&once_lower));
+                // A form body encodes a space as `+`.
+                let form = once.replace("%20", "+");
+                let form_lower = once_lower.replace("%20", "+");
+                forms.extend([
+                    plain,
+                    once,
+                    once_lower,
+                    twice,
+                    twice_lower,
+                    form,
+                    form_lower,
+                ]);
             }
         }
         forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         forms.dedup();
         Redactor { forms }
+    }
+
+    /// The length in characters of the longest form of any secret: how far past a cut a
+    /// secret that starts before it can reach.
+    pub fn longest_form_chars(&self) -> usize {
+        self.forms
+            .iter()
+            .map(|form| form.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `text` redacted, then cut to at most `max_chars` characters with a note of how much was
+    /// left out. Only the part of `text` a secret in the kept part can reach is searched, so a
+    /// huge text costs no more than a short one.
+    pub fn redact_bounded(&self, mut text: String, max_chars: usize) -> String {
+        let reach = max_chars.saturating_add(self.longest_form_chars());
+        let mut beyond_reach = 0;
+        if let Some((cut, _)) = text.char_indices().nth(reach) {
+            beyond_reach = text.len() - cut;
+            text.truncate(cut);
+        }
+        self.redact_in_place(&mut text);
+        if let Some((cut, _)) = text.char_indices().nth(max_chars) {
+            let omitted = text.len() - cut + beyond_reach;
+            text.truncate(cut);
+            text.push_str(&format!("… ({omitted} more bytes)"));
+        } else if beyond_reach > 0 {
+            text.push_str(&format!("… ({beyond_reach} more bytes)"));
+        }
+        text
     }
 
     /// True when there is nothing to remove.
@@ -72,6 +131,45 @@ impl Redactor {
             *text = self.redact(text);
         }
     }
+}
+
+/// `json` with every non-ASCII character as a `\\uXXXX` escape (UTF-16), hex digits upper- or
+/// lower-case.
+fn ascii_escaped(json: &str, upper: bool) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            if upper {
+                out.push_str(&format!("\\u{unit:04X}"));
+            } else {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
+/// `encoded` with the two hex digits after every `%` in lower case.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut digits_left = 0;
+    for c in encoded.chars() {
+        if digits_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            digits_left -= 1;
+        } else {
+            if c == '%' {
+                digits_left = 2;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -105,5 +203,45 @@ mod tests {
         let r = Redactor::new(["secret", ""]);
         assert_eq!(r.redact("nothing here"), "nothing here");
         assert!(Redactor::new([""]).is_empty());
+    }
+
+    #[test]
+    fn other_writers_encodings_are_removed_too() {
+        let secret = "p/s:k é+1 x";
+        let r = Redactor::new([secret]);
+        for text in [
+            // Lower-case percent-encoding, once and twice.
+            "IkeConfig=%7b%22Psk%22%3a%22p%2fs%3ak%20%c3%a9%2b1%20x%22%7d".to_owned(),
+            "POST&%2f&IkeConfig%3d%257b%2522Psk%2522%253a%2522p%252fs%253ak%2520%25c3%25a9%252b1%2520x".to_owned(),
+            // A form body: `+` for space.
+            "Psk=p%2Fs%3Ak+%C3%A9%2B1+x".to_owned(),
+            // JSON with `/` escaped, and with non-ASCII as `\u` escapes.
+            r#"{"Psk":"p\/s:k é+1 x"}"#.to_owned(),
+            r#"{"Psk":"p/s:k \u00e9+1 x"}"#.to_owned(),
+            r#"{"Psk":"p/s:k \u00E9+1 x"}"#.to_owned(),
+        ] {
+            let clean = r.redact(&text);
+            assert!(clean.contains(REDACTED), "{text} -> {clean}");
+            assert!(!clean.contains("s:k") && !clean.contains("s%3"), "{clean}");
+            assert!(!clean.to_lowercase().contains("%3ak"), "{clean}");
+        }
+    }
+
+    #[test]
+    fn text_is_redacted_before_it_is_cut() {
+        let r = Redactor::new(["psk-SECRET-4242"]);
+        for pad in 0..40 {
+            let text = format!("{}psk-SECRET-4242 and more text after it", "x".repeat(pad));
+            let kept = r.redact_bounded(text, 20);
+            assert!(!kept.contains("psk-"), "{kept}");
+            assert!(!kept.contains("SEC"), "{kept}");
+        }
+        // Nothing cut, nothing noted.
+        assert_eq!(r.redact_bounded("short".into(), 20), "short");
+        // A huge text is cut and the note counts what was left out.
+        let kept = r.redact_bounded("y".repeat(100_000), 10);
+        assert_eq!(kept, format!("{}… (99990 more bytes)", "y".repeat(10)));
+        let kept = Redactor::default().redact_bounded("abcdef".into(), 3);
+        assert_eq!(kept, "abc… (3 more bytes)");
     }
 }
