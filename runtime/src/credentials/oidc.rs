@@ -63,6 +63,7 @@ impl OidcRoleArnCredentialsProvider {
         request.form("RoleArn", &self.role_arn);
         request.form("OIDCProviderArn", &self.oidc_provider_arn);
         request.form("OIDCToken", token.trim());
+        request.secret(token.trim());
         self.session.add_session_params(&mut request);
         self.session.send(request, ACTION, &self.role_arn).await
     }

@@ -61,10 +61,13 @@ impl RamRoleArnCredentialsProvider {
         self.session.add_session_params(&mut request);
         if let Some(external_id) = &self.external_id {
             request.form("ExternalId", external_id);
+            request.secret(external_id);
         }
         if let Some(token) = source.security_token() {
             request.form("SecurityToken", token);
+            request.secret(token);
         }
+        request.secret(source.access_key_secret());
         let signature = v1::sign("POST", &request.all_params(), source.access_key_secret());
         request.query(v1::SIGNATURE_PARAM, signature);
         self.session.send(request, ACTION, &self.role_arn).await
@@ -327,6 +330,34 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("SignatureDoesNotMatch"), "{message}");
         assert!(!message.contains("wrong-secret"));
+    }
+
+    #[tokio::test]
+    async fn a_signature_mismatch_echo_never_shows_the_source_token_or_external_id() {
+        // STS answers a bad signature with the whole string-to-sign, which carries every
+        // parameter: the source credentials' security token and the external ID among them.
+        let server = sts_server().await;
+        let token = "source-TOKEN/7+x=";
+        let external_id = "ext-ID/9+y=";
+        let provider = RamRoleArnCredentialsProvider::builder()
+            .source_credentials(
+                Credentials::new("STS.source", "wrong-secret").with_security_token(token),
+            )
+            .role_arn("acs:ram::1:role/r")
+            .external_id(external_id)
+            .sts_endpoint(&server.url)
+            .configure(&isolated())
+            .build()
+            .expect("provider");
+        let error = provider
+            .provide_credentials()
+            .await
+            .expect_err("bad signature");
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains("SignatureDoesNotMatch"), "{shown}");
+        for fragment in ["TOKEN", "ext-ID", "wrong-secret"] {
+            assert!(!shown.contains(fragment), "{fragment} in {shown}");
+        }
     }
 
     #[test]

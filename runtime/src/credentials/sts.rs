@@ -19,6 +19,8 @@ use super::http::{HttpClient, Request};
 use super::oidc::ROLE_SESSION_NAME;
 use super::provider_config::{endpoint_url, Clock, ProviderConfig};
 use super::{Credentials, CredentialsError};
+use crate::error::{MAX_ID_CHARS, MAX_MESSAGE_CHARS};
+use crate::redact::Redactor;
 use crate::signing::v1::percent_encode;
 
 /// STS API version.
@@ -285,6 +287,10 @@ pub(crate) fn encode_params(params: &[(String, String)]) -> String {
 pub(crate) struct StsRequest {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) form: Vec<(String, String)>,
+    /// Values the call carries that are secret (the source credentials' secret and security
+    /// token, an OIDC token, an external ID): removed from whatever STS sends back before it
+    /// reaches an error. A v1 `SignatureDoesNotMatch` echoes every parameter.
+    pub(crate) secrets: Vec<String>,
 }
 
 impl StsRequest {
@@ -304,6 +310,11 @@ impl StsRequest {
 
     pub(crate) fn form(&mut self, name: &str, value: impl Into<String>) {
         self.form.push((name.to_owned(), value.into()));
+    }
+
+    /// Declares `value` secret (see [`StsRequest::secrets`]).
+    pub(crate) fn secret(&mut self, value: impl Into<String>) {
+        self.secrets.push(value.into());
     }
 
     /// Every parameter, as the server sees them (what a v1 signature covers).
@@ -330,7 +341,8 @@ impl StsRequest {
                 },
             )
             .await?;
-        parse_response(action, response.status, &response.body)
+        let redactor = Redactor::new(self.secrets.iter().map(String::as_str));
+        parse_response(action, response.status, &response.body, &redactor)
     }
 }
 
@@ -359,9 +371,14 @@ struct ErrorBody {
 
 /// Turns an STS answer into credentials or an error that carries the service's code, message
 /// and request id — never the body itself, which on success holds secrets.
-fn parse_response(action: &str, status: u16, body: &str) -> Result<Credentials, CredentialsError> {
+fn parse_response(
+    action: &str,
+    status: u16,
+    body: &str,
+    redactor: &Redactor,
+) -> Result<Credentials, CredentialsError> {
     if !(200..300).contains(&status) {
-        return Err(service_error(action, status, body));
+        return Err(service_error(action, status, body, redactor));
     }
     let parsed: SuccessBody = serde_json::from_str(body).map_err(|e| {
         CredentialsError::new(format!(
@@ -401,16 +418,21 @@ pub(crate) fn credentials_from_fields(
         .with_expiration(parse_expiration(&expiration)?))
 }
 
-fn service_error(action: &str, status: u16, body: &str) -> CredentialsError {
+/// The error for a failed STS answer: its code, message and request ID, each redacted and
+/// bounded like the texts of a service error.
+fn service_error(action: &str, status: u16, body: &str, redactor: &Redactor) -> CredentialsError {
     let mut message = format!("{action} failed with HTTP {status}");
     if let Ok(error) = serde_json::from_str::<ErrorBody>(body) {
         if let Some(code) = error.code {
+            let code = redactor.redact_bounded(code, MAX_ID_CHARS);
             message.push_str(&format!(", Code: {code}"));
         }
         if let Some(text) = error.message {
+            let text = redactor.redact_bounded(text, MAX_MESSAGE_CHARS);
             message.push_str(&format!(", Message: {text}"));
         }
         if let Some(request_id) = error.request_id {
+            let request_id = redactor.redact_bounded(request_id, MAX_ID_CHARS);
             message.push_str(&format!(" (RequestId: {request_id})"));
         }
     }
@@ -477,7 +499,7 @@ mod tests {
     fn success_bodies_become_credentials() {
         let body = r#"{"RequestId":"r","Credentials":{"AccessKeyId":"STS.id",
             "AccessKeySecret":"sec","SecurityToken":"tok","Expiration":"2030-01-01T00:00:00Z"}}"#;
-        let credentials = parse_response("AssumeRole", 200, body);
+        let credentials = parse_response("AssumeRole", 200, body, &Redactor::default());
         let credentials = credentials.ok();
         assert_eq!(
             credentials.as_ref().map(Credentials::access_key_id),
@@ -494,7 +516,7 @@ mod tests {
     fn errors_carry_code_message_and_request_id_but_never_the_body() {
         let body =
             r#"{"RequestId":"req-1","Code":"NoPermission","Message":"You are not authorized."}"#;
-        let error = parse_response("AssumeRole", 403, body)
+        let error = parse_response("AssumeRole", 403, body, &Redactor::default())
             .err()
             .map(|e| e.to_string());
         assert_eq!(
@@ -504,7 +526,7 @@ mod tests {
 
         // A success status with an incomplete body must not echo the secret it did contain.
         let partial = r#"{"Credentials":{"AccessKeyId":"id","AccessKeySecret":"leaked-secret"}}"#;
-        let error = parse_response("AssumeRole", 200, partial)
+        let error = parse_response("AssumeRole", 200, partial, &Redactor::default())
             .err()
             .map(|e| e.to_string());
         assert!(error
@@ -512,14 +534,29 @@ mod tests {
             .is_some_and(|e| e.contains("no SecurityToken") && !e.contains("leaked-secret")));
 
         let html = "<html>502 Bad Gateway</html>";
-        let error = parse_response("AssumeRole", 502, html)
+        let error = parse_response("AssumeRole", 502, html, &Redactor::default())
             .err()
             .map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("AssumeRole failed with HTTP 502"));
-        let error = parse_response("AssumeRole", 200, html)
+        let error = parse_response("AssumeRole", 200, html, &Redactor::default())
             .err()
             .map(|e| e.to_string());
         assert!(error.is_some_and(|e| e.contains("not valid JSON")));
+    }
+
+    #[test]
+    fn error_texts_are_redacted_and_bounded() {
+        let huge = "m".repeat(50 * 1024 * 1024);
+        let body = format!(
+            r#"{{"RequestId":"req-1","Code":"SignatureDoesNotMatch","Message":"string to sign: SecurityToken%3Dsrc-tok {huge}"}}"#
+        );
+        let error = parse_response("AssumeRole", 400, &body, &Redactor::new(["src-tok"]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("SignatureDoesNotMatch"), "{error}");
+        assert!(!error.contains("src-tok"), "{error}");
+        assert!(error.len() < 4096, "{} bytes", error.len());
     }
 
     #[test]
