@@ -470,9 +470,14 @@ impl RpcClient {
     /// are cut to length.
     fn classify_response(
         &self,
-        response: HttpResponse,
+        mut response: HttpResponse,
         redactor: &Redactor,
     ) -> Result<RpcResponse, AttemptFailure> {
+        // A UTF-8 byte order mark, which some servers put before a JSON body, is no part of
+        // the document: left in, an error document would pass for an unreadable success.
+        if response.body.starts_with(b"\xEF\xBB\xBF") {
+            response.body = response.body.slice(3..);
+        }
         let header_request_id = response
             .header(REQUEST_ID_HEADER)
             .map(|id| redactor.redact_bounded(id.to_owned(), crate::error::MAX_ID_CHARS));

@@ -128,6 +128,112 @@ async fn a_value_that_cannot_be_read_fails_the_call_naming_its_path() {
     }
 }
 
+/// Shapes no value may be read from by guessing: each fails naming its field, where reading it
+/// would have put values in the wrong fields, changed digits or dropped items.
+#[tokio::test]
+async fn shapes_that_would_give_wrong_data_fail_naming_the_field() {
+    for (body, path) in [
+        // An item as an array: a derived struct would fill its fields by position.
+        (
+            r#"{"RequestId":"R","VpnGateways":{"VpnGateway":[["vpn-x","vpc-y","active"]]}}"#,
+            "VpnGateways.VpnGateway[0]",
+        ),
+        (r#"["R", 1, 1, 10]"#, "."),
+        // Integers as floats beyond what a float holds exactly: rounded or saturated digits.
+        (
+            r#"{"RequestId":"R","VpnGateways":{"VpnGateway":[{"VpnGatewayId":"vpn-1","CreateTime":9.223372036854775807e18}]}}"#,
+            "VpnGateways.VpnGateway[0].CreateTime",
+        ),
+        (
+            r#"{"RequestId":"R","VpnGateways":{"VpnGateway":[{"VpnGatewayId":"vpn-1","CreateTime":"9007199254740993.0"}]}}"#,
+            "VpnGateways.VpnGateway[0].CreateTime",
+        ),
+        // A text field sent as an integer beyond u64: JSON parsing has already rounded it.
+        (
+            r#"{"RequestId":"R","VpnGateways":{"VpnGateway":[{"VpnGatewayId":12345678901234567890123}]}}"#,
+            "VpnGateways.VpnGateway[0].VpnGatewayId",
+        ),
+        // A wrapper inside the wrapper: read as one item, its items would be lost.
+        (
+            r#"{"RequestId":"R","VpnGateways":{"VpnGateway":{"VpnGateway":[{"VpnGatewayId":"vpn-1"}]}}}"#,
+            "VpnGateways.VpnGateway",
+        ),
+    ] {
+        let (_, client) = replay(&[(200, body)]);
+        let err = client
+            .describe_vpn_gateways()
+            .region_id(REGION)
+            .send()
+            .await
+            .unwrap_err();
+        let reason = invalid_reason(err);
+        if path == "." {
+            assert!(reason.contains("expected shape"), "{reason}");
+        } else {
+            assert!(reason.contains(&format!("`{path}`")), "{body}: {reason}");
+        }
+    }
+
+    // A plain list that arrives wrapped: not one route with every field empty.
+    let (_, client) = replay(&[(
+        200,
+        r#"{"RequestId":"R","VcoRouteEntries":{"VcoRouteEntry":[
+            {"RouteDest":"10.0.0.0/24"},{"RouteDest":"10.0.1.0/24"}]}}"#,
+    )]);
+    let err = client
+        .describe_vco_route_entries()
+        .region_id(REGION)
+        .vpn_connection_id("vco-1")
+        .send()
+        .await
+        .unwrap_err();
+    let reason = invalid_reason(err);
+    assert!(reason.contains("`VcoRouteEntries`"), "{reason}");
+}
+
+/// Equivalent spellings of the same values read as those values.
+#[tokio::test]
+async fn other_spellings_of_the_same_values_read_the_same() {
+    let (_, client) = replay(&[(
+        200,
+        // Integral numbers as text with a fraction or exponent, and a list whose wrapper
+        // repeats its key (repeated XML elements converted one by one).
+        "\u{feff}{\"RequestId\":\"R\",\"TotalCount\":\"3.0\",\"PageSize\":\"1e1\",
+            \"VpnGateways\":{\"VpnGateway\":{\"VpnGatewayId\":\"vpn-1\"},
+            \"VpnGateway\":[{\"VpnGatewayId\":\"vpn-2\"},{\"VpnGatewayId\":\"vpn-3\",
+            \"CreateTime\":1495382400000.0}]}}",
+    )]);
+    let out = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.total_count(), Some(3));
+    assert_eq!(out.page_size(), Some(10));
+    let ids: Vec<_> = out
+        .vpn_gateways()
+        .iter()
+        .map(|g| g.vpn_gateway_id.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["vpn-1", "vpn-2", "vpn-3"]);
+    assert_eq!(out.vpn_gateways()[2].create_time, Some(1_495_382_400_000));
+
+    // An error document behind a byte order mark is still the service's error.
+    let (_, client) = replay(&[(
+        200,
+        "\u{feff}{\"Code\":\"Throttling.User\",\"Message\":\"slow down\",\"RequestId\":\"R\"}",
+    )]);
+    let err = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("Throttling.User"), "{err:?}");
+    assert_eq!(err.request_id(), Some("R"));
+}
+
 #[tokio::test]
 async fn a_200_carrying_an_error_code_is_a_service_error() {
     let (transport, client) = replay(&[(

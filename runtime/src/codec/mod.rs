@@ -45,11 +45,13 @@ pub const DECODE_BUDGET_FACTOR: usize = 8;
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     let _budget = budget::Scope::for_body(body.len());
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        describe(&inner, &path)
-    })?;
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map(|list::NotAnArray(value)| value)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            describe(&inner, &path)
+        })?;
     deserializer.end().map_err(|e| describe(&e, "."))?;
     Ok(value)
 }

@@ -31,6 +31,27 @@ fn out_of_range<E: de::Error>(expected: &'static str) -> E {
     E::custom(format_args!("number out of range for {expected}"))
 }
 
+/// Below 2^52 in magnitude an `f64` is precise to half a unit, so an integral `f64` read from
+/// an integral number is that number. From there on it may not be: beyond 2^53 the number
+/// written may have been rounded to a neighbour (2^53 + 1 reads as 2^53), and serde_json's
+/// fast float parsing may be a unit off from 2^52 (`9007199254740991.0` reads as
+/// `9007199254740990`). Such a number is refused rather than read as different digits.
+const EXACT_F64_INTEGER: f64 = 4_503_599_627_370_496.0;
+
+/// A JSON number with a fraction or exponent (`5.0`, `1e3`) read as an integer: exact only
+/// when it is integral and below [`EXACT_F64_INTEGER`].
+fn integral<E: de::Error>(v: f64, expected: &'static str) -> Result<i64, E> {
+    if v.fract() != 0.0 || !v.is_finite() {
+        return Err(wrong_kind(Unexpected::Float(v), expected));
+    }
+    if v.abs() >= EXACT_F64_INTEGER {
+        return Err(E::custom(format_args!(
+            "a number too large to be read exactly as {expected}"
+        )));
+    }
+    Ok(v as i64)
+}
+
 /// The value had the wrong kind. `what` describes it without repeating it.
 fn wrong_kind<E: de::Error>(what: Unexpected<'_>, expected: &'static str) -> E {
     let what = match what {
@@ -74,15 +95,13 @@ macro_rules! integer_scalar {
             }
 
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
-                // `5.0` is the integer 5 (XML-to-JSON conversion sometimes emits it); `5.5` is not.
-                if v.fract() == 0.0 && v >= <$ty>::MIN as f64 && v <= <$ty>::MAX as f64 {
-                    Ok(v as $ty)
-                } else {
-                    Err(wrong_kind(Unexpected::Float(v), $expected))
-                }
+                // `5.0` is the integer 5 (XML-to-JSON conversion sometimes emits it); `5.5` is
+                // not, and neither is a number whose digits rounding may have changed.
+                self.visit_i64(integral(v, $expected)?)
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                // The same numbers as text, read by the same rules as unquoted ones.
                 let text = v.trim();
                 if let Ok(n) = text.parse::<i64>() {
                     return self.visit_i64(n);
@@ -90,7 +109,10 @@ macro_rules! integer_scalar {
                 if let Ok(n) = text.parse::<u64>() {
                     return self.visit_u64(n);
                 }
-                Err(E::custom(concat!("a string that is not ", $expected)))
+                match text.parse::<f64>() {
+                    Ok(n) if n.is_finite() && looks_numeric(text) => self.visit_f64(n),
+                    _ => Err(E::custom(concat!("a string that is not ", $expected))),
+                }
             }
 
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<$ty, E> {
@@ -98,6 +120,15 @@ macro_rules! integer_scalar {
             }
         }
     };
+}
+
+/// True for text written as a JSON number would be (`5.0`, `-1e3`), which excludes what Rust's
+/// float parser also takes (`inf`, `NaN`, `infinity`).
+fn looks_numeric(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
 }
 
 integer_scalar!(i32, "a 32-bit integer");
@@ -232,6 +263,13 @@ impl<'de> Visitor<'de> for ScalarVisitor<String> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        // An integer beyond `u64` (a long numeric ID) arrives here rounded to 17 digits:
+        // refusing it names the field, where keeping the rounded digits would be wrong data.
+        if v.abs() >= EXACT_F64_INTEGER {
+            return Err(E::custom(
+                "a number too large to be kept exactly as a string",
+            ));
+        }
         Ok(v.to_string())
     }
 
@@ -354,6 +392,24 @@ mod tests {
         assert!(read::<i32>("\"x\"").is_err());
         assert!(read::<i32>("true").is_err());
         assert!(read::<i32>("{}").is_err());
+        // The same numbers as text follow the same rules.
+        assert_eq!(read::<i32>("\"5.0\""), Ok(5));
+        assert_eq!(read::<i32>("\" 1e3 \""), Ok(1000));
+        assert_eq!(read::<i64>("\"-2.0E2\""), Ok(-200));
+        assert!(read::<i32>("\"5.5\"").is_err());
+        assert!(read::<i32>("\"inf\"").is_err());
+        assert!(read::<i32>("\"NaN\"").is_err());
+        // A float beyond 2^53 may have been rounded: refused, never a nearby or saturated
+        // value (`9.223372036854775807e18` would otherwise become `i64::MAX`).
+        assert!(read::<i64>("9.223372036854775807e18").is_err());
+        assert!(read::<i64>("9007199254740993.0").is_err());
+        assert!(read::<i64>("\"9007199254740993.0\"").is_err());
+        assert!(read::<i64>("9007199254740991.0").is_err());
+        assert!(read::<i64>("4503599627370496.0").is_err());
+        assert_eq!(read::<i64>("4503599627370495.0"), Ok(4_503_599_627_370_495));
+        assert_eq!(read::<i64>("1495382400000.0"), Ok(1_495_382_400_000));
+        assert_eq!(read::<i64>("9007199254740993"), Ok(9_007_199_254_740_993));
+        assert!(read::<i32>("-1e300").is_err());
         // Too large for the type: an error, never a wrapped or truncated value.
         assert!(read::<i32>("\"1495382400000\"").is_err());
         assert!(read::<i32>("4294967296").is_err());
@@ -379,6 +435,12 @@ mod tests {
         assert_eq!(read::<String>("-3"), Ok("-3".to_owned()));
         assert_eq!(read::<String>("1.5"), Ok("1.5".to_owned()));
         assert_eq!(read::<String>("false"), Ok("false".to_owned()));
+        assert_eq!(
+            read::<String>("18446744073709551615"),
+            Ok("18446744073709551615".to_owned())
+        );
+        // Beyond u64 a JSON integer is parsed as a rounded float: refused, not misspelled.
+        assert!(read::<String>("12345678901234567890123").is_err());
         assert!(read::<String>("[]").is_err());
         assert!(read::<String>("{}").is_err());
     }
