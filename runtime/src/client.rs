@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use serde::Deserialize;
 use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument as _;
@@ -561,25 +560,14 @@ struct Envelope {
 
 impl Envelope {
     fn read(body: &[u8], redactor: &Redactor) -> Envelope {
-        #[derive(Deserialize)]
-        struct Fields {
-            #[serde(rename = "RequestId", default)]
-            request_id: Option<serde_json::Value>,
-            #[serde(rename = "Code", default)]
-            code: Option<serde_json::Value>,
-        }
-        let Ok(fields) = serde_json::from_slice::<Fields>(body) else {
+        let Some(top) = crate::error::TopLevel::read(body) else {
             return Envelope::default();
         };
-        let text = |v: Option<serde_json::Value>| match v {
-            Some(serde_json::Value::String(s)) => Some(s),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
         Envelope {
-            request_id: text(fields.request_id)
+            request_id: top
+                .request_id()
                 .map(|id| redactor.redact_bounded(id, crate::error::MAX_ID_CHARS)),
-            has_code: text(fields.code).is_some_and(|c| !c.is_empty()),
+            has_code: top.code().is_some(),
         }
     }
 }

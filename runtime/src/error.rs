@@ -192,23 +192,87 @@ struct ServiceErrorFields {
     retryable: bool,
 }
 
-/// The JSON error body. Field names as the service spells them; scalars may drift in type
-/// like any other field of the service's JSON.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ErrorBody {
-    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
-    code: Option<String>,
-    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
-    message: Option<String>,
-    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
-    request_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
-    host_id: Option<String>,
-    #[serde(default, deserialize_with = "crate::codec::optional_scalar")]
-    recommend: Option<String>,
-    // Sometimes an object, sometimes a string: keep it as raw JSON text.
+/// The top-level members of a response the client reads whatever the operation: the error
+/// document's fields and the request ID. Read in one pass and leniently: the first non-null
+/// value of a key wins and a repeated key does not fail the document (a strict reader would
+/// give up on `{"Code":"X","Code":"X"}` and let an error pass for a success), any JSON type is
+/// taken (see [`TopLevel::text`]), and every other member is skipped without being built.
+#[derive(Default)]
+pub(crate) struct TopLevel {
+    code: Option<serde_json::Value>,
+    message: Option<serde_json::Value>,
+    request_id: Option<serde_json::Value>,
+    host_id: Option<serde_json::Value>,
+    recommend: Option<serde_json::Value>,
+    // Sometimes an object, sometimes a string: kept as JSON text when not a string.
     access_denied_detail: Option<serde_json::Value>,
+}
+
+impl TopLevel {
+    /// The members of `body`, or `None` when it is not a JSON object.
+    pub(crate) fn read(body: &[u8]) -> Option<TopLevel> {
+        serde_json::from_slice(body).ok()
+    }
+
+    /// A scalar as text; the service's scalars drift between strings, numbers and booleans.
+    fn text(value: Option<serde_json::Value>) -> Option<String> {
+        match value? {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The error code, when there is a non-empty one: the body is then an error document.
+    pub(crate) fn code(&self) -> Option<String> {
+        Self::text(self.code.clone()).filter(|c| !c.is_empty())
+    }
+
+    /// The request ID the body carries.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        Self::text(self.request_id.clone())
+    }
+}
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = TopLevel;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopLevel, A::Error> {
+                let mut top = TopLevel::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "Code" => &mut top.code,
+                        "Message" => &mut top.message,
+                        "RequestId" => &mut top.request_id,
+                        "HostId" => &mut top.host_id,
+                        "Recommend" => &mut top.recommend,
+                        "AccessDeniedDetail" => &mut top.access_denied_detail,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    } else {
+                        *slot =
+                            Some(map.next_value::<serde_json::Value>()?).filter(|v| !v.is_null());
+                    }
+                }
+                Ok(top)
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
 }
 
 impl ServiceError {
@@ -245,18 +309,19 @@ impl ServiceError {
         body: &[u8],
         redactor: &Redactor,
     ) -> Option<Self> {
-        let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
-        let code = parsed.code.filter(|c| !c.is_empty())?;
+        let parsed = TopLevel::read(body)?;
+        let code = parsed.code()?;
+        let request_id = parsed.request_id();
         let id = |s: String| redactor.redact_bounded(s, MAX_ID_CHARS);
         let text = |s: String| redactor.redact_bounded(s, MAX_MESSAGE_CHARS);
         Some(ServiceError {
             inner: Box::new(ServiceErrorFields {
                 http_status,
                 code: id(code),
-                message: text(parsed.message.unwrap_or_default()),
-                request_id: parsed.request_id.map(id),
-                host_id: parsed.host_id.map(id),
-                recommend: parsed.recommend.map(text),
+                message: text(TopLevel::text(parsed.message).unwrap_or_default()),
+                request_id: request_id.map(id),
+                host_id: TopLevel::text(parsed.host_id).map(id),
+                recommend: TopLevel::text(parsed.recommend).map(text),
                 access_denied_detail: parsed.access_denied_detail.map(|v| {
                     text(match v {
                         serde_json::Value::String(s) => s,

@@ -271,6 +271,41 @@ async fn a_200_carrying_an_error_code_is_a_service_error() {
     assert_eq!(transport.requests().len(), 2);
 }
 
+/// However the error document is spelled, it is an error: with its keys repeated, its code
+/// a number, or a member of a type the client does not expect.
+#[tokio::test]
+async fn an_oddly_spelled_error_document_behind_a_200_is_still_an_error() {
+    for body in [
+        r#"{"Code":"Throttling.User","Code":"Throttling.User","RequestId":"R"}"#,
+        r#"{"RequestId":"R","RequestId":"R","Code":"Throttling.User","Message":"a","Message":"b"}"#,
+        r#"{"Code":"Throttling.User","Message":{"text":"slow down"},"RequestId":"R"}"#,
+        r#"{"Code":null,"Code":"Throttling.User","RequestId":"R"}"#,
+    ] {
+        // DeleteVpnGateway's output is only the request ID: an error read as a success
+        // would report a deletion that never happened.
+        let (transport, client) = replay(&[(200, body), (200, r#"{"RequestId":"R2"}"#)]);
+        let err = client
+            .delete_vpn_gateway()
+            .region_id(REGION)
+            .vpn_gateway_id("vpn-1")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some("Throttling.User"), "{body}: {err:?}");
+        assert_eq!(err.request_id(), Some("R"), "{body}");
+        assert_eq!(transport.requests().len(), 1);
+    }
+    let (_, client) = replay(&[(200, r#"{"Code":503,"RequestId":"R"}"#)]);
+    let err = client
+        .delete_vpn_gateway()
+        .region_id(REGION)
+        .vpn_gateway_id("vpn-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("503"), "{err:?}");
+}
+
 #[tokio::test]
 async fn a_missing_required_response_field_is_an_invalid_response() {
     for (body, field) in [
