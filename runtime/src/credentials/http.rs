@@ -71,14 +71,55 @@ impl HttpClient {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(form);
         }
-        let response = builder.send().await.map_err(|e| transport_error(what, e))?;
-        let status = response.status().as_u16();
-        let body = response
-            .text()
+        let exchange = async {
+            let mut response = builder.send().await.map_err(|e| transport_error(what, e))?;
+            let status = response.status().as_u16();
+            // Credentials answers are a few hundred bytes: read no more than
+            // `MAX_RESPONSE_BODY`, however much the server declares or sends.
+            if response
+                .content_length()
+                .is_some_and(|declared| declared > MAX_RESPONSE_BODY as u64)
+            {
+                return Err(too_large(what));
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| transport_error(what, e))?
+            {
+                if body.len() + chunk.len() > MAX_RESPONSE_BODY {
+                    return Err(too_large(what));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Response {
+                status,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            })
+        };
+        // The read timeout bounds each wait, not the exchange: a server trickling one byte
+        // per read timeout would hold the call forever. The whole exchange gets the connect
+        // timeout plus twice the read timeout.
+        let limit = self.connect_timeout + 2 * self.read_timeout;
+        tokio::time::timeout(limit, exchange)
             .await
-            .map_err(|e| transport_error(what, e))?;
-        Ok(Response { status, body })
+            .unwrap_or_else(|_| {
+                Err(CredentialsError::new(format!(
+                    "{what}: no complete response within {:.3} s",
+                    limit.as_secs_f64()
+                )))
+            })
     }
+}
+
+/// The largest credentials response read: 1 MiB.
+pub(crate) const MAX_RESPONSE_BODY: usize = 1024 * 1024;
+
+fn too_large(what: &str) -> CredentialsError {
+    CredentialsError::new(format!(
+        "{what}: the response body exceeds the limit of {MAX_RESPONSE_BODY} bytes"
+    ))
 }
 
 /// One outgoing request.
@@ -99,4 +140,79 @@ fn transport_error(what: &str, error: reqwest::Error) -> CredentialsError {
         "failed"
     };
     CredentialsError::with_source(format!("{what}: {kind}"), error.without_url())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    /// A server that answers every connection with `head`, then `body` one chunk at a time,
+    /// `pause` apart.
+    async fn server(head: &'static str, chunks: Vec<Vec<u8>>, pause: Duration) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let chunks = chunks.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let _ = socket.read(&mut buf).await;
+                    let _ = socket.write_all(head.as_bytes()).await;
+                    for chunk in chunks {
+                        tokio::time::sleep(pause).await;
+                        if socket.write_all(&chunk).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    fn get(url: &str) -> Request<'_> {
+        Request {
+            method: reqwest::Method::GET,
+            url,
+            headers: &[],
+            form: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_oversized_body_is_refused_declared_or_not() {
+        let client = HttpClient::new(Duration::from_secs(2), Duration::from_secs(2));
+        let big = vec![b'x'; MAX_RESPONSE_BODY + 1];
+        let declared = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            big.len()
+        );
+        let declared: &'static str = Box::leak(declared.into_boxed_str());
+        let chunked = "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n";
+        for head in [declared, chunked] {
+            let url = server(head, vec![big.clone()], Duration::ZERO).await;
+            let err = client.send("metadata", get(&url)).await.unwrap_err();
+            assert!(err.to_string().contains("exceeds the limit"), "{err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_trickling_answer_is_cut_off() {
+        // One byte every 300 ms never trips a 1 s read timeout; the exchange limit (1 + 2 × 1 s)
+        // ends it long before the 20 s the whole body would take.
+        let client = HttpClient::new(Duration::from_secs(1), Duration::from_secs(1));
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 64\r\nconnection: close\r\n\r\n";
+        let url = server(head, vec![b"x".to_vec(); 64], Duration::from_millis(300)).await;
+        let started = std::time::Instant::now();
+        let err = client.send("metadata", get(&url)).await.unwrap_err();
+        assert!(err.to_string().contains("no complete response"), "{err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{:?}",
+            started.elapsed()
+        );
+    }
 }
