@@ -125,12 +125,26 @@ where
     let deadline = started + config.max_wait;
     let mut last_status = None;
     let mut attempt: u32 = 0;
+    // Statuses are the server's text and end up in `Display`: kept as bounded as any other.
+    let bounded = |status: String| bounded(status, crate::error::MAX_ID_CHARS);
     loop {
-        match classify(poll().await) {
+        // A poll may itself take long (its attempts and their backoff): it is cut off at
+        // `max_wait` like the waiting between polls.
+        let Ok(result) = tokio::time::timeout_at(deadline, poll()).await else {
+            return Err(WaitError::Timeout {
+                waited: started.elapsed(),
+                last_status,
+            });
+        };
+        match classify(result) {
             Observation::Success(out) => return Ok(out),
-            Observation::Failure(status) => return Err(WaitError::FailureState { status }),
+            Observation::Failure(status) => {
+                return Err(WaitError::FailureState {
+                    status: bounded(status),
+                })
+            }
             Observation::Error(e) => return Err(WaitError::Sdk(e)),
-            Observation::Pending(status) => last_status = status.or(last_status),
+            Observation::Pending(status) => last_status = status.map(bounded).or(last_status),
         }
         let now = Instant::now();
         if now >= deadline {
@@ -143,6 +157,11 @@ where
         attempt = attempt.saturating_add(1);
         tokio::time::sleep(delay).await;
     }
+}
+
+/// `text` cut to at most `max_chars` characters, noting how much was left out.
+fn bounded(text: String, max_chars: usize) -> String {
+    crate::redact::Redactor::default().redact_bounded(text, max_chars)
 }
 
 /// `min_delay * 2^attempt`, capped at `max_delay`, with full jitter above `min_delay`.
@@ -219,6 +238,40 @@ mod tests {
         .await
         .unwrap_err();
         assert!(matches!(err, WaitError::FailureState { status } if status == "failed"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_poll_is_cut_off_at_max_wait() {
+        let started = Instant::now();
+        let err = wait(
+            WaiterConfig::new(Duration::from_secs(10)),
+            || async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                Ok::<_, SdkError<ServiceError>>("active")
+            },
+            |_| Observation::Success(None),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, WaitError::Timeout { .. }), "{err:?}");
+        assert!(started.elapsed() <= Duration::from_secs(11));
+    }
+
+    #[tokio::test]
+    async fn statuses_kept_in_errors_are_bounded() {
+        let huge = "s".repeat(1 << 20);
+        let err = wait(
+            fast(Duration::from_secs(5)),
+            || async { Ok::<_, SdkError<ServiceError>>(()) },
+            |_| Observation::Failure(huge.clone()),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            err.to_string().len() < 1024,
+            "{} bytes",
+            err.to_string().len()
+        );
     }
 
     #[test]
