@@ -14,7 +14,9 @@
 //!   one. A page without items that carries a token is not the end: the next page is fetched.
 //! - **`PageNumber` style**: the listing ends after page `n` when `n × PageSize ≥ TotalCount`.
 //!   `PageSize` is the one the response reports, else the one the request set; when neither is
-//!   known, the listing ends once the items seen reach `TotalCount`. When the response carries no
+//!   known, the listing ends once the items seen reach `TotalCount` (a listing started after
+//!   page 1, whose earlier items were not seen, also ends at its first page without items).
+//!   When the response carries no
 //!   `TotalCount`, the listing ends at the first page with fewer items than `PageSize` (or, with
 //!   the size unknown, at the first page without items).
 //!
@@ -296,6 +298,9 @@ pub struct Pages<P, E> {
     state: State<P, E>,
     /// The page size the requests ask for, when set.
     requested_page_size: Option<i64>,
+    /// The page a `PageNumber` listing started at: from a later page than 1, the items seen do
+    /// not count the pages before it.
+    first_page: Option<i64>,
     max_empty_pages: u32,
     pages: u64,
     items_seen: u64,
@@ -344,11 +349,16 @@ impl<P: Send + 'static, E: From<PaginationError> + Send + 'static> Pages<P, E> {
         if let Cursor::Token(Some(token)) = &start {
             tokens.insert(token);
         }
+        let first_page = match &start {
+            Cursor::Page(n) => Some(*n),
+            Cursor::Token(_) => None,
+        };
         Pages {
             fetch: Box::new(move |c| Box::pin(fetch(c))),
             inspect,
             state: State::Ready(start),
             requested_page_size: None,
+            first_page,
             max_empty_pages: DEFAULT_MAX_EMPTY_PAGES,
             pages: 0,
             items_seen: 0,
@@ -452,6 +462,11 @@ impl<P, E> Pages<P, E> {
         let more = match (info.total_count, page_size) {
             // Widened so that no counter can overflow into "more".
             (Some(total), Some(size)) => i128::from(page) * i128::from(size) < i128::from(total),
+            // Counted from page 1, the items seen place the listing; from a later start they
+            // are only a lower bound, so an empty page there is the end, not a stall.
+            (Some(total), None) if self.first_page.is_some_and(|first| first > 1) => {
+                info.items > 0 && i128::from(self.items_seen) < i128::from(total)
+            }
             (Some(total), None) => i128::from(self.items_seen) < i128::from(total),
             (None, Some(size)) => i64::try_from(info.items).is_ok_and(|n| n >= size),
             (None, None) => info.items > 0,
@@ -693,6 +708,34 @@ mod tests {
             assert_eq!(drain(pages).await, (vec![1, 2, 3], None));
             assert_eq!(fake.requests(), [Cursor::Token(None), token("b")]);
         }
+    }
+
+    #[tokio::test]
+    async fn a_listing_started_at_a_later_page_without_a_page_size_ends_at_an_empty_page() {
+        // Page 3 of 25 items in pages of 10, the size reported nowhere: the 5 items seen are
+        // not the position in the listing, and the empty page 4 is its end.
+        let (fake, pages) = Fake::pages(Cursor::Page(3), inspect_number, |c, _| match c {
+            Cursor::Page(3) => Ok(numbered(&[21, 22, 23, 24, 25], 3, None, Some(25))),
+            Cursor::Page(_) => Ok(numbered(&[], 4, None, Some(25))),
+            Cursor::Token(_) => Err("not a token listing"),
+        });
+        assert_eq!(drain(pages).await, (vec![21, 22, 23, 24, 25], None));
+        assert_eq!(fake.requests(), [Cursor::Page(3), Cursor::Page(4)]);
+        // From page 1 the same empty page inside the count is still a stall.
+        let (_, pages) = Fake::pages(Cursor::Page(1), inspect_number, |c, _| match c {
+            Cursor::Page(1) => Ok(numbered(&[1, 2], 1, None, Some(25))),
+            Cursor::Page(_) => Ok(numbered(&[], 2, None, Some(25))),
+            Cursor::Token(_) => Err("not a token listing"),
+        });
+        assert_eq!(
+            drain(pages).await,
+            (
+                vec![1, 2],
+                Some(TestError::Pagination(PaginationErrorKind::EmptyPages {
+                    count: 1
+                }))
+            )
+        );
     }
 
     #[tokio::test]
