@@ -59,9 +59,17 @@ impl Redactor {
                 let once_lower = lower_hex(&once);
                 let twice = percent_encode(&once);
                 let twice_lower = lower_hex(&percent_encode(&once_lower));
-                // A form body encodes a space as `+`.
-                let form = once.replace("%20", "+");
-                let form_lower = once_lower.replace("%20", "+");
+                // Form encoding (`application/x-www-form-urlencoded` as Java and browsers
+                // write it): a space as `+`, `*` left as is, `~` encoded.
+                let form_of = |encoded: &str| {
+                    encoded
+                        .replace("%20", "+")
+                        .replace("%2A", "*")
+                        .replace("%2a", "*")
+                        .replace('~', "%7E")
+                };
+                let form = form_of(&once);
+                let form_lower = lower_hex(&form_of(&once_lower));
                 forms.extend([
                     plain,
                     once,
@@ -215,6 +223,7 @@ mod tests {
             "POST&%2f&IkeConfig%3d%257b%2522Psk%2522%253a%2522p%252fs%253ak%2520%25c3%25a9%252b1%2520x".to_owned(),
             // A form body: `+` for space.
             "Psk=p%2Fs%3Ak+%C3%A9%2B1+x".to_owned(),
+            "psk=p%2fs%3ak+%c3%a9%2b1+x".to_owned(),
             // JSON with `/` escaped, and with non-ASCII as `\u` escapes.
             r#"{"Psk":"p\/s:k é+1 x"}"#.to_owned(),
             r#"{"Psk":"p/s:k \u00e9+1 x"}"#.to_owned(),
@@ -224,6 +233,14 @@ mod tests {
             assert!(clean.contains(REDACTED), "{text} -> {clean}");
             assert!(!clean.contains("s:k") && !clean.contains("s%3"), "{clean}");
             assert!(!clean.to_lowercase().contains("%3ak"), "{clean}");
+        }
+    }
+
+    #[test]
+    fn form_encoding_of_star_and_tilde_is_removed() {
+        let r = Redactor::new(["a*b~c d"]);
+        for text in ["k=a%2Ab~c%20d", "k=a*b%7Ec+d", "k=a*b%7ec+d"] {
+            assert_eq!(r.redact(text), format!("k={REDACTED}"), "{text}");
         }
     }
 
