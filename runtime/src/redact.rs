@@ -43,17 +43,22 @@ impl Redactor {
                 .and_then(|j| j.strip_suffix('"'))
                 .unwrap_or(secret)
                 .to_owned();
-            // Other JSON writers escape `/` (PHP, some Java libraries) or every non-ASCII
-            // character (`ensure_ascii`), in either case of hex digit.
+            // Other JSON writers escape `/` (PHP, some Java libraries), every non-ASCII
+            // character (`ensure_ascii`) or the HTML-special `<`, `>` and `&` (Go), in either
+            // case of hex digit.
             let json_slash = json.replace('/', "\\/");
             let json_ascii = ascii_escaped(&json, false);
             let json_ascii_upper = ascii_escaped(&json, true);
+            let json_html = html_escaped(&json, false);
+            let json_html_upper = html_escaped(&json, true);
             for plain in [
                 secret.to_owned(),
                 json,
                 json_slash,
                 json_ascii,
                 json_ascii_upper,
+                json_html,
+                json_html_upper,
             ] {
                 let once = percent_encode(&plain);
                 let once_lower = lower_hex(&once);
@@ -162,6 +167,16 @@ fn ascii_escaped(json: &str, upper: bool) -> String {
     out
 }
 
+/// `json` with `<`, `>` and `&` as `\\u` escapes, as Go's encoder writes them.
+fn html_escaped(json: &str, upper: bool) -> String {
+    let (lt, gt, amp) = if upper {
+        ("\\u003C", "\\u003E", "\\u0026")
+    } else {
+        ("\\u003c", "\\u003e", "\\u0026")
+    };
+    json.replace('<', lt).replace('>', gt).replace('&', amp)
+}
+
 /// `encoded` with the two hex digits after every `%` in lower case.
 fn lower_hex(encoded: &str) -> String {
     let mut out = String::with_capacity(encoded.len());
@@ -233,6 +248,17 @@ mod tests {
             assert!(clean.contains(REDACTED), "{text} -> {clean}");
             assert!(!clean.contains("s:k") && !clean.contains("s%3"), "{clean}");
             assert!(!clean.to_lowercase().contains("%3ak"), "{clean}");
+        }
+    }
+
+    #[test]
+    fn html_safe_json_escapes_are_removed() {
+        let r = Redactor::new(["a<b>c&d"]);
+        for text in [
+            r#"{"Psk":"a\u003cb\u003ec\u0026d"}"#,
+            r#"{"Psk":"a\u003Cb\u003Ec\u0026d"}"#,
+        ] {
+            assert!(!r.redact(text).contains("u003"), "{text}");
         }
     }
 
