@@ -212,10 +212,14 @@ fn parse_credentials(body: &str) -> Result<Credentials, CredentialsError> {
     match parsed.code.as_deref() {
         Some("Success") => {}
         code => {
+            // The code is the server's text: kept as bounded as a service error's.
+            let code = crate::redact::Redactor::default().redact_bounded(
+                code.unwrap_or_default().to_owned(),
+                crate::error::MAX_ID_CHARS,
+            );
             return Err(CredentialsError::new(format!(
-                "{what}: the metadata service answered Code {:?}",
-                code.unwrap_or_default()
-            )))
+                "{what}: the metadata service answered Code {code:?}"
+            )));
         }
     }
     credentials_from_fields(
@@ -436,5 +440,16 @@ mod tests {
             .await
             .expect_err("nothing listens");
         assert!(error.to_string().contains("ECS metadata"), "{error}");
+    }
+
+    #[test]
+    fn a_failure_code_kept_in_the_error_is_bounded() {
+        let body = format!(r#"{{"Code":"{}"}}"#, "F".repeat(1 << 20));
+        let error = parse_credentials(&body).expect_err("not Success");
+        assert!(
+            error.to_string().len() < 1024,
+            "{} bytes",
+            error.to_string().len()
+        );
     }
 }
