@@ -167,9 +167,14 @@ impl PaginationError {
         }
     }
 
-    /// Attaches the request ID of the response that showed the problem.
+    /// Attaches the request ID of the response that showed the problem. It is the server's
+    /// text, read from a decoded page: kept to [`MAX_ID_CHARS`](crate::error::MAX_ID_CHARS)
+    /// like every identifier an error holds.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
+        self.request_id = Some(
+            crate::redact::Redactor::default()
+                .redact_bounded(request_id.into(), crate::error::MAX_ID_CHARS),
+        );
         self
     }
 
@@ -708,6 +713,17 @@ mod tests {
             assert_eq!(drain(pages).await, (vec![1, 2, 3], None));
             assert_eq!(fake.requests(), [Cursor::Token(None), token("b")]);
         }
+    }
+
+    #[test]
+    fn the_request_id_kept_in_the_error_is_bounded() {
+        let error = PaginationError::new(PaginationErrorKind::RepeatedToken, 2)
+            .with_request_id("R".repeat(1 << 20));
+        assert!(
+            error.to_string().len() < 1024,
+            "{} bytes",
+            error.to_string().len()
+        );
     }
 
     #[tokio::test]
