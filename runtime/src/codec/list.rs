@@ -3,9 +3,14 @@
 //! An XML list becomes, in the service's JSON, a wrapper object around the items
 //! (`"VpnGateways": {"VpnGateway": [...]}`). Depending on the number of items and the converter,
 //! the wrapper may hold an array, a single object (one item), `null` or `""` (no items), and an
-//! absent list may be `null` or `""` itself. Every shape is read in one pass over the input, with
-//! no intermediate `serde_json::Value`, and each item is read on its own: one item that cannot
-//! be read fails the whole decode (naming its path), never changes how the other items read.
+//! absent list may be `null` or `""` itself, and a converter that writes repeated elements one by
+//! one repeats the wrapper's key. Every shape is read in one pass over the input, with no
+//! intermediate `serde_json::Value`, and each item is read on its own: one item that cannot be
+//! read fails the whole decode (naming its path), never changes how the other items read.
+//!
+//! Shapes that could only be read by guessing fail instead: an object given as an array (a
+//! derived struct would take its values by position), and a bare object with none of the item's
+//! fields where a list is expected (read as one empty item, it would hide the items inside it).
 
 use std::fmt;
 use std::marker::PhantomData;
