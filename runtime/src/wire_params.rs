@@ -116,6 +116,11 @@ impl WireParams {
     pub fn json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ValidationError> {
         match self.raw(name) {
             None | Some("") => Ok(None),
+            // A derived struct also reads an array, by position: `["k", "ikev2"]` would set the
+            // first two fields. The parameter is documented as an object; nothing else is one.
+            Some(text) if !text.trim_start().starts_with('{') => {
+                Err(self.invalid(name, "must be a JSON object of the documented shape"))
+            }
             Some(text) => serde_json::from_str(text).map(Some).map_err(|e| {
                 // The JSON error names a position, never the (possibly secret) content.
                 self.invalid(
@@ -278,6 +283,15 @@ mod tests {
         assert_eq!(e.parameter(), "Bandwidth");
         let e = r.json::<serde_json::Value>("Cfg").unwrap_err();
         assert!(!e.to_string().contains("secret"), "{e}");
+        // An array is no object, even where a struct would read it by position.
+        #[derive(Debug, serde::Deserialize)]
+        struct Cfg {
+            _psk: Option<String>,
+        }
+        let r = WireParams::new([("Cfg", " [\"psk-SECRET\"]")]);
+        let e = r.json::<Cfg>("Cfg").unwrap_err();
+        assert_eq!(e.parameter(), "Cfg");
+        assert!(!e.to_string().contains("SECRET"), "{e}");
         let r = WireParams::new([("Tag.1.Key", "k")]);
         let e = r.struct_list("Tag", |s| s.get::<i32>("Key")).unwrap_err();
         assert_eq!(e.parameter(), "Tag.1.Key");
