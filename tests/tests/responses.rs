@@ -364,6 +364,62 @@ async fn service_messages_kept_in_errors_are_bounded() {
     assert_eq!(err.code(), Some("InvalidParameter"));
 }
 
+/// Error texts are cut to a bounded length; a secret the cut runs through must still be
+/// removed whole, not leave its first characters behind.
+#[tokio::test]
+async fn a_secret_cut_by_a_length_bound_is_still_removed() {
+    let psk = "psk-SECRET-4242";
+    let mut bodies = Vec::new();
+    // The message (2,048 characters kept), the request ID (128) and the excerpt of a body
+    // that is no error document (200), each with the key placed across the cut.
+    for pad in 2030..=2048 {
+        let x = "x".repeat(pad);
+        bodies.push((
+            400,
+            format!(
+                r#"{{"Code":"SignatureDoesNotMatch","Message":"{x}{psk} tail","RequestId":"R"}}"#
+            ),
+        ));
+    }
+    for pad in 110..=128 {
+        let x = "x".repeat(pad);
+        bodies.push((
+            400,
+            format!(r#"{{"Code":"InvalidParameter","Message":"m","RequestId":"{x}{psk}"}}"#),
+        ));
+    }
+    let prefix = r#"{"RequestId":"R","Echo":""#.len();
+    for pad in (185 - prefix)..=(200 - prefix) {
+        let x = "x".repeat(pad);
+        bodies.push((
+            502,
+            format!(r#"{{"RequestId":"R","Echo":"{x}{psk} tail"}}"#),
+        ));
+    }
+    let transport = ReplayTransport::new();
+    for (status, body) in &bodies {
+        transport.push_json(*status, body.clone());
+    }
+    let client = client_with(&transport, RetryPolicy::disabled());
+    for _ in &bodies {
+        let err = client
+            .create_vpn_connection()
+            .region_id("cn-hangzhou")
+            .customer_gateway_id("cgw-1")
+            .vpn_gateway_id("vpn-1")
+            .local_subnet("10.0.0.0/24")
+            .remote_subnet("192.168.0.0/24")
+            .ike_config(vpn_gateway::types::IkeConfig::new().psk(psk))
+            .send()
+            .await
+            .unwrap_err();
+        for shown in [format!("{err}"), format!("{err:?}")] {
+            // The padding is all `x`: any fragment of the key is a leak.
+            assert!(!shown.contains("psk-") && !shown.contains("SEC"), "{shown}");
+        }
+    }
+}
+
 fn over_http(
     url: &str,
     configure: impl FnOnce(vpn_gateway::runtime::ConfigBuilder) -> vpn_gateway::runtime::ConfigBuilder,
