@@ -306,6 +306,29 @@ async fn an_oddly_spelled_error_document_behind_a_200_is_still_an_error() {
     assert_eq!(err.code(), Some("503"), "{err:?}");
 }
 
+/// An empty element is no value: a required identifier sent as `""` is as missing as one not
+/// sent, where reading it would return `Ok` with an empty gateway ID.
+#[tokio::test]
+async fn an_empty_required_response_field_is_an_invalid_response() {
+    for (body, field) in [
+        (r#"{"RequestId":"R","VpnGatewayId":""}"#, "VpnGatewayId"),
+        (r#"{"RequestId":"R","VpnGatewayId":"  "}"#, "VpnGatewayId"),
+        (r#"{"RequestId":"","VpnGatewayId":"vpn-1"}"#, "RequestId"),
+    ] {
+        let (_, client) = replay(&[(200, body)]);
+        let err = client
+            .create_vpn_gateway()
+            .region_id(REGION)
+            .vpc_id("vpc-bp1ub1yt9cvakoelj0000")
+            .bandwidth(Bandwidth::Mbps5)
+            .send()
+            .await
+            .unwrap_err();
+        let reason = invalid_reason(err);
+        assert!(reason.contains(&format!("`{field}`")), "{body}: {reason}");
+    }
+}
+
 #[tokio::test]
 async fn a_missing_required_response_field_is_an_invalid_response() {
     for (body, field) in [

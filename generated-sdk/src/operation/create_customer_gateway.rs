@@ -189,7 +189,7 @@ pub struct CreateCustomerGatewayOutput {
     /// Example: `cgw-bp1aw0a5nfff03xp1****`.
     #[serde(
         rename = "CustomerGatewayId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub customer_gateway_id: String,
     /// The public IP address of the VPN gateway device in the on-premises data center.
@@ -237,7 +237,7 @@ pub struct CreateCustomerGatewayOutput {
     /// Example: `D32B3C26-6C6C-4988-93E9-D2A6444CE6AE`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

@@ -169,7 +169,7 @@ pub struct CreateSslVpnClientCertOutput {
     /// Example: `079874CD-AEC1-43E6-AC03-ADD96B6E4907`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the new client certificate.
@@ -177,7 +177,7 @@ pub struct CreateSslVpnClientCertOutput {
     /// Example: `vsc-m5euof6s5jy8vs5kdz2r2`.
     #[serde(
         rename = "SslVpnClientCertId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub ssl_vpn_client_cert_id: String,
     /// The name of the client certificate.

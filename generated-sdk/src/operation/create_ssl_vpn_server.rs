@@ -272,7 +272,7 @@ pub struct CreateSslVpnServerOutput {
     /// Example: `E98A9651-7098-40C7-8F85-C818D1EBBA85`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the new SSL-VPN server.
@@ -280,7 +280,7 @@ pub struct CreateSslVpnServerOutput {
     /// Example: `vss-bp18q7hzj6largv4v****`.
     #[serde(
         rename = "SslVpnServerId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub ssl_vpn_server_id: String,
     /// The name of the SSL-VPN server.

@@ -352,7 +352,7 @@ pub struct CreateVpnConnectionOutput {
     /// Example: `vco-bp15oes1py4i6****`.
     #[serde(
         rename = "VpnConnectionId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub vpn_connection_id: String,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
@@ -380,7 +380,7 @@ pub struct CreateVpnConnectionOutput {
     /// Example: `082AD562-B8DB-4BB2-861F-DA1FCA01FD76`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

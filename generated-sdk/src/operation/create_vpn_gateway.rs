@@ -266,7 +266,7 @@ pub struct CreateVpnGatewayOutput {
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the VPN gateway.
@@ -274,7 +274,7 @@ pub struct CreateVpnGatewayOutput {
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
     #[serde(
         rename = "VpnGatewayId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub vpn_gateway_id: String,
     /// The name of the VPN gateway.

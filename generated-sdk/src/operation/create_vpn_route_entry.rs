@@ -239,7 +239,7 @@ pub struct CreateVpnRouteEntryOutput {
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the VPN gateway.

@@ -141,7 +141,7 @@ pub struct DeleteSslVpnClientCertOutput {
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

@@ -204,7 +204,7 @@ pub struct DeleteVpnRouteEntryOutput {
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

@@ -158,7 +158,7 @@ pub struct DescribeCustomerGatewayOutput {
     /// Example: `99506ECB-218F-45A5-AE8E-79518451F615`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).

@@ -237,7 +237,7 @@ pub struct DescribeSslVpnClientCertsOutput {
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The current page number.

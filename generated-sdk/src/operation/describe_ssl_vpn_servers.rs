@@ -232,7 +232,7 @@ pub struct DescribeSslVpnServersOutput {
     /// Example: `085CA5EA-1E76-43A8-981B-E0208DECA0CB`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The current page number.

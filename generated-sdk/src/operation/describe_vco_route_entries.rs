@@ -235,7 +235,7 @@ pub struct DescribeVcoRouteEntriesOutput {
     /// Example: `E18980E8-C8C2-31BD-8156-AE2BBDEC87E1`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The total number of entries.

@@ -304,7 +304,7 @@ pub struct DescribeVpnConnectionOutput {
     /// Example: `F2310D45-BCF6-4E2E-9082-B4503844BA4C`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

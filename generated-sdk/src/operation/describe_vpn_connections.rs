@@ -262,7 +262,7 @@ pub struct DescribeVpnConnectionsOutput {
     /// Example: `54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

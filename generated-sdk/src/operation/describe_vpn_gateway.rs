@@ -175,7 +175,7 @@ pub struct DescribeVpnGatewayOutput {
     /// Example: `DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the VPN gateway.

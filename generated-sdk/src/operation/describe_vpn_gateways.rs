@@ -255,7 +255,7 @@ pub struct DescribeVpnGatewaysOutput {
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The total number of entries.

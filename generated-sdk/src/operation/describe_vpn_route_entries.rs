@@ -207,7 +207,7 @@ pub struct DescribeVpnRouteEntriesOutput {
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The total number of entries.

@@ -271,7 +271,7 @@ pub struct DescribeVpnSslServerLogsOutput {
     /// Example: `26641E42-66C7-4942-9FEC-F99213914F8F`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The number of log entries.

@@ -120,7 +120,7 @@ pub struct DownloadVpnConnectionConfigOutput {
     /// Example: `0C68048B-0F70-40DA-B8AE-1B79B5CF62E3`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The configuration of the IPsec-VPN connection.

@@ -270,7 +270,7 @@ pub struct ListTagResourcesOutput {
     /// Example: `DE65F6B7-7566-4802-9007-96F2494AC512`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The token of the next page. Empty when there are no more results.

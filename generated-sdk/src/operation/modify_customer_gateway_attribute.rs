@@ -224,7 +224,7 @@ pub struct ModifyCustomerGatewayAttributeOutput {
     /// Example: `E61293C8-AF07-4E87-A272-542680038F93`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

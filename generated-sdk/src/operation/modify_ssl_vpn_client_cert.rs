@@ -159,7 +159,7 @@ pub struct ModifySslVpnClientCertOutput {
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the client certificate.

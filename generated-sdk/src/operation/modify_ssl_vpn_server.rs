@@ -270,7 +270,7 @@ pub struct ModifySslVpnServerOutput {
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The region of the SSL-VPN server.

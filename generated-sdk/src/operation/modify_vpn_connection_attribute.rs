@@ -481,7 +481,7 @@ pub struct ModifyVpnConnectionAttributeOutput {
     /// Example: `7DB79D0C-5F27-4AB5-995B-79BE55102F90`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
 }

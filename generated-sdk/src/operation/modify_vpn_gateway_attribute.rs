@@ -189,7 +189,7 @@ pub struct ModifyVpnGatewayAttributeOutput {
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
     #[serde(
         rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
     /// The ID of the VPN gateway.

@@ -76,6 +76,16 @@ where
     deserializer.deserialize_any(OptionalVisitor::<T>(PhantomData))
 }
 
+/// A value that must be present and is no scalar (a nested object or an enum), read by `T` from
+/// anything but an array (see [`optional_value`] for why).
+pub fn value<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    NotAnArray::<T>::deserialize(deserializer).map(|NotAnArray(value)| value)
+}
+
 fn unwrap_all<T>(items: Vec<Wire<T>>) -> Vec<T> {
     items.into_iter().map(|Wire(item)| item).collect()
 }
@@ -610,6 +620,19 @@ mod tests {
             _inner: Option<Item>,
         }
         let err = serde_json::from_str::<Outer>(r#"{"_inner":["a",5]}"#).unwrap_err();
+        assert!(err.to_string().contains("sequence"), "{err}");
+    }
+
+    #[test]
+    fn a_required_value_is_never_read_from_an_array() {
+        #[derive(Debug, Deserialize)]
+        struct Outer {
+            #[serde(deserialize_with = "value")]
+            inner: Item,
+        }
+        let ok: Outer = serde_json::from_str(r#"{"inner":{"Id":"a"}}"#).unwrap();
+        assert_eq!(ok.inner, item("a"));
+        let err = serde_json::from_str::<Outer>(r#"{"inner":["a",5]}"#).unwrap_err();
         assert!(err.to_string().contains("sequence"), "{err}");
     }
 

@@ -12,8 +12,8 @@ mod budget;
 mod list;
 mod scalar;
 
-pub use list::{list, optional_value, scalar_list, wrapped_list, wrapped_scalar_list};
-pub use scalar::{optional_scalar, scalar, Wire, WireScalar};
+pub use list::{list, optional_value, scalar_list, value, wrapped_list, wrapped_scalar_list};
+pub use scalar::{optional_scalar, required_text, scalar, Wire, WireScalar};
 
 use crate::client::RpcResponse;
 use crate::error::{InvalidResponseError, SdkError};

@@ -287,6 +287,19 @@ where
     T::deserialize_wire(deserializer)
 }
 
+/// A text that must be present and not empty: an empty XML element (`""`) carries no value, and
+/// a response whose required identifier is empty is as incomplete as one without it.
+pub fn required_text<'de, D>(deserializer: D) -> Result<String, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let text = String::deserialize_wire(deserializer)?;
+    if text.trim().is_empty() {
+        return Err(de::Error::custom("empty where a value is required"));
+    }
+    Ok(text)
+}
+
 /// An optional scalar: `null` is absent, and so is `""` for anything but a string.
 pub fn optional_scalar<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
@@ -451,6 +464,18 @@ mod tests {
         assert_eq!(read::<f64>("\"1.5\""), Ok(1.5));
         assert_eq!(read::<f64>("2"), Ok(2.0));
         assert!(read::<f64>("\"NaN\"").is_err());
+    }
+
+    #[test]
+    fn required_text_is_never_empty() {
+        let read = |json: &str| {
+            required_text(&mut serde_json::Deserializer::from_str(json)).map_err(|e| e.to_string())
+        };
+        assert_eq!(read("\"vpn-1\""), Ok("vpn-1".to_owned()));
+        assert_eq!(read("7"), Ok("7".to_owned()));
+        for empty in ["\"\"", "\" \"", "null"] {
+            assert!(read(empty).is_err(), "{empty}");
+        }
     }
 
     #[test]

@@ -392,12 +392,21 @@ pub(super) fn field_decoder(
         }
         TypeIr::List(ItemIr::Scalar(_)) => (with("scalar_list"), None),
         TypeIr::List(_) => (with("list"), None),
-        TypeIr::Scalar(_) if required => {
-            let path = format!("{codec}::scalar");
+        // A required text may not be empty (an empty element is no value); a required object
+        // is never read from an array, which a derived struct would read by position.
+        TypeIr::Scalar(s) if required => {
+            let function = match s {
+                crate::ir::ScalarIr::String => "required_text",
+                _ => "scalar",
+            };
+            let path = format!("{codec}::{function}");
             (quote!(, deserialize_with = #path), None)
         }
         TypeIr::Scalar(_) => (with("optional_scalar"), None),
-        TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) if required => (quote!(), None),
+        TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) if required => {
+            let path = format!("{codec}::value");
+            (quote!(, deserialize_with = #path), None)
+        }
         TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) => (with("optional_value"), None),
     }
 }
