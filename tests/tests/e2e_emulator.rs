@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 use std::time::Duration;
+use vpn_gateway::runtime::RetryPolicy;
 use vpn_gateway::types::{
     Bandwidth, IkeConfig, Tag, TagResourceType, VpnRouteType, VpnRouteWeight,
 };
@@ -29,6 +30,9 @@ async fn start() -> (Emulator, Client) {
             .endpoint(emulator.url())
             .allow_http(true)
             .credentials(Credentials::new("testid", "testsecret"))
+            // A gateway is `updating` for 50 ms after each change; with full jitter three
+            // attempts can all land inside that on a loaded machine, eight cannot.
+            .retry_policy(RetryPolicy::standard().with_max_attempts(8))
             .build()
             .unwrap(),
     );
