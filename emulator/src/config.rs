@@ -163,7 +163,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(15),
             max_body_bytes: 1024 * 1024,
             max_parameters: 1000,
-            nonces_per_key: 262_144,
+            nonces_per_key: 524_288,
             nonces_total: 524_288,
             client_token_retention: Duration::from_secs(60 * 60),
             client_tokens: 16_384,
