@@ -8,6 +8,10 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use vpn_gateway::operation::create_vpn_gateway::{CreateVpnGatewayError, CreateVpnGatewayOutput};
+use vpn_gateway::operation::describe_vpn_gateways::{
+    DescribeVpnGatewaysError, DescribeVpnGatewaysOutput,
+};
 use vpn_gateway::runtime::transport::test_util::ReplayTransport;
 use vpn_gateway::runtime::{RetryPolicy, TransportErrorKind};
 use vpn_gateway::types::{Bandwidth, VpnGatewayStatus};
@@ -21,6 +25,29 @@ fn replay(bodies: &[(u16, &str)]) -> (ReplayTransport, Client) {
     }
     let client = client_with(&transport, RetryPolicy::disabled());
     (transport, client)
+}
+
+type ListOutcome = Result<DescribeVpnGatewaysOutput, SdkError<DescribeVpnGatewaysError>>;
+type CreateOutcome = Result<CreateVpnGatewayOutput, SdkError<CreateVpnGatewayError>>;
+
+/// `DescribeVpnGateways` in the test region: the call most of these tests answer oddly.
+async fn list_gateways(client: &Client) -> ListOutcome {
+    client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+}
+
+/// A valid `CreateVpnGateway`: a write without a `ClientToken`.
+async fn create_gateway(client: &Client) -> CreateOutcome {
+    client
+        .create_vpn_gateway()
+        .region_id(REGION)
+        .vpc_id("vpc-bp1ub1yt9cvakoelj0000")
+        .bandwidth(Bandwidth::Mbps5)
+        .send()
+        .await
 }
 
 fn invalid_reason<E: std::fmt::Debug>(err: SdkError<E>) -> String {
@@ -38,12 +65,7 @@ async fn numbers_sent_as_text_read_as_numbers() {
             "VpnGateways":{"VpnGateway":[{"VpnGatewayId":"vpn-1","CreateTime":"1495382400000",
             "Status":"active"}]}}"#,
     )]);
-    let out = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap();
+    let out = list_gateways(&client).await.unwrap();
     assert_eq!(out.total_count(), Some(1));
     assert_eq!(out.page_size(), Some(10));
     assert_eq!(out.vpn_gateways().len(), 1);
@@ -58,12 +80,7 @@ async fn one_odd_item_never_changes_the_rest_of_a_list() {
             {"VpnGatewayId":"vpn-1","Status":"active"},
             {"VpnGatewayId":"vpn-2","CreateTime":"1495382400000","Status":"active"}]}}"#,
     )]);
-    let out = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap();
+    let out = list_gateways(&client).await.unwrap();
     let gateways = out.vpn_gateways();
     assert_eq!(gateways.len(), 2);
     assert_eq!(gateways[0].vpn_gateway_id.as_deref(), Some("vpn-1"));
@@ -117,12 +134,7 @@ async fn a_value_that_cannot_be_read_fails_the_call_naming_its_path() {
         ),
     ] {
         let (_, client) = replay(&[(200, body)]);
-        let err = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap_err();
+        let err = list_gateways(&client).await.unwrap_err();
         let reason = invalid_reason(err);
         assert!(reason.contains(&format!("`{path}`")), "{reason}");
     }
@@ -160,12 +172,7 @@ async fn shapes_that_would_give_wrong_data_fail_naming_the_field() {
         ),
     ] {
         let (_, client) = replay(&[(200, body)]);
-        let err = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap_err();
+        let err = list_gateways(&client).await.unwrap_err();
         let reason = invalid_reason(err);
         if path == "." {
             assert!(reason.contains("expected shape"), "{reason}");
@@ -203,12 +210,7 @@ async fn other_spellings_of_the_same_values_read_the_same() {
             \"VpnGateway\":[{\"VpnGatewayId\":\"vpn-2\"},{\"VpnGatewayId\":\"vpn-3\",
             \"CreateTime\":1495382400000.0}]}}",
     )]);
-    let out = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap();
+    let out = list_gateways(&client).await.unwrap();
     assert_eq!(out.total_count(), Some(3));
     assert_eq!(out.page_size(), Some(10));
     let ids: Vec<_> = out
@@ -224,12 +226,7 @@ async fn other_spellings_of_the_same_values_read_the_same() {
         200,
         "\u{feff}{\"Code\":\"Throttling.User\",\"Message\":\"slow down\",\"RequestId\":\"R\"}",
     )]);
-    let err = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list_gateways(&client).await.unwrap_err();
     assert_eq!(err.code(), Some("Throttling.User"), "{err:?}");
     assert_eq!(err.request_id(), Some("R"));
 }
@@ -240,14 +237,7 @@ async fn a_200_carrying_an_error_code_is_a_service_error() {
         200,
         r#"{"Code":"Throttling.User","Message":"Request was denied due to user flow control.","RequestId":"R"}"#,
     )]);
-    let err = client
-        .create_vpn_gateway()
-        .region_id(REGION)
-        .vpc_id("vpc-bp1ub1yt9cvakoelj0000")
-        .bandwidth(Bandwidth::Mbps5)
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_gateway(&client).await.unwrap_err();
     assert_eq!(err.code(), Some("Throttling.User"), "{err:?}");
     assert_eq!(err.request_id(), Some("R"));
     assert_eq!(transport.requests().len(), 1);
@@ -316,14 +306,7 @@ async fn an_empty_required_response_field_is_an_invalid_response() {
         (r#"{"RequestId":"","VpnGatewayId":"vpn-1"}"#, "RequestId"),
     ] {
         let (_, client) = replay(&[(200, body)]);
-        let err = client
-            .create_vpn_gateway()
-            .region_id(REGION)
-            .vpc_id("vpc-bp1ub1yt9cvakoelj0000")
-            .bandwidth(Bandwidth::Mbps5)
-            .send()
-            .await
-            .unwrap_err();
+        let err = create_gateway(&client).await.unwrap_err();
         let reason = invalid_reason(err);
         assert!(reason.contains(&format!("`{field}`")), "{body}: {reason}");
     }
@@ -337,14 +320,7 @@ async fn a_missing_required_response_field_is_an_invalid_response() {
         (r#"{}"#, "RequestId"),
     ] {
         let (_, client) = replay(&[(200, body)]);
-        let err = client
-            .create_vpn_gateway()
-            .region_id(REGION)
-            .vpc_id("vpc-bp1ub1yt9cvakoelj0000")
-            .bandwidth(Bandwidth::Mbps5)
-            .send()
-            .await
-            .unwrap_err();
+        let err = create_gateway(&client).await.unwrap_err();
         let reason = invalid_reason(err);
         assert!(
             reason.contains(&format!("missing field `{field}`")),
@@ -357,12 +333,7 @@ async fn a_missing_required_response_field_is_an_invalid_response() {
 async fn an_error_body_without_a_code_keeps_its_request_id() {
     for status in [400, 403, 404, 500] {
         let (_, client) = replay(&[(status, r#"{"RequestId":"R-no-code","Message":"odd"}"#)]);
-        let err = client
-            .describe_vpn_gateways()
-            .region_id(REGION)
-            .send()
-            .await
-            .unwrap_err();
+        let err = list_gateways(&client).await.unwrap_err();
         assert!(matches!(err, SdkError::InvalidResponse(_)), "{err:?}");
         assert_eq!(err.request_id(), Some("R-no-code"));
     }
@@ -375,12 +346,7 @@ async fn service_messages_kept_in_errors_are_bounded() {
         r#"{{"Code":"InvalidParameter","Message":"{huge}","Recommend":"{huge}","HostId":"{huge}","RequestId":"R"}}"#
     );
     let (_, client) = replay(&[(400, body.as_str())]);
-    let err = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list_gateways(&client).await.unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(shown.len() < 16 * 1024, "{} bytes", shown.len());
     assert!(shown.contains("more bytes"), "the cut is visible");
@@ -481,12 +447,7 @@ where
 }
 
 async fn body_too_large(client: &Client) {
-    let err = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list_gateways(client).await.unwrap_err();
     match err {
         SdkError::Transport(e) => assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge, "{e}"),
         other => panic!("expected BodyTooLarge, got {other:?}"),
@@ -550,12 +511,7 @@ async fn a_trickling_response_is_cut_off_by_the_attempt_limit() {
         b.read_timeout(Duration::from_secs(3))
             .attempt_timeout(Duration::from_millis(800))
     });
-    let err = client
-        .describe_vpn_gateways()
-        .region_id(REGION)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list_gateways(&client).await.unwrap_err();
     match &err {
         SdkError::Transport(e) => assert_eq!(e.kind(), TransportErrorKind::AttemptTimeout, "{e}"),
         other => panic!("expected AttemptTimeout, got {other:?}"),
