@@ -12,6 +12,7 @@ use tracing::Instrument as _;
 
 use crate::config::Config;
 use crate::endpoint::{Endpoint, ServiceMetadata};
+use crate::error::TopLevel;
 use crate::error::{
     Error, InvalidResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
@@ -480,18 +481,25 @@ impl RpcClient {
         let header_request_id = response
             .header(REQUEST_ID_HEADER)
             .map(|id| redactor.redact_bounded(id.to_owned(), crate::error::MAX_ID_CHARS));
-        let envelope = Envelope::read(&response.body, redactor);
-        if (200..300).contains(&response.status) && !envelope.has_code {
+        // The top level is read once: it says whether the body is an error document and
+        // carries the request ID, and an error is built from it.
+        let top = TopLevel::read(&response.body);
+        let body_request_id = top
+            .as_ref()
+            .and_then(TopLevel::request_id)
+            .map(|id| redactor.redact_bounded(id, crate::error::MAX_ID_CHARS));
+        let has_code = top.as_ref().is_some_and(|t| t.code().is_some());
+        if (200..300).contains(&response.status) && !has_code {
             return Ok(RpcResponse {
                 http_status: response.status,
-                request_id: header_request_id.or(envelope.request_id),
+                request_id: header_request_id.or(body_request_id),
                 body: response.body,
             });
         }
         // An error, or a success status whose body carries an error `Code`: some gateways in
         // front of the service answer 200 with the error document.
         let retry_after = retry::retry_after(&response.headers);
-        match ServiceError::from_body_redacted(response.status, &response.body, redactor) {
+        match top.and_then(|t| ServiceError::from_top_level(response.status, t, redactor)) {
             Some(error) => {
                 let spec_retryable = self.inner.metadata.is_retryable_code(error.code());
                 let reason =
@@ -512,7 +520,7 @@ impl RpcClient {
                 reason: retry::classify_response(response.status, None, false),
                 error: SdkError::InvalidResponse(InvalidResponseError::new_redacted(
                     response.status,
-                    header_request_id.or(envelope.request_id),
+                    header_request_id.or(body_request_id),
                     "the error response is not a JSON error document",
                     &response.body,
                     redactor,
@@ -547,29 +555,6 @@ fn deadline_exceeded(budget: Option<Duration>, attempts: u32) -> Error {
             budget.as_secs_f64()
         ),
     ))
-}
-
-/// What every response body may say about itself, read without building a JSON tree.
-#[derive(Default)]
-struct Envelope {
-    /// `RequestId`, for when the header is missing.
-    request_id: Option<String>,
-    /// A non-empty `Code` at the top level: the body is an error document.
-    has_code: bool,
-}
-
-impl Envelope {
-    fn read(body: &[u8], redactor: &Redactor) -> Envelope {
-        let Some(top) = crate::error::TopLevel::read(body) else {
-            return Envelope::default();
-        };
-        Envelope {
-            request_id: top
-                .request_id()
-                .map(|id| redactor.redact_bounded(id, crate::error::MAX_ID_CHARS)),
-            has_code: top.code().is_some(),
-        }
-    }
 }
 
 /// `<sdk>/<version> vpn-gateway-runtime/<version> (<os>; <arch>) [suffix]`.

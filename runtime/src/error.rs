@@ -299,17 +299,17 @@ impl ServiceError {
     /// message is for people, and a server that sends megabytes must not make every log line
     /// and `Display` of the error that large.
     pub fn from_body(http_status: u16, body: &[u8]) -> Option<Self> {
-        Self::from_body_redacted(http_status, body, &Redactor::default())
+        Self::from_top_level(http_status, TopLevel::read(body)?, &Redactor::default())
     }
 
-    /// [`from_body`](Self::from_body), removing the secrets `redactor` knows from every text
-    /// before it is cut to length, so that no cut can leave part of a secret behind.
-    pub(crate) fn from_body_redacted(
+    /// The error a body's top level describes, when it has a `Code`, with the secrets
+    /// `redactor` knows removed from every text before it is cut to length, so that no cut can
+    /// leave part of a secret behind.
+    pub(crate) fn from_top_level(
         http_status: u16,
-        body: &[u8],
+        parsed: TopLevel,
         redactor: &Redactor,
     ) -> Option<Self> {
-        let parsed = TopLevel::read(body)?;
         let code = parsed.code()?;
         let request_id = parsed.request_id();
         let id = |s: String| redactor.redact_bounded(s, MAX_ID_CHARS);

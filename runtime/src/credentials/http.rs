@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::CredentialsError;
+use crate::transport::{read_capped, CappedReadError};
 
 const USER_AGENT: &str = concat!(
     "vpn-gateway-runtime/",
@@ -72,27 +73,16 @@ impl HttpClient {
                 .body(form);
         }
         let exchange = async {
-            let mut response = builder.send().await.map_err(|e| transport_error(what, e))?;
+            let response = builder.send().await.map_err(|e| transport_error(what, e))?;
             let status = response.status().as_u16();
             // Credentials answers are a few hundred bytes: read no more than
             // `MAX_RESPONSE_BODY`, however much the server declares or sends.
-            if response
-                .content_length()
-                .is_some_and(|declared| declared > MAX_RESPONSE_BODY as u64)
-            {
-                return Err(too_large(what));
-            }
-            let mut body = Vec::new();
-            while let Some(chunk) = response
-                .chunk()
+            let body = read_capped(response, MAX_RESPONSE_BODY)
                 .await
-                .map_err(|e| transport_error(what, e))?
-            {
-                if body.len() + chunk.len() > MAX_RESPONSE_BODY {
-                    return Err(too_large(what));
-                }
-                body.extend_from_slice(&chunk);
-            }
+                .map_err(|e| match e {
+                    CappedReadError::TooLarge => too_large(what),
+                    CappedReadError::Read(e) => transport_error(what, e),
+                })?;
             Ok(Response {
                 status,
                 body: String::from_utf8_lossy(&body).into_owned(),

@@ -17,6 +17,7 @@ mod reqwest_transport;
 pub mod test_util;
 
 pub use reqwest_transport::ReqwestTransport;
+pub(crate) use reqwest_transport::{read_capped, CappedReadError};
 
 /// The time limits of one attempt.
 ///

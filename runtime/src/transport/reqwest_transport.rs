@@ -58,7 +58,11 @@ impl HttpTransport for ReqwestTransport {
                 .map_err(classify)?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = read_capped(response, request.max_response_body).await?;
+            let limit = request.max_response_body;
+            let body = read_capped(response, limit).await.map_err(|e| match e {
+                CappedReadError::TooLarge => TransportError::body_too_large(limit),
+                CappedReadError::Read(e) => classify(e),
+            })?;
             Ok(HttpResponse {
                 status,
                 headers,
@@ -68,25 +72,30 @@ impl HttpTransport for ReqwestTransport {
     }
 }
 
+/// Why [`read_capped`] gave up.
+#[derive(Debug)]
+pub(crate) enum CappedReadError {
+    /// The body (declared or received) passed the limit.
+    TooLarge,
+    /// Reading failed.
+    Read(reqwest::Error),
+}
+
 /// The body, read chunk by chunk and abandoned as soon as it passes `limit` bytes, so an
-/// oversized (or endless) body never takes more than `limit` of memory.
-async fn read_capped(
+/// oversized (or endless) body never takes more than `limit` of memory. Shared by this
+/// transport and the credentials providers' HTTP client.
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
-) -> Result<Bytes, TransportError> {
-    if response
-        .content_length()
-        .is_some_and(|declared| declared > limit as u64)
-    {
-        return Err(TransportError::body_too_large(limit));
+) -> Result<Bytes, CappedReadError> {
+    let declared = response.content_length();
+    if declared.is_some_and(|declared| declared > limit as u64) {
+        return Err(CappedReadError::TooLarge);
     }
-    let initial = response
-        .content_length()
-        .map_or(0, |declared| declared as usize);
-    let mut body = BytesMut::with_capacity(initial);
-    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+    let mut body = BytesMut::with_capacity(declared.map_or(0, |declared| declared as usize));
+    while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Read)? {
         if body.len() + chunk.len() > limit {
-            return Err(TransportError::body_too_large(limit));
+            return Err(CappedReadError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
