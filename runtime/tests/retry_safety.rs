@@ -10,7 +10,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Reply, TestServer};
-use vpn_gateway_runtime::RpcRequest;
+use vpn_gateway_runtime::{Config, RpcRequest};
 
 /// A write without an idempotency token: not safe to send twice.
 fn create_without_token() -> RpcRequest {
@@ -68,9 +68,9 @@ async fn refusals_before_execution_are_retried_for_a_write_without_token() {
     }
 }
 
-#[tokio::test]
-async fn failures_after_which_a_write_may_have_run_are_not_retried_without_token() {
-    let ambiguous: [Case; 5] = [
+/// Failures after which the operation may have run.
+fn ambiguous_failures() -> [Case; 5] {
+    [
         ("InternalError", || {
             Reply::error(500, "InternalError", "R-1")
         }),
@@ -84,15 +84,23 @@ async fn failures_after_which_a_write_may_have_run_are_not_retried_without_token
         ("read timeout", || {
             Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late")))
         }),
-    ];
-    for (name, first) in ambiguous {
+    ]
+}
+
+/// The server's config with a read timeout short enough for the delayed case.
+fn short_reads(server: &TestServer) -> Config {
+    server
+        .config()
+        .read_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn failures_after_which_a_write_may_have_run_are_not_retried_without_token() {
+    for (name, first) in ambiguous_failures() {
         let server = first_then_ok(first).await;
-        let config = server
-            .config()
-            .read_timeout(Duration::from_millis(200))
-            .build()
-            .unwrap();
-        let err = common::invoke(config, create_without_token())
+        let err = common::invoke(short_reads(&server), create_without_token())
             .await
             .unwrap_err();
         assert_eq!(server.attempts(), 1, "{name}: {err}");
@@ -101,25 +109,9 @@ async fn failures_after_which_a_write_may_have_run_are_not_retried_without_token
 
 #[tokio::test]
 async fn the_same_failures_are_retried_for_a_read() {
-    let ambiguous: [Case; 4] = [
-        ("InternalError", || {
-            Reply::error(500, "InternalError", "R-1")
-        }),
-        ("HTTP 502 from a proxy", || {
-            Reply::json(502, "<html>bad gateway</html>")
-        }),
-        ("connection dropped after the request", || Reply::Drop),
-        ("read timeout", || {
-            Reply::Delay(Duration::from_secs(5), Box::new(Reply::ok("late")))
-        }),
-    ];
-    for (name, first) in ambiguous {
+    for (name, first) in ambiguous_failures() {
         let server = first_then_ok(first).await;
-        let config = server
-            .config()
-            .read_timeout(Duration::from_millis(200))
-            .build()
-            .unwrap();
+        let config = short_reads(&server);
         let response = common::invoke(config, describe()).await;
         assert!(response.is_ok(), "{name}: {response:?}");
         assert_eq!(server.attempts(), 2, "{name}");
