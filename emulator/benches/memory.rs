@@ -83,6 +83,20 @@ fn v1_params(
     params
 }
 
+/// The v1 parameters of a request, signed for `method`.
+fn v1_signed(
+    method: &str,
+    key: &Key,
+    action: &str,
+    nonce: &str,
+    extra: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let mut params = v1_params(key, action, nonce, extra);
+    let signature = v1::sign(method, &params, &key.secret);
+    params.push(("Signature".into(), signature));
+    params
+}
+
 fn v1_get(
     http: &reqwest::Client,
     url: &str,
@@ -91,9 +105,7 @@ fn v1_get(
     nonce: &str,
     extra: &[(&str, &str)],
 ) -> reqwest::RequestBuilder {
-    let mut params = v1_params(key, action, nonce, extra);
-    let signature = v1::sign("GET", &params, &key.secret);
-    params.push(("Signature".into(), signature));
+    let params = v1_signed("GET", key, action, nonce, extra);
     http.get(format!("{url}/?{}", query_string(&params)))
 }
 
@@ -105,9 +117,7 @@ fn v1_post(
     nonce: &str,
     extra: &[(&str, &str)],
 ) -> reqwest::RequestBuilder {
-    let mut params = v1_params(key, action, nonce, extra);
-    let signature = v1::sign("POST", &params, &key.secret);
-    params.push(("Signature".into(), signature));
+    let params = v1_signed("POST", key, action, nonce, extra);
     http.post(format!("{url}/"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(query_string(&params))

@@ -50,9 +50,17 @@ async fn create_gateway(client: &Client) -> CreateOutcome {
         .await
 }
 
-fn invalid_reason<E: std::fmt::Debug>(err: SdkError<E>) -> String {
-    match err {
-        SdkError::InvalidResponse(e) => e.reason().to_owned(),
+/// A client whose one call is answered 200 with `body`.
+fn answering(body: &str) -> Client {
+    replay(&[(200, body)]).1
+}
+
+/// The reason of the invalid response `outcome` must be.
+fn invalid_reason<T: std::fmt::Debug, E: std::fmt::Debug>(
+    outcome: Result<T, SdkError<E>>,
+) -> String {
+    match outcome {
+        Err(SdkError::InvalidResponse(e)) => e.reason().to_owned(),
         other => panic!("expected an invalid response, got {other:?}"),
     }
 }
@@ -133,9 +141,7 @@ async fn a_value_that_cannot_be_read_fails_the_call_naming_its_path() {
             "VpnGateways",
         ),
     ] {
-        let (_, client) = replay(&[(200, body)]);
-        let err = list_gateways(&client).await.unwrap_err();
-        let reason = invalid_reason(err);
+        let reason = invalid_reason(list_gateways(&answering(body)).await);
         assert!(reason.contains(&format!("`{path}`")), "{reason}");
     }
 }
@@ -171,9 +177,7 @@ async fn shapes_that_would_give_wrong_data_fail_naming_the_field() {
             "VpnGateways.VpnGateway",
         ),
     ] {
-        let (_, client) = replay(&[(200, body)]);
-        let err = list_gateways(&client).await.unwrap_err();
-        let reason = invalid_reason(err);
+        let reason = invalid_reason(list_gateways(&answering(body)).await);
         if path == "." {
             assert!(reason.contains("expected shape"), "{reason}");
         } else {
@@ -187,14 +191,13 @@ async fn shapes_that_would_give_wrong_data_fail_naming_the_field() {
         r#"{"RequestId":"R","VcoRouteEntries":{"VcoRouteEntry":[
             {"RouteDest":"10.0.0.0/24"},{"RouteDest":"10.0.1.0/24"}]}}"#,
     )]);
-    let err = client
+    let outcome = client
         .describe_vco_route_entries()
         .region_id(REGION)
         .vpn_connection_id("vco-1")
         .send()
-        .await
-        .unwrap_err();
-    let reason = invalid_reason(err);
+        .await;
+    let reason = invalid_reason(outcome);
     assert!(reason.contains("`VcoRouteEntries`"), "{reason}");
 }
 
@@ -305,9 +308,7 @@ async fn an_empty_required_response_field_is_an_invalid_response() {
         (r#"{"RequestId":"R","VpnGatewayId":"  "}"#, "VpnGatewayId"),
         (r#"{"RequestId":"","VpnGatewayId":"vpn-1"}"#, "RequestId"),
     ] {
-        let (_, client) = replay(&[(200, body)]);
-        let err = create_gateway(&client).await.unwrap_err();
-        let reason = invalid_reason(err);
+        let reason = invalid_reason(create_gateway(&answering(body)).await);
         assert!(reason.contains(&format!("`{field}`")), "{body}: {reason}");
     }
 }
@@ -319,9 +320,7 @@ async fn a_missing_required_response_field_is_an_invalid_response() {
         (r#"{"VpnGatewayId":"vpn-1"}"#, "RequestId"),
         (r#"{}"#, "RequestId"),
     ] {
-        let (_, client) = replay(&[(200, body)]);
-        let err = create_gateway(&client).await.unwrap_err();
-        let reason = invalid_reason(err);
+        let reason = invalid_reason(create_gateway(&answering(body)).await);
         assert!(
             reason.contains(&format!("missing field `{field}`")),
             "{reason}"
