@@ -443,16 +443,22 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         quote!(#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
     };
     let out_doc = doc(&format!("The response of `{}`.", op.names.wire));
-    let fields = op.response.iter().map(|f| {
+    // Required response fields are held without `Option`.
+    let plain = |f: &FieldIr| f.required && !is_list(&f.ty);
+    let codecs: Vec<super::types::FieldCodec> = op
+        .response
+        .iter()
+        .map(|f| super::types::field_codec(&op.names.camel, f, plain(f)))
+        .collect();
+    let fields = op.response.iter().zip(&codecs).map(|(f, codec)| {
         let fname = ident(&f.names.snake);
         let wire = &f.names.wire;
         let t = value_type(&f.ty);
         let d = doc(&field_doc(f, false));
-        let plain = f.required && !is_list(&f.ty);
-        let (read, _) = super::types::field_decoder(&op.names.camel, f, plain);
-        if let Some((path, _)) = super::types::wrapped_serializer(&op.names.camel, f) {
+        let read = &codec.read;
+        if let Some(path) = &codec.serialize_with {
             quote!(#d #[serde(rename = #wire #read, serialize_with = #path)] pub #fname: #t,)
-        } else if is_list(&f.ty) || plain {
+        } else if is_list(&f.ty) || plain(f) {
             quote!(#d #[serde(rename = #wire #read)] pub #fname: #t,)
         } else {
             quote!(#d #[serde(rename = #wire #read, skip_serializing_if = "Option::is_none")] pub #fname: Option<#t>,)
@@ -463,12 +469,7 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         accessor(&fname, &f.ty, is_list(&f.ty), f.required)
     });
     let debug = super::redacted_debug(&name.to_string(), &op.response, true);
-    let serializers = op.response.iter().flat_map(|f| {
-        let write = super::types::wrapped_serializer(&op.names.camel, f).map(|(_, t)| t);
-        let plain = f.required && !is_list(&f.ty);
-        let read = super::types::field_decoder(&op.names.camel, f, plain).1;
-        write.into_iter().chain(read)
-    });
+    let serializers = codecs.iter().flat_map(|codec| &codec.functions);
     quote! {
         #(#serializers)*
         #out_doc

@@ -179,13 +179,18 @@ fn emit_struct(s: &StructIr) -> TokenStream {
     // capture/replay tests and the emulator use the other direction.
     derives.push(quote!(::serde::Serialize));
     derives.push(quote!(::serde::Deserialize));
-    let fields = s.fields.iter().map(|f| {
+    let codecs: Vec<FieldCodec> = s
+        .fields
+        .iter()
+        .map(|f| field_codec(&s.name, f, false))
+        .collect();
+    let fields = s.fields.iter().zip(&codecs).map(|(f, codec)| {
         let fname = ident(&f.names.snake);
         let wire = &f.names.wire;
         let ty = value_type(&f.ty);
         let fdoc = doc(&field_doc(f, request && !response));
-        let (read, _) = field_decoder(&s.name, f, false);
-        let (ty, write) = if let Some((path, _)) = wrapped_serializer(&s.name, f) {
+        let read = &codec.read;
+        let (ty, write) = if let Some(path) = &codec.serialize_with {
             (ty, quote!(, serialize_with = #path))
         } else if is_list(&f.ty) {
             (ty, quote!(, skip_serializing_if = "Vec::is_empty"))
@@ -201,11 +206,7 @@ fn emit_struct(s: &StructIr) -> TokenStream {
             pub #fname: #ty,
         }
     });
-    let serializers = s.fields.iter().flat_map(|f| {
-        let write = wrapped_serializer(&s.name, f).map(|(_, t)| t);
-        let read = field_decoder(&s.name, f, false).1;
-        write.into_iter().chain(read)
-    });
+    let serializers = codecs.iter().flat_map(|codec| &codec.functions);
     let debug = super::redacted_debug(&s.name, &s.fields, false);
     let methods = s.fields.iter().map(|f| {
         let fname = ident(&f.names.snake);
@@ -328,12 +329,30 @@ fn emit_struct(s: &StructIr) -> TokenStream {
     }
 }
 
+/// How one field travels through serde, worked out once per field.
+pub(super) struct FieldCodec {
+    /// The `deserialize_with` (and `default`) arguments, each with its leading comma.
+    pub(super) read: TokenStream,
+    /// The `serialize_with` path of a wrapped list.
+    pub(super) serialize_with: Option<String>,
+    /// The functions those arguments name, to emit beside the type.
+    pub(super) functions: Vec<TokenStream>,
+}
+
+/// The serde treatment of field `f` of type `owner` (see [`field_decoder`] for `required`).
+pub(super) fn field_codec(owner: &str, f: &crate::ir::FieldIr, required: bool) -> FieldCodec {
+    let (read, read_fn) = field_decoder(owner, f, required);
+    let (serialize_with, write_fn) = wrapped_serializer(owner, f).unzip();
+    FieldCodec {
+        read,
+        serialize_with,
+        functions: write_fn.into_iter().chain(read_fn).collect(),
+    }
+}
+
 /// For a wrapped-list field: the `serialize_with` path and the function it names, which puts
 /// the `{"Key": [...]}` wrapper back so serialized values match the service's JSON.
-pub(super) fn wrapped_serializer(
-    owner: &str,
-    f: &crate::ir::FieldIr,
-) -> Option<(String, TokenStream)> {
+fn wrapped_serializer(owner: &str, f: &crate::ir::FieldIr) -> Option<(String, TokenStream)> {
     let crate::ir::TypeIr::WrappedList { key, item } = &f.ty else {
         return None;
     };
@@ -358,7 +377,7 @@ pub(super) fn wrapped_serializer(
 /// the runtime's drift-tolerant readers and every list through its one-pass list readers, so
 /// all generated types accept the same representations. `required` fields are held without
 /// `Option` and have no default: their absence makes the response invalid.
-pub(super) fn field_decoder(
+fn field_decoder(
     owner: &str,
     f: &crate::ir::FieldIr,
     required: bool,
