@@ -91,23 +91,23 @@ fn unwrap_all<T>(items: Vec<Wire<T>>) -> Vec<T> {
 }
 
 /// The `visit_*` methods for JSON numbers and booleans: the value is read by the item type
-/// itself, and `wrap` puts the item in the visitor's result.
+/// itself, and `wrap(visitor, item)` puts the item in the visitor's result.
 macro_rules! numbers_and_booleans_read_by_the_item {
     ($value:ty, $wrap:expr) => {
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<$value, E> {
-            T::deserialize(de::value::I64Deserializer::<E>::new(v)).map($wrap)
+            T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|item| ($wrap)(self, item))
         }
 
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<$value, E> {
-            T::deserialize(de::value::U64Deserializer::<E>::new(v)).map($wrap)
+            T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|item| ($wrap)(self, item))
         }
 
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<$value, E> {
-            T::deserialize(de::value::F64Deserializer::<E>::new(v)).map($wrap)
+            T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|item| ($wrap)(self, item))
         }
 
         fn visit_bool<E: de::Error>(self, v: bool) -> Result<$value, E> {
-            T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map($wrap)
+            T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(|item| ($wrap)(self, item))
         }
     };
 }
@@ -200,21 +200,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ItemsVisitor<T> {
         T::deserialize(de::value::StringDeserializer::<E>::new(v)).map(|item| self.with(item))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|item| self.with(item))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|item| self.with(item))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|item| self.with(item))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
-        T::deserialize(de::value::BoolDeserializer::<E>::new(v)).map(|item| self.with(item))
-    }
+    numbers_and_booleans_read_by_the_item!(Vec<T>, ItemsVisitor::with);
 }
 
 /// A value read by `T` from anything but an array. A derived struct also accepts an array,
@@ -267,21 +253,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for NotAnArrayVisitor<T> {
         T::deserialize(de::value::StringDeserializer::<E>::new(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        T::deserialize(de::value::I64Deserializer::<E>::new(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        T::deserialize(de::value::U64Deserializer::<E>::new(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        T::deserialize(de::value::F64Deserializer::<E>::new(v))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        T::deserialize(de::value::BoolDeserializer::<E>::new(v))
-    }
+    numbers_and_booleans_read_by_the_item!(T, |_, item| item);
 }
 
 /// What the members of a bare object read as a list item were.
@@ -342,7 +314,7 @@ impl<'de, 's, A: MapAccess<'de>> MapAccess<'de> for NotingKeys<'s, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some(KeyIs(key)) = self.map.next_key::<KeyIs>()? else {
+        let Some(key) = self.map.next_key::<String>()? else {
             return Ok(None);
         };
         self.seen.any.set(true);
@@ -378,8 +350,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for WrapperVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
         let mut items: Option<Vec<T>> = None;
         let mut others = false;
-        while let Some(key) = map.next_key::<KeyIs>()? {
-            if key.0 == self.key {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.key {
                 // A repeated key holds more items (repeated XML elements converted one by
                 // one): keep them all, in order.
                 let before = ItemsVisitor {
@@ -427,14 +399,6 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for WrapperVisitor<T> {
 }
 
 /// A map key, borrowed when the input allows.
-struct KeyIs(String);
-
-impl<'de> Deserialize<'de> for KeyIs {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(KeyIs)
-    }
-}
-
 struct OptionalVisitor<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalVisitor<T> {
@@ -480,7 +444,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for OptionalVisitor<T> {
         T::deserialize(de::value::StringDeserializer::<E>::new(v)).map(Some)
     }
 
-    numbers_and_booleans_read_by_the_item!(Option<T>, Some);
+    numbers_and_booleans_read_by_the_item!(Option<T>, |_, item| Some(item));
 }
 
 #[cfg(test)]
