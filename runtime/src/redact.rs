@@ -17,6 +17,12 @@ use crate::signing::v1::percent_encode;
 /// What a removed secret is replaced with.
 pub const REDACTED: &str = "** redacted **";
 
+/// `text` cut to at most `max_chars` characters, noting how many bytes were left out: for
+/// server texts that hold no request secret but must not grow without bound.
+pub(crate) fn bounded(text: String, max_chars: usize) -> String {
+    Redactor::default().redact_bounded(text, max_chars)
+}
+
 /// The secrets of one request, in every encoding a request may carry them.
 #[derive(Default)]
 pub struct Redactor {

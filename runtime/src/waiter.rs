@@ -126,7 +126,7 @@ where
     let mut last_status = None;
     let mut attempt: u32 = 0;
     // Statuses are the server's text and end up in `Display`: kept as bounded as any other.
-    let bounded = |status: String| bounded(status, crate::error::MAX_ID_CHARS);
+    let bounded = |status: String| crate::redact::bounded(status, crate::error::MAX_ID_CHARS);
     loop {
         // A poll may itself take long (its attempts and their backoff): it is cut off at
         // `max_wait` like the waiting between polls.
@@ -157,11 +157,6 @@ where
         attempt = attempt.saturating_add(1);
         tokio::time::sleep(delay).await;
     }
-}
-
-/// `text` cut to at most `max_chars` characters, noting how much was left out.
-fn bounded(text: String, max_chars: usize) -> String {
-    crate::redact::Redactor::default().redact_bounded(text, max_chars)
 }
 
 /// `min_delay * 2^attempt`, capped at `max_delay`, with full jitter above `min_delay`.

@@ -213,7 +213,7 @@ fn parse_credentials(body: &str) -> Result<Credentials, CredentialsError> {
         Some("Success") => {}
         code => {
             // The code is the server's text: kept as bounded as a service error's.
-            let code = crate::redact::Redactor::default().redact_bounded(
+            let code = crate::redact::bounded(
                 code.unwrap_or_default().to_owned(),
                 crate::error::MAX_ID_CHARS,
             );
