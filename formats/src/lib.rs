@@ -25,7 +25,7 @@ pub enum Format {
     /// `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mmZ`, UTC, with a real calendar date and time.
     Timestamp,
     /// Printable ASCII without spaces (`!` to `~`): the documented rule for pre-shared keys
-    /// ("cannot contain spaces") and client tokens.
+    /// (no spaces) and client tokens.
     Ascii,
 }
 
