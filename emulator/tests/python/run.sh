@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs official_sdks.py (Alibaba's official Python SDKs) against the emulator binary.
+# Runs official_sdks.py (Alibaba's official Python SDKs) against the emulator binary, then the
+# wire parity check of tests/wire_parity (our wire against the official SDK's, no network).
 # Creates a virtualenv under target/ on first use (needs PyPI access), reuses it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -28,3 +29,5 @@ kill -TERM $pid
 wait $pid
 trap - EXIT
 rm -f "$out"
+"$venv/bin/python" -m unittest discover -s tests/wire_parity
+"$venv/bin/python" tests/wire_parity/official_wire.py tests/wire_parity/sample_cases.json
