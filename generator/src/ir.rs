@@ -4,6 +4,7 @@
 //! derives Rust names once, and fixes ordering: operations in documentation order, types and
 //! error codes sorted by name. Emitters see only these types, never the YAML model.
 
+pub use crate::model::{Location, Origin, Provenance};
 use crate::model::{
     self, Bounds, EnumWireType, Field, Format, OperationSpec, PaginationSpec, Scalar, TypeRef,
 };
@@ -124,6 +125,10 @@ pub struct OperationIr {
     pub example_response: Option<String>,
     /// Decisions recorded in the spec.
     pub decisions: Vec<String>,
+    /// The operation's page in Alibaba's official API reference.
+    pub reference_url: String,
+    /// The metadata the imported facts come from, when the operation has an imported layer.
+    pub imported: Option<Provenance>,
 }
 
 /// A parameter, struct field or response field.
@@ -150,6 +155,10 @@ pub struct FieldIr {
     pub constraints: ConstraintsIr,
     /// Decision note.
     pub note: Option<String>,
+    /// Top-level request parameters: where the parameter travels.
+    pub location: Location,
+    /// Which layer of the spec the field comes from.
+    pub origin: Origin,
 }
 
 /// Scalar kinds.
@@ -211,6 +220,8 @@ pub enum TypeIr {
         /// Item.
         item: ItemIr,
     },
+    /// Requests: a list joined with commas into one parameter.
+    CommaList(ItemIr),
 }
 
 impl TypeIr {
@@ -227,6 +238,7 @@ impl TypeIr {
             TypeIr::Json(n) => format!("JSON {n}"),
             TypeIr::Object(n) => format!("object {n}"),
             TypeIr::WrappedList { key, item: i } => format!("list of {} (in `{key}`)", item(i)),
+            TypeIr::CommaList(i) => format!("comma-joined list of {}", item(i)),
         }
     }
 }
@@ -342,6 +354,9 @@ pub struct OperationErrorIr {
     pub error: ErrorIr,
     /// Operation-specific description.
     pub description: String,
+    /// The HTTP status this operation answers the code with (the catalogue's when the
+    /// operation does not say).
+    pub http_status: u16,
 }
 
 /// A catalogue error code.
@@ -512,6 +527,8 @@ pub fn lower(spec: &Spec) -> ServiceIr {
     let ctx = Ctx {
         enums: &enum_specs,
         structs: &struct_specs,
+        product: &raw.service.product,
+        version: &raw.service.api_version,
     };
 
     let errors: Vec<ErrorIr> = {
@@ -608,6 +625,8 @@ pub fn lower(spec: &Spec) -> ServiceIr {
 struct Ctx<'a> {
     enums: &'a BTreeMap<&'a str, &'a model::EnumSpec>,
     structs: &'a BTreeMap<&'a str, &'a model::StructSpec>,
+    product: &'a str,
+    version: &'a str,
 }
 
 impl Ctx<'_> {
@@ -644,6 +663,7 @@ impl Ctx<'_> {
                 key: w.key.clone(),
                 item: self.item(&w.item),
             },
+            TypeRef::CommaList(i) => TypeIr::CommaList(self.item(i)),
         }
     }
 
@@ -693,6 +713,8 @@ impl Ctx<'_> {
                 format: f.constraints.format,
             },
             note: f.note.clone(),
+            location: f.location.unwrap_or_default(),
+            origin: f.origin,
         }
     }
 }
@@ -737,7 +759,7 @@ fn record_uses(ctx: &Ctx<'_>, op: &OperationSpec, uses: &mut BTreeMap<String, St
     }
     for p in &op.parameters {
         match &p.ty {
-            TypeRef::List(n) if ctx.structs.contains_key(n.as_str()) => mark(
+            TypeRef::List(n) | TypeRef::Object(n) if ctx.structs.contains_key(n.as_str()) => mark(
                 ctx,
                 n,
                 uses,
@@ -875,6 +897,7 @@ fn lower_operation(
         .iter()
         .filter_map(|e| {
             errors.get(e.code.as_str()).map(|c| OperationErrorIr {
+                http_status: e.http_status.unwrap_or(c.http_status),
                 error: (*c).clone(),
                 description: e
                     .description
@@ -930,5 +953,10 @@ fn lower_operation(
         example_request,
         example_response,
         decisions: op.decisions.clone(),
+        reference_url: format!(
+            "https://api.alibabacloud.com/document/{}/{}/{}",
+            ctx.product, ctx.version, op.action
+        ),
+        imported: op.imported.clone(),
     }
 }

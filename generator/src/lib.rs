@@ -10,6 +10,7 @@ pub mod emit;
 pub mod imported;
 pub mod ir;
 pub mod loader;
+pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! Reading and parsing the spec files. I/O lives here and nowhere else in the pipeline.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::imported::ImportedOperation;
 use crate::model::{ErrorsFile, GroupFile, ServiceFile, SharedFile};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -14,6 +15,9 @@ pub const ERRORS_FILE: &str = "errors.yaml";
 pub const SHARED_FILE: &str = "shared.yaml";
 /// Directory holding one file per operation group.
 pub const GROUPS_DIR: &str = "groups";
+/// The importer's record of what it imported, inside [`IMPORTED_DIR`]; not an operation.
+pub const IMPORT_MANIFEST: &str = "import.yaml";
+pub use crate::imported::IMPORTED_DIR;
 
 /// Largest spec file accepted, in bytes. The biggest real file is under 60 kB; the limit only
 /// stops a runaway or hostile file before it is read whole and parsed.
@@ -35,7 +39,8 @@ pub struct SpecSources {
 }
 
 impl SpecSources {
-    /// Reads `service.yaml`, `errors.yaml`, `shared.yaml` and `groups/*.yaml` below `dir`.
+    /// Reads `service.yaml`, `errors.yaml`, `shared.yaml`, `groups/*.yaml` and, when present,
+    /// `imported/*.yaml` below `dir`.
     pub fn read_dir(dir: &Path) -> Result<Self, Diagnostics> {
         let mut files = BTreeMap::new();
         let mut problems = Vec::new();
@@ -52,24 +57,33 @@ impl SpecSources {
             }),
             Err(e) => problems.push(io_problem(rel, &e)),
         };
-        read(PathBuf::from(SERVICE_FILE));
-        read(PathBuf::from(ERRORS_FILE));
-        read(PathBuf::from(SHARED_FILE));
-        match std::fs::read_dir(dir.join(GROUPS_DIR)) {
-            Ok(entries) => {
-                let mut names: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-                    .filter_map(|p| p.file_name().map(|n| Path::new(GROUPS_DIR).join(n)))
-                    .collect();
-                names.sort();
-                for rel in names {
-                    read(rel);
+        let mut listing_problems = Vec::new();
+        let mut names = vec![
+            PathBuf::from(SERVICE_FILE),
+            PathBuf::from(ERRORS_FILE),
+            PathBuf::from(SHARED_FILE),
+        ];
+        for (sub, optional) in [(GROUPS_DIR, false), (IMPORTED_DIR, true)] {
+            match std::fs::read_dir(dir.join(sub)) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok())
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                        .filter_map(|p| p.file_name().map(|n| Path::new(sub).join(n)))
+                        .collect();
+                    found.sort();
+                    names.extend(found);
                 }
+                // A spec without an imported layer is complete on its own.
+                Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => listing_problems.push(io_problem(PathBuf::from(sub), &e)),
             }
-            Err(e) => problems.push(io_problem(PathBuf::from(GROUPS_DIR), &e)),
         }
+        for rel in names {
+            read(rel);
+        }
+        problems.extend(listing_problems);
         if problems.is_empty() {
             Ok(SpecSources { files })
         } else {
@@ -176,6 +190,9 @@ pub struct RawSpec {
     pub shared: SharedFile,
     /// `groups/*.yaml` as (relative path, contents), sorted by path.
     pub groups: Vec<(PathBuf, GroupFile)>,
+    /// `imported/*.yaml` (the manifest excluded), sorted by path; merged into `groups` by
+    /// validation.
+    pub imported: Vec<(PathBuf, ImportedOperation)>,
     /// The text the spec was parsed from, for locating diagnostics.
     pub sources: SpecSources,
 }
@@ -187,10 +204,26 @@ pub fn parse(sources: SpecSources) -> Result<RawSpec, Diagnostics> {
     let errors = parse_file::<ErrorsFile>(&sources, Path::new(ERRORS_FILE), &mut problems);
     let shared = parse_file::<SharedFile>(&sources, Path::new(SHARED_FILE), &mut problems);
     let mut groups = Vec::new();
+    let mut imported = Vec::new();
     for rel in sources.files.keys() {
         if rel.starts_with(GROUPS_DIR) {
             if let Some(g) = parse_file::<GroupFile>(&sources, rel, &mut problems) {
                 groups.push((rel.clone(), g));
+            }
+        } else if rel.starts_with(IMPORTED_DIR)
+            && rel.file_name().is_some_and(|n| n != IMPORT_MANIFEST)
+        {
+            if let Some(op) = parse_file::<ImportedOperation>(&sources, rel, &mut problems) {
+                if rel.file_stem().and_then(|s| s.to_str()) != Some(op.action.as_str()) {
+                    problems.push(Diagnostic {
+                        file: rel.clone(),
+                        line: None,
+                        operation: Some(op.action.clone()),
+                        field: None,
+                        message: "the file name must be the action followed by `.yaml`".into(),
+                    });
+                }
+                imported.push((rel.clone(), op));
             }
         }
     }
@@ -200,6 +233,7 @@ pub fn parse(sources: SpecSources) -> Result<RawSpec, Diagnostics> {
             errors,
             shared,
             groups,
+            imported,
             sources,
         }),
         _ => Err(Diagnostics(problems).sorted()),

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::imported::{Location, Provenance};
+
 /// `spec/service.yaml`: what the service is and how it is reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -227,12 +229,16 @@ pub struct OperationSpec {
     /// How completion of an asynchronous operation is observed.
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "async")]
     pub async_completion: Option<AsyncSpec>,
-    /// Request parameters (common parameters excluded).
+    /// Request parameters (common parameters excluded). Only the parameters with curated
+    /// knowledge need to be written; the imported layer supplies the rest.
+    #[serde(default)]
     pub parameters: Vec<Field>,
     /// Rules between parameters, e.g. "Period is required when InstanceChargeType is PREPAY".
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
-    /// Response fields (the top-level object).
+    /// Response fields (the top-level object); as for `parameters`, the imported layer
+    /// supplies those not written here.
+    #[serde(default)]
     pub response: Vec<Field>,
     /// Documented error codes; each must be in `errors.yaml`.
     #[serde(default)]
@@ -243,6 +249,10 @@ pub struct OperationSpec {
     /// Decisions taken where the sources disagree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<String>,
+    /// The metadata the imported layer took this operation's facts from; set by the merge.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub imported: Option<Provenance>,
 }
 
 /// A parameter, struct field or response field.
@@ -274,9 +284,33 @@ pub struct Field {
     /// Rust name override when the derived snake_case name is unusable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
+    /// Requests, top level only: where the parameter travels. Normally taken from the imported
+    /// layer; written here only to override it (with a `decision`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// Decisions taken where the sources disagree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// How a disagreement with the imported layer (the current API metadata) was settled: type,
+    /// required, placement, bounds or value set. Without it, such a disagreement is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Where the field's facts come from; set by the merge, never written in a file.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
+}
+
+/// Which layer of the spec a field comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Written by hand only (the 2020 reference and newer pages); not in the imported layer.
+    #[default]
+    Curated,
+    /// Only in the imported layer: facts from the API metadata, no curated docs.
+    Imported,
+    /// In both layers: curated docs and decisions over imported facts.
+    Both,
 }
 
 /// A field's type. Scalars are plain words (`string`); composite types are one-key maps
@@ -305,6 +339,9 @@ pub enum TypeRef {
     Object(String),
     /// Response only: the XML-derived wrapper `{"Wrapper": {"Item": [..]}}`.
     WrappedList(WrappedList),
+    /// Request only: a list of scalars or enums joined with commas into one parameter
+    /// (the metadata's `simple` style).
+    CommaList(String),
 }
 
 /// How a [`TypeRef`] is written in YAML. serde_yaml spells externally tagged enums as YAML
@@ -319,7 +356,7 @@ pub enum TypeRepr {
 }
 
 const SCALAR_WORDS: &str = "string, integer, long, boolean, float";
-const COMPOSITE_KEYS: &str = "enum, list, json, object, wrapped_list";
+const COMPOSITE_KEYS: &str = "enum, list, json, object, wrapped_list, comma_list";
 
 impl TryFrom<TypeRepr> for TypeRef {
     type Error = String;
@@ -350,6 +387,7 @@ impl TryFrom<TypeRepr> for TypeRef {
                     "list" => Ok(TypeRef::List(name(value)?)),
                     "json" => Ok(TypeRef::Json(name(value)?)),
                     "object" => Ok(TypeRef::Object(name(value)?)),
+                    "comma_list" => Ok(TypeRef::CommaList(name(value)?)),
                     "wrapped_list" => serde_yaml::from_value(value)
                         .map(TypeRef::WrappedList)
                         .map_err(|e| format!("wrapped_list: {e}")),
@@ -375,6 +413,7 @@ impl From<TypeRef> for TypeRepr {
             TypeRef::List(n) => map("list", n.into()),
             TypeRef::Json(n) => map("json", n.into()),
             TypeRef::Object(n) => map("object", n.into()),
+            TypeRef::CommaList(n) => map("comma_list", n.into()),
             TypeRef::WrappedList(w) => map(
                 "wrapped_list",
                 serde_yaml::to_value(w).unwrap_or(serde_yaml::Value::Null),
@@ -398,7 +437,7 @@ impl JsonSchema for TypeRef {
 
 /// A field's type: a scalar keyword (`string`, `integer`, `long`, `boolean`, `float`) or a
 /// one-key map (`{enum: Bandwidth}`, `{list: string}`, `{json: IkeConfig}`,
-/// `{object: Detail}`, `{wrapped_list: {key: Item, item: Detail}}`).
+/// `{object: Detail}`, `{wrapped_list: {key: Item, item: Detail}}`, `{comma_list: string}`).
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
@@ -434,6 +473,8 @@ enum CompositeType {
     Object(String),
     /// An XML-derived list wrapper (responses only).
     WrappedList(WrappedList),
+    /// A list joined with commas into one parameter (requests only).
+    CommaList(String),
 }
 
 /// The inner key and item type of an XML-derived list wrapper.
@@ -617,6 +658,10 @@ pub struct OperationErrorSpec {
     /// What the error means for this operation, when it says more than the catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The HTTP status this operation answers the code with, when it differs from the
+    /// catalogue's (normally taken from the imported layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
 }
 
 /// A documented sample request and response.

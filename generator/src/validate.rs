@@ -35,12 +35,14 @@ impl Spec {
 }
 
 /// Checks `raw`, returning it as a [`Spec`] or every problem found.
-pub fn validate(raw: RawSpec) -> Result<Spec, Diagnostics> {
-    let problems = {
+pub fn validate(mut raw: RawSpec) -> Result<Spec, Diagnostics> {
+    // Conflicts between the layers and problems of the merged spec are reported together.
+    let mut problems = crate::merge::merge(&mut raw);
+    problems.extend({
         let mut v = Validator::new(&raw);
         v.check_all();
         v.problems
-    };
+    });
     if problems.is_empty() {
         Ok(Spec { raw })
     } else {
@@ -631,23 +633,19 @@ impl<'a> Validator<'a> {
                     );
                 }
             }
-            TypeRef::List(item) => {
-                self.check_item(at, path, item);
-                if side == Some(Side::Request) {
-                    if let Some(TypeDef::Struct(s)) = self.def(item) {
-                        for f in &s.fields {
-                            if !is_flat(&f.ty) {
-                                self.report(
-                                    at,
-                                    Some(format!("{path}.{}", f.name)),
-                                    format!(
-                                        "struct `{}` is sent as `Name.N.Field`, so its fields must be scalars or enums",
-                                        s.name
-                                    ),
-                                );
-                            }
-                        }
-                    }
+            TypeRef::List(item) => self.check_item(at, path, item),
+            TypeRef::CommaList(item) => {
+                if let Some(why) = side_problem(Side::Request) {
+                    self.report(at, Some(path.into()), format!("`comma_list` {why}"));
+                }
+                let flat = is_scalar_keyword(item)
+                    || matches!(self.def(item), Some(TypeDef::Enum(_)));
+                if !flat {
+                    self.report(
+                        at,
+                        Some(path.into()),
+                        format!("a `comma_list` joins scalars or enums; `{item}` is neither"),
+                    );
                 }
             }
             TypeRef::Json(name) => {
@@ -663,9 +661,6 @@ impl<'a> Validator<'a> {
                 }
             }
             TypeRef::Object(name) => {
-                if let Some(why) = side_problem(Side::Response) {
-                    self.report(at, Some(path.into()), format!("`object` {why}"));
-                }
                 if !matches!(self.types.get(name.as_str()), Some((TypeDef::Struct(_), _))) {
                     self.report(
                         at,
@@ -701,7 +696,7 @@ impl<'a> Validator<'a> {
         let c = &f.constraints;
         let numeric = matches!(f.ty, TypeRef::Integer | TypeRef::Long | TypeRef::Float);
         let textual = matches!(f.ty, TypeRef::String);
-        let list = matches!(f.ty, TypeRef::List(_));
+        let list = matches!(f.ty, TypeRef::List(_) | TypeRef::CommaList(_));
         let mut bad = Vec::new();
         if c.range.is_some() && !numeric {
             bad.push("`range` needs a numeric type");
@@ -779,7 +774,11 @@ impl<'a> Validator<'a> {
             }
             // Lists, JSON structs and objects carry illustrative text examples; not checked.
             (
-                TypeRef::List(_) | TypeRef::Json(_) | TypeRef::Object(_) | TypeRef::WrappedList(_),
+                TypeRef::List(_)
+                | TypeRef::Json(_)
+                | TypeRef::Object(_)
+                | TypeRef::WrappedList(_)
+                | TypeRef::CommaList(_),
                 _,
             ) => return Ok(()),
             (ty, _) => return Err(format!("not a {}", type_word(ty))),
@@ -825,8 +824,15 @@ impl<'a> Validator<'a> {
         self.check_method_names(&at, "parameters", &op.parameters, Methods::Builder);
         self.check_method_names(&at, "response", &op.response, Methods::Output);
         for p in &op.parameters {
-            if let TypeRef::List(item) | TypeRef::Json(item) = &p.ty {
-                self.check_struct_side(&at, &p.name, item, Side::Request);
+            self.check_struct_side(&at, &p.name, &p.ty, Side::Request);
+        }
+        for r in &op.response {
+            if r.location.is_some() {
+                self.report(
+                    &at,
+                    Some(format!("response.{}", r.name)),
+                    "`location` applies to request parameters only".into(),
+                );
             }
         }
         for r in &op.response {
@@ -1282,6 +1288,9 @@ impl<'a> Validator<'a> {
                 example: None,
                 doc: String::new(),
                 sensitive: false,
+                location: None,
+                decision: None,
+                origin: Default::default(),
                 constraints: Default::default(),
                 rust_name: None,
                 note: None,
@@ -1294,22 +1303,66 @@ impl<'a> Validator<'a> {
         })
     }
 
-    /// Structs sent in requests must not contain response-only types.
-    fn check_struct_side(&mut self, at: &At<'a>, path: &str, name: &str, side: Side) {
-        if let Some(TypeDef::Struct(s)) = self.def(name) {
-            for f in &s.fields {
-                let p = format!("{path}.{}", f.name);
-                if side == Side::Request
-                    && matches!(f.ty, TypeRef::Object(_) | TypeRef::WrappedList(_))
-                {
-                    self.report(
-                        at,
-                        Some(p),
-                        format!("struct `{name}` is used in a request, so it cannot hold response-only types"),
-                    );
+    /// Structs sent in requests, at any depth, must not contain response-only types.
+    fn check_struct_side(&mut self, at: &At<'a>, path: &str, ty: &TypeRef, side: Side) {
+        let mut visiting = Vec::new();
+        match ty {
+            TypeRef::List(n) | TypeRef::Object(n) => {
+                self.check_request_struct(at, path, n, side, true, &mut visiting);
+            }
+            TypeRef::Json(n) => self.check_request_struct(at, path, n, side, false, &mut visiting),
+            _ => {}
+        }
+    }
+
+    fn check_request_struct(
+        &mut self,
+        at: &At<'a>,
+        path: &str,
+        name: &str,
+        side: Side,
+        flat: bool,
+        visiting: &mut Vec<String>,
+    ) {
+        if side != Side::Request || visiting.iter().any(|v| v == name) || visiting.len() > 16 {
+            return;
+        }
+        let Some(TypeDef::Struct(s)) = self.def(name) else {
+            return;
+        };
+        visiting.push(name.to_owned());
+        for f in &s.fields {
+            let p = format!("{path}.{}", f.name);
+            match &f.ty {
+                TypeRef::WrappedList(_) => self.report(
+                    at,
+                    Some(p.clone()),
+                    format!("struct `{name}` is used in a request, so it cannot hold response-only types"),
+                ),
+                TypeRef::Json(_) if flat => self.report(
+                    at,
+                    Some(p.clone()),
+                    format!(
+                        "struct `{name}` is sent flat (`Name.N.Field`), so none of its fields \
+                         can be JSON-encoded"
+                    ),
+                ),
+                TypeRef::List(n) | TypeRef::Object(n) => {
+                    self.check_request_struct(at, &p, n, side, flat, visiting);
                 }
+                // Inside a JSON-encoded value everything is JSON: nothing is sent flat.
+                TypeRef::Json(n) => self.check_request_struct(at, &p, n, side, false, visiting),
+                _ => {}
+            }
+            if f.location.is_some() {
+                self.report(
+                    at,
+                    Some(p),
+                    "`location` applies to top-level request parameters only".into(),
+                );
             }
         }
+        visiting.pop();
     }
 
     /// Response structs must not contain request-only types; recursion is bounded.
@@ -1490,6 +1543,7 @@ fn describe_type(ty: &TypeRef) -> String {
         TypeRef::Json(n) => format!("`{{json: {n}}}`"),
         TypeRef::Object(n) => format!("`{{object: {n}}}`"),
         TypeRef::WrappedList(w) => format!("a `wrapped_list` of {}", w.item),
+        TypeRef::CommaList(n) => format!("`{{comma_list: {n}}}`"),
         TypeRef::String => "`string`".into(),
         TypeRef::Integer => "`integer`".into(),
         TypeRef::Long => "`long`".into(),

@@ -5,6 +5,7 @@
 
 use super::{header, EmitError, GeneratedFile, Templates};
 use crate::ir::{
+    Location, Origin,
     AsyncIr, FieldIr, ItemIr, OperationIr, PaginationIr, RuleIr, ServiceIr, StructIr, TypeIr,
 };
 use minijinja::{Environment, UndefinedBehavior};
@@ -186,6 +187,8 @@ struct OperationView {
     example_request: Vec<(String, String)>,
     example_response: Option<String>,
     decisions: Vec<String>,
+    reference_url: String,
+    imported: Option<String>,
 }
 
 /// Every docs page.
@@ -337,7 +340,15 @@ fn enum_values(ir: &ServiceIr) -> EnumValues<'_> {
 }
 
 fn field_view(f: &FieldIr, enums: &EnumValues<'_>) -> FieldView {
-    let mut doc = f.doc.clone();
+    let mut doc = if f.origin == Origin::Imported {
+        // No curated words: say where the fact comes from instead of copying Alibaba's prose.
+        "_From the API metadata; see the official reference._".to_owned()
+    } else {
+        f.doc.clone()
+    };
+    if f.location == Location::Body {
+        doc.push_str(" Sent in the form body.");
+    }
     if let Some(d) = &f.default {
         doc.push_str(&format!(" Default: `{d}`."));
     }
@@ -491,7 +502,7 @@ fn operation_view(
             .iter()
             .map(|e| ErrorView {
                 code: e.error.code.clone(),
-                http_status: e.error.http_status,
+                http_status: e.http_status,
                 message: e.error.message.clone(),
                 description: e.description.clone(),
                 retryable: e.error.retryable,
@@ -502,5 +513,12 @@ fn operation_view(
         example_request: op.example_request.clone(),
         example_response: op.example_response.clone(),
         decisions: op.decisions.clone(),
+        reference_url: op.reference_url.clone(),
+        imported: op.imported.as_ref().map(|p| {
+            format!(
+                "{} ({} {}, published {})",
+                p.metadata, p.product, p.version, p.published
+            )
+        }),
     }
 }

@@ -31,6 +31,8 @@ vpn-gateway-runtime = {{ path = "../runtime" }}
 
 [dev-dependencies]
 serde_json.workspace = true
+tokio.workspace = true
+vpn-gateway-runtime = {{ path = "../runtime", features = ["test-util"] }}
 
 [lints]
 workspace = true
@@ -110,6 +112,9 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         #[cfg(test)]
         #[rustfmt::skip]
         mod seed_examples;
+        #[cfg(test)]
+        #[rustfmt::skip]
+        mod wire_cases;
 
         pub use client::Client;
         pub use error_codes::ErrorCode;

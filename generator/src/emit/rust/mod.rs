@@ -8,6 +8,7 @@ mod operation;
 mod paginator_waiter;
 mod seed_examples;
 mod types;
+mod wire_cases;
 
 use super::{header, EmitError, GeneratedFile};
 use crate::ir::{ConstraintsIr, FieldIr, ItemIr, ScalarIr, ServiceIr, TypeIr};
@@ -27,10 +28,17 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         ErrorCodes,
         OperationIndex,
         SeedExamples,
+        WireCases,
         Operation(&'a crate::ir::OperationIr),
     }
     // The largest files first, so no core is left with a big one at the end.
-    let mut jobs = vec![Job::Types, Job::SeedExamples, Job::Client, Job::ErrorCodes];
+    let mut jobs = vec![
+        Job::Types,
+        Job::SeedExamples,
+        Job::WireCases,
+        Job::Client,
+        Job::ErrorCodes,
+    ];
     jobs.extend(ir.operations().map(Job::Operation));
     jobs.extend([Job::Lib, Job::OperationIndex]);
     let polled_by = paginator_waiter::polled_by(ir);
@@ -47,6 +55,9 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         }
         Job::SeedExamples => seed_examples::emit_seed_examples(ir)
             .map(|tokens| rust_file("src/seed_examples.rs", tokens))
+            .transpose(),
+        Job::WireCases => wire_cases::emit_wire_cases(ir)
+            .map(|tokens| rust_file("src/wire_cases.rs", tokens))
             .transpose(),
         Job::Operation(op) => rust_file(
             &format!("src/operation/{}.rs", op.names.snake),
@@ -160,7 +171,17 @@ pub(crate) fn doc_text(text: &str) -> String {
 /// The doc comment for a field: its description, then requirement, constraints, default
 /// and example.
 pub(crate) fn field_doc(f: &FieldIr, request: bool) -> String {
-    let mut text = f.doc.clone();
+    let mut text = if f.origin == crate::ir::Origin::Imported {
+        // No curated words: say where the fact comes from instead of copying Alibaba's prose.
+        "From the current API metadata (no curated description); see the operation's official \
+         reference."
+            .to_owned()
+    } else {
+        f.doc.clone()
+    };
+    if request && f.location == crate::ir::Location::Body {
+        text.push_str("\n\nSent in the form body.");
+    }
     let mut facts = Vec::new();
     if request && f.required {
         facts.push("Required.".to_owned());
@@ -224,7 +245,7 @@ pub(crate) fn value_type(ty: &TypeIr) -> TokenStream {
             let n = ident(n);
             quote!(crate::types::#n)
         }
-        TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => {
+        TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } | TypeIr::CommaList(i) => {
             let t = item_type(i);
             quote!(Vec<#t>)
         }
@@ -233,7 +254,10 @@ pub(crate) fn value_type(ty: &TypeIr) -> TokenStream {
 
 /// True for lists (held as `Vec`, empty meaning absent).
 pub(crate) fn is_list(ty: &TypeIr) -> bool {
-    matches!(ty, TypeIr::List(_) | TypeIr::WrappedList { .. })
+    matches!(
+        ty,
+        TypeIr::List(_) | TypeIr::WrappedList { .. } | TypeIr::CommaList(_)
+    )
 }
 
 /// Calls into the runtime's validators for one present value named `v` (a reference).

@@ -184,7 +184,7 @@ pub(super) fn field_checks(f: &FieldIr, name: &TokenStream, owner: &TokenStream)
                 item.validate_at(&format!("{}.{}", #name, i + 1))?;
             }
         },
-        TypeIr::Json(_) => quote! {
+        TypeIr::Json(_) | TypeIr::Object(_) => quote! {
             if let Some(v) = &#owner.#fname {
                 v.validate_at(#name)?;
             }
@@ -245,17 +245,17 @@ pub(super) fn known_checks(f: &FieldIr, name: &TokenStream, owner: &TokenStream)
                 #validate::known(#name, v.is_known())?;
             }
         },
-        TypeIr::List(ItemIr::Enum(_)) => quote! {
-            for (i, v) in #owner.#fname.iter().enumerate() {
-                #validate::known(&format!("{}.{}", #name, i + 1), v.is_known())?;
-            }
-        },
         TypeIr::List(ItemIr::Struct(_)) => quote! {
             for (i, item) in #owner.#fname.iter().enumerate() {
                 item.check_known_values_at(&format!("{}.{}", #name, i + 1))?;
             }
         },
-        TypeIr::Json(_) => quote! {
+        TypeIr::List(ItemIr::Enum(_)) | TypeIr::CommaList(ItemIr::Enum(_)) => quote! {
+            for (i, v) in #owner.#fname.iter().enumerate() {
+                #validate::known(&format!("{}.{}", #name, i + 1), v.is_known())?;
+            }
+        },
+        TypeIr::Json(_) | TypeIr::Object(_) => quote! {
             if let Some(v) = &#owner.#fname {
                 v.check_known_values_at(#name)?;
             }
@@ -264,8 +264,9 @@ pub(super) fn known_checks(f: &FieldIr, name: &TokenStream, owner: &TokenStream)
     }
 }
 
-/// How one parameter is read back from the wire.
-fn decode_field(f: &FieldIr) -> TokenStream {
+/// How one parameter or request-struct field is read back from the wire, relative to the
+/// reader `r` (the whole request, or a struct's `Name.N.` / `Name.` scope).
+pub(super) fn decode_field(f: &FieldIr) -> TokenStream {
     let wire = &f.names.wire;
     let fname = ident(&f.names.snake);
     match &f.ty {
@@ -273,24 +274,36 @@ fn decode_field(f: &FieldIr) -> TokenStream {
             let s = ident(s);
             quote!(#fname: r.struct_list(#wire, crate::types::#s::from_wire_params)?,)
         }
+        TypeIr::Object(s) => {
+            let s = ident(s);
+            quote!(#fname: r.object(#wire, crate::types::#s::from_wire_params)?,)
+        }
         TypeIr::List(_) | TypeIr::WrappedList { .. } => quote!(#fname: r.list(#wire)?,),
+        TypeIr::CommaList(_) => quote!(#fname: r.comma_list(#wire)?,),
         TypeIr::Json(_) => quote!(#fname: r.json(#wire)?,),
         _ => quote!(#fname: r.get(#wire)?,),
     }
 }
 
-/// How one parameter goes on the wire.
-fn encode_field(f: &FieldIr) -> TokenStream {
+/// How one parameter or request-struct field goes on the wire. `p` is the request's
+/// parameters or a struct's scope: both offer the same methods, so nesting is uniform
+/// (`Tunnel.1.TunnelIkeConfig.Psk`).
+pub(super) fn encode_field(f: &FieldIr) -> TokenStream {
     let wire = &f.names.wire;
     let fname = ident(&f.names.snake);
     match &f.ty {
         TypeIr::List(ItemIr::Struct(_)) => {
-            // Item fields are flat (validated), so each becomes `Wire.N.Field`.
             quote!(p.push_struct_list(#wire, &self.#fname, |item, sub| item.encode_into(sub));)
         }
+        TypeIr::Object(_) => quote! {
+            if let Some(v) = &self.#fname {
+                p.push_struct(#wire, |sub| v.encode_into(sub));
+            }
+        },
         TypeIr::List(_) | TypeIr::WrappedList { .. } => {
             quote!(p.push_list(#wire, &self.#fname);)
         }
+        TypeIr::CommaList(_) => quote!(p.push_comma_list(#wire, &self.#fname);),
         TypeIr::Json(_) => quote! {
             if let Some(v) = &self.#fname {
                 p.push_json(#wire, v)?;
@@ -315,12 +328,13 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(n);
     }
+    text.push_str(&format!("\n\nOfficial reference: <{}>", op.reference_url));
     let builder_doc = doc(&text);
     let setters = op.params.iter().map(|f| {
         let fname = ident(&f.names.snake);
         let d = doc(&field_doc(f, true));
         match &f.ty {
-            TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => {
+            TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } | TypeIr::CommaList(i) => {
                 let item = super::item_type(i);
                 let set_name = format_ident!("set_{}", f.names.snake);
                 let set_doc = doc(&format!("Replaces every `{}` item.", f.names.wire));
@@ -379,6 +393,24 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
     } else {
         quote!(Vec::new())
     };
+    let body_params: Vec<&str> = op
+        .params
+        .iter()
+        .filter(|f| f.location == crate::ir::Location::Body)
+        .map(|f| f.names.wire.as_str())
+        .collect();
+    let (wire_params, with_body) = if body_params.is_empty() {
+        (quote!(let params = input.to_params()?;), quote!())
+    } else {
+        let split = runtime_path("params::split_body");
+        (
+            quote! {
+                // These parameters travel in the form body, as the service documents them.
+                let (params, body) = #split(input.to_params()?, &[#(#body_params),*]);
+            },
+            quote!(.with_body(body)),
+        )
+    };
     let sdk_error = runtime_path("SdkError");
     let rpc_request = runtime_path("RpcRequest");
     let options = runtime_path("RequestOptions");
@@ -421,13 +453,11 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
                 #binding
                 #token_fill
                 input.validate()?;
-                let request = #rpc_request {
-                    action: #action,
-                    params: input.to_params()?,
-                    retry_safe: #retry_safe,
-                    options: self.options,
-                    secret_values: #secret_values,
-                };
+                #wire_params
+                let request = #rpc_request::new(#action, params, #retry_safe)
+                    #with_body
+                    .with_options(self.options)
+                    .with_secret_values(#secret_values);
                 self.client.rpc().call(request).await
             }
         }

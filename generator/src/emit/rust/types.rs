@@ -252,24 +252,17 @@ fn emit_struct(s: &StructIr) -> TokenStream {
         });
         let encode = if s.uses.flat_request {
             let params = runtime_path("params::StructParams");
-            let pushes = s.fields.iter().map(|f| {
-                let fname = ident(&f.names.snake);
-                let wire = &f.names.wire;
-                quote!(p.push_opt(#wire, self.#fname.as_ref());)
-            });
+            let pushes = s.fields.iter().map(super::operation::encode_field);
             let wire_params = runtime_path("wire_params::WireParams");
             let validation_error = runtime_path("ValidationError");
-            let reads = s.fields.iter().map(|f| {
-                let fname = ident(&f.names.snake);
-                let wire = &f.names.wire;
-                quote!(#fname: r.get(#wire)?,)
-            });
+            let reads = s.fields.iter().map(super::operation::decode_field);
             quote! {
-                /// Pushes this item's fields as `Field=value`; the caller adds the `Name.N.` prefix.
+                /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+                /// `Name.N.` or `Name.` prefix.
                 pub(crate) fn encode_into(&self, p: &mut #params<'_>) { #(#pushes)* }
 
-                /// Reads one item from parameters already scoped to `Name.N.` (the inverse of the
-                /// wire encoding; used by servers such as the local emulator).
+                /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+                /// inverse of the wire encoding; used by servers such as the local emulator).
                 pub fn from_wire_params(r: &#wire_params) -> Result<Self, #validation_error> {
                     Ok(Self { #(#reads)* })
                 }
@@ -409,7 +402,10 @@ fn field_decoder(
             };
             (quote!(, default, deserialize_with = #name), Some(glue))
         }
-        TypeIr::List(ItemIr::Scalar(_)) => (with("scalar_list"), None),
+        TypeIr::List(ItemIr::Scalar(_)) | TypeIr::CommaList(ItemIr::Scalar(_)) => {
+            (with("scalar_list"), None)
+        }
+        TypeIr::CommaList(_) => (with("list"), None),
         TypeIr::List(_) => (with("list"), None),
         // A required text may not be empty (an empty element is no value); a required object
         // is never read from an array, which a derived struct would read by position.
