@@ -53,6 +53,7 @@ fn bench_signing(c: &mut Criterion) {
                     api_version: "2016-04-28",
                     action: "CreateVpnGateway",
                     params: &params,
+                    body: &[],
                     credentials: &credentials,
                     signature_version: version,
                     method: RequestMethod::Post,

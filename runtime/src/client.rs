@@ -25,7 +25,7 @@ use crate::wire::{self, WireRequest};
 pub const REQUEST_ID_HEADER: &str = "x-acs-request-id";
 
 /// Per-request overrides of the client configuration.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// Connect timeout for each attempt.
@@ -38,6 +38,24 @@ pub struct RequestOptions {
     pub operation_deadline: Option<Duration>,
     /// Retry policy for this request.
     pub retry_policy: Option<RetryPolicy>,
+    /// The request's form-body parameters, set only through [`RpcRequest::with_body`] and read
+    /// through [`RpcRequest::body`]. They live here rather than in a field of [`RpcRequest`]
+    /// because generated code builds `RpcRequest` with a struct literal, which a new field
+    /// would break; `RequestOptions` is `non_exhaustive`, so this private field breaks nothing.
+    body: Vec<(String, String)>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body parameters are shown (names only) by `RpcRequest`'s `Debug`.
+        f.debug_struct("RequestOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_deadline", &self.operation_deadline)
+            .field("retry_policy", &self.retry_policy)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -78,15 +96,21 @@ impl RequestOptions {
 }
 
 /// One RPC call, as the generated code hands it over.
+///
+/// Parameters travel in two places, as the API metadata places them: [`params`](Self::params)
+/// (`in: query`, the usual place) and the form body ([`with_body`](Self::with_body), for
+/// `in: formData`). `Debug` shows parameter names only.
 #[derive(Clone)]
 pub struct RpcRequest {
     /// The action, e.g. `CreateVpnGateway`.
     pub action: &'static str,
-    /// Operation parameters, already flattened (`Tag.1.Key`, ...).
+    /// Query parameters, already flattened (`Tag.1.Key`, ...).
     pub params: Vec<(String, String)>,
     /// True for reads and for writes carrying a `ClientToken`: safe to send twice.
     pub retry_safe: bool,
-    /// Per-request overrides.
+    /// Per-request overrides. This also holds the body parameters set by
+    /// [`with_body`](Self::with_body): replace it with [`with_options`](Self::with_options),
+    /// which keeps them, rather than by assigning the field.
     pub options: RequestOptions,
     /// The values of the request's sensitive parameters (pre-shared keys, at any depth), which
     /// are removed from anything the server sends back before it reaches an error or a log.
@@ -111,16 +135,46 @@ impl RpcRequest {
         self.secret_values = values;
         self
     }
+
+    /// Sets the form-body parameters (`in: formData` in the API metadata), already flattened
+    /// (`TunnelOptionsSpecification.1.TunnelIkeConfig.Psk`, ...); replaces any set before.
+    ///
+    /// A request with body parameters is always sent as POST, whatever the configured
+    /// [`RequestMethod`](crate::RequestMethod): a GET body has no defined meaning, and the
+    /// service reads form parameters from POST requests only. They travel in an
+    /// `application/x-www-form-urlencoded` body and are signed with both signature versions
+    /// as the official SDKs sign them (see [`crate::wire`]). Their sensitive values belong in
+    /// [`secret_values`](Self::secret_values) like those of query parameters.
+    pub fn with_body(mut self, body: Vec<(String, String)>) -> Self {
+        self.options.body = body;
+        self
+    }
+
+    /// The form-body parameters; empty unless set by [`with_body`](Self::with_body).
+    pub fn body(&self) -> &[(String, String)] {
+        &self.options.body
+    }
+
+    /// Replaces the per-request overrides, keeping the body parameters.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        let body = std::mem::take(&mut self.options.body);
+        self.options = options;
+        self.options.body = body;
+        self
+    }
 }
 
 impl fmt::Debug for RpcRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Values may be sensitive (pre-shared keys, inside JSON-encoded parameters too):
         // show parameter names only.
-        let names: Vec<&str> = self.params.iter().map(|(k, _)| k.as_str()).collect();
+        let names = |params: &[(String, String)]| -> Vec<String> {
+            params.iter().map(|(k, _)| k.clone()).collect()
+        };
         f.debug_struct("RpcRequest")
             .field("action", &self.action)
-            .field("params", &names)
+            .field("params", &names(&self.params))
+            .field("body", &names(self.body()))
             .field("retry_safe", &self.retry_safe)
             .field("options", &self.options)
             .field("secret_values", &self.secret_values.len())
@@ -435,6 +489,7 @@ impl RpcClient {
             api_version: self.inner.metadata.api_version,
             action: request.action,
             params: &request.params,
+            body: request.body(),
             credentials,
             signature_version: config.signature_version(),
             method: config.request_method(),

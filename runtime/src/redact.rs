@@ -6,8 +6,10 @@
 //! pre-shared key included. [`Redactor`] knows the secrets of one request (the AccessKey
 //! secret, the STS token and every value the spec marks sensitive) and removes each in every
 //! form a request or an echo of it can carry it: as is; JSON-escaped (with `/` escaped or not,
-//! non-ASCII as is or as `\u` escapes); and percent-encoded once (the query, a form body with
-//! `+` for space) or twice (a v1 string-to-sign), with upper- or lower-case hex digits.
+//! non-ASCII as is or as `\u` escapes); and percent-encoded once (the query; a form body with
+//! `+` for space, as this runtime and Python's `urlencode` write it, or also with `*` kept and
+//! `~` encoded, as Java writes it) or twice (a v1 string-to-sign), with upper- or lower-case
+//! hex digits.
 //!
 //! Text is redacted before it is cut to length ([`Redactor::redact_bounded`]): a cut through a
 //! secret would leave its first characters behind, where nothing can recognise them any more.
@@ -81,6 +83,10 @@ impl Redactor {
                 };
                 let form = form_of(&once);
                 let form_lower = lower_hex(&form_of(&once_lower));
+                // The body this runtime sends for form-body parameters, like Python's
+                // `urlencode`: only the space differs from the query encoding.
+                let plus = once.replace("%20", "+");
+                let plus_lower = lower_hex(&plus);
                 forms.extend([
                     plain,
                     once,
@@ -89,6 +95,8 @@ impl Redactor {
                     twice_lower,
                     form,
                     form_lower,
+                    plus,
+                    plus_lower,
                 ]);
             }
         }
@@ -271,7 +279,16 @@ mod tests {
     #[test]
     fn form_encoding_of_star_and_tilde_is_removed() {
         let r = Redactor::new(["a*b~c d"]);
-        for text in ["k=a%2Ab~c%20d", "k=a*b%7Ec+d", "k=a*b%7ec+d"] {
+        // Query encoding, Java's form encoding, and the form body this runtime sends.
+        let body = crate::wire::form_body(&[("k".into(), "a*b~c d".into())]);
+        assert_eq!(body, "k=a%2Ab~c+d");
+        for text in [
+            "k=a%2Ab~c%20d",
+            "k=a*b%7Ec+d",
+            "k=a*b%7ec+d",
+            body.as_str(),
+            "k=a%2ab~c+d",
+        ] {
             assert_eq!(r.redact(text), format!("k={REDACTED}"), "{text}");
         }
     }

@@ -360,3 +360,131 @@ async fn per_request_read_timeout_overrides_config() {
     let err = invoke(config, request).await.unwrap_err();
     assert!(matches!(&err, SdkError::Transport(e) if e.kind() == TransportErrorKind::ReadTimeout));
 }
+
+/// A pre-shared key needing every kind of encoding: `/`, space, `*`, `~`, non-ASCII.
+const BODY_PSK: &str = "p/s k*~1 中";
+
+/// A `CreateVpnConnection` with per-tunnel options in the form body, the key declared secret.
+fn create_with_body() -> RpcRequest {
+    create_without_token()
+        .with_body(vec![
+            (
+                "TunnelOptionsSpecification.1.TunnelIkeConfig.Psk".into(),
+                BODY_PSK.into(),
+            ),
+            ("TunnelOptionsSpecification.1.Role".into(), "master".into()),
+        ])
+        .with_secret_values(vec![BODY_PSK.into()])
+}
+
+#[tokio::test]
+async fn body_parameters_travel_in_a_form_body_with_both_signatures_and_methods() {
+    let server = TestServer::start(|_, r| verified(r, Reply::ok("R-BODY"))).await;
+    for version in [SignatureVersion::V1, SignatureVersion::V3] {
+        for method in [RequestMethod::Get, RequestMethod::Post] {
+            let config = server
+                .config()
+                .signature_version(version)
+                .request_method(method)
+                .retry_policy(RetryPolicy::disabled())
+                .build()
+                .unwrap();
+            let response = common::invoke(config, create_with_body()).await;
+            let label = format!("{version:?} {method:?}");
+            assert_eq!(
+                response.unwrap().request_id.as_deref(),
+                Some("R-BODY"),
+                "{label}"
+            );
+            let received = server.received().pop().unwrap();
+            // POST whatever the configuration says: a GET body means nothing.
+            assert_eq!(received.method, "POST", "{label}");
+            assert_eq!(
+                received.header("content-type"),
+                Some("application/x-www-form-urlencoded"),
+                "{label}"
+            );
+            let body = vpn_gateway_runtime::transport::decode_form(
+                std::str::from_utf8(&received.body).unwrap(),
+            );
+            assert_eq!(
+                body,
+                [
+                    ("TunnelOptionsSpecification.1.Role".into(), "master".into()),
+                    (
+                        "TunnelOptionsSpecification.1.TunnelIkeConfig.Psk".into(),
+                        BODY_PSK.into()
+                    ),
+                ],
+                "{label}: the body holds the body parameters and nothing else"
+            );
+            // The query parameters stay in the URL, with the v1 common parameters.
+            assert!(
+                received
+                    .query
+                    .contains(&("RegionId".into(), "cn-hangzhou".into())),
+                "{label}"
+            );
+            assert_eq!(
+                received.query.iter().any(|(k, _)| k == "Signature"),
+                version == SignatureVersion::V1,
+                "{label}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn body_secrets_echoed_by_the_server_are_redacted() {
+    // A server that echoes the raw body and the v1 string-to-sign it computed, as
+    // `SignatureDoesNotMatch` does.
+    let server = TestServer::start(|_, r| {
+        let echo = format!(
+            "body {} string-to-sign {}",
+            String::from_utf8_lossy(&r.body),
+            v1::string_to_sign(&r.method, &r.params())
+        );
+        Reply::json(
+            400,
+            &serde_json::json!({"Code": "SignatureDoesNotMatch", "Message": echo, "RequestId": "R"})
+                .to_string(),
+        )
+    })
+    .await;
+    for version in [SignatureVersion::V1, SignatureVersion::V3] {
+        let config = server
+            .config()
+            .signature_version(version)
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .unwrap();
+        let error = common::invoke(config, create_with_body())
+            .await
+            .unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains("Role"), "the echo is kept: {shown}");
+        for form in ["p/s k", "p%2Fs", "%2A~1", "p%252Fs"] {
+            assert!(!shown.contains(form), "{version:?} leaks {form}: {shown}");
+        }
+    }
+}
+
+#[test]
+fn rpc_request_body_is_kept_by_with_options_and_debug_shows_names_only() {
+    let request = create_with_body()
+        .with_options(RequestOptions::new().with_retry_policy(RetryPolicy::disabled()));
+    assert_eq!(request.body().len(), 2);
+    assert!(request.options.retry_policy.is_some());
+    let shown = format!("{request:?}");
+    assert!(
+        shown.contains("TunnelOptionsSpecification.1.TunnelIkeConfig.Psk"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("p/s") && !shown.contains("master"),
+        "{shown}"
+    );
+    // Without `with_body`, no body: the request is sent as before.
+    assert!(describe().body().is_empty());
+    assert!(!format!("{:?}", describe()).contains("cn-hangzhou"));
+}

@@ -61,6 +61,16 @@ fn is_unreserved(b: u8) -> bool {
 
 /// Appends `s` percent-encoded the Alibaba way (RFC 3986, UTF-8, uppercase hex) to `out`.
 fn encode_into(out: &mut String, s: &str) {
+    encode_with_space(out, s, "%20");
+}
+
+/// Appends `s` encoded as Python's `urlencode` (`quote_plus`) writes a form body, which is how
+/// the official SDKs send form-body parameters: like [`encode_into`], but a space is `+`.
+fn form_encode_into(out: &mut String, s: &str) {
+    encode_with_space(out, s, "+");
+}
+
+fn encode_with_space(out: &mut String, s: &str, space: &str) {
     let mut run_start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if !is_unreserved(b) {
@@ -69,13 +79,47 @@ fn encode_into(out: &mut String, s: &str) {
             if run_start < i {
                 out.push_str(&s[run_start..i]);
             }
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 0xF)]));
+            if b == b' ' {
+                out.push_str(space);
+            } else {
+                out.push('%');
+                out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+                out.push(char::from(HEX_UPPER[usize::from(b & 0xF)]));
+            }
             run_start = i + 1;
         }
     }
     out.push_str(&s[run_start..]);
+}
+
+/// `k=v&k=v`, sorted by name then value, each part written by `encode`.
+fn join_sorted<'a>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    encode: fn(&mut String, &str),
+) -> String {
+    let pairs = sorted_pairs(params);
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        encode(&mut out, k);
+        out.push('=');
+        encode(&mut out, v);
+    }
+    out
+}
+
+/// The sorted, RFC 3986 encoded query string of `params` (the V3 canonical query; also the
+/// v1 query string when the signed parameters are not all sent in the URL).
+pub(crate) fn sorted_query<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    join_sorted(params, encode_into)
+}
+
+/// The `application/x-www-form-urlencoded` body of `params`: sorted by name then value,
+/// encoded by [`form_encode_into`].
+pub(crate) fn sorted_form<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    join_sorted(params, form_encode_into)
 }
 
 /// Appends `s` encoded once to `once` and encoded twice to `twice` in a single pass: what v1

@@ -92,17 +92,7 @@ pub fn hashed_payload(body: &[u8]) -> String {
 
 /// Sorted (by raw name, then value), encoded `k=v&k=v` query string.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let pairs = super::sorted_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() * 2 + 2).sum());
-    for (i, (k, v)) in pairs.into_iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        super::encode_into(&mut out, k);
-        out.push('=');
-        super::encode_into(&mut out, v);
-    }
-    out
+    super::sorted_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 fn is_signed_header(lower_name: &str) -> bool {

@@ -70,7 +70,8 @@ pub struct HttpRequest {
     pub url: String,
     /// Headers, including `host` and, for V3, `authorization`.
     pub headers: HeaderMap,
-    /// The body (a form for v1 POST requests, otherwise empty).
+    /// The body: a form for v1 POST requests and for requests with body parameters
+    /// ([`crate::RpcRequest::with_body`]), otherwise empty.
     pub body: Bytes,
     /// Timeouts for this attempt.
     pub timeouts: Timeouts,
@@ -79,8 +80,13 @@ pub struct HttpRequest {
     pub max_response_body: usize,
 }
 
-/// Header names whose values are never shown.
-const REDACTED_HEADERS: &[&str] = &["authorization", "x-acs-security-token"];
+/// Header names whose values are never shown. `x-acs-content-sha256` is an unkeyed hash of
+/// the body, which may hold a pre-shared key: shown, it would let a weak key be guessed offline.
+const REDACTED_HEADERS: &[&str] = &[
+    "authorization",
+    "x-acs-security-token",
+    "x-acs-content-sha256",
+];
 
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
