@@ -433,7 +433,11 @@ impl Merger {
 
     fn struct_mut<'r>(&self, raw: &'r mut RawSpec, name: &str) -> Option<&'r mut StructSpec> {
         match self.structs.get(name)? {
-            Some(gi) => raw.groups[*gi].1.structs.iter_mut().find(|s| s.name == name),
+            Some(gi) => raw.groups[*gi]
+                .1
+                .structs
+                .iter_mut()
+                .find(|s| s.name == name),
             None => raw.shared.structs.iter_mut().find(|s| s.name == name),
         }
     }
@@ -452,7 +456,15 @@ impl Merger {
         top_level: bool,
     ) -> Field {
         let name = i.name.clone().unwrap_or_default();
-        let ty = self.convert_type(raw, gi, at, path, &format!("{owner}{}", type_part(&name)), i, side);
+        let ty = self.convert_type(
+            raw,
+            gi,
+            at,
+            path,
+            &format!("{owner}{}", type_part(&name)),
+            i,
+            side,
+        );
         Field {
             name,
             ty,
@@ -579,7 +591,11 @@ impl Merger {
         let doc = format!(
             "The `{}` {} of `{}`, as the current API metadata describes it.",
             path.rsplit('.').next().unwrap_or(path),
-            if side == Side::Request { "value" } else { "object" },
+            if side == Side::Request {
+                "value"
+            } else {
+                "object"
+            },
             at.operation
         );
         raw.groups[gi].1.structs.push(StructSpec {
@@ -626,7 +642,13 @@ impl Merger {
             }
             _ => false,
         };
-        (!ok).then(|| format!("type: curated {}, current API {}", describe(c), imported_describe(i)))
+        (!ok).then(|| {
+            format!(
+                "type: curated {}, current API {}",
+                describe(c),
+                imported_describe(i)
+            )
+        })
     }
 
     /// An explicit imported value list the curated enum does not cover.

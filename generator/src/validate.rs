@@ -638,8 +638,8 @@ impl<'a> Validator<'a> {
                 if let Some(why) = side_problem(Side::Request) {
                     self.report(at, Some(path.into()), format!("`comma_list` {why}"));
                 }
-                let flat = is_scalar_keyword(item)
-                    || matches!(self.def(item), Some(TypeDef::Enum(_)));
+                let flat =
+                    is_scalar_keyword(item) || matches!(self.def(item), Some(TypeDef::Enum(_)));
                 if !flat {
                     self.report(
                         at,

@@ -5,8 +5,8 @@
 
 use super::{header, EmitError, GeneratedFile, Templates};
 use crate::ir::{
-    Location, Origin,
-    AsyncIr, FieldIr, ItemIr, OperationIr, PaginationIr, RuleIr, ServiceIr, StructIr, TypeIr,
+    AsyncIr, FieldIr, ItemIr, Location, OperationIr, Origin, PaginationIr, RuleIr, ServiceIr,
+    StructIr, TypeIr,
 };
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;

@@ -60,6 +60,7 @@ pub(super) fn emit_wire_cases(ir: &ServiceIr) -> Option<TokenStream> {
                 .region("cn-hangzhou")
                 .credentials(crate::Credentials::new("wire-case-id", "wire-case-secret"))
                 .retry_policy(crate::runtime::RetryPolicy::disabled())
+                .signature_version(crate::runtime::SignatureVersion::V3)
                 .transport(transport.clone())
                 .build();
             match config {
@@ -86,8 +87,10 @@ pub(super) fn emit_wire_cases(ir: &ServiceIr) -> Option<TokenStream> {
         fn case(request: &CapturedRequest, action: &str, values: &str) -> serde_json::Value {
             let values: serde_json::Value =
                 serde_json::from_str(values).expect("the generated values are JSON");
-            let query = request.query_params();
-            let body = request.body_params();
+            // V3 carries the action, version and signature in headers: the query and the
+            // form body hold the operation's parameters only.
+            let query = request.http().query_params();
+            let body = request.http().form_params();
             assert_eq!(request.action().as_deref(), Some(action));
             assert_eq!(
                 query.len() + body.len(),
