@@ -134,13 +134,13 @@ async fn oversized_requests_are_refused_before_parsing_and_never_stall_others() 
         junk.params.push((format!("X{i}"), String::new()));
     }
     assert_eq!(code_of(&junk.post(url).await), "InvalidParameter");
-    // The documented tag limit: 20 pass parsing (the gateway does not exist), 21 do not.
+    // The current API's tag limit: 21 pass parsing (the gateway does not exist), 22 do not.
     assert_ne!(
-        code_of(&tag_resources(20).post(url).await),
+        code_of(&tag_resources(21).post(url).await),
         "InvalidParameter"
     );
     assert_eq!(
-        code_of(&tag_resources(21).post(url).await),
+        code_of(&tag_resources(22).post(url).await),
         "InvalidParameter"
     );
 

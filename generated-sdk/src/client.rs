@@ -103,6 +103,86 @@ impl Client {
             self.clone(),
         )
     }
+    /// `AssociateVpnGatewayWithCertificate`: Binds an SSL certificate (a signing or an encryption certificate of an SM-standard gateway) to a VPN gateway.
+    ///
+    /// See [`crate::operation::associate_vpn_gateway_with_certificate`] for the input, output and errors.
+    pub fn associate_vpn_gateway_with_certificate(
+        &self,
+    ) -> crate::operation::associate_vpn_gateway_with_certificate::AssociateVpnGatewayWithCertificateFluentBuilder {
+        crate::operation::associate_vpn_gateway_with_certificate::AssociateVpnGatewayWithCertificateFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DissociateVpnGatewayWithCertificate`: Unbinds an SSL certificate from a VPN gateway.
+    ///
+    /// See [`crate::operation::dissociate_vpn_gateway_with_certificate`] for the input, output and errors.
+    pub fn dissociate_vpn_gateway_with_certificate(
+        &self,
+    ) -> crate::operation::dissociate_vpn_gateway_with_certificate::DissociateVpnGatewayWithCertificateFluentBuilder {
+        crate::operation::dissociate_vpn_gateway_with_certificate::DissociateVpnGatewayWithCertificateFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ListVpnCertificateAssociations`: Lists which certificates are bound to which VPN gateways, one page at a time.
+    ///
+    /// See [`crate::operation::list_vpn_certificate_associations`] for the input, output and errors.
+    pub fn list_vpn_certificate_associations(
+        &self,
+    ) -> crate::operation::list_vpn_certificate_associations::ListVpnCertificateAssociationsFluentBuilder {
+        crate::operation::list_vpn_certificate_associations::ListVpnCertificateAssociationsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `MoveVpnResourceGroup`: Moves a VPN gateway, customer gateway or related VPN resource into another resource group.
+    ///
+    /// See [`crate::operation::move_vpn_resource_group`] for the input, output and errors.
+    pub fn move_vpn_resource_group(
+        &self,
+    ) -> crate::operation::move_vpn_resource_group::MoveVpnResourceGroupFluentBuilder {
+        crate::operation::move_vpn_resource_group::MoveVpnResourceGroupFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DiagnoseVpnGateway`: Starts a diagnosis of a VPN gateway or one of its connections; the result is read later with GetVpnGatewayDiagnoseResult.
+    ///
+    /// See [`crate::operation::diagnose_vpn_gateway`] for the input, output and errors.
+    pub fn diagnose_vpn_gateway(
+        &self,
+    ) -> crate::operation::diagnose_vpn_gateway::DiagnoseVpnGatewayFluentBuilder {
+        crate::operation::diagnose_vpn_gateway::DiagnoseVpnGatewayFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `GetVpnGatewayDiagnoseResult`: Reads the progress and findings of a diagnosis started by DiagnoseVpnGateway.
+    ///
+    /// See [`crate::operation::get_vpn_gateway_diagnose_result`] for the input, output and errors.
+    pub fn get_vpn_gateway_diagnose_result(
+        &self,
+    ) -> crate::operation::get_vpn_gateway_diagnose_result::GetVpnGatewayDiagnoseResultFluentBuilder {
+        crate::operation::get_vpn_gateway_diagnose_result::GetVpnGatewayDiagnoseResultFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DescribeVpnGatewayAvailableZones`: Lists the zones of a region where a VPN gateway of the given bandwidth can be created (the zones to choose the two vSwitches of a dual-tunnel gateway from).
+    ///
+    /// See [`crate::operation::describe_vpn_gateway_available_zones`] for the input, output and errors.
+    pub fn describe_vpn_gateway_available_zones(
+        &self,
+    ) -> crate::operation::describe_vpn_gateway_available_zones::DescribeVpnGatewayAvailableZonesFluentBuilder {
+        crate::operation::describe_vpn_gateway_available_zones::DescribeVpnGatewayAvailableZonesFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `CheckVpnBgpEnabled`: Tells whether BGP dynamic routing is available to the caller's VPN gateways in a region.
+    ///
+    /// See [`crate::operation::check_vpn_bgp_enabled`] for the input, output and errors.
+    pub fn check_vpn_bgp_enabled(
+        &self,
+    ) -> crate::operation::check_vpn_bgp_enabled::CheckVpnBgpEnabledFluentBuilder {
+        crate::operation::check_vpn_bgp_enabled::CheckVpnBgpEnabledFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// `CreateCustomerGateway`: Creates a customer gateway.
     ///
     /// See [`crate::operation::create_customer_gateway`] for the input, output and errors.
@@ -263,6 +343,46 @@ impl Client {
             self.clone(),
         )
     }
+    /// `ModifyVpnPbrRouteEntryPriority`: Changes the priority of a policy-based route of a VPN gateway.
+    ///
+    /// See [`crate::operation::modify_vpn_pbr_route_entry_priority`] for the input, output and errors.
+    pub fn modify_vpn_pbr_route_entry_priority(
+        &self,
+    ) -> crate::operation::modify_vpn_pbr_route_entry_priority::ModifyVpnPbrRouteEntryPriorityFluentBuilder {
+        crate::operation::modify_vpn_pbr_route_entry_priority::ModifyVpnPbrRouteEntryPriorityFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ModifyVpnPbrRouteEntryAttribute`: Changes the priority and the weight of a policy-based route of a VPN gateway in one call.
+    ///
+    /// See [`crate::operation::modify_vpn_pbr_route_entry_attribute`] for the input, output and errors.
+    pub fn modify_vpn_pbr_route_entry_attribute(
+        &self,
+    ) -> crate::operation::modify_vpn_pbr_route_entry_attribute::ModifyVpnPbrRouteEntryAttributeFluentBuilder {
+        crate::operation::modify_vpn_pbr_route_entry_attribute::ModifyVpnPbrRouteEntryAttributeFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `CreateVcoRouteEntry`: Adds a destination-based route to an IPsec-VPN connection attached to a transit router.
+    ///
+    /// See [`crate::operation::create_vco_route_entry`] for the input, output and errors.
+    pub fn create_vco_route_entry(
+        &self,
+    ) -> crate::operation::create_vco_route_entry::CreateVcoRouteEntryFluentBuilder {
+        crate::operation::create_vco_route_entry::CreateVcoRouteEntryFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ModifyVcoRouteEntryWeight`: Changes the weight of a destination-based route of an IPsec-VPN connection attached to a transit router.
+    ///
+    /// See [`crate::operation::modify_vco_route_entry_weight`] for the input, output and errors.
+    pub fn modify_vco_route_entry_weight(
+        &self,
+    ) -> crate::operation::modify_vco_route_entry_weight::ModifyVcoRouteEntryWeightFluentBuilder {
+        crate::operation::modify_vco_route_entry_weight::ModifyVcoRouteEntryWeightFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// `CreateVpnConnection`: Creates an IPsec-VPN connection.
     ///
     /// See [`crate::operation::create_vpn_connection`] for the input, output and errors.
@@ -320,6 +440,86 @@ impl Client {
         &self,
     ) -> crate::operation::delete_vpn_connection::DeleteVpnConnectionFluentBuilder {
         crate::operation::delete_vpn_connection::DeleteVpnConnectionFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ModifyTunnelAttribute`: Changes the configuration of one tunnel of a dual-tunnel IPsec-VPN connection (its customer gateway, IKE, IPsec and BGP settings).
+    ///
+    /// See [`crate::operation::modify_tunnel_attribute`] for the input, output and errors.
+    pub fn modify_tunnel_attribute(
+        &self,
+    ) -> crate::operation::modify_tunnel_attribute::ModifyTunnelAttributeFluentBuilder {
+        crate::operation::modify_tunnel_attribute::ModifyTunnelAttributeFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DescribeVpnConnectionLogs`: Reads the negotiation log lines of an IPsec-VPN connection (or of one of its tunnels) for a time window.
+    ///
+    /// See [`crate::operation::describe_vpn_connection_logs`] for the input, output and errors.
+    pub fn describe_vpn_connection_logs(
+        &self,
+    ) -> crate::operation::describe_vpn_connection_logs::DescribeVpnConnectionLogsFluentBuilder {
+        crate::operation::describe_vpn_connection_logs::DescribeVpnConnectionLogsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DiagnoseVpnConnections`: Lists the negotiation failures recently diagnosed on the IPsec-VPN connections of a gateway, with the mismatched parameters.
+    ///
+    /// See [`crate::operation::diagnose_vpn_connections`] for the input, output and errors.
+    pub fn diagnose_vpn_connections(
+        &self,
+    ) -> crate::operation::diagnose_vpn_connections::DiagnoseVpnConnectionsFluentBuilder {
+        crate::operation::diagnose_vpn_connections::DiagnoseVpnConnectionsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `CreateVpnAttachment`: Creates an IPsec-VPN connection meant to be attached to a transit router, in single- or dual-tunnel mode.
+    ///
+    /// See [`crate::operation::create_vpn_attachment`] for the input, output and errors.
+    pub fn create_vpn_attachment(
+        &self,
+    ) -> crate::operation::create_vpn_attachment::CreateVpnAttachmentFluentBuilder {
+        crate::operation::create_vpn_attachment::CreateVpnAttachmentFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ModifyVpnAttachmentAttribute`: Changes the settings of an IPsec-VPN connection attached to a transit router.
+    ///
+    /// See [`crate::operation::modify_vpn_attachment_attribute`] for the input, output and errors.
+    pub fn modify_vpn_attachment_attribute(
+        &self,
+    ) -> crate::operation::modify_vpn_attachment_attribute::ModifyVpnAttachmentAttributeFluentBuilder {
+        crate::operation::modify_vpn_attachment_attribute::ModifyVpnAttachmentAttributeFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DescribeVpnAttachments`: Lists IPsec-VPN connections that can be attached to transit routers, one page at a time.
+    ///
+    /// See [`crate::operation::describe_vpn_attachments`] for the input, output and errors.
+    pub fn describe_vpn_attachments(
+        &self,
+    ) -> crate::operation::describe_vpn_attachments::DescribeVpnAttachmentsFluentBuilder {
+        crate::operation::describe_vpn_attachments::DescribeVpnAttachmentsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DescribeVpnCrossAccountAuthorizations`: Lists the other accounts' transit routers an IPsec-VPN connection is authorized to be attached to.
+    ///
+    /// See [`crate::operation::describe_vpn_cross_account_authorizations`] for the input, output and errors.
+    pub fn describe_vpn_cross_account_authorizations(
+        &self,
+    ) -> crate::operation::describe_vpn_cross_account_authorizations::DescribeVpnCrossAccountAuthorizationsFluentBuilder {
+        crate::operation::describe_vpn_cross_account_authorizations::DescribeVpnCrossAccountAuthorizationsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DeleteVpnAttachment`: Deletes an IPsec-VPN connection attached to a transit router.
+    ///
+    /// See [`crate::operation::delete_vpn_attachment`] for the input, output and errors.
+    pub fn delete_vpn_attachment(
+        &self,
+    ) -> crate::operation::delete_vpn_attachment::DeleteVpnAttachmentFluentBuilder {
+        crate::operation::delete_vpn_attachment::DeleteVpnAttachmentFluentBuilder::new(
             self.clone(),
         )
     }
@@ -410,6 +610,76 @@ impl Client {
         &self,
     ) -> crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertFluentBuilder {
         crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DescribeSslVpnClientCert`: Reads one SSL client certificate with the material a client needs to connect (CA certificate, client certificate and key, client configuration).
+    ///
+    /// See [`crate::operation::describe_ssl_vpn_client_cert`] for the input, output and errors.
+    pub fn describe_ssl_vpn_client_cert(
+        &self,
+    ) -> crate::operation::describe_ssl_vpn_client_cert::DescribeSslVpnClientCertFluentBuilder {
+        crate::operation::describe_ssl_vpn_client_cert::DescribeSslVpnClientCertFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DescribeSslVpnClients`: Lists the SSL-VPN clients currently connected to a VPN gateway, with their addresses and traffic.
+    ///
+    /// See [`crate::operation::describe_ssl_vpn_clients`] for the input, output and errors.
+    pub fn describe_ssl_vpn_clients(
+        &self,
+    ) -> crate::operation::describe_ssl_vpn_clients::DescribeSslVpnClientsFluentBuilder {
+        crate::operation::describe_ssl_vpn_clients::DescribeSslVpnClientsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `CreateIpsecServer`: Creates an IPsec server on a VPN gateway, with its local subnets, client address pool and negotiation settings.
+    ///
+    /// See [`crate::operation::create_ipsec_server`] for the input, output and errors.
+    pub fn create_ipsec_server(
+        &self,
+    ) -> crate::operation::create_ipsec_server::CreateIpsecServerFluentBuilder {
+        crate::operation::create_ipsec_server::CreateIpsecServerFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `UpdateIpsecServer`: Changes the settings of an IPsec server.
+    ///
+    /// See [`crate::operation::update_ipsec_server`] for the input, output and errors.
+    pub fn update_ipsec_server(
+        &self,
+    ) -> crate::operation::update_ipsec_server::UpdateIpsecServerFluentBuilder {
+        crate::operation::update_ipsec_server::UpdateIpsecServerFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ListIpsecServers`: Lists IPsec servers, one page at a time, optionally narrowed by gateway, name, ID or resource group.
+    ///
+    /// See [`crate::operation::list_ipsec_servers`] for the input, output and errors.
+    pub fn list_ipsec_servers(
+        &self,
+    ) -> crate::operation::list_ipsec_servers::ListIpsecServersFluentBuilder {
+        crate::operation::list_ipsec_servers::ListIpsecServersFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `ListIpsecServerLogs`: Reads the log lines of an IPsec server for a time window.
+    ///
+    /// See [`crate::operation::list_ipsec_server_logs`] for the input, output and errors.
+    pub fn list_ipsec_server_logs(
+        &self,
+    ) -> crate::operation::list_ipsec_server_logs::ListIpsecServerLogsFluentBuilder {
+        crate::operation::list_ipsec_server_logs::ListIpsecServerLogsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// `DeleteIpsecServer`: Deletes an IPsec server.
+    ///
+    /// See [`crate::operation::delete_ipsec_server`] for the input, output and errors.
+    pub fn delete_ipsec_server(
+        &self,
+    ) -> crate::operation::delete_ipsec_server::DeleteIpsecServerFluentBuilder {
+        crate::operation::delete_ipsec_server::DeleteIpsecServerFluentBuilder::new(
             self.clone(),
         )
     }

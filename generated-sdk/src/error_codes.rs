@@ -6,79 +6,682 @@ use ::core::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// `BothEmpty.TagsAndResources` (HTTP 400):
+    BothEmptyTagsAndResources,
+    /// `ChargeType.NotSupport` (HTTP 400):
+    ChargeTypeNotSupport,
+    /// `ClientIpPool.NetmaskInvalid` (HTTP 400):
+    ClientIpPoolNetmaskInvalid,
+    /// `ClientIpPool.SubnetInvalid` (HTTP 400):
+    ClientIpPoolSubnetInvalid,
+    /// `CountLimitExceed.HaVipRouteEntry` (HTTP 400):
+    CountLimitExceedHaVipRouteEntry,
+    /// `CreateDbrRoutesQuotaFull.QuotaFull` (HTTP 400):
+    CreateDbrRoutesQuotaFullQuotaFull,
+    /// `CreatePbrRoutesQuotaFull.QuotaFull` (HTTP 400):
+    CreatePbrRoutesQuotaFullQuotaFull,
+    /// `CreateSslCertsQuotaFull.QuotaFull` (HTTP 400):
+    CreateSslCertsQuotaFullQuotaFull,
+    /// `CreateVpnConnectionsQuotaFull.QuotaFull` (HTTP 400):
+    CreateVpnConnectionsQuotaFullQuotaFull,
+    /// `CreateVpnUserGatewayQuotaFull.QuotaFull` (HTTP 400):
+    CreateVpnUserGatewayQuotaFullQuotaFull,
+    /// `CrossAccountAuthorizedVco.NotAllowDelete` (HTTP 400):
+    CrossAccountAuthorizedVcoNotAllowDelete,
+    /// `CustomerGateway.ConflictRouteEntry` (HTTP 400):
+    CustomerGatewayConflictRouteEntry,
+    /// `CustomerGateway.ConflictVpnIp` (HTTP 400):
+    CustomerGatewayConflictVpnIp,
+    /// `DependencyViolation.GreTunnel` (HTTP 400):
+    DependencyViolationGreTunnel,
+    /// `DependencyViolation.SslVpnServer` (HTTP 400):
+    DependencyViolationSslVpnServer,
+    /// `DependencyViolation.VpnConnection` (HTTP 400):
+    DependencyViolationVpnConnection,
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation,
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey,
+    /// `Duplicated.VpcNextHop` (HTTP 400):
+    DuplicatedVpcNextHop,
+    /// `DuplicatedParam.ResourceIds` (HTTP 400):
+    DuplicatedParamResourceIds,
+    /// `EnableHaCheck.IpsecServerCidrContainsVpcRouteDest` (HTTP 400):
+    EnableHaCheckIpsecServerCidrContainsVpcRouteDest,
+    /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400):
+    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest,
+    /// `FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY` (HTTP 400):
+    ForbiddenUseVpcAsInternetGateway,
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ///
     /// Note: Spelt `Forbbiden` (sic): the spelling the newer pages print and the live service returns. Several 2020 tables print `Forbidden.SubUser` instead; both are kept as distinct wire codes.
     ForbbidenSubUser,
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden,
+    /// `Forbidden.CheckEntryRuleQuota` (HTTP 400):
+    ForbiddenCheckEntryRuleQuota,
+    /// `Forbidden.NoSLRPermission` (HTTP 400):
+    ForbiddenNoSlrPermission,
+    /// `Forbidden.NotAllowedCategary` (HTTP 400):
+    ForbiddenNotAllowedCategary,
+    /// `Forbidden.OperateShareResource` (HTTP 400):
+    ForbiddenOperateShareResource,
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ///
     /// Note: The 2020 reference prints `Forbidden.SubUser` in many error tables, while the newer pages and several 2020 tables print `Forbbiden.SubUser` (sic), the spelling the live service returns. Both are kept as distinct wire codes and each operation lists the spelling its own page documents, so either maps to a typed variant.
     ForbiddenSubUser,
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated,
+    /// `Forbidden.TagKeys` (HTTP 400):
+    ForbiddenTagKeys,
     /// `ForbiddenRelease` (HTTP 403): You cannot release a Subscription instance before the expiration date.
     ForbiddenRelease,
+    /// `INVALID_VPC_ID` (HTTP 400):
+    InvalidVpcId,
+    /// `INVALID_WEIGHT_PARAM` (HTTP 400):
+    InvalidWeightParam,
+    /// `IdempotentParameterMismatch` (HTTP 400):
+    IdempotentParameterMismatch,
+    /// `IllegalParam.Asn` (HTTP 400):
+    IllegalParamAsn,
+    /// `IllegalParam.AttachmentId` (HTTP 400):
+    IllegalParamAttachmentId,
+    /// `IllegalParam.AuthMethod` (HTTP 400):
+    IllegalParamAuthMethod,
+    /// `IllegalParam.BgpConfig` (HTTP 400):
+    IllegalParamBgpConfig,
+    /// `IllegalParam.CertificateType` (HTTP 400):
+    IllegalParamCertificateType,
+    /// `IllegalParam.CidrBlock` (HTTP 400):
+    IllegalParamCidrBlock,
+    /// `IllegalParam.ClientIpPool` (HTTP 400):
+    IllegalParamClientIpPool,
+    /// `IllegalParam.EnableBgp` (HTTP 400):
+    IllegalParamEnableBgp,
+    /// `IllegalParam.IDaaSApplicationId` (HTTP 400):
+    IllegalParamIDaaSApplicationId,
+    /// `IllegalParam.LocalAsn` (HTTP 400):
+    IllegalParamLocalAsn,
+    /// `IllegalParam.LocalBgpIp` (HTTP 400):
+    IllegalParamLocalBgpIp,
+    /// `IllegalParam.LocalSubnet` (HTTP 400):
+    IllegalParamLocalSubnet,
+    /// `IllegalParam.NetworkType` (HTTP 400):
+    IllegalParamNetworkType,
+    /// `IllegalParam.NextToken` (HTTP 400):
+    IllegalParamNextToken,
+    /// `IllegalParam.PrivateDestinationIp` (HTTP 400):
+    IllegalParamPrivateDestinationIp,
+    /// `IllegalParam.PrivateSourceIp` (HTTP 400):
+    IllegalParamPrivateSourceIp,
+    /// `IllegalParam.RemoteSubnet` (HTTP 400):
+    IllegalParamRemoteSubnet,
+    /// `IllegalParam.ResourceType` (HTTP 400):
+    IllegalParamResourceType,
+    /// `IllegalParam.Role` (HTTP 400):
+    IllegalParamRole,
     /// `IllegalParam.RouteDest` (HTTP 400): The destination address is invalid.
     IllegalParamRouteDest,
     /// `IllegalParam.RouteEntryType` (HTTP 400): The specified route type is invalid.
     IllegalParamRouteEntryType,
+    /// `IllegalParam.TunnelCidr` (HTTP 400):
+    IllegalParamTunnelCidr,
+    /// `IllegalParam.TunnelId` (HTTP 400):
+    IllegalParamTunnelId,
+    /// `IncorrectHaVipStatus` (HTTP 400):
+    IncorrectHaVipStatus,
+    /// `IncorrectInstanceStatus` (HTTP 400):
+    IncorrectInstanceStatus,
+    /// `IncorrectRouteEntryStatus` (HTTP 400):
+    IncorrectRouteEntryStatus,
+    /// `IncorrectStatus.DiagnoseTimeout` (HTTP 400):
+    IncorrectStatusDiagnoseTimeout,
+    /// `IncorrectStatus.Ipv6Address` (HTTP 400):
+    IncorrectStatusIpv6Address,
+    /// `IncorrectStatus.VpnConnectionDeleted` (HTTP 400):
+    IncorrectStatusVpnConnectionDeleted,
+    /// `IncorrectVSwitchStatus` (HTTP 400):
+    IncorrectVSwitchStatus,
+    /// `IncorrectVpcStatus` (HTTP 400):
+    IncorrectVpcStatus,
+    /// `InternalError` (HTTP 400):
+    InternalError,
+    /// `InvalidAssociateRelation.NotFound` (HTTP 404):
+    InvalidAssociateRelationNotFound,
+    /// `InvalidAttachment.NotFound` (HTTP 400):
+    InvalidAttachmentNotFound,
+    /// `InvalidAuthkey.Malformed` (HTTP 400):
+    InvalidAuthkeyMalformed,
+    /// `InvalidCIDRBlock.Duplicate` (HTTP 400):
+    InvalidCidrBlockDuplicate,
+    /// `InvalidCertificateId.NotFound` (HTTP 404):
+    InvalidCertificateIdNotFound,
+    /// `InvalidCidrBlock` (HTTP 400):
+    InvalidCidrBlock,
+    /// `InvalidCidrBlock.Malformed` (HTTP 400):
+    InvalidCidrBlockMalformed,
+    /// `InvalidClientIpPool.Conflict` (HTTP 400):
+    InvalidClientIpPoolConflict,
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404): The specified instance does not exist.
     InvalidCustomerGatewayInstanceIdNotFound,
     /// `InvalidDescription` (HTTP 400): The format of the specified description parameter is invalid.
     InvalidDescription,
+    /// `InvalidDiagnoseId.NotFound` (HTTP 404):
+    InvalidDiagnoseIdNotFound,
+    /// `InvalidEntryRuleQuota.NotFound` (HTTP 400):
+    InvalidEntryRuleQuotaNotFound,
+    /// `InvalidIDaaSApplicationId.NotFound` (HTTP 404):
+    InvalidIDaaSApplicationIdNotFound,
+    /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404):
+    InvalidIDaaSInstanceIdNotFound,
+    /// `InvalidInstanceId.NotFound` (HTTP 400):
+    InvalidInstanceIdNotFound,
+    /// `InvalidInstanceIds.NotFound` (HTTP 400):
+    InvalidInstanceIdsNotFound,
+    /// `InvalidInstanceType.NotFound` (HTTP 400):
+    InvalidInstanceTypeNotFound,
     /// `InvalidIpAddress.AlreadyExist` (HTTP 400): This IP address already exists, The IP addresses must be unique in the same region.
     ///
     /// Note: Spelt `AlreadyExist` (no s), unlike other `AlreadyExists` codes; kept wire-exact.
     InvalidIpAddressAlreadyExist,
     /// `InvalidIpAddress.WrongFormat` (HTTP 400): The specified IP address is invalid.
     InvalidIpAddressWrongFormat,
+    /// `InvalidIpsecServerId.NotFound` (HTTP 404):
+    InvalidIpsecServerIdNotFound,
+    /// `InvalidLocalBgpIp.Malformed` (HTTP 400):
+    InvalidLocalBgpIpMalformed,
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName,
+    /// `InvalidNetworkInterface.NotFound` (HTTP 400):
+    InvalidNetworkInterfaceNotFound,
     /// `InvalidNextHop.NotFound` (HTTP 400): The specified next hop does not exist.
     InvalidNextHopNotFound,
+    /// `InvalidNextHopType` (HTTP 400):
+    InvalidNextHopType,
+    /// `InvalidNexthop.DirectEni` (HTTP 400):
+    InvalidNexthopDirectEni,
+    /// `InvalidNexthopListSize` (HTTP 400):
+    InvalidNexthopListSize,
+    /// `InvalidNexthopTypeAndList.BothNotNull` (HTTP 400):
+    InvalidNexthopTypeAndListBothNotNull,
+    /// `InvalidNexthopTypeAndList.BothNull` (HTTP 400):
+    InvalidNexthopTypeAndListBothNull,
+    /// `InvalidOppositeRouterType` (HTTP 400):
+    InvalidOppositeRouterType,
+    /// `InvalidParameter` (HTTP 400):
+    InvalidParameter,
+    /// `InvalidParameter.BgpConfig` (HTTP 400):
+    InvalidParameterBgpConfig,
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey,
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue,
+    /// `InvalidParameter.VpnConnectionName` (HTTP 400):
+    InvalidParameterVpnConnectionName,
+    /// `InvalidPeriod` (HTTP 400):
+    InvalidPeriod,
+    /// `InvalidPhysicalConnectionBusinessStatus` (HTTP 400):
+    InvalidPhysicalConnectionBusinessStatus,
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound,
+    /// `InvalidResourceGroupId` (HTTP 400):
+    InvalidResourceGroupId,
+    /// `InvalidResourceId.NotFound` (HTTP 400):
+    InvalidResourceIdNotFound,
+    /// `InvalidRouteEntry.Duplicate` (HTTP 400):
+    InvalidRouteEntryDuplicate,
+    /// `InvalidRouteEntry.NotFound` (HTTP 400):
+    InvalidRouteEntryNotFound,
+    /// `InvalidRouteEntryName.Malformed` (HTTP 400):
+    InvalidRouteEntryNameMalformed,
+    /// `InvalidRouteEntrySize` (HTTP 400):
+    InvalidRouteEntrySize,
+    /// `InvalidRouterInterface` (HTTP 400):
+    InvalidRouterInterface,
+    /// `InvalidSpec.NotFound` (HTTP 400):
+    InvalidSpecNotFound,
+    /// `InvalidSslVpnClientCertId.NotFound` (HTTP 404):
+    InvalidSslVpnClientCertIdNotFound,
+    /// `InvalidSslVpnServerCertId.NotFound` (HTTP 400):
+    InvalidSslVpnServerCertIdNotFound,
+    /// `InvalidSslVpnServerId.NotFound` (HTTP 404):
+    InvalidSslVpnServerIdNotFound,
+    /// `InvalidTagKey` (HTTP 400):
+    InvalidTagKey,
+    /// `InvalidTagScope.NotFound` (HTTP 400):
+    InvalidTagScopeNotFound,
+    /// `InvalidTagValue` (HTTP 400):
+    InvalidTagValue,
+    /// `InvalidTunnelCidr.Malformed` (HTTP 400):
+    InvalidTunnelCidrMalformed,
+    /// `InvalidVBRStatus` (HTTP 400):
+    InvalidVbrStatus,
+    /// `InvalidVPC.NotFound` (HTTP 400):
+    InvalidVpcNotFound,
+    /// `InvalidVRouter.NotFound` (HTTP 400):
+    InvalidVRouterNotFound,
+    /// `InvalidVSwitchId.FirstVswitchIpNotEnough` (HTTP 400):
+    InvalidVSwitchIdFirstVswitchIpNotEnough,
+    /// `InvalidVSwitchId.FirstVswitchNotSupport` (HTTP 400):
+    InvalidVSwitchIdFirstVswitchNotSupport,
+    /// `InvalidVSwitchId.NotFound` (HTTP 400):
+    InvalidVSwitchIdNotFound,
+    /// `InvalidVSwitchId.SecondVswitchIpNotEnough` (HTTP 400):
+    InvalidVSwitchIdSecondVswitchIpNotEnough,
+    /// `InvalidVSwitchId.SecondVswitchNotSupport` (HTTP 400):
+    InvalidVSwitchIdSecondVswitchNotSupport,
+    /// `InvalidVSwitchId.VswitchIdShouldDifferent` (HTTP 400):
+    InvalidVSwitchIdVswitchIdShouldDifferent,
+    /// `InvalidVSwitchId.ZoneIdShouldDifferent` (HTTP 400):
+    InvalidVSwitchIdZoneIdShouldDifferent,
+    /// `InvalidVpcId.NotFound` (HTTP 400):
+    InvalidVpcIdNotFound,
     /// `InvalidVpnConnection.AlreadyExists` (HTTP 400): The VPN connection already exists.
     InvalidVpnConnectionAlreadyExists,
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404): The specified IPsec-VPN connection does not exist. Check whether the ID of the IPsec-VPN connection is valid.
     InvalidVpnConnectionInstanceIdNotFound,
+    /// `InvalidVpnEnable` (HTTP 400):
+    InvalidVpnEnable,
+    /// `InvalidVpnGatewayId.NotFound` (HTTP 404):
+    InvalidVpnGatewayIdNotFound,
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     ///
     /// Note: The 2020 reference once prints `InvalidVpnGateway InstanceId.NotFound` (a line-wrap artifact of the PDF); the wire code has no space.
     InvalidVpnGatewayInstanceIdNotFound,
+    /// `InvalidVpnInstanceId.NotFound` (HTTP 400):
+    InvalidVpnInstanceIdNotFound,
+    /// `InvalidVpnRouteEntry.NotFound` (HTTP 400):
+    InvalidVpnRouteEntryNotFound,
+    /// `InventoryNotEnough` (HTTP 400):
+    InventoryNotEnough,
+    /// `IpConflict` (HTTP 400):
+    IpConflict,
+    /// `MissingParam` (HTTP 400):
+    MissingParam,
+    /// `MissingParam.CustomerGatewayAsn` (HTTP 400):
+    MissingParamCustomerGatewayAsn,
+    /// `MissingParam.DiagnoseInfo` (HTTP 400):
+    MissingParamDiagnoseInfo,
+    /// `MissingParam.IDaaSApplicationId` (HTTP 400):
+    MissingParamIDaaSApplicationId,
+    /// `MissingParam.IDaaSInstanceId` (HTTP 400):
+    MissingParamIDaaSInstanceId,
+    /// `MissingParam.IDaaSRegionId` (HTTP 400):
+    MissingParamIDaaSRegionId,
+    /// `MissingParam.RemoteId` (HTTP 400):
+    MissingParamRemoteId,
+    /// `MissingParam.ResourceType` (HTTP 400):
+    MissingParamResourceType,
+    /// `MissingParam.Tags` (HTTP 400):
+    MissingParamTags,
+    /// `MissingParameter` (HTTP 400):
+    MissingParameter,
+    /// `MissingParameter.IDaaSInstanceId` (HTTP 400):
+    MissingParameterIDaaSInstanceId,
+    /// `MissingParameter.TagKey` (HTTP 400):
+    MissingParameterTagKey,
+    /// `MissingParameter.TagValue` (HTTP 400):
+    MissingParameterTagValue,
+    /// `MissingParameter.TunnelCidr` (HTTP 400):
+    MissingParameterTunnelCidr,
+    /// `MissingParameter.TunnelOptionsSpecification` (HTTP 400):
+    MissingParameterTunnelOptionsSpecification,
+    /// `ModifyIkeV1WithMultiRoutes.Invalid` (HTTP 400):
+    ModifyIkeV1WithMultiRoutesInvalid,
+    /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400):
+    NotSupportVpnConnectionParameterIpsecAuthAlg,
+    /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400):
+    NotSupportVpnConnectionParameterIpsecPfs,
+    /// `OperationConflict` (HTTP 409):
+    OperationConflict,
+    /// `OperationDenied.Ipv6EntryOnCustomTable` (HTTP 400):
+    OperationDeniedIpv6EntryOnCustomTable,
+    /// `OperationDenied.MissingAsn` (HTTP 400):
+    OperationDeniedMissingAsn,
+    /// `OperationDenied.VpnConfiguring` (HTTP 400):
+    OperationDeniedVpnConfiguring,
+    /// `OperationDenied.VpnFinancialLocked` (HTTP 400):
+    OperationDeniedVpnFinancialLocked,
+    /// `OperationFailed.ActiveNetworkInterfaceNotFound` (HTTP 400):
+    OperationFailedActiveNetworkInterfaceNotFound,
+    /// `OperationFailed.AddVpcRoute` (HTTP 400):
+    OperationFailedAddVpcRoute,
+    /// `OperationFailed.AnotherAssociationExist` (HTTP 400):
+    OperationFailedAnotherAssociationExist,
+    /// `OperationFailed.AssociationExist` (HTTP 400):
+    OperationFailedAssociationExist,
+    /// `OperationFailed.AzNotSupport` (HTTP 400):
+    OperationFailedAzNotSupport,
+    /// `OperationFailed.BondingVpnNotSupportBGP` (HTTP 400):
+    OperationFailedBondingVpnNotSupportBgp,
+    /// `OperationFailed.CenLevelNotSupport` (HTTP 400):
+    OperationFailedCenLevelNotSupport,
+    /// `OperationFailed.GetIDaaSInfo` (HTTP 400):
+    OperationFailedGetIDaaSInfo,
+    /// `OperationFailed.IPsecServerExist` (HTTP 400):
+    OperationFailedIPsecServerExist,
+    /// `OperationFailed.InvalidCertificate` (HTTP 400):
+    OperationFailedInvalidCertificate,
     /// `OperationFailed.InvalidCidrBlock` (HTTP 400): The specified CIDR block is invalid.
     OperationFailedInvalidCidrBlock,
+    /// `OperationFailed.InvalidStatus` (HTTP 400):
+    OperationFailedInvalidStatus,
+    /// `OperationFailed.InventoryNotEnough` (HTTP 400):
+    OperationFailedInventoryNotEnough,
+    /// `OperationFailed.IpNotEnough` (HTTP 400):
+    OperationFailedIpNotEnough,
+    /// `OperationFailed.MissCertificate` (HTTP 400):
+    OperationFailedMissCertificate,
+    /// `OperationFailed.NetworkTypeNotMatch` (HTTP 400):
+    OperationFailedNetworkTypeNotMatch,
+    /// `OperationFailed.NoAvailableAmount` (HTTP 400):
+    OperationFailedNoAvailableAmount,
+    /// `OperationFailed.NoRamPermission` (HTTP 400):
+    OperationFailedNoRamPermission,
+    /// `OperationFailed.NotNationalStandard` (HTTP 400):
+    OperationFailedNotNationalStandard,
+    /// `OperationFailed.NotSupportIPV6` (HTTP 400):
+    OperationFailedNotSupportIpv6,
+    /// `OperationFailed.QueryAttachmentInfo` (HTTP 400):
+    OperationFailedQueryAttachmentInfo,
     /// `OperationFailed.RouteConflict` (HTTP 400): A route that points to another VPN gateway already exists in the same CIDR block in the route table of the VPC.
     ///
     /// Note: The CreateVpnRouteEntry page lists this code twice with two messages (conflict with another VPN gateway's route, or with a non-RI, non-VPN next hop); the message depends on the conflict.
     OperationFailedRouteConflict,
+    /// `OperationFailed.RouteConflictWithIPsecServer` (HTTP 400):
+    OperationFailedRouteConflictWithIPsecServer,
+    /// `OperationFailed.SslNotSupport` (HTTP 400):
+    OperationFailedSslNotSupport,
+    /// `OperationFailed.StaleBGPRoutes` (HTTP 400):
+    OperationFailedStaleBgpRoutes,
+    /// `OperationFailed.StartDiagnose` (HTTP 400):
+    OperationFailedStartDiagnose,
+    /// `OperationFailed.VSwitchConflict` (HTTP 400):
+    OperationFailedVSwitchConflict,
+    /// `OperationFailed.VpcRoutePropagationDisable` (HTTP 400):
+    OperationFailedVpcRoutePropagationDisable,
+    /// `OperationFailed.VpcRoutePublishEnabledInECR` (HTTP 400):
+    OperationFailedVpcRoutePublishEnabledInEcr,
+    /// `OperationFailed.VpcRoutePublishEnabledInTR` (HTTP 400):
+    OperationFailedVpcRoutePublishEnabledInTr,
+    /// `OperationFailed.VpnConnectionExist` (HTTP 400):
+    OperationFailedVpnConnectionExist,
+    /// `OperationFailed.VpnGatewayDiagnosing` (HTTP 400):
+    OperationFailedVpnGatewayDiagnosing,
+    /// `OperationUnsupported.DiagnoseVpn` (HTTP 400):
+    OperationUnsupportedDiagnoseVpn,
+    /// `OperationUnsupported.EnableBgp` (HTTP 400):
+    OperationUnsupportedEnableBgp,
+    /// `OperationUnsupported.IPsecServer` (HTTP 400):
+    OperationUnsupportedIPsecServer,
+    /// `OperationUnsupported.IpsecPfs` (HTTP 400):
+    OperationUnsupportedIpsecPfs,
+    /// `OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface` (HTTP 400):
+    OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface,
+    /// `OperationUnsupported.MutipleIpv6Address` (HTTP 400):
+    OperationUnsupportedMutipleIpv6Address,
+    /// `OperationUnsupported.NotSupportMultiFactorAuth` (HTTP 400):
+    OperationUnsupportedNotSupportMultiFactorAuth,
+    /// `OperationUnsupported.SetDPD` (HTTP 400):
+    OperationUnsupportedSetDpd,
+    /// `OperationUnsupported.SetNatTraversal` (HTTP 400):
+    OperationUnsupportedSetNatTraversal,
+    /// `OperationUnsupported.SpecifyIpOnIpv6Entry` (HTTP 400):
+    OperationUnsupportedSpecifyIpOnIpv6Entry,
+    /// `ParamExclusive.SslVpnServerIdAndSslVpnClientCertId` (HTTP 400):
+    ParamExclusiveSslVpnServerIdAndSslVpnClientCertId,
+    /// `QueryVpnConnectionLog.NotFound` (HTTP 400):
+    QueryVpnConnectionLogNotFound,
+    /// `QuotaExceeded` (HTTP 400):
+    QuotaExceeded,
+    /// `QuotaExceeded.PBR` (HTTP 400):
+    QuotaExceededPbr,
     /// `QuotaExceeded.PolicyBasedRoute` (HTTP 400): The number of policy-based routing entries has reached the upper limit. The maximum number of entries that you can create is %s. The number of existing entries is %s. You are now creating %s entries.
     QuotaExceededPolicyBasedRoute,
+    /// `QuotaExceeded.TagNum` (HTTP 400):
+    QuotaExceededTagNum,
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400): The number of routes that point to the VPN gateway in the VPC route table reaches the quota.
     QuotaExceededVpnRouteEntry,
+    /// `Resource.PbrRouteQuotaFull` (HTTP 400):
+    ResourcePbrRouteQuotaFull,
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ///
     /// Note: Some pages end the message with a period; the service message has none.
     ResourceQuotaFull,
+    /// `RouteConflict.AlreadyExist` (HTTP 400):
+    RouteConflictAlreadyExist,
+    /// `SizeLimitExceeded.ResourceId` (HTTP 400):
+    SizeLimitExceededResourceId,
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum,
+    /// `SslVpnClientCreateTimes.ReachLimits` (HTTP 400):
+    SslVpnClientCreateTimesReachLimits,
+    /// `SslVpnIDaaS2.NotSupport` (HTTP 400):
+    SslVpnIDaaS2NotSupport,
+    /// `SslVpnServer.AddRouteError` (HTTP 400):
+    SslVpnServerAddRouteError,
+    /// `SslVpnServer.AlreadyExist` (HTTP 400):
+    SslVpnServerAlreadyExist,
+    /// `SslVpnServerPort.Illegal` (HTTP 400):
+    SslVpnServerPortIllegal,
+    /// `SystemBusy` (HTTP 400):
+    SystemBusy,
     /// `TaskConflict` (HTTP 400): Your requests are too frequent. Try again later.
     TaskConflict,
+    /// `UnnecessarySslConnection` (HTTP 400):
+    UnnecessarySslConnection,
     /// `Vco.StatusNotSupport` (HTTP 400): The operation cannot be performed while the IPsec-VPN connection is in its current state. Try again after the connection's status changes.
     VcoStatusNotSupport,
+    /// `VpnConnection.Configuring` (HTTP 400):
+    VpnConnectionConfiguring,
+    /// `VpnConnection.FinancialLocked` (HTTP 400):
+    VpnConnectionFinancialLocked,
+    /// `VpnConnection.InvalidCreateTunnelOptions` (HTTP 400):
+    VpnConnectionInvalidCreateTunnelOptions,
+    /// `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs` (HTTP 400):
+    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs,
+    /// `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap` (HTTP 400):
+    VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap,
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring,
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked,
+    /// `VpnGateway.IPsecServerAndVpnConnectionConflict` (HTTP 400):
+    VpnGatewayIPsecServerAndVpnConnectionConflict,
+    /// `VpnGateway.IpsecVpnDisabled` (HTTP 400):
+    VpnGatewayIpsecVpnDisabled,
+    /// `VpnGateway.SslVpnDisabled` (HTTP 400):
+    VpnGatewaySslVpnDisabled,
+    /// `VpnGateway.task.conflict` (HTTP 400):
+    VpnGatewayTaskConflict,
+    /// `VpnPbrRouteEntryPriority.NotSupport` (HTTP 400):
+    VpnPbrRouteEntryPriorityNotSupport,
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
     VpnRouteEntryAlreadyExists,
     /// `VpnRouteEntry.BackupRoute` (HTTP 400): Active/standby routes failed authentication.
     VpnRouteEntryBackupRoute,
+    /// `VpnRouteEntry.Configuring` (HTTP 400):
+    VpnRouteEntryConfiguring,
     /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
     VpnRouteEntryConflict,
     /// `VpnRouteEntry.ConflictSSL` (HTTP 400): The route conflicts with the SSL client.
     VpnRouteEntryConflictSsl,
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400): The weight specified for the route is invalid.
     VpnRouteEntryInvalidWeight,
+    /// `VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap` (HTTP 400):
+    VpnRouteEntrySamePriorityPbrRoutePrefixOverlap,
+    /// `VpnRouteEntry.SrcDestConflict` (HTTP 400):
+    VpnRouteEntrySrcDestConflict,
+    /// `VpnRouteEntry.SrcDestWeightConflict` (HTTP 400):
+    VpnRouteEntrySrcDestWeightConflict,
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict,
+    /// `param_error` (HTTP 400):
+    ParamError,
 }
 /// (code, wire code, HTTP status, message, retryable), sorted by wire code.
 const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
+    (
+        ErrorCode::BothEmptyTagsAndResources,
+        "BothEmpty.TagsAndResources",
+        400u16,
+        "The specified Tags and ResourcesIds are not allow to both empty.",
+        false,
+    ),
+    (
+        ErrorCode::ChargeTypeNotSupport,
+        "ChargeType.NotSupport",
+        400u16,
+        "The specified charge type is not support.",
+        false,
+    ),
+    (
+        ErrorCode::ClientIpPoolNetmaskInvalid,
+        "ClientIpPool.NetmaskInvalid",
+        400u16,
+        "The netmask length of client IP pool must be greater than or equal to 16 and less than or equal to 29.",
+        false,
+    ),
+    (
+        ErrorCode::ClientIpPoolSubnetInvalid,
+        "ClientIpPool.SubnetInvalid",
+        400u16,
+        "The specified client IP pool cannot be used.",
+        false,
+    ),
+    (
+        ErrorCode::CountLimitExceedHaVipRouteEntry,
+        "CountLimitExceed.HaVipRouteEntry",
+        400u16,
+        "There can be 5 route entry to HaVip at most in one route table.",
+        false,
+    ),
+    (
+        ErrorCode::CreateDbrRoutesQuotaFullQuotaFull,
+        "CreateDbrRoutesQuotaFull.QuotaFull",
+        400u16,
+        "The number of created destination routes exceeds the quota limit.",
+        false,
+    ),
+    (
+        ErrorCode::CreatePbrRoutesQuotaFullQuotaFull,
+        "CreatePbrRoutesQuotaFull.QuotaFull",
+        400u16,
+        "The number of policy routes exceeds the quota limit.",
+        false,
+    ),
+    (
+        ErrorCode::CreateSslCertsQuotaFullQuotaFull,
+        "CreateSslCertsQuotaFull.QuotaFull",
+        400u16,
+        "Create the number of SSL certificates that exceed the quota limit.",
+        false,
+    ),
+    (
+        ErrorCode::CreateVpnConnectionsQuotaFullQuotaFull,
+        "CreateVpnConnectionsQuotaFull.QuotaFull",
+        400u16,
+        "The number of VPN connections exceeds the quota limit.",
+        false,
+    ),
+    (
+        ErrorCode::CreateVpnUserGatewayQuotaFullQuotaFull,
+        "CreateVpnUserGatewayQuotaFull.QuotaFull",
+        400u16,
+        "The number of created VPN customer gateways exceeds the quota.",
+        false,
+    ),
+    (
+        ErrorCode::CrossAccountAuthorizedVcoNotAllowDelete,
+        "CrossAccountAuthorizedVco.NotAllowDelete",
+        400u16,
+        "Current vpn connection is cross account authorized to cen, should delete cross account authorization first.",
+        false,
+    ),
+    (
+        ErrorCode::CustomerGatewayConflictRouteEntry,
+        "CustomerGateway.ConflictRouteEntry",
+        400u16,
+        "The specified customer gateway has conflict with route entry.",
+        false,
+    ),
+    (
+        ErrorCode::CustomerGatewayConflictVpnIp,
+        "CustomerGateway.ConflictVpnIp",
+        400u16,
+        "The customer gateway associated with the IPSec connection should not have the same IP address as the VPN gateway.",
+        false,
+    ),
+    (
+        ErrorCode::DependencyViolationGreTunnel,
+        "DependencyViolation.GreTunnel",
+        400u16,
+        "There is Gre tunnel on specified vpn gateway not deleted.",
+        false,
+    ),
+    (
+        ErrorCode::DependencyViolationSslVpnServer,
+        "DependencyViolation.SslVpnServer",
+        400u16,
+        "There is SSL VPN server on specified vpn gateway not deleted.",
+        false,
+    ),
+    (
+        ErrorCode::DependencyViolationVpnConnection,
+        "DependencyViolation.VpnConnection",
+        400u16,
+        "There are vpn connections on specified customer gateway not deleted.",
+        false,
+    ),
+    (
+        ErrorCode::DryRunOperation,
+        "DryRunOperation",
+        400u16,
+        "Request validation has been passed with DryRun flag set.",
+        false,
+    ),
+    (
+        ErrorCode::DuplicatedTagKey,
+        "Duplicated.TagKey",
+        400u16,
+        "The specified parameter TagKey is duplicated.",
+        false,
+    ),
+    (
+        ErrorCode::DuplicatedVpcNextHop,
+        "Duplicated.VpcNextHop",
+        400u16,
+        "Route entry nexthop duplicate.",
+        false,
+    ),
+    (
+        ErrorCode::DuplicatedParamResourceIds,
+        "DuplicatedParam.ResourceIds",
+        400u16,
+        "The parameter of ResourceIds contains duplicate values.",
+        false,
+    ),
+    (
+        ErrorCode::EnableHaCheckIpsecServerCidrContainsVpcRouteDest,
+        "EnableHaCheck.IpsecServerCidrContainsVpcRouteDest",
+        400u16,
+        "Ipsec server client cidr contains vpc route prefix. The vpc route prefix is %s.",
+        false,
+    ),
+    (
+        ErrorCode::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest,
+        "EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest",
+        400u16,
+        "Ssl vpn client cidr contains vpc route prefix. The vpc route prefix is %s.",
+        false,
+    ),
+    (
+        ErrorCode::ForbiddenUseVpcAsInternetGateway,
+        "FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY",
+        400u16,
+        "The Specified CIDR must be in vpc CIDR.",
+        false,
+    ),
     (
         ErrorCode::ForbbidenSubUser,
         "Forbbiden.SubUser",
@@ -94,6 +697,34 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::ForbiddenCheckEntryRuleQuota,
+        "Forbidden.CheckEntryRuleQuota",
+        400u16,
+        "Route entry quota rule check error.",
+        false,
+    ),
+    (
+        ErrorCode::ForbiddenNoSlrPermission,
+        "Forbidden.NoSLRPermission",
+        400u16,
+        "User not authorized to create service linked role.",
+        false,
+    ),
+    (
+        ErrorCode::ForbiddenNotAllowedCategary,
+        "Forbidden.NotAllowedCategary",
+        400u16,
+        "The System tag is not valid",
+        false,
+    ),
+    (
+        ErrorCode::ForbiddenOperateShareResource,
+        "Forbidden.OperateShareResource",
+        400u16,
+        "Operating shared resources is forbidden.",
+        false,
+    ),
+    (
         ErrorCode::ForbiddenSubUser,
         "Forbidden.SubUser",
         403u16,
@@ -101,10 +732,178 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::ForbiddenTagKeyDuplicated,
+        "Forbidden.TagKey.Duplicated",
+        400u16,
+        "The specified tag key already exists.",
+        false,
+    ),
+    (
+        ErrorCode::ForbiddenTagKeys,
+        "Forbidden.TagKeys",
+        400u16,
+        "The request do not allow to operate the tag keys",
+        false,
+    ),
+    (
         ErrorCode::ForbiddenRelease,
         "ForbiddenRelease",
         403u16,
         "Forbidden to release a prepaid instance within validity period",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVpcId,
+        "INVALID_VPC_ID",
+        400u16,
+        "The Specified VpcId not match.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidWeightParam,
+        "INVALID_WEIGHT_PARAM",
+        400u16,
+        "Specified value of weight invalid",
+        false,
+    ),
+    (
+        ErrorCode::IdempotentParameterMismatch,
+        "IdempotentParameterMismatch",
+        400u16,
+        "The request uses the same client token as a previous, but non-identical request. Do not reuse a client token with different requests, unless the requests are identical.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamAsn,
+        "IllegalParam.Asn",
+        400u16,
+        "The specified Asn is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamAttachmentId,
+        "IllegalParam.AttachmentId",
+        400u16,
+        "The attachment is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamAuthMethod,
+        "IllegalParam.AuthMethod",
+        400u16,
+        "One authentication method (Psk or IDaaS) should be specified at least.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamBgpConfig,
+        "IllegalParam.BgpConfig",
+        400u16,
+        "The specified BgpConfig is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamCertificateType,
+        "IllegalParam.CertificateType",
+        400u16,
+        "The specified certificate type (%s) is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamCidrBlock,
+        "IllegalParam.CidrBlock",
+        400u16,
+        "The specified CidrBlock is illegal.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamClientIpPool,
+        "IllegalParam.ClientIpPool",
+        400u16,
+        "The specified ClientIpPool (%s) is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamEnableBgp,
+        "IllegalParam.EnableBgp",
+        400u16,
+        "VPN connection must enable BGP when VPN gateway has enabled BGP.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamIDaaSApplicationId,
+        "IllegalParam.IDaaSApplicationId",
+        400u16,
+        "The specified IDaaS application Id is not illegal, the application instance needs to be created based on the dedicated SSL VPN template.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamLocalAsn,
+        "IllegalParam.LocalAsn",
+        400u16,
+        "The specified LocalAsn is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamLocalBgpIp,
+        "IllegalParam.LocalBgpIp",
+        400u16,
+        "The specified LocalBgpIp is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamLocalSubnet,
+        "IllegalParam.LocalSubnet",
+        400u16,
+        "The specified \"LocalSubnet\" (%s) is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamNetworkType,
+        "IllegalParam.NetworkType",
+        400u16,
+        "The specified NetworkType (%s) is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamNextToken,
+        "IllegalParam.NextToken",
+        400u16,
+        "The specified NextToken is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamPrivateDestinationIp,
+        "IllegalParam.PrivateDestinationIp",
+        400u16,
+        "The specified private destination IP [%s] is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamPrivateSourceIp,
+        "IllegalParam.PrivateSourceIp",
+        400u16,
+        "The specified private source IP [%s] is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamRemoteSubnet,
+        "IllegalParam.RemoteSubnet",
+        400u16,
+        "The specified \"RemoteSubnet\" (%s) is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamResourceType,
+        "IllegalParam.ResourceType",
+        400u16,
+        "Invalid Resource Type value.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamRole,
+        "IllegalParam.Role",
+        400u16,
+        "The specified Role is invalid.",
         false,
     ),
     (
@@ -122,6 +921,139 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::IllegalParamTunnelCidr,
+        "IllegalParam.TunnelCidr",
+        400u16,
+        "The specified TunnelCidr is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IllegalParamTunnelId,
+        "IllegalParam.TunnelId",
+        400u16,
+        "The specified TunnelId is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectHaVipStatus,
+        "IncorrectHaVipStatus",
+        400u16,
+        "This operation is denied because satus of the specified HaVip is neither Available nor InUse.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectInstanceStatus,
+        "IncorrectInstanceStatus",
+        400u16,
+        "Current instance status does not support this operation.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectRouteEntryStatus,
+        "IncorrectRouteEntryStatus",
+        400u16,
+        "Some route entry status blocked this operation.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectStatusDiagnoseTimeout,
+        "IncorrectStatus.DiagnoseTimeout",
+        400u16,
+        "Diagnose failed because of timeout.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectStatusIpv6Address,
+        "IncorrectStatus.Ipv6Address",
+        400u16,
+        "The IPv6 address of the specified next hop is being assigned or deleted.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectStatusVpnConnectionDeleted,
+        "IncorrectStatus.VpnConnectionDeleted",
+        400u16,
+        "Diagnose failed because the VPN connection has been deleted.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectVSwitchStatus,
+        "IncorrectVSwitchStatus",
+        400u16,
+        "The current virtual switch status does not support this operation.",
+        false,
+    ),
+    (
+        ErrorCode::IncorrectVpcStatus,
+        "IncorrectVpcStatus",
+        400u16,
+        "Current VPC status does not support this operation.",
+        false,
+    ),
+    (
+        ErrorCode::InternalError,
+        "InternalError",
+        400u16,
+        "The request processing has failed due to some unknown error, exception or failure.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidAssociateRelationNotFound,
+        "InvalidAssociateRelation.NotFound",
+        404u16,
+        "The specified association does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidAttachmentNotFound,
+        "InvalidAttachment.NotFound",
+        400u16,
+        "The attachment is not found.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidAuthkeyMalformed,
+        "InvalidAuthkey.Malformed",
+        400u16,
+        "The specified BGP authentication key (%s) is malformed.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidCidrBlockDuplicate,
+        "InvalidCIDRBlock.Duplicate",
+        400u16,
+        "Specified CIDR block is already exists.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidCertificateIdNotFound,
+        "InvalidCertificateId.NotFound",
+        404u16,
+        "The specified certificate ID (%s) does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidCidrBlock,
+        "InvalidCidrBlock",
+        400u16,
+        "Specified CIDR block is not valid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidCidrBlockMalformed,
+        "InvalidCidrBlock.Malformed",
+        400u16,
+        "Specified CIDR block is not valid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidClientIpPoolConflict,
+        "InvalidClientIpPool.Conflict",
+        400u16,
+        "The specified client IP pool conflicts with other resources in the same VPC.",
+        false,
+    ),
+    (
         ErrorCode::InvalidCustomerGatewayInstanceIdNotFound,
         "InvalidCustomerGatewayInstanceId.NotFound",
         404u16,
@@ -133,6 +1065,55 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         "InvalidDescription",
         400u16,
         "The description is not valid",
+        false,
+    ),
+    (
+        ErrorCode::InvalidDiagnoseIdNotFound,
+        "InvalidDiagnoseId.NotFound",
+        404u16,
+        "The specified diagnose ID [%s] does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidEntryRuleQuotaNotFound,
+        "InvalidEntryRuleQuota.NotFound",
+        400u16,
+        "Route entry quota rule not exists.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidIDaaSApplicationIdNotFound,
+        "InvalidIDaaSApplicationId.NotFound",
+        404u16,
+        "The specified IDaaS application Id does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidIDaaSInstanceIdNotFound,
+        "InvalidIDaaSInstanceId.NotFound",
+        404u16,
+        "The specified IDaaS instance ID does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidInstanceIdNotFound,
+        "InvalidInstanceId.NotFound",
+        400u16,
+        "InstanceId is not found.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidInstanceIdsNotFound,
+        "InvalidInstanceIds.NotFound",
+        400u16,
+        "The instanceIds are not found",
+        false,
+    ),
+    (
+        ErrorCode::InvalidInstanceTypeNotFound,
+        "InvalidInstanceType.NotFound",
+        400u16,
+        "The instance type is not found",
         false,
     ),
     (
@@ -149,12 +1130,313 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         "Specified IpAddress is invalid.",
         false,
     ),
+    (
+        ErrorCode::InvalidIpsecServerIdNotFound,
+        "InvalidIpsecServerId.NotFound",
+        404u16,
+        "The specified IPsec server ID (%s) does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidLocalBgpIpMalformed,
+        "InvalidLocalBgpIp.Malformed",
+        400u16,
+        "The specified LocalBgpIp is malformed.",
+        false,
+    ),
     (ErrorCode::InvalidName, "InvalidName", 400u16, "The name is not valid", false),
+    (
+        ErrorCode::InvalidNetworkInterfaceNotFound,
+        "InvalidNetworkInterface.NotFound",
+        400u16,
+        "The network interface is not found on the attachment.",
+        false,
+    ),
     (
         ErrorCode::InvalidNextHopNotFound,
         "InvalidNextHop.NotFound",
         400u16,
         "The specified NextHop does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidNextHopType,
+        "InvalidNextHopType",
+        400u16,
+        "Specified parameter \"NextHopType\" is not valid",
+        false,
+    ),
+    (
+        ErrorCode::InvalidNexthopDirectEni,
+        "InvalidNexthop.DirectEni",
+        400u16,
+        "The direct Eni cannot be nexthop.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidNexthopListSize,
+        "InvalidNexthopListSize",
+        400u16,
+        "nexthop size is illegal. Must be between 2 and 4.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidNexthopTypeAndListBothNotNull,
+        "InvalidNexthopTypeAndList.BothNotNull",
+        400u16,
+        "both nexthopType and nextHopList are not null.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidNexthopTypeAndListBothNull,
+        "InvalidNexthopTypeAndList.BothNull",
+        400u16,
+        "both nexthopType and nextHopList are null.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidOppositeRouterType,
+        "InvalidOppositeRouterType",
+        400u16,
+        "nexthop list cannot only contain router interface whose opposite router interface is on vbr.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidParameter,
+        "InvalidParameter",
+        400u16,
+        "The parameter is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidParameterBgpConfig,
+        "InvalidParameter.BgpConfig",
+        400u16,
+        "The specified BgpConfig is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidParameterTagKey,
+        "InvalidParameter.TagKey",
+        400u16,
+        "The specified parameter TagKey is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidParameterTagValue,
+        "InvalidParameter.TagValue",
+        400u16,
+        "The specified parameter TagValue is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidParameterVpnConnectionName,
+        "InvalidParameter.VpnConnectionName",
+        400u16,
+        "The specified vpn connection name is invalid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidPeriod,
+        "InvalidPeriod",
+        400u16,
+        "The specified period is not valid",
+        false,
+    ),
+    (
+        ErrorCode::InvalidPhysicalConnectionBusinessStatus,
+        "InvalidPhysicalConnectionBusinessStatus",
+        400u16,
+        "invalid physical connection business status.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidRegionIdNotFound,
+        "InvalidRegionId.NotFound",
+        404u16,
+        "The specified region is not found during access authentication.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidResourceGroupId,
+        "InvalidResourceGroupId",
+        400u16,
+        "The specified ResourceGroupId does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidResourceIdNotFound,
+        "InvalidResourceId.NotFound",
+        400u16,
+        "The specified ResourceId does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidRouteEntryDuplicate,
+        "InvalidRouteEntry.Duplicate",
+        400u16,
+        "The route entry already exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidRouteEntryNotFound,
+        "InvalidRouteEntry.NotFound",
+        400u16,
+        "The specified route entry does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidRouteEntryNameMalformed,
+        "InvalidRouteEntryName.Malformed",
+        400u16,
+        "Specified RouteEntry name is not valid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidRouteEntrySize,
+        "InvalidRouteEntrySize",
+        400u16,
+        "The Specified routerEntry size not legal.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidRouterInterface,
+        "InvalidRouterInterface",
+        400u16,
+        "invalid router interface.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidSpecNotFound,
+        "InvalidSpec.NotFound",
+        400u16,
+        "The specified Spec does not exist in our records.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidSslVpnClientCertIdNotFound,
+        "InvalidSslVpnClientCertId.NotFound",
+        404u16,
+        "The specified SSL VPN client cert id does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidSslVpnServerCertIdNotFound,
+        "InvalidSslVpnServerCertId.NotFound",
+        400u16,
+        "The parameter is incorrect. The corresponding SSL VPN server certificate cannot be found.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidSslVpnServerIdNotFound,
+        "InvalidSslVpnServerId.NotFound",
+        404u16,
+        "The specified SSL VPN server id does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidTagKey,
+        "InvalidTagKey",
+        400u16,
+        "The tag keys are not valid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidTagScopeNotFound,
+        "InvalidTagScope.NotFound",
+        400u16,
+        "The tag scope is not found",
+        false,
+    ),
+    (
+        ErrorCode::InvalidTagValue,
+        "InvalidTagValue",
+        400u16,
+        "The tag values are not valid.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidTunnelCidrMalformed,
+        "InvalidTunnelCidr.Malformed",
+        400u16,
+        "The specified TunnelCidr is malformed.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVbrStatus,
+        "InvalidVBRStatus",
+        400u16,
+        "invalid virtual border router status.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVpcNotFound,
+        "InvalidVPC.NotFound",
+        400u16,
+        "vpc not exists.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVRouterNotFound,
+        "InvalidVRouter.NotFound",
+        400u16,
+        "vRouter not exists.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdFirstVswitchIpNotEnough,
+        "InvalidVSwitchId.FirstVswitchIpNotEnough",
+        400u16,
+        "The ip of vswitch1 not enough.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdFirstVswitchNotSupport,
+        "InvalidVSwitchId.FirstVswitchNotSupport",
+        400u16,
+        "The available zone of vswitch1 not supported.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdNotFound,
+        "InvalidVSwitchId.NotFound",
+        400u16,
+        "The specified vswitchId is not found.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdSecondVswitchIpNotEnough,
+        "InvalidVSwitchId.SecondVswitchIpNotEnough",
+        400u16,
+        "The ip of vswitch2 not enough.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdSecondVswitchNotSupport,
+        "InvalidVSwitchId.SecondVswitchNotSupport",
+        400u16,
+        "The available zone of vswitch2 not supported.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdVswitchIdShouldDifferent,
+        "InvalidVSwitchId.VswitchIdShouldDifferent",
+        400u16,
+        "The VSwitch ids should be different.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVSwitchIdZoneIdShouldDifferent,
+        "InvalidVSwitchId.ZoneIdShouldDifferent",
+        400u16,
+        "Two vSwitches should belong to different Availability Zones.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVpcIdNotFound,
+        "InvalidVpcId.NotFound",
+        400u16,
+        "The specified VPC id does not exist in our records.",
         false,
     ),
     (
@@ -172,10 +1454,277 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::InvalidVpnEnable,
+        "InvalidVpnEnable",
+        400u16,
+        "Either IPsec or SSL VPN must be set enable.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVpnGatewayIdNotFound,
+        "InvalidVpnGatewayId.NotFound",
+        404u16,
+        "The specified VPN gateway [%s] does not have any diagnoses.",
+        false,
+    ),
+    (
         ErrorCode::InvalidVpnGatewayInstanceIdNotFound,
         "InvalidVpnGatewayInstanceId.NotFound",
         404u16,
         "The specified vpn gateway instance id does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVpnInstanceIdNotFound,
+        "InvalidVpnInstanceId.NotFound",
+        400u16,
+        "The specified VPN was not found.",
+        false,
+    ),
+    (
+        ErrorCode::InvalidVpnRouteEntryNotFound,
+        "InvalidVpnRouteEntry.NotFound",
+        400u16,
+        "The specified route entry does not exist.",
+        false,
+    ),
+    (
+        ErrorCode::InventoryNotEnough,
+        "InventoryNotEnough",
+        400u16,
+        "The inventory is not enough.",
+        false,
+    ),
+    (
+        ErrorCode::IpConflict,
+        "IpConflict",
+        400u16,
+        "Client IP pool conflict with local IP range.",
+        false,
+    ),
+    (ErrorCode::MissingParam, "MissingParam", 400u16, "%s", false),
+    (
+        ErrorCode::MissingParamCustomerGatewayAsn,
+        "MissingParam.CustomerGatewayAsn",
+        400u16,
+        "Asn of customer gateway is mandatory when BGP is enabled.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamDiagnoseInfo,
+        "MissingParam.DiagnoseInfo",
+        400u16,
+        "The VPN gateway ID and diagnose ID cannot be empty at the same time.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamIDaaSApplicationId,
+        "MissingParam.IDaaSApplicationId",
+        400u16,
+        "The input parameter IDaaSApplicationId is mandatory when enable multi-factor authentication.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamIDaaSInstanceId,
+        "MissingParam.IDaaSInstanceId",
+        400u16,
+        "The input parameter IDaaSInstanceId is mandatory when enable multi-factor authentication.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamIDaaSRegionId,
+        "MissingParam.IDaaSRegionId",
+        400u16,
+        "The input parameter IDaaSRegionId is mandatory when enable multi-factor authentication.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamRemoteId,
+        "MissingParam.RemoteId",
+        400u16,
+        "The remote ID is mandatory when creating national standard VPN connection.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamResourceType,
+        "MissingParam.ResourceType",
+        400u16,
+        "The param of ResourceType is missing.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParamTags,
+        "MissingParam.Tags",
+        400u16,
+        "You must specify the Tags parameter.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParameter,
+        "MissingParameter",
+        400u16,
+        "Miss mandatory parameter.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParameterIDaaSInstanceId,
+        "MissingParameter.IDaaSInstanceId",
+        400u16,
+        "The input parameter IDaaSInstanceId is mandatory when enable multi-factor authentication.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParameterTagKey,
+        "MissingParameter.TagKey",
+        400u16,
+        "The input parameter TagKey that is mandatory for processing this request is not supplied.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParameterTagValue,
+        "MissingParameter.TagValue",
+        400u16,
+        "The input parameter TagValue that is mandatory for processing this request is not supplied.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParameterTunnelCidr,
+        "MissingParameter.TunnelCidr",
+        400u16,
+        "The parameter TunnelCidr is mandatory when BGP is enabled.",
+        false,
+    ),
+    (
+        ErrorCode::MissingParameterTunnelOptionsSpecification,
+        "MissingParameter.TunnelOptionsSpecification",
+        400u16,
+        "The required parameters are missing when creating a tunnel for dual-tunnel VPN.",
+        false,
+    ),
+    (
+        ErrorCode::ModifyIkeV1WithMultiRoutesInvalid,
+        "ModifyIkeV1WithMultiRoutes.Invalid",
+        400u16,
+        "Failed to modify VPN connection parameters. Multi-network is configured while using IkeV1 protocol.",
+        false,
+    ),
+    (
+        ErrorCode::NotSupportVpnConnectionParameterIpsecAuthAlg,
+        "NotSupportVpnConnectionParameter.IpsecAuthAlg",
+        400u16,
+        "The specified vpn connection ipsec Auth Alg is not support.",
+        false,
+    ),
+    (
+        ErrorCode::NotSupportVpnConnectionParameterIpsecPfs,
+        "NotSupportVpnConnectionParameter.IpsecPfs",
+        400u16,
+        "The specified vpn connection ipsec Ipsec Pfs is not support.",
+        false,
+    ),
+    (
+        ErrorCode::OperationConflict,
+        "OperationConflict",
+        409u16,
+        "The operation against this instance is too frequent, please try again later.",
+        false,
+    ),
+    (
+        ErrorCode::OperationDeniedIpv6EntryOnCustomTable,
+        "OperationDenied.Ipv6EntryOnCustomTable",
+        400u16,
+        "You cannot create any IPv6 route entry on a custom route table.",
+        false,
+    ),
+    (
+        ErrorCode::OperationDeniedMissingAsn,
+        "OperationDenied.MissingAsn",
+        400u16,
+        "The autonomous system number of the customer gateway is mandatory when BGP authentication key is specified.",
+        false,
+    ),
+    (
+        ErrorCode::OperationDeniedVpnConfiguring,
+        "OperationDenied.VpnConfiguring",
+        400u16,
+        "The associated VPN gateway is being configured. You cannot update the attributes of the customer gateway.",
+        false,
+    ),
+    (
+        ErrorCode::OperationDeniedVpnFinancialLocked,
+        "OperationDenied.VpnFinancialLocked",
+        400u16,
+        "The associated VPN gateway is financially locked. You cannot update the attributes of the customer gateway.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedActiveNetworkInterfaceNotFound,
+        "OperationFailed.ActiveNetworkInterfaceNotFound",
+        400u16,
+        "No active network interface is found on the attachment.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedAddVpcRoute,
+        "OperationFailed.AddVpcRoute",
+        400u16,
+        "It is failed to add VPC route after this operation.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedAnotherAssociationExist,
+        "OperationFailed.AnotherAssociationExist",
+        400u16,
+        "The VPN gateway has associated with %s.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedAssociationExist,
+        "OperationFailed.AssociationExist",
+        400u16,
+        "The association already exists.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedAzNotSupport,
+        "OperationFailed.AzNotSupport",
+        400u16,
+        "Current available zone can't create vpn. Try another vswitch with different available zone.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedBondingVpnNotSupportBgp,
+        "OperationFailed.BondingVpnNotSupportBGP",
+        400u16,
+        "The architecture does not support BGP capabilities (single tunnel bonding architecture VPN gateway).",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedCenLevelNotSupport,
+        "OperationFailed.CenLevelNotSupport",
+        400u16,
+        "When the VPC to which the VPN gateway belongs is attached to a FULL-mode CEN, the VPN gateway cannot enable BGP.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedGetIDaaSInfo,
+        "OperationFailed.GetIDaaSInfo",
+        400u16,
+        "Failed to get secret key from your IDaaS instance.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedIPsecServerExist,
+        "OperationFailed.IPsecServerExist",
+        400u16,
+        "An IPsec server already exists in the VPN gateway.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedInvalidCertificate,
+        "OperationFailed.InvalidCertificate",
+        400u16,
+        "The specified certificate is invalid.",
         false,
     ),
     (
@@ -186,10 +1735,248 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::OperationFailedInvalidStatus,
+        "OperationFailed.InvalidStatus",
+        400u16,
+        "Route entry is not allowed to operate in current status.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedInventoryNotEnough,
+        "OperationFailed.InventoryNotEnough",
+        400u16,
+        "No enough available resource. Try another vswitch with different available zone.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedIpNotEnough,
+        "OperationFailed.IpNotEnough",
+        400u16,
+        "Operation failed because private ip address of the virtual switch is not enough.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedMissCertificate,
+        "OperationFailed.MissCertificate",
+        400u16,
+        "The VPN gateway has not associated any certificates.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedNetworkTypeNotMatch,
+        "OperationFailed.NetworkTypeNotMatch",
+        400u16,
+        "Create NationalStandard vpn with private networkType is unsupported.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedNoAvailableAmount,
+        "OperationFailed.NoAvailableAmount",
+        400u16,
+        "The available amount of your account is less than 0, please recharge before attempting to purchase.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedNoRamPermission,
+        "OperationFailed.NoRamPermission",
+        400u16,
+        "Vpn Service has no permission to operate your IDaaS instances.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedNotNationalStandard,
+        "OperationFailed.NotNationalStandard",
+        400u16,
+        "The VPN gateway is not national standard.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedNotSupportIpv6,
+        "OperationFailed.NotSupportIPV6",
+        400u16,
+        "The specified next hop does not support IPv6.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedQueryAttachmentInfo,
+        "OperationFailed.QueryAttachmentInfo",
+        400u16,
+        "Failed to query attachment information.",
+        false,
+    ),
+    (
         ErrorCode::OperationFailedRouteConflict,
         "OperationFailed.RouteConflict",
         400u16,
         "Operation failed because there is already a route in VPC route table to another VPN on the same network block.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedRouteConflictWithIPsecServer,
+        "OperationFailed.RouteConflictWithIPsecServer",
+        400u16,
+        "Operation failed because the route to create conflicts with the client IP pool of the IPsec server.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedSslNotSupport,
+        "OperationFailed.SslNotSupport",
+        400u16,
+        "Enable ssl vpn with private networkType is unsupported.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedStaleBgpRoutes,
+        "OperationFailed.StaleBGPRoutes",
+        400u16,
+        "BGP routes are still there and automatic route propagation cannot be disabled.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedStartDiagnose,
+        "OperationFailed.StartDiagnose",
+        400u16,
+        "Start VPN gateway diagnose failed.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedVSwitchConflict,
+        "OperationFailed.VSwitchConflict",
+        400u16,
+        "The vswitch can't create vpn. Try another vswitch.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedVpcRoutePropagationDisable,
+        "OperationFailed.VpcRoutePropagationDisable",
+        400u16,
+        "The VPC system routing table does not enable the acceptance of propagated routes.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedVpcRoutePublishEnabledInEcr,
+        "OperationFailed.VpcRoutePublishEnabledInECR",
+        400u16,
+        "VPC supports only one dynamic route learning source at most. Please remove the VPC from ECR.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedVpcRoutePublishEnabledInTr,
+        "OperationFailed.VpcRoutePublishEnabledInTR",
+        400u16,
+        "A VPC supports at most one dynamic route learning source. In the forwarding router, disable route synchronization for the VPC.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedVpnConnectionExist,
+        "OperationFailed.VpnConnectionExist",
+        400u16,
+        "Auto propagate cannot be closed when VPN connections with BGP enabled exist.",
+        false,
+    ),
+    (
+        ErrorCode::OperationFailedVpnGatewayDiagnosing,
+        "OperationFailed.VpnGatewayDiagnosing",
+        400u16,
+        "The VPN gateway is diagnosing.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedDiagnoseVpn,
+        "OperationUnsupported.DiagnoseVpn",
+        400u16,
+        "Current version of the VPN does not support diagnose.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedEnableBgp,
+        "OperationUnsupported.EnableBgp",
+        400u16,
+        "Current version of the VPN does not support enable BGP.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedIPsecServer,
+        "OperationUnsupported.IPsecServer",
+        400u16,
+        "The current version of the VPN gateway does not support IPsec server.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedIpsecPfs,
+        "OperationUnsupported.IpsecPfs",
+        400u16,
+        "The specified IPsec Pfs is unsupported.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface,
+        "OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface",
+        400u16,
+        "You cannot create IPv6 route entries on a primary network interface.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedMutipleIpv6Address,
+        "OperationUnsupported.MutipleIpv6Address",
+        400u16,
+        "You cannot specify a next hop that has bound multiple IPv6 addresses.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedNotSupportMultiFactorAuth,
+        "OperationUnsupported.NotSupportMultiFactorAuth",
+        400u16,
+        "Current version of the VPN does not support multi-factor authentication.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedSetDpd,
+        "OperationUnsupported.SetDPD",
+        400u16,
+        "Current version of the VPN does not support setting DPD.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedSetNatTraversal,
+        "OperationUnsupported.SetNatTraversal",
+        400u16,
+        "Current version of the VPN does not support setting NAT traversal.",
+        false,
+    ),
+    (
+        ErrorCode::OperationUnsupportedSpecifyIpOnIpv6Entry,
+        "OperationUnsupported.SpecifyIpOnIpv6Entry",
+        400u16,
+        "You cannot specify the private IP address when you create IPv6 route entries.",
+        false,
+    ),
+    (
+        ErrorCode::ParamExclusiveSslVpnServerIdAndSslVpnClientCertId,
+        "ParamExclusive.SslVpnServerIdAndSslVpnClientCertId",
+        400u16,
+        "The specified SSL VPN client does not belong to the specified SSL VPN server.",
+        false,
+    ),
+    (
+        ErrorCode::QueryVpnConnectionLogNotFound,
+        "QueryVpnConnectionLog.NotFound",
+        400u16,
+        "the connection log of the vpn connection is not found.",
+        false,
+    ),
+    (
+        ErrorCode::QuotaExceeded,
+        "QuotaExceeded",
+        400u16,
+        "Route entry quota exceeded in this route table.",
+        false,
+    ),
+    (
+        ErrorCode::QuotaExceededPbr,
+        "QuotaExceeded.PBR",
+        400u16,
+        "The policy-based routes has reached the upper limit.",
         false,
     ),
     (
@@ -200,10 +1987,24 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::QuotaExceededTagNum,
+        "QuotaExceeded.TagNum",
+        400u16,
+        "Custom Tags quota exceeded",
+        false,
+    ),
+    (
         ErrorCode::QuotaExceededVpnRouteEntry,
         "QuotaExceeded.VpnRouteEntry",
         400u16,
         "The number of route entries to the VPN gateway in the VPC routing table has reached the quota limit.",
+        false,
+    ),
+    (
+        ErrorCode::ResourcePbrRouteQuotaFull,
+        "Resource.PbrRouteQuotaFull",
+        400u16,
+        "The quota of Policy-based route is full.",
         false,
     ),
     (
@@ -214,6 +2015,69 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::RouteConflictAlreadyExist,
+        "RouteConflict.AlreadyExist",
+        400u16,
+        "Route conflict exists in routing table.",
+        false,
+    ),
+    (
+        ErrorCode::SizeLimitExceededResourceId,
+        "SizeLimitExceeded.ResourceId",
+        400u16,
+        "The maximum number of resource IDs is exceeded.",
+        false,
+    ),
+    (
+        ErrorCode::SizeLimitExceededTagNum,
+        "SizeLimitExceeded.TagNum",
+        400u16,
+        "The maximum number of tags is exceeded.",
+        false,
+    ),
+    (
+        ErrorCode::SslVpnClientCreateTimesReachLimits,
+        "SslVpnClientCreateTimes.ReachLimits",
+        400u16,
+        "The number of client cert creation operations reaches the upper limit.",
+        false,
+    ),
+    (
+        ErrorCode::SslVpnIDaaS2NotSupport,
+        "SslVpnIDaaS2.NotSupport",
+        400u16,
+        "Current version of the VPN does not support IDaaS2.0.",
+        false,
+    ),
+    (
+        ErrorCode::SslVpnServerAddRouteError,
+        "SslVpnServer.AddRouteError",
+        400u16,
+        "Add route error whose destination is client IP pool, please check vpc route entry and relevant quota.",
+        false,
+    ),
+    (
+        ErrorCode::SslVpnServerAlreadyExist,
+        "SslVpnServer.AlreadyExist",
+        400u16,
+        "The SSL VPN server of specified vpn gateway already exists.",
+        false,
+    ),
+    (
+        ErrorCode::SslVpnServerPortIllegal,
+        "SslVpnServerPort.Illegal",
+        400u16,
+        "The server port is not in the range of [1-65535].",
+        false,
+    ),
+    (
+        ErrorCode::SystemBusy,
+        "SystemBusy",
+        400u16,
+        "The system is busy. Please try again later.",
+        false,
+    ),
+    (
         ErrorCode::TaskConflict,
         "TaskConflict",
         400u16,
@@ -221,11 +2085,53 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         true,
     ),
     (
+        ErrorCode::UnnecessarySslConnection,
+        "UnnecessarySslConnection",
+        400u16,
+        "The SSL connection is unnecessary for ssl vpn disabled.",
+        false,
+    ),
+    (
         ErrorCode::VcoStatusNotSupport,
         "Vco.StatusNotSupport",
         400u16,
         "The current VPN connection state does not support this operation.",
         true,
+    ),
+    (
+        ErrorCode::VpnConnectionConfiguring,
+        "VpnConnection.Configuring",
+        400u16,
+        "The specified service is configuring.",
+        false,
+    ),
+    (
+        ErrorCode::VpnConnectionFinancialLocked,
+        "VpnConnection.FinancialLocked",
+        400u16,
+        "The specified service is financial locked.",
+        false,
+    ),
+    (
+        ErrorCode::VpnConnectionInvalidCreateTunnelOptions,
+        "VpnConnection.InvalidCreateTunnelOptions",
+        400u16,
+        "The master and slave tunnels must be created at the same time.",
+        false,
+    ),
+    (
+        ErrorCode::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs,
+        "VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs",
+        400u16,
+        "IPSec connections associated with the same user gateway and VPN gateway should have the same pre-shared key and IKE configuration.",
+        false,
+    ),
+    (
+        ErrorCode::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap,
+        "VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap",
+        400u16,
+        "Traffic selectors of IPSec connections associated with the same user gateway and VPN gateway should not overlap.",
+        false,
     ),
     (
         ErrorCode::VpnGatewayConfiguring,
@@ -242,6 +2148,41 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         false,
     ),
     (
+        ErrorCode::VpnGatewayIPsecServerAndVpnConnectionConflict,
+        "VpnGateway.IPsecServerAndVpnConnectionConflict",
+        400u16,
+        "The IPSec connection and IPSec server cannot be configured on the same VPN gateway at the same time.",
+        false,
+    ),
+    (
+        ErrorCode::VpnGatewayIpsecVpnDisabled,
+        "VpnGateway.IpsecVpnDisabled",
+        400u16,
+        "The vpn gateway does not enable IPSec VPN.",
+        false,
+    ),
+    (
+        ErrorCode::VpnGatewaySslVpnDisabled,
+        "VpnGateway.SslVpnDisabled",
+        400u16,
+        "The VPN gateway has not enabled SSL VPN.",
+        false,
+    ),
+    (
+        ErrorCode::VpnGatewayTaskConflict,
+        "VpnGateway.task.conflict",
+        400u16,
+        "The VPN is in the configuration state, please wait a while before operating.",
+        false,
+    ),
+    (
+        ErrorCode::VpnPbrRouteEntryPriorityNotSupport,
+        "VpnPbrRouteEntryPriority.NotSupport",
+        400u16,
+        "Current version of the VPN does not support setting custom pbr route entry priority.",
+        false,
+    ),
+    (
         ErrorCode::VpnRouteEntryAlreadyExists,
         "VpnRouteEntry.AlreadyExists",
         400u16,
@@ -253,6 +2194,13 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         "VpnRouteEntry.BackupRoute",
         400u16,
         "Validate backup route entry failed.",
+        false,
+    ),
+    (
+        ErrorCode::VpnRouteEntryConfiguring,
+        "VpnRouteEntry.Configuring",
+        400u16,
+        "The specified route entry is configuring.",
         false,
     ),
     (
@@ -276,6 +2224,35 @@ const CATALOGUE: &[(ErrorCode, &str, u16, &str, bool)] = &[
         "Invalid route entry weight value.",
         false,
     ),
+    (
+        ErrorCode::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap,
+        "VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap",
+        400u16,
+        "The source CIDR and destination CIDR of Policy-based routes with the same priority cannot overlap.",
+        false,
+    ),
+    (
+        ErrorCode::VpnRouteEntrySrcDestConflict,
+        "VpnRouteEntry.SrcDestConflict",
+        400u16,
+        "The VPN gateway does not support Policy-based routing with the same source CIDR and destination CIDR.",
+        false,
+    ),
+    (
+        ErrorCode::VpnRouteEntrySrcDestWeightConflict,
+        "VpnRouteEntry.SrcDestWeightConflict",
+        400u16,
+        "The VPN gateway does not support Policy-based routing with the same source CIDR, destination CIDR and weight.",
+        false,
+    ),
+    (
+        ErrorCode::VpnTaskConflict,
+        "VpnTask.CONFLICT",
+        400u16,
+        "Vpn task has conflict.",
+        false,
+    ),
+    (ErrorCode::ParamError, "param_error", 400u16, "The param is must be in ...", false),
 ];
 impl ErrorCode {
     /// Every documented code, sorted by wire code.

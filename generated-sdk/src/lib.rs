@@ -17,6 +17,9 @@ pub mod types;
 #[cfg(test)]
 #[rustfmt::skip]
 mod seed_examples;
+#[cfg(test)]
+#[rustfmt::skip]
+mod wire_cases;
 pub use client::Client;
 pub use error_codes::ErrorCode;
 #[rustfmt::skip]

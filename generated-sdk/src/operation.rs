@@ -24,6 +24,30 @@ pub mod list_tag_resources;
 /// `UnTagResources`: Removes tags from the specified resources.
 #[rustfmt::skip]
 pub mod un_tag_resources;
+/// `AssociateVpnGatewayWithCertificate`: Binds an SSL certificate (a signing or an encryption certificate of an SM-standard gateway) to a VPN gateway.
+#[rustfmt::skip]
+pub mod associate_vpn_gateway_with_certificate;
+/// `DissociateVpnGatewayWithCertificate`: Unbinds an SSL certificate from a VPN gateway.
+#[rustfmt::skip]
+pub mod dissociate_vpn_gateway_with_certificate;
+/// `ListVpnCertificateAssociations`: Lists which certificates are bound to which VPN gateways, one page at a time.
+#[rustfmt::skip]
+pub mod list_vpn_certificate_associations;
+/// `MoveVpnResourceGroup`: Moves a VPN gateway, customer gateway or related VPN resource into another resource group.
+#[rustfmt::skip]
+pub mod move_vpn_resource_group;
+/// `DiagnoseVpnGateway`: Starts a diagnosis of a VPN gateway or one of its connections; the result is read later with GetVpnGatewayDiagnoseResult.
+#[rustfmt::skip]
+pub mod diagnose_vpn_gateway;
+/// `GetVpnGatewayDiagnoseResult`: Reads the progress and findings of a diagnosis started by DiagnoseVpnGateway.
+#[rustfmt::skip]
+pub mod get_vpn_gateway_diagnose_result;
+/// `DescribeVpnGatewayAvailableZones`: Lists the zones of a region where a VPN gateway of the given bandwidth can be created (the zones to choose the two vSwitches of a dual-tunnel gateway from).
+#[rustfmt::skip]
+pub mod describe_vpn_gateway_available_zones;
+/// `CheckVpnBgpEnabled`: Tells whether BGP dynamic routing is available to the caller's VPN gateways in a region.
+#[rustfmt::skip]
+pub mod check_vpn_bgp_enabled;
 /// `CreateCustomerGateway`: Creates a customer gateway.
 #[rustfmt::skip]
 pub mod create_customer_gateway;
@@ -72,6 +96,18 @@ pub mod describe_vco_route_entries;
 /// `DeleteVcoRouteEntry`: Deletes a destination-based route from an IPsec-VPN connection.
 #[rustfmt::skip]
 pub mod delete_vco_route_entry;
+/// `ModifyVpnPbrRouteEntryPriority`: Changes the priority of a policy-based route of a VPN gateway.
+#[rustfmt::skip]
+pub mod modify_vpn_pbr_route_entry_priority;
+/// `ModifyVpnPbrRouteEntryAttribute`: Changes the priority and the weight of a policy-based route of a VPN gateway in one call.
+#[rustfmt::skip]
+pub mod modify_vpn_pbr_route_entry_attribute;
+/// `CreateVcoRouteEntry`: Adds a destination-based route to an IPsec-VPN connection attached to a transit router.
+#[rustfmt::skip]
+pub mod create_vco_route_entry;
+/// `ModifyVcoRouteEntryWeight`: Changes the weight of a destination-based route of an IPsec-VPN connection attached to a transit router.
+#[rustfmt::skip]
+pub mod modify_vco_route_entry_weight;
 /// `CreateVpnConnection`: Creates an IPsec-VPN connection.
 #[rustfmt::skip]
 pub mod create_vpn_connection;
@@ -90,6 +126,30 @@ pub mod download_vpn_connection_config;
 /// `DeleteVpnConnection`: Deletes an IPsec-VPN connection.
 #[rustfmt::skip]
 pub mod delete_vpn_connection;
+/// `ModifyTunnelAttribute`: Changes the configuration of one tunnel of a dual-tunnel IPsec-VPN connection (its customer gateway, IKE, IPsec and BGP settings).
+#[rustfmt::skip]
+pub mod modify_tunnel_attribute;
+/// `DescribeVpnConnectionLogs`: Reads the negotiation log lines of an IPsec-VPN connection (or of one of its tunnels) for a time window.
+#[rustfmt::skip]
+pub mod describe_vpn_connection_logs;
+/// `DiagnoseVpnConnections`: Lists the negotiation failures recently diagnosed on the IPsec-VPN connections of a gateway, with the mismatched parameters.
+#[rustfmt::skip]
+pub mod diagnose_vpn_connections;
+/// `CreateVpnAttachment`: Creates an IPsec-VPN connection meant to be attached to a transit router, in single- or dual-tunnel mode.
+#[rustfmt::skip]
+pub mod create_vpn_attachment;
+/// `ModifyVpnAttachmentAttribute`: Changes the settings of an IPsec-VPN connection attached to a transit router.
+#[rustfmt::skip]
+pub mod modify_vpn_attachment_attribute;
+/// `DescribeVpnAttachments`: Lists IPsec-VPN connections that can be attached to transit routers, one page at a time.
+#[rustfmt::skip]
+pub mod describe_vpn_attachments;
+/// `DescribeVpnCrossAccountAuthorizations`: Lists the other accounts' transit routers an IPsec-VPN connection is authorized to be attached to.
+#[rustfmt::skip]
+pub mod describe_vpn_cross_account_authorizations;
+/// `DeleteVpnAttachment`: Deletes an IPsec-VPN connection attached to a transit router.
+#[rustfmt::skip]
+pub mod delete_vpn_attachment;
 /// `CreateSslVpnServer`: Creates an SSL-VPN server.
 #[rustfmt::skip]
 pub mod create_ssl_vpn_server;
@@ -117,3 +177,93 @@ pub mod describe_vpn_ssl_server_logs;
 /// `DeleteSslVpnClientCert`: Deletes an SSL-VPN client certificate.
 #[rustfmt::skip]
 pub mod delete_ssl_vpn_client_cert;
+/// `DescribeSslVpnClientCert`: Reads one SSL client certificate with the material a client needs to connect (CA certificate, client certificate and key, client configuration).
+#[rustfmt::skip]
+pub mod describe_ssl_vpn_client_cert;
+/// `DescribeSslVpnClients`: Lists the SSL-VPN clients currently connected to a VPN gateway, with their addresses and traffic.
+#[rustfmt::skip]
+pub mod describe_ssl_vpn_clients;
+/// `CreateIpsecServer`: Creates an IPsec server on a VPN gateway, with its local subnets, client address pool and negotiation settings.
+#[rustfmt::skip]
+pub mod create_ipsec_server;
+/// `UpdateIpsecServer`: Changes the settings of an IPsec server.
+#[rustfmt::skip]
+pub mod update_ipsec_server;
+/// `ListIpsecServers`: Lists IPsec servers, one page at a time, optionally narrowed by gateway, name, ID or resource group.
+#[rustfmt::skip]
+pub mod list_ipsec_servers;
+/// `ListIpsecServerLogs`: Reads the log lines of an IPsec server for a time window.
+#[rustfmt::skip]
+pub mod list_ipsec_server_logs;
+/// `DeleteIpsecServer`: Deletes an IPsec server.
+#[rustfmt::skip]
+pub mod delete_ipsec_server;
+/// The action name of every operation, in documentation order.
+pub const ACTIONS: &[&str] = &[
+    "CreateVpnGateway",
+    "ModifyVpnGatewayAttribute",
+    "DescribeVpnGateways",
+    "DescribeVpnGateway",
+    "DeleteVpnGateway",
+    "TagResources",
+    "ListTagResources",
+    "UnTagResources",
+    "AssociateVpnGatewayWithCertificate",
+    "DissociateVpnGatewayWithCertificate",
+    "ListVpnCertificateAssociations",
+    "MoveVpnResourceGroup",
+    "DiagnoseVpnGateway",
+    "GetVpnGatewayDiagnoseResult",
+    "DescribeVpnGatewayAvailableZones",
+    "CheckVpnBgpEnabled",
+    "CreateCustomerGateway",
+    "ModifyCustomerGatewayAttribute",
+    "DescribeCustomerGateways",
+    "DescribeCustomerGateway",
+    "DeleteCustomerGateway",
+    "CreateVpnRouteEntry",
+    "CreateVpnPbrRouteEntry",
+    "PublishVpnRouteEntry",
+    "DescribeVpnRouteEntries",
+    "DescribeVpnPbrRouteEntries",
+    "ModifyVpnRouteEntryWeight",
+    "ModifyVpnPbrRouteEntryWeight",
+    "DeleteVpnRouteEntry",
+    "DeleteVpnPbrRouteEntry",
+    "DescribeVcoRouteEntries",
+    "DeleteVcoRouteEntry",
+    "ModifyVpnPbrRouteEntryPriority",
+    "ModifyVpnPbrRouteEntryAttribute",
+    "CreateVcoRouteEntry",
+    "ModifyVcoRouteEntryWeight",
+    "CreateVpnConnection",
+    "ModifyVpnConnectionAttribute",
+    "DescribeVpnConnections",
+    "DescribeVpnConnection",
+    "DownloadVpnConnectionConfig",
+    "DeleteVpnConnection",
+    "ModifyTunnelAttribute",
+    "DescribeVpnConnectionLogs",
+    "DiagnoseVpnConnections",
+    "CreateVpnAttachment",
+    "ModifyVpnAttachmentAttribute",
+    "DescribeVpnAttachments",
+    "DescribeVpnCrossAccountAuthorizations",
+    "DeleteVpnAttachment",
+    "CreateSslVpnServer",
+    "ModifySslVpnServer",
+    "DescribeSslVpnServers",
+    "DeleteSslVpnServer",
+    "CreateSslVpnClientCert",
+    "ModifySslVpnClientCert",
+    "DescribeSslVpnClientCerts",
+    "DescribeVpnSslServerLogs",
+    "DeleteSslVpnClientCert",
+    "DescribeSslVpnClientCert",
+    "DescribeSslVpnClients",
+    "CreateIpsecServer",
+    "UpdateIpsecServer",
+    "ListIpsecServers",
+    "ListIpsecServerLogs",
+    "DeleteIpsecServer",
+];

@@ -4,7 +4,7 @@ use ::core::fmt;
 use ::vpn_gateway_runtime as rt;
 /// The public bandwidth of a VPN gateway, in Mbit/s.
 ///
-/// Note: The 2020 reference documents 5, 10, 20, 50, 100 and 200. The current official SDK also mentions 500 and 1000 (and region/site-specific subsets); those values are not in the seeds and are not added.
+/// Note: The 2020 reference documents 5, 10, 20, 50, 100 and 200; the current API documents 10, 100, 200, 500 and 1000 for public gateways (with region- and site-specific subsets). The current API wins: 500 and 1000 are added, and the older values stay so that existing gateways still read back as known values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Bandwidth {
@@ -20,6 +20,10 @@ pub enum Bandwidth {
     Mbps100,
     /// `200`: 200 Mbit/s.
     Mbps200,
+    /// `500`: 500 Mbit/s.
+    Mbps500,
+    /// `1000`: 1000 Mbit/s.
+    Mbps1000,
     /// A value this version of the SDK does not know; kept as received.
     Unknown(i64),
 }
@@ -32,6 +36,8 @@ impl Bandwidth {
         Self::Mbps50,
         Self::Mbps100,
         Self::Mbps200,
+        Self::Mbps500,
+        Self::Mbps1000,
     ];
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -42,6 +48,8 @@ impl Bandwidth {
             Self::Mbps50 => 50i64,
             Self::Mbps100 => 100i64,
             Self::Mbps200 => 200i64,
+            Self::Mbps500 => 500i64,
+            Self::Mbps1000 => 1000i64,
             Self::Unknown(v) => *v,
         }
     }
@@ -59,6 +67,8 @@ impl From<i64> for Bandwidth {
             50i64 => Self::Mbps50,
             100i64 => Self::Mbps100,
             200i64 => Self::Mbps200,
+            500i64 => Self::Mbps500,
+            1000i64 => Self::Mbps1000,
             _ => Self::Unknown(v),
         }
     }
@@ -217,7 +227,7 @@ impl<'de> ::serde::Deserialize<'de> for IkeVersion {
 }
 /// The authentication (integrity) algorithm used in Phase 1 (IKE) or Phase 2 (IPsec) negotiations. Both phases document the same set of values.
 ///
-/// Note: The 2020 reference writes `MD5 SHA1`; the wire values are lowercase (`md5`, `sha1`) as in every sample and the official SDKs. Newer SDK docs add `sha256`, `sha384`, `sha512` (and `sm3` for Chinese SM gateways); they are not in the seeds and are not listed here.
+/// Note: The 2020 reference writes `MD5 SHA1`; the wire values are lowercase (`md5`, `sha1`) as in every sample and the official SDKs. The current API adds `sha256`, `sha384` and `sha512` for both phases; the current API wins. (`sm3`, for SM-standard gateways, is not in the current API's value lists and is not added.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecAuthenticationAlgorithm {
@@ -225,17 +235,32 @@ pub enum IpsecAuthenticationAlgorithm {
     Md5,
     /// `sha1`: SHA-1.
     Sha1,
+    /// `sha256`: SHA-256.
+    Sha256,
+    /// `sha384`: SHA-384.
+    Sha384,
+    /// `sha512`: SHA-512.
+    Sha512,
     /// A value this version of the SDK does not know; kept as received.
     Unknown(String),
 }
 impl IpsecAuthenticationAlgorithm {
     /// Every documented value.
-    pub const VALUES: &'static [IpsecAuthenticationAlgorithm] = &[Self::Md5, Self::Sha1];
+    pub const VALUES: &'static [IpsecAuthenticationAlgorithm] = &[
+        Self::Md5,
+        Self::Sha1,
+        Self::Sha256,
+        Self::Sha384,
+        Self::Sha512,
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Md5 => "md5",
             Self::Sha1 => "sha1",
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
             Self::Unknown(v) => v,
         }
     }
@@ -249,6 +274,9 @@ impl From<&str> for IpsecAuthenticationAlgorithm {
         match v {
             "md5" => Self::Md5,
             "sha1" => Self::Sha1,
+            "sha256" => Self::Sha256,
+            "sha384" => Self::Sha384,
+            "sha512" => Self::Sha512,
             _ => Self::Unknown(v.to_owned()),
         }
     }
@@ -280,7 +308,7 @@ impl<'de> ::serde::Deserialize<'de> for IpsecAuthenticationAlgorithm {
 }
 /// The Diffie-Hellman group used for key exchange in Phase 1 (IkePfs) or for perfect forward secrecy in Phase 2 (IpsecPfs).
 ///
-/// Note: The 2020 reference writes `Group1 Group2 Group5 Group14 Group24`; the wire values are lowercase (`group2` in every sample and in the official SDKs). Current SDK docs no longer list `group24` and add `disabled` for IpsecPfs; `group24` is kept because the seeds document it, `disabled` is not added because they do not.
+/// Note: The 2020 reference writes `Group1 Group2 Group5 Group14 Group24`; the wire values are lowercase (`group2` in every sample and in the official SDKs). The current API no longer lists `group24` and adds `disabled` for IpsecPfs (no perfect forward secrecy). The current API wins for `disabled`; `group24` is kept so that existing connections still read back as a known value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IpsecDhGroup {
@@ -294,6 +322,8 @@ pub enum IpsecDhGroup {
     Group14,
     /// `group24`: DH group 24 (2048-bit MODP with 256-bit prime order subgroup).
     Group24,
+    /// `disabled`: Phase 2 only (IpsecPfs): no perfect forward secrecy.
+    Disabled,
     /// A value this version of the SDK does not know; kept as received.
     Unknown(String),
 }
@@ -305,6 +335,7 @@ impl IpsecDhGroup {
         Self::Group5,
         Self::Group14,
         Self::Group24,
+        Self::Disabled,
     ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -314,6 +345,7 @@ impl IpsecDhGroup {
             Self::Group5 => "group5",
             Self::Group14 => "group14",
             Self::Group24 => "group24",
+            Self::Disabled => "disabled",
             Self::Unknown(v) => v,
         }
     }
@@ -330,6 +362,7 @@ impl From<&str> for IpsecDhGroup {
             "group5" => Self::Group5,
             "group14" => Self::Group14,
             "group24" => Self::Group24,
+            "disabled" => Self::Disabled,
             _ => Self::Unknown(v.to_owned()),
         }
     }
@@ -648,7 +681,7 @@ impl<'de> ::serde::Deserialize<'de> for SslVpnServerProto {
 }
 /// The type of a resource that tags are attached to.
 ///
-/// Note: The 2020 reference spells the VPN gateway value `VpnGateway`; the official SDK documents `VPNGATEWAY` and states that the value is case-insensitive. The upper-case spelling is used, consistent with the other values (VPC, VSWITCH, ...) and with the form the service returns in ListTagResources; the Rust variant keeps the name `VpnGateway`. The SDK lists many more resource types (NATGATEWAY, ...) that the seeds do not document; they are not added.
+/// Note: The 2020 reference spells the VPN gateway value `VpnGateway`; the official SDK documents `VPNGATEWAY` and states that the value is case-insensitive. The upper-case spelling is used, consistent with the other values (VPC, VSWITCH, ...) and with the form the service returns in ListTagResources; the Rust variant keeps the name `VpnGateway`. The current API adds `NATGATEWAY` and `COMMONBANDWIDTHPACKAGE`; the current API wins.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TagResourceType {
@@ -662,6 +695,10 @@ pub enum TagResourceType {
     Eip,
     /// `VPNGATEWAY`: A VPN gateway (documented as `VpnGateway` in 2020; case-insensitive).
     VpnGateway,
+    /// `NATGATEWAY`: A NAT gateway.
+    NatGateway,
+    /// `COMMONBANDWIDTHPACKAGE`: An Internet Shared Bandwidth (common bandwidth package).
+    CommonBandwidthPackage,
     /// A value this version of the SDK does not know; kept as received.
     Unknown(String),
 }
@@ -673,6 +710,8 @@ impl TagResourceType {
         Self::Routetable,
         Self::Eip,
         Self::VpnGateway,
+        Self::NatGateway,
+        Self::CommonBandwidthPackage,
     ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -682,6 +721,8 @@ impl TagResourceType {
             Self::Routetable => "ROUTETABLE",
             Self::Eip => "EIP",
             Self::VpnGateway => "VPNGATEWAY",
+            Self::NatGateway => "NATGATEWAY",
+            Self::CommonBandwidthPackage => "COMMONBANDWIDTHPACKAGE",
             Self::Unknown(v) => v,
         }
     }
@@ -698,6 +739,8 @@ impl From<&str> for TagResourceType {
             "ROUTETABLE" => Self::Routetable,
             "EIP" => Self::Eip,
             "VPNGATEWAY" => Self::VpnGateway,
+            "NATGATEWAY" => Self::NatGateway,
+            "COMMONBANDWIDTHPACKAGE" => Self::CommonBandwidthPackage,
             _ => Self::Unknown(v.to_owned()),
         }
     }
@@ -721,6 +764,67 @@ impl ::serde::Serialize for TagResourceType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TagResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::codec::scalar::<_, String>(deserializer).map(|v| Self::from(v.as_str()))
+    }
+}
+/// The role of a tunnel in a dual-tunnel IPsec-VPN connection.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TunnelRole {
+    /// `master`: The active tunnel; traffic uses it while it is up.
+    Master,
+    /// `slave`: The standby tunnel; traffic moves to it when the active tunnel fails.
+    Slave,
+    /// A value this version of the SDK does not know; kept as received.
+    Unknown(String),
+}
+impl TunnelRole {
+    /// Every documented value.
+    pub const VALUES: &'static [TunnelRole] = &[Self::Master, Self::Slave];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Master => "master",
+            Self::Slave => "slave",
+            Self::Unknown(v) => v,
+        }
+    }
+    /// False for a value this version of the SDK does not know.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl From<&str> for TunnelRole {
+    fn from(v: &str) -> Self {
+        match v {
+            "master" => Self::Master,
+            "slave" => Self::Slave,
+            _ => Self::Unknown(v.to_owned()),
+        }
+    }
+}
+impl rt::wire_params::FromWire for TunnelRole {
+    fn from_wire(text: &str) -> Result<Self, String> {
+        Ok(Self::from(text))
+    }
+}
+impl fmt::Display for TunnelRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.as_str(), f)
+    }
+}
+impl ::serde::Serialize for TunnelRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TunnelRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1099,25 +1203,60 @@ impl<'de> ::serde::Deserialize<'de> for VpnBgpStatus {
 }
 /// The provisioning state of an IPsec-VPN connection (not its negotiation status).
 ///
-/// Note: Documented only by the DeleteVcoRouteEntry page (2024), which tells callers to poll DescribeVpnConnection: `updating` while a change is being applied, `attached` once it is done. Other states may exist; unknown values are tolerated in responses.
+/// Note: The DeleteVcoRouteEntry page (2024) documents `updating` and `attached`; the current API lists the full set below. Unknown values are still tolerated in responses.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnConnectionState {
-    /// `updating`: A configuration change (e.g. a route deletion) is being applied.
-    Updating,
+    /// `init`: The connection is being initialized.
+    Init,
+    /// `provisioning`: The connection is being created.
+    Provisioning,
+    /// `active`: The connection is ready and not attached to a transit router.
+    Active,
+    /// `attaching`: The connection is being attached to a transit router.
+    Attaching,
     /// `attached`: The connection is attached and no change is in progress.
     Attached,
+    /// `detaching`: The connection is being detached from a transit router.
+    Detaching,
+    /// `updating`: A configuration change (e.g. a route deletion) is being applied.
+    Updating,
+    /// `Upgrading`: The connection is being upgraded.
+    Upgrading,
+    /// `financialLocked`: The connection is locked because of an overdue payment.
+    FinancialLocked,
+    /// `deleted`: The connection has been deleted.
+    Deleted,
     /// A value this version of the SDK does not know; kept as received.
     Unknown(String),
 }
 impl VpnConnectionState {
     /// Every documented value.
-    pub const VALUES: &'static [VpnConnectionState] = &[Self::Updating, Self::Attached];
+    pub const VALUES: &'static [VpnConnectionState] = &[
+        Self::Init,
+        Self::Provisioning,
+        Self::Active,
+        Self::Attaching,
+        Self::Attached,
+        Self::Detaching,
+        Self::Updating,
+        Self::Upgrading,
+        Self::FinancialLocked,
+        Self::Deleted,
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Updating => "updating",
+            Self::Init => "init",
+            Self::Provisioning => "provisioning",
+            Self::Active => "active",
+            Self::Attaching => "attaching",
             Self::Attached => "attached",
+            Self::Detaching => "detaching",
+            Self::Updating => "updating",
+            Self::Upgrading => "Upgrading",
+            Self::FinancialLocked => "financialLocked",
+            Self::Deleted => "deleted",
             Self::Unknown(v) => v,
         }
     }
@@ -1129,8 +1268,16 @@ impl VpnConnectionState {
 impl From<&str> for VpnConnectionState {
     fn from(v: &str) -> Self {
         match v {
-            "updating" => Self::Updating,
+            "init" => Self::Init,
+            "provisioning" => Self::Provisioning,
+            "active" => Self::Active,
+            "attaching" => Self::Attaching,
             "attached" => Self::Attached,
+            "detaching" => Self::Detaching,
+            "updating" => Self::Updating,
+            "Upgrading" => Self::Upgrading,
+            "financialLocked" => Self::FinancialLocked,
+            "deleted" => Self::Deleted,
             _ => Self::Unknown(v.to_owned()),
         }
     }
@@ -1546,7 +1693,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayPeriod {
 }
 /// The maximum number of SSL-VPN clients that can be connected to a VPN gateway at the same time.
 ///
-/// Note: The 2020 reference documents 5, 10 and 20. The current official SDK also lists 50 to 1000 and a default of 5; neither is in the seeds, so they are not added.
+/// Note: The 2020 reference documents 5, 10 and 20; the current API adds 50, 100, 200, 500 and 1000 (default 5). The current API wins.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpnGatewaySslConnections {
@@ -1556,6 +1703,16 @@ pub enum VpnGatewaySslConnections {
     Clients10,
     /// `20`: 20 concurrent clients.
     Clients20,
+    /// `50`: 50 concurrent clients.
+    Clients50,
+    /// `100`: 100 concurrent clients.
+    Clients100,
+    /// `200`: 200 concurrent clients.
+    Clients200,
+    /// `500`: 500 concurrent clients.
+    Clients500,
+    /// `1000`: 1000 concurrent clients.
+    Clients1000,
     /// A value this version of the SDK does not know; kept as received.
     Unknown(i64),
 }
@@ -1565,6 +1722,11 @@ impl VpnGatewaySslConnections {
         Self::Clients5,
         Self::Clients10,
         Self::Clients20,
+        Self::Clients50,
+        Self::Clients100,
+        Self::Clients200,
+        Self::Clients500,
+        Self::Clients1000,
     ];
     /// The value as sent on the wire.
     pub fn as_i64(&self) -> i64 {
@@ -1572,6 +1734,11 @@ impl VpnGatewaySslConnections {
             Self::Clients5 => 5i64,
             Self::Clients10 => 10i64,
             Self::Clients20 => 20i64,
+            Self::Clients50 => 50i64,
+            Self::Clients100 => 100i64,
+            Self::Clients200 => 200i64,
+            Self::Clients500 => 500i64,
+            Self::Clients1000 => 1000i64,
             Self::Unknown(v) => *v,
         }
     }
@@ -1586,6 +1753,11 @@ impl From<i64> for VpnGatewaySslConnections {
             5i64 => Self::Clients5,
             10i64 => Self::Clients10,
             20i64 => Self::Clients20,
+            50i64 => Self::Clients50,
+            100i64 => Self::Clients100,
+            200i64 => Self::Clients200,
+            500i64 => Self::Clients500,
+            1000i64 => Self::Clients1000,
             _ => Self::Unknown(v),
         }
     }
@@ -2048,8 +2220,767 @@ impl BgpConfig {
         Ok(())
     }
 }
-/// A customer gateway as listed by DescribeCustomerGateways.
+/// The `Tags` value of `CreateCustomerGateway`, as the current API metadata describes it.
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateCustomerGatewayTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl CreateCustomerGatewayTags {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Key", self.key.as_ref());
+        p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
+    }
+}
+/// The `Tags` value of `CreateVpnAttachment`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateVpnAttachmentTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl CreateVpnAttachmentTags {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Key", self.key.as_ref());
+        p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
+    }
+}
+/// The `TunnelOptionsSpecification` value of `CreateVpnAttachment`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateVpnAttachmentTunnelOptionsSpecification {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIndex",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_index: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<
+        crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<
+        crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<
+        crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig,
+    >,
+}
+impl CreateVpnAttachmentTunnelOptionsSpecification {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIndex`.
+    pub fn tunnel_index(mut self, value: impl Into<i32>) -> Self {
+        self.tunnel_index = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<
+            crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig,
+        >,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<
+            crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<
+            crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            tunnel_index: r.get("TunnelIndex")?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
+                )?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
+                )?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// The `TunnelBgpConfig` value of `CreateVpnAttachment`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `LocalAsn`.
+    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
+        self.local_asn = Some(value.into());
+        self
+    }
+    /// Sets `LocalBgpIp`.
+    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `TunnelCidr`.
+    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("LocalAsn", self.local_asn.as_ref());
+        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
+        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            local_asn: r.get("LocalAsn")?,
+            local_bgp_ip: r.get("LocalBgpIp")?,
+            tunnel_cidr: r.get("TunnelCidr")?,
+        })
+    }
+}
+/// The `TunnelIkeConfig` value of `CreateVpnAttachment`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IkeAuthAlg`.
+    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ike_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `Psk`.
+    pub fn psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
+        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
+        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
+        p.push_opt("IkeMode", self.ike_mode.as_ref());
+        p.push_opt("IkePfs", self.ike_pfs.as_ref());
+        p.push_opt("IkeVersion", self.ike_version.as_ref());
+        p.push_opt("LocalId", self.local_id.as_ref());
+        p.push_opt("Psk", self.psk.as_ref());
+        p.push_opt("RemoteId", self.remote_id.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ike_auth_alg: r.get("IkeAuthAlg")?,
+            ike_enc_alg: r.get("IkeEncAlg")?,
+            ike_lifetime: r.get("IkeLifetime")?,
+            ike_mode: r.get("IkeMode")?,
+            ike_pfs: r.get("IkePfs")?,
+            ike_version: r.get("IkeVersion")?,
+            local_id: r.get("LocalId")?,
+            psk: r.get("Psk")?,
+            remote_id: r.get("RemoteId")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.psk {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug for CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `TunnelIpsecConfig` value of `CreateVpnAttachment`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IpsecAuthAlg`.
+    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn ipsec_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ipsec_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
+        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
+        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
+        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
+            ipsec_enc_alg: r.get("IpsecEncAlg")?,
+            ipsec_lifetime: r.get("IpsecLifetime")?,
+            ipsec_pfs: r.get("IpsecPfs")?,
+        })
+    }
+}
+/// The `Tags` value of `CreateVpnConnection`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreateVpnConnectionTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl CreateVpnConnectionTags {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Key", self.key.as_ref());
+        p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
+    }
+}
+/// A customer gateway as listed by DescribeCustomerGateways.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CustomerGateway {
@@ -2103,6 +3034,40 @@ pub struct CustomerGateway {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Asn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "AuthKey",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "deserialize_customer_gateway_tags",
+        serialize_with = "serialize_customer_gateway_tags"
+    )]
+    pub tags: Vec<crate::types::CustomerGatewayTags>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl CustomerGateway {
     /// Returns `customer_gateway_id`.
@@ -2124,6 +3089,1074 @@ impl CustomerGateway {
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
+    }
+    /// Returns `asn`.
+    pub fn asn(&self) -> Option<i64> {
+        self.asn
+    }
+    /// Returns `auth_key`.
+    pub fn auth_key(&self) -> Option<&str> {
+        self.auth_key.as_deref()
+    }
+    /// Returns `tags`.
+    pub fn tags(&self) -> &[crate::types::CustomerGatewayTags] {
+        &self.tags
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+}
+impl fmt::Debug for CustomerGateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomerGateway")
+            .field("customer_gateway_id", &self.customer_gateway_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("ip_address", &self.ip_address)
+            .field("create_time", &self.create_time)
+            .field("asn", &self.asn)
+            .field("auth_key", &self.auth_key.as_ref().map(|_| "** redacted **"))
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .finish()
+    }
+}
+fn serialize_customer_gateway_tags<S: ::serde::Serializer>(
+    items: &[crate::types::CustomerGatewayTags],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Tag", items, serializer)
+}
+fn deserialize_customer_gateway_tags<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::CustomerGatewayTags>, D::Error> {
+    rt::codec::wrapped_list("Tag", deserializer)
+}
+/// The `Tags` object of `DescribeCustomerGateways`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CustomerGatewayTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl CustomerGatewayTags {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The `Tags` object of `DescribeCustomerGateway`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeCustomerGatewayResponseTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeCustomerGatewayResponseTags {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The `Tag` value of `DescribeCustomerGateways`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeCustomerGatewaysTag {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeCustomerGatewaysTag {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Key", self.key.as_ref());
+        p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
+    }
+}
+/// The `ClientInfoList` object of `DescribeSslVpnClients`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeSslVpnClientsResponseClientInfoList {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PrivateIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub private_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "SendBytes",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub send_bytes: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ConnectedTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connected_time: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CommonName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub common_name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Ip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReceiveBytes",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receive_bytes: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Port",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub port: Option<String>,
+}
+impl DescribeSslVpnClientsResponseClientInfoList {
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// Returns `private_ip`.
+    pub fn private_ip(&self) -> Option<&str> {
+        self.private_ip.as_deref()
+    }
+    /// Returns `send_bytes`.
+    pub fn send_bytes(&self) -> Option<i64> {
+        self.send_bytes
+    }
+    /// Returns `connected_time`.
+    pub fn connected_time(&self) -> Option<i64> {
+        self.connected_time
+    }
+    /// Returns `common_name`.
+    pub fn common_name(&self) -> Option<&str> {
+        self.common_name.as_deref()
+    }
+    /// Returns `ip`.
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+    /// Returns `receive_bytes`.
+    pub fn receive_bytes(&self) -> Option<i64> {
+        self.receive_bytes
+    }
+    /// Returns `port`.
+    pub fn port(&self) -> Option<&str> {
+        self.port.as_deref()
+    }
+}
+/// The `VpnRouteCounts` object of `DescribeVcoRouteEntries`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVcoRouteEntriesResponseVpnRouteCounts {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RouteEntryType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_entry_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RouteCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_count: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Source",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source: Option<String>,
+}
+impl DescribeVcoRouteEntriesResponseVpnRouteCounts {
+    /// Returns `route_entry_type`.
+    pub fn route_entry_type(&self) -> Option<&str> {
+        self.route_entry_type.as_deref()
+    }
+    /// Returns `route_count`.
+    pub fn route_count(&self) -> Option<i32> {
+        self.route_count
+    }
+    /// Returns `source`.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+}
+/// The `VpnAttachments` object of `DescribeVpnAttachments`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnAttachmentsResponseVpnAttachments {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AttachType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attach_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TransitRouterId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_router_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TransitRouterName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_router_name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CrossAccountAuthorized",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cross_account_authorized: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tag",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tag: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<crate::types::DescribeVpnAttachmentsResponseVpnAttachmentsTags>,
+}
+impl DescribeVpnAttachmentsResponseVpnAttachments {
+    /// Returns `instance_id`.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Returns `attach_type`.
+    pub fn attach_type(&self) -> Option<&str> {
+        self.attach_type.as_deref()
+    }
+    /// Returns `transit_router_id`.
+    pub fn transit_router_id(&self) -> Option<&str> {
+        self.transit_router_id.as_deref()
+    }
+    /// Returns `transit_router_name`.
+    pub fn transit_router_name(&self) -> Option<&str> {
+        self.transit_router_name.as_deref()
+    }
+    /// Returns `cross_account_authorized`.
+    pub fn cross_account_authorized(&self) -> Option<bool> {
+        self.cross_account_authorized
+    }
+    /// Returns `tag`.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+    /// Returns `tags`.
+    pub fn tags(
+        &self,
+    ) -> &[crate::types::DescribeVpnAttachmentsResponseVpnAttachmentsTags] {
+        &self.tags
+    }
+}
+/// The `Tags` object of `DescribeVpnAttachments`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnAttachmentsResponseVpnAttachmentsTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeVpnAttachmentsResponseVpnAttachmentsTags {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The `Tags` object of `DescribeVpnConnection`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnConnectionResponseTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeVpnConnectionResponseTags {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The `Tag` value of `DescribeVpnConnections`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnConnectionsTag {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeVpnConnectionsTag {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Key", self.key.as_ref());
+        p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
+    }
+}
+/// The `CrossAccountAuthorizations` object of `DescribeVpnCrossAccountAuthorizations`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnCrossAccountAuthorizationsResponseCrossAccountAuthorizations {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_connection_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "BindUid",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bind_uid: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "BindProduct",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bind_product: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "BindInstance",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bind_instance: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AliUid",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ali_uid: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CreationTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creation_time: Option<i64>,
+}
+impl DescribeVpnCrossAccountAuthorizationsResponseCrossAccountAuthorizations {
+    /// Returns `vpn_connection_id`.
+    pub fn vpn_connection_id(&self) -> Option<&str> {
+        self.vpn_connection_id.as_deref()
+    }
+    /// Returns `bind_uid`.
+    pub fn bind_uid(&self) -> Option<i64> {
+        self.bind_uid
+    }
+    /// Returns `bind_product`.
+    pub fn bind_product(&self) -> Option<&str> {
+        self.bind_product.as_deref()
+    }
+    /// Returns `bind_instance`.
+    pub fn bind_instance(&self) -> Option<&str> {
+        self.bind_instance.as_deref()
+    }
+    /// Returns `ali_uid`.
+    pub fn ali_uid(&self) -> Option<i64> {
+        self.ali_uid
+    }
+    /// Returns `creation_time`.
+    pub fn creation_time(&self) -> Option<i64> {
+        self.creation_time
+    }
+}
+/// The `AvailableZoneIdList` object of `DescribeVpnGatewayAvailableZones`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnGatewayAvailableZonesResponseAvailableZoneIdList {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ZoneId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub zone_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ZoneName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub zone_name: Option<String>,
+}
+impl DescribeVpnGatewayAvailableZonesResponseAvailableZoneIdList {
+    /// Returns `zone_id`.
+    pub fn zone_id(&self) -> Option<&str> {
+        self.zone_id.as_deref()
+    }
+    /// Returns `zone_name`.
+    pub fn zone_name(&self) -> Option<&str> {
+        self.zone_name.as_deref()
+    }
+}
+/// The `ReservationData` object of `DescribeVpnGateway`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnGatewayResponseReservationData {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationOrderType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_order_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationIpsec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_ipsec: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationSpec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_spec: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationSsl",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_ssl: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationMaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_max_connections: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationEndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_end_time: Option<String>,
+}
+impl DescribeVpnGatewayResponseReservationData {
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// Returns `reservation_order_type`.
+    pub fn reservation_order_type(&self) -> Option<&str> {
+        self.reservation_order_type.as_deref()
+    }
+    /// Returns `reservation_ipsec`.
+    pub fn reservation_ipsec(&self) -> Option<&str> {
+        self.reservation_ipsec.as_deref()
+    }
+    /// Returns `reservation_spec`.
+    pub fn reservation_spec(&self) -> Option<&str> {
+        self.reservation_spec.as_deref()
+    }
+    /// Returns `reservation_ssl`.
+    pub fn reservation_ssl(&self) -> Option<&str> {
+        self.reservation_ssl.as_deref()
+    }
+    /// Returns `reservation_max_connections`.
+    pub fn reservation_max_connections(&self) -> Option<i32> {
+        self.reservation_max_connections
+    }
+    /// Returns `reservation_end_time`.
+    pub fn reservation_end_time(&self) -> Option<&str> {
+        self.reservation_end_time.as_deref()
+    }
+}
+/// The `Tags` object of `DescribeVpnGateway`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnGatewayResponseTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeVpnGatewayResponseTags {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The `Tag` value of `DescribeVpnGateways`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnGatewaysTag {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl DescribeVpnGatewaysTag {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `Value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Key", self.key.as_ref());
+        p.push_opt("Value", self.value.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            key: r.get("Key")?,
+            value: r.get("Value")?,
+        })
+    }
+}
+/// The `VpnRouteCounts` object of `DescribeVpnRouteEntries`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DescribeVpnRouteEntriesResponseVpnRouteCounts {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RouteEntryType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_entry_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RouteCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_count: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Source",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source: Option<String>,
+}
+impl DescribeVpnRouteEntriesResponseVpnRouteCounts {
+    /// Returns `route_entry_type`.
+    pub fn route_entry_type(&self) -> Option<&str> {
+        self.route_entry_type.as_deref()
+    }
+    /// Returns `route_count`.
+    pub fn route_count(&self) -> Option<i32> {
+        self.route_count
+    }
+    /// Returns `source`.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+}
+/// The `VpnConnections` object of `DiagnoseVpnConnections`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DiagnoseVpnConnectionsResponseVpnConnections {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "MismatchRemoteParam",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mismatch_remote_param: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "MismatchLocalParam",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mismatch_local_param: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_connection_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "SourceLog",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source_log: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "FailedReasonCode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_reason_code: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "FailedTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_time: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "FailedReason",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failed_reason: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Severity",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub severity: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+}
+impl DiagnoseVpnConnectionsResponseVpnConnections {
+    /// Returns `mismatch_remote_param`.
+    pub fn mismatch_remote_param(&self) -> Option<&str> {
+        self.mismatch_remote_param.as_deref()
+    }
+    /// Returns `mismatch_local_param`.
+    pub fn mismatch_local_param(&self) -> Option<&str> {
+        self.mismatch_local_param.as_deref()
+    }
+    /// Returns `vpn_connection_id`.
+    pub fn vpn_connection_id(&self) -> Option<&str> {
+        self.vpn_connection_id.as_deref()
+    }
+    /// Returns `source_log`.
+    pub fn source_log(&self) -> Option<&str> {
+        self.source_log.as_deref()
+    }
+    /// Returns `failed_reason_code`.
+    pub fn failed_reason_code(&self) -> Option<&str> {
+        self.failed_reason_code.as_deref()
+    }
+    /// Returns `failed_time`.
+    pub fn failed_time(&self) -> Option<i64> {
+        self.failed_time
+    }
+    /// Returns `failed_reason`.
+    pub fn failed_reason(&self) -> Option<&str> {
+        self.failed_reason.as_deref()
+    }
+    /// Returns `severity`.
+    pub fn severity(&self) -> Option<&str> {
+        self.severity.as_deref()
+    }
+    /// Returns `tunnel_id`.
+    pub fn tunnel_id(&self) -> Option<&str> {
+        self.tunnel_id.as_deref()
+    }
+}
+/// The `DiagnoseResult` object of `GetVpnGatewayDiagnoseResult`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GetVpnGatewayDiagnoseResultResponseDiagnoseResult {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DiagnoseName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub diagnose_name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DiagnoseResultDescription",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub diagnose_result_description: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DiagnoseResultLevel",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub diagnose_result_level: Option<String>,
+}
+impl GetVpnGatewayDiagnoseResultResponseDiagnoseResult {
+    /// Returns `diagnose_name`.
+    pub fn diagnose_name(&self) -> Option<&str> {
+        self.diagnose_name.as_deref()
+    }
+    /// Returns `diagnose_result_description`.
+    pub fn diagnose_result_description(&self) -> Option<&str> {
+        self.diagnose_result_description.as_deref()
+    }
+    /// Returns `diagnose_result_level`.
+    pub fn diagnose_result_level(&self) -> Option<&str> {
+        self.diagnose_result_level.as_deref()
     }
 }
 /// The health-check settings of an IPsec-VPN connection, sent JSON-encoded in the `HealthCheckConfig` parameter, e.g. `{"enable":"true","dip":"192.168.10.2","sip":"10.0.0.2","interval":"3","retry":"3"}`. The keys are lowercase.
@@ -2802,6 +4835,3290 @@ impl IpsecConfigInfo {
         self.ipsec_pfs.as_ref()
     }
 }
+/// The `IpsecServers` object of `ListIpsecServers`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListIpsecServersResponseIpsecServers {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CreationTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creation_time: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "OnlineClientCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub online_client_count: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecServerName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_server_name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EffectImmediately",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub effect_immediately: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnet: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PskEnabled",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk_enabled: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecServerId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_server_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "MultiFactorAuthEnabled",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub multi_factor_auth_enabled: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "MaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_connections: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ClientIpPool",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_ip_pool: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_config: Option<crate::types::ListIpsecServersResponseIpsecServersIkeConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_config: Option<
+        crate::types::ListIpsecServersResponseIpsecServersIpsecConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+}
+impl ListIpsecServersResponseIpsecServers {
+    /// Returns `creation_time`.
+    pub fn creation_time(&self) -> Option<&str> {
+        self.creation_time.as_deref()
+    }
+    /// Returns `online_client_count`.
+    pub fn online_client_count(&self) -> Option<i32> {
+        self.online_client_count
+    }
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
+    }
+    /// Returns `ipsec_server_name`.
+    pub fn ipsec_server_name(&self) -> Option<&str> {
+        self.ipsec_server_name.as_deref()
+    }
+    /// Returns `i_daa_s_instance_id`.
+    pub fn i_daa_s_instance_id(&self) -> Option<&str> {
+        self.i_daa_s_instance_id.as_deref()
+    }
+    /// Returns `effect_immediately`.
+    pub fn effect_immediately(&self) -> Option<bool> {
+        self.effect_immediately
+    }
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
+    }
+    /// Returns `local_subnet`.
+    pub fn local_subnet(&self) -> Option<&str> {
+        self.local_subnet.as_deref()
+    }
+    /// Returns `psk`.
+    pub fn psk(&self) -> Option<&str> {
+        self.psk.as_deref()
+    }
+    /// Returns `region_id`.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// Returns `psk_enabled`.
+    pub fn psk_enabled(&self) -> Option<bool> {
+        self.psk_enabled
+    }
+    /// Returns `ipsec_server_id`.
+    pub fn ipsec_server_id(&self) -> Option<&str> {
+        self.ipsec_server_id.as_deref()
+    }
+    /// Returns `multi_factor_auth_enabled`.
+    pub fn multi_factor_auth_enabled(&self) -> Option<bool> {
+        self.multi_factor_auth_enabled
+    }
+    /// Returns `max_connections`.
+    pub fn max_connections(&self) -> Option<i32> {
+        self.max_connections
+    }
+    /// Returns `client_ip_pool`.
+    pub fn client_ip_pool(&self) -> Option<&str> {
+        self.client_ip_pool.as_deref()
+    }
+    /// Returns `ike_config`.
+    pub fn ike_config(
+        &self,
+    ) -> Option<&crate::types::ListIpsecServersResponseIpsecServersIkeConfig> {
+        self.ike_config.as_ref()
+    }
+    /// Returns `ipsec_config`.
+    pub fn ipsec_config(
+        &self,
+    ) -> Option<&crate::types::ListIpsecServersResponseIpsecServersIpsecConfig> {
+        self.ipsec_config.as_ref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+}
+impl fmt::Debug for ListIpsecServersResponseIpsecServers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListIpsecServersResponseIpsecServers")
+            .field("creation_time", &self.creation_time)
+            .field("online_client_count", &self.online_client_count)
+            .field("internet_ip", &self.internet_ip)
+            .field("ipsec_server_name", &self.ipsec_server_name)
+            .field("i_daa_s_instance_id", &self.i_daa_s_instance_id)
+            .field("effect_immediately", &self.effect_immediately)
+            .field("vpn_gateway_id", &self.vpn_gateway_id)
+            .field("local_subnet", &self.local_subnet)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("region_id", &self.region_id)
+            .field("psk_enabled", &self.psk_enabled)
+            .field("ipsec_server_id", &self.ipsec_server_id)
+            .field("multi_factor_auth_enabled", &self.multi_factor_auth_enabled)
+            .field("max_connections", &self.max_connections)
+            .field("client_ip_pool", &self.client_ip_pool)
+            .field("ike_config", &self.ike_config)
+            .field("ipsec_config", &self.ipsec_config)
+            .field("resource_group_id", &self.resource_group_id)
+            .finish()
+    }
+}
+/// The `IkeConfig` object of `ListIpsecServers`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListIpsecServersResponseIpsecServersIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+}
+impl ListIpsecServersResponseIpsecServersIkeConfig {
+    /// Returns `remote_id`.
+    pub fn remote_id(&self) -> Option<&str> {
+        self.remote_id.as_deref()
+    }
+    /// Returns `ike_lifetime`.
+    pub fn ike_lifetime(&self) -> Option<i64> {
+        self.ike_lifetime
+    }
+    /// Returns `ike_enc_alg`.
+    pub fn ike_enc_alg(&self) -> Option<&str> {
+        self.ike_enc_alg.as_deref()
+    }
+    /// Returns `local_id`.
+    pub fn local_id(&self) -> Option<&str> {
+        self.local_id.as_deref()
+    }
+    /// Returns `ike_mode`.
+    pub fn ike_mode(&self) -> Option<&str> {
+        self.ike_mode.as_deref()
+    }
+    /// Returns `ike_version`.
+    pub fn ike_version(&self) -> Option<&str> {
+        self.ike_version.as_deref()
+    }
+    /// Returns `ike_pfs`.
+    pub fn ike_pfs(&self) -> Option<&str> {
+        self.ike_pfs.as_deref()
+    }
+    /// Returns `ike_auth_alg`.
+    pub fn ike_auth_alg(&self) -> Option<&str> {
+        self.ike_auth_alg.as_deref()
+    }
+}
+/// The `IpsecConfig` object of `ListIpsecServers`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListIpsecServersResponseIpsecServersIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl ListIpsecServersResponseIpsecServersIpsecConfig {
+    /// Returns `ipsec_auth_alg`.
+    pub fn ipsec_auth_alg(&self) -> Option<&str> {
+        self.ipsec_auth_alg.as_deref()
+    }
+    /// Returns `ipsec_lifetime`.
+    pub fn ipsec_lifetime(&self) -> Option<i64> {
+        self.ipsec_lifetime
+    }
+    /// Returns `ipsec_enc_alg`.
+    pub fn ipsec_enc_alg(&self) -> Option<&str> {
+        self.ipsec_enc_alg.as_deref()
+    }
+    /// Returns `ipsec_pfs`.
+    pub fn ipsec_pfs(&self) -> Option<&str> {
+        self.ipsec_pfs.as_deref()
+    }
+}
+/// The `VpnCertificateRelations` object of `ListVpnCertificateAssociations`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListVpnCertificateAssociationsResponseVpnCertificateRelations {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CertificateType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CertificateId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub certificate_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AssociationTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_time: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region_id: Option<String>,
+}
+impl ListVpnCertificateAssociationsResponseVpnCertificateRelations {
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
+    }
+    /// Returns `certificate_type`.
+    pub fn certificate_type(&self) -> Option<&str> {
+        self.certificate_type.as_deref()
+    }
+    /// Returns `certificate_id`.
+    pub fn certificate_id(&self) -> Option<&str> {
+        self.certificate_id.as_deref()
+    }
+    /// Returns `association_time`.
+    pub fn association_time(&self) -> Option<&str> {
+        self.association_time.as_deref()
+    }
+    /// Returns `region_id`.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+}
+/// The `TunnelBgpConfig` object of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeResponseTunnelBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_bgp: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl ModifyTunnelAttributeResponseTunnelBgpConfig {
+    /// Returns `enable_bgp`.
+    pub fn enable_bgp(&self) -> Option<bool> {
+        self.enable_bgp
+    }
+    /// Returns `local_asn`.
+    pub fn local_asn(&self) -> Option<i64> {
+        self.local_asn
+    }
+    /// Returns `local_bgp_ip`.
+    pub fn local_bgp_ip(&self) -> Option<&str> {
+        self.local_bgp_ip.as_deref()
+    }
+    /// Returns `peer_asn`.
+    pub fn peer_asn(&self) -> Option<i64> {
+        self.peer_asn
+    }
+    /// Returns `peer_bgp_ip`.
+    pub fn peer_bgp_ip(&self) -> Option<&str> {
+        self.peer_bgp_ip.as_deref()
+    }
+    /// Returns `tunnel_cidr`.
+    pub fn tunnel_cidr(&self) -> Option<&str> {
+        self.tunnel_cidr.as_deref()
+    }
+}
+/// The `TunnelIkeConfig` object of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeResponseTunnelIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl ModifyTunnelAttributeResponseTunnelIkeConfig {
+    /// Returns `ike_auth_alg`.
+    pub fn ike_auth_alg(&self) -> Option<&str> {
+        self.ike_auth_alg.as_deref()
+    }
+    /// Returns `ike_enc_alg`.
+    pub fn ike_enc_alg(&self) -> Option<&str> {
+        self.ike_enc_alg.as_deref()
+    }
+    /// Returns `ike_lifetime`.
+    pub fn ike_lifetime(&self) -> Option<i64> {
+        self.ike_lifetime
+    }
+    /// Returns `ike_mode`.
+    pub fn ike_mode(&self) -> Option<&str> {
+        self.ike_mode.as_deref()
+    }
+    /// Returns `ike_pfs`.
+    pub fn ike_pfs(&self) -> Option<&str> {
+        self.ike_pfs.as_deref()
+    }
+    /// Returns `ike_version`.
+    pub fn ike_version(&self) -> Option<&str> {
+        self.ike_version.as_deref()
+    }
+    /// Returns `local_id`.
+    pub fn local_id(&self) -> Option<&str> {
+        self.local_id.as_deref()
+    }
+    /// Returns `psk`.
+    pub fn psk(&self) -> Option<&str> {
+        self.psk.as_deref()
+    }
+    /// Returns `remote_id`.
+    pub fn remote_id(&self) -> Option<&str> {
+        self.remote_id.as_deref()
+    }
+}
+impl fmt::Debug for ModifyTunnelAttributeResponseTunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModifyTunnelAttributeResponseTunnelIkeConfig")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `TunnelIpsecConfig` object of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeResponseTunnelIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl ModifyTunnelAttributeResponseTunnelIpsecConfig {
+    /// Returns `ipsec_auth_alg`.
+    pub fn ipsec_auth_alg(&self) -> Option<&str> {
+        self.ipsec_auth_alg.as_deref()
+    }
+    /// Returns `ipsec_enc_alg`.
+    pub fn ipsec_enc_alg(&self) -> Option<&str> {
+        self.ipsec_enc_alg.as_deref()
+    }
+    /// Returns `ipsec_lifetime`.
+    pub fn ipsec_lifetime(&self) -> Option<i64> {
+        self.ipsec_lifetime
+    }
+    /// Returns `ipsec_pfs`.
+    pub fn ipsec_pfs(&self) -> Option<&str> {
+        self.ipsec_pfs.as_deref()
+    }
+}
+/// The `TunnelOptionsSpecification` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeTunnelOptionsSpecification {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<
+        crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<
+        crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<
+        crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+}
+impl ModifyTunnelAttributeTunnelOptionsSpecification {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig,
+        >,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
+                )?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
+                )?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// The `TunnelBgpConfig` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `LocalAsn`.
+    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
+        self.local_asn = Some(value.into());
+        self
+    }
+    /// Sets `LocalBgpIp`.
+    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `TunnelCidr`.
+    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("LocalAsn", self.local_asn.as_ref());
+        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
+        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            local_asn: r.get("LocalAsn")?,
+            local_bgp_ip: r.get("LocalBgpIp")?,
+            tunnel_cidr: r.get("TunnelCidr")?,
+        })
+    }
+}
+/// The `TunnelIkeConfig` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IkeAuthAlg`.
+    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ike_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `Psk`.
+    pub fn psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
+        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
+        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
+        p.push_opt("IkeMode", self.ike_mode.as_ref());
+        p.push_opt("IkePfs", self.ike_pfs.as_ref());
+        p.push_opt("IkeVersion", self.ike_version.as_ref());
+        p.push_opt("LocalId", self.local_id.as_ref());
+        p.push_opt("Psk", self.psk.as_ref());
+        p.push_opt("RemoteId", self.remote_id.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ike_auth_alg: r.get("IkeAuthAlg")?,
+            ike_enc_alg: r.get("IkeEncAlg")?,
+            ike_lifetime: r.get("IkeLifetime")?,
+            ike_mode: r.get("IkeMode")?,
+            ike_pfs: r.get("IkePfs")?,
+            ike_version: r.get("IkeVersion")?,
+            local_id: r.get("LocalId")?,
+            psk: r.get("Psk")?,
+            remote_id: r.get("RemoteId")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.psk {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug for ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig")
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `TunnelIpsecConfig` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IpsecAuthAlg`.
+    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn ipsec_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ipsec_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
+        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
+        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
+        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
+            ipsec_enc_alg: r.get("IpsecEncAlg")?,
+            ipsec_lifetime: r.get("IpsecLifetime")?,
+            ipsec_pfs: r.get("IpsecPfs")?,
+        })
+    }
+}
+/// The `IkeConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeResponseIkeConfig {
+    /// Returns `psk`.
+    pub fn psk(&self) -> Option<&str> {
+        self.psk.as_deref()
+    }
+    /// Returns `ike_version`.
+    pub fn ike_version(&self) -> Option<&str> {
+        self.ike_version.as_deref()
+    }
+    /// Returns `ike_mode`.
+    pub fn ike_mode(&self) -> Option<&str> {
+        self.ike_mode.as_deref()
+    }
+    /// Returns `ike_enc_alg`.
+    pub fn ike_enc_alg(&self) -> Option<&str> {
+        self.ike_enc_alg.as_deref()
+    }
+    /// Returns `ike_auth_alg`.
+    pub fn ike_auth_alg(&self) -> Option<&str> {
+        self.ike_auth_alg.as_deref()
+    }
+    /// Returns `ike_pfs`.
+    pub fn ike_pfs(&self) -> Option<&str> {
+        self.ike_pfs.as_deref()
+    }
+    /// Returns `ike_lifetime`.
+    pub fn ike_lifetime(&self) -> Option<i64> {
+        self.ike_lifetime
+    }
+    /// Returns `local_id`.
+    pub fn local_id(&self) -> Option<&str> {
+        self.local_id.as_deref()
+    }
+    /// Returns `remote_id`.
+    pub fn remote_id(&self) -> Option<&str> {
+        self.remote_id.as_deref()
+    }
+}
+impl fmt::Debug for ModifyVpnAttachmentAttributeResponseIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModifyVpnAttachmentAttributeResponseIkeConfig")
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("ike_version", &self.ike_version)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("local_id", &self.local_id)
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `IpsecConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+}
+impl ModifyVpnAttachmentAttributeResponseIpsecConfig {
+    /// Returns `ipsec_enc_alg`.
+    pub fn ipsec_enc_alg(&self) -> Option<&str> {
+        self.ipsec_enc_alg.as_deref()
+    }
+    /// Returns `ipsec_auth_alg`.
+    pub fn ipsec_auth_alg(&self) -> Option<&str> {
+        self.ipsec_auth_alg.as_deref()
+    }
+    /// Returns `ipsec_pfs`.
+    pub fn ipsec_pfs(&self) -> Option<&str> {
+        self.ipsec_pfs.as_deref()
+    }
+    /// Returns `ipsec_lifetime`.
+    pub fn ipsec_lifetime(&self) -> Option<i64> {
+        self.ipsec_lifetime
+    }
+}
+/// The `TunnelOptionsSpecification` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecification {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIndex",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_index: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<
+        crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<
+        crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<
+        crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecConfig,
+    >,
+}
+impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecification {
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> Option<&str> {
+        self.customer_gateway_id.as_deref()
+    }
+    /// Returns `enable_dpd`.
+    pub fn enable_dpd(&self) -> Option<bool> {
+        self.enable_dpd
+    }
+    /// Returns `enable_nat_traversal`.
+    pub fn enable_nat_traversal(&self) -> Option<bool> {
+        self.enable_nat_traversal
+    }
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
+    }
+    /// Returns `role`.
+    pub fn role(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+    /// Returns `tunnel_id`.
+    pub fn tunnel_id(&self) -> Option<&str> {
+        self.tunnel_id.as_deref()
+    }
+    /// Returns `tunnel_index`.
+    pub fn tunnel_index(&self) -> Option<i32> {
+        self.tunnel_index
+    }
+    /// Returns `state`.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// Returns `tunnel_bgp_config`.
+    pub fn tunnel_bgp_config(
+        &self,
+    ) -> Option<
+        &crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConfig,
+    > {
+        self.tunnel_bgp_config.as_ref()
+    }
+    /// Returns `tunnel_ike_config`.
+    pub fn tunnel_ike_config(
+        &self,
+    ) -> Option<
+        &crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig,
+    > {
+        self.tunnel_ike_config.as_ref()
+    }
+    /// Returns `tunnel_ipsec_config`.
+    pub fn tunnel_ipsec_config(
+        &self,
+    ) -> Option<
+        &crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecConfig,
+    > {
+        self.tunnel_ipsec_config.as_ref()
+    }
+}
+/// The `TunnelBgpConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConfig {
+    /// Returns `local_asn`.
+    pub fn local_asn(&self) -> Option<i64> {
+        self.local_asn
+    }
+    /// Returns `local_bgp_ip`.
+    pub fn local_bgp_ip(&self) -> Option<&str> {
+        self.local_bgp_ip.as_deref()
+    }
+    /// Returns `peer_asn`.
+    pub fn peer_asn(&self) -> Option<i64> {
+        self.peer_asn
+    }
+    /// Returns `peer_bgp_ip`.
+    pub fn peer_bgp_ip(&self) -> Option<&str> {
+        self.peer_bgp_ip.as_deref()
+    }
+    /// Returns `tunnel_cidr`.
+    pub fn tunnel_cidr(&self) -> Option<&str> {
+        self.tunnel_cidr.as_deref()
+    }
+}
+/// The `TunnelIkeConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig {
+    /// Returns `ike_auth_alg`.
+    pub fn ike_auth_alg(&self) -> Option<&str> {
+        self.ike_auth_alg.as_deref()
+    }
+    /// Returns `ike_enc_alg`.
+    pub fn ike_enc_alg(&self) -> Option<&str> {
+        self.ike_enc_alg.as_deref()
+    }
+    /// Returns `ike_lifetime`.
+    pub fn ike_lifetime(&self) -> Option<i64> {
+        self.ike_lifetime
+    }
+    /// Returns `ike_mode`.
+    pub fn ike_mode(&self) -> Option<&str> {
+        self.ike_mode.as_deref()
+    }
+    /// Returns `ike_pfs`.
+    pub fn ike_pfs(&self) -> Option<&str> {
+        self.ike_pfs.as_deref()
+    }
+    /// Returns `ike_version`.
+    pub fn ike_version(&self) -> Option<&str> {
+        self.ike_version.as_deref()
+    }
+    /// Returns `local_id`.
+    pub fn local_id(&self) -> Option<&str> {
+        self.local_id.as_deref()
+    }
+    /// Returns `psk`.
+    pub fn psk(&self) -> Option<&str> {
+        self.psk.as_deref()
+    }
+    /// Returns `remote_id`.
+    pub fn remote_id(&self) -> Option<&str> {
+        self.remote_id.as_deref()
+    }
+}
+impl fmt::Debug
+for ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(
+                "ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig",
+            )
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `TunnelIpsecConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// Returns `ipsec_auth_alg`.
+    pub fn ipsec_auth_alg(&self) -> Option<&str> {
+        self.ipsec_auth_alg.as_deref()
+    }
+    /// Returns `ipsec_enc_alg`.
+    pub fn ipsec_enc_alg(&self) -> Option<&str> {
+        self.ipsec_enc_alg.as_deref()
+    }
+    /// Returns `ipsec_lifetime`.
+    pub fn ipsec_lifetime(&self) -> Option<i64> {
+        self.ipsec_lifetime
+    }
+    /// Returns `ipsec_pfs`.
+    pub fn ipsec_pfs(&self) -> Option<&str> {
+        self.ipsec_pfs.as_deref()
+    }
+}
+/// The `VcoHealthCheck` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseVcoHealthCheck {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Enable",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Sip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Dip",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Interval",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interval: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Retry",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub retry: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Policy",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeResponseVcoHealthCheck {
+    /// Returns `enable`.
+    pub fn enable(&self) -> Option<&str> {
+        self.enable.as_deref()
+    }
+    /// Returns `sip`.
+    pub fn sip(&self) -> Option<&str> {
+        self.sip.as_deref()
+    }
+    /// Returns `dip`.
+    pub fn dip(&self) -> Option<&str> {
+        self.dip.as_deref()
+    }
+    /// Returns `interval`.
+    pub fn interval(&self) -> Option<i32> {
+        self.interval
+    }
+    /// Returns `retry`.
+    pub fn retry(&self) -> Option<i32> {
+        self.retry
+    }
+    /// Returns `policy`.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+}
+/// The `VpnBgpConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeResponseVpnBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_bgp: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeResponseVpnBgpConfig {
+    /// Returns `enable_bgp`.
+    pub fn enable_bgp(&self) -> Option<&str> {
+        self.enable_bgp.as_deref()
+    }
+    /// Returns `tunnel_cidr`.
+    pub fn tunnel_cidr(&self) -> Option<&str> {
+        self.tunnel_cidr.as_deref()
+    }
+    /// Returns `local_bgp_ip`.
+    pub fn local_bgp_ip(&self) -> Option<&str> {
+        self.local_bgp_ip.as_deref()
+    }
+    /// Returns `peer_bgp_ip`.
+    pub fn peer_bgp_ip(&self) -> Option<&str> {
+        self.peer_bgp_ip.as_deref()
+    }
+    /// Returns `local_asn`.
+    pub fn local_asn(&self) -> Option<i64> {
+        self.local_asn
+    }
+    /// Returns `peer_asn`.
+    pub fn peer_asn(&self) -> Option<i64> {
+        self.peer_asn
+    }
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+}
+/// The `TunnelOptionsSpecification` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecification {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIndex",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_index: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<
+        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<
+        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<
+        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
+    >,
+}
+impl ModifyVpnAttachmentAttributeTunnelOptionsSpecification {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `TunnelId`.
+    pub fn tunnel_id(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_id = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIndex`.
+    pub fn tunnel_index(mut self, value: impl Into<i32>) -> Self {
+        self.tunnel_index = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig,
+        >,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("TunnelId", self.tunnel_id.as_ref());
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            tunnel_id: r.get("TunnelId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            tunnel_index: r.get("TunnelIndex")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
+                )?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
+                )?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// The `TunnelBgpConfig` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `LocalAsn`.
+    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
+        self.local_asn = Some(value.into());
+        self
+    }
+    /// Sets `LocalBgpIp`.
+    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `TunnelCidr`.
+    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("LocalAsn", self.local_asn.as_ref());
+        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
+        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            local_asn: r.get("LocalAsn")?,
+            local_bgp_ip: r.get("LocalBgpIp")?,
+            tunnel_cidr: r.get("TunnelCidr")?,
+        })
+    }
+}
+/// The `TunnelIkeConfig` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IkeAuthAlg`.
+    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ike_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `Psk`.
+    pub fn psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
+        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
+        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
+        p.push_opt("IkeMode", self.ike_mode.as_ref());
+        p.push_opt("IkePfs", self.ike_pfs.as_ref());
+        p.push_opt("IkeVersion", self.ike_version.as_ref());
+        p.push_opt("LocalId", self.local_id.as_ref());
+        p.push_opt("Psk", self.psk.as_ref());
+        p.push_opt("RemoteId", self.remote_id.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ike_auth_alg: r.get("IkeAuthAlg")?,
+            ike_enc_alg: r.get("IkeEncAlg")?,
+            ike_lifetime: r.get("IkeLifetime")?,
+            ike_mode: r.get("IkeMode")?,
+            ike_pfs: r.get("IkePfs")?,
+            ike_version: r.get("IkeVersion")?,
+            local_id: r.get("LocalId")?,
+            psk: r.get("Psk")?,
+            remote_id: r.get("RemoteId")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.psk {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug
+for ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(
+                "ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig",
+            )
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `TunnelIpsecConfig` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IpsecAuthAlg`.
+    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn ipsec_lifetime(mut self, value: impl Into<i32>) -> Self {
+        self.ipsec_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
+        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
+        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
+        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
+            ipsec_enc_alg: r.get("IpsecEncAlg")?,
+            ipsec_lifetime: r.get("IpsecLifetime")?,
+            ipsec_pfs: r.get("IpsecPfs")?,
+        })
+    }
+}
+/// The `TunnelOptionsSpecification` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecification {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<
+        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<
+        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<
+        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
+    >,
+}
+impl ModifyVpnConnectionAttributeTunnelOptionsSpecification {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `TunnelId`.
+    pub fn tunnel_id(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_id = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `Role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig,
+        >,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<
+            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
+        >,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("TunnelId", self.tunnel_id.as_ref());
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("Role", self.role.as_ref());
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            tunnel_id: r.get("TunnelId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            role: r.get("Role")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
+                )?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
+                )?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// The `TunnelBgpConfig` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `LocalAsn`.
+    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
+        self.local_asn = Some(value.into());
+        self
+    }
+    /// Sets `LocalBgpIp`.
+    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `TunnelCidr`.
+    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("LocalAsn", self.local_asn.as_ref());
+        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
+        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            local_asn: r.get("LocalAsn")?,
+            local_bgp_ip: r.get("LocalBgpIp")?,
+            tunnel_cidr: r.get("TunnelCidr")?,
+        })
+    }
+}
+/// The `TunnelIkeConfig` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IkeAuthAlg`.
+    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ike_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `Psk`.
+    pub fn psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
+        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
+        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
+        p.push_opt("IkeMode", self.ike_mode.as_ref());
+        p.push_opt("IkePfs", self.ike_pfs.as_ref());
+        p.push_opt("IkeVersion", self.ike_version.as_ref());
+        p.push_opt("LocalId", self.local_id.as_ref());
+        p.push_opt("Psk", self.psk.as_ref());
+        p.push_opt("RemoteId", self.remote_id.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ike_auth_alg: r.get("IkeAuthAlg")?,
+            ike_enc_alg: r.get("IkeEncAlg")?,
+            ike_lifetime: r.get("IkeLifetime")?,
+            ike_mode: r.get("IkeMode")?,
+            ike_pfs: r.get("IkePfs")?,
+            ike_version: r.get("IkeVersion")?,
+            local_id: r.get("LocalId")?,
+            psk: r.get("Psk")?,
+            remote_id: r.get("RemoteId")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.psk {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug
+for ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(
+                "ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig",
+            )
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_version", &self.ike_version)
+            .field("local_id", &self.local_id)
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `TunnelIpsecConfig` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+}
+impl ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IpsecAuthAlg`.
+    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn ipsec_lifetime(mut self, value: impl Into<i32>) -> Self {
+        self.ipsec_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
+        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
+        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
+        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
+            ipsec_enc_alg: r.get("IpsecEncAlg")?,
+            ipsec_lifetime: r.get("IpsecLifetime")?,
+            ipsec_pfs: r.get("IpsecPfs")?,
+        })
+    }
+}
 /// An SSL-VPN client certificate, as listed by DescribeSslVpnClientCerts.
 ///
 /// Note: The 2020 reference prints the last rows as `L-SslVpnClientCertId`, `L-SslVpnServerId` and `L-Status` (PDF rendering of the tree glyph `└`); the wire names are without the prefix, as in both SDKs.
@@ -2879,6 +8196,14 @@ pub struct SslVpnClientCertKey {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<crate::types::SslVpnClientCertStatus>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl SslVpnClientCertKey {
     /// Returns `create_time`.
@@ -2908,6 +8233,10 @@ impl SslVpnClientCertKey {
     /// Returns `status`.
     pub fn status(&self) -> Option<&crate::types::SslVpnClientCertStatus> {
         self.status.as_ref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }
 /// An SSL-VPN server, as listed by DescribeSslVpnServers.
@@ -3057,6 +8386,54 @@ pub struct SslVpnServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSRegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_region_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableMultiFactorAuth",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_multi_factor_auth: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSApplicationId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_application_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSInstanceVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_instance_version: Option<String>,
 }
 impl SslVpnServer {
     /// Returns `cipher`.
@@ -3115,17 +8492,41 @@ impl SslVpnServer {
     pub fn vpn_gateway_id(&self) -> Option<&str> {
         self.vpn_gateway_id.as_deref()
     }
+    /// Returns `i_daa_s_instance_id`.
+    pub fn i_daa_s_instance_id(&self) -> Option<&str> {
+        self.i_daa_s_instance_id.as_deref()
+    }
+    /// Returns `i_daa_s_region_id`.
+    pub fn i_daa_s_region_id(&self) -> Option<&str> {
+        self.i_daa_s_region_id.as_deref()
+    }
+    /// Returns `enable_multi_factor_auth`.
+    pub fn enable_multi_factor_auth(&self) -> Option<bool> {
+        self.enable_multi_factor_auth
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// Returns `i_daa_s_application_id`.
+    pub fn i_daa_s_application_id(&self) -> Option<&str> {
+        self.i_daa_s_application_id.as_deref()
+    }
+    /// Returns `i_daa_s_instance_version`.
+    pub fn i_daa_s_instance_version(&self) -> Option<&str> {
+        self.i_daa_s_instance_version.as_deref()
+    }
 }
 /// A tag (key-value pair) attached to a resource; sent as `Tag.N.Key` and `Tag.N.Value`.
 ///
-/// Note: The 2020 reference marks Tag.N.Key as optional, but says that setting only Tag.N.Value is an error and that the key cannot be an empty string; so within each tag the key is required. The reference gives the key 1 to 64 characters and says it must start with a letter or Chinese character and contain only digits, periods, underscores and hyphens besides; the current official SDK allows keys of up to 128 characters and only forbids the `aliyun` and `acs:` prefixes and `http://` / `https://`. The documented (stricter) key rules are kept. The value text is self-contradictory (it "can be an empty string" yet "must be 1 to 128 characters and start with a letter"; it even calls itself "the key"); the SDK resolves it: up to 128 characters, may be empty, no character-set rule. "Cannot contain <http://> or <https://"> can only be expressed as a forbidden prefix.
+/// Note: The 2020 reference marks Tag.N.Key as optional, but says that setting only Tag.N.Value is an error and that the key cannot be an empty string; so within each tag the key is required. The reference gives the key 1 to 64 characters and says it must start with a letter or Chinese character and contain only digits, periods, underscores and hyphens besides; the current official SDK allows keys of up to 128 characters and only forbids the `aliyun` and `acs:` prefixes and `http://` / `https://`. The current API wins: keys of 1 to 128 characters with those prefixes forbidden, no character-set rule. The value text is self-contradictory (it "can be an empty string" yet "must be 1 to 128 characters and start with a letter"; it even calls itself "the key"); the SDK resolves it: up to 128 characters, may be empty, no character-set rule. "Cannot contain <http://> or <https://"> can only be expressed as a forbidden prefix.
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Tag {
     /// The tag key. It cannot be an empty string, must be 1 to 64 characters in length, must start with a letter or Chinese character and can contain digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
-    /// Required. Length 1 to 64. Must not start with `aliyun`, `acs:`, `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `FinanceDept`.
+    /// Required. Length 1 to 128. Must not start with `aliyun`, `acs:`, `http://`, `https://`. Example: `FinanceDept`.
     #[serde(
         rename = "Key",
         default,
@@ -3168,16 +8569,11 @@ impl Tag {
     pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
         rt::validate::required(&format!("{}.{}", path, "Key"), self.key.is_some())?;
         if let Some(v) = &self.key {
-            rt::validate::length(&format!("{}.{}", path, "Key"), v, Some(1), Some(64))?;
+            rt::validate::length(&format!("{}.{}", path, "Key"), v, Some(1), Some(128))?;
             rt::validate::forbidden_prefix(
                 &format!("{}.{}", path, "Key"),
                 v,
                 &["aliyun", "acs:", "http://", "https://"],
-            )?;
-            rt::validate::format(
-                &format!("{}.{}", path, "Key"),
-                v,
-                rt::validate::Format::Name,
             )?;
         }
         if let Some(v) = &self.value {
@@ -3196,13 +8592,14 @@ impl Tag {
         let _ = path;
         Ok(())
     }
-    /// Pushes this item's fields as `Field=value`; the caller adds the `Name.N.` prefix.
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
     pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
-    /// Reads one item from parameters already scoped to `Name.N.` (the inverse of the
-    /// wire encoding; used by servers such as the local emulator).
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
@@ -3276,6 +8673,879 @@ impl TagResource {
         self.tag_value.as_deref()
     }
 }
+/// BGP settings of one tunnel, as sent in requests.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelBgpConfig {
+    /// The autonomous system number of the VPN gateway side.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// The BGP address of the VPN gateway side; it must lie in `TunnelCidr`.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// The /30 block inside 169.254.0.0/16 that carries this tunnel's BGP session.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+}
+impl TunnelBgpConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `LocalAsn`.
+    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
+        self.local_asn = Some(value.into());
+        self
+    }
+    /// Sets `LocalBgpIp`.
+    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
+        self.local_bgp_ip = Some(value.into());
+        self
+    }
+    /// Sets `TunnelCidr`.
+    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_cidr = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("LocalAsn", self.local_asn.as_ref());
+        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
+        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            local_asn: r.get("LocalAsn")?,
+            local_bgp_ip: r.get("LocalBgpIp")?,
+            tunnel_cidr: r.get("TunnelCidr")?,
+        })
+    }
+}
+/// BGP settings and session state of one tunnel, as the service returns them.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelBgpDetail {
+    /// The autonomous system number of the VPN gateway side.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// The autonomous system number of the customer gateway side.
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "BgpStatus",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bgp_status: Option<String>,
+}
+impl TunnelBgpDetail {
+    /// Returns `local_asn`.
+    pub fn local_asn(&self) -> Option<i64> {
+        self.local_asn
+    }
+    /// Returns `peer_asn`.
+    pub fn peer_asn(&self) -> Option<i64> {
+        self.peer_asn
+    }
+    /// Returns `local_bgp_ip`.
+    pub fn local_bgp_ip(&self) -> Option<&str> {
+        self.local_bgp_ip.as_deref()
+    }
+    /// Returns `peer_bgp_ip`.
+    pub fn peer_bgp_ip(&self) -> Option<&str> {
+        self.peer_bgp_ip.as_deref()
+    }
+    /// Returns `tunnel_cidr`.
+    pub fn tunnel_cidr(&self) -> Option<&str> {
+        self.tunnel_cidr.as_deref()
+    }
+    /// Returns `bgp_status`.
+    pub fn bgp_status(&self) -> Option<&str> {
+        self.bgp_status.as_deref()
+    }
+}
+/// One tunnel of a dual-tunnel IPsec-VPN connection as the service returns it: its settings and its negotiation state.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelDetail {
+    /// Phase 1 (IKE) settings, including the pre-shared key.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings and session state.
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpDetail>,
+    /// Whether this is the active (`master`) or the standby (`slave`) tunnel.
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<crate::types::TunnelRole>,
+    /// Whether dead peer detection is on.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// Whether NAT traversal is on.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ZoneNo",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub zone_no: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIndex",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_index: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+}
+impl TunnelDetail {
+    /// Returns `tunnel_ike_config`.
+    pub fn tunnel_ike_config(&self) -> Option<&crate::types::TunnelIkeConfig> {
+        self.tunnel_ike_config.as_ref()
+    }
+    /// Returns `tunnel_ipsec_config`.
+    pub fn tunnel_ipsec_config(&self) -> Option<&crate::types::TunnelIpsecConfig> {
+        self.tunnel_ipsec_config.as_ref()
+    }
+    /// Returns `tunnel_bgp_config`.
+    pub fn tunnel_bgp_config(&self) -> Option<&crate::types::TunnelBgpDetail> {
+        self.tunnel_bgp_config.as_ref()
+    }
+    /// Returns `role`.
+    pub fn role(&self) -> Option<&crate::types::TunnelRole> {
+        self.role.as_ref()
+    }
+    /// Returns `enable_dpd`.
+    pub fn enable_dpd(&self) -> Option<bool> {
+        self.enable_dpd
+    }
+    /// Returns `enable_nat_traversal`.
+    pub fn enable_nat_traversal(&self) -> Option<bool> {
+        self.enable_nat_traversal
+    }
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> Option<&str> {
+        self.customer_gateway_id.as_deref()
+    }
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
+    }
+    /// Returns `remote_ca_certificate`.
+    pub fn remote_ca_certificate(&self) -> Option<&str> {
+        self.remote_ca_certificate.as_deref()
+    }
+    /// Returns `state`.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// Returns `tunnel_id`.
+    pub fn tunnel_id(&self) -> Option<&str> {
+        self.tunnel_id.as_deref()
+    }
+    /// Returns `zone_no`.
+    pub fn zone_no(&self) -> Option<&str> {
+        self.zone_no.as_deref()
+    }
+    /// Returns `tunnel_index`.
+    pub fn tunnel_index(&self) -> Option<i32> {
+        self.tunnel_index
+    }
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+}
+/// Phase 1 (IKE) settings of one tunnel; the same keys as a single-tunnel `IkeConfig`.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelIkeConfig {
+    /// The pre-shared key this tunnel authenticates with; it must equal the key configured on the customer gateway's device. The service generates one when it is not set.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// The IKE version.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<crate::types::IkeVersion>,
+    /// The IKE negotiation mode.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<crate::types::IkeMode>,
+    /// The Phase 1 encryption algorithm.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
+    /// The Phase 1 authentication algorithm.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
+    /// The Diffie-Hellman group of Phase 1.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<crate::types::IpsecDhGroup>,
+    /// The lifetime of the Phase 1 security association, in seconds.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// The identifier of the VPN gateway side (an IP address or an FQDN).
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// The identifier of the customer gateway side (an IP address or an FQDN).
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl TunnelIkeConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `Psk`.
+    pub fn with_psk(mut self, value: impl Into<String>) -> Self {
+        self.psk = Some(value.into());
+        self
+    }
+    /// Sets `IkeVersion`.
+    pub fn with_ike_version(
+        mut self,
+        value: impl Into<crate::types::IkeVersion>,
+    ) -> Self {
+        self.ike_version = Some(value.into());
+        self
+    }
+    /// Sets `IkeMode`.
+    pub fn with_ike_mode(mut self, value: impl Into<crate::types::IkeMode>) -> Self {
+        self.ike_mode = Some(value.into());
+        self
+    }
+    /// Sets `IkeEncAlg`.
+    pub fn with_ike_enc_alg(
+        mut self,
+        value: impl Into<crate::types::IpsecEncryptionAlgorithm>,
+    ) -> Self {
+        self.ike_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkeAuthAlg`.
+    pub fn with_ike_auth_alg(
+        mut self,
+        value: impl Into<crate::types::IpsecAuthenticationAlgorithm>,
+    ) -> Self {
+        self.ike_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IkePfs`.
+    pub fn with_ike_pfs(mut self, value: impl Into<crate::types::IpsecDhGroup>) -> Self {
+        self.ike_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IkeLifetime`.
+    pub fn with_ike_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ike_lifetime = Some(value.into());
+        self
+    }
+    /// Sets `LocalId`.
+    pub fn with_local_id(mut self, value: impl Into<String>) -> Self {
+        self.local_id = Some(value.into());
+        self
+    }
+    /// Sets `RemoteId`.
+    pub fn with_remote_id(mut self, value: impl Into<String>) -> Self {
+        self.remote_id = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ike_version {
+            rt::validate::known(&format!("{}.{}", path, "IkeVersion"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_mode {
+            rt::validate::known(&format!("{}.{}", path, "IkeMode"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_enc_alg {
+            rt::validate::known(&format!("{}.{}", path, "IkeEncAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_auth_alg {
+            rt::validate::known(&format!("{}.{}", path, "IkeAuthAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ike_pfs {
+            rt::validate::known(&format!("{}.{}", path, "IkePfs"), v.is_known())?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("Psk", self.psk.as_ref());
+        p.push_opt("IkeVersion", self.ike_version.as_ref());
+        p.push_opt("IkeMode", self.ike_mode.as_ref());
+        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
+        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
+        p.push_opt("IkePfs", self.ike_pfs.as_ref());
+        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
+        p.push_opt("LocalId", self.local_id.as_ref());
+        p.push_opt("RemoteId", self.remote_id.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            psk: r.get("Psk")?,
+            ike_version: r.get("IkeVersion")?,
+            ike_mode: r.get("IkeMode")?,
+            ike_enc_alg: r.get("IkeEncAlg")?,
+            ike_auth_alg: r.get("IkeAuthAlg")?,
+            ike_pfs: r.get("IkePfs")?,
+            ike_lifetime: r.get("IkeLifetime")?,
+            local_id: r.get("LocalId")?,
+            remote_id: r.get("RemoteId")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.psk {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug for TunnelIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TunnelIkeConfig")
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("ike_version", &self.ike_version)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("local_id", &self.local_id)
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// Phase 2 (IPsec) settings of one tunnel; the same keys as a single-tunnel `IpsecConfig`.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelIpsecConfig {
+    /// The Phase 2 encryption algorithm.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
+    /// The Phase 2 authentication algorithm.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
+    /// The Diffie-Hellman group for perfect forward secrecy, or `disabled`.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<crate::types::IpsecDhGroup>,
+    /// The lifetime of the Phase 2 security association, in seconds.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+}
+impl TunnelIpsecConfig {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `IpsecEncAlg`.
+    pub fn with_ipsec_enc_alg(
+        mut self,
+        value: impl Into<crate::types::IpsecEncryptionAlgorithm>,
+    ) -> Self {
+        self.ipsec_enc_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecAuthAlg`.
+    pub fn with_ipsec_auth_alg(
+        mut self,
+        value: impl Into<crate::types::IpsecAuthenticationAlgorithm>,
+    ) -> Self {
+        self.ipsec_auth_alg = Some(value.into());
+        self
+    }
+    /// Sets `IpsecPfs`.
+    pub fn with_ipsec_pfs(
+        mut self,
+        value: impl Into<crate::types::IpsecDhGroup>,
+    ) -> Self {
+        self.ipsec_pfs = Some(value.into());
+        self
+    }
+    /// Sets `IpsecLifetime`.
+    pub fn with_ipsec_lifetime(mut self, value: impl Into<i64>) -> Self {
+        self.ipsec_lifetime = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ipsec_enc_alg {
+            rt::validate::known(&format!("{}.{}", path, "IpsecEncAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ipsec_auth_alg {
+            rt::validate::known(&format!("{}.{}", path, "IpsecAuthAlg"), v.is_known())?;
+        }
+        if let Some(v) = &self.ipsec_pfs {
+            rt::validate::known(&format!("{}.{}", path, "IpsecPfs"), v.is_known())?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
+        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
+        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
+        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            ipsec_enc_alg: r.get("IpsecEncAlg")?,
+            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
+            ipsec_pfs: r.get("IpsecPfs")?,
+            ipsec_lifetime: r.get("IpsecLifetime")?,
+        })
+    }
+}
+/// The settings of one tunnel of a dual-tunnel IPsec-VPN connection, sent flat (`TunnelOptionsSpecification.N.TunnelIkeConfig.Psk=...` in a list, `TunnelOptionsSpecification.TunnelIkeConfig.Psk=...` for ModifyTunnelAttribute). A dual-tunnel connection has exactly two: one `master` and one `slave`, each with its own customer gateway and pre-shared key.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelOptions {
+    /// The customer gateway at the far end of this tunnel.
+    ///
+    /// Example: `cgw-p0wy363lucf1uyae8****`.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// Whether this is the active (`master`) or the standby (`slave`) tunnel.
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<crate::types::TunnelRole>,
+    /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings of this tunnel.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings of this tunnel (used when BGP is enabled for the connection).
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+}
+impl TunnelOptions {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `Role`.
+    pub fn role(mut self, value: impl Into<crate::types::TunnelRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIkeConfig>,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIpsecConfig>,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<crate::types::TunnelBgpConfig>,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.role {
+            rt::validate::known(&format!("{}.{}", path, "Role"), v.is_known())?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("Role", self.role.as_ref());
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            role: r.get("Role")?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::TunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::TunnelIpsecConfig::from_wire_params,
+                )?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::TunnelBgpConfig::from_wire_params,
+                )?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
 /// The health-check settings and state of an IPsec-VPN connection, as returned.
 ///
 /// Note: One struct for all responses. `Status` is documented by DescribeVpnConnection only, and DescribeVpnConnections documents only Dip, Interval and Sip; absent keys are simply not returned.
@@ -3343,6 +9613,14 @@ pub struct VcoHealthCheck {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Policy",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy: Option<String>,
 }
 impl VcoHealthCheck {
     /// Returns `dip`.
@@ -3368,6 +9646,10 @@ impl VcoHealthCheck {
     /// Returns `status`.
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
+    }
+    /// Returns `policy`.
+    pub fn policy(&self) -> Option<&str> {
+        self.policy.as_deref()
     }
 }
 /// A route of an IPsec-VPN connection, as listed by DescribeVcoRouteEntries.
@@ -3475,6 +9757,14 @@ pub struct VcoRouteEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<crate::types::VcoRouteSource>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NextHopTunnelIdList",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::scalar_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub next_hop_tunnel_id_list: Vec<String>,
 }
 impl VcoRouteEntry {
     /// Returns `vpn_connection_id`.
@@ -3517,9 +9807,13 @@ impl VcoRouteEntry {
     pub fn source(&self) -> Option<&crate::types::VcoRouteSource> {
         self.source.as_ref()
     }
+    /// Returns `next_hop_tunnel_id_list`.
+    pub fn next_hop_tunnel_id_list(&self) -> &[String] {
+        &self.next_hop_tunnel_id_list
+    }
 }
 /// The BGP settings and state of an IPsec-VPN connection, as returned.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
@@ -3593,6 +9887,16 @@ pub struct VpnBgpConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub tunnel_cidr: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "AuthKey",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_key: Option<String>,
 }
 impl VpnBgpConfig {
     /// Returns `enable_bgp`.
@@ -3622,6 +9926,24 @@ impl VpnBgpConfig {
     /// Returns `tunnel_cidr`.
     pub fn tunnel_cidr(&self) -> Option<&str> {
         self.tunnel_cidr.as_deref()
+    }
+    /// Returns `auth_key`.
+    pub fn auth_key(&self) -> Option<&str> {
+        self.auth_key.as_deref()
+    }
+}
+impl fmt::Debug for VpnBgpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VpnBgpConfig")
+            .field("enable_bgp", &self.enable_bgp)
+            .field("local_asn", &self.local_asn)
+            .field("local_bgp_ip", &self.local_bgp_ip)
+            .field("peer_asn", &self.peer_asn)
+            .field("peer_bgp_ip", &self.peer_bgp_ip)
+            .field("status", &self.status)
+            .field("tunnel_cidr", &self.tunnel_cidr)
+            .field("auth_key", &self.auth_key.as_ref().map(|_| "** redacted **"))
+            .finish()
     }
 }
 /// The configuration of an IPsec-VPN connection, for setting up the customer gateway device.
@@ -3685,6 +10007,22 @@ pub struct VpnConnectionConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_subnet: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelsConfig",
+        default,
+        deserialize_with = "deserialize_vpn_connection_config_tunnels_config",
+        serialize_with = "serialize_vpn_connection_config_tunnels_config"
+    )]
+    pub tunnels_config: Vec<crate::types::VpnConnectionConfigTunnelsConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "BgpConfigs",
+        default,
+        deserialize_with = "deserialize_vpn_connection_config_bgp_configs",
+        serialize_with = "serialize_vpn_connection_config_bgp_configs"
+    )]
+    pub bgp_configs: Vec<crate::types::VpnConnectionConfigBgpConfigs>,
 }
 impl VpnConnectionConfig {
     /// Returns `ike_config`.
@@ -3711,6 +10049,377 @@ impl VpnConnectionConfig {
     pub fn remote_subnet(&self) -> Option<&str> {
         self.remote_subnet.as_deref()
     }
+    /// Returns `tunnels_config`.
+    pub fn tunnels_config(&self) -> &[crate::types::VpnConnectionConfigTunnelsConfig] {
+        &self.tunnels_config
+    }
+    /// Returns `bgp_configs`.
+    pub fn bgp_configs(&self) -> &[crate::types::VpnConnectionConfigBgpConfigs] {
+        &self.bgp_configs
+    }
+}
+fn serialize_vpn_connection_config_tunnels_config<S: ::serde::Serializer>(
+    items: &[crate::types::VpnConnectionConfigTunnelsConfig],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("TunnelConfig", items, serializer)
+}
+fn deserialize_vpn_connection_config_tunnels_config<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::VpnConnectionConfigTunnelsConfig>, D::Error> {
+    rt::codec::wrapped_list("TunnelConfig", deserializer)
+}
+fn serialize_vpn_connection_config_bgp_configs<S: ::serde::Serializer>(
+    items: &[crate::types::VpnConnectionConfigBgpConfigs],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("BgpConfig", items, serializer)
+}
+fn deserialize_vpn_connection_config_bgp_configs<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::VpnConnectionConfigBgpConfigs>, D::Error> {
+    rt::codec::wrapped_list("BgpConfig", deserializer)
+}
+/// The `BgpConfigs` object of `DownloadVpnConnectionConfig`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnConnectionConfigBgpConfigs {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_asn: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+}
+impl VpnConnectionConfigBgpConfigs {
+    /// Returns `local_asn`.
+    pub fn local_asn(&self) -> Option<&str> {
+        self.local_asn.as_deref()
+    }
+    /// Returns `local_bgp_ip`.
+    pub fn local_bgp_ip(&self) -> Option<&str> {
+        self.local_bgp_ip.as_deref()
+    }
+    /// Returns `peer_asn`.
+    pub fn peer_asn(&self) -> Option<&str> {
+        self.peer_asn.as_deref()
+    }
+    /// Returns `peer_bgp_ip`.
+    pub fn peer_bgp_ip(&self) -> Option<&str> {
+        self.peer_bgp_ip.as_deref()
+    }
+    /// Returns `tunnel_cidr`.
+    pub fn tunnel_cidr(&self) -> Option<&str> {
+        self.tunnel_cidr.as_deref()
+    }
+    /// Returns `tunnel_id`.
+    pub fn tunnel_id(&self) -> Option<&str> {
+        self.tunnel_id.as_deref()
+    }
+}
+/// The `TunnelsConfig` object of `DownloadVpnConnectionConfig`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnConnectionConfigTunnelsConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Local",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Remote",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_config: Option<crate::types::VpnConnectionConfigTunnelsConfigIkeConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_config: Option<crate::types::VpnConnectionConfigTunnelsConfigIpsecConfig>,
+}
+impl VpnConnectionConfigTunnelsConfig {
+    /// Returns `tunnel_id`.
+    pub fn tunnel_id(&self) -> Option<&str> {
+        self.tunnel_id.as_deref()
+    }
+    /// Returns `local`.
+    pub fn local(&self) -> Option<&str> {
+        self.local.as_deref()
+    }
+    /// Returns `remote`.
+    pub fn remote(&self) -> Option<&str> {
+        self.remote.as_deref()
+    }
+    /// Returns `ike_config`.
+    pub fn ike_config(
+        &self,
+    ) -> Option<&crate::types::VpnConnectionConfigTunnelsConfigIkeConfig> {
+        self.ike_config.as_ref()
+    }
+    /// Returns `ipsec_config`.
+    pub fn ipsec_config(
+        &self,
+    ) -> Option<&crate::types::VpnConnectionConfigTunnelsConfigIpsecConfig> {
+        self.ipsec_config.as_ref()
+    }
+}
+/// The `IkeConfig` object of `DownloadVpnConnectionConfig`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnConnectionConfigTunnelsConfigIkeConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "Psk",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub psk: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_version: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkePfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IkeLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ike_lifetime: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_id: Option<String>,
+}
+impl VpnConnectionConfigTunnelsConfigIkeConfig {
+    /// Returns `psk`.
+    pub fn psk(&self) -> Option<&str> {
+        self.psk.as_deref()
+    }
+    /// Returns `ike_version`.
+    pub fn ike_version(&self) -> Option<&str> {
+        self.ike_version.as_deref()
+    }
+    /// Returns `ike_mode`.
+    pub fn ike_mode(&self) -> Option<&str> {
+        self.ike_mode.as_deref()
+    }
+    /// Returns `ike_enc_alg`.
+    pub fn ike_enc_alg(&self) -> Option<&str> {
+        self.ike_enc_alg.as_deref()
+    }
+    /// Returns `ike_auth_alg`.
+    pub fn ike_auth_alg(&self) -> Option<&str> {
+        self.ike_auth_alg.as_deref()
+    }
+    /// Returns `ike_pfs`.
+    pub fn ike_pfs(&self) -> Option<&str> {
+        self.ike_pfs.as_deref()
+    }
+    /// Returns `ike_lifetime`.
+    pub fn ike_lifetime(&self) -> Option<i64> {
+        self.ike_lifetime
+    }
+    /// Returns `local_id`.
+    pub fn local_id(&self) -> Option<&str> {
+        self.local_id.as_deref()
+    }
+    /// Returns `remote_id`.
+    pub fn remote_id(&self) -> Option<&str> {
+        self.remote_id.as_deref()
+    }
+}
+impl fmt::Debug for VpnConnectionConfigTunnelsConfigIkeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VpnConnectionConfigTunnelsConfigIkeConfig")
+            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
+            .field("ike_version", &self.ike_version)
+            .field("ike_mode", &self.ike_mode)
+            .field("ike_enc_alg", &self.ike_enc_alg)
+            .field("ike_auth_alg", &self.ike_auth_alg)
+            .field("ike_pfs", &self.ike_pfs)
+            .field("ike_lifetime", &self.ike_lifetime)
+            .field("local_id", &self.local_id)
+            .field("remote_id", &self.remote_id)
+            .finish()
+    }
+}
+/// The `IpsecConfig` object of `DownloadVpnConnectionConfig`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnConnectionConfigTunnelsConfigIpsecConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecAuthAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_auth_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecEncAlg",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_enc_alg: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecPfs",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_pfs: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IpsecLifetime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipsec_lifetime: Option<i64>,
+}
+impl VpnConnectionConfigTunnelsConfigIpsecConfig {
+    /// Returns `ipsec_auth_alg`.
+    pub fn ipsec_auth_alg(&self) -> Option<&str> {
+        self.ipsec_auth_alg.as_deref()
+    }
+    /// Returns `ipsec_enc_alg`.
+    pub fn ipsec_enc_alg(&self) -> Option<&str> {
+        self.ipsec_enc_alg.as_deref()
+    }
+    /// Returns `ipsec_pfs`.
+    pub fn ipsec_pfs(&self) -> Option<&str> {
+        self.ipsec_pfs.as_deref()
+    }
+    /// Returns `ipsec_lifetime`.
+    pub fn ipsec_lifetime(&self) -> Option<i64> {
+        self.ipsec_lifetime
+    }
 }
 /// One IPsec-VPN connection in a DescribeVpnConnections listing.
 ///
@@ -3719,6 +10428,14 @@ impl VpnConnectionConfig {
 #[serde(default)]
 #[non_exhaustive]
 pub struct VpnConnectionItem {
+    /// The two tunnels of a dual-tunnel connection with their settings and state; empty for a single-tunnel connection.
+    #[serde(
+        rename = "TunnelOptionsSpecification",
+        default,
+        deserialize_with = "deserialize_vpn_connection_item_tunnel_options_specification",
+        serialize_with = "serialize_vpn_connection_item_tunnel_options_specification"
+    )]
+    pub tunnel_options_specification: Vec<crate::types::TunnelDetail>,
     /// The Phase 1 negotiation settings.
     #[serde(
         rename = "IkeConfig",
@@ -3833,8 +10550,140 @@ pub struct VpnConnectionItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_bgp_config: Option<crate::types::VpnConnectionItemVpnBgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AttachType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attach_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NetworkType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AttachInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attach_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spec: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TransitRouterId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_router_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TransitRouterName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_router_name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CrossAccountAuthorized",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cross_account_authorized: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tag",
+        default,
+        deserialize_with = "deserialize_vpn_connection_item_tag",
+        serialize_with = "serialize_vpn_connection_item_tag"
+    )]
+    pub tag: Vec<crate::types::VpnConnectionItemTag>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableTunnelsBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_tunnels_bgp: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl VpnConnectionItem {
+    /// Returns `tunnel_options_specification`.
+    pub fn tunnel_options_specification(&self) -> &[crate::types::TunnelDetail] {
+        &self.tunnel_options_specification
+    }
     /// Returns `ike_config`.
     pub fn ike_config(&self) -> Option<&crate::types::IkeConfigInfo> {
         self.ike_config.as_ref()
@@ -3882,6 +10731,234 @@ impl VpnConnectionItem {
     /// Returns `vco_health_check`.
     pub fn vco_health_check(&self) -> Option<&crate::types::VcoHealthCheck> {
         self.vco_health_check.as_ref()
+    }
+    /// Returns `enable_nat_traversal`.
+    pub fn enable_nat_traversal(&self) -> Option<bool> {
+        self.enable_nat_traversal
+    }
+    /// Returns `remote_ca_certificate`.
+    pub fn remote_ca_certificate(&self) -> Option<&str> {
+        self.remote_ca_certificate.as_deref()
+    }
+    /// Returns `enable_dpd`.
+    pub fn enable_dpd(&self) -> Option<bool> {
+        self.enable_dpd
+    }
+    /// Returns `vpn_bgp_config`.
+    pub fn vpn_bgp_config(
+        &self,
+    ) -> Option<&crate::types::VpnConnectionItemVpnBgpConfig> {
+        self.vpn_bgp_config.as_ref()
+    }
+    /// Returns `attach_type`.
+    pub fn attach_type(&self) -> Option<&str> {
+        self.attach_type.as_deref()
+    }
+    /// Returns `network_type`.
+    pub fn network_type(&self) -> Option<&str> {
+        self.network_type.as_deref()
+    }
+    /// Returns `attach_instance_id`.
+    pub fn attach_instance_id(&self) -> Option<&str> {
+        self.attach_instance_id.as_deref()
+    }
+    /// Returns `spec`.
+    pub fn spec(&self) -> Option<&str> {
+        self.spec.as_deref()
+    }
+    /// Returns `state`.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// Returns `transit_router_id`.
+    pub fn transit_router_id(&self) -> Option<&str> {
+        self.transit_router_id.as_deref()
+    }
+    /// Returns `transit_router_name`.
+    pub fn transit_router_name(&self) -> Option<&str> {
+        self.transit_router_name.as_deref()
+    }
+    /// Returns `cross_account_authorized`.
+    pub fn cross_account_authorized(&self) -> Option<bool> {
+        self.cross_account_authorized
+    }
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
+    }
+    /// Returns `tag`.
+    pub fn tag(&self) -> &[crate::types::VpnConnectionItemTag] {
+        &self.tag
+    }
+    /// Returns `enable_tunnels_bgp`.
+    pub fn enable_tunnels_bgp(&self) -> Option<bool> {
+        self.enable_tunnels_bgp
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+}
+fn serialize_vpn_connection_item_tunnel_options_specification<S: ::serde::Serializer>(
+    items: &[crate::types::TunnelDetail],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("TunnelOptions", items, serializer)
+}
+fn deserialize_vpn_connection_item_tunnel_options_specification<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::TunnelDetail>, D::Error> {
+    rt::codec::wrapped_list("TunnelOptions", deserializer)
+}
+fn serialize_vpn_connection_item_tag<S: ::serde::Serializer>(
+    items: &[crate::types::VpnConnectionItemTag],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Tag", items, serializer)
+}
+fn deserialize_vpn_connection_item_tag<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::VpnConnectionItemTag>, D::Error> {
+    rt::codec::wrapped_list("Tag", deserializer)
+}
+/// The `Tag` object of `DescribeVpnConnections`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnConnectionItemTag {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl VpnConnectionItemTag {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+/// The `VpnBgpConfig` object of `DescribeVpnConnections`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnConnectionItemVpnBgpConfig {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelCidr",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_cidr: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalBgpIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_bgp_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "PeerAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub peer_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "LocalAsn",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_asn: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "AuthKey",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_key: Option<String>,
+}
+impl VpnConnectionItemVpnBgpConfig {
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// Returns `peer_bgp_ip`.
+    pub fn peer_bgp_ip(&self) -> Option<&str> {
+        self.peer_bgp_ip.as_deref()
+    }
+    /// Returns `tunnel_cidr`.
+    pub fn tunnel_cidr(&self) -> Option<&str> {
+        self.tunnel_cidr.as_deref()
+    }
+    /// Returns `local_bgp_ip`.
+    pub fn local_bgp_ip(&self) -> Option<&str> {
+        self.local_bgp_ip.as_deref()
+    }
+    /// Returns `peer_asn`.
+    pub fn peer_asn(&self) -> Option<i64> {
+        self.peer_asn
+    }
+    /// Returns `local_asn`.
+    pub fn local_asn(&self) -> Option<i64> {
+        self.local_asn
+    }
+    /// Returns `auth_key`.
+    pub fn auth_key(&self) -> Option<&str> {
+        self.auth_key.as_deref()
+    }
+}
+impl fmt::Debug for VpnConnectionItemVpnBgpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VpnConnectionItemVpnBgpConfig")
+            .field("status", &self.status)
+            .field("peer_bgp_ip", &self.peer_bgp_ip)
+            .field("tunnel_cidr", &self.tunnel_cidr)
+            .field("local_bgp_ip", &self.local_bgp_ip)
+            .field("peer_asn", &self.peer_asn)
+            .field("local_asn", &self.local_asn)
+            .field("auth_key", &self.auth_key.as_ref().map(|_| "** redacted **"))
+            .finish()
     }
 }
 /// One VPN gateway as returned by DescribeVpnGateways.
@@ -4041,6 +11118,102 @@ pub struct VpnGateway {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_vpn: Option<crate::types::VpnGatewayFeatureState>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AutoPropagate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_propagate: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tag",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tag: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_bgp: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NetworkType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "deserialize_vpn_gateway_tags",
+        serialize_with = "serialize_vpn_gateway_tags"
+    )]
+    pub tags: Vec<crate::types::VpnGatewayTags>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationData",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_data: Option<crate::types::VpnGatewayReservationData>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DisasterRecoveryInternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disaster_recovery_internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DisasterRecoveryVSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disaster_recovery_v_switch_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "SslVpnInternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssl_vpn_internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EniInstanceIds",
+        default,
+        deserialize_with = "deserialize_vpn_gateway_eni_instance_ids",
+        serialize_with = "serialize_vpn_gateway_eni_instance_ids"
+    )]
+    pub eni_instance_ids: Vec<String>,
 }
 impl VpnGateway {
     /// Returns `vpn_gateway_id`.
@@ -4102,6 +11275,200 @@ impl VpnGateway {
     /// Returns `ssl_vpn`.
     pub fn ssl_vpn(&self) -> Option<&crate::types::VpnGatewayFeatureState> {
         self.ssl_vpn.as_ref()
+    }
+    /// Returns `vpn_type`.
+    pub fn vpn_type(&self) -> Option<&str> {
+        self.vpn_type.as_deref()
+    }
+    /// Returns `auto_propagate`.
+    pub fn auto_propagate(&self) -> Option<bool> {
+        self.auto_propagate
+    }
+    /// Returns `tag`.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+    /// Returns `enable_bgp`.
+    pub fn enable_bgp(&self) -> Option<bool> {
+        self.enable_bgp
+    }
+    /// Returns `network_type`.
+    pub fn network_type(&self) -> Option<&str> {
+        self.network_type.as_deref()
+    }
+    /// Returns `tags`.
+    pub fn tags(&self) -> &[crate::types::VpnGatewayTags] {
+        &self.tags
+    }
+    /// Returns `reservation_data`.
+    pub fn reservation_data(&self) -> Option<&crate::types::VpnGatewayReservationData> {
+        self.reservation_data.as_ref()
+    }
+    /// Returns `disaster_recovery_internet_ip`.
+    pub fn disaster_recovery_internet_ip(&self) -> Option<&str> {
+        self.disaster_recovery_internet_ip.as_deref()
+    }
+    /// Returns `disaster_recovery_v_switch_id`.
+    pub fn disaster_recovery_v_switch_id(&self) -> Option<&str> {
+        self.disaster_recovery_v_switch_id.as_deref()
+    }
+    /// Returns `ssl_vpn_internet_ip`.
+    pub fn ssl_vpn_internet_ip(&self) -> Option<&str> {
+        self.ssl_vpn_internet_ip.as_deref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// Returns `eni_instance_ids`.
+    pub fn eni_instance_ids(&self) -> &[String] {
+        &self.eni_instance_ids
+    }
+}
+fn serialize_vpn_gateway_tags<S: ::serde::Serializer>(
+    items: &[crate::types::VpnGatewayTags],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Tag", items, serializer)
+}
+fn deserialize_vpn_gateway_tags<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::VpnGatewayTags>, D::Error> {
+    rt::codec::wrapped_list("Tag", deserializer)
+}
+fn serialize_vpn_gateway_eni_instance_ids<S: ::serde::Serializer>(
+    items: &[String],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("EniInstanceId", items, serializer)
+}
+fn deserialize_vpn_gateway_eni_instance_ids<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    rt::codec::wrapped_scalar_list("EniInstanceId", deserializer)
+}
+/// The `ReservationData` object of `DescribeVpnGateways`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnGatewayReservationData {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationOrderType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_order_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationIpsec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_ipsec: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationSpec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_spec: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationSsl",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_ssl: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationMaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_max_connections: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationEndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_end_time: Option<String>,
+}
+impl VpnGatewayReservationData {
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+    /// Returns `reservation_order_type`.
+    pub fn reservation_order_type(&self) -> Option<&str> {
+        self.reservation_order_type.as_deref()
+    }
+    /// Returns `reservation_ipsec`.
+    pub fn reservation_ipsec(&self) -> Option<&str> {
+        self.reservation_ipsec.as_deref()
+    }
+    /// Returns `reservation_spec`.
+    pub fn reservation_spec(&self) -> Option<&str> {
+        self.reservation_spec.as_deref()
+    }
+    /// Returns `reservation_ssl`.
+    pub fn reservation_ssl(&self) -> Option<&str> {
+        self.reservation_ssl.as_deref()
+    }
+    /// Returns `reservation_max_connections`.
+    pub fn reservation_max_connections(&self) -> Option<i32> {
+        self.reservation_max_connections
+    }
+    /// Returns `reservation_end_time`.
+    pub fn reservation_end_time(&self) -> Option<&str> {
+        self.reservation_end_time.as_deref()
+    }
+}
+/// The `Tags` object of `DescribeVpnGateways`, as the current API metadata describes it.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct VpnGatewayTags {
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Key",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Value",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value: Option<String>,
+}
+impl VpnGatewayTags {
+    /// Returns `key`.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+    /// Returns `value`.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
     }
 }
 /// A policy-based route of a VPN gateway, as listed by DescribeVpnPbrRouteEntries.
@@ -4179,6 +11546,22 @@ pub struct VpnPbrRouteEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Priority",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NextHopTunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_hop_tunnel_id: Option<String>,
 }
 impl VpnPbrRouteEntry {
     /// Returns `vpn_instance_id`.
@@ -4208,6 +11591,14 @@ impl VpnPbrRouteEntry {
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
+    }
+    /// Returns `priority`.
+    pub fn priority(&self) -> Option<i32> {
+        self.priority
+    }
+    /// Returns `next_hop_tunnel_id`.
+    pub fn next_hop_tunnel_id(&self) -> Option<&str> {
+        self.next_hop_tunnel_id.as_deref()
     }
 }
 /// A destination-based route of a VPN gateway, as listed by DescribeVpnRouteEntries.
@@ -4275,6 +11666,46 @@ pub struct VpnRouteEntry {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RouteEntryType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_entry_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AsPath",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub as_path: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Community",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub community: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Source",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub source: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NextHopTunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_hop_tunnel_id: Option<String>,
 }
 impl VpnRouteEntry {
     /// Returns `vpn_instance_id`.
@@ -4300,5 +11731,25 @@ impl VpnRouteEntry {
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
+    }
+    /// Returns `route_entry_type`.
+    pub fn route_entry_type(&self) -> Option<&str> {
+        self.route_entry_type.as_deref()
+    }
+    /// Returns `as_path`.
+    pub fn as_path(&self) -> Option<&str> {
+        self.as_path.as_deref()
+    }
+    /// Returns `community`.
+    pub fn community(&self) -> Option<&str> {
+        self.community.as_deref()
+    }
+    /// Returns `source`.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// Returns `next_hop_tunnel_id`.
+    pub fn next_hop_tunnel_id(&self) -> Option<&str> {
+        self.next_hop_tunnel_id.as_deref()
     }
 }

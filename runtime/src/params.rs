@@ -79,6 +79,30 @@ impl Params {
         self
     }
 
+    /// Adds a struct sent flat: `fill` receives a [`StructParams`] that prefixes field names
+    /// with `name.`; nothing is sent when it adds nothing.
+    pub fn push_struct(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut StructParams<'_>),
+    ) -> &mut Self {
+        let mut sub = StructParams {
+            prefix: format!("{name}."),
+            params: self,
+        };
+        fill(&mut sub);
+        self
+    }
+
+    /// Adds `name=a,b,c` (the items joined with commas); nothing for an empty list.
+    pub fn push_comma_list<T: Display>(&mut self, name: &str, items: &[T]) -> &mut Self {
+        if !items.is_empty() {
+            let joined: Vec<String> = items.iter().map(ToString::to_string).collect();
+            self.pairs.push((name.to_owned(), joined.join(",")));
+        }
+        self
+    }
+
     /// Adds `name=<compact JSON of value>`.
     pub fn push_json<T: Serialize + ?Sized>(
         &mut self,
@@ -145,6 +169,36 @@ impl StructParams<'_> {
     pub fn push_list<T: Display>(&mut self, field: &str, items: &[T]) -> &mut Self {
         let prefix = format!("{}{field}", self.prefix);
         self.params.push_list(&prefix, items);
+        self
+    }
+
+    /// Adds `Prefix.field=a,b,c`; nothing for an empty list.
+    pub fn push_comma_list<T: Display>(&mut self, field: &str, items: &[T]) -> &mut Self {
+        let name = format!("{}{field}", self.prefix);
+        self.params.push_comma_list(&name, items);
+        self
+    }
+
+    /// Adds a nested struct: `Prefix.field.X`.
+    pub fn push_struct(
+        &mut self,
+        field: &str,
+        fill: impl FnOnce(&mut StructParams<'_>),
+    ) -> &mut Self {
+        let name = format!("{}{field}", self.prefix);
+        self.params.push_struct(&name, fill);
+        self
+    }
+
+    /// Adds a nested list of structs: `Prefix.field.N.X`, N from 1.
+    pub fn push_struct_list<T>(
+        &mut self,
+        field: &str,
+        items: &[T],
+        fill: impl FnMut(&T, &mut StructParams<'_>),
+    ) -> &mut Self {
+        let name = format!("{}{field}", self.prefix);
+        self.params.push_struct_list(&name, items, fill);
         self
     }
 }

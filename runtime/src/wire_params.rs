@@ -147,6 +147,49 @@ impl WireParams {
         Ok(out)
     }
 
+    /// A struct sent flat (`name.Field`), read by `read` through a reader prefixed `name.`;
+    /// `None` when no parameter starts with `name.`.
+    pub fn object<T>(
+        &self,
+        name: &str,
+        read: impl FnOnce(&WireParams) -> Result<T, ValidationError>,
+    ) -> Result<Option<T>, ValidationError> {
+        let prefix = format!("{}{name}.", self.prefix);
+        if !self.has_prefix(&prefix) {
+            return Ok(None);
+        }
+        let sub = WireParams {
+            map: Arc::clone(&self.map),
+            prefix,
+        };
+        read(&sub).map(Some)
+    }
+
+    /// `name=a,b,c`, split at commas; an empty item is refused.
+    pub fn comma_list<T: FromWire>(&self, name: &str) -> Result<Vec<T>, ValidationError> {
+        match self.raw(name) {
+            None | Some("") => Ok(Vec::new()),
+            Some(text) => text
+                .split(',')
+                .map(|item| {
+                    if item.trim().is_empty() {
+                        return Err(self.invalid(name, "has an empty item in its comma-separated list"));
+                    }
+                    T::from_wire(item).map_err(|why| self.invalid(name, why))
+                })
+                .collect(),
+        }
+    }
+
+    /// True when some parameter name starts with `prefix` (absolute). Keys sharing a prefix
+    /// are contiguous in the sorted map: the first key at or after it tells.
+    fn has_prefix(&self, prefix: &str) -> bool {
+        self.map
+            .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(prefix))
+    }
+
     /// `name.N.Field` groups, each read by `item` through a reader prefixed `name.N.`, until
     /// the first N with no field at all.
     pub fn struct_list<T>(
@@ -157,17 +200,7 @@ impl WireParams {
         let mut out = Vec::new();
         for n in 1.. {
             let prefix = format!("{}{name}.{n}.", self.prefix);
-            // Keys sharing a prefix are contiguous in the sorted map: the first key at or after
-            // the prefix tells whether any exists.
-            let present = self
-                .map
-                .range::<str, _>((
-                    std::ops::Bound::Included(prefix.as_str()),
-                    std::ops::Bound::Unbounded,
-                ))
-                .next()
-                .is_some_and(|(k, _)| k.starts_with(&prefix));
-            if !present {
+            if !self.has_prefix(&prefix) {
                 break;
             }
             let sub = WireParams {

@@ -31,3 +31,7 @@ trap - EXIT
 rm -f "$out"
 "$venv/bin/python" -m unittest discover -s tests/wire_parity
 "$venv/bin/python" tests/wire_parity/official_wire.py tests/wire_parity/sample_cases.json
+# Every operation of our SDK, every parameter set, against the official SDK's wire encoding.
+VPN_GATEWAY_WIRE_CASES="$PWD/target/wire_cases.json" \
+  cargo test --quiet -p vpn-gateway-sdk --lib wire_cases -- --quiet
+"$venv/bin/python" tests/wire_parity/official_wire.py target/wire_cases.json

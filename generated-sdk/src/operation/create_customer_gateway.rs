@@ -3,13 +3,9 @@
 use ::core::fmt;
 use ::vpn_gateway_runtime as rt;
 /// The parameters of `CreateCustomerGateway`. Build it with [`crate::Client::create_customer_gateway`] or set its public fields directly.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerGatewayInput {
-    /// The public IP address of the VPN gateway device in the on-premises data center. It must be unique among the customer gateways of the region.
-    ///
-    /// Required. Format: IPv4 address. Example: `116.62.69.12`.
-    pub ip_address: Option<String>,
     /// The region ID of the customer gateway. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
@@ -18,6 +14,10 @@ pub struct CreateCustomerGatewayInput {
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The public IP address of the VPN gateway device in the on-premises data center. It must be unique among the customer gateways of the region.
+    ///
+    /// Required. Format: IPv4 address. Example: `116.62.69.12`.
+    pub ip_address: Option<String>,
     /// The name of the customer gateway. The name must be 2 to 128 characters in length and can contain letters, Chinese characters, digits, periods (.), underscores (\_), and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `Gateway`.
@@ -30,19 +30,29 @@ pub struct CreateCustomerGatewayInput {
     ///
     /// Example: `10001`.
     pub asn: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub auth_key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 21.
+    pub tags: Vec<crate::types::CreateCustomerGatewayTags>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl CreateCustomerGatewayInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("IpAddress", self.ip_address.is_some())?;
-        if let Some(v) = &self.ip_address {
-            rt::validate::format("IpAddress", v, rt::validate::Format::Ipv4)?;
-        }
         rt::validate::required("RegionId", self.region_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
+        rt::validate::required("IpAddress", self.ip_address.is_some())?;
+        if let Some(v) = &self.ip_address {
+            rt::validate::format("IpAddress", v, rt::validate::Format::Ipv4)?;
         }
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
@@ -54,11 +64,21 @@ impl CreateCustomerGatewayInput {
             rt::validate::forbidden_prefix("Description", v, &["http://", "https://"])?;
             rt::validate::format("Description", v, rt::validate::Format::Description)?;
         }
+        {
+            let v = &self.tags;
+            rt::validate::items("Tags", v.len(), None, Some(21))?;
+        }
+        for (i, item) in self.tags.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "Tags", i + 1))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
     /// SDK does not know (the service may have added them); a server rejects them.
     pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        for (i, item) in self.tags.iter().enumerate() {
+            item.check_known_values_at(&format!("{}.{}", "Tags", i + 1))?;
+        }
         Ok(())
     }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
@@ -67,29 +87,62 @@ impl CreateCustomerGatewayInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            ip_address: r.get("IpAddress")?,
             region_id: r.get("RegionId")?,
             client_token: r.get("ClientToken")?,
+            ip_address: r.get("IpAddress")?,
             name: r.get("Name")?,
             description: r.get("Description")?,
             asn: r.get("Asn")?,
+            auth_key: r.get("AuthKey")?,
+            tags: r
+                .struct_list(
+                    "Tags",
+                    crate::types::CreateCustomerGatewayTags::from_wire_params,
+                )?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("IpAddress", self.ip_address.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("IpAddress", self.ip_address.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("Description", self.description.as_ref());
         p.push_opt("Asn", self.asn.as_ref());
+        p.push_opt("AuthKey", self.auth_key.as_ref());
+        p.push_struct_list("Tags", &self.tags, |item, sub| item.encode_into(sub));
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.auth_key {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug for CreateCustomerGatewayInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateCustomerGatewayInput")
+            .field("region_id", &self.region_id)
+            .field("client_token", &self.client_token)
+            .field("ip_address", &self.ip_address)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("asn", &self.asn)
+            .field("auth_key", &self.auth_key.as_ref().map(|_| "** redacted **"))
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .finish()
     }
 }
 /// Creates a customer gateway.
 ///
 /// Creates a customer gateway that represents the VPN gateway device of an on-premises data center. The public IP address must be unique among the customer gateways of a region.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateCustomerGateway\>
 #[derive(Clone, Debug)]
 pub struct CreateCustomerGatewayFluentBuilder {
     client: crate::Client,
@@ -118,13 +171,6 @@ impl CreateCustomerGatewayFluentBuilder {
         self.options = options;
         self
     }
-    /// The public IP address of the VPN gateway device in the on-premises data center. It must be unique among the customer gateways of the region.
-    ///
-    /// Required. Format: IPv4 address. Example: `116.62.69.12`.
-    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
-        self.input.ip_address = Some(value.into());
-        self
-    }
     /// The region ID of the customer gateway. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
@@ -137,6 +183,13 @@ impl CreateCustomerGatewayFluentBuilder {
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The public IP address of the VPN gateway device in the on-premises data center. It must be unique among the customer gateways of the region.
+    ///
+    /// Required. Format: IPv4 address. Example: `116.62.69.12`.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.input.ip_address = Some(value.into());
         self
     }
     /// The name of the customer gateway. The name must be 2 to 128 characters in length and can contain letters, Chinese characters, digits, periods (.), underscores (\_), and hyphens (-). It cannot start with `http://` or `https://`.
@@ -160,6 +213,38 @@ impl CreateCustomerGatewayFluentBuilder {
         self.input.asn = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn auth_key(mut self, value: impl Into<String>) -> Self {
+        self.input.auth_key = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 21.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tags(
+        mut self,
+        item: impl Into<crate::types::CreateCustomerGatewayTags>,
+    ) -> Self {
+        self.input.tags.push(item.into());
+        self
+    }
+    /// Replaces every `Tags` item.
+    pub fn set_tags(
+        mut self,
+        items: Vec<crate::types::CreateCustomerGatewayTags>,
+    ) -> Self {
+        self.input.tags = items;
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -170,13 +255,14 @@ impl CreateCustomerGatewayFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateCustomerGateway",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("CreateCustomerGateway", params, true)
+            .with_options(self.options)
+            .with_secret_values({
+                let mut secrets = Vec::new();
+                input.collect_secrets(&mut secrets);
+                secrets
+            });
         self.client.rpc().call(request).await
     }
 }
@@ -184,14 +270,14 @@ impl CreateCustomerGatewayFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCustomerGatewayOutput {
-    /// The ID of the customer gateway.
+    /// The ID of the request.
     ///
-    /// Example: `cgw-bp1aw0a5nfff03xp1****`.
+    /// Example: `D32B3C26-6C6C-4988-93E9-D2A6444CE6AE`.
     #[serde(
-        rename = "CustomerGatewayId",
+        rename = "RequestId",
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub customer_gateway_id: String,
+    pub request_id: String,
     /// The public IP address of the VPN gateway device in the on-premises data center.
     ///
     /// Example: `101.37.26.12`.
@@ -202,16 +288,6 @@ pub struct CreateCustomerGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
-    /// The name of the customer gateway.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
@@ -222,6 +298,14 @@ pub struct CreateCustomerGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Example: `cgw-bp1aw0a5nfff03xp1****`.
+    #[serde(
+        rename = "CustomerGatewayId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub customer_gateway_id: String,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1493363486000`.
@@ -232,49 +316,61 @@ pub struct CreateCustomerGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
-    /// The ID of the request.
+    /// The name of the customer gateway.
     ///
-    /// Example: `D32B3C26-6C6C-4988-93E9-D2A6444CE6AE`.
+    /// Example: `test`.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub request_id: String,
+    pub name: Option<String>,
 }
 impl CreateCustomerGatewayOutput {
-    /// Returns `customer_gateway_id`.
-    pub fn customer_gateway_id(&self) -> &str {
-        &self.customer_gateway_id
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `ip_address`.
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
     /// Returns `description`.
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
+    }
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> &str {
+        &self.customer_gateway_id
     }
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }
 /// An error `CreateCustomerGateway` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateCustomerGatewayError {
+    /// `CreateVpnUserGatewayQuotaFull.QuotaFull` (HTTP 400):
+    CreateVpnUserGatewayQuotaFullQuotaFull(rt::ServiceError),
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `IllegalParam.Asn` (HTTP 400):
+    IllegalParamAsn(rt::ServiceError),
+    /// `InvalidAuthkey.Malformed` (HTTP 400):
+    InvalidAuthkeyMalformed(rt::ServiceError),
     /// `InvalidDescription` (HTTP 400): The format of the specified description parameter is invalid.
     InvalidDescription(rt::ServiceError),
     /// `InvalidIpAddress.AlreadyExist` (HTTP 400): This IP address already exists. The IP addresses of customer gateways must be unique in the same region.
@@ -283,8 +379,20 @@ pub enum CreateCustomerGatewayError {
     InvalidIpAddressWrongFormat(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey(rt::ServiceError),
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue(rt::ServiceError),
+    /// `OperationConflict` (HTTP 409):
+    OperationConflict(rt::ServiceError),
+    /// `OperationDenied.MissingAsn` (HTTP 400):
+    OperationDeniedMissingAsn(rt::ServiceError),
+    /// `OperationFailed.NoRamPermission` (HTTP 400):
+    OperationFailedNoRamPermission(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -292,15 +400,34 @@ impl CreateCustomerGatewayError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::CreateVpnUserGatewayQuotaFullQuotaFull(e)
+            | Self::DuplicatedTagKey(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::IllegalParamAsn(e)
+            | Self::InvalidAuthkeyMalformed(e)
             | Self::InvalidDescription(e)
             | Self::InvalidIpAddressAlreadyExist(e)
             | Self::InvalidIpAddressWrongFormat(e)
             | Self::InvalidName(e)
+            | Self::InvalidParameterTagKey(e)
+            | Self::InvalidParameterTagValue(e)
+            | Self::OperationConflict(e)
+            | Self::OperationDeniedMissingAsn(e)
+            | Self::OperationFailedNoRamPermission(e)
             | Self::ResourceQuotaFull(e)
+            | Self::SizeLimitExceededTagNum(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `CreateVpnUserGatewayQuotaFull.QuotaFull`.
+    pub fn is_create_vpn_user_gateway_quota_full_quota_full(&self) -> bool {
+        matches!(self, Self::CreateVpnUserGatewayQuotaFullQuotaFull(_))
+    }
+    /// True for `Duplicated.TagKey`.
+    pub fn is_duplicated_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicatedTagKey(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -309,6 +436,18 @@ impl CreateCustomerGatewayError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `IllegalParam.Asn`.
+    pub fn is_illegal_param_asn(&self) -> bool {
+        matches!(self, Self::IllegalParamAsn(_))
+    }
+    /// True for `InvalidAuthkey.Malformed`.
+    pub fn is_invalid_authkey_malformed(&self) -> bool {
+        matches!(self, Self::InvalidAuthkeyMalformed(_))
     }
     /// True for `InvalidDescription`.
     pub fn is_invalid_description(&self) -> bool {
@@ -326,9 +465,33 @@ impl CreateCustomerGatewayError {
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
     }
+    /// True for `InvalidParameter.TagKey`.
+    pub fn is_invalid_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagKey(_))
+    }
+    /// True for `InvalidParameter.TagValue`.
+    pub fn is_invalid_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagValue(_))
+    }
+    /// True for `OperationConflict`.
+    pub fn is_operation_conflict(&self) -> bool {
+        matches!(self, Self::OperationConflict(_))
+    }
+    /// True for `OperationDenied.MissingAsn`.
+    pub fn is_operation_denied_missing_asn(&self) -> bool {
+        matches!(self, Self::OperationDeniedMissingAsn(_))
+    }
+    /// True for `OperationFailed.NoRamPermission`.
+    pub fn is_operation_failed_no_ram_permission(&self) -> bool {
+        matches!(self, Self::OperationFailedNoRamPermission(_))
+    }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
     }
 }
 impl rt::ProvideErrorMetadata for CreateCustomerGatewayError {
@@ -345,13 +508,26 @@ impl rt::ProvideErrorMetadata for CreateCustomerGatewayError {
 impl From<rt::ServiceError> for CreateCustomerGatewayError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "CreateVpnUserGatewayQuotaFull.QuotaFull" => {
+                Self::CreateVpnUserGatewayQuotaFullQuotaFull(e)
+            }
+            "Duplicated.TagKey" => Self::DuplicatedTagKey(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "IllegalParam.Asn" => Self::IllegalParamAsn(e),
+            "InvalidAuthkey.Malformed" => Self::InvalidAuthkeyMalformed(e),
             "InvalidDescription" => Self::InvalidDescription(e),
             "InvalidIpAddress.AlreadyExist" => Self::InvalidIpAddressAlreadyExist(e),
             "InvalidIpAddress.WrongFormat" => Self::InvalidIpAddressWrongFormat(e),
             "InvalidName" => Self::InvalidName(e),
+            "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(e),
+            "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(e),
+            "OperationConflict" => Self::OperationConflict(e),
+            "OperationDenied.MissingAsn" => Self::OperationDeniedMissingAsn(e),
+            "OperationFailed.NoRamPermission" => Self::OperationFailedNoRamPermission(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -6,6 +6,10 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSslVpnClientCertInput {
+    /// A client-generated token, unique per request, that makes the request idempotent.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub client_token: Option<String>,
     /// The ID of the region of the VPN gateway. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -14,29 +18,21 @@ pub struct CreateSslVpnClientCertInput {
     ///
     /// Required. Example: `vss-m5et0q3iy1qex328wcujx`.
     pub ssl_vpn_server_id: Option<String>,
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub client_token: Option<String>,
     /// The name of the client certificate: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `SslVpnClientCert1`.
     pub name: Option<String>,
-    /// The account that owns the SSL-VPN client certificate.
-    ///
-    /// Example: `test`.
-    pub owner_account: Option<String>,
 }
 impl CreateSslVpnClientCertInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("SslVpnServerId", self.ssl_vpn_server_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("RegionId", self.region_id.is_some())?;
+        rt::validate::required("SslVpnServerId", self.ssl_vpn_server_id.is_some())?;
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
@@ -55,25 +51,25 @@ impl CreateSslVpnClientCertInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
+            client_token: r.get("ClientToken")?,
             region_id: r.get("RegionId")?,
             ssl_vpn_server_id: r.get("SslVpnServerId")?,
-            client_token: r.get("ClientToken")?,
             name: r.get("Name")?,
-            owner_account: r.get("OwnerAccount")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Name", self.name.as_ref());
-        p.push_opt("OwnerAccount", self.owner_account.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Creates an SSL-VPN client certificate.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateSslVpnClientCert\>
 #[derive(Clone, Debug)]
 pub struct CreateSslVpnClientCertFluentBuilder {
     client: crate::Client,
@@ -102,6 +98,13 @@ impl CreateSslVpnClientCertFluentBuilder {
         self.options = options;
         self
     }
+    /// A client-generated token, unique per request, that makes the request idempotent.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
     /// The ID of the region of the VPN gateway. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -116,25 +119,11 @@ impl CreateSslVpnClientCertFluentBuilder {
         self.input.ssl_vpn_server_id = Some(value.into());
         self
     }
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
     /// The name of the client certificate: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `SslVpnClientCert1`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
-        self
-    }
-    /// The account that owns the SSL-VPN client certificate.
-    ///
-    /// Example: `test`.
-    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
-        self.input.owner_account = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -150,13 +139,10 @@ impl CreateSslVpnClientCertFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateSslVpnClientCert",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("CreateSslVpnClientCert", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -172,14 +158,6 @@ pub struct CreateSslVpnClientCertOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
-    /// The ID of the new client certificate.
-    ///
-    /// Example: `vsc-m5euof6s5jy8vs5kdz2r2`.
-    #[serde(
-        rename = "SslVpnClientCertId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub ssl_vpn_client_cert_id: String,
     /// The name of the client certificate.
     ///
     /// Example: `SslVpnClientCert`.
@@ -190,33 +168,49 @@ pub struct CreateSslVpnClientCertOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The ID of the new client certificate.
+    ///
+    /// Example: `vsc-m5euof6s5jy8vs5kdz2r2`.
+    #[serde(
+        rename = "SslVpnClientCertId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub ssl_vpn_client_cert_id: String,
 }
 impl CreateSslVpnClientCertOutput {
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
-    /// Returns `ssl_vpn_client_cert_id`.
-    pub fn ssl_vpn_client_cert_id(&self) -> &str {
-        &self.ssl_vpn_client_cert_id
-    }
     /// Returns `name`.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+    /// Returns `ssl_vpn_client_cert_id`.
+    pub fn ssl_vpn_client_cert_id(&self) -> &str {
+        &self.ssl_vpn_client_cert_id
     }
 }
 /// An error `CreateSslVpnClientCert` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateSslVpnClientCertError {
+    /// `CreateSslCertsQuotaFull.QuotaFull` (HTTP 400):
+    CreateSslCertsQuotaFullQuotaFull(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
+    /// `InvalidSslVpnServerId.NotFound` (HTTP 404):
+    InvalidSslVpnServerIdNotFound(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `SslVpnClientCreateTimes.ReachLimits` (HTTP 400):
+    SslVpnClientCreateTimesReachLimits(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
@@ -228,14 +222,22 @@ impl CreateSslVpnClientCertError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e)
+            Self::CreateSslCertsQuotaFullQuotaFull(e)
+            | Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::InvalidName(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::InvalidSslVpnServerIdNotFound(e)
             | Self::ResourceQuotaFull(e)
+            | Self::SslVpnClientCreateTimesReachLimits(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `CreateSslCertsQuotaFull.QuotaFull`.
+    pub fn is_create_ssl_certs_quota_full_quota_full(&self) -> bool {
+        matches!(self, Self::CreateSslCertsQuotaFullQuotaFull(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -249,9 +251,21 @@ impl CreateSslVpnClientCertError {
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
     }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
+    }
+    /// True for `InvalidSslVpnServerId.NotFound`.
+    pub fn is_invalid_ssl_vpn_server_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnServerIdNotFound(_))
+    }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `SslVpnClientCreateTimes.ReachLimits`.
+    pub fn is_ssl_vpn_client_create_times_reach_limits(&self) -> bool {
+        matches!(self, Self::SslVpnClientCreateTimesReachLimits(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -276,10 +290,18 @@ impl rt::ProvideErrorMetadata for CreateSslVpnClientCertError {
 impl From<rt::ServiceError> for CreateSslVpnClientCertError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "CreateSslCertsQuotaFull.QuotaFull" => {
+                Self::CreateSslCertsQuotaFullQuotaFull(e)
+            }
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "InvalidName" => Self::InvalidName(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
+            "InvalidSslVpnServerId.NotFound" => Self::InvalidSslVpnServerIdNotFound(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "SslVpnClientCreateTimes.ReachLimits" => {
+                Self::SslVpnClientCreateTimesReachLimits(e)
+            }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
             _ => Self::Unhandled(e),

@@ -6,14 +6,10 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSslVpnServerInput {
-    /// The CIDR block from which addresses are allocated to the virtual network interface of each client; it is not the CIDR block of the client's own network. When a client connects through SSL-VPN, the VPN gateway gives it an address from this block. The block must not conflict with LocalSubnet.
+    /// A client-generated token, unique per request, that makes the request idempotent.
     ///
-    /// Required. Format: IPv4 CIDR block. Example: `192.168.1.0/24`.
-    pub client_ip_pool: Option<String>,
-    /// The CIDR block that clients reach through the SSL-VPN connection: the CIDR block of the VPC, of a vSwitch, of an on-premises data center connected to the VPC through a physical connection, or of an Alibaba Cloud service such as RDS or OSS.
-    ///
-    /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `10.0.0.0/8`.
-    pub local_subnet: Option<String>,
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub client_token: Option<String>,
     /// The ID of the region of the VPN gateway. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -22,14 +18,18 @@ pub struct CreateSslVpnServerInput {
     ///
     /// Required. Example: `vpn-bp1hgim8by0kc9nga****`.
     pub vpn_gateway_id: Option<String>,
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub client_token: Option<String>,
     /// The name of the SSL-VPN server: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `sslvpname`.
     pub name: Option<String>,
+    /// The CIDR block from which addresses are allocated to the virtual network interface of each client; it is not the CIDR block of the client's own network. When a client connects through SSL-VPN, the VPN gateway gives it an address from this block. The block must not conflict with LocalSubnet.
+    ///
+    /// Required. Format: IPv4 CIDR block. Example: `192.168.1.0/24`.
+    pub client_ip_pool: Option<String>,
+    /// The CIDR block that clients reach through the SSL-VPN connection: the CIDR block of the VPC, of a vSwitch, of an on-premises data center connected to the VPC through a physical connection, or of an Alibaba Cloud service such as RDS or OSS.
+    ///
+    /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `10.0.0.0/8`.
+    pub local_subnet: Option<String>,
     /// The protocol of the SSL-VPN server.
     ///
     /// Default: `UDP`. Example: `UDP`.
@@ -46,11 +46,32 @@ pub struct CreateSslVpnServerInput {
     ///
     /// Default: `true`. Example: `false`.
     pub compress: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub enable_multi_factor_auth: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub i_daa_s_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub i_daa_s_region_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub i_daa_s_application_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub dry_run: Option<bool>,
 }
 impl CreateSslVpnServerInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
+        rt::validate::required("RegionId", self.region_id.is_some())?;
+        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
+        if let Some(v) = &self.name {
+            rt::validate::length("Name", v, Some(2), Some(128))?;
+            rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
+            rt::validate::format("Name", v, rt::validate::Format::Name)?;
+        }
         rt::validate::required("ClientIpPool", self.client_ip_pool.is_some())?;
         if let Some(v) = &self.client_ip_pool {
             rt::validate::format("ClientIpPool", v, rt::validate::Format::Ipv4Cidr)?;
@@ -58,17 +79,6 @@ impl CreateSslVpnServerInput {
         rt::validate::required("LocalSubnet", self.local_subnet.is_some())?;
         if let Some(v) = &self.local_subnet {
             rt::validate::format("LocalSubnet", v, rt::validate::Format::Ipv4CidrList)?;
-        }
-        rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
-        if let Some(v) = &self.name {
-            rt::validate::length("Name", v, Some(2), Some(128))?;
-            rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
-            rt::validate::format("Name", v, rt::validate::Format::Name)?;
         }
         if let Some(v) = &self.port {
             rt::validate::range("Port", i64::from(*v), Some(1), Some(65535))?;
@@ -114,37 +124,49 @@ impl CreateSslVpnServerInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            client_ip_pool: r.get("ClientIpPool")?,
-            local_subnet: r.get("LocalSubnet")?,
+            client_token: r.get("ClientToken")?,
             region_id: r.get("RegionId")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
-            client_token: r.get("ClientToken")?,
             name: r.get("Name")?,
+            client_ip_pool: r.get("ClientIpPool")?,
+            local_subnet: r.get("LocalSubnet")?,
             proto: r.get("Proto")?,
             cipher: r.get("Cipher")?,
             port: r.get("Port")?,
             compress: r.get("Compress")?,
+            enable_multi_factor_auth: r.get("EnableMultiFactorAuth")?,
+            i_daa_s_instance_id: r.get("IDaaSInstanceId")?,
+            i_daa_s_region_id: r.get("IDaaSRegionId")?,
+            i_daa_s_application_id: r.get("IDaaSApplicationId")?,
+            dry_run: r.get("DryRun")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("ClientIpPool", self.client_ip_pool.as_ref());
-        p.push_opt("LocalSubnet", self.local_subnet.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Name", self.name.as_ref());
+        p.push_opt("ClientIpPool", self.client_ip_pool.as_ref());
+        p.push_opt("LocalSubnet", self.local_subnet.as_ref());
         p.push_opt("Proto", self.proto.as_ref());
         p.push_opt("Cipher", self.cipher.as_ref());
         p.push_opt("Port", self.port.as_ref());
         p.push_opt("Compress", self.compress.as_ref());
+        p.push_opt("EnableMultiFactorAuth", self.enable_multi_factor_auth.as_ref());
+        p.push_opt("IDaaSInstanceId", self.i_daa_s_instance_id.as_ref());
+        p.push_opt("IDaaSRegionId", self.i_daa_s_region_id.as_ref());
+        p.push_opt("IDaaSApplicationId", self.i_daa_s_application_id.as_ref());
+        p.push_opt("DryRun", self.dry_run.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Creates an SSL-VPN server.
 ///
 /// Creates the SSL-VPN server of a VPN gateway. Clients that connect to it are given an address from ClientIpPool and can reach the CIDR blocks in LocalSubnet.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateSslVpnServer\>
 #[derive(Clone, Debug)]
 pub struct CreateSslVpnServerFluentBuilder {
     client: crate::Client,
@@ -173,18 +195,11 @@ impl CreateSslVpnServerFluentBuilder {
         self.options = options;
         self
     }
-    /// The CIDR block from which addresses are allocated to the virtual network interface of each client; it is not the CIDR block of the client's own network. When a client connects through SSL-VPN, the VPN gateway gives it an address from this block. The block must not conflict with LocalSubnet.
+    /// A client-generated token, unique per request, that makes the request idempotent.
     ///
-    /// Required. Format: IPv4 CIDR block. Example: `192.168.1.0/24`.
-    pub fn client_ip_pool(mut self, value: impl Into<String>) -> Self {
-        self.input.client_ip_pool = Some(value.into());
-        self
-    }
-    /// The CIDR block that clients reach through the SSL-VPN connection: the CIDR block of the VPC, of a vSwitch, of an on-premises data center connected to the VPC through a physical connection, or of an Alibaba Cloud service such as RDS or OSS.
-    ///
-    /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `10.0.0.0/8`.
-    pub fn local_subnet(mut self, value: impl Into<String>) -> Self {
-        self.input.local_subnet = Some(value.into());
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
     /// The ID of the region of the VPN gateway. Call DescribeRegions to list region IDs.
@@ -201,18 +216,25 @@ impl CreateSslVpnServerFluentBuilder {
         self.input.vpn_gateway_id = Some(value.into());
         self
     }
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
     /// The name of the SSL-VPN server: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `sslvpname`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
+        self
+    }
+    /// The CIDR block from which addresses are allocated to the virtual network interface of each client; it is not the CIDR block of the client's own network. When a client connects through SSL-VPN, the VPN gateway gives it an address from this block. The block must not conflict with LocalSubnet.
+    ///
+    /// Required. Format: IPv4 CIDR block. Example: `192.168.1.0/24`.
+    pub fn client_ip_pool(mut self, value: impl Into<String>) -> Self {
+        self.input.client_ip_pool = Some(value.into());
+        self
+    }
+    /// The CIDR block that clients reach through the SSL-VPN connection: the CIDR block of the VPC, of a vSwitch, of an on-premises data center connected to the VPC through a physical connection, or of an Alibaba Cloud service such as RDS or OSS.
+    ///
+    /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `10.0.0.0/8`.
+    pub fn local_subnet(mut self, value: impl Into<String>) -> Self {
+        self.input.local_subnet = Some(value.into());
         self
     }
     /// The protocol of the SSL-VPN server.
@@ -243,6 +265,31 @@ impl CreateSslVpnServerFluentBuilder {
         self.input.compress = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn enable_multi_factor_auth(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_multi_factor_auth = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn i_daa_s_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.i_daa_s_instance_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn i_daa_s_region_id(mut self, value: impl Into<String>) -> Self {
+        self.input.i_daa_s_region_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn i_daa_s_application_id(mut self, value: impl Into<String>) -> Self {
+        self.input.i_daa_s_application_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.input.dry_run = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -253,13 +300,10 @@ impl CreateSslVpnServerFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateSslVpnServer",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("CreateSslVpnServer", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -267,14 +311,6 @@ impl CreateSslVpnServerFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSslVpnServerOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `E98A9651-7098-40C7-8F85-C818D1EBBA85`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
     /// The ID of the new SSL-VPN server.
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`.
@@ -283,6 +319,14 @@ pub struct CreateSslVpnServerOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub ssl_vpn_server_id: String,
+    /// The ID of the request.
+    ///
+    /// Example: `E98A9651-7098-40C7-8F85-C818D1EBBA85`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
@@ -295,13 +339,13 @@ pub struct CreateSslVpnServerOutput {
     pub name: Option<String>,
 }
 impl CreateSslVpnServerOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
     /// Returns `ssl_vpn_server_id`.
     pub fn ssl_vpn_server_id(&self) -> &str {
         &self.ssl_vpn_server_id
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `name`.
     pub fn name(&self) -> Option<&str> {
@@ -312,20 +356,68 @@ impl CreateSslVpnServerOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateSslVpnServerError {
+    /// `ClientIpPool.NetmaskInvalid` (HTTP 400):
+    ClientIpPoolNetmaskInvalid(rt::ServiceError),
+    /// `ClientIpPool.SubnetInvalid` (HTTP 400):
+    ClientIpPoolSubnetInvalid(rt::ServiceError),
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
+    /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400):
+    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(rt::ServiceError),
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `IllegalParam.IDaaSApplicationId` (HTTP 400):
+    IllegalParamIDaaSApplicationId(rt::ServiceError),
+    /// `IllegalParam.LocalSubnet` (HTTP 400):
+    IllegalParamLocalSubnet(rt::ServiceError),
+    /// `InvalidIDaaSApplicationId.NotFound` (HTTP 404):
+    InvalidIDaaSApplicationIdNotFound(rt::ServiceError),
+    /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404):
+    InvalidIDaaSInstanceIdNotFound(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `IpConflict` (HTTP 400):
+    IpConflict(rt::ServiceError),
+    /// `MissingParam.IDaaSApplicationId` (HTTP 400):
+    MissingParamIDaaSApplicationId(rt::ServiceError),
+    /// `MissingParam.IDaaSRegionId` (HTTP 400):
+    MissingParamIDaaSRegionId(rt::ServiceError),
+    /// `MissingParameter.IDaaSInstanceId` (HTTP 400):
+    MissingParameterIDaaSInstanceId(rt::ServiceError),
+    /// `OperationFailed.NoRamPermission` (HTTP 400):
+    OperationFailedNoRamPermission(rt::ServiceError),
+    /// `OperationUnsupported.NotSupportMultiFactorAuth` (HTTP 400):
+    OperationUnsupportedNotSupportMultiFactorAuth(rt::ServiceError),
+    /// `QuotaExceeded.VpnRouteEntry` (HTTP 400): The number of routes that point to the VPN gateway in the VPC route table reaches the quota.
+    QuotaExceededVpnRouteEntry(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `SslVpnIDaaS2.NotSupport` (HTTP 400):
+    SslVpnIDaaS2NotSupport(rt::ServiceError),
+    /// `SslVpnServer.AddRouteError` (HTTP 400):
+    SslVpnServerAddRouteError(rt::ServiceError),
+    /// `SslVpnServer.AlreadyExist` (HTTP 400):
+    SslVpnServerAlreadyExist(rt::ServiceError),
+    /// `SslVpnServerPort.Illegal` (HTTP 400):
+    SslVpnServerPortIllegal(rt::ServiceError),
+    /// `SystemBusy` (HTTP 400):
+    SystemBusy(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnGateway.SslVpnDisabled` (HTTP 400):
+    VpnGatewaySslVpnDisabled(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -333,15 +425,61 @@ impl CreateSslVpnServerError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::ClientIpPoolNetmaskInvalid(e)
+            | Self::ClientIpPoolSubnetInvalid(e)
+            | Self::DryRunOperation(e)
+            | Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::IllegalParamIDaaSApplicationId(e)
+            | Self::IllegalParamLocalSubnet(e)
+            | Self::InvalidIDaaSApplicationIdNotFound(e)
+            | Self::InvalidIDaaSInstanceIdNotFound(e)
             | Self::InvalidName(e)
+            | Self::InvalidRegionIdNotFound(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::IpConflict(e)
+            | Self::MissingParamIDaaSApplicationId(e)
+            | Self::MissingParamIDaaSRegionId(e)
+            | Self::MissingParameterIDaaSInstanceId(e)
+            | Self::OperationFailedNoRamPermission(e)
+            | Self::OperationUnsupportedNotSupportMultiFactorAuth(e)
+            | Self::QuotaExceededVpnRouteEntry(e)
             | Self::ResourceQuotaFull(e)
+            | Self::SslVpnIDaaS2NotSupport(e)
+            | Self::SslVpnServerAddRouteError(e)
+            | Self::SslVpnServerAlreadyExist(e)
+            | Self::SslVpnServerPortIllegal(e)
+            | Self::SystemBusy(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnGatewaySslVpnDisabled(e)
+            | Self::VpnRouteEntryConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `ClientIpPool.NetmaskInvalid`.
+    pub fn is_client_ip_pool_netmask_invalid(&self) -> bool {
+        matches!(self, Self::ClientIpPoolNetmaskInvalid(_))
+    }
+    /// True for `ClientIpPool.SubnetInvalid`.
+    pub fn is_client_ip_pool_subnet_invalid(&self) -> bool {
+        matches!(self, Self::ClientIpPoolSubnetInvalid(_))
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
+    }
+    /// True for `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest`.
+    pub fn is_enable_ha_check_ssl_vpn_server_client_cidr_contains_vpc_route_dest(
+        &self,
+    ) -> bool {
+        matches!(self, Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(_))
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -351,17 +489,85 @@ impl CreateSslVpnServerError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `IllegalParam.IDaaSApplicationId`.
+    pub fn is_illegal_param_i_daa_s_application_id(&self) -> bool {
+        matches!(self, Self::IllegalParamIDaaSApplicationId(_))
+    }
+    /// True for `IllegalParam.LocalSubnet`.
+    pub fn is_illegal_param_local_subnet(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalSubnet(_))
+    }
+    /// True for `InvalidIDaaSApplicationId.NotFound`.
+    pub fn is_invalid_i_daa_s_application_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIDaaSApplicationIdNotFound(_))
+    }
+    /// True for `InvalidIDaaSInstanceId.NotFound`.
+    pub fn is_invalid_i_daa_s_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIDaaSInstanceIdNotFound(_))
+    }
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
     }
     /// True for `InvalidVpnGatewayInstanceId.NotFound`.
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
+    /// True for `IpConflict`.
+    pub fn is_ip_conflict(&self) -> bool {
+        matches!(self, Self::IpConflict(_))
+    }
+    /// True for `MissingParam.IDaaSApplicationId`.
+    pub fn is_missing_param_i_daa_s_application_id(&self) -> bool {
+        matches!(self, Self::MissingParamIDaaSApplicationId(_))
+    }
+    /// True for `MissingParam.IDaaSRegionId`.
+    pub fn is_missing_param_i_daa_s_region_id(&self) -> bool {
+        matches!(self, Self::MissingParamIDaaSRegionId(_))
+    }
+    /// True for `MissingParameter.IDaaSInstanceId`.
+    pub fn is_missing_parameter_i_daa_s_instance_id(&self) -> bool {
+        matches!(self, Self::MissingParameterIDaaSInstanceId(_))
+    }
+    /// True for `OperationFailed.NoRamPermission`.
+    pub fn is_operation_failed_no_ram_permission(&self) -> bool {
+        matches!(self, Self::OperationFailedNoRamPermission(_))
+    }
+    /// True for `OperationUnsupported.NotSupportMultiFactorAuth`.
+    pub fn is_operation_unsupported_not_support_multi_factor_auth(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedNotSupportMultiFactorAuth(_))
+    }
+    /// True for `QuotaExceeded.VpnRouteEntry`.
+    pub fn is_quota_exceeded_vpn_route_entry(&self) -> bool {
+        matches!(self, Self::QuotaExceededVpnRouteEntry(_))
+    }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `SslVpnIDaaS2.NotSupport`.
+    pub fn is_ssl_vpn_i_daa_s2_not_support(&self) -> bool {
+        matches!(self, Self::SslVpnIDaaS2NotSupport(_))
+    }
+    /// True for `SslVpnServer.AddRouteError`.
+    pub fn is_ssl_vpn_server_add_route_error(&self) -> bool {
+        matches!(self, Self::SslVpnServerAddRouteError(_))
+    }
+    /// True for `SslVpnServer.AlreadyExist`.
+    pub fn is_ssl_vpn_server_already_exist(&self) -> bool {
+        matches!(self, Self::SslVpnServerAlreadyExist(_))
+    }
+    /// True for `SslVpnServerPort.Illegal`.
+    pub fn is_ssl_vpn_server_port_illegal(&self) -> bool {
+        matches!(self, Self::SslVpnServerPortIllegal(_))
+    }
+    /// True for `SystemBusy`.
+    pub fn is_system_busy(&self) -> bool {
+        matches!(self, Self::SystemBusy(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -370,6 +576,14 @@ impl CreateSslVpnServerError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnGateway.SslVpnDisabled`.
+    pub fn is_vpn_gateway_ssl_vpn_disabled(&self) -> bool {
+        matches!(self, Self::VpnGatewaySslVpnDisabled(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for CreateSslVpnServerError {
@@ -386,15 +600,47 @@ impl rt::ProvideErrorMetadata for CreateSslVpnServerError {
 impl From<rt::ServiceError> for CreateSslVpnServerError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(e),
+            "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(e),
+            "DryRunOperation" => Self::DryRunOperation(e),
+            "EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest" => {
+                Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(e)
+            }
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "IllegalParam.IDaaSApplicationId" => Self::IllegalParamIDaaSApplicationId(e),
+            "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(e),
+            "InvalidIDaaSApplicationId.NotFound" => {
+                Self::InvalidIDaaSApplicationIdNotFound(e)
+            }
+            "InvalidIDaaSInstanceId.NotFound" => Self::InvalidIDaaSInstanceIdNotFound(e),
             "InvalidName" => Self::InvalidName(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
+            "IpConflict" => Self::IpConflict(e),
+            "MissingParam.IDaaSApplicationId" => Self::MissingParamIDaaSApplicationId(e),
+            "MissingParam.IDaaSRegionId" => Self::MissingParamIDaaSRegionId(e),
+            "MissingParameter.IDaaSInstanceId" => {
+                Self::MissingParameterIDaaSInstanceId(e)
+            }
+            "OperationFailed.NoRamPermission" => Self::OperationFailedNoRamPermission(e),
+            "OperationUnsupported.NotSupportMultiFactorAuth" => {
+                Self::OperationUnsupportedNotSupportMultiFactorAuth(e)
+            }
+            "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "SslVpnIDaaS2.NotSupport" => Self::SslVpnIDaaS2NotSupport(e),
+            "SslVpnServer.AddRouteError" => Self::SslVpnServerAddRouteError(e),
+            "SslVpnServer.AlreadyExist" => Self::SslVpnServerAlreadyExist(e),
+            "SslVpnServerPort.Illegal" => Self::SslVpnServerPortIllegal(e),
+            "SystemBusy" => Self::SystemBusy(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnGateway.SslVpnDisabled" => Self::VpnGatewaySslVpnDisabled(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
             _ => Self::Unhandled(e),
         }
     }

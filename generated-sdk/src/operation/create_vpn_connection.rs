@@ -10,10 +10,22 @@ pub struct CreateVpnConnectionInput {
     ///
     /// Required. Example: `cn-shanghai`.
     pub region_id: Option<String>,
-    /// The ID of the customer gateway.
+    /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Required. Example: `cgw-bp1mvj4g9kogwwcxk****`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-001****`.
+    pub client_token: Option<String>,
+    /// The ID of the customer gateway. Required for a single-tunnel connection; a dual-tunnel connection names one customer gateway per tunnel in `TunnelOptionsSpecification` instead.
+    ///
+    /// Example: `cgw-bp1mvj4g9kogwwcxk****`.
     pub customer_gateway_id: Option<String>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnk****`.
+    pub vpn_gateway_id: Option<String>,
+    /// The name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
+    ///
+    /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `IPsec`.
+    pub name: Option<String>,
     /// The CIDR blocks on the VPC side to connect with the on-premises data center, used in Phase 2 negotiations. Separate multiple CIDR blocks with commas, e.g. `192.168.1.0/24,192.168.2.0/24`.
     ///
     /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `1.1.1.0/24,1.1.2.0/24`.
@@ -22,18 +34,6 @@ pub struct CreateVpnConnectionInput {
     ///
     /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `1.1.1.0/24,1.1.2.0/24`.
     pub remote_subnet: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnk****`.
-    pub vpn_gateway_id: Option<String>,
-    /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-001****`.
-    pub client_token: Option<String>,
-    /// The name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
-    ///
-    /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `IPsec`.
-    pub name: Option<String>,
     /// Whether to delete the negotiated tunnel and negotiate again right away. `true`: negotiations start as soon as the configuration is complete. `false` (default): negotiations start when inbound traffic is detected.
     ///
     /// Default: `false`. Example: `false`.
@@ -66,13 +66,38 @@ pub struct CreateVpnConnectionInput {
     ///
     /// Example: `{"EnableBgp": "true", "LocalAsn": "10001", "TunnelCidr": "169.254.11.0/30", "LocalBgpIp": "169.254.11.1"}`.
     pub bgp_config: Option<crate::types::BgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub remote_ca_certificate: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 21.
+    pub tags: Vec<crate::types::CreateVpnConnectionTags>,
+    /// The two tunnels of a dual-tunnel connection (one `master`, one `slave`), each with its own customer gateway, IKE, IPsec and BGP settings. Only for VPN gateways created in dual-tunnel mode; travels in the form body.
+    ///
+    /// Sent in the form body.
+    ///
+    /// Items at most 2.
+    pub tunnel_options_specification: Vec<crate::types::TunnelOptions>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub enable_tunnels_bgp: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub dry_run: Option<bool>,
 }
 impl CreateVpnConnectionInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
+        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
+        if let Some(v) = &self.name {
+            rt::validate::length("Name", v, Some(2), Some(128))?;
+            rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
+            rt::validate::format("Name", v, rt::validate::Format::Name)?;
+        }
         rt::validate::required("LocalSubnet", self.local_subnet.is_some())?;
         if let Some(v) = &self.local_subnet {
             rt::validate::format("LocalSubnet", v, rt::validate::Format::Ipv4CidrList)?;
@@ -80,16 +105,6 @@ impl CreateVpnConnectionInput {
         rt::validate::required("RemoteSubnet", self.remote_subnet.is_some())?;
         if let Some(v) = &self.remote_subnet {
             rt::validate::format("RemoteSubnet", v, rt::validate::Format::Ipv4CidrList)?;
-        }
-        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
-        if let Some(v) = &self.name {
-            rt::validate::length("Name", v, Some(2), Some(128))?;
-            rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
-            rt::validate::format("Name", v, rt::validate::Format::Name)?;
         }
         if let Some(v) = &self.ike_config {
             v.validate_at("IkeConfig")?;
@@ -102,6 +117,28 @@ impl CreateVpnConnectionInput {
         }
         if let Some(v) = &self.bgp_config {
             v.validate_at("BgpConfig")?;
+        }
+        {
+            let v = &self.tags;
+            rt::validate::items("Tags", v.len(), None, Some(21))?;
+        }
+        for (i, item) in self.tags.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "Tags", i + 1))?;
+        }
+        {
+            let v = &self.tunnel_options_specification;
+            rt::validate::items("TunnelOptionsSpecification", v.len(), None, Some(2))?;
+        }
+        for (i, item) in self.tunnel_options_specification.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "TunnelOptionsSpecification", i + 1))?;
+        }
+        if true {
+            rt::validate::rule(
+                "CustomerGatewayId",
+                "A single-tunnel connection names its customer gateway in `CustomerGatewayId`; a dual-tunnel connection names one per tunnel in `TunnelOptionsSpecification`.",
+                self.customer_gateway_id.is_some()
+                    || !self.tunnel_options_specification.is_empty(),
+            )?;
         }
         Ok(())
     }
@@ -120,6 +157,14 @@ impl CreateVpnConnectionInput {
         if let Some(v) = &self.bgp_config {
             v.check_known_values_at("BgpConfig")?;
         }
+        for (i, item) in self.tags.iter().enumerate() {
+            item.check_known_values_at(&format!("{}.{}", "Tags", i + 1))?;
+        }
+        for (i, item) in self.tunnel_options_specification.iter().enumerate() {
+            item.check_known_values_at(
+                &format!("{}.{}", "TunnelOptionsSpecification", i + 1),
+            )?;
+        }
         Ok(())
     }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
@@ -129,12 +174,12 @@ impl CreateVpnConnectionInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
             customer_gateway_id: r.get("CustomerGatewayId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
+            name: r.get("Name")?,
             local_subnet: r.get("LocalSubnet")?,
             remote_subnet: r.get("RemoteSubnet")?,
-            vpn_gateway_id: r.get("VpnGatewayId")?,
-            client_token: r.get("ClientToken")?,
-            name: r.get("Name")?,
             effect_immediately: r.get("EffectImmediately")?,
             ike_config: r.json("IkeConfig")?,
             ipsec_config: r.json("IpsecConfig")?,
@@ -143,18 +188,31 @@ impl CreateVpnConnectionInput {
             enable_dpd: r.get("EnableDpd")?,
             enable_nat_traversal: r.get("EnableNatTraversal")?,
             bgp_config: r.json("BgpConfig")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+            tags: r
+                .struct_list(
+                    "Tags",
+                    crate::types::CreateVpnConnectionTags::from_wire_params,
+                )?,
+            tunnel_options_specification: r
+                .struct_list(
+                    "TunnelOptionsSpecification",
+                    crate::types::TunnelOptions::from_wire_params,
+                )?,
+            enable_tunnels_bgp: r.get("EnableTunnelsBgp")?,
+            dry_run: r.get("DryRun")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
+        p.push_opt("Name", self.name.as_ref());
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
         p.push_opt("RemoteSubnet", self.remote_subnet.as_ref());
-        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
-        p.push_opt("Name", self.name.as_ref());
         p.push_opt("EffectImmediately", self.effect_immediately.as_ref());
         if let Some(v) = &self.ike_config {
             p.push_json("IkeConfig", v)?;
@@ -171,6 +229,15 @@ impl CreateVpnConnectionInput {
         if let Some(v) = &self.bgp_config {
             p.push_json("BgpConfig", v)?;
         }
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+        p.push_struct_list("Tags", &self.tags, |item, sub| item.encode_into(sub));
+        p.push_struct_list(
+            "TunnelOptionsSpecification",
+            &self.tunnel_options_specification,
+            |item, sub| item.encode_into(sub),
+        );
+        p.push_opt("EnableTunnelsBgp", self.enable_tunnels_bgp.as_ref());
+        p.push_opt("DryRun", self.dry_run.as_ref());
         Ok(p.into_vec())
     }
     /// Adds the value of every sensitive field, at any depth, to `out`.
@@ -178,11 +245,16 @@ impl CreateVpnConnectionInput {
         if let Some(v) = &self.ike_config {
             v.collect_secrets(out);
         }
+        for v in &self.tunnel_options_specification {
+            v.collect_secrets(out);
+        }
     }
 }
 /// Creates an IPsec-VPN connection.
 ///
 /// Creates an IPsec-VPN connection between a VPN gateway and a customer gateway, with optional Phase 1 (IKE), Phase 2 (IPsec), health-check and BGP settings.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnConnection\>
 #[derive(Clone, Debug)]
 pub struct CreateVpnConnectionFluentBuilder {
     client: crate::Client,
@@ -218,11 +290,32 @@ impl CreateVpnConnectionFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the customer gateway.
+    /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
-    /// Required. Example: `cgw-bp1mvj4g9kogwwcxk****`.
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-001****`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the customer gateway. Required for a single-tunnel connection; a dual-tunnel connection names one customer gateway per tunnel in `TunnelOptionsSpecification` instead.
+    ///
+    /// Example: `cgw-bp1mvj4g9kogwwcxk****`.
     pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// The ID of the VPN gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnk****`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// The name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
+    ///
+    /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `IPsec`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.input.name = Some(value.into());
         self
     }
     /// The CIDR blocks on the VPC side to connect with the on-premises data center, used in Phase 2 negotiations. Separate multiple CIDR blocks with commas, e.g. `192.168.1.0/24,192.168.2.0/24`.
@@ -237,27 +330,6 @@ impl CreateVpnConnectionFluentBuilder {
     /// Required. Format: comma-separated IPv4 CIDR blocks. Example: `1.1.1.0/24,1.1.2.0/24`.
     pub fn remote_subnet(mut self, value: impl Into<String>) -> Self {
         self.input.remote_subnet = Some(value.into());
-        self
-    }
-    /// The ID of the VPN gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnk****`.
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpn_gateway_id = Some(value.into());
-        self
-    }
-    /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-001****`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
-    /// The name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
-    ///
-    /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `IPsec`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.input.name = Some(value.into());
         self
     }
     /// Whether to delete the negotiated tunnel and negotiate again right away. `true`: negotiations start as soon as the configuration is complete. `false` (default): negotiations start when inbound traffic is detected.
@@ -319,6 +391,63 @@ impl CreateVpnConnectionFluentBuilder {
         self.input.bgp_config = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.input.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 21.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tags(
+        mut self,
+        item: impl Into<crate::types::CreateVpnConnectionTags>,
+    ) -> Self {
+        self.input.tags.push(item.into());
+        self
+    }
+    /// Replaces every `Tags` item.
+    pub fn set_tags(
+        mut self,
+        items: Vec<crate::types::CreateVpnConnectionTags>,
+    ) -> Self {
+        self.input.tags = items;
+        self
+    }
+    /// The two tunnels of a dual-tunnel connection (one `master`, one `slave`), each with its own customer gateway, IKE, IPsec and BGP settings. Only for VPN gateways created in dual-tunnel mode; travels in the form body.
+    ///
+    /// Sent in the form body.
+    ///
+    /// Items at most 2.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tunnel_options_specification(
+        mut self,
+        item: impl Into<crate::types::TunnelOptions>,
+    ) -> Self {
+        self.input.tunnel_options_specification.push(item.into());
+        self
+    }
+    /// Replaces every `TunnelOptionsSpecification` item.
+    pub fn set_tunnel_options_specification(
+        mut self,
+        items: Vec<crate::types::TunnelOptions>,
+    ) -> Self {
+        self.input.tunnel_options_specification = items;
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn enable_tunnels_bgp(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_tunnels_bgp = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.input.dry_run = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -329,17 +458,18 @@ impl CreateVpnConnectionFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateVpnConnection",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: {
+        let (params, body) = rt::params::split_body(
+            input.to_params()?,
+            &["TunnelOptionsSpecification"],
+        );
+        let request = rt::RpcRequest::new("CreateVpnConnection", params, true)
+            .with_body(body)
+            .with_options(self.options)
+            .with_secret_values({
                 let mut secrets = Vec::new();
                 input.collect_secrets(&mut secrets);
                 secrets
-            },
-        };
+            });
         self.client.rpc().call(request).await
     }
 }
@@ -347,6 +477,14 @@ impl CreateVpnConnectionFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVpnConnectionOutput {
+    /// The ID of the request.
+    ///
+    /// Example: `082AD562-B8DB-4BB2-861F-DA1FCA01FD76`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp15oes1py4i6****`.
@@ -355,16 +493,6 @@ pub struct CreateVpnConnectionOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub vpn_connection_id: String,
-    /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
-    ///
-    /// Example: `1544666102000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<i64>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `test`.
@@ -375,55 +503,147 @@ pub struct CreateVpnConnectionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The ID of the request.
+    /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
-    /// Example: `082AD562-B8DB-4BB2-861F-DA1FCA01FD76`.
+    /// Example: `1544666102000`.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub request_id: String,
+    pub create_time: Option<i64>,
 }
 impl CreateVpnConnectionOutput {
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
     /// Returns `vpn_connection_id`.
     pub fn vpn_connection_id(&self) -> &str {
         &self.vpn_connection_id
-    }
-    /// Returns `create_time`.
-    pub fn create_time(&self) -> Option<i64> {
-        self.create_time
     }
     /// Returns `name`.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `create_time`.
+    pub fn create_time(&self) -> Option<i64> {
+        self.create_time
     }
 }
 /// An error `CreateVpnConnection` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateVpnConnectionError {
+    /// `CreateDbrRoutesQuotaFull.QuotaFull` (HTTP 400):
+    CreateDbrRoutesQuotaFullQuotaFull(rt::ServiceError),
+    /// `CreatePbrRoutesQuotaFull.QuotaFull` (HTTP 400):
+    CreatePbrRoutesQuotaFullQuotaFull(rt::ServiceError),
+    /// `CreateVpnConnectionsQuotaFull.QuotaFull` (HTTP 400):
+    CreateVpnConnectionsQuotaFullQuotaFull(rt::ServiceError),
+    /// `CustomerGateway.ConflictRouteEntry` (HTTP 400):
+    CustomerGatewayConflictRouteEntry(rt::ServiceError),
+    /// `CustomerGateway.ConflictVpnIp` (HTTP 400):
+    CustomerGatewayConflictVpnIp(rt::ServiceError),
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey(rt::ServiceError),
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `IllegalParam.BgpConfig` (HTTP 400):
+    IllegalParamBgpConfig(rt::ServiceError),
+    /// `IllegalParam.EnableBgp` (HTTP 400):
+    IllegalParamEnableBgp(rt::ServiceError),
+    /// `IllegalParam.LocalAsn` (HTTP 400):
+    IllegalParamLocalAsn(rt::ServiceError),
+    /// `IllegalParam.LocalBgpIp` (HTTP 400):
+    IllegalParamLocalBgpIp(rt::ServiceError),
+    /// `IllegalParam.LocalSubnet` (HTTP 400):
+    IllegalParamLocalSubnet(rt::ServiceError),
+    /// `IllegalParam.RemoteSubnet` (HTTP 400):
+    IllegalParamRemoteSubnet(rt::ServiceError),
+    /// `IllegalParam.TunnelCidr` (HTTP 400):
+    IllegalParamTunnelCidr(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404): The specified instance does not exist.
     InvalidCustomerGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `InvalidLocalBgpIp.Malformed` (HTTP 400):
+    InvalidLocalBgpIpMalformed(rt::ServiceError),
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey(rt::ServiceError),
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue(rt::ServiceError),
+    /// `InvalidParameter.VpnConnectionName` (HTTP 400):
+    InvalidParameterVpnConnectionName(rt::ServiceError),
+    /// `InvalidSslVpnServerCertId.NotFound` (HTTP 400):
+    InvalidSslVpnServerCertIdNotFound(rt::ServiceError),
+    /// `InvalidTunnelCidr.Malformed` (HTTP 400):
+    InvalidTunnelCidrMalformed(rt::ServiceError),
     /// `InvalidVpnConnection.AlreadyExists` (HTTP 400): The VPN connection already exists.
     InvalidVpnConnectionAlreadyExists(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `MissingParam.CustomerGatewayAsn` (HTTP 400):
+    MissingParamCustomerGatewayAsn(rt::ServiceError),
+    /// `MissingParam.RemoteId` (HTTP 400):
+    MissingParamRemoteId(rt::ServiceError),
+    /// `MissingParameter.TunnelCidr` (HTTP 400):
+    MissingParameterTunnelCidr(rt::ServiceError),
+    /// `MissingParameter.TunnelOptionsSpecification` (HTTP 400):
+    MissingParameterTunnelOptionsSpecification(rt::ServiceError),
+    /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400):
+    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::ServiceError),
+    /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400):
+    NotSupportVpnConnectionParameterIpsecPfs(rt::ServiceError),
+    /// `OperationFailed.CenLevelNotSupport` (HTTP 400):
+    OperationFailedCenLevelNotSupport(rt::ServiceError),
+    /// `OperationFailed.MissCertificate` (HTTP 400):
+    OperationFailedMissCertificate(rt::ServiceError),
+    /// `OperationUnsupported.EnableBgp` (HTTP 400):
+    OperationUnsupportedEnableBgp(rt::ServiceError),
+    /// `OperationUnsupported.SetDPD` (HTTP 400):
+    OperationUnsupportedSetDpd(rt::ServiceError),
+    /// `OperationUnsupported.SetNatTraversal` (HTTP 400):
+    OperationUnsupportedSetNatTraversal(rt::ServiceError),
     /// `QuotaExceeded.PolicyBasedRoute` (HTTP 400): The number of policy-based routing entries has reached the upper limit. The maximum number of entries that you can create is %s. The number of existing entries is %s. You are now creating %s entries.
     QuotaExceededPolicyBasedRoute(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
+    /// `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs` (HTTP 400):
+    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(rt::ServiceError),
+    /// `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap` (HTTP 400):
+    VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnGateway.IPsecServerAndVpnConnectionConflict` (HTTP 400):
+    VpnGatewayIPsecServerAndVpnConnectionConflict(rt::ServiceError),
+    /// `VpnGateway.IpsecVpnDisabled` (HTTP 400):
+    VpnGatewayIpsecVpnDisabled(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.BackupRoute` (HTTP 400): Active/standby routes failed authentication.
+    VpnRouteEntryBackupRoute(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
+    /// `VpnRouteEntry.ConflictSSL` (HTTP 400): The route conflicts with the SSL client.
+    VpnRouteEntryConflictSsl(rt::ServiceError),
+    /// `VpnRouteEntry.InvalidWeight` (HTTP 400): The weight specified for the route is invalid.
+    VpnRouteEntryInvalidWeight(rt::ServiceError),
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -431,17 +651,94 @@ impl CreateVpnConnectionError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::CreateDbrRoutesQuotaFullQuotaFull(e)
+            | Self::CreatePbrRoutesQuotaFullQuotaFull(e)
+            | Self::CreateVpnConnectionsQuotaFullQuotaFull(e)
+            | Self::CustomerGatewayConflictRouteEntry(e)
+            | Self::CustomerGatewayConflictVpnIp(e)
+            | Self::DryRunOperation(e)
+            | Self::DuplicatedTagKey(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::IllegalParamBgpConfig(e)
+            | Self::IllegalParamEnableBgp(e)
+            | Self::IllegalParamLocalAsn(e)
+            | Self::IllegalParamLocalBgpIp(e)
+            | Self::IllegalParamLocalSubnet(e)
+            | Self::IllegalParamRemoteSubnet(e)
+            | Self::IllegalParamTunnelCidr(e)
+            | Self::InternalError(e)
             | Self::InvalidCustomerGatewayInstanceIdNotFound(e)
+            | Self::InvalidLocalBgpIpMalformed(e)
+            | Self::InvalidParameterTagKey(e)
+            | Self::InvalidParameterTagValue(e)
+            | Self::InvalidParameterVpnConnectionName(e)
+            | Self::InvalidSslVpnServerCertIdNotFound(e)
+            | Self::InvalidTunnelCidrMalformed(e)
             | Self::InvalidVpnConnectionAlreadyExists(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::MissingParamCustomerGatewayAsn(e)
+            | Self::MissingParamRemoteId(e)
+            | Self::MissingParameterTunnelCidr(e)
+            | Self::MissingParameterTunnelOptionsSpecification(e)
+            | Self::NotSupportVpnConnectionParameterIpsecAuthAlg(e)
+            | Self::NotSupportVpnConnectionParameterIpsecPfs(e)
+            | Self::OperationFailedCenLevelNotSupport(e)
+            | Self::OperationFailedMissCertificate(e)
+            | Self::OperationUnsupportedEnableBgp(e)
+            | Self::OperationUnsupportedSetDpd(e)
+            | Self::OperationUnsupportedSetNatTraversal(e)
             | Self::QuotaExceededPolicyBasedRoute(e)
             | Self::ResourceQuotaFull(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(e)
+            | Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnGatewayIPsecServerAndVpnConnectionConflict(e)
+            | Self::VpnGatewayIpsecVpnDisabled(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryBackupRoute(e)
+            | Self::VpnRouteEntryConflict(e)
+            | Self::VpnRouteEntryConflictSsl(e)
+            | Self::VpnRouteEntryInvalidWeight(e)
+            | Self::VpnTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `CreateDbrRoutesQuotaFull.QuotaFull`.
+    pub fn is_create_dbr_routes_quota_full_quota_full(&self) -> bool {
+        matches!(self, Self::CreateDbrRoutesQuotaFullQuotaFull(_))
+    }
+    /// True for `CreatePbrRoutesQuotaFull.QuotaFull`.
+    pub fn is_create_pbr_routes_quota_full_quota_full(&self) -> bool {
+        matches!(self, Self::CreatePbrRoutesQuotaFullQuotaFull(_))
+    }
+    /// True for `CreateVpnConnectionsQuotaFull.QuotaFull`.
+    pub fn is_create_vpn_connections_quota_full_quota_full(&self) -> bool {
+        matches!(self, Self::CreateVpnConnectionsQuotaFullQuotaFull(_))
+    }
+    /// True for `CustomerGateway.ConflictRouteEntry`.
+    pub fn is_customer_gateway_conflict_route_entry(&self) -> bool {
+        matches!(self, Self::CustomerGatewayConflictRouteEntry(_))
+    }
+    /// True for `CustomerGateway.ConflictVpnIp`.
+    pub fn is_customer_gateway_conflict_vpn_ip(&self) -> bool {
+        matches!(self, Self::CustomerGatewayConflictVpnIp(_))
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
+    }
+    /// True for `Duplicated.TagKey`.
+    pub fn is_duplicated_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicatedTagKey(_))
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -451,9 +748,69 @@ impl CreateVpnConnectionError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `IllegalParam.BgpConfig`.
+    pub fn is_illegal_param_bgp_config(&self) -> bool {
+        matches!(self, Self::IllegalParamBgpConfig(_))
+    }
+    /// True for `IllegalParam.EnableBgp`.
+    pub fn is_illegal_param_enable_bgp(&self) -> bool {
+        matches!(self, Self::IllegalParamEnableBgp(_))
+    }
+    /// True for `IllegalParam.LocalAsn`.
+    pub fn is_illegal_param_local_asn(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalAsn(_))
+    }
+    /// True for `IllegalParam.LocalBgpIp`.
+    pub fn is_illegal_param_local_bgp_ip(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalBgpIp(_))
+    }
+    /// True for `IllegalParam.LocalSubnet`.
+    pub fn is_illegal_param_local_subnet(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalSubnet(_))
+    }
+    /// True for `IllegalParam.RemoteSubnet`.
+    pub fn is_illegal_param_remote_subnet(&self) -> bool {
+        matches!(self, Self::IllegalParamRemoteSubnet(_))
+    }
+    /// True for `IllegalParam.TunnelCidr`.
+    pub fn is_illegal_param_tunnel_cidr(&self) -> bool {
+        matches!(self, Self::IllegalParamTunnelCidr(_))
+    }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
     /// True for `InvalidCustomerGatewayInstanceId.NotFound`.
     pub fn is_invalid_customer_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidCustomerGatewayInstanceIdNotFound(_))
+    }
+    /// True for `InvalidLocalBgpIp.Malformed`.
+    pub fn is_invalid_local_bgp_ip_malformed(&self) -> bool {
+        matches!(self, Self::InvalidLocalBgpIpMalformed(_))
+    }
+    /// True for `InvalidParameter.TagKey`.
+    pub fn is_invalid_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagKey(_))
+    }
+    /// True for `InvalidParameter.TagValue`.
+    pub fn is_invalid_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagValue(_))
+    }
+    /// True for `InvalidParameter.VpnConnectionName`.
+    pub fn is_invalid_parameter_vpn_connection_name(&self) -> bool {
+        matches!(self, Self::InvalidParameterVpnConnectionName(_))
+    }
+    /// True for `InvalidSslVpnServerCertId.NotFound`.
+    pub fn is_invalid_ssl_vpn_server_cert_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnServerCertIdNotFound(_))
+    }
+    /// True for `InvalidTunnelCidr.Malformed`.
+    pub fn is_invalid_tunnel_cidr_malformed(&self) -> bool {
+        matches!(self, Self::InvalidTunnelCidrMalformed(_))
     }
     /// True for `InvalidVpnConnection.AlreadyExists`.
     pub fn is_invalid_vpn_connection_already_exists(&self) -> bool {
@@ -463,6 +820,50 @@ impl CreateVpnConnectionError {
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
+    /// True for `MissingParam.CustomerGatewayAsn`.
+    pub fn is_missing_param_customer_gateway_asn(&self) -> bool {
+        matches!(self, Self::MissingParamCustomerGatewayAsn(_))
+    }
+    /// True for `MissingParam.RemoteId`.
+    pub fn is_missing_param_remote_id(&self) -> bool {
+        matches!(self, Self::MissingParamRemoteId(_))
+    }
+    /// True for `MissingParameter.TunnelCidr`.
+    pub fn is_missing_parameter_tunnel_cidr(&self) -> bool {
+        matches!(self, Self::MissingParameterTunnelCidr(_))
+    }
+    /// True for `MissingParameter.TunnelOptionsSpecification`.
+    pub fn is_missing_parameter_tunnel_options_specification(&self) -> bool {
+        matches!(self, Self::MissingParameterTunnelOptionsSpecification(_))
+    }
+    /// True for `NotSupportVpnConnectionParameter.IpsecAuthAlg`.
+    pub fn is_not_support_vpn_connection_parameter_ipsec_auth_alg(&self) -> bool {
+        matches!(self, Self::NotSupportVpnConnectionParameterIpsecAuthAlg(_))
+    }
+    /// True for `NotSupportVpnConnectionParameter.IpsecPfs`.
+    pub fn is_not_support_vpn_connection_parameter_ipsec_pfs(&self) -> bool {
+        matches!(self, Self::NotSupportVpnConnectionParameterIpsecPfs(_))
+    }
+    /// True for `OperationFailed.CenLevelNotSupport`.
+    pub fn is_operation_failed_cen_level_not_support(&self) -> bool {
+        matches!(self, Self::OperationFailedCenLevelNotSupport(_))
+    }
+    /// True for `OperationFailed.MissCertificate`.
+    pub fn is_operation_failed_miss_certificate(&self) -> bool {
+        matches!(self, Self::OperationFailedMissCertificate(_))
+    }
+    /// True for `OperationUnsupported.EnableBgp`.
+    pub fn is_operation_unsupported_enable_bgp(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedEnableBgp(_))
+    }
+    /// True for `OperationUnsupported.SetDPD`.
+    pub fn is_operation_unsupported_set_dpd(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedSetDpd(_))
+    }
+    /// True for `OperationUnsupported.SetNatTraversal`.
+    pub fn is_operation_unsupported_set_nat_traversal(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedSetNatTraversal(_))
+    }
     /// True for `QuotaExceeded.PolicyBasedRoute`.
     pub fn is_quota_exceeded_policy_based_route(&self) -> bool {
         matches!(self, Self::QuotaExceededPolicyBasedRoute(_))
@@ -471,6 +872,26 @@ impl CreateVpnConnectionError {
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
     }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
+    }
+    /// True for `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs`.
+    pub fn is_vpn_connection_param_invalid_same_vpn_and_cgw_different_ike_configs(
+        &self,
+    ) -> bool {
+        matches!(
+            self, Self::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(_)
+        )
+    }
+    /// True for `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap`.
+    pub fn is_vpn_connection_param_invalid_same_vpn_and_cgw_traffic_selector_overlap(
+        &self,
+    ) -> bool {
+        matches!(
+            self, Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(_)
+        )
+    }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
         matches!(self, Self::VpnGatewayConfiguring(_))
@@ -478,6 +899,38 @@ impl CreateVpnConnectionError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnGateway.IPsecServerAndVpnConnectionConflict`.
+    pub fn is_vpn_gateway_i_psec_server_and_vpn_connection_conflict(&self) -> bool {
+        matches!(self, Self::VpnGatewayIPsecServerAndVpnConnectionConflict(_))
+    }
+    /// True for `VpnGateway.IpsecVpnDisabled`.
+    pub fn is_vpn_gateway_ipsec_vpn_disabled(&self) -> bool {
+        matches!(self, Self::VpnGatewayIpsecVpnDisabled(_))
+    }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.BackupRoute`.
+    pub fn is_vpn_route_entry_backup_route(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryBackupRoute(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
+    }
+    /// True for `VpnRouteEntry.ConflictSSL`.
+    pub fn is_vpn_route_entry_conflict_ssl(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflictSsl(_))
+    }
+    /// True for `VpnRouteEntry.InvalidWeight`.
+    pub fn is_vpn_route_entry_invalid_weight(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryInvalidWeight(_))
+    }
+    /// True for `VpnTask.CONFLICT`.
+    pub fn is_vpn_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnTaskConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for CreateVpnConnectionError {
@@ -494,21 +947,94 @@ impl rt::ProvideErrorMetadata for CreateVpnConnectionError {
 impl From<rt::ServiceError> for CreateVpnConnectionError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "CreateDbrRoutesQuotaFull.QuotaFull" => {
+                Self::CreateDbrRoutesQuotaFullQuotaFull(e)
+            }
+            "CreatePbrRoutesQuotaFull.QuotaFull" => {
+                Self::CreatePbrRoutesQuotaFullQuotaFull(e)
+            }
+            "CreateVpnConnectionsQuotaFull.QuotaFull" => {
+                Self::CreateVpnConnectionsQuotaFullQuotaFull(e)
+            }
+            "CustomerGateway.ConflictRouteEntry" => {
+                Self::CustomerGatewayConflictRouteEntry(e)
+            }
+            "CustomerGateway.ConflictVpnIp" => Self::CustomerGatewayConflictVpnIp(e),
+            "DryRunOperation" => Self::DryRunOperation(e),
+            "Duplicated.TagKey" => Self::DuplicatedTagKey(e),
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "IllegalParam.BgpConfig" => Self::IllegalParamBgpConfig(e),
+            "IllegalParam.EnableBgp" => Self::IllegalParamEnableBgp(e),
+            "IllegalParam.LocalAsn" => Self::IllegalParamLocalAsn(e),
+            "IllegalParam.LocalBgpIp" => Self::IllegalParamLocalBgpIp(e),
+            "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(e),
+            "IllegalParam.RemoteSubnet" => Self::IllegalParamRemoteSubnet(e),
+            "IllegalParam.TunnelCidr" => Self::IllegalParamTunnelCidr(e),
+            "InternalError" => Self::InternalError(e),
             "InvalidCustomerGatewayInstanceId.NotFound" => {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(e)
             }
+            "InvalidLocalBgpIp.Malformed" => Self::InvalidLocalBgpIpMalformed(e),
+            "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(e),
+            "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(e),
+            "InvalidParameter.VpnConnectionName" => {
+                Self::InvalidParameterVpnConnectionName(e)
+            }
+            "InvalidSslVpnServerCertId.NotFound" => {
+                Self::InvalidSslVpnServerCertIdNotFound(e)
+            }
+            "InvalidTunnelCidr.Malformed" => Self::InvalidTunnelCidrMalformed(e),
             "InvalidVpnConnection.AlreadyExists" => {
                 Self::InvalidVpnConnectionAlreadyExists(e)
             }
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
+            "MissingParam.CustomerGatewayAsn" => Self::MissingParamCustomerGatewayAsn(e),
+            "MissingParam.RemoteId" => Self::MissingParamRemoteId(e),
+            "MissingParameter.TunnelCidr" => Self::MissingParameterTunnelCidr(e),
+            "MissingParameter.TunnelOptionsSpecification" => {
+                Self::MissingParameterTunnelOptionsSpecification(e)
+            }
+            "NotSupportVpnConnectionParameter.IpsecAuthAlg" => {
+                Self::NotSupportVpnConnectionParameterIpsecAuthAlg(e)
+            }
+            "NotSupportVpnConnectionParameter.IpsecPfs" => {
+                Self::NotSupportVpnConnectionParameterIpsecPfs(e)
+            }
+            "OperationFailed.CenLevelNotSupport" => {
+                Self::OperationFailedCenLevelNotSupport(e)
+            }
+            "OperationFailed.MissCertificate" => Self::OperationFailedMissCertificate(e),
+            "OperationUnsupported.EnableBgp" => Self::OperationUnsupportedEnableBgp(e),
+            "OperationUnsupported.SetDPD" => Self::OperationUnsupportedSetDpd(e),
+            "OperationUnsupported.SetNatTraversal" => {
+                Self::OperationUnsupportedSetNatTraversal(e)
+            }
             "QuotaExceeded.PolicyBasedRoute" => Self::QuotaExceededPolicyBasedRoute(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
+            "VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs" => {
+                Self::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(e)
+            }
+            "VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap" => {
+                Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(e)
+            }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnGateway.IPsecServerAndVpnConnectionConflict" => {
+                Self::VpnGatewayIPsecServerAndVpnConnectionConflict(e)
+            }
+            "VpnGateway.IpsecVpnDisabled" => Self::VpnGatewayIpsecVpnDisabled(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.BackupRoute" => Self::VpnRouteEntryBackupRoute(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
+            "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(e),
+            "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(e),
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -10,18 +10,14 @@ pub struct CreateVpnGatewayInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
-    /// The ID of the VPC to which the VPN gateway belongs.
-    ///
-    /// Required. Example: `vpc-bp1ub1yt9cvakoelej****`.
-    pub vpc_id: Option<String>,
-    /// The public bandwidth of the VPN gateway, in Mbit/s.
-    ///
-    /// Required. Example: `5`.
-    pub bandwidth: Option<crate::types::Bandwidth>,
     /// The name of the VPN gateway; defaults to the ID of the VPN gateway. The name must be 2 to 128 characters in length, must start with a letter or Chinese character, can contain letters, Chinese characters, digits, underscores (\_) and hyphens (-), and cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `MYVPN`.
     pub name: Option<String>,
+    /// The ID of the VPC to which the VPN gateway belongs.
+    ///
+    /// Required. Example: `vpc-bp1ub1yt9cvakoelej****`.
+    pub vpc_id: Option<String>,
     /// The billing method of the VPN gateway: `PREPAY` (subscription, China site) or `POSTPAY` (pay-as-you-go, international site).
     ///
     /// Example: `POSTPAY`.
@@ -34,6 +30,10 @@ pub struct CreateVpnGatewayInput {
     ///
     /// Default: `false`. Example: `false`.
     pub auto_pay: Option<bool>,
+    /// The public bandwidth of the VPN gateway, in Mbit/s.
+    ///
+    /// Required. Example: `5`.
+    pub bandwidth: Option<crate::types::Bandwidth>,
     /// Whether to enable the IPsec-VPN feature (`true`) or not (`false`).
     ///
     /// Default: `true`. Example: `true`.
@@ -50,19 +50,29 @@ pub struct CreateVpnGatewayInput {
     ///
     /// Example: `vsw-bp1j5miw2bae9s2vt****`.
     pub v_switch_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub vpn_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub client_token: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub network_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub disaster_recovery_v_switch_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl CreateVpnGatewayInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("VpcId", self.vpc_id.is_some())?;
-        rt::validate::required("Bandwidth", self.bandwidth.is_some())?;
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
             rt::validate::format("Name", v, rt::validate::Format::Name)?;
         }
+        rt::validate::required("VpcId", self.vpc_id.is_some())?;
+        rt::validate::required("Bandwidth", self.bandwidth.is_some())?;
         if self.instance_charge_type.as_ref().is_some_and(|v| v.to_string() == "PREPAY")
         {
             rt::validate::rule(
@@ -76,14 +86,14 @@ impl CreateVpnGatewayInput {
     /// Checks that every enum value is a documented one. `validate` accepts values this
     /// SDK does not know (the service may have added them); a server rejects them.
     pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.bandwidth {
-            rt::validate::known("Bandwidth", v.is_known())?;
-        }
         if let Some(v) = &self.instance_charge_type {
             rt::validate::known("InstanceChargeType", v.is_known())?;
         }
         if let Some(v) = &self.period {
             rt::validate::known("Period", v.is_known())?;
+        }
+        if let Some(v) = &self.bandwidth {
+            rt::validate::known("Bandwidth", v.is_known())?;
         }
         if let Some(v) = &self.ssl_connections {
             rt::validate::known("SslConnections", v.is_known())?;
@@ -97,38 +107,53 @@ impl CreateVpnGatewayInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            vpc_id: r.get("VpcId")?,
-            bandwidth: r.get("Bandwidth")?,
             name: r.get("Name")?,
+            vpc_id: r.get("VpcId")?,
             instance_charge_type: r.get("InstanceChargeType")?,
             period: r.get("Period")?,
             auto_pay: r.get("AutoPay")?,
+            bandwidth: r.get("Bandwidth")?,
             enable_ipsec: r.get("EnableIpsec")?,
             enable_ssl: r.get("EnableSsl")?,
             ssl_connections: r.get("SslConnections")?,
             v_switch_id: r.get("VSwitchId")?,
+            vpn_type: r.get("VpnType")?,
+            client_token: r.get("ClientToken")?,
+            network_type: r.get("NetworkType")?,
+            disaster_recovery_v_switch_id: r.get("DisasterRecoveryVSwitchId")?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("VpcId", self.vpc_id.as_ref());
-        p.push_opt("Bandwidth", self.bandwidth.as_ref());
         p.push_opt("Name", self.name.as_ref());
+        p.push_opt("VpcId", self.vpc_id.as_ref());
         p.push_opt("InstanceChargeType", self.instance_charge_type.as_ref());
         p.push_opt("Period", self.period.as_ref());
         p.push_opt("AutoPay", self.auto_pay.as_ref());
+        p.push_opt("Bandwidth", self.bandwidth.as_ref());
         p.push_opt("EnableIpsec", self.enable_ipsec.as_ref());
         p.push_opt("EnableSsl", self.enable_ssl.as_ref());
         p.push_opt("SslConnections", self.ssl_connections.as_ref());
         p.push_opt("VSwitchId", self.v_switch_id.as_ref());
+        p.push_opt("VpnType", self.vpn_type.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("NetworkType", self.network_type.as_ref());
+        p.push_opt(
+            "DisasterRecoveryVSwitchId",
+            self.disaster_recovery_v_switch_id.as_ref(),
+        );
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Creates a VPN gateway.
 ///
 /// Creates a VPN gateway in a VPC. The gateway starts in the `init` / `provisioning` state and becomes `active` when it is ready; query it with DescribeVpnGateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnGateway\>
 #[derive(Clone, Debug)]
 pub struct CreateVpnGatewayFluentBuilder {
     client: crate::Client,
@@ -164,25 +189,18 @@ impl CreateVpnGatewayFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the VPC to which the VPN gateway belongs.
-    ///
-    /// Required. Example: `vpc-bp1ub1yt9cvakoelej****`.
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpc_id = Some(value.into());
-        self
-    }
-    /// The public bandwidth of the VPN gateway, in Mbit/s.
-    ///
-    /// Required. Example: `5`.
-    pub fn bandwidth(mut self, value: impl Into<crate::types::Bandwidth>) -> Self {
-        self.input.bandwidth = Some(value.into());
-        self
-    }
     /// The name of the VPN gateway; defaults to the ID of the VPN gateway. The name must be 2 to 128 characters in length, must start with a letter or Chinese character, can contain letters, Chinese characters, digits, underscores (\_) and hyphens (-), and cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `MYVPN`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
+        self
+    }
+    /// The ID of the VPC to which the VPN gateway belongs.
+    ///
+    /// Required. Example: `vpc-bp1ub1yt9cvakoelej****`.
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpc_id = Some(value.into());
         self
     }
     /// The billing method of the VPN gateway: `PREPAY` (subscription, China site) or `POSTPAY` (pay-as-you-go, international site).
@@ -207,6 +225,13 @@ impl CreateVpnGatewayFluentBuilder {
     /// Default: `false`. Example: `false`.
     pub fn auto_pay(mut self, value: impl Into<bool>) -> Self {
         self.input.auto_pay = Some(value.into());
+        self
+    }
+    /// The public bandwidth of the VPN gateway, in Mbit/s.
+    ///
+    /// Required. Example: `5`.
+    pub fn bandwidth(mut self, value: impl Into<crate::types::Bandwidth>) -> Self {
+        self.input.bandwidth = Some(value.into());
         self
     }
     /// Whether to enable the IPsec-VPN feature (`true`) or not (`false`).
@@ -240,20 +265,45 @@ impl CreateVpnGatewayFluentBuilder {
         self.input.v_switch_id = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn vpn_type(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_type = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+        self.input.network_type = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn disaster_recovery_v_switch_id(mut self, value: impl Into<String>) -> Self {
+        self.input.disaster_recovery_v_switch_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
         self,
     ) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
-        let input = self.input;
+        let mut input = self.input;
+        if input.client_token.is_none() {
+            input.client_token = Some(rt::idempotency_token());
+        }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateVpnGateway",
-            params: input.to_params()?,
-            retry_safe: false,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("CreateVpnGateway", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -261,14 +311,6 @@ impl CreateVpnGatewayFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVpnGatewayOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
@@ -277,6 +319,14 @@ pub struct CreateVpnGatewayOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub vpn_gateway_id: String,
+    /// The ID of the request.
+    ///
+    /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
     /// The name of the VPN gateway.
     ///
     /// Example: `myVpn`.
@@ -299,13 +349,13 @@ pub struct CreateVpnGatewayOutput {
     pub order_id: Option<i64>,
 }
 impl CreateVpnGatewayOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
     /// Returns `vpn_gateway_id`.
     pub fn vpn_gateway_id(&self) -> &str {
         &self.vpn_gateway_id
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `name`.
     pub fn name(&self) -> Option<&str> {
@@ -320,8 +370,68 @@ impl CreateVpnGatewayOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateVpnGatewayError {
+    /// `ChargeType.NotSupport` (HTTP 400):
+    ChargeTypeNotSupport(rt::ServiceError),
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey(rt::ServiceError),
+    /// `Forbidden.NoSLRPermission` (HTTP 400):
+    ForbiddenNoSlrPermission(rt::ServiceError),
+    /// `Forbidden.OperateShareResource` (HTTP 400):
+    ForbiddenOperateShareResource(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
+    /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
+    InvalidName(rt::ServiceError),
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey(rt::ServiceError),
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue(rt::ServiceError),
+    /// `InvalidPeriod` (HTTP 400):
+    InvalidPeriod(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
+    /// `InvalidSpec.NotFound` (HTTP 400):
+    InvalidSpecNotFound(rt::ServiceError),
+    /// `InvalidVSwitchId.FirstVswitchIpNotEnough` (HTTP 400):
+    InvalidVSwitchIdFirstVswitchIpNotEnough(rt::ServiceError),
+    /// `InvalidVSwitchId.FirstVswitchNotSupport` (HTTP 400):
+    InvalidVSwitchIdFirstVswitchNotSupport(rt::ServiceError),
+    /// `InvalidVSwitchId.NotFound` (HTTP 400):
+    InvalidVSwitchIdNotFound(rt::ServiceError),
+    /// `InvalidVSwitchId.SecondVswitchIpNotEnough` (HTTP 400):
+    InvalidVSwitchIdSecondVswitchIpNotEnough(rt::ServiceError),
+    /// `InvalidVSwitchId.SecondVswitchNotSupport` (HTTP 400):
+    InvalidVSwitchIdSecondVswitchNotSupport(rt::ServiceError),
+    /// `InvalidVSwitchId.VswitchIdShouldDifferent` (HTTP 400):
+    InvalidVSwitchIdVswitchIdShouldDifferent(rt::ServiceError),
+    /// `InvalidVSwitchId.ZoneIdShouldDifferent` (HTTP 400):
+    InvalidVSwitchIdZoneIdShouldDifferent(rt::ServiceError),
+    /// `InvalidVpcId.NotFound` (HTTP 400):
+    InvalidVpcIdNotFound(rt::ServiceError),
+    /// `InvalidVpnEnable` (HTTP 400):
+    InvalidVpnEnable(rt::ServiceError),
+    /// `InventoryNotEnough` (HTTP 400):
+    InventoryNotEnough(rt::ServiceError),
+    /// `OperationFailed.AzNotSupport` (HTTP 400):
+    OperationFailedAzNotSupport(rt::ServiceError),
+    /// `OperationFailed.InventoryNotEnough` (HTTP 400):
+    OperationFailedInventoryNotEnough(rt::ServiceError),
+    /// `OperationFailed.IpNotEnough` (HTTP 400):
+    OperationFailedIpNotEnough(rt::ServiceError),
+    /// `OperationFailed.NetworkTypeNotMatch` (HTTP 400):
+    OperationFailedNetworkTypeNotMatch(rt::ServiceError),
+    /// `OperationFailed.SslNotSupport` (HTTP 400):
+    OperationFailedSslNotSupport(rt::ServiceError),
+    /// `OperationFailed.VSwitchConflict` (HTTP 400):
+    OperationFailedVSwitchConflict(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The VPN gateway quota has been reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
+    /// `UnnecessarySslConnection` (HTTP 400):
+    UnnecessarySslConnection(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -329,12 +439,163 @@ impl CreateVpnGatewayError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ResourceQuotaFull(e) | Self::Unhandled(e) => e,
+            Self::ChargeTypeNotSupport(e)
+            | Self::DuplicatedTagKey(e)
+            | Self::ForbiddenNoSlrPermission(e)
+            | Self::ForbiddenOperateShareResource(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::InternalError(e)
+            | Self::InvalidName(e)
+            | Self::InvalidParameterTagKey(e)
+            | Self::InvalidParameterTagValue(e)
+            | Self::InvalidPeriod(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::InvalidSpecNotFound(e)
+            | Self::InvalidVSwitchIdFirstVswitchIpNotEnough(e)
+            | Self::InvalidVSwitchIdFirstVswitchNotSupport(e)
+            | Self::InvalidVSwitchIdNotFound(e)
+            | Self::InvalidVSwitchIdSecondVswitchIpNotEnough(e)
+            | Self::InvalidVSwitchIdSecondVswitchNotSupport(e)
+            | Self::InvalidVSwitchIdVswitchIdShouldDifferent(e)
+            | Self::InvalidVSwitchIdZoneIdShouldDifferent(e)
+            | Self::InvalidVpcIdNotFound(e)
+            | Self::InvalidVpnEnable(e)
+            | Self::InventoryNotEnough(e)
+            | Self::OperationFailedAzNotSupport(e)
+            | Self::OperationFailedInventoryNotEnough(e)
+            | Self::OperationFailedIpNotEnough(e)
+            | Self::OperationFailedNetworkTypeNotMatch(e)
+            | Self::OperationFailedSslNotSupport(e)
+            | Self::OperationFailedVSwitchConflict(e)
+            | Self::ResourceQuotaFull(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::UnnecessarySslConnection(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `ChargeType.NotSupport`.
+    pub fn is_charge_type_not_support(&self) -> bool {
+        matches!(self, Self::ChargeTypeNotSupport(_))
+    }
+    /// True for `Duplicated.TagKey`.
+    pub fn is_duplicated_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicatedTagKey(_))
+    }
+    /// True for `Forbidden.NoSLRPermission`.
+    pub fn is_forbidden_no_slr_permission(&self) -> bool {
+        matches!(self, Self::ForbiddenNoSlrPermission(_))
+    }
+    /// True for `Forbidden.OperateShareResource`.
+    pub fn is_forbidden_operate_share_resource(&self) -> bool {
+        matches!(self, Self::ForbiddenOperateShareResource(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
+    /// True for `InvalidName`.
+    pub fn is_invalid_name(&self) -> bool {
+        matches!(self, Self::InvalidName(_))
+    }
+    /// True for `InvalidParameter.TagKey`.
+    pub fn is_invalid_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagKey(_))
+    }
+    /// True for `InvalidParameter.TagValue`.
+    pub fn is_invalid_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagValue(_))
+    }
+    /// True for `InvalidPeriod`.
+    pub fn is_invalid_period(&self) -> bool {
+        matches!(self, Self::InvalidPeriod(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
+    }
+    /// True for `InvalidSpec.NotFound`.
+    pub fn is_invalid_spec_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSpecNotFound(_))
+    }
+    /// True for `InvalidVSwitchId.FirstVswitchIpNotEnough`.
+    pub fn is_invalid_v_switch_id_first_vswitch_ip_not_enough(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdFirstVswitchIpNotEnough(_))
+    }
+    /// True for `InvalidVSwitchId.FirstVswitchNotSupport`.
+    pub fn is_invalid_v_switch_id_first_vswitch_not_support(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdFirstVswitchNotSupport(_))
+    }
+    /// True for `InvalidVSwitchId.NotFound`.
+    pub fn is_invalid_v_switch_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdNotFound(_))
+    }
+    /// True for `InvalidVSwitchId.SecondVswitchIpNotEnough`.
+    pub fn is_invalid_v_switch_id_second_vswitch_ip_not_enough(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdSecondVswitchIpNotEnough(_))
+    }
+    /// True for `InvalidVSwitchId.SecondVswitchNotSupport`.
+    pub fn is_invalid_v_switch_id_second_vswitch_not_support(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdSecondVswitchNotSupport(_))
+    }
+    /// True for `InvalidVSwitchId.VswitchIdShouldDifferent`.
+    pub fn is_invalid_v_switch_id_vswitch_id_should_different(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdVswitchIdShouldDifferent(_))
+    }
+    /// True for `InvalidVSwitchId.ZoneIdShouldDifferent`.
+    pub fn is_invalid_v_switch_id_zone_id_should_different(&self) -> bool {
+        matches!(self, Self::InvalidVSwitchIdZoneIdShouldDifferent(_))
+    }
+    /// True for `InvalidVpcId.NotFound`.
+    pub fn is_invalid_vpc_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpcIdNotFound(_))
+    }
+    /// True for `InvalidVpnEnable`.
+    pub fn is_invalid_vpn_enable(&self) -> bool {
+        matches!(self, Self::InvalidVpnEnable(_))
+    }
+    /// True for `InventoryNotEnough`.
+    pub fn is_inventory_not_enough(&self) -> bool {
+        matches!(self, Self::InventoryNotEnough(_))
+    }
+    /// True for `OperationFailed.AzNotSupport`.
+    pub fn is_operation_failed_az_not_support(&self) -> bool {
+        matches!(self, Self::OperationFailedAzNotSupport(_))
+    }
+    /// True for `OperationFailed.InventoryNotEnough`.
+    pub fn is_operation_failed_inventory_not_enough(&self) -> bool {
+        matches!(self, Self::OperationFailedInventoryNotEnough(_))
+    }
+    /// True for `OperationFailed.IpNotEnough`.
+    pub fn is_operation_failed_ip_not_enough(&self) -> bool {
+        matches!(self, Self::OperationFailedIpNotEnough(_))
+    }
+    /// True for `OperationFailed.NetworkTypeNotMatch`.
+    pub fn is_operation_failed_network_type_not_match(&self) -> bool {
+        matches!(self, Self::OperationFailedNetworkTypeNotMatch(_))
+    }
+    /// True for `OperationFailed.SslNotSupport`.
+    pub fn is_operation_failed_ssl_not_support(&self) -> bool {
+        matches!(self, Self::OperationFailedSslNotSupport(_))
+    }
+    /// True for `OperationFailed.VSwitchConflict`.
+    pub fn is_operation_failed_v_switch_conflict(&self) -> bool {
+        matches!(self, Self::OperationFailedVSwitchConflict(_))
     }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
+    }
+    /// True for `UnnecessarySslConnection`.
+    pub fn is_unnecessary_ssl_connection(&self) -> bool {
+        matches!(self, Self::UnnecessarySslConnection(_))
     }
 }
 impl rt::ProvideErrorMetadata for CreateVpnGatewayError {
@@ -351,7 +612,53 @@ impl rt::ProvideErrorMetadata for CreateVpnGatewayError {
 impl From<rt::ServiceError> for CreateVpnGatewayError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "ChargeType.NotSupport" => Self::ChargeTypeNotSupport(e),
+            "Duplicated.TagKey" => Self::DuplicatedTagKey(e),
+            "Forbidden.NoSLRPermission" => Self::ForbiddenNoSlrPermission(e),
+            "Forbidden.OperateShareResource" => Self::ForbiddenOperateShareResource(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "InternalError" => Self::InternalError(e),
+            "InvalidName" => Self::InvalidName(e),
+            "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(e),
+            "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(e),
+            "InvalidPeriod" => Self::InvalidPeriod(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
+            "InvalidSpec.NotFound" => Self::InvalidSpecNotFound(e),
+            "InvalidVSwitchId.FirstVswitchIpNotEnough" => {
+                Self::InvalidVSwitchIdFirstVswitchIpNotEnough(e)
+            }
+            "InvalidVSwitchId.FirstVswitchNotSupport" => {
+                Self::InvalidVSwitchIdFirstVswitchNotSupport(e)
+            }
+            "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(e),
+            "InvalidVSwitchId.SecondVswitchIpNotEnough" => {
+                Self::InvalidVSwitchIdSecondVswitchIpNotEnough(e)
+            }
+            "InvalidVSwitchId.SecondVswitchNotSupport" => {
+                Self::InvalidVSwitchIdSecondVswitchNotSupport(e)
+            }
+            "InvalidVSwitchId.VswitchIdShouldDifferent" => {
+                Self::InvalidVSwitchIdVswitchIdShouldDifferent(e)
+            }
+            "InvalidVSwitchId.ZoneIdShouldDifferent" => {
+                Self::InvalidVSwitchIdZoneIdShouldDifferent(e)
+            }
+            "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(e),
+            "InvalidVpnEnable" => Self::InvalidVpnEnable(e),
+            "InventoryNotEnough" => Self::InventoryNotEnough(e),
+            "OperationFailed.AzNotSupport" => Self::OperationFailedAzNotSupport(e),
+            "OperationFailed.InventoryNotEnough" => {
+                Self::OperationFailedInventoryNotEnough(e)
+            }
+            "OperationFailed.IpNotEnough" => Self::OperationFailedIpNotEnough(e),
+            "OperationFailed.NetworkTypeNotMatch" => {
+                Self::OperationFailedNetworkTypeNotMatch(e)
+            }
+            "OperationFailed.SslNotSupport" => Self::OperationFailedSslNotSupport(e),
+            "OperationFailed.VSwitchConflict" => Self::OperationFailedVSwitchConflict(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
+            "UnnecessarySslConnection" => Self::UnnecessarySslConnection(e),
             _ => Self::Unhandled(e),
         }
     }

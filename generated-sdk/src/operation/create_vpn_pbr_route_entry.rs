@@ -10,6 +10,10 @@ pub struct CreateVpnPbrRouteEntryInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub client_token: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Required. Example: `vpn-bp1a3kqjiiq9legfx****`.
@@ -34,20 +38,26 @@ pub struct CreateVpnPbrRouteEntryInput {
     ///
     /// Required. Example: `true`.
     pub publish_vpc: Option<bool>,
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub client_token: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub description: Option<String>,
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
     pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub priority: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub dry_run: Option<bool>,
 }
 impl CreateVpnPbrRouteEntryInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
         rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         rt::validate::required("RouteSource", self.route_source.is_some())?;
         if let Some(v) = &self.route_source {
@@ -60,10 +70,6 @@ impl CreateVpnPbrRouteEntryInput {
         rt::validate::required("NextHop", self.next_hop.is_some())?;
         rt::validate::required("Weight", self.weight.is_some())?;
         rt::validate::required("PublishVpc", self.publish_vpc.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -84,34 +90,42 @@ impl CreateVpnPbrRouteEntryInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
             route_source: r.get("RouteSource")?,
             route_dest: r.get("RouteDest")?,
             next_hop: r.get("NextHop")?,
             weight: r.get("Weight")?,
             publish_vpc: r.get("PublishVpc")?,
-            client_token: r.get("ClientToken")?,
+            description: r.get("Description")?,
             overlay_mode: r.get("OverlayMode")?,
+            priority: r.get("Priority")?,
+            dry_run: r.get("DryRun")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("RouteSource", self.route_source.as_ref());
         p.push_opt("RouteDest", self.route_dest.as_ref());
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("Weight", self.weight.as_ref());
         p.push_opt("PublishVpc", self.publish_vpc.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("Description", self.description.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
+        p.push_opt("Priority", self.priority.as_ref());
+        p.push_opt("DryRun", self.dry_run.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Creates a policy-based route for a VPN gateway.
 ///
 /// Adds a policy-based route (matched on source and destination CIDR blocks) to a VPN gateway, with an IPsec-VPN connection as next hop, and optionally publishes it to the VPC.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnPbrRouteEntry\>
 #[derive(Clone, Debug)]
 pub struct CreateVpnPbrRouteEntryFluentBuilder {
     client: crate::Client,
@@ -145,6 +159,13 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
     /// Required. Example: `cn-hangzhou`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
+        self
+    }
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
     /// The ID of the VPN gateway.
@@ -189,11 +210,9 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
         self.input.publish_vpc = Some(value.into());
         self
     }
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
         self
     }
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
@@ -204,6 +223,16 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
         value: impl Into<crate::types::VpnRouteOverlayMode>,
     ) -> Self {
         self.input.overlay_mode = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.input.priority = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.input.dry_run = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -219,13 +248,10 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateVpnPbrRouteEntry",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("CreateVpnPbrRouteEntry", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -233,44 +259,6 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVpnPbrRouteEntryOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_instance_id: Option<String>,
-    /// The source CIDR block of the policy-based route.
-    ///
-    /// Example: `192.168.1.0/24`.
-    #[serde(
-        rename = "RouteSource",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub route_source: Option<String>,
-    /// The destination CIDR block of the policy-based route.
-    ///
-    /// Example: `10.0.0.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub route_dest: Option<String>,
     /// The next hop of the policy-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`.
@@ -291,16 +279,32 @@ pub struct CreateVpnPbrRouteEntryOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub weight: Option<crate::types::VpnRouteWeight>,
-    /// The tunneling protocol.
+    /// The destination CIDR block of the policy-based route.
     ///
-    /// Example: `Ipsec`.
+    /// Example: `10.0.0.0/24`.
     #[serde(
-        rename = "OverlayMode",
+        rename = "RouteDest",
         default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    pub route_dest: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
     /// The status of the policy-based route.
     ///
     /// Example: `normal`.
@@ -321,24 +325,46 @@ pub struct CreateVpnPbrRouteEntryOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
+    /// The tunneling protocol.
+    ///
+    /// Example: `Ipsec`.
+    #[serde(
+        rename = "OverlayMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    /// The source CIDR block of the policy-based route.
+    ///
+    /// Example: `192.168.1.0/24`.
+    #[serde(
+        rename = "RouteSource",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_source: Option<String>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
+    #[serde(
+        rename = "VpnInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Priority",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<i32>,
 }
 impl CreateVpnPbrRouteEntryOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
-    /// Returns `vpn_instance_id`.
-    pub fn vpn_instance_id(&self) -> Option<&str> {
-        self.vpn_instance_id.as_deref()
-    }
-    /// Returns `route_source`.
-    pub fn route_source(&self) -> Option<&str> {
-        self.route_source.as_deref()
-    }
-    /// Returns `route_dest`.
-    pub fn route_dest(&self) -> Option<&str> {
-        self.route_dest.as_deref()
-    }
     /// Returns `next_hop`.
     pub fn next_hop(&self) -> Option<&str> {
         self.next_hop.as_deref()
@@ -347,9 +373,17 @@ impl CreateVpnPbrRouteEntryOutput {
     pub fn weight(&self) -> Option<&crate::types::VpnRouteWeight> {
         self.weight.as_ref()
     }
-    /// Returns `overlay_mode`.
-    pub fn overlay_mode(&self) -> Option<&crate::types::VpnRouteOverlayMode> {
-        self.overlay_mode.as_ref()
+    /// Returns `route_dest`.
+    pub fn route_dest(&self) -> Option<&str> {
+        self.route_dest.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
     }
     /// Returns `state`.
     pub fn state(&self) -> Option<&crate::types::VpnRouteState> {
@@ -359,25 +393,81 @@ impl CreateVpnPbrRouteEntryOutput {
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
+    /// Returns `overlay_mode`.
+    pub fn overlay_mode(&self) -> Option<&crate::types::VpnRouteOverlayMode> {
+        self.overlay_mode.as_ref()
+    }
+    /// Returns `route_source`.
+    pub fn route_source(&self) -> Option<&str> {
+        self.route_source.as_deref()
+    }
+    /// Returns `vpn_instance_id`.
+    pub fn vpn_instance_id(&self) -> Option<&str> {
+        self.vpn_instance_id.as_deref()
+    }
+    /// Returns `priority`.
+    pub fn priority(&self) -> Option<i32> {
+        self.priority
+    }
 }
 /// An error `CreateVpnPbrRouteEntry` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateVpnPbrRouteEntryError {
+    /// `CreatePbrRoutesQuotaFull.QuotaFull` (HTTP 400):
+    CreatePbrRoutesQuotaFullQuotaFull(rt::ServiceError),
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): The spelling the 2020 reference prints; the service returns `Forbbiden.SubUser`.
     ForbiddenSubUser(rt::ServiceError),
+    /// `IllegalParam.RouteDest` (HTTP 400): The destination address is invalid.
+    IllegalParamRouteDest(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
+    /// `InvalidCidrBlock.Malformed` (HTTP 400):
+    InvalidCidrBlockMalformed(rt::ServiceError),
+    /// `InvalidNextHop.NotFound` (HTTP 400): The specified next hop does not exist.
+    InvalidNextHopNotFound(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `OperationFailed.InvalidCidrBlock` (HTTP 400): The specified CIDR block is invalid.
+    OperationFailedInvalidCidrBlock(rt::ServiceError),
+    /// `OperationFailed.RouteConflict` (HTTP 400): A route that points to another VPN gateway already exists in the same CIDR block in the route table of the VPC.
+    OperationFailedRouteConflict(rt::ServiceError),
+    /// `QuotaExceeded.VpnRouteEntry` (HTTP 400): The number of routes that point to the VPN gateway in the VPC route table reaches the quota.
+    QuotaExceededVpnRouteEntry(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `TaskConflict` (HTTP 400): Your requests are too frequent. Try again later.
+    TaskConflict(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnPbrRouteEntryPriority.NotSupport` (HTTP 400):
+    VpnPbrRouteEntryPriorityNotSupport(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.BackupRoute` (HTTP 400): Active/standby routes failed authentication.
+    VpnRouteEntryBackupRoute(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
+    /// `VpnRouteEntry.ConflictSSL` (HTTP 400): The route conflicts with the SSL client.
+    VpnRouteEntryConflictSsl(rt::ServiceError),
+    /// `VpnRouteEntry.InvalidWeight` (HTTP 400): The weight specified for the route is invalid.
+    VpnRouteEntryInvalidWeight(rt::ServiceError),
+    /// `VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap` (HTTP 400):
+    VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(rt::ServiceError),
+    /// `VpnRouteEntry.SrcDestConflict` (HTTP 400):
+    VpnRouteEntrySrcDestConflict(rt::ServiceError),
+    /// `VpnRouteEntry.SrcDestWeightConflict` (HTTP 400):
+    VpnRouteEntrySrcDestWeightConflict(rt::ServiceError),
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -385,15 +475,43 @@ impl CreateVpnPbrRouteEntryError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e)
+            Self::CreatePbrRoutesQuotaFullQuotaFull(e)
+            | Self::DryRunOperation(e)
+            | Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::IllegalParamRouteDest(e)
+            | Self::InternalError(e)
+            | Self::InvalidCidrBlockMalformed(e)
+            | Self::InvalidNextHopNotFound(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::OperationFailedInvalidCidrBlock(e)
+            | Self::OperationFailedRouteConflict(e)
+            | Self::QuotaExceededVpnRouteEntry(e)
             | Self::ResourceQuotaFull(e)
+            | Self::TaskConflict(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnPbrRouteEntryPriorityNotSupport(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryBackupRoute(e)
+            | Self::VpnRouteEntryConflict(e)
+            | Self::VpnRouteEntryConflictSsl(e)
+            | Self::VpnRouteEntryInvalidWeight(e)
+            | Self::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(e)
+            | Self::VpnRouteEntrySrcDestConflict(e)
+            | Self::VpnRouteEntrySrcDestWeightConflict(e)
+            | Self::VpnTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `CreatePbrRoutesQuotaFull.QuotaFull`.
+    pub fn is_create_pbr_routes_quota_full_quota_full(&self) -> bool {
+        matches!(self, Self::CreatePbrRoutesQuotaFullQuotaFull(_))
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -407,13 +525,45 @@ impl CreateVpnPbrRouteEntryError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `IllegalParam.RouteDest`.
+    pub fn is_illegal_param_route_dest(&self) -> bool {
+        matches!(self, Self::IllegalParamRouteDest(_))
+    }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
+    /// True for `InvalidCidrBlock.Malformed`.
+    pub fn is_invalid_cidr_block_malformed(&self) -> bool {
+        matches!(self, Self::InvalidCidrBlockMalformed(_))
+    }
+    /// True for `InvalidNextHop.NotFound`.
+    pub fn is_invalid_next_hop_not_found(&self) -> bool {
+        matches!(self, Self::InvalidNextHopNotFound(_))
+    }
     /// True for `InvalidVpnGatewayInstanceId.NotFound`.
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
+    /// True for `OperationFailed.InvalidCidrBlock`.
+    pub fn is_operation_failed_invalid_cidr_block(&self) -> bool {
+        matches!(self, Self::OperationFailedInvalidCidrBlock(_))
+    }
+    /// True for `OperationFailed.RouteConflict`.
+    pub fn is_operation_failed_route_conflict(&self) -> bool {
+        matches!(self, Self::OperationFailedRouteConflict(_))
+    }
+    /// True for `QuotaExceeded.VpnRouteEntry`.
+    pub fn is_quota_exceeded_vpn_route_entry(&self) -> bool {
+        matches!(self, Self::QuotaExceededVpnRouteEntry(_))
+    }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `TaskConflict`.
+    pub fn is_task_conflict(&self) -> bool {
+        matches!(self, Self::TaskConflict(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -422,6 +572,46 @@ impl CreateVpnPbrRouteEntryError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnPbrRouteEntryPriority.NotSupport`.
+    pub fn is_vpn_pbr_route_entry_priority_not_support(&self) -> bool {
+        matches!(self, Self::VpnPbrRouteEntryPriorityNotSupport(_))
+    }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.BackupRoute`.
+    pub fn is_vpn_route_entry_backup_route(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryBackupRoute(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
+    }
+    /// True for `VpnRouteEntry.ConflictSSL`.
+    pub fn is_vpn_route_entry_conflict_ssl(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflictSsl(_))
+    }
+    /// True for `VpnRouteEntry.InvalidWeight`.
+    pub fn is_vpn_route_entry_invalid_weight(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryInvalidWeight(_))
+    }
+    /// True for `VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap`.
+    pub fn is_vpn_route_entry_same_priority_pbr_route_prefix_overlap(&self) -> bool {
+        matches!(self, Self::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(_))
+    }
+    /// True for `VpnRouteEntry.SrcDestConflict`.
+    pub fn is_vpn_route_entry_src_dest_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntrySrcDestConflict(_))
+    }
+    /// True for `VpnRouteEntry.SrcDestWeightConflict`.
+    pub fn is_vpn_route_entry_src_dest_weight_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntrySrcDestWeightConflict(_))
+    }
+    /// True for `VpnTask.CONFLICT`.
+    pub fn is_vpn_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnTaskConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for CreateVpnPbrRouteEntryError {
@@ -438,15 +628,45 @@ impl rt::ProvideErrorMetadata for CreateVpnPbrRouteEntryError {
 impl From<rt::ServiceError> for CreateVpnPbrRouteEntryError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "CreatePbrRoutesQuotaFull.QuotaFull" => {
+                Self::CreatePbrRoutesQuotaFullQuotaFull(e)
+            }
+            "DryRunOperation" => Self::DryRunOperation(e),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "IllegalParam.RouteDest" => Self::IllegalParamRouteDest(e),
+            "InternalError" => Self::InternalError(e),
+            "InvalidCidrBlock.Malformed" => Self::InvalidCidrBlockMalformed(e),
+            "InvalidNextHop.NotFound" => Self::InvalidNextHopNotFound(e),
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
+            "OperationFailed.InvalidCidrBlock" => {
+                Self::OperationFailedInvalidCidrBlock(e)
+            }
+            "OperationFailed.RouteConflict" => Self::OperationFailedRouteConflict(e),
+            "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "TaskConflict" => Self::TaskConflict(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnPbrRouteEntryPriority.NotSupport" => {
+                Self::VpnPbrRouteEntryPriorityNotSupport(e)
+            }
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.BackupRoute" => Self::VpnRouteEntryBackupRoute(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
+            "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(e),
+            "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(e),
+            "VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap" => {
+                Self::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(e)
+            }
+            "VpnRouteEntry.SrcDestConflict" => Self::VpnRouteEntrySrcDestConflict(e),
+            "VpnRouteEntry.SrcDestWeightConflict" => {
+                Self::VpnRouteEntrySrcDestWeightConflict(e)
+            }
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

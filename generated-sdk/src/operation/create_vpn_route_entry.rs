@@ -42,6 +42,8 @@ pub struct CreateVpnRouteEntryInput {
     ///
     /// Example: `Ipsec`.
     pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub dry_run: Option<bool>,
 }
 impl CreateVpnRouteEntryInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -92,6 +94,7 @@ impl CreateVpnRouteEntryInput {
             publish_vpc: r.get("PublishVpc")?,
             description: r.get("Description")?,
             overlay_mode: r.get("OverlayMode")?,
+            dry_run: r.get("DryRun")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
@@ -106,6 +109,7 @@ impl CreateVpnRouteEntryInput {
         p.push_opt("PublishVpc", self.publish_vpc.as_ref());
         p.push_opt("Description", self.description.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
+        p.push_opt("DryRun", self.dry_run.as_ref());
         Ok(p.into_vec())
     }
 }
@@ -116,6 +120,8 @@ impl CreateVpnRouteEntryInput {
 /// CreateVpnRouteEntry is an asynchronous operation. After you call it, the route configuration is returned but the operation is still being performed in the background. Call DescribeVpnGateway to query the status: while the VPN gateway is `updating` the route is being created; once the gateway is `active` the route has been created.
 ///
 /// You cannot repeatedly call CreateVpnRouteEntry to create a destination-based route for the same VPN gateway within a short period of time.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnRouteEntry\>
 #[derive(Clone, Debug)]
 pub struct CreateVpnRouteEntryFluentBuilder {
     client: crate::Client,
@@ -210,6 +216,11 @@ impl CreateVpnRouteEntryFluentBuilder {
         self.input.overlay_mode = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.input.dry_run = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -220,13 +231,10 @@ impl CreateVpnRouteEntryFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "CreateVpnRouteEntry",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("CreateVpnRouteEntry", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -234,34 +242,6 @@ impl CreateVpnRouteEntryFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVpnRouteEntryOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1a3kqjiiq9legfx****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_instance_id: Option<String>,
-    /// The destination CIDR block of the destination-based route.
-    ///
-    /// Example: `10.0.0.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub route_dest: Option<String>,
     /// The next hop of the destination-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`.
@@ -282,16 +262,24 @@ pub struct CreateVpnRouteEntryOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub weight: Option<crate::types::VpnRouteWeight>,
-    /// The tunneling protocol; `Ipsec` is the IPsec tunneling protocol.
+    /// The destination CIDR block of the destination-based route.
     ///
-    /// Example: `Ipsec`.
+    /// Example: `10.0.0.0/24`.
     #[serde(
-        rename = "OverlayMode",
+        rename = "RouteDest",
         default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    pub route_dest: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
     /// The description of the destination-based route.
     ///
     /// Example: `mytest`.
@@ -322,20 +310,28 @@ pub struct CreateVpnRouteEntryOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
+    /// The tunneling protocol; `Ipsec` is the IPsec tunneling protocol.
+    ///
+    /// Example: `Ipsec`.
+    #[serde(
+        rename = "OverlayMode",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1a3kqjiiq9legfx****`.
+    #[serde(
+        rename = "VpnInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_instance_id: Option<String>,
 }
 impl CreateVpnRouteEntryOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
-    /// Returns `vpn_instance_id`.
-    pub fn vpn_instance_id(&self) -> Option<&str> {
-        self.vpn_instance_id.as_deref()
-    }
-    /// Returns `route_dest`.
-    pub fn route_dest(&self) -> Option<&str> {
-        self.route_dest.as_deref()
-    }
     /// Returns `next_hop`.
     pub fn next_hop(&self) -> Option<&str> {
         self.next_hop.as_deref()
@@ -344,9 +340,13 @@ impl CreateVpnRouteEntryOutput {
     pub fn weight(&self) -> Option<&crate::types::VpnRouteWeight> {
         self.weight.as_ref()
     }
-    /// Returns `overlay_mode`.
-    pub fn overlay_mode(&self) -> Option<&crate::types::VpnRouteOverlayMode> {
-        self.overlay_mode.as_ref()
+    /// Returns `route_dest`.
+    pub fn route_dest(&self) -> Option<&str> {
+        self.route_dest.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `description`.
     pub fn description(&self) -> Option<&str> {
@@ -360,17 +360,33 @@ impl CreateVpnRouteEntryOutput {
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
+    /// Returns `overlay_mode`.
+    pub fn overlay_mode(&self) -> Option<&crate::types::VpnRouteOverlayMode> {
+        self.overlay_mode.as_ref()
+    }
+    /// Returns `vpn_instance_id`.
+    pub fn vpn_instance_id(&self) -> Option<&str> {
+        self.vpn_instance_id.as_deref()
+    }
 }
 /// An error `CreateVpnRouteEntry` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateVpnRouteEntryError {
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `IllegalParam.RouteDest` (HTTP 400): The destination address is invalid.
     IllegalParamRouteDest(rt::ServiceError),
+    /// `IncorrectVpcStatus` (HTTP 400):
+    IncorrectVpcStatus(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
+    /// `InvalidCidrBlock.Malformed` (HTTP 400):
+    InvalidCidrBlockMalformed(rt::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400): The specified next hop does not exist.
     InvalidNextHopNotFound(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
@@ -399,6 +415,8 @@ pub enum CreateVpnRouteEntryError {
     VpnRouteEntryConflictSsl(rt::ServiceError),
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400): The weight specified for the route is invalid.
     VpnRouteEntryInvalidWeight(rt::ServiceError),
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -406,9 +424,13 @@ impl CreateVpnRouteEntryError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e)
+            Self::DryRunOperation(e)
+            | Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::IllegalParamRouteDest(e)
+            | Self::IncorrectVpcStatus(e)
+            | Self::InternalError(e)
+            | Self::InvalidCidrBlockMalformed(e)
             | Self::InvalidNextHopNotFound(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
             | Self::OperationFailedInvalidCidrBlock(e)
@@ -423,8 +445,13 @@ impl CreateVpnRouteEntryError {
             | Self::VpnRouteEntryConflict(e)
             | Self::VpnRouteEntryConflictSsl(e)
             | Self::VpnRouteEntryInvalidWeight(e)
+            | Self::VpnTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -437,6 +464,18 @@ impl CreateVpnRouteEntryError {
     /// True for `IllegalParam.RouteDest`.
     pub fn is_illegal_param_route_dest(&self) -> bool {
         matches!(self, Self::IllegalParamRouteDest(_))
+    }
+    /// True for `IncorrectVpcStatus`.
+    pub fn is_incorrect_vpc_status(&self) -> bool {
+        matches!(self, Self::IncorrectVpcStatus(_))
+    }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
+    /// True for `InvalidCidrBlock.Malformed`.
+    pub fn is_invalid_cidr_block_malformed(&self) -> bool {
+        matches!(self, Self::InvalidCidrBlockMalformed(_))
     }
     /// True for `InvalidNextHop.NotFound`.
     pub fn is_invalid_next_hop_not_found(&self) -> bool {
@@ -494,6 +533,10 @@ impl CreateVpnRouteEntryError {
     pub fn is_vpn_route_entry_invalid_weight(&self) -> bool {
         matches!(self, Self::VpnRouteEntryInvalidWeight(_))
     }
+    /// True for `VpnTask.CONFLICT`.
+    pub fn is_vpn_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnTaskConflict(_))
+    }
 }
 impl rt::ProvideErrorMetadata for CreateVpnRouteEntryError {
     fn code(&self) -> &str {
@@ -509,9 +552,13 @@ impl rt::ProvideErrorMetadata for CreateVpnRouteEntryError {
 impl From<rt::ServiceError> for CreateVpnRouteEntryError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DryRunOperation" => Self::DryRunOperation(e),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "IllegalParam.RouteDest" => Self::IllegalParamRouteDest(e),
+            "IncorrectVpcStatus" => Self::IncorrectVpcStatus(e),
+            "InternalError" => Self::InternalError(e),
+            "InvalidCidrBlock.Malformed" => Self::InvalidCidrBlockMalformed(e),
             "InvalidNextHop.NotFound" => Self::InvalidNextHopNotFound(e),
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
@@ -530,6 +577,7 @@ impl From<rt::ServiceError> for CreateVpnRouteEntryError {
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
             "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(e),
             "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(e),
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

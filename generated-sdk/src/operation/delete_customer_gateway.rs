@@ -6,10 +6,6 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCustomerGatewayInput {
-    /// The ID of the customer gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    pub customer_gateway_id: Option<String>,
     /// The ID of the region to which the customer gateway belongs. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
@@ -18,17 +14,21 @@ pub struct DeleteCustomerGatewayInput {
     ///
     /// Length at most 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    pub customer_gateway_id: Option<String>,
 }
 impl DeleteCustomerGatewayInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
         rt::validate::required("RegionId", self.region_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, None, Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -42,21 +42,23 @@ impl DeleteCustomerGatewayInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            customer_gateway_id: r.get("CustomerGatewayId")?,
             region_id: r.get("RegionId")?,
             client_token: r.get("ClientToken")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Deletes a customer gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteCustomerGateway\>
 #[derive(Clone, Debug)]
 pub struct DeleteCustomerGatewayFluentBuilder {
     client: crate::Client,
@@ -85,13 +87,6 @@ impl DeleteCustomerGatewayFluentBuilder {
         self.options = options;
         self
     }
-    /// The ID of the customer gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.customer_gateway_id = Some(value.into());
-        self
-    }
     /// The ID of the region to which the customer gateway belongs. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
@@ -106,6 +101,13 @@ impl DeleteCustomerGatewayFluentBuilder {
         self.input.client_token = Some(value.into());
         self
     }
+    /// The ID of the customer gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.customer_gateway_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -116,13 +118,10 @@ impl DeleteCustomerGatewayFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteCustomerGateway",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteCustomerGateway", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -149,12 +148,18 @@ impl DeleteCustomerGatewayOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteCustomerGatewayError {
+    /// `DependencyViolation.VpnConnection` (HTTP 400):
+    DependencyViolationVpnConnection(rt::ServiceError),
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404): The specified instance does not exist.
     InvalidCustomerGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `VpnGateway.task.conflict` (HTTP 400):
+    VpnGatewayTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -162,11 +167,22 @@ impl DeleteCustomerGatewayError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::DependencyViolationVpnConnection(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
             | Self::InvalidCustomerGatewayInstanceIdNotFound(e)
+            | Self::VpnGatewayTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DependencyViolation.VpnConnection`.
+    pub fn is_dependency_violation_vpn_connection(&self) -> bool {
+        matches!(self, Self::DependencyViolationVpnConnection(_))
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -179,6 +195,10 @@ impl DeleteCustomerGatewayError {
     /// True for `InvalidCustomerGatewayInstanceId.NotFound`.
     pub fn is_invalid_customer_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidCustomerGatewayInstanceIdNotFound(_))
+    }
+    /// True for `VpnGateway.task.conflict`.
+    pub fn is_vpn_gateway_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnGatewayTaskConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for DeleteCustomerGatewayError {
@@ -195,11 +215,16 @@ impl rt::ProvideErrorMetadata for DeleteCustomerGatewayError {
 impl From<rt::ServiceError> for DeleteCustomerGatewayError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DependencyViolation.VpnConnection" => {
+                Self::DependencyViolationVpnConnection(e)
+            }
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "InvalidCustomerGatewayInstanceId.NotFound" => {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(e)
             }
+            "VpnGateway.task.conflict" => Self::VpnGatewayTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

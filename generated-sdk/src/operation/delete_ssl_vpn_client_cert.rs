@@ -10,28 +10,28 @@ pub struct DeleteSslVpnClientCertInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
-    /// The ID of the SSL-VPN client certificate.
-    ///
-    /// Required. Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    pub ssl_vpn_client_cert_id: Option<String>,
     /// A client-generated token, unique per request, that makes the request idempotent.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the SSL-VPN client certificate.
+    ///
+    /// Required. Example: `vsc-bp1n8wcf134yl0osrcg98`.
+    pub ssl_vpn_client_cert_id: Option<String>,
 }
 impl DeleteSslVpnClientCertInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required(
-            "SslVpnClientCertId",
-            self.ssl_vpn_client_cert_id.is_some(),
-        )?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required(
+            "SslVpnClientCertId",
+            self.ssl_vpn_client_cert_id.is_some(),
+        )?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -46,20 +46,22 @@ impl DeleteSslVpnClientCertInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
             client_token: r.get("ClientToken")?,
+            ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Deletes an SSL-VPN client certificate.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteSslVpnClientCert\>
 #[derive(Clone, Debug)]
 pub struct DeleteSslVpnClientCertFluentBuilder {
     client: crate::Client,
@@ -95,18 +97,18 @@ impl DeleteSslVpnClientCertFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the SSL-VPN client certificate.
-    ///
-    /// Required. Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    pub fn ssl_vpn_client_cert_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssl_vpn_client_cert_id = Some(value.into());
-        self
-    }
     /// A client-generated token, unique per request, that makes the request idempotent.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the SSL-VPN client certificate.
+    ///
+    /// Required. Example: `vsc-bp1n8wcf134yl0osrcg98`.
+    pub fn ssl_vpn_client_cert_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_vpn_client_cert_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -122,13 +124,10 @@ impl DeleteSslVpnClientCertFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteSslVpnClientCert",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteSslVpnClientCert", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -155,10 +154,16 @@ impl DeleteSslVpnClientCertOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteSslVpnClientCertError {
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
+    /// `InvalidSslVpnClientCertId.NotFound` (HTTP 404):
+    InvalidSslVpnClientCertIdNotFound(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// A code this operation does not document.
@@ -168,11 +173,18 @@ impl DeleteSslVpnClientCertError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::InvalidSslVpnClientCertIdNotFound(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -181,6 +193,14 @@ impl DeleteSslVpnClientCertError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
+    }
+    /// True for `InvalidSslVpnClientCertId.NotFound`.
+    pub fn is_invalid_ssl_vpn_client_cert_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnClientCertIdNotFound(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -201,8 +221,13 @@ impl rt::ProvideErrorMetadata for DeleteSslVpnClientCertError {
 impl From<rt::ServiceError> for DeleteSslVpnClientCertError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
+            "InvalidSslVpnClientCertId.NotFound" => {
+                Self::InvalidSslVpnClientCertIdNotFound(e)
+            }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             _ => Self::Unhandled(e),
         }

@@ -10,25 +10,25 @@ pub struct DeleteSslVpnServerInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
-    /// The ID of the SSL-VPN server.
-    ///
-    /// Required. Example: `vss-bp18q7hzj6largv4vk2fe`.
-    pub ssl_vpn_server_id: Option<String>,
     /// A client-generated token, unique per request, that makes the request idempotent.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the SSL-VPN server.
+    ///
+    /// Required. Example: `vss-bp18q7hzj6largv4vk2fe`.
+    pub ssl_vpn_server_id: Option<String>,
 }
 impl DeleteSslVpnServerInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("SslVpnServerId", self.ssl_vpn_server_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("SslVpnServerId", self.ssl_vpn_server_id.is_some())?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -43,20 +43,22 @@ impl DeleteSslVpnServerInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            ssl_vpn_server_id: r.get("SslVpnServerId")?,
             client_token: r.get("ClientToken")?,
+            ssl_vpn_server_id: r.get("SslVpnServerId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Deletes an SSL-VPN server.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteSslVpnServer\>
 #[derive(Clone, Debug)]
 pub struct DeleteSslVpnServerFluentBuilder {
     client: crate::Client,
@@ -92,18 +94,18 @@ impl DeleteSslVpnServerFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the SSL-VPN server.
-    ///
-    /// Required. Example: `vss-bp18q7hzj6largv4vk2fe`.
-    pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssl_vpn_server_id = Some(value.into());
-        self
-    }
     /// A client-generated token, unique per request, that makes the request idempotent.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the SSL-VPN server.
+    ///
+    /// Required. Example: `vss-bp18q7hzj6largv4vk2fe`.
+    pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_vpn_server_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -116,13 +118,10 @@ impl DeleteSslVpnServerFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteSslVpnServer",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteSslVpnServer", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -149,10 +148,16 @@ impl DeleteSslVpnServerOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteSslVpnServerError {
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
+    /// `InvalidSslVpnServerId.NotFound` (HTTP 404):
+    InvalidSslVpnServerIdNotFound(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
@@ -164,12 +169,19 @@ impl DeleteSslVpnServerError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::InvalidSslVpnServerIdNotFound(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -178,6 +190,14 @@ impl DeleteSslVpnServerError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
+    }
+    /// True for `InvalidSslVpnServerId.NotFound`.
+    pub fn is_invalid_ssl_vpn_server_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnServerIdNotFound(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -202,8 +222,11 @@ impl rt::ProvideErrorMetadata for DeleteSslVpnServerError {
 impl From<rt::ServiceError> for DeleteSslVpnServerError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
+            "InvalidSslVpnServerId.NotFound" => Self::InvalidSslVpnServerIdNotFound(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
             _ => Self::Unhandled(e),

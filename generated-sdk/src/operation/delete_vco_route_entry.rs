@@ -98,6 +98,8 @@ impl DeleteVcoRouteEntryInput {
 /// DeleteVcoRouteEntry is asynchronous. After you send the request, the system returns a request ID while the operation is still being performed in the background. Call DescribeVpnConnection to query the status of the IPsec-VPN connection: while it is `updating` the route is being deleted; once it is `attached` the route has been deleted.
 ///
 /// You cannot repeatedly call DeleteVcoRouteEntry to delete a route from the same IPsec-VPN connection within a short period of time.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVcoRouteEntry\>
 #[derive(Clone, Debug)]
 pub struct DeleteVcoRouteEntryFluentBuilder {
     client: crate::Client,
@@ -188,13 +190,10 @@ impl DeleteVcoRouteEntryFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteVcoRouteEntry",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteVcoRouteEntry", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -225,10 +224,20 @@ pub enum DeleteVcoRouteEntryError {
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `InvalidRouteEntry.NotFound` (HTTP 400):
+    InvalidRouteEntryNotFound(rt::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404): The specified IPsec-VPN connection does not exist. Check whether the ID of the IPsec-VPN connection is valid.
     InvalidVpnConnectionInstanceIdNotFound(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `TaskConflict` (HTTP 400): Your requests are too frequent. Try again later.
+    TaskConflict(rt::ServiceError),
+    /// `VpnConnection.Configuring` (HTTP 400):
+    VpnConnectionConfiguring(rt::ServiceError),
+    /// `VpnConnection.FinancialLocked` (HTTP 400):
+    VpnConnectionFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
     VpnRouteEntryConflict(rt::ServiceError),
     /// A code this operation does not document.
@@ -240,8 +249,13 @@ impl DeleteVcoRouteEntryError {
         match self {
             Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
+            | Self::InvalidRouteEntryNotFound(e)
             | Self::InvalidVpnConnectionInstanceIdNotFound(e)
             | Self::ResourceQuotaFull(e)
+            | Self::TaskConflict(e)
+            | Self::VpnConnectionConfiguring(e)
+            | Self::VpnConnectionFinancialLocked(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
             | Self::VpnRouteEntryConflict(e)
             | Self::Unhandled(e) => e,
         }
@@ -254,6 +268,10 @@ impl DeleteVcoRouteEntryError {
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
     }
+    /// True for `InvalidRouteEntry.NotFound`.
+    pub fn is_invalid_route_entry_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRouteEntryNotFound(_))
+    }
     /// True for `InvalidVpnConnectionInstanceId.NotFound`.
     pub fn is_invalid_vpn_connection_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnConnectionInstanceIdNotFound(_))
@@ -261,6 +279,22 @@ impl DeleteVcoRouteEntryError {
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `TaskConflict`.
+    pub fn is_task_conflict(&self) -> bool {
+        matches!(self, Self::TaskConflict(_))
+    }
+    /// True for `VpnConnection.Configuring`.
+    pub fn is_vpn_connection_configuring(&self) -> bool {
+        matches!(self, Self::VpnConnectionConfiguring(_))
+    }
+    /// True for `VpnConnection.FinancialLocked`.
+    pub fn is_vpn_connection_financial_locked(&self) -> bool {
+        matches!(self, Self::VpnConnectionFinancialLocked(_))
+    }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
     }
     /// True for `VpnRouteEntry.Conflict`.
     pub fn is_vpn_route_entry_conflict(&self) -> bool {
@@ -283,10 +317,15 @@ impl From<rt::ServiceError> for DeleteVcoRouteEntryError {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "InvalidRouteEntry.NotFound" => Self::InvalidRouteEntryNotFound(e),
             "InvalidVpnConnectionInstanceId.NotFound" => {
                 Self::InvalidVpnConnectionInstanceIdNotFound(e)
             }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "TaskConflict" => Self::TaskConflict(e),
+            "VpnConnection.Configuring" => Self::VpnConnectionConfiguring(e),
+            "VpnConnection.FinancialLocked" => Self::VpnConnectionFinancialLocked(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
             _ => Self::Unhandled(e),
         }

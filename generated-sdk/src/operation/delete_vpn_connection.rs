@@ -10,25 +10,25 @@ pub struct DeleteVpnConnectionInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
-    /// The ID of the IPsec-VPN connection.
-    ///
-    /// Required. Example: `vco-bp1bbi27hojx80nck9k1i`.
-    pub vpn_connection_id: Option<String>,
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the IPsec-VPN connection.
+    ///
+    /// Required. Example: `vco-bp1bbi27hojx80nck9k1i`.
+    pub vpn_connection_id: Option<String>,
 }
 impl DeleteVpnConnectionInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("VpnConnectionId", self.vpn_connection_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("VpnConnectionId", self.vpn_connection_id.is_some())?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -43,22 +43,24 @@ impl DeleteVpnConnectionInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            vpn_connection_id: r.get("VpnConnectionId")?,
             client_token: r.get("ClientToken")?,
+            vpn_connection_id: r.get("VpnConnectionId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Deletes an IPsec-VPN connection.
 ///
 /// After an IPsec-VPN connection is deleted, the VPC is disconnected from the network of the on-premises data center.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnConnection\>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnConnectionFluentBuilder {
     client: crate::Client,
@@ -94,18 +96,18 @@ impl DeleteVpnConnectionFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the IPsec-VPN connection.
-    ///
-    /// Required. Example: `vco-bp1bbi27hojx80nck9k1i`.
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpn_connection_id = Some(value.into());
-        self
-    }
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the IPsec-VPN connection.
+    ///
+    /// Required. Example: `vco-bp1bbi27hojx80nck9k1i`.
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_connection_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -118,13 +120,10 @@ impl DeleteVpnConnectionFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteVpnConnection",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteVpnConnection", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -151,14 +150,24 @@ impl DeleteVpnConnectionOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteVpnConnectionError {
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404): The specified IPsec-VPN connection does not exist. Check whether the ID of the IPsec-VPN connection is valid.
     InvalidVpnConnectionInstanceIdNotFound(rt::ServiceError),
+    /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
+    InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
+    /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
+    VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -166,12 +175,21 @@ impl DeleteVpnConnectionError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::InternalError(e)
             | Self::InvalidVpnConnectionInstanceIdNotFound(e)
+            | Self::InvalidVpnGatewayInstanceIdNotFound(e)
             | Self::VpnGatewayConfiguring(e)
+            | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -181,13 +199,29 @@ impl DeleteVpnConnectionError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
     /// True for `InvalidVpnConnectionInstanceId.NotFound`.
     pub fn is_invalid_vpn_connection_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnConnectionInstanceIdNotFound(_))
     }
+    /// True for `InvalidVpnGatewayInstanceId.NotFound`.
+    pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
+    }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
         matches!(self, Self::VpnGatewayConfiguring(_))
+    }
+    /// True for `VpnGateway.FinancialLocked`.
+    pub fn is_vpn_gateway_financial_locked(&self) -> bool {
+        matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnTask.CONFLICT`.
+    pub fn is_vpn_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnTaskConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for DeleteVpnConnectionError {
@@ -204,12 +238,19 @@ impl rt::ProvideErrorMetadata for DeleteVpnConnectionError {
 impl From<rt::ServiceError> for DeleteVpnConnectionError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InternalError" => Self::InternalError(e),
             "InvalidVpnConnectionInstanceId.NotFound" => {
                 Self::InvalidVpnConnectionInstanceIdNotFound(e)
             }
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
+            "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -10,25 +10,25 @@ pub struct DeleteVpnGatewayInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    pub vpn_gateway_id: Option<String>,
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    pub vpn_gateway_id: Option<String>,
 }
 impl DeleteVpnGatewayInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -43,22 +43,24 @@ impl DeleteVpnGatewayInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            vpn_gateway_id: r.get("VpnGatewayId")?,
             client_token: r.get("ClientToken")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Deletes a VPN gateway.
 ///
 /// You cannot delete a VPN gateway that is associated with an IPsec-VPN connection.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnGateway\>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnGatewayFluentBuilder {
     client: crate::Client,
@@ -94,18 +96,18 @@ impl DeleteVpnGatewayFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the VPN gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpn_gateway_id = Some(value.into());
-        self
-    }
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the VPN gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_gateway_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -118,13 +120,10 @@ impl DeleteVpnGatewayFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteVpnGateway",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteVpnGateway", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -151,6 +150,12 @@ impl DeleteVpnGatewayOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteVpnGatewayError {
+    /// `DependencyViolation.GreTunnel` (HTTP 400):
+    DependencyViolationGreTunnel(rt::ServiceError),
+    /// `DependencyViolation.SslVpnServer` (HTTP 400):
+    DependencyViolationSslVpnServer(rt::ServiceError),
+    /// `DependencyViolation.VpnConnection` (HTTP 400):
+    DependencyViolationVpnConnection(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): The spelling the service actually returns for Forbidden.SubUser (see errors.yaml); listed in addition to the page's spelling.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
@@ -159,8 +164,12 @@ pub enum DeleteVpnGatewayError {
     ForbiddenSubUser(rt::ServiceError),
     /// `ForbiddenRelease` (HTTP 403): You cannot release a Subscription instance before the expiration date.
     ForbiddenRelease(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `TaskConflict` (HTTP 400): Your requests are too frequent. Try again later.
+    TaskConflict(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// A code this operation does not document.
@@ -170,14 +179,31 @@ impl DeleteVpnGatewayError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e)
+            Self::DependencyViolationGreTunnel(e)
+            | Self::DependencyViolationSslVpnServer(e)
+            | Self::DependencyViolationVpnConnection(e)
+            | Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
             | Self::ForbiddenRelease(e)
+            | Self::InternalError(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::TaskConflict(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DependencyViolation.GreTunnel`.
+    pub fn is_dependency_violation_gre_tunnel(&self) -> bool {
+        matches!(self, Self::DependencyViolationGreTunnel(_))
+    }
+    /// True for `DependencyViolation.SslVpnServer`.
+    pub fn is_dependency_violation_ssl_vpn_server(&self) -> bool {
+        matches!(self, Self::DependencyViolationSslVpnServer(_))
+    }
+    /// True for `DependencyViolation.VpnConnection`.
+    pub fn is_dependency_violation_vpn_connection(&self) -> bool {
+        matches!(self, Self::DependencyViolationVpnConnection(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -195,9 +221,17 @@ impl DeleteVpnGatewayError {
     pub fn is_forbidden_release(&self) -> bool {
         matches!(self, Self::ForbiddenRelease(_))
     }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
     /// True for `InvalidVpnGatewayInstanceId.NotFound`.
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
+    }
+    /// True for `TaskConflict`.
+    pub fn is_task_conflict(&self) -> bool {
+        matches!(self, Self::TaskConflict(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -218,13 +252,22 @@ impl rt::ProvideErrorMetadata for DeleteVpnGatewayError {
 impl From<rt::ServiceError> for DeleteVpnGatewayError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DependencyViolation.GreTunnel" => Self::DependencyViolationGreTunnel(e),
+            "DependencyViolation.SslVpnServer" => {
+                Self::DependencyViolationSslVpnServer(e)
+            }
+            "DependencyViolation.VpnConnection" => {
+                Self::DependencyViolationVpnConnection(e)
+            }
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "ForbiddenRelease" => Self::ForbiddenRelease(e),
+            "InternalError" => Self::InternalError(e),
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
+            "TaskConflict" => Self::TaskConflict(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             _ => Self::Unhandled(e),
         }

@@ -10,6 +10,10 @@ pub struct DeleteVpnPbrRouteEntryInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub client_token: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Required. Example: `vpn-bp1a3kqjiiq9legfx****`.
@@ -30,16 +34,20 @@ pub struct DeleteVpnPbrRouteEntryInput {
     ///
     /// Required. Example: `0`.
     pub weight: Option<crate::types::VpnRouteWeight>,
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub client_token: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub overlay_mode: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub priority: Option<i32>,
 }
 impl DeleteVpnPbrRouteEntryInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
         rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         rt::validate::required("RouteSource", self.route_source.is_some())?;
         if let Some(v) = &self.route_source {
@@ -51,10 +59,6 @@ impl DeleteVpnPbrRouteEntryInput {
         }
         rt::validate::required("NextHop", self.next_hop.is_some())?;
         rt::validate::required("Weight", self.weight.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -72,30 +76,36 @@ impl DeleteVpnPbrRouteEntryInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
             route_source: r.get("RouteSource")?,
             route_dest: r.get("RouteDest")?,
             next_hop: r.get("NextHop")?,
             weight: r.get("Weight")?,
-            client_token: r.get("ClientToken")?,
+            overlay_mode: r.get("OverlayMode")?,
+            priority: r.get("Priority")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("RouteSource", self.route_source.as_ref());
         p.push_opt("RouteDest", self.route_dest.as_ref());
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("Weight", self.weight.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("OverlayMode", self.overlay_mode.as_ref());
+        p.push_opt("Priority", self.priority.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Deletes a policy-based route of a VPN gateway.
 ///
 /// The route is identified by its source and destination CIDR blocks, next hop and weight.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnPbrRouteEntry\>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnPbrRouteEntryFluentBuilder {
     client: crate::Client,
@@ -129,6 +139,13 @@ impl DeleteVpnPbrRouteEntryFluentBuilder {
     /// Required. Example: `cn-hangzhou`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
+        self
+    }
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
     /// The ID of the VPN gateway.
@@ -166,11 +183,14 @@ impl DeleteVpnPbrRouteEntryFluentBuilder {
         self.input.weight = Some(value.into());
         self
     }
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn overlay_mode(mut self, value: impl Into<String>) -> Self {
+        self.input.overlay_mode = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.input.priority = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -186,13 +206,10 @@ impl DeleteVpnPbrRouteEntryFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DeleteVpnPbrRouteEntry",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DeleteVpnPbrRouteEntry", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -225,14 +242,26 @@ pub enum DeleteVpnPbrRouteEntryError {
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): The spelling the 2020 reference prints; the service returns `Forbbiden.SubUser`.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InvalidRouteEntry.NotFound` (HTTP 400):
+    InvalidRouteEntryNotFound(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `TaskConflict` (HTTP 400): Your requests are too frequent. Try again later.
+    TaskConflict(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.Configuring` (HTTP 400):
+    VpnRouteEntryConfiguring(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -243,10 +272,16 @@ impl DeleteVpnPbrRouteEntryError {
             Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::InvalidRouteEntryNotFound(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
             | Self::ResourceQuotaFull(e)
+            | Self::TaskConflict(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryConfiguring(e)
+            | Self::VpnRouteEntryConflict(e)
+            | Self::VpnTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -262,6 +297,10 @@ impl DeleteVpnPbrRouteEntryError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `InvalidRouteEntry.NotFound`.
+    pub fn is_invalid_route_entry_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRouteEntryNotFound(_))
+    }
     /// True for `InvalidVpnGatewayInstanceId.NotFound`.
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
@@ -270,6 +309,10 @@ impl DeleteVpnPbrRouteEntryError {
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
     }
+    /// True for `TaskConflict`.
+    pub fn is_task_conflict(&self) -> bool {
+        matches!(self, Self::TaskConflict(_))
+    }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
         matches!(self, Self::VpnGatewayConfiguring(_))
@@ -277,6 +320,22 @@ impl DeleteVpnPbrRouteEntryError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.Configuring`.
+    pub fn is_vpn_route_entry_configuring(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConfiguring(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
+    }
+    /// True for `VpnTask.CONFLICT`.
+    pub fn is_vpn_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnTaskConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for DeleteVpnPbrRouteEntryError {
@@ -296,12 +355,18 @@ impl From<rt::ServiceError> for DeleteVpnPbrRouteEntryError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InvalidRouteEntry.NotFound" => Self::InvalidRouteEntryNotFound(e),
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "TaskConflict" => Self::TaskConflict(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.Configuring" => Self::VpnRouteEntryConfiguring(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -6,21 +6,21 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewayInput {
-    /// The ID of the customer gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    pub customer_gateway_id: Option<String>,
     /// The ID of the region to which the customer gateway belongs. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
     pub region_id: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    pub customer_gateway_id: Option<String>,
 }
 impl DescribeCustomerGatewayInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
         rt::validate::required("RegionId", self.region_id.is_some())?;
+        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -34,19 +34,21 @@ impl DescribeCustomerGatewayInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            customer_gateway_id: r.get("CustomerGatewayId")?,
             region_id: r.get("RegionId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries the detailed information of a customer gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeCustomerGateway\>
 #[derive(Clone, Debug)]
 pub struct DescribeCustomerGatewayFluentBuilder {
     client: crate::Client,
@@ -75,18 +77,18 @@ impl DescribeCustomerGatewayFluentBuilder {
         self.options = options;
         self
     }
-    /// The ID of the customer gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.customer_gateway_id = Some(value.into());
-        self
-    }
     /// The ID of the region to which the customer gateway belongs. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
+        self
+    }
+    /// The ID of the customer gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.customer_gateway_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -99,50 +101,44 @@ impl DescribeCustomerGatewayFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeCustomerGateway",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeCustomerGateway", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
+fn serialize_describe_customer_gateway_tags<S: ::serde::Serializer>(
+    items: &[crate::types::DescribeCustomerGatewayResponseTags],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Tag", items, serializer)
+}
+fn deserialize_describe_customer_gateway_tags<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::DescribeCustomerGatewayResponseTags>, D::Error> {
+    rt::codec::wrapped_list("Tag", deserializer)
+}
 /// The response of `DescribeCustomerGateway`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewayOutput {
-    /// The ID of the customer gateway.
-    ///
-    /// Example: `cgw-bp1pvpl9r9adju6l5nxck`.
+    /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
-        rename = "CustomerGatewayId",
+        rename = "Asn",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub customer_gateway_id: Option<String>,
-    /// The name of the customer gateway.
+    pub asn: Option<i64>,
+    /// The ID of the request.
     ///
-    /// Example: `test`.
+    /// Example: `99506ECB-218F-45A5-AE8E-79518451F615`.
     #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub name: Option<String>,
-    /// The description of the customer gateway.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
+    pub request_id: String,
     /// The IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
@@ -153,14 +149,26 @@ pub struct DescribeCustomerGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
-    /// The ID of the request.
+    /// The description of the customer gateway.
     ///
-    /// Example: `99506ECB-218F-45A5-AE8E-79518451F615`.
+    /// Example: `test`.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub request_id: String,
+    pub description: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Example: `cgw-bp1pvpl9r9adju6l5nxck`.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1492747187000`.
@@ -171,31 +179,99 @@ pub struct DescribeCustomerGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
+    /// The name of the customer gateway.
+    ///
+    /// Example: `test`.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    #[serde(
+        rename = "AuthKey",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auth_key: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "deserialize_describe_customer_gateway_tags",
+        serialize_with = "serialize_describe_customer_gateway_tags"
+    )]
+    pub tags: Vec<crate::types::DescribeCustomerGatewayResponseTags>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl DescribeCustomerGatewayOutput {
-    /// Returns `customer_gateway_id`.
-    pub fn customer_gateway_id(&self) -> Option<&str> {
-        self.customer_gateway_id.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `description`.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
-    }
-    /// Returns `ip_address`.
-    pub fn ip_address(&self) -> Option<&str> {
-        self.ip_address.as_deref()
+    /// Returns `asn`.
+    pub fn asn(&self) -> Option<i64> {
+        self.asn
     }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
+    /// Returns `ip_address`.
+    pub fn ip_address(&self) -> Option<&str> {
+        self.ip_address.as_deref()
+    }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> Option<&str> {
+        self.customer_gateway_id.as_deref()
+    }
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
+    }
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Returns `auth_key`.
+    pub fn auth_key(&self) -> Option<&str> {
+        self.auth_key.as_deref()
+    }
+    /// Returns `tags`.
+    pub fn tags(&self) -> &[crate::types::DescribeCustomerGatewayResponseTags] {
+        &self.tags
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+}
+impl fmt::Debug for DescribeCustomerGatewayOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DescribeCustomerGatewayOutput")
+            .field("asn", &self.asn)
+            .field("request_id", &self.request_id)
+            .field("ip_address", &self.ip_address)
+            .field("description", &self.description)
+            .field("customer_gateway_id", &self.customer_gateway_id)
+            .field("create_time", &self.create_time)
+            .field("name", &self.name)
+            .field("auth_key", &self.auth_key.as_ref().map(|_| "** redacted **"))
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .finish()
     }
 }
 /// An error `DescribeCustomerGateway` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.

@@ -22,6 +22,12 @@ pub struct DescribeCustomerGatewaysInput {
     ///
     /// Value 1 to 50. Default: `10`. Example: `10`.
     pub page_size: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 20.
+    pub tag: Vec<crate::types::DescribeCustomerGatewaysTag>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl DescribeCustomerGatewaysInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -34,11 +40,21 @@ impl DescribeCustomerGatewaysInput {
         if let Some(v) = &self.page_size {
             rt::validate::range("PageSize", i64::from(*v), Some(1), Some(50))?;
         }
+        {
+            let v = &self.tag;
+            rt::validate::items("Tag", v.len(), None, Some(20))?;
+        }
+        for (i, item) in self.tag.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "Tag", i + 1))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
     /// SDK does not know (the service may have added them); a server rejects them.
     pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        for (i, item) in self.tag.iter().enumerate() {
+            item.check_known_values_at(&format!("{}.{}", "Tag", i + 1))?;
+        }
         Ok(())
     }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
@@ -51,6 +67,12 @@ impl DescribeCustomerGatewaysInput {
             customer_gateway_id: r.get("CustomerGatewayId")?,
             page_number: r.get("PageNumber")?,
             page_size: r.get("PageSize")?,
+            tag: r
+                .struct_list(
+                    "Tag",
+                    crate::types::DescribeCustomerGatewaysTag::from_wire_params,
+                )?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
@@ -60,12 +82,16 @@ impl DescribeCustomerGatewaysInput {
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
+        p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries customer gateways.
 ///
 /// Lists the customer gateways of a region, page by page, optionally restricted to one customer gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeCustomerGateways\>
 #[derive(Clone, Debug)]
 pub struct DescribeCustomerGatewaysFluentBuilder {
     client: crate::Client,
@@ -122,6 +148,31 @@ impl DescribeCustomerGatewaysFluentBuilder {
         self.input.page_size = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 20.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tag(
+        mut self,
+        item: impl Into<crate::types::DescribeCustomerGatewaysTag>,
+    ) -> Self {
+        self.input.tag.push(item.into());
+        self
+    }
+    /// Replaces every `Tag` item.
+    pub fn set_tag(
+        mut self,
+        items: Vec<crate::types::DescribeCustomerGatewaysTag>,
+    ) -> Self {
+        self.input.tag = items;
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -132,13 +183,10 @@ impl DescribeCustomerGatewaysFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeCustomerGateways",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeCustomerGateways", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -206,34 +254,6 @@ fn deserialize_describe_customer_gateways_customer_gateways<
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewaysOutput {
-    /// The customer gateways on this page.
-    #[serde(
-        rename = "CustomerGateways",
-        default,
-        deserialize_with = "deserialize_describe_customer_gateways_customer_gateways",
-        serialize_with = "serialize_describe_customer_gateways_customer_gateways"
-    )]
-    pub customer_gateways: Vec<crate::types::CustomerGateway>,
-    /// The total number of customer gateways that match the query.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_count: Option<i32>,
-    /// The current page number.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
@@ -252,20 +272,36 @@ pub struct DescribeCustomerGatewaysOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
+    /// The current page number.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_number: Option<i32>,
+    /// The total number of customer gateways that match the query.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i32>,
+    /// The customer gateways on this page.
+    #[serde(
+        rename = "CustomerGateways",
+        default,
+        deserialize_with = "deserialize_describe_customer_gateways_customer_gateways",
+        serialize_with = "serialize_describe_customer_gateways_customer_gateways"
+    )]
+    pub customer_gateways: Vec<crate::types::CustomerGateway>,
 }
 impl DescribeCustomerGatewaysOutput {
-    /// Returns `customer_gateways`.
-    pub fn customer_gateways(&self) -> &[crate::types::CustomerGateway] {
-        &self.customer_gateways
-    }
-    /// Returns `total_count`.
-    pub fn total_count(&self) -> Option<i32> {
-        self.total_count
-    }
-    /// Returns `page_number`.
-    pub fn page_number(&self) -> Option<i32> {
-        self.page_number
-    }
     /// Returns `page_size`.
     pub fn page_size(&self) -> Option<i32> {
         self.page_size
@@ -274,15 +310,37 @@ impl DescribeCustomerGatewaysOutput {
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
+    /// Returns `page_number`.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// Returns `total_count`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+    /// Returns `customer_gateways`.
+    pub fn customer_gateways(&self) -> &[crate::types::CustomerGateway] {
+        &self.customer_gateways
+    }
 }
 /// An error `DescribeCustomerGateways` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeCustomerGatewaysError {
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey(rt::ServiceError),
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -290,8 +348,19 @@ impl DescribeCustomerGatewaysError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::DuplicatedTagKey(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::InvalidParameterTagKey(e)
+            | Self::InvalidParameterTagValue(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Duplicated.TagKey`.
+    pub fn is_duplicated_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicatedTagKey(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -300,6 +369,22 @@ impl DescribeCustomerGatewaysError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `InvalidParameter.TagKey`.
+    pub fn is_invalid_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagKey(_))
+    }
+    /// True for `InvalidParameter.TagValue`.
+    pub fn is_invalid_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagValue(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeCustomerGatewaysError {
@@ -316,8 +401,13 @@ impl rt::ProvideErrorMetadata for DescribeCustomerGatewaysError {
 impl From<rt::ServiceError> for DescribeCustomerGatewaysError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Duplicated.TagKey" => Self::DuplicatedTagKey(e),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(e),
+            "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -10,6 +10,14 @@ pub struct DescribeSslVpnClientCertsInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// The ID of the SSL-VPN server whose client certificates to list.
+    ///
+    /// Example: `vss-bp18q7hzj6largv4vk2fe`.
+    pub ssl_vpn_server_id: Option<String>,
+    /// The ID of the client certificate to look for.
+    ///
+    /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
+    pub ssl_vpn_client_cert_id: Option<String>,
     /// The name of the client certificate to look for.
     ///
     /// Example: `cert1`.
@@ -22,14 +30,8 @@ pub struct DescribeSslVpnClientCertsInput {
     ///
     /// Value 1 to 50. Default: `10`. Example: `10`.
     pub page_size: Option<i32>,
-    /// The ID of the client certificate to look for.
-    ///
-    /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    pub ssl_vpn_client_cert_id: Option<String>,
-    /// The ID of the SSL-VPN server whose client certificates to list.
-    ///
-    /// Example: `vss-bp18q7hzj6largv4vk2fe`.
-    pub ssl_vpn_server_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl DescribeSslVpnClientCertsInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -56,26 +58,30 @@ impl DescribeSslVpnClientCertsInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            ssl_vpn_server_id: r.get("SslVpnServerId")?,
+            ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
             name: r.get("Name")?,
             page_number: r.get("PageNumber")?,
             page_size: r.get("PageSize")?,
-            ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
-            ssl_vpn_server_id: r.get("SslVpnServerId")?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
+        p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
-        p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries SSL-VPN client certificates.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClientCerts\>
 #[derive(Clone, Debug)]
 pub struct DescribeSslVpnClientCertsFluentBuilder {
     client: crate::Client,
@@ -111,6 +117,20 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
+    /// The ID of the SSL-VPN server whose client certificates to list.
+    ///
+    /// Example: `vss-bp18q7hzj6largv4vk2fe`.
+    pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_vpn_server_id = Some(value.into());
+        self
+    }
+    /// The ID of the client certificate to look for.
+    ///
+    /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
+    pub fn ssl_vpn_client_cert_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_vpn_client_cert_id = Some(value.into());
+        self
+    }
     /// The name of the client certificate to look for.
     ///
     /// Example: `cert1`.
@@ -132,18 +152,9 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         self.input.page_size = Some(value.into());
         self
     }
-    /// The ID of the client certificate to look for.
-    ///
-    /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    pub fn ssl_vpn_client_cert_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssl_vpn_client_cert_id = Some(value.into());
-        self
-    }
-    /// The ID of the SSL-VPN server whose client certificates to list.
-    ///
-    /// Example: `vss-bp18q7hzj6largv4vk2fe`.
-    pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssl_vpn_server_id = Some(value.into());
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -156,13 +167,10 @@ impl DescribeSslVpnClientCertsFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeSslVpnClientCerts",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeSslVpnClientCerts", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -232,6 +240,16 @@ fn deserialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys<
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientCertsOutput {
+    /// The number of entries per page.
+    ///
+    /// Example: `10`.
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
@@ -250,16 +268,6 @@ pub struct DescribeSslVpnClientCertsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub page_number: Option<i32>,
-    /// The number of entries per page.
-    ///
-    /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_size: Option<i32>,
     /// The total number of matching client certificates.
     ///
     /// Example: `1`.
@@ -280,6 +288,10 @@ pub struct DescribeSslVpnClientCertsOutput {
     pub ssl_vpn_client_cert_keys: Vec<crate::types::SslVpnClientCertKey>,
 }
 impl DescribeSslVpnClientCertsOutput {
+    /// Returns `page_size`.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
@@ -287,10 +299,6 @@ impl DescribeSslVpnClientCertsOutput {
     /// Returns `page_number`.
     pub fn page_number(&self) -> Option<i32> {
         self.page_number
-    }
-    /// Returns `page_size`.
-    pub fn page_size(&self) -> Option<i32> {
-        self.page_size
     }
     /// Returns `total_count`.
     pub fn total_count(&self) -> Option<i32> {
@@ -309,6 +317,8 @@ pub enum DescribeSslVpnClientCertsError {
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -316,7 +326,10 @@ impl DescribeSslVpnClientCertsError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::Unhandled(e) => e,
         }
     }
     /// True for `Forbbiden.SubUser`.
@@ -326,6 +339,10 @@ impl DescribeSslVpnClientCertsError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeSslVpnClientCertsError {
@@ -344,6 +361,7 @@ impl From<rt::ServiceError> for DescribeSslVpnClientCertsError {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -10,6 +10,14 @@ pub struct DescribeSslVpnServersInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// The ID of the SSL-VPN server to look for.
+    ///
+    /// Example: `vss-bp15j3du13gq1dgeypy1q`.
+    pub ssl_vpn_server_id: Option<String>,
+    /// The ID of the VPN gateway whose SSL-VPN servers to list.
+    ///
+    /// Example: `vpn-bp1on0xae9d771ggiomqe`.
+    pub vpn_gateway_id: Option<String>,
     /// The name of the SSL-VPN server to look for.
     ///
     /// Example: `test`.
@@ -22,14 +30,8 @@ pub struct DescribeSslVpnServersInput {
     ///
     /// Value 1 to 50. Default: `10`. Example: `10`.
     pub page_size: Option<i32>,
-    /// The ID of the SSL-VPN server to look for.
-    ///
-    /// Example: `vss-bp15j3du13gq1dgeypy1q`.
-    pub ssl_vpn_server_id: Option<String>,
-    /// The ID of the VPN gateway whose SSL-VPN servers to list.
-    ///
-    /// Example: `vpn-bp1on0xae9d771ggiomqe`.
-    pub vpn_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl DescribeSslVpnServersInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -56,26 +58,30 @@ impl DescribeSslVpnServersInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            ssl_vpn_server_id: r.get("SslVpnServerId")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
             name: r.get("Name")?,
             page_number: r.get("PageNumber")?,
             page_size: r.get("PageSize")?,
-            ssl_vpn_server_id: r.get("SslVpnServerId")?,
-            vpn_gateway_id: r.get("VpnGatewayId")?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
+        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
-        p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
-        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries SSL-VPN servers.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnServers\>
 #[derive(Clone, Debug)]
 pub struct DescribeSslVpnServersFluentBuilder {
     client: crate::Client,
@@ -111,6 +117,20 @@ impl DescribeSslVpnServersFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
+    /// The ID of the SSL-VPN server to look for.
+    ///
+    /// Example: `vss-bp15j3du13gq1dgeypy1q`.
+    pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_vpn_server_id = Some(value.into());
+        self
+    }
+    /// The ID of the VPN gateway whose SSL-VPN servers to list.
+    ///
+    /// Example: `vpn-bp1on0xae9d771ggiomqe`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_gateway_id = Some(value.into());
+        self
+    }
     /// The name of the SSL-VPN server to look for.
     ///
     /// Example: `test`.
@@ -132,18 +152,9 @@ impl DescribeSslVpnServersFluentBuilder {
         self.input.page_size = Some(value.into());
         self
     }
-    /// The ID of the SSL-VPN server to look for.
-    ///
-    /// Example: `vss-bp15j3du13gq1dgeypy1q`.
-    pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
-        self.input.ssl_vpn_server_id = Some(value.into());
-        self
-    }
-    /// The ID of the VPN gateway whose SSL-VPN servers to list.
-    ///
-    /// Example: `vpn-bp1on0xae9d771ggiomqe`.
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpn_gateway_id = Some(value.into());
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -153,13 +164,10 @@ impl DescribeSslVpnServersFluentBuilder {
     ) -> Result<DescribeSslVpnServersOutput, rt::SdkError<DescribeSslVpnServersError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeSslVpnServers",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeSslVpnServers", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -227,6 +235,16 @@ fn deserialize_describe_ssl_vpn_servers_ssl_vpn_servers<
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSslVpnServersOutput {
+    /// The number of entries per page.
+    ///
+    /// Example: `10`.
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `085CA5EA-1E76-43A8-981B-E0208DECA0CB`.
@@ -245,16 +263,6 @@ pub struct DescribeSslVpnServersOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub page_number: Option<i32>,
-    /// The number of entries per page.
-    ///
-    /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_size: Option<i32>,
     /// The total number of matching SSL-VPN servers.
     ///
     /// Example: `1`.
@@ -275,6 +283,10 @@ pub struct DescribeSslVpnServersOutput {
     pub ssl_vpn_servers: Vec<crate::types::SslVpnServer>,
 }
 impl DescribeSslVpnServersOutput {
+    /// Returns `page_size`.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
@@ -282,10 +294,6 @@ impl DescribeSslVpnServersOutput {
     /// Returns `page_number`.
     pub fn page_number(&self) -> Option<i32> {
         self.page_number
-    }
-    /// Returns `page_size`.
-    pub fn page_size(&self) -> Option<i32> {
-        self.page_size
     }
     /// Returns `total_count`.
     pub fn total_count(&self) -> Option<i32> {
@@ -300,10 +308,14 @@ impl DescribeSslVpnServersOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeSslVpnServersError {
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -311,8 +323,16 @@ impl DescribeSslVpnServersError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e) | Self::ForbiddenSubUser(e) | Self::Unhandled(e) => e,
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenSubUser(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -321,6 +341,10 @@ impl DescribeSslVpnServersError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeSslVpnServersError {
@@ -337,8 +361,10 @@ impl rt::ProvideErrorMetadata for DescribeSslVpnServersError {
 impl From<rt::ServiceError> for DescribeSslVpnServersError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
             _ => Self::Unhandled(e),
         }
     }

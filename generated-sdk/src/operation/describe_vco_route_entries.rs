@@ -82,6 +82,8 @@ impl DescribeVcoRouteEntriesInput {
 /// Queries the routes of an IPsec-VPN connection.
 ///
 /// Lists the destination-based or BGP routes of an IPsec-VPN connection (a connection attached to a transit router).
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVcoRouteEntries\>
 #[derive(Clone, Debug)]
 pub struct DescribeVcoRouteEntriesFluentBuilder {
     client: crate::Client,
@@ -168,13 +170,10 @@ impl DescribeVcoRouteEntriesFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVcoRouteEntries",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVcoRouteEntries", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -230,14 +229,6 @@ impl DescribeVcoRouteEntriesFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVcoRouteEntriesOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `E18980E8-C8C2-31BD-8156-AE2BBDEC87E1`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
     /// The total number of entries.
     ///
     /// Example: `1`.
@@ -275,12 +266,25 @@ pub struct DescribeVcoRouteEntriesOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::list"
     )]
     pub vco_route_entries: Vec<crate::types::VcoRouteEntry>,
+    /// The ID of the request.
+    ///
+    /// Example: `E18980E8-C8C2-31BD-8156-AE2BBDEC87E1`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnRouteCounts",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::list"
+    )]
+    pub vpn_route_counts: Vec<
+        crate::types::DescribeVcoRouteEntriesResponseVpnRouteCounts,
+    >,
 }
 impl DescribeVcoRouteEntriesOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
     /// Returns `total_count`.
     pub fn total_count(&self) -> Option<i32> {
         self.total_count
@@ -296,6 +300,16 @@ impl DescribeVcoRouteEntriesOutput {
     /// Returns `vco_route_entries`.
     pub fn vco_route_entries(&self) -> &[crate::types::VcoRouteEntry] {
         &self.vco_route_entries
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    /// Returns `vpn_route_counts`.
+    pub fn vpn_route_counts(
+        &self,
+    ) -> &[crate::types::DescribeVcoRouteEntriesResponseVpnRouteCounts] {
+        &self.vpn_route_counts
     }
 }
 /// An error `DescribeVcoRouteEntries` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.

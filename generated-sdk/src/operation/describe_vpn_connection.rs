@@ -49,6 +49,8 @@ impl DescribeVpnConnectionInput {
 /// Queries the details of an IPsec-VPN connection.
 ///
 /// Returns the configuration and negotiation status of one IPsec-VPN connection, including its IKE and IPsec settings (with the pre-shared key), health-check and BGP settings.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnection\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnConnectionFluentBuilder {
     client: crate::Client,
@@ -98,13 +100,10 @@ impl DescribeVpnConnectionFluentBuilder {
     ) -> Result<DescribeVpnConnectionOutput, rt::SdkError<DescribeVpnConnectionError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnConnection",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnConnection", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -143,80 +142,32 @@ impl DescribeVpnConnectionFluentBuilder {
             .await
     }
 }
+fn serialize_describe_vpn_connection_tags<S: ::serde::Serializer>(
+    items: &[crate::types::DescribeVpnConnectionResponseTags],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Tag", items, serializer)
+}
+fn deserialize_describe_vpn_connection_tags<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::DescribeVpnConnectionResponseTags>, D::Error> {
+    rt::codec::wrapped_list("Tag", deserializer)
+}
+fn serialize_describe_vpn_connection_tunnel_options_specification<
+    S: ::serde::Serializer,
+>(items: &[crate::types::TunnelDetail], serializer: S) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("TunnelOptions", items, serializer)
+}
+fn deserialize_describe_vpn_connection_tunnel_options_specification<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::TunnelDetail>, D::Error> {
+    rt::codec::wrapped_list("TunnelOptions", deserializer)
+}
 /// The response of `DescribeVpnConnection`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionOutput {
-    /// The ID of the IPsec-VPN connection.
-    ///
-    /// Example: `vco-bp1bbi27hojx80nck****`.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_connection_id: Option<String>,
-    /// The ID of the customer gateway.
-    ///
-    /// Example: `cgw-bp1mvj4g9kogwwcxk****`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_gateway_id: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_gateway_id: Option<String>,
-    /// The name of the IPsec-VPN connection.
-    ///
-    /// Example: `ipsec1`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The CIDR blocks on the VPC side, comma-separated.
-    ///
-    /// Example: `1.1.1.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_subnet: Option<String>,
-    /// The CIDR blocks on the on-premises side, comma-separated.
-    ///
-    /// Example: `1.1.1.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_subnet: Option<String>,
-    /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
-    ///
-    /// Example: `1492753817000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<i64>,
     /// The negotiation status of the connection.
     ///
     /// Example: `ike_sa_not_established`.
@@ -227,36 +178,14 @@ pub struct DescribeVpnConnectionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<crate::types::VpnConnectionStatus>,
-    /// The provisioning state of the connection: `updating` while a change is being applied, `attached` when none is in progress.
-    ///
-    /// Example: `attached`.
+    /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<crate::types::VpnConnectionState>,
-    /// Whether configuration changes take effect immediately. `true`: a reconnection is triggered when the configuration changes. `false`: a reconnection is triggered when network traffic is detected; reconnections may cause transient disconnections.
-    ///
-    /// Example: `true`.
-    #[serde(
-        rename = "EffectImmediately",
+        rename = "RemoteCaCertificate",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub effect_immediately: Option<bool>,
-    /// Whether dead peer detection (DPD) is enabled. With DPD, the IPsec initiator sends DPD packets to check that the peer is alive; if the peer does not answer in time, the ISAKMP SA, the corresponding IPsec SA and the tunnel are deleted.
-    ///
-    /// Example: `true`.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_dpd: Option<bool>,
+    pub remote_ca_certificate: Option<String>,
     /// Whether NAT traversal is enabled. With NAT traversal, the initiator skips the UDP port check during IKE negotiations and can discover NAT devices along the tunnel.
     ///
     /// Example: `true`.
@@ -267,6 +196,104 @@ pub struct DescribeVpnConnectionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_nat_traversal: Option<bool>,
+    /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
+    ///
+    /// Example: `1492753817000`.
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_time: Option<i64>,
+    /// Whether configuration changes take effect immediately. `true`: a reconnection is triggered when the configuration changes. `false`: a reconnection is triggered when network traffic is detected; reconnections may cause transient disconnections.
+    ///
+    /// Example: `true`.
+    #[serde(
+        rename = "EffectImmediately",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub effect_immediately: Option<bool>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// The CIDR blocks on the VPC side, comma-separated.
+    ///
+    /// Example: `1.1.1.0/24`.
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnet: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `F2310D45-BCF6-4E2E-9082-B4503844BA4C`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The ID of the IPsec-VPN connection.
+    ///
+    /// Example: `vco-bp1bbi27hojx80nck****`.
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_connection_id: Option<String>,
+    /// The CIDR blocks on the on-premises side, comma-separated.
+    ///
+    /// Example: `1.1.1.0/24`.
+    #[serde(
+        rename = "RemoteSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_subnet: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Example: `cgw-bp1mvj4g9kogwwcxk****`.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// The name of the IPsec-VPN connection.
+    ///
+    /// Example: `ipsec1`.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// Whether dead peer detection (DPD) is enabled. With DPD, the IPsec initiator sends DPD packets to check that the peer is alive; if the peer does not answer in time, the ISAKMP SA, the corresponding IPsec SA and the tunnel are deleted.
+    ///
+    /// Example: `true`.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
     /// The Phase 1 (IKE) negotiation settings, including the pre-shared key.
     #[serde(
         rename = "IkeConfig",
@@ -299,63 +326,173 @@ pub struct DescribeVpnConnectionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_bgp_config: Option<crate::types::VpnBgpConfig>,
-    /// The ID of the request.
-    ///
-    /// Example: `F2310D45-BCF6-4E2E-9082-B4503844BA4C`.
+    /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+        rename = "AttachType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub request_id: String,
+    pub attach_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NetworkType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "AttachInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attach_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spec: Option<String>,
+    /// The provisioning state of the connection: `updating` while a change is being applied, `attached` when none is in progress.
+    ///
+    /// Example: `attached`.
+    #[serde(
+        rename = "State",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub state: Option<crate::types::VpnConnectionState>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ZoneNo",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub zone_no: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "InternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TransitRouterId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_router_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TransitRouterName",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transit_router_name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CrossAccountAuthorized",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cross_account_authorized: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "deserialize_describe_vpn_connection_tags",
+        serialize_with = "serialize_describe_vpn_connection_tags"
+    )]
+    pub tags: Vec<crate::types::DescribeVpnConnectionResponseTags>,
+    /// The two tunnels of a dual-tunnel connection with their settings and state; empty for a single-tunnel connection.
+    #[serde(
+        rename = "TunnelOptionsSpecification",
+        default,
+        deserialize_with = "deserialize_describe_vpn_connection_tunnel_options_specification",
+        serialize_with = "serialize_describe_vpn_connection_tunnel_options_specification"
+    )]
+    pub tunnel_options_specification: Vec<crate::types::TunnelDetail>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableTunnelsBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_tunnels_bgp: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl DescribeVpnConnectionOutput {
-    /// Returns `vpn_connection_id`.
-    pub fn vpn_connection_id(&self) -> Option<&str> {
-        self.vpn_connection_id.as_deref()
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&crate::types::VpnConnectionStatus> {
+        self.status.as_ref()
     }
-    /// Returns `customer_gateway_id`.
-    pub fn customer_gateway_id(&self) -> Option<&str> {
-        self.customer_gateway_id.as_deref()
+    /// Returns `remote_ca_certificate`.
+    pub fn remote_ca_certificate(&self) -> Option<&str> {
+        self.remote_ca_certificate.as_deref()
     }
-    /// Returns `vpn_gateway_id`.
-    pub fn vpn_gateway_id(&self) -> Option<&str> {
-        self.vpn_gateway_id.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `local_subnet`.
-    pub fn local_subnet(&self) -> Option<&str> {
-        self.local_subnet.as_deref()
-    }
-    /// Returns `remote_subnet`.
-    pub fn remote_subnet(&self) -> Option<&str> {
-        self.remote_subnet.as_deref()
+    /// Returns `enable_nat_traversal`.
+    pub fn enable_nat_traversal(&self) -> Option<bool> {
+        self.enable_nat_traversal
     }
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
-    /// Returns `status`.
-    pub fn status(&self) -> Option<&crate::types::VpnConnectionStatus> {
-        self.status.as_ref()
-    }
-    /// Returns `state`.
-    pub fn state(&self) -> Option<&crate::types::VpnConnectionState> {
-        self.state.as_ref()
-    }
     /// Returns `effect_immediately`.
     pub fn effect_immediately(&self) -> Option<bool> {
         self.effect_immediately
     }
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
+    }
+    /// Returns `local_subnet`.
+    pub fn local_subnet(&self) -> Option<&str> {
+        self.local_subnet.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    /// Returns `vpn_connection_id`.
+    pub fn vpn_connection_id(&self) -> Option<&str> {
+        self.vpn_connection_id.as_deref()
+    }
+    /// Returns `remote_subnet`.
+    pub fn remote_subnet(&self) -> Option<&str> {
+        self.remote_subnet.as_deref()
+    }
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> Option<&str> {
+        self.customer_gateway_id.as_deref()
+    }
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
     /// Returns `enable_dpd`.
     pub fn enable_dpd(&self) -> Option<bool> {
         self.enable_dpd
-    }
-    /// Returns `enable_nat_traversal`.
-    pub fn enable_nat_traversal(&self) -> Option<bool> {
-        self.enable_nat_traversal
     }
     /// Returns `ike_config`.
     pub fn ike_config(&self) -> Option<&crate::types::IkeConfigInfo> {
@@ -373,9 +510,61 @@ impl DescribeVpnConnectionOutput {
     pub fn vpn_bgp_config(&self) -> Option<&crate::types::VpnBgpConfig> {
         self.vpn_bgp_config.as_ref()
     }
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `attach_type`.
+    pub fn attach_type(&self) -> Option<&str> {
+        self.attach_type.as_deref()
+    }
+    /// Returns `network_type`.
+    pub fn network_type(&self) -> Option<&str> {
+        self.network_type.as_deref()
+    }
+    /// Returns `attach_instance_id`.
+    pub fn attach_instance_id(&self) -> Option<&str> {
+        self.attach_instance_id.as_deref()
+    }
+    /// Returns `spec`.
+    pub fn spec(&self) -> Option<&str> {
+        self.spec.as_deref()
+    }
+    /// Returns `state`.
+    pub fn state(&self) -> Option<&crate::types::VpnConnectionState> {
+        self.state.as_ref()
+    }
+    /// Returns `zone_no`.
+    pub fn zone_no(&self) -> Option<&str> {
+        self.zone_no.as_deref()
+    }
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
+    }
+    /// Returns `transit_router_id`.
+    pub fn transit_router_id(&self) -> Option<&str> {
+        self.transit_router_id.as_deref()
+    }
+    /// Returns `transit_router_name`.
+    pub fn transit_router_name(&self) -> Option<&str> {
+        self.transit_router_name.as_deref()
+    }
+    /// Returns `cross_account_authorized`.
+    pub fn cross_account_authorized(&self) -> Option<bool> {
+        self.cross_account_authorized
+    }
+    /// Returns `tags`.
+    pub fn tags(&self) -> &[crate::types::DescribeVpnConnectionResponseTags] {
+        &self.tags
+    }
+    /// Returns `tunnel_options_specification`.
+    pub fn tunnel_options_specification(&self) -> &[crate::types::TunnelDetail] {
+        &self.tunnel_options_specification
+    }
+    /// Returns `enable_tunnels_bgp`.
+    pub fn enable_tunnels_bgp(&self) -> Option<bool> {
+        self.enable_tunnels_bgp
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }
 /// An error `DescribeVpnConnection` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.

@@ -10,14 +10,14 @@ pub struct DescribeVpnConnectionsInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
-    /// Only list connections to this customer gateway.
-    ///
-    /// Example: `cgw-bp1mvj4g9kogwxxxxxxx`.
-    pub customer_gateway_id: Option<String>,
     /// Only list connections of this VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkxxxxxxxx`.
     pub vpn_gateway_id: Option<String>,
+    /// Only list connections to this customer gateway.
+    ///
+    /// Example: `cgw-bp1mvj4g9kogwxxxxxxx`.
+    pub customer_gateway_id: Option<String>,
     /// The page number to return, starting from 1.
     ///
     /// Value at least 1. Default: `1`. Example: `1`.
@@ -26,6 +26,14 @@ pub struct DescribeVpnConnectionsInput {
     ///
     /// Value 1 to 50. Default: `10`. Example: `10`.
     pub page_size: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub vpn_connection_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 21.
+    pub tag: Vec<crate::types::DescribeVpnConnectionsTag>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl DescribeVpnConnectionsInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -38,11 +46,21 @@ impl DescribeVpnConnectionsInput {
         if let Some(v) = &self.page_size {
             rt::validate::range("PageSize", i64::from(*v), Some(1), Some(50))?;
         }
+        {
+            let v = &self.tag;
+            rt::validate::items("Tag", v.len(), None, Some(21))?;
+        }
+        for (i, item) in self.tag.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "Tag", i + 1))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
     /// SDK does not know (the service may have added them); a server rejects them.
     pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        for (i, item) in self.tag.iter().enumerate() {
+            item.check_known_values_at(&format!("{}.{}", "Tag", i + 1))?;
+        }
         Ok(())
     }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
@@ -52,26 +70,38 @@ impl DescribeVpnConnectionsInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            customer_gateway_id: r.get("CustomerGatewayId")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
             page_number: r.get("PageNumber")?,
             page_size: r.get("PageSize")?,
+            vpn_connection_id: r.get("VpnConnectionId")?,
+            tag: r
+                .struct_list(
+                    "Tag",
+                    crate::types::DescribeVpnConnectionsTag::from_wire_params,
+                )?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
+        p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
+        p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries IPsec-VPN connections.
 ///
 /// Lists the IPsec-VPN connections of a region, optionally filtered by VPN gateway or customer gateway, one page at a time.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnections\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnConnectionsFluentBuilder {
     client: crate::Client,
@@ -107,18 +137,18 @@ impl DescribeVpnConnectionsFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// Only list connections to this customer gateway.
-    ///
-    /// Example: `cgw-bp1mvj4g9kogwxxxxxxx`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.customer_gateway_id = Some(value.into());
-        self
-    }
     /// Only list connections of this VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkxxxxxxxx`.
     pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpn_gateway_id = Some(value.into());
+        self
+    }
+    /// Only list connections to this customer gateway.
+    ///
+    /// Example: `cgw-bp1mvj4g9kogwxxxxxxx`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.customer_gateway_id = Some(value.into());
         self
     }
     /// The page number to return, starting from 1.
@@ -135,6 +165,36 @@ impl DescribeVpnConnectionsFluentBuilder {
         self.input.page_size = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_connection_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 21.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tag(
+        mut self,
+        item: impl Into<crate::types::DescribeVpnConnectionsTag>,
+    ) -> Self {
+        self.input.tag.push(item.into());
+        self
+    }
+    /// Replaces every `Tag` item.
+    pub fn set_tag(
+        mut self,
+        items: Vec<crate::types::DescribeVpnConnectionsTag>,
+    ) -> Self {
+        self.input.tag = items;
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -145,13 +205,10 @@ impl DescribeVpnConnectionsFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnConnections",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnConnections", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -219,34 +276,6 @@ fn deserialize_describe_vpn_connections_vpn_connections<
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsOutput {
-    /// The IPsec-VPN connections on this page.
-    #[serde(
-        rename = "VpnConnections",
-        default,
-        deserialize_with = "deserialize_describe_vpn_connections_vpn_connections",
-        serialize_with = "serialize_describe_vpn_connections_vpn_connections"
-    )]
-    pub vpn_connections: Vec<crate::types::VpnConnectionItem>,
-    /// The total number of entries.
-    ///
-    /// Example: `10`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_count: Option<i32>,
-    /// The current page number.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
@@ -265,20 +294,36 @@ pub struct DescribeVpnConnectionsOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
+    /// The current page number.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_number: Option<i32>,
+    /// The total number of entries.
+    ///
+    /// Example: `10`.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i32>,
+    /// The IPsec-VPN connections on this page.
+    #[serde(
+        rename = "VpnConnections",
+        default,
+        deserialize_with = "deserialize_describe_vpn_connections_vpn_connections",
+        serialize_with = "serialize_describe_vpn_connections_vpn_connections"
+    )]
+    pub vpn_connections: Vec<crate::types::VpnConnectionItem>,
 }
 impl DescribeVpnConnectionsOutput {
-    /// Returns `vpn_connections`.
-    pub fn vpn_connections(&self) -> &[crate::types::VpnConnectionItem] {
-        &self.vpn_connections
-    }
-    /// Returns `total_count`.
-    pub fn total_count(&self) -> Option<i32> {
-        self.total_count
-    }
-    /// Returns `page_number`.
-    pub fn page_number(&self) -> Option<i32> {
-        self.page_number
-    }
     /// Returns `page_size`.
     pub fn page_size(&self) -> Option<i32> {
         self.page_size
@@ -287,15 +332,37 @@ impl DescribeVpnConnectionsOutput {
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
+    /// Returns `page_number`.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
+    /// Returns `total_count`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
+    }
+    /// Returns `vpn_connections`.
+    pub fn vpn_connections(&self) -> &[crate::types::VpnConnectionItem] {
+        &self.vpn_connections
+    }
 }
 /// An error `DescribeVpnConnections` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeVpnConnectionsError {
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey(rt::ServiceError),
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -303,8 +370,19 @@ impl DescribeVpnConnectionsError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::DuplicatedTagKey(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::InvalidParameterTagKey(e)
+            | Self::InvalidParameterTagValue(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Duplicated.TagKey`.
+    pub fn is_duplicated_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicatedTagKey(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -313,6 +391,22 @@ impl DescribeVpnConnectionsError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `InvalidParameter.TagKey`.
+    pub fn is_invalid_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagKey(_))
+    }
+    /// True for `InvalidParameter.TagValue`.
+    pub fn is_invalid_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagValue(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeVpnConnectionsError {
@@ -329,8 +423,13 @@ impl rt::ProvideErrorMetadata for DescribeVpnConnectionsError {
 impl From<rt::ServiceError> for DescribeVpnConnectionsError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Duplicated.TagKey" => Self::DuplicatedTagKey(e),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(e),
+            "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
             _ => Self::Unhandled(e),
         }
     }

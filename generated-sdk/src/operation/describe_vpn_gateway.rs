@@ -14,6 +14,8 @@ pub struct DescribeVpnGatewayInput {
     ///
     /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
     pub vpn_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub include_reservation_data: Option<bool>,
 }
 impl DescribeVpnGatewayInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -36,6 +38,7 @@ impl DescribeVpnGatewayInput {
         Ok(Self {
             region_id: r.get("RegionId")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
+            include_reservation_data: r.get("IncludeReservationData")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
@@ -43,10 +46,13 @@ impl DescribeVpnGatewayInput {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
+        p.push_opt("IncludeReservationData", self.include_reservation_data.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries the details of a VPN gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGateway\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnGatewayFluentBuilder {
     client: crate::Client,
@@ -89,6 +95,11 @@ impl DescribeVpnGatewayFluentBuilder {
         self.input.vpn_gateway_id = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn include_reservation_data(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_reservation_data = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -96,13 +107,10 @@ impl DescribeVpnGatewayFluentBuilder {
     ) -> Result<DescribeVpnGatewayOutput, rt::SdkError<DescribeVpnGatewayError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnGateway",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnGateway", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -166,28 +174,50 @@ impl DescribeVpnGatewayFluentBuilder {
             .await
     }
 }
+fn serialize_describe_vpn_gateway_tags<S: ::serde::Serializer>(
+    items: &[crate::types::DescribeVpnGatewayResponseTags],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("Tag", items, serializer)
+}
+fn deserialize_describe_vpn_gateway_tags<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::types::DescribeVpnGatewayResponseTags>, D::Error> {
+    rt::codec::wrapped_list("Tag", deserializer)
+}
+fn serialize_describe_vpn_gateway_eni_instance_ids<S: ::serde::Serializer>(
+    items: &[String],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("EniInstanceId", items, serializer)
+}
+fn deserialize_describe_vpn_gateway_eni_instance_ids<'de, D: ::serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    rt::codec::wrapped_scalar_list("EniInstanceId", deserializer)
+}
 /// The response of `DescribeVpnGateway`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewayOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6`.
+    /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    #[serde(
-        rename = "VpnGatewayId",
+        rename = "VpnType",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub vpn_gateway_id: Option<String>,
+    pub vpn_type: Option<String>,
+    /// The status of the VPN gateway.
+    ///
+    /// Example: `init`.
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<crate::types::VpnGatewayStatus>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-23rsxdfxxxxxxxxxxxx`.
@@ -198,16 +228,26 @@ pub struct DescribeVpnGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The ID of the vSwitch to which the VPN gateway belongs.
+    /// The maximum number of SSL-VPN clients that can connect at the same time.
     ///
-    /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`.
+    /// Example: `5`.
     #[serde(
-        rename = "VSwitchId",
+        rename = "SslMaxConnections",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub v_switch_id: Option<String>,
+    pub ssl_max_connections: Option<i64>,
+    /// The specification of the VPN gateway, for example `5M`.
+    ///
+    /// Example: `5M`.
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spec: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.222.28`.
@@ -228,66 +268,14 @@ pub struct DescribeVpnGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
-    /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
-    ///
-    /// Example: `1495382400000`.
+    /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
-        rename = "EndTime",
+        rename = "AutoPropagate",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub end_time: Option<i64>,
-    /// The specification of the VPN gateway, for example `5M`.
-    ///
-    /// Example: `5M`.
-    #[serde(
-        rename = "Spec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub spec: Option<String>,
-    /// The name of the VPN gateway.
-    ///
-    /// Example: `vpngatewayname`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The description of the VPN gateway.
-    ///
-    /// Example: `vpngatewaydescription`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// The status of the VPN gateway.
-    ///
-    /// Example: `init`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<crate::types::VpnGatewayStatus>,
-    /// The payment status of the VPN gateway.
-    ///
-    /// Example: `Normal`.
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
+    pub auto_propagate: Option<bool>,
     /// The billing method of the VPN gateway, for example `Prepay` (subscription) or `PayByTraffic` / `POSTPAY` (pay-as-you-go).
     ///
     /// Example: `PayByTraffic`.
@@ -298,6 +286,24 @@ pub struct DescribeVpnGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub charge_type: Option<String>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tag",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tag: Option<String>,
     /// Whether the IPsec-VPN feature is enabled.
     ///
     /// Example: `enable`.
@@ -308,16 +314,62 @@ pub struct DescribeVpnGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ipsec_vpn: Option<crate::types::VpnGatewayFeatureState>,
-    /// The maximum number of SSL-VPN clients that can connect at the same time.
+    /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
-    /// Example: `5`.
+    /// Example: `1495382400000`.
     #[serde(
-        rename = "SslMaxConnections",
+        rename = "EndTime",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub ssl_max_connections: Option<i64>,
+    pub end_time: Option<i64>,
+    /// The ID of the vSwitch to which the VPN gateway belongs.
+    ///
+    /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`.
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub v_switch_id: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The description of the VPN gateway.
+    ///
+    /// Example: `vpngatewaydescription`.
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_bgp: Option<bool>,
+    /// The payment status of the VPN gateway.
+    ///
+    /// Example: `Normal`.
+    #[serde(
+        rename = "BusinessStatus",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// Whether the SSL-VPN feature is enabled.
     ///
     /// Example: `enable`.
@@ -328,23 +380,103 @@ pub struct DescribeVpnGatewayOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_vpn: Option<crate::types::VpnGatewayFeatureState>,
+    /// The name of the VPN gateway.
+    ///
+    /// Example: `vpngatewayname`.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ReservationData",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reservation_data: Option<
+        crate::types::DescribeVpnGatewayResponseReservationData,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "Tags",
+        default,
+        deserialize_with = "deserialize_describe_vpn_gateway_tags",
+        serialize_with = "serialize_describe_vpn_gateway_tags"
+    )]
+    pub tags: Vec<crate::types::DescribeVpnGatewayResponseTags>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "NetworkType",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_type: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DisasterRecoveryInternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disaster_recovery_internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DisasterRecoveryVSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disaster_recovery_v_switch_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "SslVpnInternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssl_vpn_internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EniInstanceIds",
+        default,
+        deserialize_with = "deserialize_describe_vpn_gateway_eni_instance_ids",
+        serialize_with = "serialize_describe_vpn_gateway_eni_instance_ids"
+    )]
+    pub eni_instance_ids: Vec<String>,
 }
 impl DescribeVpnGatewayOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `vpn_type`.
+    pub fn vpn_type(&self) -> Option<&str> {
+        self.vpn_type.as_deref()
     }
-    /// Returns `vpn_gateway_id`.
-    pub fn vpn_gateway_id(&self) -> Option<&str> {
-        self.vpn_gateway_id.as_deref()
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&crate::types::VpnGatewayStatus> {
+        self.status.as_ref()
     }
     /// Returns `vpc_id`.
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
     }
-    /// Returns `v_switch_id`.
-    pub fn v_switch_id(&self) -> Option<&str> {
-        self.v_switch_id.as_deref()
+    /// Returns `ssl_max_connections`.
+    pub fn ssl_max_connections(&self) -> Option<i64> {
+        self.ssl_max_connections
+    }
+    /// Returns `spec`.
+    pub fn spec(&self) -> Option<&str> {
+        self.spec.as_deref()
     }
     /// Returns `internet_ip`.
     pub fn internet_ip(&self) -> Option<&str> {
@@ -354,45 +486,91 @@ impl DescribeVpnGatewayOutput {
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
-    /// Returns `end_time`.
-    pub fn end_time(&self) -> Option<i64> {
-        self.end_time
-    }
-    /// Returns `spec`.
-    pub fn spec(&self) -> Option<&str> {
-        self.spec.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `description`.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
-    }
-    /// Returns `status`.
-    pub fn status(&self) -> Option<&crate::types::VpnGatewayStatus> {
-        self.status.as_ref()
-    }
-    /// Returns `business_status`.
-    pub fn business_status(&self) -> Option<&crate::types::VpnGatewayBusinessStatus> {
-        self.business_status.as_ref()
+    /// Returns `auto_propagate`.
+    pub fn auto_propagate(&self) -> Option<bool> {
+        self.auto_propagate
     }
     /// Returns `charge_type`.
     pub fn charge_type(&self) -> Option<&str> {
         self.charge_type.as_deref()
     }
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
+    }
+    /// Returns `tag`.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
     /// Returns `ipsec_vpn`.
     pub fn ipsec_vpn(&self) -> Option<&crate::types::VpnGatewayFeatureState> {
         self.ipsec_vpn.as_ref()
     }
-    /// Returns `ssl_max_connections`.
-    pub fn ssl_max_connections(&self) -> Option<i64> {
-        self.ssl_max_connections
+    /// Returns `end_time`.
+    pub fn end_time(&self) -> Option<i64> {
+        self.end_time
+    }
+    /// Returns `v_switch_id`.
+    pub fn v_switch_id(&self) -> Option<&str> {
+        self.v_switch_id.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Returns `enable_bgp`.
+    pub fn enable_bgp(&self) -> Option<bool> {
+        self.enable_bgp
+    }
+    /// Returns `business_status`.
+    pub fn business_status(&self) -> Option<&crate::types::VpnGatewayBusinessStatus> {
+        self.business_status.as_ref()
     }
     /// Returns `ssl_vpn`.
     pub fn ssl_vpn(&self) -> Option<&crate::types::VpnGatewayFeatureState> {
         self.ssl_vpn.as_ref()
+    }
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Returns `reservation_data`.
+    pub fn reservation_data(
+        &self,
+    ) -> Option<&crate::types::DescribeVpnGatewayResponseReservationData> {
+        self.reservation_data.as_ref()
+    }
+    /// Returns `tags`.
+    pub fn tags(&self) -> &[crate::types::DescribeVpnGatewayResponseTags] {
+        &self.tags
+    }
+    /// Returns `network_type`.
+    pub fn network_type(&self) -> Option<&str> {
+        self.network_type.as_deref()
+    }
+    /// Returns `disaster_recovery_internet_ip`.
+    pub fn disaster_recovery_internet_ip(&self) -> Option<&str> {
+        self.disaster_recovery_internet_ip.as_deref()
+    }
+    /// Returns `disaster_recovery_v_switch_id`.
+    pub fn disaster_recovery_v_switch_id(&self) -> Option<&str> {
+        self.disaster_recovery_v_switch_id.as_deref()
+    }
+    /// Returns `ssl_vpn_internet_ip`.
+    pub fn ssl_vpn_internet_ip(&self) -> Option<&str> {
+        self.ssl_vpn_internet_ip.as_deref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// Returns `eni_instance_ids`.
+    pub fn eni_instance_ids(&self) -> &[String] {
+        &self.eni_instance_ids
     }
 }
 /// An error `DescribeVpnGateway` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.

@@ -34,6 +34,14 @@ pub struct DescribeVpnGatewaysInput {
     ///
     /// Value 1 to 50. Default: `10`. Example: `10`.
     pub page_size: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub include_reservation_data: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 20.
+    pub tag: Vec<crate::types::DescribeVpnGatewaysTag>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub resource_group_id: Option<String>,
 }
 impl DescribeVpnGatewaysInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -46,6 +54,13 @@ impl DescribeVpnGatewaysInput {
         if let Some(v) = &self.page_size {
             rt::validate::range("PageSize", i64::from(*v), Some(1), Some(50))?;
         }
+        {
+            let v = &self.tag;
+            rt::validate::items("Tag", v.len(), None, Some(20))?;
+        }
+        for (i, item) in self.tag.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "Tag", i + 1))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -56,6 +71,9 @@ impl DescribeVpnGatewaysInput {
         }
         if let Some(v) = &self.business_status {
             rt::validate::known("BusinessStatus", v.is_known())?;
+        }
+        for (i, item) in self.tag.iter().enumerate() {
+            item.check_known_values_at(&format!("{}.{}", "Tag", i + 1))?;
         }
         Ok(())
     }
@@ -72,6 +90,13 @@ impl DescribeVpnGatewaysInput {
             business_status: r.get("BusinessStatus")?,
             page_number: r.get("PageNumber")?,
             page_size: r.get("PageSize")?,
+            include_reservation_data: r.get("IncludeReservationData")?,
+            tag: r
+                .struct_list(
+                    "Tag",
+                    crate::types::DescribeVpnGatewaysTag::from_wire_params,
+                )?,
+            resource_group_id: r.get("ResourceGroupId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
@@ -84,12 +109,17 @@ impl DescribeVpnGatewaysInput {
         p.push_opt("BusinessStatus", self.business_status.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
+        p.push_opt("IncludeReservationData", self.include_reservation_data.as_ref());
+        p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
+        p.push_opt("ResourceGroupId", self.resource_group_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries VPN gateways.
 ///
 /// Lists the VPN gateways of a region, optionally filtered by VPC, gateway ID, status or payment status.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGateways\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnGatewaysFluentBuilder {
     client: crate::Client,
@@ -170,6 +200,30 @@ impl DescribeVpnGatewaysFluentBuilder {
         self.input.page_size = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn include_reservation_data(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_reservation_data = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Items at most 20.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tag(mut self, item: impl Into<crate::types::DescribeVpnGatewaysTag>) -> Self {
+        self.input.tag.push(item.into());
+        self
+    }
+    /// Replaces every `Tag` item.
+    pub fn set_tag(mut self, items: Vec<crate::types::DescribeVpnGatewaysTag>) -> Self {
+        self.input.tag = items;
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.resource_group_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -177,13 +231,10 @@ impl DescribeVpnGatewaysFluentBuilder {
     ) -> Result<DescribeVpnGatewaysOutput, rt::SdkError<DescribeVpnGatewaysError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnGateways",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnGateways", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -250,34 +301,6 @@ fn deserialize_describe_vpn_gateways_vpn_gateways<'de, D: ::serde::Deserializer<
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The total number of entries.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_count: Option<i32>,
-    /// The current page number.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
@@ -288,6 +311,34 @@ pub struct DescribeVpnGatewaysOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub page_size: Option<i32>,
+    /// The ID of the request.
+    ///
+    /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The current page number.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_number: Option<i32>,
+    /// The total number of entries.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i32>,
     /// The VPN gateways.
     #[serde(
         rename = "VpnGateways",
@@ -298,21 +349,21 @@ pub struct DescribeVpnGatewaysOutput {
     pub vpn_gateways: Vec<crate::types::VpnGateway>,
 }
 impl DescribeVpnGatewaysOutput {
+    /// Returns `page_size`.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
-    }
-    /// Returns `total_count`.
-    pub fn total_count(&self) -> Option<i32> {
-        self.total_count
     }
     /// Returns `page_number`.
     pub fn page_number(&self) -> Option<i32> {
         self.page_number
     }
-    /// Returns `page_size`.
-    pub fn page_size(&self) -> Option<i32> {
-        self.page_size
+    /// Returns `total_count`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
     }
     /// Returns `vpn_gateways`.
     pub fn vpn_gateways(&self) -> &[crate::types::VpnGateway] {
@@ -323,10 +374,20 @@ impl DescribeVpnGatewaysOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeVpnGatewaysError {
+    /// `Duplicated.TagKey` (HTTP 400):
+    DuplicatedTagKey(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
+    ForbiddenSubUser(rt::ServiceError),
+    /// `InternalError` (HTTP 400):
+    InternalError(rt::ServiceError),
+    /// `InvalidParameter.TagKey` (HTTP 400):
+    InvalidParameterTagKey(rt::ServiceError),
+    /// `InvalidParameter.TagValue` (HTTP 400):
+    InvalidParameterTagValue(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -334,8 +395,19 @@ impl DescribeVpnGatewaysError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e) | Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::DuplicatedTagKey(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenSubUser(e)
+            | Self::InternalError(e)
+            | Self::InvalidParameterTagKey(e)
+            | Self::InvalidParameterTagValue(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Duplicated.TagKey`.
+    pub fn is_duplicated_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicatedTagKey(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -344,6 +416,22 @@ impl DescribeVpnGatewaysError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `Forbidden.SubUser`.
+    pub fn is_forbidden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `InternalError`.
+    pub fn is_internal_error(&self) -> bool {
+        matches!(self, Self::InternalError(_))
+    }
+    /// True for `InvalidParameter.TagKey`.
+    pub fn is_invalid_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagKey(_))
+    }
+    /// True for `InvalidParameter.TagValue`.
+    pub fn is_invalid_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidParameterTagValue(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeVpnGatewaysError {
@@ -360,8 +448,13 @@ impl rt::ProvideErrorMetadata for DescribeVpnGatewaysError {
 impl From<rt::ServiceError> for DescribeVpnGatewaysError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Duplicated.TagKey" => Self::DuplicatedTagKey(e),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InternalError" => Self::InternalError(e),
+            "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(e),
+            "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(e),
             _ => Self::Unhandled(e),
         }
     }

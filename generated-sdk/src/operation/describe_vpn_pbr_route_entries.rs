@@ -62,6 +62,8 @@ impl DescribeVpnPbrRouteEntriesInput {
     }
 }
 /// Queries the policy-based routes of a VPN gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnPbrRouteEntries\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnPbrRouteEntriesFluentBuilder {
     client: crate::Client,
@@ -128,13 +130,10 @@ impl DescribeVpnPbrRouteEntriesFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnPbrRouteEntries",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnPbrRouteEntries", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -201,34 +200,6 @@ fn deserialize_describe_vpn_pbr_route_entries_vpn_pbr_route_entries<
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnPbrRouteEntriesOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The total number of entries.
-    ///
-    /// Example: `12`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_count: Option<i32>,
-    /// The current page number.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
@@ -239,6 +210,34 @@ pub struct DescribeVpnPbrRouteEntriesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub page_size: Option<i32>,
+    /// The ID of the request.
+    ///
+    /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The current page number.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_number: Option<i32>,
+    /// The total number of entries.
+    ///
+    /// Example: `12`.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i32>,
     /// The policy-based routes.
     #[serde(
         rename = "VpnPbrRouteEntries",
@@ -249,21 +248,21 @@ pub struct DescribeVpnPbrRouteEntriesOutput {
     pub vpn_pbr_route_entries: Vec<crate::types::VpnPbrRouteEntry>,
 }
 impl DescribeVpnPbrRouteEntriesOutput {
+    /// Returns `page_size`.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
-    }
-    /// Returns `total_count`.
-    pub fn total_count(&self) -> Option<i32> {
-        self.total_count
     }
     /// Returns `page_number`.
     pub fn page_number(&self) -> Option<i32> {
         self.page_number
     }
-    /// Returns `page_size`.
-    pub fn page_size(&self) -> Option<i32> {
-        self.page_size
+    /// Returns `total_count`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
     }
     /// Returns `vpn_pbr_route_entries`.
     pub fn vpn_pbr_route_entries(&self) -> &[crate::types::VpnPbrRouteEntry] {
@@ -280,6 +279,10 @@ pub enum DescribeVpnPbrRouteEntriesError {
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): The spelling the 2020 reference prints; the service returns `Forbbiden.SubUser`.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
+    InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `InvalidVpnInstanceId.NotFound` (HTTP 400):
+    InvalidVpnInstanceIdNotFound(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -290,6 +293,8 @@ impl DescribeVpnPbrRouteEntriesError {
             Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::InvalidVpnInstanceIdNotFound(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -304,6 +309,14 @@ impl DescribeVpnPbrRouteEntriesError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `InvalidVpnGatewayInstanceId.NotFound`.
+    pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
+    }
+    /// True for `InvalidVpnInstanceId.NotFound`.
+    pub fn is_invalid_vpn_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpnInstanceIdNotFound(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeVpnPbrRouteEntriesError {
@@ -323,6 +336,10 @@ impl From<rt::ServiceError> for DescribeVpnPbrRouteEntriesError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
+            "InvalidVpnInstanceId.NotFound" => Self::InvalidVpnInstanceIdNotFound(e),
             _ => Self::Unhandled(e),
         }
     }

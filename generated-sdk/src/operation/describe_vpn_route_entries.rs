@@ -22,6 +22,8 @@ pub struct DescribeVpnRouteEntriesInput {
     ///
     /// Value at most 50. Default: `10`. Example: `10`.
     pub page_size: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub route_entry_type: Option<String>,
 }
 impl DescribeVpnRouteEntriesInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
@@ -49,6 +51,7 @@ impl DescribeVpnRouteEntriesInput {
             vpn_gateway_id: r.get("VpnGatewayId")?,
             page_number: r.get("PageNumber")?,
             page_size: r.get("PageSize")?,
+            route_entry_type: r.get("RouteEntryType")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
@@ -58,10 +61,13 @@ impl DescribeVpnRouteEntriesInput {
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());
+        p.push_opt("RouteEntryType", self.route_entry_type.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Queries the destination-based routes of a VPN gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnRouteEntries\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnRouteEntriesFluentBuilder {
     client: crate::Client,
@@ -118,6 +124,11 @@ impl DescribeVpnRouteEntriesFluentBuilder {
         self.input.page_size = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn route_entry_type(mut self, value: impl Into<String>) -> Self {
+        self.input.route_entry_type = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -128,13 +139,10 @@ impl DescribeVpnRouteEntriesFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnRouteEntries",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnRouteEntries", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -198,38 +206,24 @@ fn deserialize_describe_vpn_route_entries_vpn_route_entries<
 >(deserializer: D) -> Result<Vec<crate::types::VpnRouteEntry>, D::Error> {
     rt::codec::wrapped_list("VpnRouteEntry", deserializer)
 }
+fn serialize_describe_vpn_route_entries_vpn_route_counts<S: ::serde::Serializer>(
+    items: &[crate::types::DescribeVpnRouteEntriesResponseVpnRouteCounts],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("VpnRouteCount", items, serializer)
+}
+fn deserialize_describe_vpn_route_entries_vpn_route_counts<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(
+    deserializer: D,
+) -> Result<Vec<crate::types::DescribeVpnRouteEntriesResponseVpnRouteCounts>, D::Error> {
+    rt::codec::wrapped_list("VpnRouteCount", deserializer)
+}
 /// The response of `DescribeVpnRouteEntries`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnRouteEntriesOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The total number of entries.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_count: Option<i32>,
-    /// The current page number.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_number: Option<i32>,
     /// The number of entries per page.
     ///
     /// Example: `10`.
@@ -240,6 +234,34 @@ pub struct DescribeVpnRouteEntriesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub page_size: Option<i32>,
+    /// The ID of the request.
+    ///
+    /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The current page number.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_number: Option<i32>,
+    /// The total number of entries.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "TotalCount",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_count: Option<i32>,
     /// The destination-based routes.
     #[serde(
         rename = "VpnRouteEntries",
@@ -248,27 +270,43 @@ pub struct DescribeVpnRouteEntriesOutput {
         serialize_with = "serialize_describe_vpn_route_entries_vpn_route_entries"
     )]
     pub vpn_route_entries: Vec<crate::types::VpnRouteEntry>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "VpnRouteCounts",
+        default,
+        deserialize_with = "deserialize_describe_vpn_route_entries_vpn_route_counts",
+        serialize_with = "serialize_describe_vpn_route_entries_vpn_route_counts"
+    )]
+    pub vpn_route_counts: Vec<
+        crate::types::DescribeVpnRouteEntriesResponseVpnRouteCounts,
+    >,
 }
 impl DescribeVpnRouteEntriesOutput {
+    /// Returns `page_size`.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
-    }
-    /// Returns `total_count`.
-    pub fn total_count(&self) -> Option<i32> {
-        self.total_count
     }
     /// Returns `page_number`.
     pub fn page_number(&self) -> Option<i32> {
         self.page_number
     }
-    /// Returns `page_size`.
-    pub fn page_size(&self) -> Option<i32> {
-        self.page_size
+    /// Returns `total_count`.
+    pub fn total_count(&self) -> Option<i32> {
+        self.total_count
     }
     /// Returns `vpn_route_entries`.
     pub fn vpn_route_entries(&self) -> &[crate::types::VpnRouteEntry] {
         &self.vpn_route_entries
+    }
+    /// Returns `vpn_route_counts`.
+    pub fn vpn_route_counts(
+        &self,
+    ) -> &[crate::types::DescribeVpnRouteEntriesResponseVpnRouteCounts] {
+        &self.vpn_route_counts
     }
 }
 /// An error `DescribeVpnRouteEntries` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
@@ -281,6 +319,12 @@ pub enum DescribeVpnRouteEntriesError {
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): The spelling the 2020 reference prints; the service returns `Forbbiden.SubUser`.
     ForbiddenSubUser(rt::ServiceError),
+    /// `IllegalParam.RouteEntryType` (HTTP 400): The specified route type is invalid.
+    IllegalParamRouteEntryType(rt::ServiceError),
+    /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
+    InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `InvalidVpnInstanceId.NotFound` (HTTP 400):
+    InvalidVpnInstanceIdNotFound(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -291,6 +335,9 @@ impl DescribeVpnRouteEntriesError {
             Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::IllegalParamRouteEntryType(e)
+            | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::InvalidVpnInstanceIdNotFound(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -305,6 +352,18 @@ impl DescribeVpnRouteEntriesError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `IllegalParam.RouteEntryType`.
+    pub fn is_illegal_param_route_entry_type(&self) -> bool {
+        matches!(self, Self::IllegalParamRouteEntryType(_))
+    }
+    /// True for `InvalidVpnGatewayInstanceId.NotFound`.
+    pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
+    }
+    /// True for `InvalidVpnInstanceId.NotFound`.
+    pub fn is_invalid_vpn_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpnInstanceIdNotFound(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeVpnRouteEntriesError {
@@ -324,6 +383,11 @@ impl From<rt::ServiceError> for DescribeVpnRouteEntriesError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "IllegalParam.RouteEntryType" => Self::IllegalParamRouteEntryType(e),
+            "InvalidVpnGatewayInstanceId.NotFound" => {
+                Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            }
+            "InvalidVpnInstanceId.NotFound" => Self::InvalidVpnInstanceIdNotFound(e),
             _ => Self::Unhandled(e),
         }
     }

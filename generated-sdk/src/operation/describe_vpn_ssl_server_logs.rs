@@ -14,6 +14,8 @@ pub struct DescribeVpnSslServerLogsInput {
     ///
     /// Required. Example: `vss-bp155e9yclsg1xgq4****`.
     pub vpn_ssl_server_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub ssl_vpn_client_cert_id: Option<String>,
     /// The start of the time window, as a Unix timestamp in seconds. If From is set, To or MinutePeriod must also be set.
     ///
     /// Example: `1600738962`.
@@ -83,6 +85,7 @@ impl DescribeVpnSslServerLogsInput {
         Ok(Self {
             region_id: r.get("RegionId")?,
             vpn_ssl_server_id: r.get("VpnSslServerId")?,
+            ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
             from: r.get("From")?,
             to: r.get("To")?,
             minute_period: r.get("MinutePeriod")?,
@@ -95,6 +98,7 @@ impl DescribeVpnSslServerLogsInput {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnSslServerId", self.vpn_ssl_server_id.as_ref());
+        p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
         p.push_opt("From", self.from.as_ref());
         p.push_opt("To", self.to.as_ref());
         p.push_opt("MinutePeriod", self.minute_period.as_ref());
@@ -106,6 +110,8 @@ impl DescribeVpnSslServerLogsInput {
 /// Queries the logs of an SSL server.
 ///
 /// Returns the log lines of an SSL-VPN server for a time window given by From and To, or by one of them together with MinutePeriod, or by MinutePeriod alone.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnSslServerLogs\>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnSslServerLogsFluentBuilder {
     client: crate::Client,
@@ -146,6 +152,11 @@ impl DescribeVpnSslServerLogsFluentBuilder {
     /// Required. Example: `vss-bp155e9yclsg1xgq4****`.
     pub fn vpn_ssl_server_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpn_ssl_server_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn ssl_vpn_client_cert_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ssl_vpn_client_cert_id = Some(value.into());
         self
     }
     /// The start of the time window, as a Unix timestamp in seconds. If From is set, To or MinutePeriod must also be set.
@@ -193,13 +204,10 @@ impl DescribeVpnSslServerLogsFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DescribeVpnSslServerLogs",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DescribeVpnSslServerLogs", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -266,6 +274,26 @@ fn deserialize_describe_vpn_ssl_server_logs_data<'de, D: ::serde::Deserializer<'
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeVpnSslServerLogsOutput {
+    /// The number of entries per page.
+    ///
+    /// Example: `10`.
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_size: Option<i32>,
+    /// The current page number.
+    ///
+    /// Example: `1`.
+    #[serde(
+        rename = "PageNumber",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub page_number: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `26641E42-66C7-4942-9FEC-F99213914F8F`.
@@ -294,26 +322,6 @@ pub struct DescribeVpnSslServerLogsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_completed: Option<bool>,
-    /// The current page number.
-    ///
-    /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_number: Option<i32>,
-    /// The number of entries per page.
-    ///
-    /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub page_size: Option<i32>,
     /// The log lines, one string per entry.
     #[serde(
         rename = "Data",
@@ -324,6 +332,14 @@ pub struct DescribeVpnSslServerLogsOutput {
     pub data: Vec<String>,
 }
 impl DescribeVpnSslServerLogsOutput {
+    /// Returns `page_size`.
+    pub fn page_size(&self) -> Option<i32> {
+        self.page_size
+    }
+    /// Returns `page_number`.
+    pub fn page_number(&self) -> Option<i32> {
+        self.page_number
+    }
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
@@ -336,14 +352,6 @@ impl DescribeVpnSslServerLogsOutput {
     pub fn is_completed(&self) -> Option<bool> {
         self.is_completed
     }
-    /// Returns `page_number`.
-    pub fn page_number(&self) -> Option<i32> {
-        self.page_number
-    }
-    /// Returns `page_size`.
-    pub fn page_size(&self) -> Option<i32> {
-        self.page_size
-    }
     /// Returns `data`.
     pub fn data(&self) -> &[String] {
         &self.data
@@ -353,10 +361,18 @@ impl DescribeVpnSslServerLogsOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeVpnSslServerLogsError {
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `InvalidSslVpnClientCertId.NotFound` (HTTP 404):
+    InvalidSslVpnClientCertIdNotFound(rt::ServiceError),
+    /// `InvalidSslVpnServerId.NotFound` (HTTP 404):
+    InvalidSslVpnServerIdNotFound(rt::ServiceError),
+    /// `ParamExclusive.SslVpnServerIdAndSslVpnClientCertId` (HTTP 400):
+    ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -364,8 +380,18 @@ impl DescribeVpnSslServerLogsError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e) | Self::ForbiddenSubUser(e) | Self::Unhandled(e) => e,
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenSubUser(e)
+            | Self::InvalidSslVpnClientCertIdNotFound(e)
+            | Self::InvalidSslVpnServerIdNotFound(e)
+            | Self::ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -374,6 +400,20 @@ impl DescribeVpnSslServerLogsError {
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `InvalidSslVpnClientCertId.NotFound`.
+    pub fn is_invalid_ssl_vpn_client_cert_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnClientCertIdNotFound(_))
+    }
+    /// True for `InvalidSslVpnServerId.NotFound`.
+    pub fn is_invalid_ssl_vpn_server_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnServerIdNotFound(_))
+    }
+    /// True for `ParamExclusive.SslVpnServerIdAndSslVpnClientCertId`.
+    pub fn is_param_exclusive_ssl_vpn_server_id_and_ssl_vpn_client_cert_id(
+        &self,
+    ) -> bool {
+        matches!(self, Self::ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(_))
     }
 }
 impl rt::ProvideErrorMetadata for DescribeVpnSslServerLogsError {
@@ -390,8 +430,16 @@ impl rt::ProvideErrorMetadata for DescribeVpnSslServerLogsError {
 impl From<rt::ServiceError> for DescribeVpnSslServerLogsError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "InvalidSslVpnClientCertId.NotFound" => {
+                Self::InvalidSslVpnClientCertIdNotFound(e)
+            }
+            "InvalidSslVpnServerId.NotFound" => Self::InvalidSslVpnServerIdNotFound(e),
+            "ParamExclusive.SslVpnServerIdAndSslVpnClientCertId" => {
+                Self::ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(e)
+            }
             _ => Self::Unhandled(e),
         }
     }

@@ -49,6 +49,8 @@ impl DownloadVpnConnectionConfigInput {
 /// Downloads the configuration of an IPsec-VPN connection.
 ///
 /// Returns the settings needed to configure the customer gateway device of an IPsec-VPN connection: the gateway addresses, the protected CIDR blocks and the IKE and IPsec settings, including the pre-shared key.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DownloadVpnConnectionConfig\>
 #[derive(Clone, Debug)]
 pub struct DownloadVpnConnectionConfigFluentBuilder {
     client: crate::Client,
@@ -101,13 +103,10 @@ impl DownloadVpnConnectionConfigFluentBuilder {
     > {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "DownloadVpnConnectionConfig",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("DownloadVpnConnectionConfig", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }

@@ -6,22 +6,10 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagResourcesInput {
-    /// The ID of the region of the resources.
-    ///
-    /// Required. Example: `cn-hangzhou`.
-    pub region_id: Option<String>,
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
     pub resource_type: Option<crate::types::TagResourceType>,
-    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
-    ///
-    /// Items at most 20. Example: `vpc-bp16qjewdsunr41m1****`.
-    pub resource_id: Vec<String>,
-    /// The tags to filter by, sent as `Tag.N.Key` and `Tag.N.Value` (N from 1 to 20). A tag with only a key matches every tag with that key; a tag with only a value is an error.
-    ///
-    /// Items at most 20.
-    pub tag: Vec<crate::types::Tag>,
     /// The pagination token: the NextToken returned by the previous call. Leave it empty for the first request.
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -30,26 +18,38 @@ pub struct ListTagResourcesInput {
     ///
     /// Value 20 to 100. Default: `50`. Example: `50`.
     pub max_results: Option<i32>,
+    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
+    ///
+    /// Items at most 51. Example: `vpc-bp16qjewdsunr41m1****`.
+    pub resource_id: Vec<String>,
+    /// The ID of the region of the resources.
+    ///
+    /// Required. Example: `cn-hangzhou`.
+    pub region_id: Option<String>,
+    /// The tags to filter by, sent as `Tag.N.Key` and `Tag.N.Value` (N from 1 to 20). A tag with only a key matches every tag with that key; a tag with only a value is an error.
+    ///
+    /// Items at most 21.
+    pub tag: Vec<crate::types::Tag>,
 }
 impl ListTagResourcesInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("RegionId", self.region_id.is_some())?;
         rt::validate::required("ResourceType", self.resource_type.is_some())?;
-        {
-            let v = &self.resource_id;
-            rt::validate::items("ResourceId", v.len(), None, Some(20))?;
+        if let Some(v) = &self.max_results {
+            rt::validate::range("MaxResults", i64::from(*v), Some(20), Some(100))?;
         }
         {
+            let v = &self.resource_id;
+            rt::validate::items("ResourceId", v.len(), None, Some(51))?;
+        }
+        rt::validate::required("RegionId", self.region_id.is_some())?;
+        {
             let v = &self.tag;
-            rt::validate::items("Tag", v.len(), None, Some(20))?;
+            rt::validate::items("Tag", v.len(), None, Some(21))?;
         }
         for (i, item) in self.tag.iter().enumerate() {
             item.validate_at(&format!("{}.{}", "Tag", i + 1))?;
-        }
-        if let Some(v) = &self.max_results {
-            rt::validate::range("MaxResults", i64::from(*v), Some(20), Some(100))?;
         }
         if true {
             rt::validate::rule(
@@ -77,23 +77,23 @@ impl ListTagResourcesInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            region_id: r.get("RegionId")?,
             resource_type: r.get("ResourceType")?,
-            resource_id: r.list("ResourceId")?,
-            tag: r.struct_list("Tag", crate::types::Tag::from_wire_params)?,
             next_token: r.get("NextToken")?,
             max_results: r.get("MaxResults")?,
+            resource_id: r.list("ResourceId")?,
+            region_id: r.get("RegionId")?,
+            tag: r.struct_list("Tag", crate::types::Tag::from_wire_params)?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ResourceType", self.resource_type.as_ref());
-        p.push_list("ResourceId", &self.resource_id);
-        p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
         p.push_opt("NextToken", self.next_token.as_ref());
         p.push_opt("MaxResults", self.max_results.as_ref());
+        p.push_list("ResourceId", &self.resource_id);
+        p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
         Ok(p.into_vec())
     }
 }
@@ -106,6 +106,8 @@ impl ListTagResourcesInput {
 /// If you set both Tag.N and ResourceId.N, the resources ResourceId.N must match all the specified tag keys or tag values.
 ///
 /// If you specify multiple key-value pairs, the resources that have these key-value pairs are returned.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ListTagResources\>
 #[derive(Clone, Debug)]
 pub struct ListTagResourcesFluentBuilder {
     client: crate::Client,
@@ -134,13 +136,6 @@ impl ListTagResourcesFluentBuilder {
         self.options = options;
         self
     }
-    /// The ID of the region of the resources.
-    ///
-    /// Required. Example: `cn-hangzhou`.
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
-        self.input.region_id = Some(value.into());
-        self
-    }
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
@@ -149,34 +144,6 @@ impl ListTagResourcesFluentBuilder {
         value: impl Into<crate::types::TagResourceType>,
     ) -> Self {
         self.input.resource_type = Some(value.into());
-        self
-    }
-    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
-    ///
-    /// Items at most 20. Example: `vpc-bp16qjewdsunr41m1****`.
-    ///
-    /// Appends one item; call repeatedly for more.
-    pub fn resource_id(mut self, item: impl Into<String>) -> Self {
-        self.input.resource_id.push(item.into());
-        self
-    }
-    /// Replaces every `ResourceId` item.
-    pub fn set_resource_id(mut self, items: Vec<String>) -> Self {
-        self.input.resource_id = items;
-        self
-    }
-    /// The tags to filter by, sent as `Tag.N.Key` and `Tag.N.Value` (N from 1 to 20). A tag with only a key matches every tag with that key; a tag with only a value is an error.
-    ///
-    /// Items at most 20.
-    ///
-    /// Appends one item; call repeatedly for more.
-    pub fn tag(mut self, item: impl Into<crate::types::Tag>) -> Self {
-        self.input.tag.push(item.into());
-        self
-    }
-    /// Replaces every `Tag` item.
-    pub fn set_tag(mut self, items: Vec<crate::types::Tag>) -> Self {
-        self.input.tag = items;
         self
     }
     /// The pagination token: the NextToken returned by the previous call. Leave it empty for the first request.
@@ -193,6 +160,41 @@ impl ListTagResourcesFluentBuilder {
         self.input.max_results = Some(value.into());
         self
     }
+    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
+    ///
+    /// Items at most 51. Example: `vpc-bp16qjewdsunr41m1****`.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn resource_id(mut self, item: impl Into<String>) -> Self {
+        self.input.resource_id.push(item.into());
+        self
+    }
+    /// Replaces every `ResourceId` item.
+    pub fn set_resource_id(mut self, items: Vec<String>) -> Self {
+        self.input.resource_id = items;
+        self
+    }
+    /// The ID of the region of the resources.
+    ///
+    /// Required. Example: `cn-hangzhou`.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.input.region_id = Some(value.into());
+        self
+    }
+    /// The tags to filter by, sent as `Tag.N.Key` and `Tag.N.Value` (N from 1 to 20). A tag with only a key matches every tag with that key; a tag with only a value is an error.
+    ///
+    /// Items at most 21.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tag(mut self, item: impl Into<crate::types::Tag>) -> Self {
+        self.input.tag.push(item.into());
+        self
+    }
+    /// Replaces every `Tag` item.
+    pub fn set_tag(mut self, items: Vec<crate::types::Tag>) -> Self {
+        self.input.tag = items;
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -200,13 +202,10 @@ impl ListTagResourcesFluentBuilder {
     ) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ListTagResources",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ListTagResources", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -265,14 +264,6 @@ fn deserialize_list_tag_resources_tag_resources<'de, D: ::serde::Deserializer<'d
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagResourcesOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `DE65F6B7-7566-4802-9007-96F2494AC512`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
     /// The token of the next page. Empty when there are no more results.
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -283,6 +274,14 @@ pub struct ListTagResourcesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_token: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `DE65F6B7-7566-4802-9007-96F2494AC512`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
     /// The resources and the tags attached to them, one entry per resource and tag.
     #[serde(
         rename = "TagResources",
@@ -293,13 +292,13 @@ pub struct ListTagResourcesOutput {
     pub tag_resources: Vec<crate::types::TagResource>,
 }
 impl ListTagResourcesOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
     /// Returns `next_token`.
     pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `tag_resources`.
     pub fn tag_resources(&self) -> &[crate::types::TagResource] {
@@ -310,8 +309,34 @@ impl ListTagResourcesOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListTagResourcesError {
+    /// `BothEmpty.TagsAndResources` (HTTP 400):
+    BothEmptyTagsAndResources(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.NotAllowedCategary` (HTTP 400):
+    ForbiddenNotAllowedCategary(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `Forbidden.TagKeys` (HTTP 400):
+    ForbiddenTagKeys(rt::ServiceError),
+    /// `InvalidInstanceIds.NotFound` (HTTP 400):
+    InvalidInstanceIdsNotFound(rt::ServiceError),
+    /// `InvalidInstanceType.NotFound` (HTTP 400):
+    InvalidInstanceTypeNotFound(rt::ServiceError),
+    /// `InvalidTagKey` (HTTP 400):
+    InvalidTagKey(rt::ServiceError),
+    /// `InvalidTagValue` (HTTP 400):
+    InvalidTagValue(rt::ServiceError),
+    /// `MissingParam` (HTTP 400):
+    MissingParam(rt::ServiceError),
+    /// `MissingParam.ResourceType` (HTTP 400):
+    MissingParamResourceType(rt::ServiceError),
+    /// `QuotaExceeded.TagNum` (HTTP 400):
+    QuotaExceededTagNum(rt::ServiceError),
+    /// `SizeLimitExceeded.ResourceId` (HTTP 400):
+    SizeLimitExceededResourceId(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -319,12 +344,78 @@ impl ListTagResourcesError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::BothEmptyTagsAndResources(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenNotAllowedCategary(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::ForbiddenTagKeys(e)
+            | Self::InvalidInstanceIdsNotFound(e)
+            | Self::InvalidInstanceTypeNotFound(e)
+            | Self::InvalidTagKey(e)
+            | Self::InvalidTagValue(e)
+            | Self::MissingParam(e)
+            | Self::MissingParamResourceType(e)
+            | Self::QuotaExceededTagNum(e)
+            | Self::SizeLimitExceededResourceId(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `BothEmpty.TagsAndResources`.
+    pub fn is_both_empty_tags_and_resources(&self) -> bool {
+        matches!(self, Self::BothEmptyTagsAndResources(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `Forbidden.NotAllowedCategary`.
+    pub fn is_forbidden_not_allowed_categary(&self) -> bool {
+        matches!(self, Self::ForbiddenNotAllowedCategary(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `Forbidden.TagKeys`.
+    pub fn is_forbidden_tag_keys(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeys(_))
+    }
+    /// True for `InvalidInstanceIds.NotFound`.
+    pub fn is_invalid_instance_ids_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdsNotFound(_))
+    }
+    /// True for `InvalidInstanceType.NotFound`.
+    pub fn is_invalid_instance_type_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceTypeNotFound(_))
+    }
+    /// True for `InvalidTagKey`.
+    pub fn is_invalid_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidTagKey(_))
+    }
+    /// True for `InvalidTagValue`.
+    pub fn is_invalid_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidTagValue(_))
+    }
+    /// True for `MissingParam`.
+    pub fn is_missing_param(&self) -> bool {
+        matches!(self, Self::MissingParam(_))
+    }
+    /// True for `MissingParam.ResourceType`.
+    pub fn is_missing_param_resource_type(&self) -> bool {
+        matches!(self, Self::MissingParamResourceType(_))
+    }
+    /// True for `QuotaExceeded.TagNum`.
+    pub fn is_quota_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::QuotaExceededTagNum(_))
+    }
+    /// True for `SizeLimitExceeded.ResourceId`.
+    pub fn is_size_limit_exceeded_resource_id(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededResourceId(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
     }
 }
 impl rt::ProvideErrorMetadata for ListTagResourcesError {
@@ -341,7 +432,20 @@ impl rt::ProvideErrorMetadata for ListTagResourcesError {
 impl From<rt::ServiceError> for ListTagResourcesError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "BothEmpty.TagsAndResources" => Self::BothEmptyTagsAndResources(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.NotAllowedCategary" => Self::ForbiddenNotAllowedCategary(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "Forbidden.TagKeys" => Self::ForbiddenTagKeys(e),
+            "InvalidInstanceIds.NotFound" => Self::InvalidInstanceIdsNotFound(e),
+            "InvalidInstanceType.NotFound" => Self::InvalidInstanceTypeNotFound(e),
+            "InvalidTagKey" => Self::InvalidTagKey(e),
+            "InvalidTagValue" => Self::InvalidTagValue(e),
+            "MissingParam" => Self::MissingParam(e),
+            "MissingParam.ResourceType" => Self::MissingParamResourceType(e),
+            "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(e),
+            "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -3,13 +3,9 @@
 use ::core::fmt;
 use ::vpn_gateway_runtime as rt;
 /// The parameters of `ModifyCustomerGatewayAttribute`. Build it with [`crate::Client::modify_customer_gateway_attribute`] or set its public fields directly.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCustomerGatewayAttributeInput {
-    /// The ID of the customer gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    pub customer_gateway_id: Option<String>,
     /// The region to which the customer gateway belongs. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
@@ -18,34 +14,42 @@ pub struct ModifyCustomerGatewayAttributeInput {
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
-    /// The new description of the customer gateway. The description must be 2 to 256 characters in length. It must start with a letter and cannot start with `http://` or `https://`.
+    /// The ID of the customer gateway.
     ///
-    /// Length 2 to 256. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character. Example: `test`.
-    pub description: Option<String>,
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    pub customer_gateway_id: Option<String>,
     /// The new name of the customer gateway. The name must be 2 to 128 characters in length and can contain letters, digits, periods (.), underscores (\_), and hyphens (-). It must start with a letter and cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `test`.
     pub name: Option<String>,
+    /// The new description of the customer gateway. The description must be 2 to 256 characters in length. It must start with a letter and cannot start with `http://` or `https://`.
+    ///
+    /// Length 2 to 256. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character. Example: `test`.
+    pub description: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub auth_key: Option<String>,
 }
 impl ModifyCustomerGatewayAttributeInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
         rt::validate::required("RegionId", self.region_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
-        if let Some(v) = &self.description {
-            rt::validate::length("Description", v, Some(2), Some(256))?;
-            rt::validate::forbidden_prefix("Description", v, &["http://", "https://"])?;
-            rt::validate::format("Description", v, rt::validate::Format::Description)?;
-        }
+        rt::validate::required("CustomerGatewayId", self.customer_gateway_id.is_some())?;
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
             rt::validate::format("Name", v, rt::validate::Format::Name)?;
+        }
+        if let Some(v) = &self.description {
+            rt::validate::length("Description", v, Some(2), Some(256))?;
+            rt::validate::forbidden_prefix("Description", v, &["http://", "https://"])?;
+            rt::validate::format("Description", v, rt::validate::Format::Description)?;
         }
         Ok(())
     }
@@ -60,25 +64,47 @@ impl ModifyCustomerGatewayAttributeInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            customer_gateway_id: r.get("CustomerGatewayId")?,
             region_id: r.get("RegionId")?,
             client_token: r.get("ClientToken")?,
-            description: r.get("Description")?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
             name: r.get("Name")?,
+            description: r.get("Description")?,
+            auth_key: r.get("AuthKey")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
-        p.push_opt("Description", self.description.as_ref());
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
+        p.push_opt("Description", self.description.as_ref());
+        p.push_opt("AuthKey", self.auth_key.as_ref());
         Ok(p.into_vec())
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.auth_key {
+            out.push(v.to_string());
+        }
+    }
+}
+impl fmt::Debug for ModifyCustomerGatewayAttributeInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModifyCustomerGatewayAttributeInput")
+            .field("region_id", &self.region_id)
+            .field("client_token", &self.client_token)
+            .field("customer_gateway_id", &self.customer_gateway_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("auth_key", &self.auth_key.as_ref().map(|_| "** redacted **"))
+            .finish()
     }
 }
 /// Modifies the name and description of a customer gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyCustomerGatewayAttribute\>
 #[derive(Clone, Debug)]
 pub struct ModifyCustomerGatewayAttributeFluentBuilder {
     client: crate::Client,
@@ -107,13 +133,6 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
         self.options = options;
         self
     }
-    /// The ID of the customer gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.customer_gateway_id = Some(value.into());
-        self
-    }
     /// The region to which the customer gateway belongs. You can call the DescribeRegions operation to query the region ID.
     ///
     /// Required. Example: `cn-shanghai`.
@@ -128,11 +147,11 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
         self.input.client_token = Some(value.into());
         self
     }
-    /// The new description of the customer gateway. The description must be 2 to 256 characters in length. It must start with a letter and cannot start with `http://` or `https://`.
+    /// The ID of the customer gateway.
     ///
-    /// Length 2 to 256. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character. Example: `test`.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.input.description = Some(value.into());
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.customer_gateway_id = Some(value.into());
         self
     }
     /// The new name of the customer gateway. The name must be 2 to 128 characters in length and can contain letters, digits, periods (.), underscores (\_), and hyphens (-). It must start with a letter and cannot start with `http://` or `https://`.
@@ -140,6 +159,20 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `test`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
+        self
+    }
+    /// The new description of the customer gateway. The description must be 2 to 256 characters in length. It must start with a letter and cannot start with `http://` or `https://`.
+    ///
+    /// Length 2 to 256. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character. Example: `test`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input.description = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
+    pub fn auth_key(mut self, value: impl Into<String>) -> Self {
+        self.input.auth_key = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -155,13 +188,14 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifyCustomerGatewayAttribute",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ModifyCustomerGatewayAttribute", params, true)
+            .with_options(self.options)
+            .with_secret_values({
+                let mut secrets = Vec::new();
+                input.collect_secrets(&mut secrets);
+                secrets
+            });
         self.client.rpc().call(request).await
     }
 }
@@ -169,36 +203,14 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyCustomerGatewayAttributeOutput {
-    /// The ID of the customer gateway.
+    /// The ID of the request.
     ///
-    /// Example: `cgw-bp1pvpl9r9adju6l5nxck`.
+    /// Example: `E61293C8-AF07-4E87-A272-542680038F93`.
     #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub customer_gateway_id: Option<String>,
-    /// The name of the customer gateway.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The description of the customer gateway.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
+    pub request_id: String,
     /// The IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
@@ -209,6 +221,26 @@ pub struct ModifyCustomerGatewayAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
+    /// The description of the customer gateway.
+    ///
+    /// Example: `test`.
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Example: `cgw-bp1pvpl9r9adju6l5nxck`.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1492747187000`.
@@ -219,39 +251,53 @@ pub struct ModifyCustomerGatewayAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
-    /// The ID of the request.
+    /// The name of the customer gateway.
     ///
-    /// Example: `E61293C8-AF07-4E87-A272-542680038F93`.
+    /// Example: `test`.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
     )]
-    pub request_id: String,
+    pub name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl ModifyCustomerGatewayAttributeOutput {
-    /// Returns `customer_gateway_id`.
-    pub fn customer_gateway_id(&self) -> Option<&str> {
-        self.customer_gateway_id.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `description`.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `ip_address`.
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_deref()
     }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> Option<&str> {
+        self.customer_gateway_id.as_deref()
+    }
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }
 /// An error `ModifyCustomerGatewayAttribute` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
@@ -262,12 +308,20 @@ pub enum ModifyCustomerGatewayAttributeError {
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `InvalidAuthkey.Malformed` (HTTP 400):
+    InvalidAuthkeyMalformed(rt::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404): The specified instance does not exist.
     InvalidCustomerGatewayInstanceIdNotFound(rt::ServiceError),
     /// `InvalidDescription` (HTTP 400): The format of the specified description parameter is invalid.
     InvalidDescription(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `OperationDenied.MissingAsn` (HTTP 400):
+    OperationDeniedMissingAsn(rt::ServiceError),
+    /// `OperationDenied.VpnConfiguring` (HTTP 400):
+    OperationDeniedVpnConfiguring(rt::ServiceError),
+    /// `OperationDenied.VpnFinancialLocked` (HTTP 400):
+    OperationDeniedVpnFinancialLocked(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -277,9 +331,13 @@ impl ModifyCustomerGatewayAttributeError {
         match self {
             Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
+            | Self::InvalidAuthkeyMalformed(e)
             | Self::InvalidCustomerGatewayInstanceIdNotFound(e)
             | Self::InvalidDescription(e)
             | Self::InvalidName(e)
+            | Self::OperationDeniedMissingAsn(e)
+            | Self::OperationDeniedVpnConfiguring(e)
+            | Self::OperationDeniedVpnFinancialLocked(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -290,6 +348,10 @@ impl ModifyCustomerGatewayAttributeError {
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `InvalidAuthkey.Malformed`.
+    pub fn is_invalid_authkey_malformed(&self) -> bool {
+        matches!(self, Self::InvalidAuthkeyMalformed(_))
     }
     /// True for `InvalidCustomerGatewayInstanceId.NotFound`.
     pub fn is_invalid_customer_gateway_instance_id_not_found(&self) -> bool {
@@ -302,6 +364,18 @@ impl ModifyCustomerGatewayAttributeError {
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+    /// True for `OperationDenied.MissingAsn`.
+    pub fn is_operation_denied_missing_asn(&self) -> bool {
+        matches!(self, Self::OperationDeniedMissingAsn(_))
+    }
+    /// True for `OperationDenied.VpnConfiguring`.
+    pub fn is_operation_denied_vpn_configuring(&self) -> bool {
+        matches!(self, Self::OperationDeniedVpnConfiguring(_))
+    }
+    /// True for `OperationDenied.VpnFinancialLocked`.
+    pub fn is_operation_denied_vpn_financial_locked(&self) -> bool {
+        matches!(self, Self::OperationDeniedVpnFinancialLocked(_))
     }
 }
 impl rt::ProvideErrorMetadata for ModifyCustomerGatewayAttributeError {
@@ -320,11 +394,17 @@ impl From<rt::ServiceError> for ModifyCustomerGatewayAttributeError {
         match e.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "InvalidAuthkey.Malformed" => Self::InvalidAuthkeyMalformed(e),
             "InvalidCustomerGatewayInstanceId.NotFound" => {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(e)
             }
             "InvalidDescription" => Self::InvalidDescription(e),
             "InvalidName" => Self::InvalidName(e),
+            "OperationDenied.MissingAsn" => Self::OperationDeniedMissingAsn(e),
+            "OperationDenied.VpnConfiguring" => Self::OperationDeniedVpnConfiguring(e),
+            "OperationDenied.VpnFinancialLocked" => {
+                Self::OperationDeniedVpnFinancialLocked(e)
+            }
             _ => Self::Unhandled(e),
         }
     }

@@ -6,6 +6,10 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySslVpnClientCertInput {
+    /// A client-generated token, unique per request, that makes the request idempotent.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub client_token: Option<String>,
     /// The ID of the region of the SSL-VPN client certificate. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -14,10 +18,6 @@ pub struct ModifySslVpnClientCertInput {
     ///
     /// Required. Example: `vsc-bp1n8wcf134yloosrcg98`.
     pub ssl_vpn_client_cert_id: Option<String>,
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub client_token: Option<String>,
     /// The new name of the client certificate: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `cert2`.
@@ -27,15 +27,15 @@ impl ModifySslVpnClientCertInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
         rt::validate::required("RegionId", self.region_id.is_some())?;
         rt::validate::required(
             "SslVpnClientCertId",
             self.ssl_vpn_client_cert_id.is_some(),
         )?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
@@ -54,23 +54,25 @@ impl ModifySslVpnClientCertInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
+            client_token: r.get("ClientToken")?,
             region_id: r.get("RegionId")?,
             ssl_vpn_client_cert_id: r.get("SslVpnClientCertId")?,
-            client_token: r.get("ClientToken")?,
             name: r.get("Name")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnClientCertId", self.ssl_vpn_client_cert_id.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Name", self.name.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Modifies the name of an SSL-VPN client certificate.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifySslVpnClientCert\>
 #[derive(Clone, Debug)]
 pub struct ModifySslVpnClientCertFluentBuilder {
     client: crate::Client,
@@ -99,6 +101,13 @@ impl ModifySslVpnClientCertFluentBuilder {
         self.options = options;
         self
     }
+    /// A client-generated token, unique per request, that makes the request idempotent.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
     /// The ID of the region of the SSL-VPN client certificate. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -111,13 +120,6 @@ impl ModifySslVpnClientCertFluentBuilder {
     /// Required. Example: `vsc-bp1n8wcf134yloosrcg98`.
     pub fn ssl_vpn_client_cert_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssl_vpn_client_cert_id = Some(value.into());
-        self
-    }
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
         self
     }
     /// The new name of the client certificate: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
@@ -140,13 +142,10 @@ impl ModifySslVpnClientCertFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifySslVpnClientCert",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ModifySslVpnClientCert", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -162,16 +161,6 @@ pub struct ModifySslVpnClientCertOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
-    /// The ID of the client certificate.
-    ///
-    /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    #[serde(
-        rename = "SslVpnClientCertId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssl_vpn_client_cert_id: Option<String>,
     /// The name of the client certificate.
     ///
     /// Example: `cert2`.
@@ -182,31 +171,47 @@ pub struct ModifySslVpnClientCertOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The ID of the client certificate.
+    ///
+    /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
+    #[serde(
+        rename = "SslVpnClientCertId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssl_vpn_client_cert_id: Option<String>,
 }
 impl ModifySslVpnClientCertOutput {
     /// Returns `request_id`.
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
-    /// Returns `ssl_vpn_client_cert_id`.
-    pub fn ssl_vpn_client_cert_id(&self) -> Option<&str> {
-        self.ssl_vpn_client_cert_id.as_deref()
-    }
     /// Returns `name`.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+    /// Returns `ssl_vpn_client_cert_id`.
+    pub fn ssl_vpn_client_cert_id(&self) -> Option<&str> {
+        self.ssl_vpn_client_cert_id.as_deref()
     }
 }
 /// An error `ModifySslVpnClientCert` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ModifySslVpnClientCertError {
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
+    /// `InvalidSslVpnClientCertId.NotFound` (HTTP 404):
+    InvalidSslVpnClientCertIdNotFound(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -214,11 +219,18 @@ impl ModifySslVpnClientCertError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
             | Self::InvalidName(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::InvalidSslVpnClientCertIdNotFound(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -231,6 +243,14 @@ impl ModifySslVpnClientCertError {
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
+    }
+    /// True for `InvalidSslVpnClientCertId.NotFound`.
+    pub fn is_invalid_ssl_vpn_client_cert_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSslVpnClientCertIdNotFound(_))
     }
 }
 impl rt::ProvideErrorMetadata for ModifySslVpnClientCertError {
@@ -247,9 +267,14 @@ impl rt::ProvideErrorMetadata for ModifySslVpnClientCertError {
 impl From<rt::ServiceError> for ModifySslVpnClientCertError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
             "InvalidName" => Self::InvalidName(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
+            "InvalidSslVpnClientCertId.NotFound" => {
+                Self::InvalidSslVpnClientCertIdNotFound(e)
+            }
             _ => Self::Unhandled(e),
         }
     }

@@ -6,6 +6,10 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySslVpnServerInput {
+    /// A client-generated token, unique per request, that makes the request idempotent.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub client_token: Option<String>,
     /// The ID of the region of the VPN gateway. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -14,10 +18,6 @@ pub struct ModifySslVpnServerInput {
     ///
     /// Required. Example: `vss-bp18q7hzj6largv4v****`.
     pub ssl_vpn_server_id: Option<String>,
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub client_token: Option<String>,
     /// The new name of the SSL-VPN server: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `test`.
@@ -46,17 +46,27 @@ pub struct ModifySslVpnServerInput {
     ///
     /// Example: `false`.
     pub compress: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub enable_multi_factor_auth: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub i_daa_s_instance_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub i_daa_s_region_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub i_daa_s_application_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub dry_run: Option<bool>,
 }
 impl ModifySslVpnServerInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("SslVpnServerId", self.ssl_vpn_server_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("RegionId", self.region_id.is_some())?;
+        rt::validate::required("SslVpnServerId", self.ssl_vpn_server_id.is_some())?;
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
@@ -112,9 +122,9 @@ impl ModifySslVpnServerInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
+            client_token: r.get("ClientToken")?,
             region_id: r.get("RegionId")?,
             ssl_vpn_server_id: r.get("SslVpnServerId")?,
-            client_token: r.get("ClientToken")?,
             name: r.get("Name")?,
             client_ip_pool: r.get("ClientIpPool")?,
             local_subnet: r.get("LocalSubnet")?,
@@ -122,14 +132,19 @@ impl ModifySslVpnServerInput {
             cipher: r.get("Cipher")?,
             port: r.get("Port")?,
             compress: r.get("Compress")?,
+            enable_multi_factor_auth: r.get("EnableMultiFactorAuth")?,
+            i_daa_s_instance_id: r.get("IDaaSInstanceId")?,
+            i_daa_s_region_id: r.get("IDaaSRegionId")?,
+            i_daa_s_application_id: r.get("IDaaSApplicationId")?,
+            dry_run: r.get("DryRun")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("SslVpnServerId", self.ssl_vpn_server_id.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("ClientIpPool", self.client_ip_pool.as_ref());
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
@@ -137,12 +152,19 @@ impl ModifySslVpnServerInput {
         p.push_opt("Cipher", self.cipher.as_ref());
         p.push_opt("Port", self.port.as_ref());
         p.push_opt("Compress", self.compress.as_ref());
+        p.push_opt("EnableMultiFactorAuth", self.enable_multi_factor_auth.as_ref());
+        p.push_opt("IDaaSInstanceId", self.i_daa_s_instance_id.as_ref());
+        p.push_opt("IDaaSRegionId", self.i_daa_s_region_id.as_ref());
+        p.push_opt("IDaaSApplicationId", self.i_daa_s_application_id.as_ref());
+        p.push_opt("DryRun", self.dry_run.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Modifies the configuration of an SSL-VPN server.
 ///
 /// Changes the settings of an SSL-VPN server and returns its resulting configuration. Parameters left out keep their current value.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifySslVpnServer\>
 #[derive(Clone, Debug)]
 pub struct ModifySslVpnServerFluentBuilder {
     client: crate::Client,
@@ -171,6 +193,13 @@ impl ModifySslVpnServerFluentBuilder {
         self.options = options;
         self
     }
+    /// A client-generated token, unique per request, that makes the request idempotent.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
+        self
+    }
     /// The ID of the region of the VPN gateway. Call DescribeRegions to list region IDs.
     ///
     /// Required. Example: `cn-hangzhou`.
@@ -183,13 +212,6 @@ impl ModifySslVpnServerFluentBuilder {
     /// Required. Example: `vss-bp18q7hzj6largv4v****`.
     pub fn ssl_vpn_server_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssl_vpn_server_id = Some(value.into());
-        self
-    }
-    /// A client-generated token, unique per request, that makes the request idempotent.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
         self
     }
     /// The new name of the SSL-VPN server: 2 to 128 characters, starting with a letter, and containing letters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
@@ -241,6 +263,31 @@ impl ModifySslVpnServerFluentBuilder {
         self.input.compress = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn enable_multi_factor_auth(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_multi_factor_auth = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn i_daa_s_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.i_daa_s_instance_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn i_daa_s_region_id(mut self, value: impl Into<String>) -> Self {
+        self.input.i_daa_s_region_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn i_daa_s_application_id(mut self, value: impl Into<String>) -> Self {
+        self.input.i_daa_s_application_id = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.input.dry_run = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -251,13 +298,10 @@ impl ModifySslVpnServerFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifySslVpnServer",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ModifySslVpnServer", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -265,144 +309,6 @@ impl ModifySslVpnServerFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifySslVpnServerOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The region of the SSL-VPN server.
-    ///
-    /// Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub region_id: Option<String>,
-    /// The ID of the SSL-VPN server.
-    ///
-    /// Example: `vss-bp18q7hzj6largv4v****`.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ssl_vpn_server_id: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_gateway_id: Option<String>,
-    /// The name of the SSL-VPN server.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The local CIDR blocks that clients reach through the SSL-VPN connection.
-    ///
-    /// Example: `10.20.20.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_subnet: Option<String>,
-    /// The client CIDR block.
-    ///
-    /// Example: `10.30.30.0/24`.
-    #[serde(
-        rename = "ClientIpPool",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_ip_pool: Option<String>,
-    /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
-    ///
-    /// Example: `1492753580000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<i64>,
-    /// The encryption algorithm.
-    ///
-    /// Example: `AES-128-CBC`.
-    #[serde(
-        rename = "Cipher",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cipher: Option<crate::types::SslVpnServerCipher>,
-    /// The protocol of the SSL-VPN server.
-    ///
-    /// Example: `UDP`.
-    #[serde(
-        rename = "Proto",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub proto: Option<crate::types::SslVpnServerProto>,
-    /// The port of the SSL-VPN server.
-    ///
-    /// Example: `1194`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub port: Option<i32>,
-    /// Whether traffic is compressed.
-    ///
-    /// Example: `false`.
-    #[serde(
-        rename = "Compress",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub compress: Option<bool>,
-    /// The number of current client connections.
-    ///
-    /// Example: `0`.
-    #[serde(
-        rename = "Connections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connections: Option<i32>,
-    /// The maximum number of concurrent client connections.
-    ///
-    /// Example: `5`.
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_connections: Option<i32>,
     /// The public IP address of the SSL-VPN server.
     ///
     /// Example: `47.98.10.10`.
@@ -413,83 +319,327 @@ pub struct ModifySslVpnServerOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSInstanceId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_instance_id: Option<String>,
+    /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
+    ///
+    /// Example: `1492753580000`.
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_time: Option<i64>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// Whether traffic is compressed.
+    ///
+    /// Example: `false`.
+    #[serde(
+        rename = "Compress",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub compress: Option<bool>,
+    /// The port of the SSL-VPN server.
+    ///
+    /// Example: `1194`.
+    #[serde(
+        rename = "Port",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub port: Option<i32>,
+    /// The local CIDR blocks that clients reach through the SSL-VPN connection.
+    ///
+    /// Example: `10.20.20.0/24`.
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnet: Option<String>,
+    /// The region of the SSL-VPN server.
+    ///
+    /// Example: `cn-hangzhou`.
+    #[serde(
+        rename = "RegionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub region_id: Option<String>,
+    /// The encryption algorithm.
+    ///
+    /// Example: `AES-128-CBC`.
+    #[serde(
+        rename = "Cipher",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cipher: Option<crate::types::SslVpnServerCipher>,
+    /// The ID of the request.
+    ///
+    /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The number of current client connections.
+    ///
+    /// Example: `0`.
+    #[serde(
+        rename = "Connections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connections: Option<i32>,
+    /// The ID of the SSL-VPN server.
+    ///
+    /// Example: `vss-bp18q7hzj6largv4v****`.
+    #[serde(
+        rename = "SslVpnServerId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssl_vpn_server_id: Option<String>,
+    /// The maximum number of concurrent client connections.
+    ///
+    /// Example: `5`.
+    #[serde(
+        rename = "MaxConnections",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_connections: Option<i32>,
+    /// The name of the SSL-VPN server.
+    ///
+    /// Example: `test`.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableMultiFactorAuth",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_multi_factor_auth: Option<bool>,
+    /// The client CIDR block.
+    ///
+    /// Example: `10.30.30.0/24`.
+    #[serde(
+        rename = "ClientIpPool",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub client_ip_pool: Option<String>,
+    /// The protocol of the SSL-VPN server.
+    ///
+    /// Example: `UDP`.
+    #[serde(
+        rename = "Proto",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub proto: Option<crate::types::SslVpnServerProto>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSApplicationId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_application_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "IDaaSInstanceVersion",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub i_daa_s_instance_version: Option<String>,
 }
 impl ModifySslVpnServerOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
     }
-    /// Returns `region_id`.
-    pub fn region_id(&self) -> Option<&str> {
-        self.region_id.as_deref()
-    }
-    /// Returns `ssl_vpn_server_id`.
-    pub fn ssl_vpn_server_id(&self) -> Option<&str> {
-        self.ssl_vpn_server_id.as_deref()
-    }
-    /// Returns `vpn_gateway_id`.
-    pub fn vpn_gateway_id(&self) -> Option<&str> {
-        self.vpn_gateway_id.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `local_subnet`.
-    pub fn local_subnet(&self) -> Option<&str> {
-        self.local_subnet.as_deref()
-    }
-    /// Returns `client_ip_pool`.
-    pub fn client_ip_pool(&self) -> Option<&str> {
-        self.client_ip_pool.as_deref()
+    /// Returns `i_daa_s_instance_id`.
+    pub fn i_daa_s_instance_id(&self) -> Option<&str> {
+        self.i_daa_s_instance_id.as_deref()
     }
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
-    /// Returns `cipher`.
-    pub fn cipher(&self) -> Option<&crate::types::SslVpnServerCipher> {
-        self.cipher.as_ref()
-    }
-    /// Returns `proto`.
-    pub fn proto(&self) -> Option<&crate::types::SslVpnServerProto> {
-        self.proto.as_ref()
-    }
-    /// Returns `port`.
-    pub fn port(&self) -> Option<i32> {
-        self.port
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
     }
     /// Returns `compress`.
     pub fn compress(&self) -> Option<bool> {
         self.compress
     }
+    /// Returns `port`.
+    pub fn port(&self) -> Option<i32> {
+        self.port
+    }
+    /// Returns `local_subnet`.
+    pub fn local_subnet(&self) -> Option<&str> {
+        self.local_subnet.as_deref()
+    }
+    /// Returns `region_id`.
+    pub fn region_id(&self) -> Option<&str> {
+        self.region_id.as_deref()
+    }
+    /// Returns `cipher`.
+    pub fn cipher(&self) -> Option<&crate::types::SslVpnServerCipher> {
+        self.cipher.as_ref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
     /// Returns `connections`.
     pub fn connections(&self) -> Option<i32> {
         self.connections
+    }
+    /// Returns `ssl_vpn_server_id`.
+    pub fn ssl_vpn_server_id(&self) -> Option<&str> {
+        self.ssl_vpn_server_id.as_deref()
     }
     /// Returns `max_connections`.
     pub fn max_connections(&self) -> Option<i32> {
         self.max_connections
     }
-    /// Returns `internet_ip`.
-    pub fn internet_ip(&self) -> Option<&str> {
-        self.internet_ip.as_deref()
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Returns `enable_multi_factor_auth`.
+    pub fn enable_multi_factor_auth(&self) -> Option<bool> {
+        self.enable_multi_factor_auth
+    }
+    /// Returns `client_ip_pool`.
+    pub fn client_ip_pool(&self) -> Option<&str> {
+        self.client_ip_pool.as_deref()
+    }
+    /// Returns `proto`.
+    pub fn proto(&self) -> Option<&crate::types::SslVpnServerProto> {
+        self.proto.as_ref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
+    }
+    /// Returns `i_daa_s_application_id`.
+    pub fn i_daa_s_application_id(&self) -> Option<&str> {
+        self.i_daa_s_application_id.as_deref()
+    }
+    /// Returns `i_daa_s_instance_version`.
+    pub fn i_daa_s_instance_version(&self) -> Option<&str> {
+        self.i_daa_s_instance_version.as_deref()
     }
 }
 /// An error `ModifySslVpnServer` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ModifySslVpnServerError {
+    /// `ClientIpPool.NetmaskInvalid` (HTTP 400):
+    ClientIpPoolNetmaskInvalid(rt::ServiceError),
+    /// `ClientIpPool.SubnetInvalid` (HTTP 400):
+    ClientIpPoolSubnetInvalid(rt::ServiceError),
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
+    /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400):
+    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(rt::ServiceError),
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `IllegalParam.IDaaSApplicationId` (HTTP 400):
+    IllegalParamIDaaSApplicationId(rt::ServiceError),
+    /// `IllegalParam.LocalSubnet` (HTTP 400):
+    IllegalParamLocalSubnet(rt::ServiceError),
+    /// `InvalidIDaaSApplicationId.NotFound` (HTTP 404):
+    InvalidIDaaSApplicationIdNotFound(rt::ServiceError),
+    /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404):
+    InvalidIDaaSInstanceIdNotFound(rt::ServiceError),
+    /// `InvalidInstanceId.NotFound` (HTTP 400):
+    InvalidInstanceIdNotFound(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `InvalidRegionId.NotFound` (HTTP 404):
+    InvalidRegionIdNotFound(rt::ServiceError),
+    /// `IpConflict` (HTTP 400):
+    IpConflict(rt::ServiceError),
+    /// `MissingParam.IDaaSApplicationId` (HTTP 400):
+    MissingParamIDaaSApplicationId(rt::ServiceError),
+    /// `MissingParam.IDaaSRegionId` (HTTP 400):
+    MissingParamIDaaSRegionId(rt::ServiceError),
+    /// `MissingParameter.IDaaSInstanceId` (HTTP 400):
+    MissingParameterIDaaSInstanceId(rt::ServiceError),
+    /// `OperationFailed.GetIDaaSInfo` (HTTP 400):
+    OperationFailedGetIDaaSInfo(rt::ServiceError),
+    /// `OperationFailed.NoRamPermission` (HTTP 400):
+    OperationFailedNoRamPermission(rt::ServiceError),
+    /// `OperationUnsupported.NotSupportMultiFactorAuth` (HTTP 400):
+    OperationUnsupportedNotSupportMultiFactorAuth(rt::ServiceError),
+    /// `SslVpnIDaaS2.NotSupport` (HTTP 400):
+    SslVpnIDaaS2NotSupport(rt::ServiceError),
+    /// `SslVpnServer.AddRouteError` (HTTP 400):
+    SslVpnServerAddRouteError(rt::ServiceError),
+    /// `SslVpnServerPort.Illegal` (HTTP 400):
+    SslVpnServerPortIllegal(rt::ServiceError),
+    /// `SystemBusy` (HTTP 400):
+    SystemBusy(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -497,13 +647,58 @@ impl ModifySslVpnServerError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::ClientIpPoolNetmaskInvalid(e)
+            | Self::ClientIpPoolSubnetInvalid(e)
+            | Self::DryRunOperation(e)
+            | Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::IllegalParamIDaaSApplicationId(e)
+            | Self::IllegalParamLocalSubnet(e)
+            | Self::InvalidIDaaSApplicationIdNotFound(e)
+            | Self::InvalidIDaaSInstanceIdNotFound(e)
+            | Self::InvalidInstanceIdNotFound(e)
             | Self::InvalidName(e)
+            | Self::InvalidRegionIdNotFound(e)
+            | Self::IpConflict(e)
+            | Self::MissingParamIDaaSApplicationId(e)
+            | Self::MissingParamIDaaSRegionId(e)
+            | Self::MissingParameterIDaaSInstanceId(e)
+            | Self::OperationFailedGetIDaaSInfo(e)
+            | Self::OperationFailedNoRamPermission(e)
+            | Self::OperationUnsupportedNotSupportMultiFactorAuth(e)
+            | Self::SslVpnIDaaS2NotSupport(e)
+            | Self::SslVpnServerAddRouteError(e)
+            | Self::SslVpnServerPortIllegal(e)
+            | Self::SystemBusy(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnRouteEntryConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `ClientIpPool.NetmaskInvalid`.
+    pub fn is_client_ip_pool_netmask_invalid(&self) -> bool {
+        matches!(self, Self::ClientIpPoolNetmaskInvalid(_))
+    }
+    /// True for `ClientIpPool.SubnetInvalid`.
+    pub fn is_client_ip_pool_subnet_invalid(&self) -> bool {
+        matches!(self, Self::ClientIpPoolSubnetInvalid(_))
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
+    }
+    /// True for `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest`.
+    pub fn is_enable_ha_check_ssl_vpn_server_client_cidr_contains_vpc_route_dest(
+        &self,
+    ) -> bool {
+        matches!(self, Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(_))
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -513,9 +708,77 @@ impl ModifySslVpnServerError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `IllegalParam.IDaaSApplicationId`.
+    pub fn is_illegal_param_i_daa_s_application_id(&self) -> bool {
+        matches!(self, Self::IllegalParamIDaaSApplicationId(_))
+    }
+    /// True for `IllegalParam.LocalSubnet`.
+    pub fn is_illegal_param_local_subnet(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalSubnet(_))
+    }
+    /// True for `InvalidIDaaSApplicationId.NotFound`.
+    pub fn is_invalid_i_daa_s_application_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIDaaSApplicationIdNotFound(_))
+    }
+    /// True for `InvalidIDaaSInstanceId.NotFound`.
+    pub fn is_invalid_i_daa_s_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIDaaSInstanceIdNotFound(_))
+    }
+    /// True for `InvalidInstanceId.NotFound`.
+    pub fn is_invalid_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdNotFound(_))
+    }
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+    /// True for `InvalidRegionId.NotFound`.
+    pub fn is_invalid_region_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionIdNotFound(_))
+    }
+    /// True for `IpConflict`.
+    pub fn is_ip_conflict(&self) -> bool {
+        matches!(self, Self::IpConflict(_))
+    }
+    /// True for `MissingParam.IDaaSApplicationId`.
+    pub fn is_missing_param_i_daa_s_application_id(&self) -> bool {
+        matches!(self, Self::MissingParamIDaaSApplicationId(_))
+    }
+    /// True for `MissingParam.IDaaSRegionId`.
+    pub fn is_missing_param_i_daa_s_region_id(&self) -> bool {
+        matches!(self, Self::MissingParamIDaaSRegionId(_))
+    }
+    /// True for `MissingParameter.IDaaSInstanceId`.
+    pub fn is_missing_parameter_i_daa_s_instance_id(&self) -> bool {
+        matches!(self, Self::MissingParameterIDaaSInstanceId(_))
+    }
+    /// True for `OperationFailed.GetIDaaSInfo`.
+    pub fn is_operation_failed_get_i_daa_s_info(&self) -> bool {
+        matches!(self, Self::OperationFailedGetIDaaSInfo(_))
+    }
+    /// True for `OperationFailed.NoRamPermission`.
+    pub fn is_operation_failed_no_ram_permission(&self) -> bool {
+        matches!(self, Self::OperationFailedNoRamPermission(_))
+    }
+    /// True for `OperationUnsupported.NotSupportMultiFactorAuth`.
+    pub fn is_operation_unsupported_not_support_multi_factor_auth(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedNotSupportMultiFactorAuth(_))
+    }
+    /// True for `SslVpnIDaaS2.NotSupport`.
+    pub fn is_ssl_vpn_i_daa_s2_not_support(&self) -> bool {
+        matches!(self, Self::SslVpnIDaaS2NotSupport(_))
+    }
+    /// True for `SslVpnServer.AddRouteError`.
+    pub fn is_ssl_vpn_server_add_route_error(&self) -> bool {
+        matches!(self, Self::SslVpnServerAddRouteError(_))
+    }
+    /// True for `SslVpnServerPort.Illegal`.
+    pub fn is_ssl_vpn_server_port_illegal(&self) -> bool {
+        matches!(self, Self::SslVpnServerPortIllegal(_))
+    }
+    /// True for `SystemBusy`.
+    pub fn is_system_busy(&self) -> bool {
+        matches!(self, Self::SystemBusy(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -524,6 +787,10 @@ impl ModifySslVpnServerError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for ModifySslVpnServerError {
@@ -540,11 +807,42 @@ impl rt::ProvideErrorMetadata for ModifySslVpnServerError {
 impl From<rt::ServiceError> for ModifySslVpnServerError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(e),
+            "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(e),
+            "DryRunOperation" => Self::DryRunOperation(e),
+            "EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest" => {
+                Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(e)
+            }
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "IllegalParam.IDaaSApplicationId" => Self::IllegalParamIDaaSApplicationId(e),
+            "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(e),
+            "InvalidIDaaSApplicationId.NotFound" => {
+                Self::InvalidIDaaSApplicationIdNotFound(e)
+            }
+            "InvalidIDaaSInstanceId.NotFound" => Self::InvalidIDaaSInstanceIdNotFound(e),
+            "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(e),
             "InvalidName" => Self::InvalidName(e),
+            "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(e),
+            "IpConflict" => Self::IpConflict(e),
+            "MissingParam.IDaaSApplicationId" => Self::MissingParamIDaaSApplicationId(e),
+            "MissingParam.IDaaSRegionId" => Self::MissingParamIDaaSRegionId(e),
+            "MissingParameter.IDaaSInstanceId" => {
+                Self::MissingParameterIDaaSInstanceId(e)
+            }
+            "OperationFailed.GetIDaaSInfo" => Self::OperationFailedGetIDaaSInfo(e),
+            "OperationFailed.NoRamPermission" => Self::OperationFailedNoRamPermission(e),
+            "OperationUnsupported.NotSupportMultiFactorAuth" => {
+                Self::OperationUnsupportedNotSupportMultiFactorAuth(e)
+            }
+            "SslVpnIDaaS2.NotSupport" => Self::SslVpnIDaaS2NotSupport(e),
+            "SslVpnServer.AddRouteError" => Self::SslVpnServerAddRouteError(e),
+            "SslVpnServerPort.Illegal" => Self::SslVpnServerPortIllegal(e),
+            "SystemBusy" => Self::SystemBusy(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
             _ => Self::Unhandled(e),
         }
     }

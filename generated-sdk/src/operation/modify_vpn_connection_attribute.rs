@@ -10,14 +10,14 @@ pub struct ModifyVpnConnectionAttributeInput {
     ///
     /// Required. Example: `cn-shanghai`.
     pub region_id: Option<String>,
-    /// The ID of the IPsec-VPN connection.
-    ///
-    /// Required. Example: `vco-bp1bbi27hojx80nck****`.
-    pub vpn_connection_id: Option<String>,
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the IPsec-VPN connection.
+    ///
+    /// Required. Example: `vco-bp1bbi27hojx80nck****`.
+    pub vpn_connection_id: Option<String>,
     /// The new name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `IPsec`.
@@ -62,17 +62,27 @@ pub struct ModifyVpnConnectionAttributeInput {
     ///
     /// Example: `{"EnableBgp": "true", "LocalAsn": "10001", "TunnelCidr": "169.254.11.0/30", "LocalBgpIp": "169.254.11.1"}`.
     pub bgp_config: Option<crate::types::BgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub remote_ca_certificate: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sent in the form body.
+    pub tunnel_options_specification: Vec<
+        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification,
+    >,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub enable_tunnels_bgp: Option<bool>,
 }
 impl ModifyVpnConnectionAttributeInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("VpnConnectionId", self.vpn_connection_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("VpnConnectionId", self.vpn_connection_id.is_some())?;
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
@@ -96,6 +106,9 @@ impl ModifyVpnConnectionAttributeInput {
         if let Some(v) = &self.bgp_config {
             v.validate_at("BgpConfig")?;
         }
+        for (i, item) in self.tunnel_options_specification.iter().enumerate() {
+            item.validate_at(&format!("{}.{}", "TunnelOptionsSpecification", i + 1))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -113,6 +126,11 @@ impl ModifyVpnConnectionAttributeInput {
         if let Some(v) = &self.bgp_config {
             v.check_known_values_at("BgpConfig")?;
         }
+        for (i, item) in self.tunnel_options_specification.iter().enumerate() {
+            item.check_known_values_at(
+                &format!("{}.{}", "TunnelOptionsSpecification", i + 1),
+            )?;
+        }
         Ok(())
     }
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
@@ -122,8 +140,8 @@ impl ModifyVpnConnectionAttributeInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            vpn_connection_id: r.get("VpnConnectionId")?,
             client_token: r.get("ClientToken")?,
+            vpn_connection_id: r.get("VpnConnectionId")?,
             name: r.get("Name")?,
             local_subnet: r.get("LocalSubnet")?,
             remote_subnet: r.get("RemoteSubnet")?,
@@ -135,14 +153,21 @@ impl ModifyVpnConnectionAttributeInput {
             enable_dpd: r.get("EnableDpd")?,
             enable_nat_traversal: r.get("EnableNatTraversal")?,
             bgp_config: r.json("BgpConfig")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+            tunnel_options_specification: r
+                .struct_list(
+                    "TunnelOptionsSpecification",
+                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification::from_wire_params,
+                )?,
+            enable_tunnels_bgp: r.get("EnableTunnelsBgp")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
         p.push_opt("RemoteSubnet", self.remote_subnet.as_ref());
@@ -162,6 +187,13 @@ impl ModifyVpnConnectionAttributeInput {
         if let Some(v) = &self.bgp_config {
             p.push_json("BgpConfig", v)?;
         }
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+        p.push_struct_list(
+            "TunnelOptionsSpecification",
+            &self.tunnel_options_specification,
+            |item, sub| item.encode_into(sub),
+        );
+        p.push_opt("EnableTunnelsBgp", self.enable_tunnels_bgp.as_ref());
         Ok(p.into_vec())
     }
     /// Adds the value of every sensitive field, at any depth, to `out`.
@@ -169,11 +201,16 @@ impl ModifyVpnConnectionAttributeInput {
         if let Some(v) = &self.ike_config {
             v.collect_secrets(out);
         }
+        for v in &self.tunnel_options_specification {
+            v.collect_secrets(out);
+        }
     }
 }
 /// Modifies the configuration of an IPsec-VPN connection.
 ///
 /// Modifies the name, protected CIDR blocks, negotiation settings, health-check and BGP settings of an IPsec-VPN connection and returns its resulting configuration.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnConnectionAttribute\>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnConnectionAttributeFluentBuilder {
     client: crate::Client,
@@ -209,18 +246,18 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the IPsec-VPN connection.
-    ///
-    /// Required. Example: `vco-bp1bbi27hojx80nck****`.
-    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpn_connection_id = Some(value.into());
-        self
-    }
     /// A client-generated token that makes the request idempotent; unique per request, 1 to 64 ASCII characters.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the IPsec-VPN connection.
+    ///
+    /// Required. Example: `vco-bp1bbi27hojx80nck****`.
+    pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_connection_id = Some(value.into());
         self
     }
     /// The new name of the IPsec-VPN connection: 2 to 128 characters, starting with a letter or Chinese character; letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-); must not start with `http://` or `https://`.
@@ -303,6 +340,38 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
         self.input.bgp_config = Some(value.into());
         self
     }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.input.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sent in the form body.
+    ///
+    /// Appends one item; call repeatedly for more.
+    pub fn tunnel_options_specification(
+        mut self,
+        item: impl Into<
+            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification,
+        >,
+    ) -> Self {
+        self.input.tunnel_options_specification.push(item.into());
+        self
+    }
+    /// Replaces every `TunnelOptionsSpecification` item.
+    pub fn set_tunnel_options_specification(
+        mut self,
+        items: Vec<crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification>,
+    ) -> Self {
+        self.input.tunnel_options_specification = items;
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn enable_tunnels_bgp(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_tunnels_bgp = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -316,124 +385,36 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifyVpnConnectionAttribute",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: {
+        let (params, body) = rt::params::split_body(
+            input.to_params()?,
+            &["TunnelOptionsSpecification"],
+        );
+        let request = rt::RpcRequest::new("ModifyVpnConnectionAttribute", params, true)
+            .with_body(body)
+            .with_options(self.options)
+            .with_secret_values({
                 let mut secrets = Vec::new();
                 input.collect_secrets(&mut secrets);
                 secrets
-            },
-        };
+            });
         self.client.rpc().call(request).await
     }
+}
+fn serialize_modify_vpn_connection_attribute_tunnel_options_specification<
+    S: ::serde::Serializer,
+>(items: &[crate::types::TunnelDetail], serializer: S) -> Result<S::Ok, S::Error> {
+    rt::codec::serialize_wrapped("TunnelOptions", items, serializer)
+}
+fn deserialize_modify_vpn_connection_attribute_tunnel_options_specification<
+    'de,
+    D: ::serde::Deserializer<'de>,
+>(deserializer: D) -> Result<Vec<crate::types::TunnelDetail>, D::Error> {
+    rt::codec::wrapped_list("TunnelOptions", deserializer)
 }
 /// The response of `ModifyVpnConnectionAttribute`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionAttributeOutput {
-    /// The ID of the IPsec-VPN connection.
-    ///
-    /// Example: `vco-bp1bbi27hojx80nck****`.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_connection_id: Option<String>,
-    /// The ID of the customer gateway.
-    ///
-    /// Example: `cgw-gw8usu4zsk23pf69f****`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_gateway_id: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_gateway_id: Option<String>,
-    /// The name of the IPsec-VPN connection.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The CIDR blocks on the VPC side, comma-separated.
-    ///
-    /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_subnet: Option<String>,
-    /// The CIDR blocks on the on-premises side, comma-separated.
-    ///
-    /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_subnet: Option<String>,
-    /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
-    ///
-    /// Example: `1492753817000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<i64>,
-    /// The description of the IPsec-VPN connection.
-    ///
-    /// Example: `description`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// Whether configuration changes take effect immediately. `true`: negotiations start as soon as the configuration is complete. `false`: negotiations start when inbound traffic is detected.
-    ///
-    /// Example: `false`.
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub effect_immediately: Option<bool>,
-    /// Whether dead peer detection (DPD) is enabled.
-    ///
-    /// Example: `true`.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_dpd: Option<bool>,
     /// Whether NAT traversal is enabled.
     ///
     /// Example: `true`.
@@ -444,6 +425,114 @@ pub struct ModifyVpnConnectionAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_nat_traversal: Option<bool>,
+    /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
+    ///
+    /// Example: `1492753817000`.
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_time: Option<i64>,
+    /// Whether configuration changes take effect immediately. `true`: negotiations start as soon as the configuration is complete. `false`: negotiations start when inbound traffic is detected.
+    ///
+    /// Example: `false`.
+    #[serde(
+        rename = "EffectImmediately",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub effect_immediately: Option<bool>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// The CIDR blocks on the VPC side, comma-separated.
+    ///
+    /// Example: `1.1.1.0/24,1.1.2.0/24`.
+    #[serde(
+        rename = "LocalSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub local_subnet: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `7DB79D0C-5F27-4AB5-995B-79BE55102F90`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The ID of the IPsec-VPN connection.
+    ///
+    /// Example: `vco-bp1bbi27hojx80nck****`.
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_connection_id: Option<String>,
+    /// The description of the IPsec-VPN connection.
+    ///
+    /// Example: `description`.
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The CIDR blocks on the on-premises side, comma-separated.
+    ///
+    /// Example: `1.1.1.0/24,1.1.2.0/24`.
+    #[serde(
+        rename = "RemoteSubnet",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_subnet: Option<String>,
+    /// The ID of the customer gateway.
+    ///
+    /// Example: `cgw-gw8usu4zsk23pf69f****`.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// The name of the IPsec-VPN connection.
+    ///
+    /// Example: `test`.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// Whether dead peer detection (DPD) is enabled.
+    ///
+    /// Example: `true`.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
     /// The Phase 1 (IKE) negotiation settings.
     #[serde(
         rename = "IkeConfig",
@@ -476,59 +565,79 @@ pub struct ModifyVpnConnectionAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpn_bgp_config: Option<crate::types::VpnBgpConfig>,
-    /// The ID of the request.
-    ///
-    /// Example: `7DB79D0C-5F27-4AB5-995B-79BE55102F90`.
+    /// The two tunnels of a dual-tunnel connection with their settings and state; empty for a single-tunnel connection.
     #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+        rename = "TunnelOptionsSpecification",
+        default,
+        deserialize_with = "deserialize_modify_vpn_connection_attribute_tunnel_options_specification",
+        serialize_with = "serialize_modify_vpn_connection_attribute_tunnel_options_specification"
     )]
-    pub request_id: String,
+    pub tunnel_options_specification: Vec<crate::types::TunnelDetail>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableTunnelsBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_tunnels_bgp: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl ModifyVpnConnectionAttributeOutput {
-    /// Returns `vpn_connection_id`.
-    pub fn vpn_connection_id(&self) -> Option<&str> {
-        self.vpn_connection_id.as_deref()
-    }
-    /// Returns `customer_gateway_id`.
-    pub fn customer_gateway_id(&self) -> Option<&str> {
-        self.customer_gateway_id.as_deref()
-    }
-    /// Returns `vpn_gateway_id`.
-    pub fn vpn_gateway_id(&self) -> Option<&str> {
-        self.vpn_gateway_id.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `local_subnet`.
-    pub fn local_subnet(&self) -> Option<&str> {
-        self.local_subnet.as_deref()
-    }
-    /// Returns `remote_subnet`.
-    pub fn remote_subnet(&self) -> Option<&str> {
-        self.remote_subnet.as_deref()
+    /// Returns `enable_nat_traversal`.
+    pub fn enable_nat_traversal(&self) -> Option<bool> {
+        self.enable_nat_traversal
     }
     /// Returns `create_time`.
     pub fn create_time(&self) -> Option<i64> {
         self.create_time
     }
-    /// Returns `description`.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
-    }
     /// Returns `effect_immediately`.
     pub fn effect_immediately(&self) -> Option<bool> {
         self.effect_immediately
     }
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
+    }
+    /// Returns `local_subnet`.
+    pub fn local_subnet(&self) -> Option<&str> {
+        self.local_subnet.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    /// Returns `vpn_connection_id`.
+    pub fn vpn_connection_id(&self) -> Option<&str> {
+        self.vpn_connection_id.as_deref()
+    }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Returns `remote_subnet`.
+    pub fn remote_subnet(&self) -> Option<&str> {
+        self.remote_subnet.as_deref()
+    }
+    /// Returns `customer_gateway_id`.
+    pub fn customer_gateway_id(&self) -> Option<&str> {
+        self.customer_gateway_id.as_deref()
+    }
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
     /// Returns `enable_dpd`.
     pub fn enable_dpd(&self) -> Option<bool> {
         self.enable_dpd
-    }
-    /// Returns `enable_nat_traversal`.
-    pub fn enable_nat_traversal(&self) -> Option<bool> {
-        self.enable_nat_traversal
     }
     /// Returns `ike_config`.
     pub fn ike_config(&self) -> Option<&crate::types::IkeConfigInfo> {
@@ -546,29 +655,101 @@ impl ModifyVpnConnectionAttributeOutput {
     pub fn vpn_bgp_config(&self) -> Option<&crate::types::VpnBgpConfig> {
         self.vpn_bgp_config.as_ref()
     }
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
+    /// Returns `tunnel_options_specification`.
+    pub fn tunnel_options_specification(&self) -> &[crate::types::TunnelDetail] {
+        &self.tunnel_options_specification
+    }
+    /// Returns `enable_tunnels_bgp`.
+    pub fn enable_tunnels_bgp(&self) -> Option<bool> {
+        self.enable_tunnels_bgp
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }
 /// An error `ModifyVpnConnectionAttribute` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ModifyVpnConnectionAttributeError {
+    /// `CustomerGateway.ConflictRouteEntry` (HTTP 400):
+    CustomerGatewayConflictRouteEntry(rt::ServiceError),
+    /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
+    ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): You are not authorized to perform this operation on the specified resource. You can apply for the permission and try again.
     ForbiddenSubUser(rt::ServiceError),
+    /// `IllegalParam.BgpConfig` (HTTP 400):
+    IllegalParamBgpConfig(rt::ServiceError),
+    /// `IllegalParam.EnableBgp` (HTTP 400):
+    IllegalParamEnableBgp(rt::ServiceError),
+    /// `IllegalParam.LocalAsn` (HTTP 400):
+    IllegalParamLocalAsn(rt::ServiceError),
+    /// `IllegalParam.LocalBgpIp` (HTTP 400):
+    IllegalParamLocalBgpIp(rt::ServiceError),
+    /// `IllegalParam.LocalSubnet` (HTTP 400):
+    IllegalParamLocalSubnet(rt::ServiceError),
+    /// `IllegalParam.RemoteSubnet` (HTTP 400):
+    IllegalParamRemoteSubnet(rt::ServiceError),
+    /// `IllegalParam.Role` (HTTP 400):
+    IllegalParamRole(rt::ServiceError),
+    /// `IllegalParam.TunnelCidr` (HTTP 400):
+    IllegalParamTunnelCidr(rt::ServiceError),
+    /// `IllegalParam.TunnelId` (HTTP 400):
+    IllegalParamTunnelId(rt::ServiceError),
+    /// `InvalidLocalBgpIp.Malformed` (HTTP 400):
+    InvalidLocalBgpIpMalformed(rt::ServiceError),
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName(rt::ServiceError),
+    /// `InvalidTunnelCidr.Malformed` (HTTP 400):
+    InvalidTunnelCidrMalformed(rt::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404): The specified IPsec-VPN connection does not exist. Check whether the ID of the IPsec-VPN connection is valid.
     InvalidVpnConnectionInstanceIdNotFound(rt::ServiceError),
+    /// `MissingParam.CustomerGatewayAsn` (HTTP 400):
+    MissingParamCustomerGatewayAsn(rt::ServiceError),
+    /// `MissingParameter.TunnelCidr` (HTTP 400):
+    MissingParameterTunnelCidr(rt::ServiceError),
+    /// `ModifyIkeV1WithMultiRoutes.Invalid` (HTTP 400):
+    ModifyIkeV1WithMultiRoutesInvalid(rt::ServiceError),
+    /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400):
+    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::ServiceError),
+    /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400):
+    NotSupportVpnConnectionParameterIpsecPfs(rt::ServiceError),
+    /// `OperationFailed.CenLevelNotSupport` (HTTP 400):
+    OperationFailedCenLevelNotSupport(rt::ServiceError),
+    /// `OperationFailed.RouteConflictWithIPsecServer` (HTTP 400):
+    OperationFailedRouteConflictWithIPsecServer(rt::ServiceError),
+    /// `OperationUnsupported.EnableBgp` (HTTP 400):
+    OperationUnsupportedEnableBgp(rt::ServiceError),
+    /// `OperationUnsupported.SetDPD` (HTTP 400):
+    OperationUnsupportedSetDpd(rt::ServiceError),
+    /// `OperationUnsupported.SetNatTraversal` (HTTP 400):
+    OperationUnsupportedSetNatTraversal(rt::ServiceError),
+    /// `QuotaExceeded.PBR` (HTTP 400):
+    QuotaExceededPbr(rt::ServiceError),
     /// `QuotaExceeded.PolicyBasedRoute` (HTTP 400): The number of policy-based routing entries has reached the upper limit. The maximum number of entries that you can create is %s. The number of existing entries is %s. You are now creating %s entries.
     QuotaExceededPolicyBasedRoute(rt::ServiceError),
+    /// `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs` (HTTP 400):
+    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(rt::ServiceError),
+    /// `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap` (HTTP 400):
+    VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.BackupRoute` (HTTP 400): Active/standby routes failed authentication.
+    VpnRouteEntryBackupRoute(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
+    /// `VpnRouteEntry.ConflictSSL` (HTTP 400): The route conflicts with the SSL client.
+    VpnRouteEntryConflictSsl(rt::ServiceError),
+    /// `VpnRouteEntry.InvalidWeight` (HTTP 400): The weight specified for the route is invalid.
+    VpnRouteEntryInvalidWeight(rt::ServiceError),
+    /// `VpnTask.CONFLICT` (HTTP 400):
+    VpnTaskConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -576,15 +757,55 @@ impl ModifyVpnConnectionAttributeError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::CustomerGatewayConflictRouteEntry(e)
+            | Self::ForbbidenSubUser(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenSubUser(e)
+            | Self::IllegalParamBgpConfig(e)
+            | Self::IllegalParamEnableBgp(e)
+            | Self::IllegalParamLocalAsn(e)
+            | Self::IllegalParamLocalBgpIp(e)
+            | Self::IllegalParamLocalSubnet(e)
+            | Self::IllegalParamRemoteSubnet(e)
+            | Self::IllegalParamRole(e)
+            | Self::IllegalParamTunnelCidr(e)
+            | Self::IllegalParamTunnelId(e)
+            | Self::InvalidLocalBgpIpMalformed(e)
             | Self::InvalidName(e)
+            | Self::InvalidTunnelCidrMalformed(e)
             | Self::InvalidVpnConnectionInstanceIdNotFound(e)
+            | Self::MissingParamCustomerGatewayAsn(e)
+            | Self::MissingParameterTunnelCidr(e)
+            | Self::ModifyIkeV1WithMultiRoutesInvalid(e)
+            | Self::NotSupportVpnConnectionParameterIpsecAuthAlg(e)
+            | Self::NotSupportVpnConnectionParameterIpsecPfs(e)
+            | Self::OperationFailedCenLevelNotSupport(e)
+            | Self::OperationFailedRouteConflictWithIPsecServer(e)
+            | Self::OperationUnsupportedEnableBgp(e)
+            | Self::OperationUnsupportedSetDpd(e)
+            | Self::OperationUnsupportedSetNatTraversal(e)
+            | Self::QuotaExceededPbr(e)
             | Self::QuotaExceededPolicyBasedRoute(e)
+            | Self::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(e)
+            | Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryBackupRoute(e)
+            | Self::VpnRouteEntryConflict(e)
+            | Self::VpnRouteEntryConflictSsl(e)
+            | Self::VpnRouteEntryInvalidWeight(e)
+            | Self::VpnTaskConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `CustomerGateway.ConflictRouteEntry`.
+    pub fn is_customer_gateway_conflict_route_entry(&self) -> bool {
+        matches!(self, Self::CustomerGatewayConflictRouteEntry(_))
+    }
+    /// True for `Forbbiden.SubUser`.
+    pub fn is_forbbiden_sub_user(&self) -> bool {
+        matches!(self, Self::ForbbidenSubUser(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -594,17 +815,121 @@ impl ModifyVpnConnectionAttributeError {
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
     }
+    /// True for `IllegalParam.BgpConfig`.
+    pub fn is_illegal_param_bgp_config(&self) -> bool {
+        matches!(self, Self::IllegalParamBgpConfig(_))
+    }
+    /// True for `IllegalParam.EnableBgp`.
+    pub fn is_illegal_param_enable_bgp(&self) -> bool {
+        matches!(self, Self::IllegalParamEnableBgp(_))
+    }
+    /// True for `IllegalParam.LocalAsn`.
+    pub fn is_illegal_param_local_asn(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalAsn(_))
+    }
+    /// True for `IllegalParam.LocalBgpIp`.
+    pub fn is_illegal_param_local_bgp_ip(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalBgpIp(_))
+    }
+    /// True for `IllegalParam.LocalSubnet`.
+    pub fn is_illegal_param_local_subnet(&self) -> bool {
+        matches!(self, Self::IllegalParamLocalSubnet(_))
+    }
+    /// True for `IllegalParam.RemoteSubnet`.
+    pub fn is_illegal_param_remote_subnet(&self) -> bool {
+        matches!(self, Self::IllegalParamRemoteSubnet(_))
+    }
+    /// True for `IllegalParam.Role`.
+    pub fn is_illegal_param_role(&self) -> bool {
+        matches!(self, Self::IllegalParamRole(_))
+    }
+    /// True for `IllegalParam.TunnelCidr`.
+    pub fn is_illegal_param_tunnel_cidr(&self) -> bool {
+        matches!(self, Self::IllegalParamTunnelCidr(_))
+    }
+    /// True for `IllegalParam.TunnelId`.
+    pub fn is_illegal_param_tunnel_id(&self) -> bool {
+        matches!(self, Self::IllegalParamTunnelId(_))
+    }
+    /// True for `InvalidLocalBgpIp.Malformed`.
+    pub fn is_invalid_local_bgp_ip_malformed(&self) -> bool {
+        matches!(self, Self::InvalidLocalBgpIpMalformed(_))
+    }
     /// True for `InvalidName`.
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
+    }
+    /// True for `InvalidTunnelCidr.Malformed`.
+    pub fn is_invalid_tunnel_cidr_malformed(&self) -> bool {
+        matches!(self, Self::InvalidTunnelCidrMalformed(_))
     }
     /// True for `InvalidVpnConnectionInstanceId.NotFound`.
     pub fn is_invalid_vpn_connection_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnConnectionInstanceIdNotFound(_))
     }
+    /// True for `MissingParam.CustomerGatewayAsn`.
+    pub fn is_missing_param_customer_gateway_asn(&self) -> bool {
+        matches!(self, Self::MissingParamCustomerGatewayAsn(_))
+    }
+    /// True for `MissingParameter.TunnelCidr`.
+    pub fn is_missing_parameter_tunnel_cidr(&self) -> bool {
+        matches!(self, Self::MissingParameterTunnelCidr(_))
+    }
+    /// True for `ModifyIkeV1WithMultiRoutes.Invalid`.
+    pub fn is_modify_ike_v1_with_multi_routes_invalid(&self) -> bool {
+        matches!(self, Self::ModifyIkeV1WithMultiRoutesInvalid(_))
+    }
+    /// True for `NotSupportVpnConnectionParameter.IpsecAuthAlg`.
+    pub fn is_not_support_vpn_connection_parameter_ipsec_auth_alg(&self) -> bool {
+        matches!(self, Self::NotSupportVpnConnectionParameterIpsecAuthAlg(_))
+    }
+    /// True for `NotSupportVpnConnectionParameter.IpsecPfs`.
+    pub fn is_not_support_vpn_connection_parameter_ipsec_pfs(&self) -> bool {
+        matches!(self, Self::NotSupportVpnConnectionParameterIpsecPfs(_))
+    }
+    /// True for `OperationFailed.CenLevelNotSupport`.
+    pub fn is_operation_failed_cen_level_not_support(&self) -> bool {
+        matches!(self, Self::OperationFailedCenLevelNotSupport(_))
+    }
+    /// True for `OperationFailed.RouteConflictWithIPsecServer`.
+    pub fn is_operation_failed_route_conflict_with_i_psec_server(&self) -> bool {
+        matches!(self, Self::OperationFailedRouteConflictWithIPsecServer(_))
+    }
+    /// True for `OperationUnsupported.EnableBgp`.
+    pub fn is_operation_unsupported_enable_bgp(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedEnableBgp(_))
+    }
+    /// True for `OperationUnsupported.SetDPD`.
+    pub fn is_operation_unsupported_set_dpd(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedSetDpd(_))
+    }
+    /// True for `OperationUnsupported.SetNatTraversal`.
+    pub fn is_operation_unsupported_set_nat_traversal(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedSetNatTraversal(_))
+    }
+    /// True for `QuotaExceeded.PBR`.
+    pub fn is_quota_exceeded_pbr(&self) -> bool {
+        matches!(self, Self::QuotaExceededPbr(_))
+    }
     /// True for `QuotaExceeded.PolicyBasedRoute`.
     pub fn is_quota_exceeded_policy_based_route(&self) -> bool {
         matches!(self, Self::QuotaExceededPolicyBasedRoute(_))
+    }
+    /// True for `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs`.
+    pub fn is_vpn_connection_param_invalid_same_vpn_and_cgw_different_ike_configs(
+        &self,
+    ) -> bool {
+        matches!(
+            self, Self::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(_)
+        )
+    }
+    /// True for `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap`.
+    pub fn is_vpn_connection_param_invalid_same_vpn_and_cgw_traffic_selector_overlap(
+        &self,
+    ) -> bool {
+        matches!(
+            self, Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(_)
+        )
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -613,6 +938,30 @@ impl ModifyVpnConnectionAttributeError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.BackupRoute`.
+    pub fn is_vpn_route_entry_backup_route(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryBackupRoute(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
+    }
+    /// True for `VpnRouteEntry.ConflictSSL`.
+    pub fn is_vpn_route_entry_conflict_ssl(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflictSsl(_))
+    }
+    /// True for `VpnRouteEntry.InvalidWeight`.
+    pub fn is_vpn_route_entry_invalid_weight(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryInvalidWeight(_))
+    }
+    /// True for `VpnTask.CONFLICT`.
+    pub fn is_vpn_task_conflict(&self) -> bool {
+        matches!(self, Self::VpnTaskConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for ModifyVpnConnectionAttributeError {
@@ -629,15 +978,65 @@ impl rt::ProvideErrorMetadata for ModifyVpnConnectionAttributeError {
 impl From<rt::ServiceError> for ModifyVpnConnectionAttributeError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "CustomerGateway.ConflictRouteEntry" => {
+                Self::CustomerGatewayConflictRouteEntry(e)
+            }
+            "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "IllegalParam.BgpConfig" => Self::IllegalParamBgpConfig(e),
+            "IllegalParam.EnableBgp" => Self::IllegalParamEnableBgp(e),
+            "IllegalParam.LocalAsn" => Self::IllegalParamLocalAsn(e),
+            "IllegalParam.LocalBgpIp" => Self::IllegalParamLocalBgpIp(e),
+            "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(e),
+            "IllegalParam.RemoteSubnet" => Self::IllegalParamRemoteSubnet(e),
+            "IllegalParam.Role" => Self::IllegalParamRole(e),
+            "IllegalParam.TunnelCidr" => Self::IllegalParamTunnelCidr(e),
+            "IllegalParam.TunnelId" => Self::IllegalParamTunnelId(e),
+            "InvalidLocalBgpIp.Malformed" => Self::InvalidLocalBgpIpMalformed(e),
             "InvalidName" => Self::InvalidName(e),
+            "InvalidTunnelCidr.Malformed" => Self::InvalidTunnelCidrMalformed(e),
             "InvalidVpnConnectionInstanceId.NotFound" => {
                 Self::InvalidVpnConnectionInstanceIdNotFound(e)
             }
+            "MissingParam.CustomerGatewayAsn" => Self::MissingParamCustomerGatewayAsn(e),
+            "MissingParameter.TunnelCidr" => Self::MissingParameterTunnelCidr(e),
+            "ModifyIkeV1WithMultiRoutes.Invalid" => {
+                Self::ModifyIkeV1WithMultiRoutesInvalid(e)
+            }
+            "NotSupportVpnConnectionParameter.IpsecAuthAlg" => {
+                Self::NotSupportVpnConnectionParameterIpsecAuthAlg(e)
+            }
+            "NotSupportVpnConnectionParameter.IpsecPfs" => {
+                Self::NotSupportVpnConnectionParameterIpsecPfs(e)
+            }
+            "OperationFailed.CenLevelNotSupport" => {
+                Self::OperationFailedCenLevelNotSupport(e)
+            }
+            "OperationFailed.RouteConflictWithIPsecServer" => {
+                Self::OperationFailedRouteConflictWithIPsecServer(e)
+            }
+            "OperationUnsupported.EnableBgp" => Self::OperationUnsupportedEnableBgp(e),
+            "OperationUnsupported.SetDPD" => Self::OperationUnsupportedSetDpd(e),
+            "OperationUnsupported.SetNatTraversal" => {
+                Self::OperationUnsupportedSetNatTraversal(e)
+            }
+            "QuotaExceeded.PBR" => Self::QuotaExceededPbr(e),
             "QuotaExceeded.PolicyBasedRoute" => Self::QuotaExceededPolicyBasedRoute(e),
+            "VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs" => {
+                Self::VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(e)
+            }
+            "VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap" => {
+                Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(e)
+            }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.BackupRoute" => Self::VpnRouteEntryBackupRoute(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
+            "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(e),
+            "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(e),
+            "VpnTask.CONFLICT" => Self::VpnTaskConflict(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -10,14 +10,14 @@ pub struct ModifyVpnGatewayAttributeInput {
     ///
     /// Required. Example: `cn-shanghai`.
     pub region_id: Option<String>,
-    /// The ID of the VPN gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    pub vpn_gateway_id: Option<String>,
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub client_token: Option<String>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    pub vpn_gateway_id: Option<String>,
     /// The new name of the VPN gateway. It must be 2 to 128 characters in length, start with a letter or Chinese character, and can contain letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
     ///
     /// Length 2 to 128. Must not start with `http://`, `https://`. Format: starts with a letter or Chinese character; letters, Chinese characters, digits, `.`, `_`, `-`. Example: `myvpn`.
@@ -36,11 +36,11 @@ impl ModifyVpnGatewayAttributeInput {
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
-        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         if let Some(v) = &self.client_token {
             rt::validate::length("ClientToken", v, Some(1), Some(64))?;
             rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
         }
+        rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         if let Some(v) = &self.name {
             rt::validate::length("Name", v, Some(2), Some(128))?;
             rt::validate::forbidden_prefix("Name", v, &["http://", "https://"])?;
@@ -65,8 +65,8 @@ impl ModifyVpnGatewayAttributeInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
-            vpn_gateway_id: r.get("VpnGatewayId")?,
             client_token: r.get("ClientToken")?,
+            vpn_gateway_id: r.get("VpnGatewayId")?,
             name: r.get("Name")?,
             description: r.get("Description")?,
             auto_propagate: r.get("AutoPropagate")?,
@@ -76,8 +76,8 @@ impl ModifyVpnGatewayAttributeInput {
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
+        p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("Description", self.description.as_ref());
         p.push_opt("AutoPropagate", self.auto_propagate.as_ref());
@@ -87,6 +87,8 @@ impl ModifyVpnGatewayAttributeInput {
 /// Modifies the name, description and BGP route propagation of a VPN gateway.
 ///
 /// Modifies the name and description of a VPN gateway and whether it automatically propagates BGP routes to the VPC. Returns the resulting attributes of the gateway.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnGatewayAttribute\>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnGatewayAttributeFluentBuilder {
     client: crate::Client,
@@ -122,18 +124,18 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
         self.input.region_id = Some(value.into());
         self
     }
-    /// The ID of the VPN gateway.
-    ///
-    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.input.vpn_gateway_id = Some(value.into());
-        self
-    }
     /// A client token that ensures the idempotence of the request. Generate it on the client; it must be unique among requests and be 1 to 64 ASCII characters long.
     ///
     /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `02fb3da4-130e-11e9-8e44-0016e04115b`.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.input.client_token = Some(value.into());
+        self
+    }
+    /// The ID of the VPN gateway.
+    ///
+    /// Required. Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    pub fn vpn_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.input.vpn_gateway_id = Some(value.into());
         self
     }
     /// The new name of the VPN gateway. It must be 2 to 128 characters in length, start with a letter or Chinese character, and can contain letters, Chinese characters, digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `http://` or `https://`.
@@ -170,13 +172,10 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifyVpnGatewayAttribute",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ModifyVpnGatewayAttribute", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -184,24 +183,6 @@ impl ModifyVpnGatewayAttributeFluentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyVpnGatewayAttributeOutput {
-    /// The ID of the request.
-    ///
-    /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
-    pub request_id: String,
-    /// The ID of the VPN gateway.
-    ///
-    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-bp1ub1yt9cvakoel***`.
@@ -212,86 +193,6 @@ pub struct ModifyVpnGatewayAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The ID of the vSwitch to which the VPN gateway belongs.
-    ///
-    /// Example: `vsw-bp1y9ovl1cu9ou4tv****`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub v_switch_id: Option<String>,
-    /// The public IP address of the VPN gateway.
-    ///
-    /// Example: `116.62.69.10`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub internet_ip: Option<String>,
-    /// The private IP address of the VPN gateway.
-    ///
-    /// Example: `172.16.104.10`.
-    #[serde(
-        rename = "IntranetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub intranet_ip: Option<String>,
-    /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
-    ///
-    /// Example: `1492753580000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_time: Option<i64>,
-    /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
-    ///
-    /// Example: `1495382400000`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub end_time: Option<i64>,
-    /// The specification of the VPN gateway, for example `5M`.
-    ///
-    /// Example: `5M`.
-    #[serde(
-        rename = "Spec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub spec: Option<String>,
-    /// The name of the VPN gateway.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The description of the VPN gateway.
-    ///
-    /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// Example: `active`.
@@ -302,16 +203,36 @@ pub struct ModifyVpnGatewayAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<crate::types::VpnGatewayStatus>,
-    /// The payment status of the VPN gateway.
+    /// The public IP address of the VPN gateway.
     ///
-    /// Example: `Normal`.
+    /// Example: `116.62.69.10`.
     #[serde(
-        rename = "BusinessStatus",
+        rename = "InternetIp",
         default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
         skip_serializing_if = "Option::is_none"
     )]
-    pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
+    pub internet_ip: Option<String>,
+    /// The specification of the VPN gateway, for example `5M`.
+    ///
+    /// Example: `5M`.
+    #[serde(
+        rename = "Spec",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spec: Option<String>,
+    /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
+    ///
+    /// Example: `1492753580000`.
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_time: Option<i64>,
     /// Whether BGP routes are automatically propagated to the VPC (`true`) or not (`false`).
     ///
     /// Example: `true`.
@@ -322,6 +243,64 @@ pub struct ModifyVpnGatewayAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_propagate: Option<bool>,
+    /// The ID of the VPN gateway.
+    ///
+    /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
+    #[serde(
+        rename = "VpnGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_gateway_id: Option<String>,
+    /// The private IP address of the VPN gateway.
+    ///
+    /// Example: `172.16.104.10`.
+    #[serde(
+        rename = "IntranetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub intranet_ip: Option<String>,
+    /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
+    ///
+    /// Example: `1495382400000`.
+    #[serde(
+        rename = "EndTime",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_time: Option<i64>,
+    /// The ID of the vSwitch to which the VPN gateway belongs.
+    ///
+    /// Example: `vsw-bp1y9ovl1cu9ou4tv****`.
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub v_switch_id: Option<String>,
+    /// The ID of the request.
+    ///
+    /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
+    #[serde(
+        rename = "RequestId",
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
+    )]
+    pub request_id: String,
+    /// The description of the VPN gateway.
+    ///
+    /// Example: `test`.
+    #[serde(
+        rename = "Description",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
     /// Whether BGP is enabled for the VPN gateway (`true`) or not (`false`).
     ///
     /// Example: `true`.
@@ -332,67 +311,135 @@ pub struct ModifyVpnGatewayAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_bgp: Option<bool>,
+    /// The payment status of the VPN gateway.
+    ///
+    /// Example: `Normal`.
+    #[serde(
+        rename = "BusinessStatus",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
+    /// The name of the VPN gateway.
+    ///
+    /// Example: `test`.
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DisasterRecoveryInternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disaster_recovery_internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "DisasterRecoveryVSwitchId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disaster_recovery_v_switch_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "SslVpnInternetIp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ssl_vpn_internet_ip: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
 }
 impl ModifyVpnGatewayAttributeOutput {
-    /// Returns `request_id`.
-    pub fn request_id(&self) -> &str {
-        &self.request_id
-    }
-    /// Returns `vpn_gateway_id`.
-    pub fn vpn_gateway_id(&self) -> Option<&str> {
-        self.vpn_gateway_id.as_deref()
-    }
     /// Returns `vpc_id`.
     pub fn vpc_id(&self) -> Option<&str> {
         self.vpc_id.as_deref()
-    }
-    /// Returns `v_switch_id`.
-    pub fn v_switch_id(&self) -> Option<&str> {
-        self.v_switch_id.as_deref()
-    }
-    /// Returns `internet_ip`.
-    pub fn internet_ip(&self) -> Option<&str> {
-        self.internet_ip.as_deref()
-    }
-    /// Returns `intranet_ip`.
-    pub fn intranet_ip(&self) -> Option<&str> {
-        self.intranet_ip.as_deref()
-    }
-    /// Returns `create_time`.
-    pub fn create_time(&self) -> Option<i64> {
-        self.create_time
-    }
-    /// Returns `end_time`.
-    pub fn end_time(&self) -> Option<i64> {
-        self.end_time
-    }
-    /// Returns `spec`.
-    pub fn spec(&self) -> Option<&str> {
-        self.spec.as_deref()
-    }
-    /// Returns `name`.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    /// Returns `description`.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
     }
     /// Returns `status`.
     pub fn status(&self) -> Option<&crate::types::VpnGatewayStatus> {
         self.status.as_ref()
     }
-    /// Returns `business_status`.
-    pub fn business_status(&self) -> Option<&crate::types::VpnGatewayBusinessStatus> {
-        self.business_status.as_ref()
+    /// Returns `internet_ip`.
+    pub fn internet_ip(&self) -> Option<&str> {
+        self.internet_ip.as_deref()
+    }
+    /// Returns `spec`.
+    pub fn spec(&self) -> Option<&str> {
+        self.spec.as_deref()
+    }
+    /// Returns `create_time`.
+    pub fn create_time(&self) -> Option<i64> {
+        self.create_time
     }
     /// Returns `auto_propagate`.
     pub fn auto_propagate(&self) -> Option<bool> {
         self.auto_propagate
     }
+    /// Returns `vpn_gateway_id`.
+    pub fn vpn_gateway_id(&self) -> Option<&str> {
+        self.vpn_gateway_id.as_deref()
+    }
+    /// Returns `intranet_ip`.
+    pub fn intranet_ip(&self) -> Option<&str> {
+        self.intranet_ip.as_deref()
+    }
+    /// Returns `end_time`.
+    pub fn end_time(&self) -> Option<i64> {
+        self.end_time
+    }
+    /// Returns `v_switch_id`.
+    pub fn v_switch_id(&self) -> Option<&str> {
+        self.v_switch_id.as_deref()
+    }
+    /// Returns `request_id`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+    /// Returns `description`.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
     /// Returns `enable_bgp`.
     pub fn enable_bgp(&self) -> Option<bool> {
         self.enable_bgp
+    }
+    /// Returns `business_status`.
+    pub fn business_status(&self) -> Option<&crate::types::VpnGatewayBusinessStatus> {
+        self.business_status.as_ref()
+    }
+    /// Returns `name`.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Returns `disaster_recovery_internet_ip`.
+    pub fn disaster_recovery_internet_ip(&self) -> Option<&str> {
+        self.disaster_recovery_internet_ip.as_deref()
+    }
+    /// Returns `disaster_recovery_v_switch_id`.
+    pub fn disaster_recovery_v_switch_id(&self) -> Option<&str> {
+        self.disaster_recovery_v_switch_id.as_deref()
+    }
+    /// Returns `ssl_vpn_internet_ip`.
+    pub fn ssl_vpn_internet_ip(&self) -> Option<&str> {
+        self.ssl_vpn_internet_ip.as_deref()
+    }
+    /// Returns `resource_group_id`.
+    pub fn resource_group_id(&self) -> Option<&str> {
+        self.resource_group_id.as_deref()
     }
 }
 /// An error `ModifyVpnGatewayAttribute` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.
@@ -411,6 +458,24 @@ pub enum ModifyVpnGatewayAttributeError {
     InvalidName(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `OperationFailed.BondingVpnNotSupportBGP` (HTTP 400):
+    OperationFailedBondingVpnNotSupportBgp(rt::ServiceError),
+    /// `OperationFailed.CenLevelNotSupport` (HTTP 400):
+    OperationFailedCenLevelNotSupport(rt::ServiceError),
+    /// `OperationFailed.StaleBGPRoutes` (HTTP 400):
+    OperationFailedStaleBgpRoutes(rt::ServiceError),
+    /// `OperationFailed.VpcRoutePropagationDisable` (HTTP 400):
+    OperationFailedVpcRoutePropagationDisable(rt::ServiceError),
+    /// `OperationFailed.VpcRoutePublishEnabledInECR` (HTTP 400):
+    OperationFailedVpcRoutePublishEnabledInEcr(rt::ServiceError),
+    /// `OperationFailed.VpcRoutePublishEnabledInTR` (HTTP 400):
+    OperationFailedVpcRoutePublishEnabledInTr(rt::ServiceError),
+    /// `OperationFailed.VpnConnectionExist` (HTTP 400):
+    OperationFailedVpnConnectionExist(rt::ServiceError),
+    /// `OperationUnsupported.EnableBgp` (HTTP 400):
+    OperationUnsupportedEnableBgp(rt::ServiceError),
+    /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
+    VpnGatewayConfiguring(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -424,6 +489,15 @@ impl ModifyVpnGatewayAttributeError {
             | Self::InvalidDescription(e)
             | Self::InvalidName(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::OperationFailedBondingVpnNotSupportBgp(e)
+            | Self::OperationFailedCenLevelNotSupport(e)
+            | Self::OperationFailedStaleBgpRoutes(e)
+            | Self::OperationFailedVpcRoutePropagationDisable(e)
+            | Self::OperationFailedVpcRoutePublishEnabledInEcr(e)
+            | Self::OperationFailedVpcRoutePublishEnabledInTr(e)
+            | Self::OperationFailedVpnConnectionExist(e)
+            | Self::OperationUnsupportedEnableBgp(e)
+            | Self::VpnGatewayConfiguring(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -451,6 +525,42 @@ impl ModifyVpnGatewayAttributeError {
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
+    /// True for `OperationFailed.BondingVpnNotSupportBGP`.
+    pub fn is_operation_failed_bonding_vpn_not_support_bgp(&self) -> bool {
+        matches!(self, Self::OperationFailedBondingVpnNotSupportBgp(_))
+    }
+    /// True for `OperationFailed.CenLevelNotSupport`.
+    pub fn is_operation_failed_cen_level_not_support(&self) -> bool {
+        matches!(self, Self::OperationFailedCenLevelNotSupport(_))
+    }
+    /// True for `OperationFailed.StaleBGPRoutes`.
+    pub fn is_operation_failed_stale_bgp_routes(&self) -> bool {
+        matches!(self, Self::OperationFailedStaleBgpRoutes(_))
+    }
+    /// True for `OperationFailed.VpcRoutePropagationDisable`.
+    pub fn is_operation_failed_vpc_route_propagation_disable(&self) -> bool {
+        matches!(self, Self::OperationFailedVpcRoutePropagationDisable(_))
+    }
+    /// True for `OperationFailed.VpcRoutePublishEnabledInECR`.
+    pub fn is_operation_failed_vpc_route_publish_enabled_in_ecr(&self) -> bool {
+        matches!(self, Self::OperationFailedVpcRoutePublishEnabledInEcr(_))
+    }
+    /// True for `OperationFailed.VpcRoutePublishEnabledInTR`.
+    pub fn is_operation_failed_vpc_route_publish_enabled_in_tr(&self) -> bool {
+        matches!(self, Self::OperationFailedVpcRoutePublishEnabledInTr(_))
+    }
+    /// True for `OperationFailed.VpnConnectionExist`.
+    pub fn is_operation_failed_vpn_connection_exist(&self) -> bool {
+        matches!(self, Self::OperationFailedVpnConnectionExist(_))
+    }
+    /// True for `OperationUnsupported.EnableBgp`.
+    pub fn is_operation_unsupported_enable_bgp(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedEnableBgp(_))
+    }
+    /// True for `VpnGateway.Configuring`.
+    pub fn is_vpn_gateway_configuring(&self) -> bool {
+        matches!(self, Self::VpnGatewayConfiguring(_))
+    }
 }
 impl rt::ProvideErrorMetadata for ModifyVpnGatewayAttributeError {
     fn code(&self) -> &str {
@@ -474,6 +584,27 @@ impl From<rt::ServiceError> for ModifyVpnGatewayAttributeError {
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
+            "OperationFailed.BondingVpnNotSupportBGP" => {
+                Self::OperationFailedBondingVpnNotSupportBgp(e)
+            }
+            "OperationFailed.CenLevelNotSupport" => {
+                Self::OperationFailedCenLevelNotSupport(e)
+            }
+            "OperationFailed.StaleBGPRoutes" => Self::OperationFailedStaleBgpRoutes(e),
+            "OperationFailed.VpcRoutePropagationDisable" => {
+                Self::OperationFailedVpcRoutePropagationDisable(e)
+            }
+            "OperationFailed.VpcRoutePublishEnabledInECR" => {
+                Self::OperationFailedVpcRoutePublishEnabledInEcr(e)
+            }
+            "OperationFailed.VpcRoutePublishEnabledInTR" => {
+                Self::OperationFailedVpcRoutePublishEnabledInTr(e)
+            }
+            "OperationFailed.VpnConnectionExist" => {
+                Self::OperationFailedVpnConnectionExist(e)
+            }
+            "OperationUnsupported.EnableBgp" => Self::OperationUnsupportedEnableBgp(e),
+            "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             _ => Self::Unhandled(e),
         }
     }

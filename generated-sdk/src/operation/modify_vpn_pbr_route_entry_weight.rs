@@ -10,6 +10,10 @@ pub struct ModifyVpnPbrRouteEntryWeightInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub client_token: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Required. Example: `vpn-bp1a3kqjiiq9legfx****`.
@@ -34,20 +38,22 @@ pub struct ModifyVpnPbrRouteEntryWeightInput {
     ///
     /// Required. Example: `100`.
     pub new_weight: Option<crate::types::VpnRouteWeight>,
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub client_token: Option<String>,
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
     pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub priority: Option<i32>,
 }
 impl ModifyVpnPbrRouteEntryWeightInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
         rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         rt::validate::required("RouteSource", self.route_source.is_some())?;
         if let Some(v) = &self.route_source {
@@ -60,10 +66,6 @@ impl ModifyVpnPbrRouteEntryWeightInput {
         rt::validate::required("NextHop", self.next_hop.is_some())?;
         rt::validate::required("Weight", self.weight.is_some())?;
         rt::validate::required("NewWeight", self.new_weight.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -87,34 +89,38 @@ impl ModifyVpnPbrRouteEntryWeightInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
             route_source: r.get("RouteSource")?,
             route_dest: r.get("RouteDest")?,
             next_hop: r.get("NextHop")?,
             weight: r.get("Weight")?,
             new_weight: r.get("NewWeight")?,
-            client_token: r.get("ClientToken")?,
             overlay_mode: r.get("OverlayMode")?,
+            priority: r.get("Priority")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("RouteSource", self.route_source.as_ref());
         p.push_opt("RouteDest", self.route_dest.as_ref());
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("Weight", self.weight.as_ref());
         p.push_opt("NewWeight", self.new_weight.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
+        p.push_opt("Priority", self.priority.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Modifies the weight of a policy-based route of a VPN gateway.
 ///
 /// The route is identified by its source and destination CIDR blocks, next hop and current weight.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryWeight\>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnPbrRouteEntryWeightFluentBuilder {
     client: crate::Client,
@@ -148,6 +154,13 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
     /// Required. Example: `cn-hangzhou`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
+        self
+    }
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
     /// The ID of the VPN gateway.
@@ -192,13 +205,6 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
         self.input.new_weight = Some(value.into());
         self
     }
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
@@ -207,6 +213,11 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
         value: impl Into<crate::types::VpnRouteOverlayMode>,
     ) -> Self {
         self.input.overlay_mode = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.input.priority = Some(value.into());
         self
     }
     /// Validates the input, then sends the request through the client's retrying,
@@ -222,13 +233,10 @@ impl ModifyVpnPbrRouteEntryWeightFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifyVpnPbrRouteEntryWeight",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ModifyVpnPbrRouteEntryWeight", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -269,6 +277,16 @@ pub enum ModifyVpnPbrRouteEntryWeightError {
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
+    /// `VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap` (HTTP 400):
+    VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(rt::ServiceError),
+    /// `VpnRouteEntry.SrcDestConflict` (HTTP 400):
+    VpnRouteEntrySrcDestConflict(rt::ServiceError),
+    /// `VpnRouteEntry.SrcDestWeightConflict` (HTTP 400):
+    VpnRouteEntrySrcDestWeightConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -283,6 +301,11 @@ impl ModifyVpnPbrRouteEntryWeightError {
             | Self::ResourceQuotaFull(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryConflict(e)
+            | Self::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(e)
+            | Self::VpnRouteEntrySrcDestConflict(e)
+            | Self::VpnRouteEntrySrcDestWeightConflict(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -314,6 +337,26 @@ impl ModifyVpnPbrRouteEntryWeightError {
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
+    }
+    /// True for `VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap`.
+    pub fn is_vpn_route_entry_same_priority_pbr_route_prefix_overlap(&self) -> bool {
+        matches!(self, Self::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(_))
+    }
+    /// True for `VpnRouteEntry.SrcDestConflict`.
+    pub fn is_vpn_route_entry_src_dest_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntrySrcDestConflict(_))
+    }
+    /// True for `VpnRouteEntry.SrcDestWeightConflict`.
+    pub fn is_vpn_route_entry_src_dest_weight_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntrySrcDestWeightConflict(_))
+    }
 }
 impl rt::ProvideErrorMetadata for ModifyVpnPbrRouteEntryWeightError {
     fn code(&self) -> &str {
@@ -338,6 +381,15 @@ impl From<rt::ServiceError> for ModifyVpnPbrRouteEntryWeightError {
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
+            "VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap" => {
+                Self::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(e)
+            }
+            "VpnRouteEntry.SrcDestConflict" => Self::VpnRouteEntrySrcDestConflict(e),
+            "VpnRouteEntry.SrcDestWeightConflict" => {
+                Self::VpnRouteEntrySrcDestWeightConflict(e)
+            }
             _ => Self::Unhandled(e),
         }
     }

@@ -10,6 +10,10 @@ pub struct ModifyVpnRouteEntryWeightInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub client_token: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Required. Example: `vpn-bp1a3kqjiiq9legfx****`.
@@ -30,10 +34,6 @@ pub struct ModifyVpnRouteEntryWeightInput {
     ///
     /// Required. Example: `100`.
     pub new_weight: Option<crate::types::VpnRouteWeight>,
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub client_token: Option<String>,
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
@@ -44,6 +44,10 @@ impl ModifyVpnRouteEntryWeightInput {
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
         rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         rt::validate::required("RouteDest", self.route_dest.is_some())?;
         if let Some(v) = &self.route_dest {
@@ -52,10 +56,6 @@ impl ModifyVpnRouteEntryWeightInput {
         rt::validate::required("NextHop", self.next_hop.is_some())?;
         rt::validate::required("Weight", self.weight.is_some())?;
         rt::validate::required("NewWeight", self.new_weight.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -79,12 +79,12 @@ impl ModifyVpnRouteEntryWeightInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
             route_dest: r.get("RouteDest")?,
             next_hop: r.get("NextHop")?,
             weight: r.get("Weight")?,
             new_weight: r.get("NewWeight")?,
-            client_token: r.get("ClientToken")?,
             overlay_mode: r.get("OverlayMode")?,
         })
     }
@@ -92,12 +92,12 @@ impl ModifyVpnRouteEntryWeightInput {
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("RouteDest", self.route_dest.as_ref());
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("Weight", self.weight.as_ref());
         p.push_opt("NewWeight", self.new_weight.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("OverlayMode", self.overlay_mode.as_ref());
         Ok(p.into_vec())
     }
@@ -105,6 +105,8 @@ impl ModifyVpnRouteEntryWeightInput {
 /// Modifies the weight of a destination-based route of a VPN gateway.
 ///
 /// The route is identified by its destination CIDR block, next hop and current weight.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnRouteEntryWeight\>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnRouteEntryWeightFluentBuilder {
     client: crate::Client,
@@ -138,6 +140,13 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
     /// Required. Example: `cn-hangzhou`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
+        self
+    }
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
     /// The ID of the VPN gateway.
@@ -175,13 +184,6 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
         self.input.new_weight = Some(value.into());
         self
     }
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
     /// The tunneling protocol (the 2020 reference calls it the "overwrite mode"); `Ipsec`.
     ///
     /// Example: `Ipsec`.
@@ -205,13 +207,10 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "ModifyVpnRouteEntryWeight",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("ModifyVpnRouteEntryWeight", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -252,6 +251,12 @@ pub enum ModifyVpnRouteEntryWeightError {
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.BackupRoute` (HTTP 400): Active/standby routes failed authentication.
+    VpnRouteEntryBackupRoute(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -266,6 +271,9 @@ impl ModifyVpnRouteEntryWeightError {
             | Self::ResourceQuotaFull(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryBackupRoute(e)
+            | Self::VpnRouteEntryConflict(e)
             | Self::Unhandled(e) => e,
         }
     }
@@ -297,6 +305,18 @@ impl ModifyVpnRouteEntryWeightError {
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.BackupRoute`.
+    pub fn is_vpn_route_entry_backup_route(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryBackupRoute(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
+    }
 }
 impl rt::ProvideErrorMetadata for ModifyVpnRouteEntryWeightError {
     fn code(&self) -> &str {
@@ -321,6 +341,9 @@ impl From<rt::ServiceError> for ModifyVpnRouteEntryWeightError {
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.BackupRoute" => Self::VpnRouteEntryBackupRoute(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -10,6 +10,10 @@ pub struct PublishVpnRouteEntryInput {
     ///
     /// Required. Example: `cn-hangzhou`.
     pub region_id: Option<String>,
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub client_token: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Required. Example: `vpn-bp1a3kqjiiq9legfx****`.
@@ -30,16 +34,16 @@ pub struct PublishVpnRouteEntryInput {
     ///
     /// Required. Example: `true`.
     pub publish_vpc: Option<bool>,
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub client_token: Option<String>,
 }
 impl PublishVpnRouteEntryInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
+        if let Some(v) = &self.client_token {
+            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
+            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
+        }
         rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         rt::validate::required("RouteDest", self.route_dest.is_some())?;
         if let Some(v) = &self.route_dest {
@@ -48,10 +52,6 @@ impl PublishVpnRouteEntryInput {
         rt::validate::required("NextHop", self.next_hop.is_some())?;
         rt::validate::required("RouteType", self.route_type.is_some())?;
         rt::validate::required("PublishVpc", self.publish_vpc.is_some())?;
-        if let Some(v) = &self.client_token {
-            rt::validate::length("ClientToken", v, Some(1), Some(64))?;
-            rt::validate::format("ClientToken", v, rt::validate::Format::Ascii)?;
-        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -69,30 +69,32 @@ impl PublishVpnRouteEntryInput {
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
+            client_token: r.get("ClientToken")?,
             vpn_gateway_id: r.get("VpnGatewayId")?,
             route_dest: r.get("RouteDest")?,
             next_hop: r.get("NextHop")?,
             route_type: r.get("RouteType")?,
             publish_vpc: r.get("PublishVpc")?,
-            client_token: r.get("ClientToken")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
+        p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("VpnGatewayId", self.vpn_gateway_id.as_ref());
         p.push_opt("RouteDest", self.route_dest.as_ref());
         p.push_opt("NextHop", self.next_hop.as_ref());
         p.push_opt("RouteType", self.route_type.as_ref());
         p.push_opt("PublishVpc", self.publish_vpc.as_ref());
-        p.push_opt("ClientToken", self.client_token.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Publishes a VPN gateway route to the VPC.
 ///
 /// Publishes (or, with PublishVpc=false, does not publish) a destination-based or policy-based route of a VPN gateway to the VPC.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/PublishVpnRouteEntry\>
 #[derive(Clone, Debug)]
 pub struct PublishVpnRouteEntryFluentBuilder {
     client: crate::Client,
@@ -126,6 +128,13 @@ impl PublishVpnRouteEntryFluentBuilder {
     /// Required. Example: `cn-hangzhou`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
+        self
+    }
+    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
+    ///
+    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.input.client_token = Some(value.into());
         self
     }
     /// The ID of the VPN gateway.
@@ -163,13 +172,6 @@ impl PublishVpnRouteEntryFluentBuilder {
         self.input.publish_vpc = Some(value.into());
         self
     }
-    /// A client token used to ensure the idempotence of the request. Generate it on the client and make sure it is unique among different requests.
-    ///
-    /// Length 1 to 64. Format: printable ASCII, no spaces. Example: `d7d24a21-f4ba-4454-9173-b3828dae492b`.
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.input.client_token = Some(value.into());
-        self
-    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -180,13 +182,10 @@ impl PublishVpnRouteEntryFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "PublishVpnRouteEntry",
-            params: input.to_params()?,
-            retry_safe: true,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("PublishVpnRouteEntry", params, true)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -213,20 +212,126 @@ impl PublishVpnRouteEntryOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PublishVpnRouteEntryError {
+    /// `CountLimitExceed.HaVipRouteEntry` (HTTP 400):
+    CountLimitExceedHaVipRouteEntry(rt::ServiceError),
+    /// `Duplicated.VpcNextHop` (HTTP 400):
+    DuplicatedVpcNextHop(rt::ServiceError),
+    /// `FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY` (HTTP 400):
+    ForbiddenUseVpcAsInternetGateway(rt::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     ForbbidenSubUser(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.CheckEntryRuleQuota` (HTTP 400):
+    ForbiddenCheckEntryRuleQuota(rt::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403): The spelling the 2020 reference prints; the service returns `Forbbiden.SubUser`.
     ForbiddenSubUser(rt::ServiceError),
+    /// `INVALID_VPC_ID` (HTTP 400):
+    InvalidVpcId(rt::ServiceError),
+    /// `INVALID_WEIGHT_PARAM` (HTTP 400):
+    InvalidWeightParam(rt::ServiceError),
+    /// `IllegalParam.AttachmentId` (HTTP 400):
+    IllegalParamAttachmentId(rt::ServiceError),
+    /// `IllegalParam.CidrBlock` (HTTP 400):
+    IllegalParamCidrBlock(rt::ServiceError),
+    /// `IncorrectHaVipStatus` (HTTP 400):
+    IncorrectHaVipStatus(rt::ServiceError),
+    /// `IncorrectInstanceStatus` (HTTP 400):
+    IncorrectInstanceStatus(rt::ServiceError),
+    /// `IncorrectRouteEntryStatus` (HTTP 400):
+    IncorrectRouteEntryStatus(rt::ServiceError),
+    /// `IncorrectStatus.Ipv6Address` (HTTP 400):
+    IncorrectStatusIpv6Address(rt::ServiceError),
+    /// `IncorrectVSwitchStatus` (HTTP 400):
+    IncorrectVSwitchStatus(rt::ServiceError),
+    /// `IncorrectVpcStatus` (HTTP 400):
+    IncorrectVpcStatus(rt::ServiceError),
+    /// `InvalidAttachment.NotFound` (HTTP 400):
+    InvalidAttachmentNotFound(rt::ServiceError),
+    /// `InvalidCIDRBlock.Duplicate` (HTTP 400):
+    InvalidCidrBlockDuplicate(rt::ServiceError),
+    /// `InvalidCidrBlock` (HTTP 400):
+    InvalidCidrBlock(rt::ServiceError),
+    /// `InvalidCidrBlock.Malformed` (HTTP 400):
+    InvalidCidrBlockMalformed(rt::ServiceError),
+    /// `InvalidEntryRuleQuota.NotFound` (HTTP 400):
+    InvalidEntryRuleQuotaNotFound(rt::ServiceError),
+    /// `InvalidNetworkInterface.NotFound` (HTTP 400):
+    InvalidNetworkInterfaceNotFound(rt::ServiceError),
+    /// `InvalidNextHop.NotFound` (HTTP 400): The specified next hop does not exist.
+    InvalidNextHopNotFound(rt::ServiceError),
+    /// `InvalidNextHopType` (HTTP 400):
+    InvalidNextHopType(rt::ServiceError),
+    /// `InvalidNexthop.DirectEni` (HTTP 400):
+    InvalidNexthopDirectEni(rt::ServiceError),
+    /// `InvalidNexthopListSize` (HTTP 400):
+    InvalidNexthopListSize(rt::ServiceError),
+    /// `InvalidNexthopTypeAndList.BothNotNull` (HTTP 400):
+    InvalidNexthopTypeAndListBothNotNull(rt::ServiceError),
+    /// `InvalidNexthopTypeAndList.BothNull` (HTTP 400):
+    InvalidNexthopTypeAndListBothNull(rt::ServiceError),
+    /// `InvalidOppositeRouterType` (HTTP 400):
+    InvalidOppositeRouterType(rt::ServiceError),
+    /// `InvalidPhysicalConnectionBusinessStatus` (HTTP 400):
+    InvalidPhysicalConnectionBusinessStatus(rt::ServiceError),
+    /// `InvalidRouteEntry.Duplicate` (HTTP 400):
+    InvalidRouteEntryDuplicate(rt::ServiceError),
+    /// `InvalidRouteEntryName.Malformed` (HTTP 400):
+    InvalidRouteEntryNameMalformed(rt::ServiceError),
+    /// `InvalidRouteEntrySize` (HTTP 400):
+    InvalidRouteEntrySize(rt::ServiceError),
+    /// `InvalidRouterInterface` (HTTP 400):
+    InvalidRouterInterface(rt::ServiceError),
+    /// `InvalidVBRStatus` (HTTP 400):
+    InvalidVbrStatus(rt::ServiceError),
+    /// `InvalidVPC.NotFound` (HTTP 400):
+    InvalidVpcNotFound(rt::ServiceError),
+    /// `InvalidVRouter.NotFound` (HTTP 400):
+    InvalidVRouterNotFound(rt::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404): The specified VPN gateway does not exist. Check whether the specified VPN gateway is valid.
     InvalidVpnGatewayInstanceIdNotFound(rt::ServiceError),
+    /// `InvalidVpnRouteEntry.NotFound` (HTTP 400):
+    InvalidVpnRouteEntryNotFound(rt::ServiceError),
+    /// `MissingParameter` (HTTP 400):
+    MissingParameter(rt::ServiceError),
+    /// `OperationDenied.Ipv6EntryOnCustomTable` (HTTP 400):
+    OperationDeniedIpv6EntryOnCustomTable(rt::ServiceError),
+    /// `OperationFailed.ActiveNetworkInterfaceNotFound` (HTTP 400):
+    OperationFailedActiveNetworkInterfaceNotFound(rt::ServiceError),
+    /// `OperationFailed.InvalidCidrBlock` (HTTP 400): The specified CIDR block is invalid.
+    OperationFailedInvalidCidrBlock(rt::ServiceError),
+    /// `OperationFailed.InvalidStatus` (HTTP 400):
+    OperationFailedInvalidStatus(rt::ServiceError),
+    /// `OperationFailed.NotSupportIPV6` (HTTP 400):
+    OperationFailedNotSupportIpv6(rt::ServiceError),
+    /// `OperationFailed.QueryAttachmentInfo` (HTTP 400):
+    OperationFailedQueryAttachmentInfo(rt::ServiceError),
+    /// `OperationFailed.RouteConflict` (HTTP 400): A route that points to another VPN gateway already exists in the same CIDR block in the route table of the VPC.
+    OperationFailedRouteConflict(rt::ServiceError),
+    /// `OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface` (HTTP 400):
+    OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(rt::ServiceError),
+    /// `OperationUnsupported.MutipleIpv6Address` (HTTP 400):
+    OperationUnsupportedMutipleIpv6Address(rt::ServiceError),
+    /// `OperationUnsupported.SpecifyIpOnIpv6Entry` (HTTP 400):
+    OperationUnsupportedSpecifyIpOnIpv6Entry(rt::ServiceError),
+    /// `QuotaExceeded` (HTTP 400):
+    QuotaExceeded(rt::ServiceError),
+    /// `QuotaExceeded.VpnRouteEntry` (HTTP 400): The number of routes that point to the VPN gateway in the VPC route table reaches the quota.
+    QuotaExceededVpnRouteEntry(rt::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400): The resource quota is reached.
     ResourceQuotaFull(rt::ServiceError),
+    /// `RouteConflict.AlreadyExist` (HTTP 400):
+    RouteConflictAlreadyExist(rt::ServiceError),
+    /// `TaskConflict` (HTTP 400): Your requests are too frequent. Try again later.
+    TaskConflict(rt::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400): The operation is not allowed when the specified service is being configured. Try again later.
     VpnGatewayConfiguring(rt::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400): The service is suspended due to overdue payments. Top up your account balance first.
     VpnGatewayFinancialLocked(rt::ServiceError),
+    /// `VpnRouteEntry.AlreadyExists` (HTTP 400): The route already exists.
+    VpnRouteEntryAlreadyExists(rt::ServiceError),
+    /// `VpnRouteEntry.Conflict` (HTTP 400): The specified route conflicts with an existing route.
+    VpnRouteEntryConflict(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -234,15 +339,80 @@ impl PublishVpnRouteEntryError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::ForbbidenSubUser(e)
+            Self::CountLimitExceedHaVipRouteEntry(e)
+            | Self::DuplicatedVpcNextHop(e)
+            | Self::ForbiddenUseVpcAsInternetGateway(e)
+            | Self::ForbbidenSubUser(e)
             | Self::Forbidden(e)
+            | Self::ForbiddenCheckEntryRuleQuota(e)
             | Self::ForbiddenSubUser(e)
+            | Self::InvalidVpcId(e)
+            | Self::InvalidWeightParam(e)
+            | Self::IllegalParamAttachmentId(e)
+            | Self::IllegalParamCidrBlock(e)
+            | Self::IncorrectHaVipStatus(e)
+            | Self::IncorrectInstanceStatus(e)
+            | Self::IncorrectRouteEntryStatus(e)
+            | Self::IncorrectStatusIpv6Address(e)
+            | Self::IncorrectVSwitchStatus(e)
+            | Self::IncorrectVpcStatus(e)
+            | Self::InvalidAttachmentNotFound(e)
+            | Self::InvalidCidrBlockDuplicate(e)
+            | Self::InvalidCidrBlock(e)
+            | Self::InvalidCidrBlockMalformed(e)
+            | Self::InvalidEntryRuleQuotaNotFound(e)
+            | Self::InvalidNetworkInterfaceNotFound(e)
+            | Self::InvalidNextHopNotFound(e)
+            | Self::InvalidNextHopType(e)
+            | Self::InvalidNexthopDirectEni(e)
+            | Self::InvalidNexthopListSize(e)
+            | Self::InvalidNexthopTypeAndListBothNotNull(e)
+            | Self::InvalidNexthopTypeAndListBothNull(e)
+            | Self::InvalidOppositeRouterType(e)
+            | Self::InvalidPhysicalConnectionBusinessStatus(e)
+            | Self::InvalidRouteEntryDuplicate(e)
+            | Self::InvalidRouteEntryNameMalformed(e)
+            | Self::InvalidRouteEntrySize(e)
+            | Self::InvalidRouterInterface(e)
+            | Self::InvalidVbrStatus(e)
+            | Self::InvalidVpcNotFound(e)
+            | Self::InvalidVRouterNotFound(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
+            | Self::InvalidVpnRouteEntryNotFound(e)
+            | Self::MissingParameter(e)
+            | Self::OperationDeniedIpv6EntryOnCustomTable(e)
+            | Self::OperationFailedActiveNetworkInterfaceNotFound(e)
+            | Self::OperationFailedInvalidCidrBlock(e)
+            | Self::OperationFailedInvalidStatus(e)
+            | Self::OperationFailedNotSupportIpv6(e)
+            | Self::OperationFailedQueryAttachmentInfo(e)
+            | Self::OperationFailedRouteConflict(e)
+            | Self::OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(e)
+            | Self::OperationUnsupportedMutipleIpv6Address(e)
+            | Self::OperationUnsupportedSpecifyIpOnIpv6Entry(e)
+            | Self::QuotaExceeded(e)
+            | Self::QuotaExceededVpnRouteEntry(e)
             | Self::ResourceQuotaFull(e)
+            | Self::RouteConflictAlreadyExist(e)
+            | Self::TaskConflict(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::VpnGatewayFinancialLocked(e)
+            | Self::VpnRouteEntryAlreadyExists(e)
+            | Self::VpnRouteEntryConflict(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `CountLimitExceed.HaVipRouteEntry`.
+    pub fn is_count_limit_exceed_ha_vip_route_entry(&self) -> bool {
+        matches!(self, Self::CountLimitExceedHaVipRouteEntry(_))
+    }
+    /// True for `Duplicated.VpcNextHop`.
+    pub fn is_duplicated_vpc_next_hop(&self) -> bool {
+        matches!(self, Self::DuplicatedVpcNextHop(_))
+    }
+    /// True for `FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY`.
+    pub fn is_forbidden_use_vpc_as_internet_gateway(&self) -> bool {
+        matches!(self, Self::ForbiddenUseVpcAsInternetGateway(_))
     }
     /// True for `Forbbiden.SubUser`.
     pub fn is_forbbiden_sub_user(&self) -> bool {
@@ -252,17 +422,211 @@ impl PublishVpnRouteEntryError {
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
     }
+    /// True for `Forbidden.CheckEntryRuleQuota`.
+    pub fn is_forbidden_check_entry_rule_quota(&self) -> bool {
+        matches!(self, Self::ForbiddenCheckEntryRuleQuota(_))
+    }
     /// True for `Forbidden.SubUser`.
     pub fn is_forbidden_sub_user(&self) -> bool {
         matches!(self, Self::ForbiddenSubUser(_))
+    }
+    /// True for `INVALID_VPC_ID`.
+    pub fn is_invalid_vpc_id(&self) -> bool {
+        matches!(self, Self::InvalidVpcId(_))
+    }
+    /// True for `INVALID_WEIGHT_PARAM`.
+    pub fn is_invalid_weight_param(&self) -> bool {
+        matches!(self, Self::InvalidWeightParam(_))
+    }
+    /// True for `IllegalParam.AttachmentId`.
+    pub fn is_illegal_param_attachment_id(&self) -> bool {
+        matches!(self, Self::IllegalParamAttachmentId(_))
+    }
+    /// True for `IllegalParam.CidrBlock`.
+    pub fn is_illegal_param_cidr_block(&self) -> bool {
+        matches!(self, Self::IllegalParamCidrBlock(_))
+    }
+    /// True for `IncorrectHaVipStatus`.
+    pub fn is_incorrect_ha_vip_status(&self) -> bool {
+        matches!(self, Self::IncorrectHaVipStatus(_))
+    }
+    /// True for `IncorrectInstanceStatus`.
+    pub fn is_incorrect_instance_status(&self) -> bool {
+        matches!(self, Self::IncorrectInstanceStatus(_))
+    }
+    /// True for `IncorrectRouteEntryStatus`.
+    pub fn is_incorrect_route_entry_status(&self) -> bool {
+        matches!(self, Self::IncorrectRouteEntryStatus(_))
+    }
+    /// True for `IncorrectStatus.Ipv6Address`.
+    pub fn is_incorrect_status_ipv6_address(&self) -> bool {
+        matches!(self, Self::IncorrectStatusIpv6Address(_))
+    }
+    /// True for `IncorrectVSwitchStatus`.
+    pub fn is_incorrect_v_switch_status(&self) -> bool {
+        matches!(self, Self::IncorrectVSwitchStatus(_))
+    }
+    /// True for `IncorrectVpcStatus`.
+    pub fn is_incorrect_vpc_status(&self) -> bool {
+        matches!(self, Self::IncorrectVpcStatus(_))
+    }
+    /// True for `InvalidAttachment.NotFound`.
+    pub fn is_invalid_attachment_not_found(&self) -> bool {
+        matches!(self, Self::InvalidAttachmentNotFound(_))
+    }
+    /// True for `InvalidCIDRBlock.Duplicate`.
+    pub fn is_invalid_cidr_block_duplicate(&self) -> bool {
+        matches!(self, Self::InvalidCidrBlockDuplicate(_))
+    }
+    /// True for `InvalidCidrBlock`.
+    pub fn is_invalid_cidr_block(&self) -> bool {
+        matches!(self, Self::InvalidCidrBlock(_))
+    }
+    /// True for `InvalidCidrBlock.Malformed`.
+    pub fn is_invalid_cidr_block_malformed(&self) -> bool {
+        matches!(self, Self::InvalidCidrBlockMalformed(_))
+    }
+    /// True for `InvalidEntryRuleQuota.NotFound`.
+    pub fn is_invalid_entry_rule_quota_not_found(&self) -> bool {
+        matches!(self, Self::InvalidEntryRuleQuotaNotFound(_))
+    }
+    /// True for `InvalidNetworkInterface.NotFound`.
+    pub fn is_invalid_network_interface_not_found(&self) -> bool {
+        matches!(self, Self::InvalidNetworkInterfaceNotFound(_))
+    }
+    /// True for `InvalidNextHop.NotFound`.
+    pub fn is_invalid_next_hop_not_found(&self) -> bool {
+        matches!(self, Self::InvalidNextHopNotFound(_))
+    }
+    /// True for `InvalidNextHopType`.
+    pub fn is_invalid_next_hop_type(&self) -> bool {
+        matches!(self, Self::InvalidNextHopType(_))
+    }
+    /// True for `InvalidNexthop.DirectEni`.
+    pub fn is_invalid_nexthop_direct_eni(&self) -> bool {
+        matches!(self, Self::InvalidNexthopDirectEni(_))
+    }
+    /// True for `InvalidNexthopListSize`.
+    pub fn is_invalid_nexthop_list_size(&self) -> bool {
+        matches!(self, Self::InvalidNexthopListSize(_))
+    }
+    /// True for `InvalidNexthopTypeAndList.BothNotNull`.
+    pub fn is_invalid_nexthop_type_and_list_both_not_null(&self) -> bool {
+        matches!(self, Self::InvalidNexthopTypeAndListBothNotNull(_))
+    }
+    /// True for `InvalidNexthopTypeAndList.BothNull`.
+    pub fn is_invalid_nexthop_type_and_list_both_null(&self) -> bool {
+        matches!(self, Self::InvalidNexthopTypeAndListBothNull(_))
+    }
+    /// True for `InvalidOppositeRouterType`.
+    pub fn is_invalid_opposite_router_type(&self) -> bool {
+        matches!(self, Self::InvalidOppositeRouterType(_))
+    }
+    /// True for `InvalidPhysicalConnectionBusinessStatus`.
+    pub fn is_invalid_physical_connection_business_status(&self) -> bool {
+        matches!(self, Self::InvalidPhysicalConnectionBusinessStatus(_))
+    }
+    /// True for `InvalidRouteEntry.Duplicate`.
+    pub fn is_invalid_route_entry_duplicate(&self) -> bool {
+        matches!(self, Self::InvalidRouteEntryDuplicate(_))
+    }
+    /// True for `InvalidRouteEntryName.Malformed`.
+    pub fn is_invalid_route_entry_name_malformed(&self) -> bool {
+        matches!(self, Self::InvalidRouteEntryNameMalformed(_))
+    }
+    /// True for `InvalidRouteEntrySize`.
+    pub fn is_invalid_route_entry_size(&self) -> bool {
+        matches!(self, Self::InvalidRouteEntrySize(_))
+    }
+    /// True for `InvalidRouterInterface`.
+    pub fn is_invalid_router_interface(&self) -> bool {
+        matches!(self, Self::InvalidRouterInterface(_))
+    }
+    /// True for `InvalidVBRStatus`.
+    pub fn is_invalid_vbr_status(&self) -> bool {
+        matches!(self, Self::InvalidVbrStatus(_))
+    }
+    /// True for `InvalidVPC.NotFound`.
+    pub fn is_invalid_vpc_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpcNotFound(_))
+    }
+    /// True for `InvalidVRouter.NotFound`.
+    pub fn is_invalid_v_router_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVRouterNotFound(_))
     }
     /// True for `InvalidVpnGatewayInstanceId.NotFound`.
     pub fn is_invalid_vpn_gateway_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
+    /// True for `InvalidVpnRouteEntry.NotFound`.
+    pub fn is_invalid_vpn_route_entry_not_found(&self) -> bool {
+        matches!(self, Self::InvalidVpnRouteEntryNotFound(_))
+    }
+    /// True for `MissingParameter`.
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter(_))
+    }
+    /// True for `OperationDenied.Ipv6EntryOnCustomTable`.
+    pub fn is_operation_denied_ipv6_entry_on_custom_table(&self) -> bool {
+        matches!(self, Self::OperationDeniedIpv6EntryOnCustomTable(_))
+    }
+    /// True for `OperationFailed.ActiveNetworkInterfaceNotFound`.
+    pub fn is_operation_failed_active_network_interface_not_found(&self) -> bool {
+        matches!(self, Self::OperationFailedActiveNetworkInterfaceNotFound(_))
+    }
+    /// True for `OperationFailed.InvalidCidrBlock`.
+    pub fn is_operation_failed_invalid_cidr_block(&self) -> bool {
+        matches!(self, Self::OperationFailedInvalidCidrBlock(_))
+    }
+    /// True for `OperationFailed.InvalidStatus`.
+    pub fn is_operation_failed_invalid_status(&self) -> bool {
+        matches!(self, Self::OperationFailedInvalidStatus(_))
+    }
+    /// True for `OperationFailed.NotSupportIPV6`.
+    pub fn is_operation_failed_not_support_ipv6(&self) -> bool {
+        matches!(self, Self::OperationFailedNotSupportIpv6(_))
+    }
+    /// True for `OperationFailed.QueryAttachmentInfo`.
+    pub fn is_operation_failed_query_attachment_info(&self) -> bool {
+        matches!(self, Self::OperationFailedQueryAttachmentInfo(_))
+    }
+    /// True for `OperationFailed.RouteConflict`.
+    pub fn is_operation_failed_route_conflict(&self) -> bool {
+        matches!(self, Self::OperationFailedRouteConflict(_))
+    }
+    /// True for `OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface`.
+    pub fn is_operation_unsupported_ipv6_entry_on_primary_network_interface(
+        &self,
+    ) -> bool {
+        matches!(self, Self::OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(_))
+    }
+    /// True for `OperationUnsupported.MutipleIpv6Address`.
+    pub fn is_operation_unsupported_mutiple_ipv6_address(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedMutipleIpv6Address(_))
+    }
+    /// True for `OperationUnsupported.SpecifyIpOnIpv6Entry`.
+    pub fn is_operation_unsupported_specify_ip_on_ipv6_entry(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedSpecifyIpOnIpv6Entry(_))
+    }
+    /// True for `QuotaExceeded`.
+    pub fn is_quota_exceeded(&self) -> bool {
+        matches!(self, Self::QuotaExceeded(_))
+    }
+    /// True for `QuotaExceeded.VpnRouteEntry`.
+    pub fn is_quota_exceeded_vpn_route_entry(&self) -> bool {
+        matches!(self, Self::QuotaExceededVpnRouteEntry(_))
+    }
     /// True for `Resource.QuotaFull`.
     pub fn is_resource_quota_full(&self) -> bool {
         matches!(self, Self::ResourceQuotaFull(_))
+    }
+    /// True for `RouteConflict.AlreadyExist`.
+    pub fn is_route_conflict_already_exist(&self) -> bool {
+        matches!(self, Self::RouteConflictAlreadyExist(_))
+    }
+    /// True for `TaskConflict`.
+    pub fn is_task_conflict(&self) -> bool {
+        matches!(self, Self::TaskConflict(_))
     }
     /// True for `VpnGateway.Configuring`.
     pub fn is_vpn_gateway_configuring(&self) -> bool {
@@ -271,6 +635,14 @@ impl PublishVpnRouteEntryError {
     /// True for `VpnGateway.FinancialLocked`.
     pub fn is_vpn_gateway_financial_locked(&self) -> bool {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
+    }
+    /// True for `VpnRouteEntry.AlreadyExists`.
+    pub fn is_vpn_route_entry_already_exists(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryAlreadyExists(_))
+    }
+    /// True for `VpnRouteEntry.Conflict`.
+    pub fn is_vpn_route_entry_conflict(&self) -> bool {
+        matches!(self, Self::VpnRouteEntryConflict(_))
     }
 }
 impl rt::ProvideErrorMetadata for PublishVpnRouteEntryError {
@@ -287,15 +659,94 @@ impl rt::ProvideErrorMetadata for PublishVpnRouteEntryError {
 impl From<rt::ServiceError> for PublishVpnRouteEntryError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "CountLimitExceed.HaVipRouteEntry" => {
+                Self::CountLimitExceedHaVipRouteEntry(e)
+            }
+            "Duplicated.VpcNextHop" => Self::DuplicatedVpcNextHop(e),
+            "FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY" => {
+                Self::ForbiddenUseVpcAsInternetGateway(e)
+            }
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.CheckEntryRuleQuota" => Self::ForbiddenCheckEntryRuleQuota(e),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(e),
+            "INVALID_VPC_ID" => Self::InvalidVpcId(e),
+            "INVALID_WEIGHT_PARAM" => Self::InvalidWeightParam(e),
+            "IllegalParam.AttachmentId" => Self::IllegalParamAttachmentId(e),
+            "IllegalParam.CidrBlock" => Self::IllegalParamCidrBlock(e),
+            "IncorrectHaVipStatus" => Self::IncorrectHaVipStatus(e),
+            "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(e),
+            "IncorrectRouteEntryStatus" => Self::IncorrectRouteEntryStatus(e),
+            "IncorrectStatus.Ipv6Address" => Self::IncorrectStatusIpv6Address(e),
+            "IncorrectVSwitchStatus" => Self::IncorrectVSwitchStatus(e),
+            "IncorrectVpcStatus" => Self::IncorrectVpcStatus(e),
+            "InvalidAttachment.NotFound" => Self::InvalidAttachmentNotFound(e),
+            "InvalidCIDRBlock.Duplicate" => Self::InvalidCidrBlockDuplicate(e),
+            "InvalidCidrBlock" => Self::InvalidCidrBlock(e),
+            "InvalidCidrBlock.Malformed" => Self::InvalidCidrBlockMalformed(e),
+            "InvalidEntryRuleQuota.NotFound" => Self::InvalidEntryRuleQuotaNotFound(e),
+            "InvalidNetworkInterface.NotFound" => {
+                Self::InvalidNetworkInterfaceNotFound(e)
+            }
+            "InvalidNextHop.NotFound" => Self::InvalidNextHopNotFound(e),
+            "InvalidNextHopType" => Self::InvalidNextHopType(e),
+            "InvalidNexthop.DirectEni" => Self::InvalidNexthopDirectEni(e),
+            "InvalidNexthopListSize" => Self::InvalidNexthopListSize(e),
+            "InvalidNexthopTypeAndList.BothNotNull" => {
+                Self::InvalidNexthopTypeAndListBothNotNull(e)
+            }
+            "InvalidNexthopTypeAndList.BothNull" => {
+                Self::InvalidNexthopTypeAndListBothNull(e)
+            }
+            "InvalidOppositeRouterType" => Self::InvalidOppositeRouterType(e),
+            "InvalidPhysicalConnectionBusinessStatus" => {
+                Self::InvalidPhysicalConnectionBusinessStatus(e)
+            }
+            "InvalidRouteEntry.Duplicate" => Self::InvalidRouteEntryDuplicate(e),
+            "InvalidRouteEntryName.Malformed" => Self::InvalidRouteEntryNameMalformed(e),
+            "InvalidRouteEntrySize" => Self::InvalidRouteEntrySize(e),
+            "InvalidRouterInterface" => Self::InvalidRouterInterface(e),
+            "InvalidVBRStatus" => Self::InvalidVbrStatus(e),
+            "InvalidVPC.NotFound" => Self::InvalidVpcNotFound(e),
+            "InvalidVRouter.NotFound" => Self::InvalidVRouterNotFound(e),
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(e)
             }
+            "InvalidVpnRouteEntry.NotFound" => Self::InvalidVpnRouteEntryNotFound(e),
+            "MissingParameter" => Self::MissingParameter(e),
+            "OperationDenied.Ipv6EntryOnCustomTable" => {
+                Self::OperationDeniedIpv6EntryOnCustomTable(e)
+            }
+            "OperationFailed.ActiveNetworkInterfaceNotFound" => {
+                Self::OperationFailedActiveNetworkInterfaceNotFound(e)
+            }
+            "OperationFailed.InvalidCidrBlock" => {
+                Self::OperationFailedInvalidCidrBlock(e)
+            }
+            "OperationFailed.InvalidStatus" => Self::OperationFailedInvalidStatus(e),
+            "OperationFailed.NotSupportIPV6" => Self::OperationFailedNotSupportIpv6(e),
+            "OperationFailed.QueryAttachmentInfo" => {
+                Self::OperationFailedQueryAttachmentInfo(e)
+            }
+            "OperationFailed.RouteConflict" => Self::OperationFailedRouteConflict(e),
+            "OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface" => {
+                Self::OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(e)
+            }
+            "OperationUnsupported.MutipleIpv6Address" => {
+                Self::OperationUnsupportedMutipleIpv6Address(e)
+            }
+            "OperationUnsupported.SpecifyIpOnIpv6Entry" => {
+                Self::OperationUnsupportedSpecifyIpOnIpv6Entry(e)
+            }
+            "QuotaExceeded" => Self::QuotaExceeded(e),
+            "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(e),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(e),
+            "RouteConflict.AlreadyExist" => Self::RouteConflictAlreadyExist(e),
+            "TaskConflict" => Self::TaskConflict(e),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(e),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(e),
+            "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(e),
+            "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -6,38 +6,38 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourcesInput {
-    /// The ID of the region of the resources.
-    ///
-    /// Required. Example: `cn-hangzhou`.
-    pub region_id: Option<String>,
-    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
-    ///
-    /// Required. Items 1 to 20. Example: `vpc-bp16qjewdsunr41m1****`.
-    pub resource_id: Vec<String>,
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
     pub resource_type: Option<crate::types::TagResourceType>,
+    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
+    ///
+    /// Required. Items at most 51. Example: `vpc-bp16qjewdsunr41m1****`.
+    pub resource_id: Vec<String>,
+    /// The ID of the region of the resources.
+    ///
+    /// Required. Example: `cn-hangzhou`.
+    pub region_id: Option<String>,
     /// The tags to attach, sent as `Tag.N.Key` and `Tag.N.Value` (N from 1 to 20).
     ///
-    /// Required. Items 1 to 20.
+    /// Required. Items at most 21.
     pub tag: Vec<crate::types::Tag>,
 }
 impl TagResourcesInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("RegionId", self.region_id.is_some())?;
+        rt::validate::required("ResourceType", self.resource_type.is_some())?;
         rt::validate::required("ResourceId", !self.resource_id.is_empty())?;
         {
             let v = &self.resource_id;
-            rt::validate::items("ResourceId", v.len(), Some(1), Some(20))?;
+            rt::validate::items("ResourceId", v.len(), None, Some(51))?;
         }
-        rt::validate::required("ResourceType", self.resource_type.is_some())?;
+        rt::validate::required("RegionId", self.region_id.is_some())?;
         rt::validate::required("Tag", !self.tag.is_empty())?;
         {
             let v = &self.tag;
-            rt::validate::items("Tag", v.len(), Some(1), Some(20))?;
+            rt::validate::items("Tag", v.len(), None, Some(21))?;
         }
         for (i, item) in self.tag.iter().enumerate() {
             item.validate_at(&format!("{}.{}", "Tag", i + 1))?;
@@ -61,18 +61,18 @@ impl TagResourcesInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            region_id: r.get("RegionId")?,
-            resource_id: r.list("ResourceId")?,
             resource_type: r.get("ResourceType")?,
+            resource_id: r.list("ResourceId")?,
+            region_id: r.get("RegionId")?,
             tag: r.struct_list("Tag", crate::types::Tag::from_wire_params)?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_list("ResourceId", &self.resource_id);
         p.push_opt("ResourceType", self.resource_type.as_ref());
+        p.push_list("ResourceId", &self.resource_id);
+        p.push_opt("RegionId", self.region_id.as_ref());
         p.push_struct_list("Tag", &self.tag, |item, sub| item.encode_into(sub));
         Ok(p.into_vec())
     }
@@ -94,6 +94,8 @@ impl TagResourcesInput {
 /// You can modify the key and value of a tag, or remove a tag from an instance, at any time. When you delete an instance, all tags attached to it are removed.
 ///
 /// You can attach up to 20 tags to each instance. Before a tag is attached, the system checks the existing tags and returns an error if the maximum number of tags is reached.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/TagResources\>
 #[derive(Clone, Debug)]
 pub struct TagResourcesFluentBuilder {
     client: crate::Client,
@@ -122,16 +124,19 @@ impl TagResourcesFluentBuilder {
         self.options = options;
         self
     }
-    /// The ID of the region of the resources.
+    /// The type of the resources.
     ///
-    /// Required. Example: `cn-hangzhou`.
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
-        self.input.region_id = Some(value.into());
+    /// Required. Example: `VPC`.
+    pub fn resource_type(
+        mut self,
+        value: impl Into<crate::types::TagResourceType>,
+    ) -> Self {
+        self.input.resource_type = Some(value.into());
         self
     }
     /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
     ///
-    /// Required. Items 1 to 20. Example: `vpc-bp16qjewdsunr41m1****`.
+    /// Required. Items at most 51. Example: `vpc-bp16qjewdsunr41m1****`.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn resource_id(mut self, item: impl Into<String>) -> Self {
@@ -143,19 +148,16 @@ impl TagResourcesFluentBuilder {
         self.input.resource_id = items;
         self
     }
-    /// The type of the resources.
+    /// The ID of the region of the resources.
     ///
-    /// Required. Example: `VPC`.
-    pub fn resource_type(
-        mut self,
-        value: impl Into<crate::types::TagResourceType>,
-    ) -> Self {
-        self.input.resource_type = Some(value.into());
+    /// Required. Example: `cn-hangzhou`.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.input.region_id = Some(value.into());
         self
     }
     /// The tags to attach, sent as `Tag.N.Key` and `Tag.N.Value` (N from 1 to 20).
     ///
-    /// Required. Items 1 to 20.
+    /// Required. Items at most 21.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn tag(mut self, item: impl Into<crate::types::Tag>) -> Self {
@@ -174,13 +176,10 @@ impl TagResourcesFluentBuilder {
     ) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "TagResources",
-            params: input.to_params()?,
-            retry_safe: false,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("TagResources", params, false)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -207,8 +206,40 @@ impl TagResourcesOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum TagResourcesError {
+    /// `DuplicatedParam.ResourceIds` (HTTP 400):
+    DuplicatedParamResourceIds(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.NotAllowedCategary` (HTTP 400):
+    ForbiddenNotAllowedCategary(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `Forbidden.TagKeys` (HTTP 400):
+    ForbiddenTagKeys(rt::ServiceError),
+    /// `InvalidInstanceIds.NotFound` (HTTP 400):
+    InvalidInstanceIdsNotFound(rt::ServiceError),
+    /// `InvalidInstanceType.NotFound` (HTTP 400):
+    InvalidInstanceTypeNotFound(rt::ServiceError),
+    /// `InvalidTagKey` (HTTP 400):
+    InvalidTagKey(rt::ServiceError),
+    /// `InvalidTagScope.NotFound` (HTTP 400):
+    InvalidTagScopeNotFound(rt::ServiceError),
+    /// `InvalidTagValue` (HTTP 400):
+    InvalidTagValue(rt::ServiceError),
+    /// `MissingParam` (HTTP 400):
+    MissingParam(rt::ServiceError),
+    /// `MissingParam.Tags` (HTTP 400):
+    MissingParamTags(rt::ServiceError),
+    /// `MissingParameter.TagKey` (HTTP 400):
+    MissingParameterTagKey(rt::ServiceError),
+    /// `MissingParameter.TagValue` (HTTP 400):
+    MissingParameterTagValue(rt::ServiceError),
+    /// `QuotaExceeded.TagNum` (HTTP 400):
+    QuotaExceededTagNum(rt::ServiceError),
+    /// `SizeLimitExceeded.ResourceId` (HTTP 400):
+    SizeLimitExceededResourceId(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -216,12 +247,93 @@ impl TagResourcesError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::DuplicatedParamResourceIds(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenNotAllowedCategary(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::ForbiddenTagKeys(e)
+            | Self::InvalidInstanceIdsNotFound(e)
+            | Self::InvalidInstanceTypeNotFound(e)
+            | Self::InvalidTagKey(e)
+            | Self::InvalidTagScopeNotFound(e)
+            | Self::InvalidTagValue(e)
+            | Self::MissingParam(e)
+            | Self::MissingParamTags(e)
+            | Self::MissingParameterTagKey(e)
+            | Self::MissingParameterTagValue(e)
+            | Self::QuotaExceededTagNum(e)
+            | Self::SizeLimitExceededResourceId(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DuplicatedParam.ResourceIds`.
+    pub fn is_duplicated_param_resource_ids(&self) -> bool {
+        matches!(self, Self::DuplicatedParamResourceIds(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `Forbidden.NotAllowedCategary`.
+    pub fn is_forbidden_not_allowed_categary(&self) -> bool {
+        matches!(self, Self::ForbiddenNotAllowedCategary(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `Forbidden.TagKeys`.
+    pub fn is_forbidden_tag_keys(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeys(_))
+    }
+    /// True for `InvalidInstanceIds.NotFound`.
+    pub fn is_invalid_instance_ids_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdsNotFound(_))
+    }
+    /// True for `InvalidInstanceType.NotFound`.
+    pub fn is_invalid_instance_type_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceTypeNotFound(_))
+    }
+    /// True for `InvalidTagKey`.
+    pub fn is_invalid_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidTagKey(_))
+    }
+    /// True for `InvalidTagScope.NotFound`.
+    pub fn is_invalid_tag_scope_not_found(&self) -> bool {
+        matches!(self, Self::InvalidTagScopeNotFound(_))
+    }
+    /// True for `InvalidTagValue`.
+    pub fn is_invalid_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidTagValue(_))
+    }
+    /// True for `MissingParam`.
+    pub fn is_missing_param(&self) -> bool {
+        matches!(self, Self::MissingParam(_))
+    }
+    /// True for `MissingParam.Tags`.
+    pub fn is_missing_param_tags(&self) -> bool {
+        matches!(self, Self::MissingParamTags(_))
+    }
+    /// True for `MissingParameter.TagKey`.
+    pub fn is_missing_parameter_tag_key(&self) -> bool {
+        matches!(self, Self::MissingParameterTagKey(_))
+    }
+    /// True for `MissingParameter.TagValue`.
+    pub fn is_missing_parameter_tag_value(&self) -> bool {
+        matches!(self, Self::MissingParameterTagValue(_))
+    }
+    /// True for `QuotaExceeded.TagNum`.
+    pub fn is_quota_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::QuotaExceededTagNum(_))
+    }
+    /// True for `SizeLimitExceeded.ResourceId`.
+    pub fn is_size_limit_exceeded_resource_id(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededResourceId(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
     }
 }
 impl rt::ProvideErrorMetadata for TagResourcesError {
@@ -238,7 +350,23 @@ impl rt::ProvideErrorMetadata for TagResourcesError {
 impl From<rt::ServiceError> for TagResourcesError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DuplicatedParam.ResourceIds" => Self::DuplicatedParamResourceIds(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.NotAllowedCategary" => Self::ForbiddenNotAllowedCategary(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "Forbidden.TagKeys" => Self::ForbiddenTagKeys(e),
+            "InvalidInstanceIds.NotFound" => Self::InvalidInstanceIdsNotFound(e),
+            "InvalidInstanceType.NotFound" => Self::InvalidInstanceTypeNotFound(e),
+            "InvalidTagKey" => Self::InvalidTagKey(e),
+            "InvalidTagScope.NotFound" => Self::InvalidTagScopeNotFound(e),
+            "InvalidTagValue" => Self::InvalidTagValue(e),
+            "MissingParam" => Self::MissingParam(e),
+            "MissingParam.Tags" => Self::MissingParamTags(e),
+            "MissingParameter.TagKey" => Self::MissingParameterTagKey(e),
+            "MissingParameter.TagValue" => Self::MissingParameterTagValue(e),
+            "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(e),
+            "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -6,38 +6,40 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnTagResourcesInput {
-    /// The ID of the region of the resources.
-    ///
-    /// Required. Example: `cn-hangzhou`.
-    pub region_id: Option<String>,
-    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
-    ///
-    /// Required. Items 1 to 20. Example: `vpc-bp16qjewdsunr41m1****`.
-    pub resource_id: Vec<String>,
     /// The type of the resources.
     ///
     /// Required. Example: `VPC`.
     pub resource_type: Option<crate::types::TagResourceType>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub all: Option<bool>,
+    /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
+    ///
+    /// Required. Items at most 51. Example: `vpc-bp16qjewdsunr41m1****`.
+    pub resource_id: Vec<String>,
     /// The keys of the tags to remove, sent as `TagKey.N` (N from 1 to 20). Each key must be 1 to 64 characters in length, start with a letter or Chinese character and can contain digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
-    /// Items at most 20. Example: `FinanceDept`.
+    /// Items at most 21. Example: `FinanceDept`.
     pub tag_key: Vec<String>,
+    /// The ID of the region of the resources.
+    ///
+    /// Required. Example: `cn-hangzhou`.
+    pub region_id: Option<String>,
 }
 impl UnTagResourcesInput {
     /// Checks every documented constraint. `send` runs the same checks, so an invalid
     /// request never leaves the process.
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
-        rt::validate::required("RegionId", self.region_id.is_some())?;
+        rt::validate::required("ResourceType", self.resource_type.is_some())?;
         rt::validate::required("ResourceId", !self.resource_id.is_empty())?;
         {
             let v = &self.resource_id;
-            rt::validate::items("ResourceId", v.len(), Some(1), Some(20))?;
+            rt::validate::items("ResourceId", v.len(), None, Some(51))?;
         }
-        rt::validate::required("ResourceType", self.resource_type.is_some())?;
         {
             let v = &self.tag_key;
-            rt::validate::items("TagKey", v.len(), None, Some(20))?;
+            rt::validate::items("TagKey", v.len(), None, Some(21))?;
         }
+        rt::validate::required("RegionId", self.region_id.is_some())?;
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -54,23 +56,27 @@ impl UnTagResourcesInput {
         r: &rt::wire_params::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
-            region_id: r.get("RegionId")?,
-            resource_id: r.list("ResourceId")?,
             resource_type: r.get("ResourceType")?,
+            all: r.get("All")?,
+            resource_id: r.list("ResourceId")?,
             tag_key: r.list("TagKey")?,
+            region_id: r.get("RegionId")?,
         })
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
         let mut p = rt::params::Params::new();
-        p.push_opt("RegionId", self.region_id.as_ref());
-        p.push_list("ResourceId", &self.resource_id);
         p.push_opt("ResourceType", self.resource_type.as_ref());
+        p.push_opt("All", self.all.as_ref());
+        p.push_list("ResourceId", &self.resource_id);
         p.push_list("TagKey", &self.tag_key);
+        p.push_opt("RegionId", self.region_id.as_ref());
         Ok(p.into_vec())
     }
 }
 /// Removes tags from the specified resources.
+///
+/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/UnTagResources\>
 #[derive(Clone, Debug)]
 pub struct UnTagResourcesFluentBuilder {
     client: crate::Client,
@@ -99,16 +105,24 @@ impl UnTagResourcesFluentBuilder {
         self.options = options;
         self
     }
-    /// The ID of the region of the resources.
+    /// The type of the resources.
     ///
-    /// Required. Example: `cn-hangzhou`.
-    pub fn region_id(mut self, value: impl Into<String>) -> Self {
-        self.input.region_id = Some(value.into());
+    /// Required. Example: `VPC`.
+    pub fn resource_type(
+        mut self,
+        value: impl Into<crate::types::TagResourceType>,
+    ) -> Self {
+        self.input.resource_type = Some(value.into());
+        self
+    }
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub fn all(mut self, value: impl Into<bool>) -> Self {
+        self.input.all = Some(value.into());
         self
     }
     /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
     ///
-    /// Required. Items 1 to 20. Example: `vpc-bp16qjewdsunr41m1****`.
+    /// Required. Items at most 51. Example: `vpc-bp16qjewdsunr41m1****`.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn resource_id(mut self, item: impl Into<String>) -> Self {
@@ -120,19 +134,9 @@ impl UnTagResourcesFluentBuilder {
         self.input.resource_id = items;
         self
     }
-    /// The type of the resources.
-    ///
-    /// Required. Example: `VPC`.
-    pub fn resource_type(
-        mut self,
-        value: impl Into<crate::types::TagResourceType>,
-    ) -> Self {
-        self.input.resource_type = Some(value.into());
-        self
-    }
     /// The keys of the tags to remove, sent as `TagKey.N` (N from 1 to 20). Each key must be 1 to 64 characters in length, start with a letter or Chinese character and can contain digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
-    /// Items at most 20. Example: `FinanceDept`.
+    /// Items at most 21. Example: `FinanceDept`.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn tag_key(mut self, item: impl Into<String>) -> Self {
@@ -144,6 +148,13 @@ impl UnTagResourcesFluentBuilder {
         self.input.tag_key = items;
         self
     }
+    /// The ID of the region of the resources.
+    ///
+    /// Required. Example: `cn-hangzhou`.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.input.region_id = Some(value.into());
+        self
+    }
     /// Validates the input, then sends the request through the client's retrying,
     /// signing send path.
     pub async fn send(
@@ -151,13 +162,10 @@ impl UnTagResourcesFluentBuilder {
     ) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
         let input = self.input;
         input.validate()?;
-        let request = rt::RpcRequest {
-            action: "UnTagResources",
-            params: input.to_params()?,
-            retry_safe: false,
-            options: self.options,
-            secret_values: Vec::new(),
-        };
+        let params = input.to_params()?;
+        let request = rt::RpcRequest::new("UnTagResources", params, false)
+            .with_options(self.options)
+            .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
     }
 }
@@ -184,8 +192,32 @@ impl UnTagResourcesOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UnTagResourcesError {
+    /// `DuplicatedParam.ResourceIds` (HTTP 400):
+    DuplicatedParamResourceIds(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
+    /// `Forbidden.NotAllowedCategary` (HTTP 400):
+    ForbiddenNotAllowedCategary(rt::ServiceError),
+    /// `Forbidden.TagKey.Duplicated` (HTTP 400):
+    ForbiddenTagKeyDuplicated(rt::ServiceError),
+    /// `Forbidden.TagKeys` (HTTP 400):
+    ForbiddenTagKeys(rt::ServiceError),
+    /// `InvalidInstanceIds.NotFound` (HTTP 400):
+    InvalidInstanceIdsNotFound(rt::ServiceError),
+    /// `InvalidInstanceType.NotFound` (HTTP 400):
+    InvalidInstanceTypeNotFound(rt::ServiceError),
+    /// `InvalidTagKey` (HTTP 400):
+    InvalidTagKey(rt::ServiceError),
+    /// `InvalidTagValue` (HTTP 400):
+    InvalidTagValue(rt::ServiceError),
+    /// `MissingParam` (HTTP 400):
+    MissingParam(rt::ServiceError),
+    /// `QuotaExceeded.TagNum` (HTTP 400):
+    QuotaExceededTagNum(rt::ServiceError),
+    /// `SizeLimitExceeded.ResourceId` (HTTP 400):
+    SizeLimitExceededResourceId(rt::ServiceError),
+    /// `SizeLimitExceeded.TagNum` (HTTP 400):
+    SizeLimitExceededTagNum(rt::ServiceError),
     /// A code this operation does not document.
     Unhandled(rt::ServiceError),
 }
@@ -193,12 +225,73 @@ impl UnTagResourcesError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e) | Self::Unhandled(e) => e,
+            Self::DuplicatedParamResourceIds(e)
+            | Self::Forbidden(e)
+            | Self::ForbiddenNotAllowedCategary(e)
+            | Self::ForbiddenTagKeyDuplicated(e)
+            | Self::ForbiddenTagKeys(e)
+            | Self::InvalidInstanceIdsNotFound(e)
+            | Self::InvalidInstanceTypeNotFound(e)
+            | Self::InvalidTagKey(e)
+            | Self::InvalidTagValue(e)
+            | Self::MissingParam(e)
+            | Self::QuotaExceededTagNum(e)
+            | Self::SizeLimitExceededResourceId(e)
+            | Self::SizeLimitExceededTagNum(e)
+            | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DuplicatedParam.ResourceIds`.
+    pub fn is_duplicated_param_resource_ids(&self) -> bool {
+        matches!(self, Self::DuplicatedParamResourceIds(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
+    }
+    /// True for `Forbidden.NotAllowedCategary`.
+    pub fn is_forbidden_not_allowed_categary(&self) -> bool {
+        matches!(self, Self::ForbiddenNotAllowedCategary(_))
+    }
+    /// True for `Forbidden.TagKey.Duplicated`.
+    pub fn is_forbidden_tag_key_duplicated(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeyDuplicated(_))
+    }
+    /// True for `Forbidden.TagKeys`.
+    pub fn is_forbidden_tag_keys(&self) -> bool {
+        matches!(self, Self::ForbiddenTagKeys(_))
+    }
+    /// True for `InvalidInstanceIds.NotFound`.
+    pub fn is_invalid_instance_ids_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdsNotFound(_))
+    }
+    /// True for `InvalidInstanceType.NotFound`.
+    pub fn is_invalid_instance_type_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceTypeNotFound(_))
+    }
+    /// True for `InvalidTagKey`.
+    pub fn is_invalid_tag_key(&self) -> bool {
+        matches!(self, Self::InvalidTagKey(_))
+    }
+    /// True for `InvalidTagValue`.
+    pub fn is_invalid_tag_value(&self) -> bool {
+        matches!(self, Self::InvalidTagValue(_))
+    }
+    /// True for `MissingParam`.
+    pub fn is_missing_param(&self) -> bool {
+        matches!(self, Self::MissingParam(_))
+    }
+    /// True for `QuotaExceeded.TagNum`.
+    pub fn is_quota_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::QuotaExceededTagNum(_))
+    }
+    /// True for `SizeLimitExceeded.ResourceId`.
+    pub fn is_size_limit_exceeded_resource_id(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededResourceId(_))
+    }
+    /// True for `SizeLimitExceeded.TagNum`.
+    pub fn is_size_limit_exceeded_tag_num(&self) -> bool {
+        matches!(self, Self::SizeLimitExceededTagNum(_))
     }
 }
 impl rt::ProvideErrorMetadata for UnTagResourcesError {
@@ -215,7 +308,19 @@ impl rt::ProvideErrorMetadata for UnTagResourcesError {
 impl From<rt::ServiceError> for UnTagResourcesError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DuplicatedParam.ResourceIds" => Self::DuplicatedParamResourceIds(e),
             "Forbidden" => Self::Forbidden(e),
+            "Forbidden.NotAllowedCategary" => Self::ForbiddenNotAllowedCategary(e),
+            "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(e),
+            "Forbidden.TagKeys" => Self::ForbiddenTagKeys(e),
+            "InvalidInstanceIds.NotFound" => Self::InvalidInstanceIdsNotFound(e),
+            "InvalidInstanceType.NotFound" => Self::InvalidInstanceTypeNotFound(e),
+            "InvalidTagKey" => Self::InvalidTagKey(e),
+            "InvalidTagValue" => Self::InvalidTagValue(e),
+            "MissingParam" => Self::MissingParam(e),
+            "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(e),
+            "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(e),
+            "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(e),
             _ => Self::Unhandled(e),
         }
     }

@@ -14,9 +14,13 @@ pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
         let d = doc(&format!("`{}`: {}", op.names.wire, op.summary));
         quote!(#d #[rustfmt::skip] pub mod #m;)
     });
+    let actions = ir.operations().map(|op| &op.names.wire);
     quote! {
         //! One module per operation: its input, fluent builder, output and error enum.
         #(#mods)*
+
+        /// The action name of every operation, in documentation order.
+        pub const ACTIONS: &[&str] = &[#(#actions),*];
     }
 }
 

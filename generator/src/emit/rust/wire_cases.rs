@@ -134,6 +134,20 @@ struct Synth<'a> {
 struct Value {
     rust: TokenStream,
     json: serde_json::Value,
+    /// Compact JSON with object keys in field order, as the SDK encodes a JSON parameter
+    /// (`json` sorts its keys).
+    ordered: String,
+}
+
+impl Value {
+    fn scalar(rust: TokenStream, json: serde_json::Value) -> Self {
+        let ordered = json.to_string();
+        Value {
+            rust,
+            json,
+            ordered,
+        }
+    }
 }
 
 impl<'a> Synth<'a> {
@@ -174,11 +188,7 @@ impl<'a> Synth<'a> {
             TypeIr::Object(name) => self.structure(name, depth),
             TypeIr::Json(name) => {
                 let v = self.structure(name, depth)?;
-                let text = v.json.to_string();
-                Some(Value {
-                    rust: v.rust,
-                    json: serde_json::Value::String(text),
-                })
+                Some(Value::scalar(v.rust, serde_json::Value::String(v.ordered)))
             }
             TypeIr::List(item) | TypeIr::CommaList(item) | TypeIr::WrappedList { item, .. } => {
                 let count = f
@@ -193,9 +203,11 @@ impl<'a> Synth<'a> {
                     return None;
                 }
                 let rust = items.iter().map(|v| &v.rust);
+                let ordered: Vec<&str> = items.iter().map(|v| v.ordered.as_str()).collect();
                 Some(Value {
                     rust: quote!(vec![#(#rust),*]),
                     json: serde_json::Value::Array(items.iter().map(|v| v.json.clone()).collect()),
+                    ordered: format!("[{}]", ordered.join(",")),
                 })
             }
         }
@@ -208,10 +220,7 @@ impl<'a> Synth<'a> {
                 if *s == ScalarIr::String {
                     // Distinct items, so a reordering would show.
                     let text = format!("{}{index}", v.json.as_str().unwrap_or_default());
-                    v = Value {
-                        rust: quote!(#text.to_owned()),
-                        json: serde_json::Value::String(text),
-                    };
+                    v = Value::scalar(quote!(#text.to_owned()), serde_json::Value::String(text));
                 }
                 Some(v)
             }
@@ -233,10 +242,7 @@ impl<'a> Synth<'a> {
                 .map(serde_json::Value::from)
                 .unwrap_or_else(|_| serde_json::Value::String(first.wire.clone())),
         };
-        Some(Value {
-            rust: quote!(crate::types::#ty::#variant),
-            json,
-        })
+        Some(Value::scalar(quote!(crate::types::#ty::#variant), json))
     }
 
     fn structure(&self, name: &str, depth: usize) -> Option<Value> {
@@ -248,6 +254,7 @@ impl<'a> Synth<'a> {
         let response = s.uses.response || !request;
         let mut calls = Vec::new();
         let mut json = serde_json::Map::new();
+        let mut ordered = Vec::new();
         for f in &s.fields {
             let Some(v) = self.field(f, depth + 1) else {
                 continue;
@@ -259,6 +266,11 @@ impl<'a> Synth<'a> {
             };
             let rust = &v.rust;
             calls.push(quote!(.#setter(#rust)));
+            ordered.push(format!(
+                "{}:{}",
+                serde_json::Value::String(f.names.wire.clone()),
+                v.ordered
+            ));
             json.insert(f.names.wire.clone(), v.json);
         }
         if calls.is_empty() {
@@ -268,19 +280,14 @@ impl<'a> Synth<'a> {
         Some(Value {
             rust: quote!(crate::types::#ty::new() #(#calls)*),
             json: serde_json::Value::Object(json),
+            ordered: format!("{{{}}}", ordered.join(",")),
         })
     }
 
     fn scalar(&self, s: ScalarIr, f: &FieldIr) -> Value {
         match s {
-            ScalarIr::Boolean => Value {
-                rust: quote!(true),
-                json: serde_json::Value::Bool(true),
-            },
-            ScalarIr::Float => Value {
-                rust: quote!(1.5),
-                json: serde_json::json!(1.5),
-            },
+            ScalarIr::Boolean => Value::scalar(quote!(true), serde_json::Value::Bool(true)),
+            ScalarIr::Float => Value::scalar(quote!(1.5), serde_json::json!(1.5)),
             ScalarIr::Integer | ScalarIr::Long => {
                 let n = integer(f);
                 let rust = if s == ScalarIr::Integer {
@@ -289,17 +296,11 @@ impl<'a> Synth<'a> {
                 } else {
                     quote!(#n)
                 };
-                Value {
-                    rust,
-                    json: serde_json::Value::from(n),
-                }
+                Value::scalar(rust, serde_json::Value::from(n))
             }
             ScalarIr::String => {
                 let text = text(f);
-                Value {
-                    rust: quote!(#text),
-                    json: serde_json::Value::String(text),
-                }
+                Value::scalar(quote!(#text), serde_json::Value::String(text))
             }
         }
     }
