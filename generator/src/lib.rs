@@ -13,6 +13,7 @@ pub mod loader;
 pub mod model;
 pub mod naming;
 pub mod schema;
+pub mod surface;
 pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
