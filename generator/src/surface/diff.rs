@@ -305,6 +305,14 @@ fn changed(name: &str, old: Option<&Attr>, new: Option<&Attr>) -> Verdict {
                 compatible("fewer forbidden values: every value accepted before still is")
             }
         }
+        // `Debug` output and logs only; no code depends on them. Listed so a reviewer sees a
+        // secret that stops being redacted.
+        attr::SENSITIVE if new.is_some() => {
+            compatible("now redacted in `Debug` output and logs")
+        }
+        attr::SENSITIVE => compatible(
+            "no longer redacted: its values can appear in `Debug` output and logs; check that it is no secret",
+        ),
         // The SDK encodes the parameter; user code does not see where it travels.
         attr::IN | attr::WIRE => {
             compatible("sent differently on the wire; the SDK does it, user code is unaffected")
@@ -388,8 +396,8 @@ fn narrower(old: Option<&Attr>, new: Option<&Attr>) -> bool {
 
 /// The changes for a reviewer: a count, then one block per operation (or type, error
 /// catalogue, service), blocks with breaking changes first, breaking changes first within a
-/// block and marked `BREAKING`, each followed by its reason. `API surface unchanged.` when
-/// there is nothing.
+/// block, each marked `BREAKING` or `compatible` and followed by its reason.
+/// `API surface unchanged.` when there is nothing.
 pub fn summary(changes: &[ApiChange]) -> String {
     if changes.is_empty() {
         return "API surface unchanged.".to_owned();
@@ -418,16 +426,16 @@ pub fn summary(changes: &[ApiChange]) -> String {
         out.push('\n');
         for c in list {
             let mark = if c.breaking {
-                "BREAKING  "
+                "BREAKING    "
             } else {
-                "          "
+                "compatible  "
             };
             let what = match &c.key.item {
                 Item::Itself => c.key.to_string(),
                 item => render_item(item).join(" "),
             };
             out.push_str(&format!("  {mark}{what}: {}\n", c.change));
-            out.push_str(&format!("            {}\n", c.reason));
+            out.push_str(&format!("              {}\n", c.reason));
         }
     }
     out.truncate(out.trim_end().len());

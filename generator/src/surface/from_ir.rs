@@ -98,6 +98,8 @@ pub(super) mod attr {
     pub const TYPE: &str = "type";
     /// Validation demands it.
     pub const REQUIRED: &str = "required";
+    /// Secret: redacted in `Debug` output and logs.
+    pub const SENSITIVE: &str = "sensitive";
     /// Where a top-level parameter travels.
     pub const IN: &str = "in";
     /// Wire encoding when the type does not say it.
@@ -362,10 +364,14 @@ fn fields(
             Side::Request => request_attrs(f, top),
             Side::Response => {
                 let plain = top && f.required;
-                vec![
+                let mut attrs = vec![
                     Attr::new(attr::RUST, &f.names.snake),
                     Attr::new(attr::TYPE, held_type(&f.ty, plain)),
-                ]
+                ];
+                if f.sensitive {
+                    attrs.push(Attr::flag(attr::SENSITIVE));
+                }
+                attrs
             }
         };
         let item = match side {
@@ -400,6 +406,9 @@ fn request_attrs(f: &FieldIr, top: bool) -> Vec<Attr> {
     ];
     if f.required {
         attrs.push(Attr::flag(attr::REQUIRED));
+    }
+    if f.sensitive {
+        attrs.push(Attr::flag(attr::SENSITIVE));
     }
     if top {
         if let Some(p) = placement(f) {
@@ -559,10 +568,13 @@ fn structure(st: &StructIr, s: &mut Surface<'_>) {
             Attr::new(attr::TYPE, held_type(&f.ty, false)),
         ];
         // Required-ness and constraints are checked only when the struct is sent.
+        if request && f.required {
+            attrs.push(Attr::flag(attr::REQUIRED));
+        }
+        if f.sensitive {
+            attrs.push(Attr::flag(attr::SENSITIVE));
+        }
         if request {
-            if f.required {
-                attrs.push(Attr::flag(attr::REQUIRED));
-            }
             constraints(&f.constraints, &mut attrs);
         }
         s.add(&scope, Item::Field(f.names.wire.clone()), attrs);

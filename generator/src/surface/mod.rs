@@ -37,7 +37,8 @@
 //!   shared struct shows up under each operation it reaches.
 //! - `type` is the field's type as declared in the generated Rust struct (`Option<T>`, `Vec<T>`,
 //!   or a plain `T` for a response field that is always present); `required` marks what the
-//!   SDK's validation demands before sending; `in` is where a top-level parameter travels.
+//!   SDK's validation demands before sending; `sensitive` marks a secret redacted in `Debug`
+//!   output and logs; `in` is where a top-level parameter travels.
 //! - Constraints checked before sending: `range`, `length` and `items` (inclusive bounds,
 //!   `1..=50`, `2..`, `..=20`), `format`, `not-prefix` and `not-value` (each with its values).
 //! - A name or value that contains a space, `,`, `:`, `"`, `\` or a character outside printable
