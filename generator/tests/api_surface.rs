@@ -554,3 +554,22 @@ fn a_corrupt_surface_file_names_its_line() {
         format!("{SURFACE_FILE}:{}: the line ends with `,`", e.line)
     );
 }
+
+#[test]
+fn every_attribute_the_surface_uses_has_a_rule() {
+    // Change every attribute of every element (a flag is dropped, a value altered): no change
+    // may fall through to the rule for attributes the rules do not know.
+    let mut edited = baseline().clone();
+    for attrs in edited.elements.values_mut() {
+        attrs.retain(|a| !a.values.is_empty());
+        for a in attrs.iter_mut() {
+            a.values.push("changed".to_owned());
+        }
+    }
+    let unknown: Vec<String> = surface::diff(baseline(), &edited)
+        .into_iter()
+        .filter(|c| c.reason.contains("rules do not know"))
+        .map(|c| c.to_string())
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:#?}");
+}

@@ -94,7 +94,9 @@ fn codegen_prints_what_changed_against_the_checked_in_surface() {
     let again = xtask(&args(true));
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
-        stderr(&again).trim_end().ends_with("API surface unchanged."),
+        stderr(&again)
+            .trim_end()
+            .ends_with("API surface unchanged."),
         "{}",
         stderr(&again)
     );
@@ -112,7 +114,9 @@ fn codegen_prints_what_changed_against_the_checked_in_surface() {
     assert!(stderr(&run).contains(EXPECTED), "{}", stderr(&run));
     let after = xtask(&args(false));
     assert!(
-        stderr(&after).trim_end().ends_with("API surface unchanged."),
+        stderr(&after)
+            .trim_end()
+            .ends_with("API surface unchanged."),
         "{}",
         stderr(&after)
     );

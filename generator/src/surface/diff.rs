@@ -299,8 +299,11 @@ fn changed(name: &str, old: Option<&Attr>, new: Option<&Attr>) -> Verdict {
         attr::FORMAT => compatible("no format is checked any more"),
         attr::NOT_PREFIX | attr::NOT_VALUE => {
             let before: BTreeSet<String> = values(old).into_iter().collect();
-            if values(new).iter().any(|v| !before.contains(v)) {
+            let after: BTreeSet<String> = values(new).into_iter().collect();
+            if !after.is_subset(&before) {
                 breaking("more forbidden values: values accepted before may now fail validation")
+            } else if after == before {
+                compatible("the same forbidden values, written in another order")
             } else {
                 compatible("fewer forbidden values: every value accepted before still is")
             }

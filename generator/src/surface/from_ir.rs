@@ -445,7 +445,11 @@ fn constraints(c: &ConstraintsIr, attrs: &mut Vec<Attr>) {
     ] {
         if !values.is_empty() {
             let mut values = values.clone();
-            values.sort();
+            // Numbers in numeric order, then text.
+            values.sort_by_key(|v| match v.parse::<i64>() {
+                Ok(n) => (false, n, String::new()),
+                Err(_) => (true, 0, v.clone()),
+            });
             values.dedup();
             attrs.push(Attr::list(name, values));
         }

@@ -14,18 +14,20 @@
 //! separated by spaces (flags have no values):
 //!
 //! ```text
-//! service: product Vpc, version 2016-04-28, signature v1, global-endpoint vpc.aliyuncs.com, endpoint-pattern vpc.{region}.aliyuncs.com
+//! service: product Vpc, version 2016-04-28, signature v3, global-endpoint vpc.aliyuncs.com, endpoint-pattern vpc.{region}.aliyuncs.com
 //! service endpoint cn-hangzhou: host vpc.aliyuncs.com
-//! operation CreateVpnGateway: method create_vpn_gateway, retry-safe, token ClientToken
+//! operation CreateVpnGateway: method create_vpn_gateway
 //! operation CreateVpnGateway param Bandwidth: rust bandwidth, type Option<Bandwidth>, required, in query
-//! operation CreateVpnGateway param Tag[].Key: rust key, type Option<String>, length 1..=128
+//! operation CreateVpnGateway param Name: rust name, type Option<String>, in query, length 2..=128, format name, not-prefix "http://" "https://"
 //! operation CreateVpnGateway response VpnGatewayId: rust vpn_gateway_id, type String
-//! operation CreateVpnGateway error VpnGateway.Configuring: variant VpnGatewayConfiguring, status 400
+//! operation CreateVpnGateway error Resource.QuotaFull: variant ResourceQuotaFull, status 400
 //! operation CreateVpnGateway rule when InstanceChargeType = PREPAY require Period
+//! operation DescribeVpnGateway waiter wait_until_active: field Status, success active, after CreateVpnGateway CreateVpnRouteEntry
+//! operation DescribeVpnGateways response VpnGateways[].Status: rust status, type Option<VpnGatewayStatus>
 //! operation DescribeVpnGateways paginator: style page-number, cursor page_number, size page_size, total total_count, list vpn_gateways, item VpnGateway
-//! operation DescribeVpnGateway waiter wait_until_active: field Status, success active, after CreateVpnGateway
-//! struct Tag: request, flat
-//! struct Tag field Key: rust key, type Option<String>, required, length 1..=128
+//! operation TagResources param Tag[].Key: rust key, type Option<String>, required, length 1..=64, format name, not-prefix "acs:" aliyun "http://" "https://"
+//! struct IkeConfig: request
+//! struct IkeConfig field Psk: rust psk, type Option<String>, sensitive, length ..=100, format ascii
 //! enum Bandwidth: kind integer
 //! enum Bandwidth value 5: variant Mbps5
 //! error VpnGateway.Configuring: variant VpnGatewayConfiguring, status 400, retryable
