@@ -1,6 +1,6 @@
 //! [`diff`]: what changed between two surfaces, and whether it breaks the SDK's users.
 //!
-//! The rules are in one place, [`added`], [`removed`] and [`changed`], each with why. They
+//! The rules are in one place, `added_rule`, `removed_rule` and `changed`, each with why. They
 //! follow from how `emit/rust/` generates the crate:
 //!
 //! - inputs, outputs and shared structs are `#[non_exhaustive]`; inputs are built through
@@ -18,7 +18,7 @@
 //! (retries, wire placement, documented HTTP statuses), is compatible and still listed.
 
 use super::from_ir::attr;
-use super::text::{render_attr, render_attrs, render_item};
+use super::text::{render_attr, render_attrs, render_item, render_values};
 use super::{ApiSurface, Attr, Item, Key, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -65,16 +65,13 @@ impl fmt::Display for Change {
                 old: Some(old),
                 new: Some(new),
                 ..
-            } => {
-                let values = |a: &Attr| {
-                    let rendered = render_attr(a);
-                    rendered
-                        .strip_prefix(&render_attr(&Attr::flag(&a.name)))
-                        .map(|v| v.trim_start().to_owned())
-                        .unwrap_or(rendered)
-                };
-                write!(f, "{} {} -> {}", old.name, values(old), values(new))
-            }
+            } => write!(
+                f,
+                "{} {} -> {}",
+                render_attr(&Attr::flag(&old.name)),
+                render_values(&old.values),
+                render_values(&new.values)
+            ),
             Change::Changed {
                 old: None,
                 new: Some(new),
@@ -275,10 +272,14 @@ fn changed(name: &str, old: Option<&Attr>, new: Option<&Attr>) -> Verdict {
         // The declared type is what code reads and writes: `Option<T>` → `T`, `String` → `i64`,
         // `Vec<A>` → `Vec<B>` all stop it compiling.
         attr::TYPE => breaking("the Rust type changed: code that sets or reads it no longer compiles"),
-        // A rename of a field, method, variant or of an enum's value type (`as_str` vs `as_i64`).
-        attr::RUST | attr::METHOD | attr::VARIANT | attr::KIND => {
+        // A rename of a field, method or variant.
+        attr::RUST | attr::METHOD | attr::VARIANT => {
             breaking("renamed in Rust: code that names it no longer compiles")
         }
+        // String enums have `as_str` and `From<&str>`, integer ones `as_i64` and `From<i64>`.
+        attr::KIND => breaking(
+            "the enum's value type changed (`as_str`/`From<&str>` or `as_i64`/`From<i64>`): code that converts it no longer compiles",
+        ),
         // Validation now refuses requests without it; the field stays an `Option`, so
         // dropping the requirement breaks nothing.
         attr::REQUIRED if new.is_some() => {
@@ -358,7 +359,8 @@ fn changed(name: &str, old: Option<&Attr>, new: Option<&Attr>) -> Verdict {
     }
 }
 
-/// True when the bounds `new` admit a value `old` did not (absent: unbounded).
+/// True when the bounds `new` refuse a value `old` admitted (an absent attribute is
+/// unbounded).
 fn narrower(old: Option<&Attr>, new: Option<&Attr>) -> bool {
     let bounds = |a: Option<&Attr>| -> Option<(Option<i64>, Option<i64>)> {
         let Some(a) = a else {

@@ -95,11 +95,20 @@ pub(super) fn render_attrs(attrs: &[Attr]) -> String {
 /// `name value value`.
 pub(super) fn render_attr(attr: &Attr) -> String {
     let mut out = token(&attr.name);
-    for v in &attr.values {
+    if !attr.values.is_empty() {
         out.push(' ');
-        out.push_str(&token(v));
+        out.push_str(&render_values(&attr.values));
     }
     out
+}
+
+/// Values separated by spaces, each quoted where it needs to be.
+pub(super) fn render_values(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| token(v))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The words of a key, e.g. `operation CreateVpnGateway param Tag[].Key`.
