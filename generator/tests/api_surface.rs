@@ -573,3 +573,55 @@ fn every_attribute_the_surface_uses_has_a_rule() {
         .collect();
     assert!(unknown.is_empty(), "{unknown:#?}");
 }
+
+/// The surface mirrors decisions of the Rust emitters (held types, waiter names); the
+/// generated crate (kept fresh by `generate.rs`) must declare what it lists.
+#[test]
+fn the_generated_crate_declares_what_the_surface_lists() {
+    use generator::surface::{Item, Scope};
+    let sdk = root().join("generated-sdk/src");
+    let read = |rel: &str| {
+        std::fs::read_to_string(sdk.join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+            .replace("crate::types::", "")
+    };
+    let client = read("client.rs");
+    let types = read("types.rs");
+    let mut missing = Vec::new();
+    for (key, attrs) in &baseline().elements {
+        let value = |name: &str| {
+            attrs
+                .iter()
+                .find(|a| a.name == name)
+                .and_then(|a| a.values.first())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let field = format!("pub {}: {},", value("rust"), value("type"));
+        let action = match &key.scope {
+            Scope::Operation(action) => action,
+            Scope::Struct(_) if matches!(key.item, Item::Field(_)) => {
+                if !types.contains(&field) {
+                    missing.push(format!("{key}: `{field}`"));
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let module = read(&format!(
+            "operation/{}.rs",
+            generator::naming::snake_name(action)
+        ));
+        let (text, wanted) = match &key.item {
+            Item::Itself => (&client, format!("pub fn {}(", value("method"))),
+            Item::Param(p) | Item::Response(p) if p.is_top_level() => (&module, field),
+            Item::Paginator => (&module, "pub fn into_paginator(".to_owned()),
+            Item::Waiter(method) => (&module, format!("pub async fn {method}(")),
+            _ => continue,
+        };
+        if !text.contains(&wanted) {
+            missing.push(format!("{key}: `{wanted}`"));
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
