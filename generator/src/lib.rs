@@ -14,6 +14,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod schema;
+pub mod surface;
 pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics};

@@ -37,6 +37,9 @@ pub fn run(options: &Options) -> Result<String, String> {
         )
     })?;
     let files = generator::generate(&spec, &templates).map_err(|e| e.to_string())?;
+    // Read the checked-in surface now, before anything is written.
+    let surface =
+        crate::api_diff::against_checked_in(&options.out_dir, &crate::api_diff::surface_of(&spec));
 
     let mut wanted: Vec<(PathBuf, String)> = files
         .iter()
@@ -70,7 +73,7 @@ pub fn run(options: &Options) -> Result<String, String> {
     if options.check {
         if changes.is_empty() {
             return Ok(format!(
-                "generated files are up to date ({} files, {operations} operations)",
+                "generated files are up to date ({} files, {operations} operations)\n{surface}",
                 wanted.len()
             ));
         }
@@ -82,7 +85,8 @@ pub fn run(options: &Options) -> Result<String, String> {
                 Change::Removed(p) => writeln!(msg, "  orphaned {}", p.display()),
             };
         }
-        msg.push_str("run `cargo xtask codegen` and commit the result");
+        msg.push_str("run `cargo xtask codegen` and commit the result\n\n");
+        msg.push_str(&surface);
         return Err(msg);
     }
 
@@ -104,7 +108,7 @@ pub fn run(options: &Options) -> Result<String, String> {
         }
     }
     Ok(format!(
-        "{} file(s) changed; {} files, {operations} operations",
+        "{} file(s) changed; {} files, {operations} operations\n{surface}",
         changes.len(),
         wanted.len()
     ))

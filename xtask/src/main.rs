@@ -1,5 +1,7 @@
-//! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`.
+//! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`,
+//! `cargo xtask api-diff --old-spec DIR [--new-spec DIR]`.
 
+mod api_diff;
 mod codegen;
 mod synth;
 
@@ -27,6 +29,19 @@ enum Command {
         /// Output directory for the generated crate (default: `generated-sdk/`).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Print what changes between the APIs two spec directories generate, breaking changes
+    /// first (e.g. `--old-spec` from a `git worktree` of the base branch).
+    ApiDiff {
+        /// The spec before the change.
+        #[arg(long)]
+        old_spec: PathBuf,
+        /// The spec after the change (default: `spec/`).
+        #[arg(long)]
+        new_spec: Option<PathBuf>,
+        /// Exit with failure when a change is breaking.
+        #[arg(long)]
+        deny_breaking: bool,
     },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
@@ -59,6 +74,21 @@ fn main() -> ExitCode {
             };
             report(codegen::run(&options))
         }
+        Command::ApiDiff {
+            old_spec,
+            new_spec,
+            deny_breaking,
+        } => match api_diff::run(&old_spec, &new_spec.unwrap_or_else(|| root.join("spec"))) {
+            Ok((summary, breaking)) => {
+                println!("{summary}");
+                if deny_breaking && breaking {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(message) => report(Err(message)),
+        },
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }

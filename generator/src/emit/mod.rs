@@ -50,6 +50,7 @@ pub struct Templates {
 pub fn generate(ir: &ServiceIr, templates: &Templates) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = rust::emit_crate(ir)?;
     files.extend(docs::emit_docs(ir, templates)?);
+    files.push(crate::surface::emit_file(ir));
     files.sort();
     Ok(files)
 }
