@@ -19,22 +19,25 @@ use std::collections::BTreeMap;
 // IR access: adapt these when the IR changes.
 // ---------------------------------------------------------------------------------------------
 
-/// Where a top-level parameter travels. The IR has no placement yet: every parameter of this
-/// RPC-style API is a query parameter (a POST carries the same pairs as its form body).
-fn placement(_param: &FieldIr) -> Option<String> {
-    Some("query".to_owned())
+/// Where a top-level parameter travels: the URL query or the form body.
+fn placement(param: &FieldIr) -> Option<String> {
+    Some(
+        match param.location {
+            crate::ir::Location::Query => "query",
+            crate::ir::Location::Body => "body",
+        }
+        .to_owned(),
+    )
 }
 
-/// How a parameter is encoded when its type does not say it (e.g. a comma-joined list).
-/// `None` while the IR knows only `Name.N` lists and JSON-encoded structs.
-fn wire_form(_param: &FieldIr) -> Option<String> {
-    None
+/// How a parameter is encoded when its Rust type does not say it (a comma-joined list).
+fn wire_form(param: &FieldIr) -> Option<String> {
+    matches!(param.ty, TypeIr::CommaList(_)).then(|| "comma-joined".to_owned())
 }
 
-/// The HTTP status an operation documents for one of its error codes. The IR carries only
-/// the catalogue's status so far.
+/// The HTTP status an operation documents for one of its error codes.
 fn error_status(e: &OperationErrorIr) -> u16 {
-    e.error.http_status
+    e.http_status
 }
 
 /// The struct a field's value leads into, and whether through the items of a list.
@@ -55,7 +58,10 @@ fn nested_struct(ty: &TypeIr) -> Option<(&str, bool)> {
 /// else (inputs, struct fields, optional outputs) is `Option<T>`.
 fn held_type(ty: &TypeIr, plain: bool) -> String {
     let value = value_type(ty);
-    if matches!(ty, TypeIr::List(_) | TypeIr::WrappedList { .. }) || plain {
+    if matches!(
+        ty,
+        TypeIr::List(_) | TypeIr::WrappedList { .. } | TypeIr::CommaList(_)
+    ) || plain {
         value
     } else {
         format!("Option<{value}>")
@@ -67,7 +73,9 @@ fn value_type(ty: &TypeIr) -> String {
     match ty {
         TypeIr::Scalar(s) => scalar_type(*s).to_owned(),
         TypeIr::Enum(n, _) | TypeIr::Json(n) | TypeIr::Object(n) => n.clone(),
-        TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => format!("Vec<{}>", item_type(i)),
+        TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } | TypeIr::CommaList(i) => {
+            format!("Vec<{}>", item_type(i))
+        }
     }
 }
 
