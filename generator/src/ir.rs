@@ -357,6 +357,8 @@ pub struct OperationErrorIr {
     /// The HTTP status this operation answers the code with (the catalogue's when the
     /// operation does not say).
     pub http_status: u16,
+    /// Which layer documents the code for this operation.
+    pub origin: Origin,
 }
 
 /// A catalogue error code.
@@ -898,6 +900,7 @@ fn lower_operation(
         .filter_map(|e| {
             errors.get(e.code.as_str()).map(|c| OperationErrorIr {
                 http_status: e.http_status.unwrap_or(c.http_status),
+                origin: e.origin,
                 error: (*c).clone(),
                 description: e
                     .description

@@ -23,6 +23,8 @@
 //!   catalogue with the metadata's message. Spellings are settled first (see
 //!   `Merger::canonical_error`).
 //! - Inferred idempotency tokens and pagination fill in only where the curated entry is silent.
+//! - Response fields are optional unless curated, except the top-level `RequestId`, which every
+//!   answer carries.
 
 use crate::diagnostics::Diagnostic;
 use crate::imported::{ImportedError, ImportedField, ImportedKind, ImportedOperation};
@@ -194,11 +196,13 @@ impl Merger {
             match errors.iter_mut().find(|c| c.code == e.code) {
                 Some(c) => {
                     c.http_status.get_or_insert(e.http_status);
+                    c.origin = Origin::Both;
                 }
                 None => errors.push(OperationErrorSpec {
                     code: e.code.clone(),
                     description: None,
                     http_status: Some(e.http_status),
+                    origin: Origin::Imported,
                 }),
             }
             if self.codes.insert(e.code.clone()) {
@@ -465,10 +469,16 @@ impl Merger {
             i,
             side,
         );
+        // Every answer of the service carries its request ID: the one response field the
+        // metadata does not mark but that is always there.
+        let required = match side {
+            Side::Request => i.required,
+            Side::Response => top_level && name == "RequestId",
+        };
         Field {
             name,
             ty,
-            required: side == Side::Request && i.required,
+            required,
             default: i.default.clone().filter(|d| literal_fits(d, i.ty)),
             example: None,
             doc: String::new(),

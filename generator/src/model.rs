@@ -662,6 +662,10 @@ pub struct OperationErrorSpec {
     /// catalogue's (normally taken from the imported layer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    /// Which layer documents the code; set by the merge, never written in a file.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub origin: Origin,
 }
 
 /// A documented sample request and response.

@@ -138,7 +138,12 @@ fn check(spec_dir: &Path) {
         None,
     ));
     for s in &ir.structs {
-        let fields = s.fields.iter().map(|f| f.names.snake.clone()).collect();
+        let mut fields: BTreeSet<String> = s.fields.iter().map(|f| f.names.snake.clone()).collect();
+        // A struct both sent and received gets `with_<field>` setters beside its getters.
+        if (s.uses.flat_request || s.uses.json_request) && s.uses.response {
+            let setters: Vec<String> = fields.iter().map(|f| format!("with_{f}")).collect();
+            fields.extend(setters);
+        }
         missing.extend(unexplained(
             &names,
             &s.name,

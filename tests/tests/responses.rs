@@ -318,7 +318,8 @@ async fn a_missing_required_response_field_is_an_invalid_response() {
     for (body, field) in [
         (r#"{"RequestId":"R","Name":"gw"}"#, "VpnGatewayId"),
         (r#"{"VpnGatewayId":"vpn-1"}"#, "RequestId"),
-        (r#"{}"#, "RequestId"),
+        // The first required field in the current API's order.
+        (r#"{}"#, "VpnGatewayId"),
     ] {
         let reason = invalid_reason(create_gateway(&answering(body)).await);
         assert!(

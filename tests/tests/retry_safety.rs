@@ -102,23 +102,42 @@ async fn a_busy_gateway_on_tag_resources_is_retried() {
     assert_eq!(transport.requests().len(), 2);
 }
 
+/// A write the current API gives no `ClientToken`: repeating it after a failure that may
+/// have come after the move could apply it twice.
+async fn move_resource_group(
+    transport: &ReplayTransport,
+) -> Result<String, SdkError<vpn_gateway::operation::move_vpn_resource_group::MoveVpnResourceGroupError>>
+{
+    client_with(transport, fast_retries())
+        .move_vpn_resource_group()
+        .region_id(REGION)
+        .instance_id("vpn-1")
+        .resource_type("VpnGateway")
+        .new_resource_group_id("rg-1")
+        .send()
+        .await
+        .map(|out| out.request_id().to_owned())
+}
+
+const MOVED: &str = r#"{"RequestId":"R-ok"}"#;
+
 #[tokio::test]
-async fn server_error_on_create_vpn_gateway_is_not_retried() {
+async fn server_error_on_a_write_without_client_token_is_not_retried() {
     let transport = ReplayTransport::new();
     transport.push_json(500, error_body("InternalError"));
-    transport.push_json(200, CREATED);
-    let err = create_vpn_gateway(&transport).await.unwrap_err();
+    transport.push_json(200, MOVED);
+    let err = move_resource_group(&transport).await.unwrap_err();
     assert_eq!(err.code(), Some("InternalError"));
     assert_eq!(transport.requests().len(), 1);
     assert_eq!(transport.remaining(), 1);
 }
 
 #[tokio::test]
-async fn every_failure_after_which_a_create_may_have_run_ends_the_call() {
+async fn every_failure_after_which_a_write_may_have_run_ends_the_call() {
     let transport = ReplayTransport::new();
     transport.push_json(503, error_body("ServiceUnavailable"));
-    transport.push_json(200, CREATED);
-    assert!(create_vpn_gateway(&transport).await.is_err());
+    transport.push_json(200, MOVED);
+    assert!(move_resource_group(&transport).await.is_err());
     assert_eq!(transport.requests().len(), 1, "ServiceUnavailable");
 
     for kind in [
@@ -128,8 +147,8 @@ async fn every_failure_after_which_a_create_may_have_run_ends_the_call() {
     ] {
         let transport = ReplayTransport::new();
         transport.push_error(kind);
-        transport.push_json(200, CREATED);
-        let err = create_vpn_gateway(&transport).await.unwrap_err();
+        transport.push_json(200, MOVED);
+        let err = move_resource_group(&transport).await.unwrap_err();
         assert!(
             matches!(&err, SdkError::Transport(e) if e.kind() == kind),
             "{err:?}"

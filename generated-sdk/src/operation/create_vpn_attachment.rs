@@ -371,11 +371,9 @@ pub struct CreateVpnAttachmentOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "RequestId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub request_id: Option<String>,
+    pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "VpnConnectionId",
@@ -427,8 +425,8 @@ pub struct CreateVpnAttachmentOutput {
 }
 impl CreateVpnAttachmentOutput {
     /// Returns `request_id`.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `vpn_connection_id`.
     pub fn vpn_connection_id(&self) -> Option<&str> {

@@ -137,11 +137,9 @@ pub struct DescribeVpnAttachmentsOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "RequestId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub request_id: Option<String>,
+    pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "PageSize",
@@ -176,8 +174,8 @@ pub struct DescribeVpnAttachmentsOutput {
 }
 impl DescribeVpnAttachmentsOutput {
     /// Returns `request_id`.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `page_size`.
     pub fn page_size(&self) -> Option<i32> {

@@ -176,11 +176,9 @@ pub struct DiagnoseVpnConnectionsOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "RequestId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub request_id: Option<String>,
+    pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "PageNumber",
@@ -215,8 +213,8 @@ pub struct DiagnoseVpnConnectionsOutput {
 }
 impl DiagnoseVpnConnectionsOutput {
     /// Returns `request_id`.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `page_number`.
     pub fn page_number(&self) -> Option<i32> {

@@ -177,11 +177,9 @@ pub struct ModifyTunnelAttributeOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "RequestId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
-    pub request_id: Option<String>,
+    pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "TunnelIkeConfig",
@@ -283,8 +281,8 @@ impl ModifyTunnelAttributeOutput {
         self.tunnel_id.as_deref()
     }
     /// Returns `request_id`.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
     /// Returns `tunnel_ike_config`.
     pub fn tunnel_ike_config(

@@ -339,10 +339,13 @@ fn enum_values(ir: &ServiceIr) -> EnumValues<'_> {
         .collect()
 }
 
+/// What the docs say of an element only the imported layer documents: where the fact comes
+/// from, instead of copying Alibaba's prose.
+pub const IMPORTED_ONLY: &str = "_From the API metadata; see the official reference._";
+
 fn field_view(f: &FieldIr, enums: &EnumValues<'_>) -> FieldView {
     let mut doc = if f.origin == Origin::Imported {
-        // No curated words: say where the fact comes from instead of copying Alibaba's prose.
-        "_From the API metadata; see the official reference._".to_owned()
+        IMPORTED_ONLY.to_owned()
     } else {
         f.doc.clone()
     };
@@ -504,7 +507,11 @@ fn operation_view(
                 code: e.error.code.clone(),
                 http_status: e.http_status,
                 message: e.error.message.clone(),
-                description: e.description.clone(),
+                description: if e.origin == Origin::Imported && e.description.is_empty() {
+                    IMPORTED_ONLY.to_owned()
+                } else {
+                    e.description.clone()
+                },
                 retryable: e.error.retryable,
                 note: None,
                 operations: Vec::new(),
