@@ -41,7 +41,7 @@ impl RpcRequest {
         let is_form = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            .is_some_and(is_form_content_type);
         let form = if is_form {
             std::str::from_utf8(&body)
                 .map(decode_pairs)
@@ -118,6 +118,13 @@ impl RpcRequest {
             _ => Format::Json,
         }
     }
+}
+
+/// True for `application/x-www-form-urlencoded`, with or without parameters (`; charset=UTF-8`)
+/// and in any case: media types are case-insensitive (RFC 9110 §8.3.1), and clients differ.
+fn is_form_content_type(value: &str) -> bool {
+    let media_type = value.split(';').next().unwrap_or_default().trim();
+    media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 fn decode_pairs(text: &str) -> Vec<(String, String)> {
@@ -277,6 +284,42 @@ mod tests {
             out,
             "<X><RequestId>R</RequestId><VpnGateways><VpnGateway><VpnGatewayId>a</VpnGatewayId></VpnGateway><VpnGateway><VpnGatewayId>b&amp;</VpnGatewayId></VpnGateway></VpnGateways></X>"
         );
+    }
+
+    #[test]
+    fn form_bodies_are_read_whatever_the_case_and_parameters_of_their_content_type() {
+        for (content_type, is_form) in [
+            ("application/x-www-form-urlencoded", true),
+            ("application/x-www-form-urlencoded; charset=UTF-8", true),
+            ("Application/X-WWW-Form-Urlencoded;charset=utf-8", true),
+            (" application/x-www-form-urlencoded ", true),
+            ("application/x-www-form-urlencodedx", false),
+            ("application/json", false),
+            ("text/plain", false),
+        ] {
+            assert_eq!(
+                is_form_content_type(content_type),
+                is_form,
+                "{content_type}"
+            );
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(content_type).unwrap(),
+            );
+            let request = RpcRequest::new(
+                "POST",
+                "/",
+                Some("RegionId=cn-hangzhou&Name=query"),
+                &headers,
+                bytes::Bytes::from_static(b"Name=a+b%2A&Psk=x"),
+            );
+            assert_eq!(request.param("Psk").is_some(), is_form, "{content_type}");
+            // Query and body merged; the body wins a name both carry.
+            assert_eq!(request.param("RegionId"), Some("cn-hangzhou"));
+            let name = if is_form { "a b*" } else { "query" };
+            assert_eq!(request.param("Name"), Some(name), "{content_type}");
+        }
     }
 
     #[test]

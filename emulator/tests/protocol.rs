@@ -402,3 +402,167 @@ async fn malformed_parameters_never_cause_server_errors() {
         }
     }
 }
+
+/// The runtime's own send path (what the generated client calls) against `emulator`.
+fn rpc_client(
+    emulator: &vpn_gateway_emulator::Emulator,
+    version: SignatureVersion,
+    method: RequestMethod,
+) -> vpn_gateway::RpcClient {
+    vpn_gateway::RpcClient::new(
+        &vpn_gateway::METADATA,
+        vpn_gateway::Config::builder()
+            .endpoint(emulator.url())
+            .allow_http(true)
+            .credentials(Credentials::new("testid", "testsecret"))
+            .region(REGION)
+            .signature_version(version)
+            .request_method(method)
+            .retry_policy(vpn_gateway::runtime::RetryPolicy::disabled())
+            .build()
+            .unwrap(),
+    )
+}
+
+/// A pre-shared key (printable ASCII, no spaces) needing every kind of encoding.
+const BODY_PSK: &str = "p/s*k~1+=&%";
+
+/// `CreateVpnConnection` with `Name` and `IkeConfig` (carrying [`BODY_PSK`]) in the form body.
+fn create_connection_with_body(
+    gateway: &str,
+    customer_gateway: &str,
+    name: &str,
+) -> vpn_gateway::runtime::RpcRequest {
+    let query = [
+        ("RegionId", REGION),
+        ("VpnGatewayId", gateway),
+        ("CustomerGatewayId", customer_gateway),
+        ("LocalSubnet", "10.0.0.0/24"),
+        ("RemoteSubnet", "192.168.0.0/24"),
+    ];
+    let body = [
+        ("Name", name.to_owned()),
+        (
+            "IkeConfig",
+            serde_json::json!({ "Psk": BODY_PSK }).to_string(),
+        ),
+    ];
+    vpn_gateway::runtime::RpcRequest::new(
+        "CreateVpnConnection",
+        query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        false,
+    )
+    .with_body(
+        body.iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
+    .with_secret_values(vec![BODY_PSK.into()])
+}
+
+#[tokio::test]
+async fn body_parameters_are_verified_and_parsed_with_both_signatures() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let gw = gateway(&client).await;
+    let mut last_octet = 30;
+    for version in [SignatureVersion::V1, SignatureVersion::V3] {
+        for method in [RequestMethod::Get, RequestMethod::Post] {
+            last_octet += 1;
+            let cgw = customer_gateway(&client, &format!("116.62.71.{last_octet}")).await;
+            let name = format!("body-{version:?}-{method:?}.名");
+            let response = rpc_client(&emulator, version, method)
+                .invoke(create_connection_with_body(&gw, &cgw, &name))
+                .await
+                .unwrap_or_else(|e| panic!("{version:?} {method:?}: {e}"));
+            let created = json(std::str::from_utf8(&response.body).unwrap());
+            let id = created["VpnConnectionId"].as_str().unwrap();
+            let described = client
+                .describe_vpn_connection()
+                .region_id(REGION)
+                .vpn_connection_id(id)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(described.name.as_deref(), Some(name.as_str()));
+            let psk = described.ike_config.and_then(|ike| ike.psk);
+            assert_eq!(psk.as_deref(), Some(BODY_PSK), "{version:?} {method:?}");
+        }
+    }
+}
+
+/// The request `RpcClient` would send, signed now, for `emulator`.
+fn signed(
+    emulator: &vpn_gateway_emulator::Emulator,
+    version: SignatureVersion,
+    request: &vpn_gateway::runtime::RpcRequest,
+    nonce: &str,
+) -> vpn_gateway::runtime::HttpRequest {
+    use vpn_gateway::runtime::wire;
+    let endpoint = vpn_gateway::runtime::Endpoint::parse(emulator.url(), true).unwrap();
+    let credentials = Credentials::new("testid", "testsecret");
+    let timestamp = wire::timestamp_now();
+    let user_agent = axum::http::HeaderValue::from_static("test");
+    wire::build_signed_request(&wire::WireRequest {
+        endpoint: &endpoint,
+        api_version: "2016-04-28",
+        action: request.action,
+        params: &request.params,
+        body: request.body(),
+        credentials: &credentials,
+        signature_version: version,
+        method: RequestMethod::Post,
+        timestamp: &timestamp,
+        nonce,
+        user_agent: &user_agent,
+        timeouts: vpn_gateway::runtime::Timeouts::DEFAULT,
+    })
+    .unwrap()
+}
+
+/// Sends `request` with `body` in place of its own.
+async fn send_with_body(
+    request: &vpn_gateway::runtime::HttpRequest,
+    body: Vec<u8>,
+) -> (u16, String) {
+    let mut builder = reqwest::Client::new().post(&request.url).body(body);
+    for (name, value) in &request.headers {
+        if name != "host" {
+            builder = builder.header(name.as_str(), value.to_str().unwrap());
+        }
+    }
+    send(builder).await
+}
+
+#[tokio::test]
+async fn a_body_other_than_the_signed_one_is_refused_with_both_signatures() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let gw = gateway(&client).await;
+    for (version, code, ip) in [
+        (
+            SignatureVersion::V1,
+            "SignatureDoesNotMatch",
+            "116.62.71.60",
+        ),
+        // V3 signs the body through its hash: a different body fails the header check.
+        (SignatureVersion::V3, "IncompleteSignature", "116.62.71.61"),
+    ] {
+        let cgw = customer_gateway(&client, ip).await;
+        let request = create_connection_with_body(&gw, &cgw, "signed-name");
+        let built = signed(&emulator, version, &request, &format!("tamper-{version:?}"));
+        let tampered = String::from_utf8(built.body.to_vec())
+            .unwrap()
+            .replace("signed-name", "other-name");
+        let (status, body) = send_with_body(&built, tampered.into_bytes()).await;
+        assert_eq!(status, 400, "{version:?}: {body}");
+        assert_eq!(json(&body)["Code"], code, "{version:?}: {body}");
+        // The request as signed, with a fresh nonce, is accepted.
+        let built = signed(&emulator, version, &request, &format!("intact-{version:?}"));
+        let (status, body) = send_with_body(&built, built.body.to_vec()).await;
+        assert_eq!(status, 200, "{version:?}: {body}");
+    }
+}

@@ -140,8 +140,9 @@ impl RpcRequest {
     /// (`TunnelOptionsSpecification.1.TunnelIkeConfig.Psk`, ...); replaces any set before.
     ///
     /// A request with body parameters is always sent as POST, whatever the configured
-    /// [`RequestMethod`](crate::RequestMethod): a GET body has no defined meaning, and the
-    /// service reads form parameters from POST requests only. They travel in an
+    /// [`RequestMethod`](crate::RequestMethod): a GET body has no defined meaning, and
+    /// servers and proxies may ignore or refuse it (the official SDKs declare every such
+    /// operation as POST). They travel in an
     /// `application/x-www-form-urlencoded` body and are signed with both signature versions
     /// as the official SDKs sign them (see [`crate::wire`]). Their sensitive values belong in
     /// [`secret_values`](Self::secret_values) like those of query parameters.

@@ -1,8 +1,25 @@
 //! Flattening request values into RPC parameters, as the generated code needs it.
 //!
-//! Lists are numbered from 1 (`ResourceId.1`, `ResourceId.2`), lists of structs nest the field
-//! name (`Tag.1.Key`), JSON-encoded structs (`IkeConfig`) are serialized compactly, booleans are
-//! `true`/`false`.
+//! Alibaba's RPC APIs take every value as flat `name=value` pairs; structure lives in the names.
+//! The shapes, as the official SDKs write them:
+//!
+//! | shape | metadata style | wire form |
+//! |---|---|---|
+//! | scalar | — | `Name=v` (booleans `true`/`false`) |
+//! | list | `repeatList` | `Name.1=a`, `Name.2=b` (numbered from 1) |
+//! | comma-joined list | `simple` | `Name=a,b,c` |
+//! | struct sent flat | `flat` | `Name.Field=v` |
+//! | list of structs | `repeatList` | `Name.1.Field=v` |
+//! | JSON-encoded value | `json` | `Name={"Field":"v"}` (compact) |
+//!
+//! Shapes nest at any depth by joining names with `.`: a struct in a list item
+//! (`TunnelOptionsSpecification.1.TunnelIkeConfig.Psk`), a list in a list item
+//! (`Name.1.Field.2`), a list of structs in a struct (`Name.Field.1.Sub`).
+//!
+//! [`Params`] writes at the top level and [`StructParams`] inside a struct. Both have the same
+//! methods with the same signatures, so the generated code writes a field the same way at any
+//! depth; the `Params` methods delegate to a [`StructParams`] with an empty prefix, so each
+//! shape is encoded in one place. [`crate::wire_params::WireParams`] reads all of them back.
 
 use std::fmt::{self, Display};
 
@@ -11,6 +28,8 @@ use serde::Serialize;
 use crate::error::ValidationError;
 
 /// A list of `(name, value)` wire parameters, in insertion order.
+///
+/// `Debug` shows names only: values may be secrets.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     pairs: Vec<(String, String)>,
@@ -38,80 +57,96 @@ impl Params {
         }
     }
 
+    /// The top level, as a [`StructParams`] without prefix (no allocation).
+    fn root(&mut self) -> StructParams<'_> {
+        StructParams {
+            prefix: String::new(),
+            params: self,
+        }
+    }
+
     /// Adds `name=value`. `bool` displays as `true`/`false`, as the service expects.
     pub fn push(&mut self, name: impl Into<String>, value: impl Display) -> &mut Self {
-        self.pairs.push((name.into(), value.to_string()));
+        self.root().push(name, value);
         self
     }
 
     /// Adds `name=value` when `value` is `Some`.
     pub fn push_opt<T: Display>(&mut self, name: impl Into<String>, value: Option<T>) -> &mut Self {
-        if let Some(value) = value {
-            self.push(name, value);
-        }
+        self.root().push_opt(name, value);
         self
     }
 
-    /// Adds `prefix.1=a`, `prefix.2=b`, ... (numbered from 1).
-    pub fn push_list<T: Display>(&mut self, prefix: &str, items: &[T]) -> &mut Self {
-        for (i, item) in items.iter().enumerate() {
-            self.pairs
-                .push((format!("{prefix}.{}", i + 1), item.to_string()));
-        }
+    /// Adds `name.1=a`, `name.2=b`, ... (numbered from 1; the `repeatList` style).
+    pub fn push_list<T: Display>(&mut self, name: &str, items: &[T]) -> &mut Self {
+        self.root().push_list(name, items);
         self
     }
 
-    /// Adds a list of structs: `fill` receives each item and a [`StructParams`] that prefixes
-    /// field names with `prefix.N.`.
-    pub fn push_struct_list<T>(
+    /// Adds `name=a,b,c` (the `simple` style); nothing for an empty list. See
+    /// [`StructParams::push_comma_list`] for the items refused.
+    pub fn push_comma_list<T: Display>(
         &mut self,
-        prefix: &str,
+        name: &str,
         items: &[T],
-        mut fill: impl FnMut(&T, &mut StructParams<'_>),
-    ) -> &mut Self {
-        for (i, item) in items.iter().enumerate() {
-            let mut sub = StructParams {
-                prefix: format!("{prefix}.{}.", i + 1),
-                params: self,
-            };
-            fill(item, &mut sub);
-        }
-        self
+    ) -> Result<&mut Self, ValidationError> {
+        self.root().push_comma_list(name, items)?;
+        Ok(self)
     }
 
-    /// Adds a struct sent flat: `fill` receives a [`StructParams`] that prefixes field names
-    /// with `name.`; nothing is sent when it adds nothing.
+    /// Adds a struct sent flat (the `flat` style): `fill` writes its fields through a
+    /// [`StructParams`] that prefixes them with `name.`. Nothing is sent if `fill` adds nothing.
     pub fn push_struct(
         &mut self,
         name: &str,
         fill: impl FnOnce(&mut StructParams<'_>),
     ) -> &mut Self {
-        let mut sub = StructParams {
-            prefix: format!("{name}."),
-            params: self,
-        };
-        fill(&mut sub);
+        self.root().push_struct(name, fill);
         self
     }
 
-    /// Adds `name=a,b,c` (the items joined with commas); nothing for an empty list.
-    pub fn push_comma_list<T: Display>(&mut self, name: &str, items: &[T]) -> &mut Self {
-        if !items.is_empty() {
-            let joined: Vec<String> = items.iter().map(ToString::to_string).collect();
-            self.pairs.push((name.to_owned(), joined.join(",")));
-        }
+    /// [`push_struct`](Self::push_struct) for a struct with fields that can fail to encode
+    /// (JSON, comma-joined lists): the first error is returned.
+    pub fn try_push_struct(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut StructParams<'_>) -> Result<(), ValidationError>,
+    ) -> Result<&mut Self, ValidationError> {
+        self.root().try_push_struct(name, fill)?;
+        Ok(self)
+    }
+
+    /// Adds a list of structs: `fill` receives each item and a [`StructParams`] that prefixes
+    /// field names with `name.N.` (N from 1). See [`StructParams::push_struct_list`].
+    pub fn push_struct_list<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        fill: impl FnMut(&T, &mut StructParams<'_>),
+    ) -> &mut Self {
+        self.root().push_struct_list(name, items, fill);
         self
     }
 
-    /// Adds `name=<compact JSON of value>`.
+    /// [`push_struct_list`](Self::push_struct_list) for items with fields that can fail to
+    /// encode: the first error is returned.
+    pub fn try_push_struct_list<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        fill: impl FnMut(&T, &mut StructParams<'_>) -> Result<(), ValidationError>,
+    ) -> Result<&mut Self, ValidationError> {
+        self.root().try_push_struct_list(name, items, fill)?;
+        Ok(self)
+    }
+
+    /// Adds `name=<compact JSON of value>` (the `json` style).
     pub fn push_json<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
         value: &T,
     ) -> Result<&mut Self, ValidationError> {
-        let json = serde_json::to_string(value)
-            .map_err(|e| ValidationError::new(name, format!("cannot be encoded as JSON: {e}")))?;
-        self.pairs.push((name.to_owned(), json));
+        self.root().push_json(name, value)?;
         Ok(self)
     }
 
@@ -125,7 +160,7 @@ impl Params {
         self.pairs.is_empty()
     }
 
-    /// The parameters, for [`crate::RpcRequest::params`].
+    /// The parameters, for [`crate::RpcRequest::params`] or [`crate::RpcRequest::with_body`].
     pub fn into_vec(self) -> Vec<(String, String)> {
         self.pairs
     }
@@ -142,64 +177,186 @@ impl From<Params> for Vec<(String, String)> {
     }
 }
 
-/// The fields of one struct in a list of structs: names are prefixed with `Prefix.N.`.
-#[derive(Debug)]
+/// The fields of one struct, at any depth: every name is prefixed with the struct's path
+/// (`Tag.1.`, `Cfg.`, `Tunnel.2.Ike.`). Its methods are those of [`Params`], with the same
+/// signatures, so nested fields are written as top-level ones are.
+///
+/// `Debug` shows the prefix only.
 pub struct StructParams<'a> {
+    /// The path of this struct, ending with `.`; empty at the top level.
     prefix: String,
     params: &'a mut Params,
 }
 
+impl fmt::Debug for StructParams<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StructParams")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
 impl StructParams<'_> {
-    /// Adds `Prefix.N.field=value`.
-    pub fn push(&mut self, field: &str, value: impl Display) -> &mut Self {
-        let name = format!("{}{field}", self.prefix);
-        self.params.push(name, value);
+    /// The full wire name of `name` here.
+    fn path(&self, name: impl Into<String>) -> String {
+        let name = name.into();
+        if self.prefix.is_empty() {
+            return name;
+        }
+        let mut path = String::with_capacity(self.prefix.len() + name.len());
+        path.push_str(&self.prefix);
+        path.push_str(&name);
+        path
+    }
+
+    /// The fields of the struct at `prefix` (a full path ending with `.`).
+    fn nested(&mut self, prefix: String) -> StructParams<'_> {
+        StructParams {
+            prefix,
+            params: &mut *self.params,
+        }
+    }
+
+    /// Adds `Prefix.name=value`. `bool` displays as `true`/`false`, as the service expects.
+    pub fn push(&mut self, name: impl Into<String>, value: impl Display) -> &mut Self {
+        let path = self.path(name);
+        self.params.pairs.push((path, value.to_string()));
         self
     }
 
-    /// Adds `Prefix.N.field=value` when `value` is `Some`.
-    pub fn push_opt<T: Display>(&mut self, field: &str, value: Option<T>) -> &mut Self {
+    /// Adds `Prefix.name=value` when `value` is `Some`.
+    pub fn push_opt<T: Display>(&mut self, name: impl Into<String>, value: Option<T>) -> &mut Self {
         if let Some(value) = value {
-            self.push(field, value);
+            self.push(name, value);
         }
         self
     }
 
-    /// Adds `Prefix.N.field.1=a`, `Prefix.N.field.2=b`, ...
-    pub fn push_list<T: Display>(&mut self, field: &str, items: &[T]) -> &mut Self {
-        let prefix = format!("{}{field}", self.prefix);
-        self.params.push_list(&prefix, items);
+    /// Adds `Prefix.name.1=a`, `Prefix.name.2=b`, ... (numbered from 1; the `repeatList`
+    /// style).
+    pub fn push_list<T: Display>(&mut self, name: &str, items: &[T]) -> &mut Self {
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{}{name}.{}", self.prefix, i + 1);
+            self.params.pairs.push((path, item.to_string()));
+        }
         self
     }
 
-    /// Adds `Prefix.field=a,b,c`; nothing for an empty list.
-    pub fn push_comma_list<T: Display>(&mut self, field: &str, items: &[T]) -> &mut Self {
-        let name = format!("{}{field}", self.prefix);
-        self.params.push_comma_list(&name, items);
-        self
+    /// Adds `Prefix.name=a,b,c` (the `simple` style); nothing for an empty list.
+    ///
+    /// An empty item, or one containing a comma, cannot be told apart from its neighbours
+    /// once joined: such a list is refused, naming the parameter and the item's position
+    /// (never its value), rather than sent as something else.
+    pub fn push_comma_list<T: Display>(
+        &mut self,
+        name: &str,
+        items: &[T],
+    ) -> Result<&mut Self, ValidationError> {
+        if items.is_empty() {
+            return Ok(self);
+        }
+        let mut joined = String::new();
+        for (i, item) in items.iter().enumerate() {
+            let text = item.to_string();
+            let why = if text.trim().is_empty() {
+                "is empty"
+            } else if text.contains(',') {
+                "contains a comma"
+            } else {
+                if i > 0 {
+                    joined.push(',');
+                }
+                joined.push_str(&text);
+                continue;
+            };
+            return Err(ValidationError::new(
+                self.path(name),
+                format!(
+                    "item {} {why}, which a comma-separated list cannot carry",
+                    i + 1
+                ),
+            ));
+        }
+        let path = self.path(name);
+        self.params.pairs.push((path, joined));
+        Ok(self)
     }
 
-    /// Adds a nested struct: `Prefix.field.X`.
+    /// Adds a struct sent flat (the `flat` style): `fill` writes its fields through a
+    /// [`StructParams`] that prefixes them with `Prefix.name.`. Nothing is sent if `fill` adds
+    /// nothing.
     pub fn push_struct(
         &mut self,
-        field: &str,
+        name: &str,
         fill: impl FnOnce(&mut StructParams<'_>),
     ) -> &mut Self {
-        let name = format!("{}{field}", self.prefix);
-        self.params.push_struct(&name, fill);
+        let prefix = format!("{}{name}.", self.prefix);
+        fill(&mut self.nested(prefix));
         self
     }
 
-    /// Adds a nested list of structs: `Prefix.field.N.X`, N from 1.
+    /// [`push_struct`](Self::push_struct) for a struct with fields that can fail to encode
+    /// (JSON, comma-joined lists): the first error is returned.
+    pub fn try_push_struct(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut StructParams<'_>) -> Result<(), ValidationError>,
+    ) -> Result<&mut Self, ValidationError> {
+        let prefix = format!("{}{name}.", self.prefix);
+        fill(&mut self.nested(prefix))?;
+        Ok(self)
+    }
+
+    /// Adds a list of structs: `fill` receives each item and a [`StructParams`] that prefixes
+    /// field names with `Prefix.name.N.` (N from 1, the item's position).
+    ///
+    /// An item for which `fill` adds nothing leaves a gap in the numbering, and readers (the
+    /// service's included) stop at the first gap: items are expected to carry a field.
     pub fn push_struct_list<T>(
         &mut self,
-        field: &str,
+        name: &str,
         items: &[T],
-        fill: impl FnMut(&T, &mut StructParams<'_>),
+        mut fill: impl FnMut(&T, &mut StructParams<'_>),
     ) -> &mut Self {
-        let name = format!("{}{field}", self.prefix);
-        self.params.push_struct_list(&name, items, fill);
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("{}{name}.{}.", self.prefix, i + 1);
+            fill(item, &mut self.nested(prefix));
+        }
         self
+    }
+
+    /// [`push_struct_list`](Self::push_struct_list) for items with fields that can fail to
+    /// encode: the first error is returned.
+    pub fn try_push_struct_list<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        mut fill: impl FnMut(&T, &mut StructParams<'_>) -> Result<(), ValidationError>,
+    ) -> Result<&mut Self, ValidationError> {
+        for (i, item) in items.iter().enumerate() {
+            let prefix = format!("{}{name}.{}.", self.prefix, i + 1);
+            fill(item, &mut self.nested(prefix))?;
+        }
+        Ok(self)
+    }
+
+    /// Adds `Prefix.name=<compact JSON of value>` (the `json` style).
+    pub fn push_json<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<&mut Self, ValidationError> {
+        let path = self.path(name);
+        match serde_json::to_string(value) {
+            Ok(json) => {
+                self.params.pairs.push((path, json));
+                Ok(self)
+            }
+            Err(e) => Err(ValidationError::new(
+                path,
+                format!("cannot be encoded as JSON: {e}"),
+            )),
+        }
     }
 }
 
@@ -277,5 +434,217 @@ mod tests {
             ]
         );
         assert!(!format!("{p:?}").contains("prod"));
+    }
+
+    fn pairs(p: &Params) -> Vec<(&str, &str)> {
+        p.as_slice()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_shape_is_written_the_same_way_at_the_top_level_and_in_a_struct() {
+        // The same writer at the top level and in a struct `S`: the same pairs, prefixed.
+        fn write(p: &mut StructParams<'_>) -> Result<(), ValidationError> {
+            p.push("A", 1)
+                .push_opt("B", Some(true))
+                .push_opt::<i32>("Missing", None)
+                .push_list("L", &["x", "y"])
+                .push_comma_list("C", &[1, 2, 3])?
+                .push_comma_list::<i32>("EmptyC", &[])?
+                .push_struct("F", |f| {
+                    f.push("X", "fx");
+                })
+                .push_struct("Nothing", |_| {})
+                .push_struct_list("SL", &["a", "b"], |item, s| {
+                    s.push("K", item);
+                })
+                .push_json("J", &serde_json::json!({"k": "v"}))?;
+            Ok(())
+        }
+        let expected = [
+            ("A", "1"),
+            ("B", "true"),
+            ("L.1", "x"),
+            ("L.2", "y"),
+            ("C", "1,2,3"),
+            ("F.X", "fx"),
+            ("SL.1.K", "a"),
+            ("SL.2.K", "b"),
+            ("J", r#"{"k":"v"}"#),
+        ];
+        let mut top = Params::new();
+        write(&mut top.root()).unwrap();
+        assert_eq!(pairs(&top), expected);
+
+        let mut nested = Params::new();
+        nested.try_push_struct("S", write).unwrap();
+        let prefixed: Vec<(String, &str)> = expected
+            .iter()
+            .map(|(k, v)| (format!("S.{k}"), *v))
+            .collect();
+        let got: Vec<(String, &str)> = pairs(&nested)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        assert_eq!(got, prefixed);
+
+        // And the `Params` methods themselves, chained as generated code chains them.
+        let mut p = Params::new();
+        p.push("A", 1)
+            .push_opt("B", Some(true))
+            .push_opt::<i32>("Missing", None)
+            .push_list("L", &["x", "y"])
+            .push_comma_list("C", &[1, 2, 3])
+            .unwrap()
+            .push_comma_list::<i32>("EmptyC", &[])
+            .unwrap()
+            .push_struct("F", |f| {
+                f.push("X", "fx");
+            })
+            .push_struct("Nothing", |_| {})
+            .push_struct_list("SL", &["a", "b"], |item, s| {
+                s.push("K", item);
+            })
+            .push_json("J", &serde_json::json!({"k": "v"}))
+            .unwrap();
+        assert_eq!(pairs(&p), expected);
+    }
+
+    struct Ike {
+        psk: &'static str,
+        proposals: Vec<(&'static str, u32)>,
+    }
+
+    struct Tunnel {
+        role: &'static str,
+        ike: Option<Ike>,
+        cidrs: Vec<&'static str>,
+    }
+
+    #[test]
+    fn nests_at_any_depth() {
+        let tunnels = [
+            Tunnel {
+                role: "master",
+                ike: Some(Ike {
+                    psk: "k1",
+                    proposals: vec![("sha1", 1), ("md5", 2)],
+                }),
+                cidrs: vec!["169.254.10.0/30", "169.254.11.0/30"],
+            },
+            Tunnel {
+                role: "slave",
+                ike: None,
+                cidrs: vec![],
+            },
+        ];
+        let mut p = Params::new();
+        p.push_struct_list("TunnelOptionsSpecification", &tunnels, |t, s| {
+            s.push("Role", t.role);
+            if let Some(ike) = &t.ike {
+                s.push_struct("TunnelIkeConfig", |ike_params| {
+                    ike_params.push("Psk", ike.psk).push_struct_list(
+                        "Proposal",
+                        &ike.proposals,
+                        |(alg, n), prop| {
+                            prop.push("Alg", alg).push("Group", n);
+                        },
+                    );
+                });
+            }
+            s.push_list("Cidr", &t.cidrs);
+        })
+        .push_struct("Cfg", |c| {
+            c.push_struct("Bgp", |b| {
+                b.push("Asn", 65530).push_list("Ids", &["a", "b"]);
+            });
+        });
+        assert_eq!(
+            pairs(&p),
+            [
+                ("TunnelOptionsSpecification.1.Role", "master"),
+                ("TunnelOptionsSpecification.1.TunnelIkeConfig.Psk", "k1"),
+                (
+                    "TunnelOptionsSpecification.1.TunnelIkeConfig.Proposal.1.Alg",
+                    "sha1"
+                ),
+                (
+                    "TunnelOptionsSpecification.1.TunnelIkeConfig.Proposal.1.Group",
+                    "1"
+                ),
+                (
+                    "TunnelOptionsSpecification.1.TunnelIkeConfig.Proposal.2.Alg",
+                    "md5"
+                ),
+                (
+                    "TunnelOptionsSpecification.1.TunnelIkeConfig.Proposal.2.Group",
+                    "2"
+                ),
+                ("TunnelOptionsSpecification.1.Cidr.1", "169.254.10.0/30"),
+                ("TunnelOptionsSpecification.1.Cidr.2", "169.254.11.0/30"),
+                ("TunnelOptionsSpecification.2.Role", "slave"),
+                ("Cfg.Bgp.Asn", "65530"),
+                ("Cfg.Bgp.Ids.1", "a"),
+                ("Cfg.Bgp.Ids.2", "b"),
+            ]
+        );
+    }
+
+    #[test]
+    fn comma_lists_refuse_items_they_cannot_carry_naming_the_full_path() {
+        for (items, why) in [
+            (vec!["a", "b,c"], "item 2 contains a comma"),
+            (vec!["a", ""], "item 2 is empty"),
+            (vec![" "], "item 1 is empty"),
+        ] {
+            let mut p = Params::new();
+            let e = p
+                .try_push_struct_list("T", &[()], |_, s| {
+                    s.try_push_struct("Ike", |ike| ike.push_comma_list("Ids", &items).map(drop))
+                        .map(drop)
+                })
+                .unwrap_err();
+            assert_eq!(e.parameter(), "T.1.Ike.Ids");
+            assert!(e.to_string().contains(why), "{e}");
+            assert!(!e.to_string().contains("b,c"), "{e}");
+            // Nothing of the refused list was written.
+            assert!(p.is_empty());
+        }
+        let mut p = Params::new();
+        let e = p.push_comma_list("Ids", &["x", "y,z"]).unwrap_err();
+        assert_eq!(e.parameter(), "Ids");
+    }
+
+    #[test]
+    fn json_errors_name_the_full_path() {
+        struct Fails;
+        impl Serialize for Fails {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let mut p = Params::new();
+        let e = p
+            .try_push_struct("Cfg", |c| c.push_json("Ike", &Fails).map(drop))
+            .unwrap_err();
+        assert_eq!(e.parameter(), "Cfg.Ike");
+        let mut p = Params::new();
+        assert_eq!(p.push_json("Top", &Fails).unwrap_err().parameter(), "Top");
+    }
+
+    #[test]
+    fn struct_params_debug_shows_no_value() {
+        let mut p = Params::new();
+        p.push_struct("Cfg", |c| {
+            c.push("Psk", "SECRET-psk");
+            let shown = format!("{c:?}");
+            assert!(
+                shown.contains("Cfg.") && !shown.contains("SECRET"),
+                "{shown}"
+            );
+        });
+        assert!(!format!("{p:?}").contains("SECRET"));
     }
 }

@@ -95,9 +95,8 @@ impl fmt::Debug for WireRequest<'_> {
 
 impl WireRequest<'_> {
     /// The method actually sent: POST whenever there are body parameters. A GET request's body
-    /// has no defined meaning (RFC 9110 §9.3.1): proxies and servers may drop it, and the
-    /// service reads form parameters only from a POST, which is why the official SDKs declare
-    /// every operation with form-body parameters as POST.
+    /// has no defined meaning (RFC 9110 §9.3.1): servers and proxies may ignore or refuse it.
+    /// The official SDKs declare every operation with form-body parameters as POST.
     pub fn effective_method(&self) -> RequestMethod {
         if self.body.is_empty() {
             self.method

@@ -6,7 +6,9 @@ The current SDK (alibabacloud-vpc20160428) with its default V3 signing and with 
 legacy SDK (aliyun-python-sdk-core + aliyun-python-sdk-vpc): each creates a VPN gateway,
 describes it, tags it, lists its tags and deletes it. With both signatures the current SDK also
 calls every operation that has a boolean parameter (the SDK sends them as `True`/`False`), with
-each boolean both ways, and checks the effect. Exits non-zero on the first failure.
+each boolean both ways, and checks the effect. Each SDK also sends a parameter in the form body
+(as the API metadata's `in: formData` parameters travel) and checks it was read. Exits non-zero
+on the first failure.
 """
 import json
 import sys
@@ -198,6 +200,39 @@ def booleans(client, vpc_models, label):
     print(f"current SDK ({label}): every boolean parameter, True and False: ok")
 
 
+# A name needing percent-encoding, sent in the form body.
+BODY_NAME = "body-parameter.名_1"
+
+
+def body_parameter_current(client, vpc_models, label):
+    """CreateCustomerGateway with `Name` in the form body, as the SDK sends `formData`
+    parameters (`req_body_type='formData'`): query in the URL, body form-encoded and signed."""
+    from alibabacloud_tea_openapi import utils_models as open_api_util_models
+    from darabonba.runtime import RuntimeOptions
+
+    request = open_api_util_models.OpenApiRequest(
+        query={"RegionId": REGION, "IpAddress": next_ip()},
+        body={"Name": BODY_NAME},
+    )
+    params = open_api_util_models.Params(
+        action="CreateCustomerGateway",
+        version="2016-04-28",
+        protocol="HTTP",
+        pathname="/",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="json",
+    )
+    cgw = client.call_api(params, request, RuntimeOptions())["body"]["CustomerGatewayId"]
+    described = client.describe_customer_gateway(
+        vpc_models.DescribeCustomerGatewayRequest(region_id=REGION, customer_gateway_id=cgw)
+    ).body
+    assert described.name == BODY_NAME, described.to_map()
+    print(f"current SDK ({label}): a form-body parameter: ok")
+
+
 def current_sdk(signature_algorithm):
     from alibabacloud_tea_openapi import models as open_api_models
     from alibabacloud_vpc20160428 import models as vpc_models
@@ -213,11 +248,8 @@ def current_sdk(signature_algorithm):
     if signature_algorithm:
         config.signature_algorithm = signature_algorithm
     client = Client(config)
-    booleans(
-        client,
-        vpc_models,
-        "v1 (signature_algorithm=v2)" if signature_algorithm else "default V3",
-    )
+    label = "v1 (signature_algorithm=v2)" if signature_algorithm else "default V3"
+    booleans(client, vpc_models, label)
     created = client.create_vpn_gateway(
         vpc_models.CreateVpnGatewayRequest(region_id=REGION, vpc_id=VPC, bandwidth=5)
     ).body
@@ -248,6 +280,7 @@ def current_sdk(signature_algorithm):
         )
     ).body.to_map()
     assert "emulator" in json.dumps(tags), tags
+    body_parameter_current(client, vpc_models, label)
     client.delete_vpn_gateway(
         vpc_models.DeleteVpnGatewayRequest(region_id=REGION, vpn_gateway_id=gw)
     )
@@ -257,13 +290,15 @@ def current_sdk(signature_algorithm):
         assert "InvalidVpnGatewayInstanceId.NotFound" in str(e), e
     else:
         raise SystemExit("deleted gateway still described")
-    print(f"current SDK ({'v1 (signature_algorithm=v2)' if signature_algorithm else 'default V3'}): ok")
+    print(f"current SDK ({label}): ok")
 
 
 def legacy_sdk():
     from aliyunsdkcore.client import AcsClient
     from aliyunsdkvpc.request.v20160428 import (
+        CreateCustomerGatewayRequest,
         CreateVpnGatewayRequest,
+        DescribeCustomerGatewayRequest,
         DeleteVpnGatewayRequest,
         DescribeVpnGatewayRequest,
         ListTagResourcesRequest,
@@ -307,6 +342,16 @@ def legacy_sdk():
     req = DeleteVpnGatewayRequest.DeleteVpnGatewayRequest()
     req.set_VpnGatewayId(gw)
     call(req)
+
+    # A form-body parameter, as the generated requests add `in: formData` parameters: signed
+    # with the URL's, sent in the body.
+    req = CreateCustomerGatewayRequest.CreateCustomerGatewayRequest()
+    req.set_IpAddress(next_ip())
+    req.add_body_params("Name", BODY_NAME)
+    cgw = call(req)["CustomerGatewayId"]
+    req = DescribeCustomerGatewayRequest.DescribeCustomerGatewayRequest()
+    req.set_CustomerGatewayId(cgw)
+    assert call(req)["Name"] == BODY_NAME
     print("legacy SDK (v1): ok")
 
 
