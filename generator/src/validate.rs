@@ -1339,12 +1339,12 @@ impl<'a> Validator<'a> {
                     Some(p.clone()),
                     format!("struct `{name}` is used in a request, so it cannot hold response-only types"),
                 ),
-                TypeRef::Json(_) if flat => self.report(
+                TypeRef::Json(_) | TypeRef::CommaList(_) if flat => self.report(
                     at,
                     Some(p.clone()),
                     format!(
                         "struct `{name}` is sent flat (`Name.N.Field`), so none of its fields \
-                         can be JSON-encoded"
+                         can be JSON-encoded or comma-joined"
                     ),
                 ),
                 TypeRef::List(n) | TypeRef::Object(n) => {

@@ -307,7 +307,8 @@ pub(super) fn encode_field(f: &FieldIr) -> TokenStream {
         TypeIr::List(_) | TypeIr::WrappedList { .. } => {
             quote!(p.push_list(#wire, &self.#fname);)
         }
-        TypeIr::CommaList(_) => quote!(p.push_comma_list(#wire, &self.#fname);),
+        // Only top-level parameters (validated), where the encoder returns a `Result`.
+        TypeIr::CommaList(_) => quote!(p.push_comma_list(#wire, &self.#fname)?;),
         TypeIr::Json(_) => quote! {
             if let Some(v) = &self.#fname {
                 p.push_json(#wire, v)?;
