@@ -1,6 +1,8 @@
-//! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`.
+//! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]` and
+//! `cargo xtask import-openapi --metadata FILE [...]`.
 
 mod codegen;
+mod import;
 mod synth;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +29,34 @@ enum Command {
         /// Output directory for the generated crate (default: `generated-sdk/`).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Import Alibaba's API metadata into the imported layer of the spec (`spec/imported/`).
+    ImportOpenapi {
+        /// The metadata file (`vpc-2016-04-28.en_us.json`).
+        #[arg(long)]
+        metadata: PathBuf,
+        /// Operations to add to the scope, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        operations: Vec<String>,
+        /// Metadata directory titles whose operations (recursively) to add, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        directories: Vec<String>,
+        /// Import every operation of the metadata (for experiments in a scratch `--spec`).
+        #[arg(long)]
+        all: bool,
+        /// Publication date of the metadata, YYYY-MM-DD (required for a first import or a new
+        /// file; otherwise the manifest's).
+        #[arg(long)]
+        published: Option<String>,
+        /// Spec directory (default: `spec/`).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Import in memory and fail, listing stale files, if anything on disk differs.
+        #[arg(long)]
+        check: bool,
+        /// Print the metadata's description of each changed element (terminal only).
+        #[arg(long)]
+        show_docs: bool,
     },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
@@ -59,6 +89,25 @@ fn main() -> ExitCode {
             };
             report(codegen::run(&options))
         }
+        Command::ImportOpenapi {
+            metadata,
+            operations,
+            directories,
+            all,
+            published,
+            spec,
+            check,
+            show_docs,
+        } => report(import::run(&import::Options {
+            metadata,
+            spec_dir: spec.unwrap_or_else(|| root.join("spec")),
+            operations,
+            directories,
+            all,
+            published,
+            check,
+            show_docs,
+        })),
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }
