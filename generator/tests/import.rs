@@ -1,6 +1,8 @@
 //! The importer on small inline metadata: every shape it converts, determinism, scope and
 //! manifest, and every kind of bad input with its message.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests: a panic is the failure report.
+
 use generator::import::{import, ImportError, ImportOutcome, ImportRequest};
 use generator::imported::{ImportedField, ImportedKind, ImportedOperation, Location};
 use generator::model::{Bounds, PaginationSpec, Scalar};
@@ -362,15 +364,27 @@ fn prose_never_reaches_the_files_but_can_be_shown() {
     assert_eq!(with_docs.files, outcome.files);
 }
 
-/// Two lists among the response fields: which one holds the items is not inferred.
+/// Two lists among the response fields: the items are the one named after a listing action
+/// (`ListItems` lists `Items`); otherwise nothing is inferred.
 #[test]
-fn no_pagination_without_exactly_one_list() {
+fn of_several_lists_only_the_one_named_after_the_action_holds_the_items() {
     let two = OTHER.replace(
         r#""NextToken":{"type":"string"},"#,
         r#""NextToken":{"type":"string"},"More":{"type":"array","items":{"type":"string"}},"#,
     );
-    let outcome = run(&metadata(&two, ITEM), &["Other"]);
-    assert_eq!(outcome.operations[0].inferred.pagination, None);
+    let listing = two.replacen(r#""Other":"#, r#""ListItems":"#, 1);
+    let outcome = run(
+        &metadata(&format!("{two},{listing}"), ITEM),
+        &["Other", "ListItems"],
+    );
+    let [list_items, other] = outcome.operations.as_slice() else {
+        panic!("two operations");
+    };
+    assert_eq!(other.inferred.pagination, None);
+    let Some(PaginationSpec::NextToken { items, .. }) = &list_items.inferred.pagination else {
+        panic!("{:?}", list_items.inferred);
+    };
+    assert_eq!(items, "Items");
 }
 
 #[test]

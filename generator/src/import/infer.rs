@@ -5,7 +5,9 @@
 //! - **Sensitive**: a text field whose name is a secret's, by the rule of [`is_sensitive`].
 //! - **Idempotency token**: a top-level `ClientToken` text parameter.
 //! - **Pagination**, with `items` the one list (or wrapped list) among the top-level response
-//!   fields — when there is not exactly one, nothing is inferred:
+//!   fields; when there are several, the one named after the action (`VpnRouteEntries` for
+//!   `DescribeVpnRouteEntries`, which also returns `VpnRouteCounts`); otherwise nothing is
+//!   inferred:
 //!   - `page_number`: integer `PageNumber` and `PageSize` parameters and an integer
 //!     `TotalCount` response field (`Count` when there is no `TotalCount`, as in
 //!     DescribeVpnSslServerLogs);
@@ -71,6 +73,10 @@ pub fn idempotency_token(op: &ImportedOperation) -> Option<String> {
     find(&op.parameters, "ClientToken", TEXT).map(|_| "ClientToken".to_owned())
 }
 
+/// Verbs of listing actions; what follows names the listed items (`DescribeVpnRouteEntries`
+/// lists `VpnRouteEntries`).
+const LISTING_VERBS: &[&str] = &["Describe", "List", "Get", "Query"];
+
 const TEXT: &[ImportedKind] = &[ImportedKind::String];
 const INTEGER: &[ImportedKind] = &[ImportedKind::Integer, ImportedKind::Long];
 
@@ -86,13 +92,23 @@ fn find<'a>(
 
 /// The operation's pagination style, by the rules in the module documentation.
 pub fn pagination(op: &ImportedOperation) -> Option<PaginationSpec> {
-    let mut lists = op
+    let lists: Vec<&ImportedField> = op
         .response
         .iter()
-        .filter(|f| matches!(f.ty, ImportedKind::List | ImportedKind::WrappedList));
-    let items = match (lists.next(), lists.next()) {
-        (Some(only), None) => only.name.clone()?,
-        _ => return None,
+        .filter(|f| matches!(f.ty, ImportedKind::List | ImportedKind::WrappedList))
+        .collect();
+    let items = match lists.as_slice() {
+        [only] => only.name.clone()?,
+        [] => return None,
+        several => {
+            let noun = LISTING_VERBS
+                .iter()
+                .find_map(|verb| op.action.strip_prefix(verb))?;
+            several
+                .iter()
+                .find_map(|f| f.name.as_deref().filter(|n| *n == noun))?
+                .to_owned()
+        }
     };
     let (params, response) = (&op.parameters, &op.response);
     let page_number = find(params, "PageNumber", INTEGER)
