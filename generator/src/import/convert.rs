@@ -651,3 +651,41 @@ fn integer(value: &Value) -> Option<i64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{integer, scalar};
+    use crate::imported::ImportedKind as K;
+    use crate::model::Scalar;
+    use serde_json::json;
+
+    #[test]
+    fn metadata_text_becomes_a_scalar_of_the_field_kind() {
+        assert_eq!(scalar(&json!("5"), K::Integer), Scalar::Int(5));
+        assert_eq!(
+            scalar(&json!("vco-1"), K::Integer),
+            Scalar::Str("vco-1".into())
+        );
+        assert_eq!(scalar(&json!("0.5"), K::Float), Scalar::Float(0.5));
+        assert_eq!(scalar(&json!("true"), K::Boolean), Scalar::Bool(true));
+        assert_eq!(
+            scalar(&json!("True"), K::Boolean),
+            Scalar::Str("True".into())
+        );
+        assert_eq!(scalar(&json!(5), K::String), Scalar::Str("5".into()));
+        assert_eq!(scalar(&json!(5), K::Long), Scalar::Int(5));
+        assert_eq!(
+            scalar(&json!("a,b"), K::CommaList),
+            Scalar::Str("a,b".into())
+        );
+    }
+
+    #[test]
+    fn bounds_are_integers_written_as_numbers_or_text() {
+        assert_eq!(integer(&json!(" 50 ")), Some(50));
+        assert_eq!(integer(&json!(20)), Some(20));
+        assert_eq!(integer(&json!(20.0)), Some(20));
+        assert_eq!(integer(&json!("1.5")), None);
+        assert_eq!(integer(&json!(true)), None);
+    }
+}

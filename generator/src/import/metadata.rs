@@ -64,16 +64,14 @@ pub enum DirectoryChild {
 }
 
 impl Directory {
-    /// Every action below this directory, subdirectories included, in tree order.
+    /// Every action below this directory, subdirectories included, in tree order. (The
+    /// depth is bounded by the JSON parser's recursion limit.)
     pub fn actions(&self) -> Vec<&str> {
         let mut out = Vec::new();
-        let mut stack: Vec<&Directory> = vec![self];
-        while let Some(dir) = stack.pop() {
-            for child in dir.children.iter().rev() {
-                match child {
-                    DirectoryChild::Api(action) => out.push(action.as_str()),
-                    DirectoryChild::Directory(sub) => stack.push(sub),
-                }
+        for child in &self.children {
+            match child {
+                DirectoryChild::Api(action) => out.push(action.as_str()),
+                DirectoryChild::Directory(sub) => out.extend(sub.actions()),
             }
         }
         out
@@ -406,5 +404,49 @@ fn absolute(text: &str, part: &str, line: usize, column: usize) -> (usize, usize
         (base_line, base_column + column)
     } else {
         (base_line + line - 1, column)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_keep_their_order_and_unknown_words_are_kept() {
+        let s: Schema = serde_json::from_str(
+            r#"{"type":"object","x-new":1,"properties":{"Z":{"type":"string"},"A":{"type":"uuid","format":"f"}}}"#,
+        )
+        .unwrap();
+        let props = s.properties.unwrap().0;
+        let names: Vec<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Z", "A"]);
+        assert_eq!(props[1].1.ty, Some(SchemaType::Unknown("uuid".into())));
+        assert_eq!(props[1].1.format, Some(SchemaFormat::Unknown("f".into())));
+        assert_eq!(props[0].1.ty.as_ref().map(SchemaType::word), Some("string"));
+    }
+
+    #[test]
+    fn part_errors_are_positioned_in_the_whole_file() {
+        let text = "{\"info\":{\"product\":\"P\",\"version\":\"1\"},\n\"apis\":{\"A\":\n  {\"parameters\":\n    [1]}}}";
+        let file = parse(text).unwrap();
+        let e = parse_part::<Api>(text, file.apis["A"]).unwrap_err();
+        assert_eq!(e.position, (4, 6));
+        assert_eq!(e.path, "parameters[0]");
+        let first_line = "{\"info\":{\"product\":\"P\",\"version\":\"1\"},\"apis\":{\"A\":{\"parameters\":[1]}}}";
+        let file = parse(first_line).unwrap();
+        let e = parse_part::<Api>(first_line, file.apis["A"]).unwrap_err();
+        assert_eq!(e.position, (1, first_line.find("[1]").unwrap() + 2));
+    }
+
+    #[test]
+    fn directories_list_their_actions_in_tree_order() {
+        let d: Directory = serde_json::from_str(
+            r#"{"title":"T","children":["A",{"title":"S","children":["B"]},"C"]}"#,
+        )
+        .unwrap();
+        assert_eq!(d.actions(), ["A", "B", "C"]);
+        let titles: Vec<&str> = d.walk().iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles, ["T", "S"]);
     }
 }

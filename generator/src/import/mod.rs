@@ -373,3 +373,33 @@ fn render(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{is_action_name, is_date};
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        for ok in ["2025-12-19", "2024-02-29", "2000-02-29"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-04-31",
+            "2025-00-01",
+            "2025-12-19 ",
+            "+025-12-19",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn action_names_are_safe_file_names() {
+        assert!(is_action_name("CreateVpnGateway"));
+        for bad in ["../Escape", "A/B", "", "1Up", "import", "Import", "Créer"] {
+            assert!(!is_action_name(bad), "{bad}");
+        }
+    }
+}
