@@ -509,7 +509,9 @@ fn malformed_json_names_file_line_and_column() {
     assert_eq!(e.problems.len(), 1, "{e}");
     let m = e.problems[0].to_string();
     assert!(
-        m.starts_with("test-meta.json:2:13: info.version: malformed metadata: expected value"),
+        m.starts_with(
+            "test-meta.json:2:13: malformed metadata: expected value (at `info.version`)"
+        ),
         "{m}"
     );
 

@@ -117,10 +117,15 @@ pub fn import(
     let file = match metadata::parse(metadata_text) {
         Ok(file) => file,
         Err(e) => {
+            let at = if e.path.is_empty() || e.path == "." {
+                String::new()
+            } else {
+                format!(" (at `{}`)", e.path)
+            };
+            let message = format!("malformed metadata: {}{at}", e.message);
             problems.push(Problem {
                 position: Some(e.position),
-                element: (!e.path.is_empty() && e.path != ".").then_some(e.path),
-                ..Problem::file(metadata_name, format!("malformed metadata: {}", e.message))
+                ..Problem::file(metadata_name, message)
             });
             return Err(ImportError::new(problems));
         }
