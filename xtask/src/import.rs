@@ -170,6 +170,11 @@ fn report(
         .filter(|(p, _)| p.file_name().is_some_and(|n| n != MANIFEST_FILE))
         .filter_map(|(p, t)| Some((p.file_stem()?.to_str()?.to_owned(), t)))
         .collect();
+    let new_texts: BTreeMap<&str, &str> = outcome
+        .files
+        .iter()
+        .filter_map(|f| Some((f.path.file_stem()?.to_str()?, f.contents.as_str())))
+        .collect();
     let (mut added, mut redated, mut unchanged) = (Vec::new(), 0, 0);
     let mut changed = String::new();
     for op in &outcome.operations {
@@ -177,6 +182,10 @@ fn report(
             added.push(op.action.as_str());
             continue;
         };
+        if new_texts.get(op.action.as_str()) == Some(&old_text.as_str()) {
+            unchanged += 1; // Identical text: no need to read it back.
+            continue;
+        }
         let old: ImportedOperation = match serde_yaml::from_str(old_text) {
             Ok(old) => old,
             Err(e) => {
