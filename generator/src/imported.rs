@@ -173,8 +173,10 @@ pub struct Inferred {
     /// `ClientToken` among the parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_token: Option<String>,
-    /// `PageNumber`/`PageSize` in and `TotalCount` out, or `NextToken`/`MaxResults` in and
-    /// `NextToken` out, with exactly one list among the response fields.
+    /// `PageNumber`/`PageSize` in and `TotalCount` (or, without it, `Count`) out, or
+    /// `NextToken`/`MaxResults` in and `NextToken` out; the items are the one list among the
+    /// response fields or, of several, the one named after the action (see
+    /// `crate::import::infer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationSpec>,
 }

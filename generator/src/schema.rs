@@ -1,9 +1,12 @@
-//! `spec/schema.json`: a JSON Schema for the spec files, derived from [`crate::model`].
+//! `spec/schema.json`: a JSON Schema for the spec files, derived from [`crate::model`], and for
+//! the imported layer ([`crate::imported`] and the importer's [`Manifest`]).
 //!
 //! Editors with a YAML language server use it for completion and checking. Because it is
 //! generated from the loader's own types, the two cannot drift; a test fails when the
 //! checked-in file is stale.
 
+use crate::import::Manifest;
+use crate::imported::ImportedOperation;
 use crate::model::{ErrorsFile, GroupFile, ServiceFile, SharedFile};
 use schemars::schema::RootSchema;
 use schemars::schema_for;
@@ -18,6 +21,8 @@ pub fn schemas() -> Vec<(&'static str, RootSchema)> {
         ("errors.yaml", schema_for!(ErrorsFile)),
         ("shared.yaml", schema_for!(SharedFile)),
         ("groups/*.yaml", schema_for!(GroupFile)),
+        ("imported/*.yaml", schema_for!(ImportedOperation)),
+        ("imported/import.yaml", schema_for!(Manifest)),
     ]
 }
 

@@ -23,8 +23,11 @@ fn validator() -> jsonschema::Validator {
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for sub in [dir.to_path_buf(), dir.join("groups")] {
-        for entry in std::fs::read_dir(&sub).unwrap().flatten() {
+    for sub in [dir.to_path_buf(), dir.join("groups"), dir.join("imported")] {
+        let Ok(entries) = std::fs::read_dir(&sub) else {
+            continue; // The test fixture has no imported layer.
+        };
+        for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "yaml") {
                 out.push(path);
@@ -57,6 +60,13 @@ fn every_spec_file_is_valid_against_the_schema() {
     let validator = validator();
     let mut files = yaml_files(&manifest_dir().join("../spec"));
     assert!(files.len() >= 8, "{files:?}");
+    let imported = files
+        .iter()
+        .filter(|f| f.parent().is_some_and(|p| p.ends_with("imported")));
+    assert!(
+        imported.count() >= 67,
+        "the imported layer (66 operations and the manifest)"
+    );
     files.extend(yaml_files(&manifest_dir().join("tests/fixtures/minimal")));
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
@@ -73,7 +83,9 @@ fn broken_files_are_refused() {
     let group = std::fs::read_to_string(spec.join("groups/vpn-gateways.yaml")).unwrap();
     let service = std::fs::read_to_string(spec.join("service.yaml")).unwrap();
     let errors = std::fs::read_to_string(spec.join("errors.yaml")).unwrap();
-    let cases: [(&str, &str, &str, &str); 10] = [
+    let imported = std::fs::read_to_string(spec.join("imported/CreateVpnConnection.yaml")).unwrap();
+    let manifest = std::fs::read_to_string(spec.join("imported/import.yaml")).unwrap();
+    let cases: [(&str, &str, &str, &str); 14] = [
         (
             "unknown key",
             &group,
@@ -119,6 +131,25 @@ fn broken_files_are_refused() {
             "http_status: 400",
             "http_status: \"400\"",
         ),
+        (
+            "unknown imported kind",
+            &imported,
+            "type: list",
+            "type: repeat_list",
+        ),
+        (
+            "unknown key in an imported field",
+            &imported,
+            "  required: true",
+            "  required: true\n  doc: prose",
+        ),
+        (
+            "imported file without provenance",
+            &imported,
+            "provenance:",
+            "source:",
+        ),
+        ("manifest without scope", &manifest, "scope:", "actions:"),
     ];
     for (what, text, from, to) in cases {
         assert!(text.contains(from), "{what}: the edit does not apply");

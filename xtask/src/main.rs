@@ -1,8 +1,10 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`,
-//! `cargo xtask api-diff --old-spec DIR [--new-spec DIR]`.
+//! `cargo xtask api-diff --old-spec DIR [--new-spec DIR]` and
+//! `cargo xtask import-openapi --metadata FILE [...]`.
 
 mod api_diff;
 mod codegen;
+mod import;
 mod synth;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +44,34 @@ enum Command {
         /// Exit with failure when a change is breaking.
         #[arg(long)]
         deny_breaking: bool,
+    },
+    /// Import Alibaba's API metadata into the imported layer of the spec (`spec/imported/`).
+    ImportOpenapi {
+        /// The metadata file (`vpc-2016-04-28.en_us.json`).
+        #[arg(long)]
+        metadata: PathBuf,
+        /// Operations to add to the scope, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        operations: Vec<String>,
+        /// Metadata directory titles whose operations (recursively) to add, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        directories: Vec<String>,
+        /// Import every operation of the metadata (for experiments in a scratch `--spec`).
+        #[arg(long)]
+        all: bool,
+        /// Publication date of the metadata, YYYY-MM-DD (required for a first import or a new
+        /// file; otherwise the manifest's).
+        #[arg(long)]
+        published: Option<String>,
+        /// Spec directory (default: `spec/`).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Import in memory and fail, listing stale files, if anything on disk differs.
+        #[arg(long)]
+        check: bool,
+        /// Print the metadata's description of each changed element (terminal only).
+        #[arg(long)]
+        show_docs: bool,
     },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
@@ -89,6 +119,25 @@ fn main() -> ExitCode {
             }
             Err(message) => report(Err(message)),
         },
+        Command::ImportOpenapi {
+            metadata,
+            operations,
+            directories,
+            all,
+            published,
+            spec,
+            check,
+            show_docs,
+        } => report(import::run(&import::Options {
+            metadata,
+            spec_dir: spec.unwrap_or_else(|| root.join("spec")),
+            operations,
+            directories,
+            all,
+            published,
+            check,
+            show_docs,
+        })),
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }

@@ -1,0 +1,244 @@
+//! `cargo xtask import-openapi`: the only place the imported layer (`spec/imported/`) is
+//! written.
+//!
+//! The import runs in memory ([`generator::import::import`]); only when it succeeds are the
+//! files whose content changed written and the imported files of operations no longer in
+//! scope removed. With `--check` nothing is written: stale files are listed with the command to
+//! run. Either way the report says which operations were added, removed or changed and, for the
+//! changed ones, which parameters, fields and errors changed (`--show-docs` adds the metadata's
+//! description of each changed element, for the terminal only).
+
+use generator::import::diff::{self, ChangeKind};
+use generator::import::{self, ImportOutcome, ImportRequest, Manifest, MANIFEST_FILE, MARKER};
+use generator::imported::{ImportedOperation, IMPORTED_DIR};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Largest metadata file read, in bytes (the Vpc file is under 3 MB).
+const MAX_METADATA_BYTES: u64 = 64 << 20;
+
+/// What to import from where.
+#[derive(Debug)]
+pub struct Options {
+    pub metadata: PathBuf,
+    pub spec_dir: PathBuf,
+    pub operations: Vec<String>,
+    pub directories: Vec<String>,
+    pub all: bool,
+    pub published: Option<String>,
+    pub check: bool,
+    pub show_docs: bool,
+}
+
+/// Imports, then writes or checks. Returns the report, or every problem as one message.
+pub fn run(options: &Options) -> Result<String, String> {
+    let text = read_metadata(&options.metadata)?;
+    let name = options
+        .metadata
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{}: not a file name", options.metadata.display()))?;
+    let dir = options.spec_dir.join(IMPORTED_DIR);
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let manifest: Option<Manifest> = match std::fs::read_to_string(&manifest_path) {
+        Ok(t) => Some(
+            serde_yaml::from_str(&t).map_err(|e| format!("{}: {e}", manifest_path.display()))?,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", manifest_path.display())),
+    };
+    let request = ImportRequest {
+        manifest,
+        operations: options.operations.clone(),
+        directories: options.directories.clone(),
+        all: options.all,
+        published: options.published.clone(),
+        collect_docs: options.show_docs,
+    };
+    let outcome = import::import(&text, name, &request).map_err(|e| e.to_string())?;
+
+    let on_disk = imported_files(&dir);
+    let wanted: BTreeMap<PathBuf, &str> = outcome
+        .files
+        .iter()
+        .map(|f| (options.spec_dir.join(&f.path), f.contents.as_str()))
+        .collect();
+    let mut stale = Vec::new();
+    for (path, contents) in &wanted {
+        match on_disk.get(path) {
+            Some(current) if current == contents => {}
+            Some(_) => stale.push(format!("  differs  {}", path.display())),
+            None => stale.push(format!("  missing  {}", path.display())),
+        }
+    }
+    let orphans: Vec<&PathBuf> = on_disk
+        .keys()
+        .filter(|p| !wanted.contains_key(*p))
+        .collect();
+    stale.extend(
+        orphans
+            .iter()
+            .map(|p| format!("  orphaned {}", p.display())),
+    );
+
+    let report = report(&outcome, &on_disk, &dir, options.show_docs);
+    if options.check {
+        if stale.is_empty() {
+            return Ok(format!(
+                "imported files are up to date ({} operations from {name}, published {})",
+                outcome.operations.len(),
+                outcome.manifest.published
+            ));
+        }
+        return Err(format!(
+            "imported files are stale:\n{}\n{report}run `cargo xtask import-openapi --metadata {}` \
+             and commit the result",
+            stale.join("\n"),
+            options.metadata.display()
+        ));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for (path, contents) in &wanted {
+        if on_disk.get(path).map(String::as_str) != Some(*contents) {
+            std::fs::write(path, contents)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    for path in orphans {
+        std::fs::remove_file(path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
+    Ok(format!("{report}{} file(s) changed", stale.len()))
+}
+
+fn read_metadata(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_METADATA_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_METADATA_BYTES {
+        return Err(format!(
+            "{}: larger than {MAX_METADATA_BYTES} bytes; refused",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8: {e}", path.display()))
+}
+
+/// Every file in `dir` the importer wrote (first line carries the marker), by path.
+fn imported_files(dir: &Path) -> BTreeMap<PathBuf, String> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.extension().is_some_and(|e| e == "yaml") {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                if text.lines().next().is_some_and(|l| l.contains(MARKER)) {
+                    out.insert(path, text);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Operations added, removed and changed with respect to the files on disk.
+fn report(
+    outcome: &ImportOutcome,
+    on_disk: &BTreeMap<PathBuf, String>,
+    dir: &Path,
+    show_docs: bool,
+) -> String {
+    let m = &outcome.manifest;
+    let mut out = format!(
+        "{} ({} {}, published {}): {} operations in scope\n",
+        m.metadata,
+        m.product,
+        m.version,
+        m.published,
+        outcome.operations.len()
+    );
+    for w in &outcome.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    let old_ops: BTreeMap<String, &String> = on_disk
+        .iter()
+        .filter(|(p, _)| p.file_name().is_some_and(|n| n != MANIFEST_FILE))
+        .filter_map(|(p, t)| Some((p.file_stem()?.to_str()?.to_owned(), t)))
+        .collect();
+    let new_texts: BTreeMap<&str, &str> = outcome
+        .files
+        .iter()
+        .filter_map(|f| Some((f.path.file_stem()?.to_str()?, f.contents.as_str())))
+        .collect();
+    let (mut added, mut redated, mut unchanged) = (Vec::new(), 0, 0);
+    let mut changed = String::new();
+    for op in &outcome.operations {
+        let Some(old_text) = old_ops.get(&op.action) else {
+            added.push(op.action.as_str());
+            continue;
+        };
+        if new_texts.get(op.action.as_str()) == Some(&old_text.as_str()) {
+            unchanged += 1; // Identical text: no need to read it back.
+            continue;
+        }
+        let old: ImportedOperation = match serde_yaml::from_str(old_text) {
+            Ok(old) => old,
+            Err(e) => {
+                let _ = writeln!(
+                    changed,
+                    "changed {} (the old file does not read: {e})",
+                    op.action
+                );
+                continue;
+            }
+        };
+        let changes = diff::changes(&old, op);
+        if changes.is_empty() {
+            if old != *op {
+                redated += 1;
+            } else {
+                unchanged += 1;
+            }
+            continue;
+        }
+        let _ = writeln!(changed, "changed {}", op.action);
+        let docs = outcome.docs.get(&op.action);
+        for c in changes {
+            let _ = writeln!(changed, "    {c}");
+            let doc = docs.and_then(|d| d.get(&c.element));
+            if let (true, ChangeKind::Added | ChangeKind::Changed, Some(doc)) =
+                (show_docs, c.kind, doc)
+            {
+                for line in doc.lines() {
+                    let _ = writeln!(changed, "        | {line}");
+                }
+            }
+        }
+    }
+    let removed: Vec<&str> = old_ops
+        .keys()
+        .filter(|a| !outcome.operations.iter().any(|o| &o.action == *a))
+        .map(String::as_str)
+        .collect();
+    if !added.is_empty() {
+        let _ = writeln!(out, "added {}: {}", added.len(), added.join(", "));
+    }
+    if !removed.is_empty() {
+        let _ = writeln!(out, "removed {}: {}", removed.len(), removed.join(", "));
+    }
+    out.push_str(&changed);
+    if redated > 0 {
+        let _ = writeln!(out, "{redated} operation(s) changed only in provenance");
+    }
+    let _ = writeln!(
+        out,
+        "{unchanged} operation(s) unchanged in {}",
+        dir.display()
+    );
+    out
+}
