@@ -29,7 +29,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "ListTagResources",
-        "{\"MaxResults\":20,\"NextToken\":\"wNextToken\",\"RegionId\":\"wRegionId\",\"ResourceId\":[\"wResourceId0\",\"wResourceId1\"],\"ResourceType\":\"VPC\",\"Tag\":[{\"Key\":\"wKey\",\"Value\":\"wValue\"},{\"Key\":\"wKey\",\"Value\":\"wValue\"}]}",
+        "{\"MaxResults\":1,\"NextToken\":\"wNextToken\",\"RegionId\":\"wRegionId\",\"ResourceId\":[\"wResourceId0\",\"wResourceId1\"],\"ResourceType\":\"VPC\",\"Tag\":[{\"Key\":\"wKey\",\"Value\":\"wValue\"},{\"Key\":\"wKey\",\"Value\":\"wValue\"}]}",
     ),
     (
         "UnTagResources",
@@ -393,7 +393,7 @@ async fn every_operation_sends_every_parameter() {
         .list_tag_resources()
         .resource_type(crate::types::TagResourceType::Vpc)
         .next_token("wNextToken")
-        .max_results(20i32)
+        .max_results(1i32)
         .set_resource_id(vec!["wResourceId0".to_owned(), "wResourceId1".to_owned()])
         .region_id("wRegionId")
         .set_tag(

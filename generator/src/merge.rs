@@ -485,7 +485,9 @@ impl Merger {
             sensitive: i.sensitive,
             constraints: Constraints {
                 range: i.constraints.range,
-                length: i.constraints.length,
+                // On a list the metadata's length bounds its items, which the spec cannot
+                // express (per-item rules are documented, not checked).
+                length: i.constraints.length.filter(|_| i.ty == ImportedKind::String),
                 items: i.constraints.items,
                 ..Constraints::default()
             },

@@ -23,6 +23,8 @@ pub struct CreateIpsecServerInput {
     /// Required.
     pub client_ip_pool: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Length at most 100.
     pub ip_sec_server_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub effect_immediately: Option<bool>,
@@ -49,6 +51,9 @@ impl CreateIpsecServerInput {
         rt::validate::required("VpnGatewayId", self.vpn_gateway_id.is_some())?;
         rt::validate::required("LocalSubnet", self.local_subnet.is_some())?;
         rt::validate::required("ClientIpPool", self.client_ip_pool.is_some())?;
+        if let Some(v) = &self.ip_sec_server_name {
+            rt::validate::length("IpSecServerName", v, None, Some(100))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -178,6 +183,8 @@ impl CreateIpsecServerFluentBuilder {
         self
     }
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Length at most 100.
     pub fn ip_sec_server_name(mut self, value: impl Into<String>) -> Self {
         self.input.ip_sec_server_name = Some(value.into());
         self

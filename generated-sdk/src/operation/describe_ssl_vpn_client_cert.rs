@@ -112,7 +112,7 @@ impl DescribeSslVpnClientCertFluentBuilder {
     }
 }
 /// The response of `DescribeSslVpnClientCert`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientCertOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
@@ -132,6 +132,8 @@ pub struct DescribeSslVpnClientCertOutput {
     )]
     pub create_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Sensitive: redacted in `Debug` output.
     #[serde(
         rename = "ClientKey",
         default,
@@ -270,6 +272,25 @@ impl DescribeSslVpnClientCertOutput {
     /// Returns `resource_group_id`.
     pub fn resource_group_id(&self) -> Option<&str> {
         self.resource_group_id.as_deref()
+    }
+}
+impl fmt::Debug for DescribeSslVpnClientCertOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DescribeSslVpnClientCertOutput")
+            .field("status", &self.status)
+            .field("create_time", &self.create_time)
+            .field("client_key", &self.client_key.as_ref().map(|_| "** redacted **"))
+            .field("region_id", &self.region_id)
+            .field("client_config", &self.client_config)
+            .field("end_time", &self.end_time)
+            .field("request_id", &self.request_id)
+            .field("client_cert", &self.client_cert)
+            .field("ca_cert", &self.ca_cert)
+            .field("ssl_vpn_client_cert_id", &self.ssl_vpn_client_cert_id)
+            .field("ssl_vpn_server_id", &self.ssl_vpn_server_id)
+            .field("name", &self.name)
+            .field("resource_group_id", &self.resource_group_id)
+            .finish()
     }
 }
 /// An error `DescribeSslVpnClientCert` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.

@@ -21,8 +21,12 @@ pub struct DescribeVpnConnectionLogsInput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub minute_period: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Default: `1`.
     pub page_number: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Default: `10`.
     pub page_size: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub tunnel_id: Option<String>,
@@ -131,11 +135,15 @@ impl DescribeVpnConnectionLogsFluentBuilder {
         self
     }
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Default: `1`.
     pub fn page_number(mut self, value: impl Into<i32>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Default: `10`.
     pub fn page_size(mut self, value: impl Into<i32>) -> Self {
         self.input.page_size = Some(value.into());
         self
@@ -160,6 +168,54 @@ impl DescribeVpnConnectionLogsFluentBuilder {
             .with_options(self.options)
             .with_secret_values(Vec::new());
         self.client.rpc().call(request).await
+    }
+}
+impl DescribeVpnConnectionLogsFluentBuilder {
+    /// Every page of `DescribeVpnConnectionLogs`, fetched as the stream is consumed; starts where the builder's paging parameters point (the first page by default). Consume with `.next().await` or as a `futures_core::Stream`.
+    ///
+    /// The listing ends after page n when n × `PageSize` ≥ `TotalCount` (without a `TotalCount`, at the first page with fewer items than `PageSize`). No page is requested twice: when the service does not advance the listing (a `NextToken` already requested, a page number other than the one asked for, empty pages where more were announced), the stream yields the pages it received and then `SdkError::Pagination` as its last item.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        DescribeVpnConnectionLogsOutput,
+        rt::SdkError<DescribeVpnConnectionLogsError>,
+    > {
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
+        let page_size = self.input.page_size.map(i64::from);
+        rt::paginate::Pages::new(
+                start,
+                move |cursor| {
+                    let mut builder = self.clone();
+                    if let rt::paginate::Cursor::Page(page) = cursor {
+                        builder.input.page_number = Some(
+                            i32::try_from(page).unwrap_or(i32::MAX),
+                        );
+                    }
+                    builder.send()
+                },
+                |out: &DescribeVpnConnectionLogsOutput| {
+                    rt::paginate::PageInfo::page_number(
+                            out.data.len(),
+                            out.count.map(i64::from),
+                        )
+                        .with_page_number(out.page_number.map(i64::from))
+                        .with_page_size(out.page_size.map(i64::from))
+                        .with_request_id(Some(out.request_id.as_str()))
+                },
+            )
+            .with_page_size(page_size)
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DescribeVpnConnectionLogsOutput,
+        String,
+        rt::SdkError<DescribeVpnConnectionLogsError>,
+    > {
+        self.into_paginator().items(|out| out.data)
     }
 }
 fn serialize_describe_vpn_connection_logs_data<S: ::serde::Serializer>(

@@ -169,6 +169,54 @@ impl DiagnoseVpnConnectionsFluentBuilder {
         self.client.rpc().call(request).await
     }
 }
+impl DiagnoseVpnConnectionsFluentBuilder {
+    /// Every page of `DiagnoseVpnConnections`, fetched as the stream is consumed; starts where the builder's paging parameters point (the first page by default). Consume with `.next().await` or as a `futures_core::Stream`.
+    ///
+    /// The listing ends after page n when n × `PageSize` ≥ `TotalCount` (without a `TotalCount`, at the first page with fewer items than `PageSize`). No page is requested twice: when the service does not advance the listing (a `NextToken` already requested, a page number other than the one asked for, empty pages where more were announced), the stream yields the pages it received and then `SdkError::Pagination` as its last item.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        DiagnoseVpnConnectionsOutput,
+        rt::SdkError<DiagnoseVpnConnectionsError>,
+    > {
+        let start = rt::paginate::Cursor::Page(
+            self.input.page_number.map(i64::from).unwrap_or(1),
+        );
+        let page_size = self.input.page_size.map(i64::from);
+        rt::paginate::Pages::new(
+                start,
+                move |cursor| {
+                    let mut builder = self.clone();
+                    if let rt::paginate::Cursor::Page(page) = cursor {
+                        builder.input.page_number = Some(
+                            i32::try_from(page).unwrap_or(i32::MAX),
+                        );
+                    }
+                    builder.send()
+                },
+                |out: &DiagnoseVpnConnectionsOutput| {
+                    rt::paginate::PageInfo::page_number(
+                            out.vpn_connections.len(),
+                            out.total_count.map(i64::from),
+                        )
+                        .with_page_number(out.page_number.map(i64::from))
+                        .with_page_size(out.page_size.map(i64::from))
+                        .with_request_id(Some(out.request_id.as_str()))
+                },
+            )
+            .with_page_size(page_size)
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        DiagnoseVpnConnectionsOutput,
+        crate::types::DiagnoseVpnConnectionsResponseVpnConnections,
+        rt::SdkError<DiagnoseVpnConnectionsError>,
+    > {
+        self.into_paginator().items(|out| out.vpn_connections)
+    }
+}
 /// The response of `DiagnoseVpnConnections`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

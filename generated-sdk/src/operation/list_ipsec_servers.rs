@@ -160,6 +160,46 @@ impl ListIpsecServersFluentBuilder {
         self.client.rpc().call(request).await
     }
 }
+impl ListIpsecServersFluentBuilder {
+    /// Every page of `ListIpsecServers`, fetched as the stream is consumed; starts where the builder's paging parameters point (the first page by default). Consume with `.next().await` or as a `futures_core::Stream`.
+    ///
+    /// The listing ends when a response carries no `NextToken` or an empty one; a page without items that carries a token is not the end. No page is requested twice: when the service does not advance the listing (a `NextToken` already requested, a page number other than the one asked for, empty pages where more were announced), the stream yields the pages it received and then `SdkError::Pagination` as its last item.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        ListIpsecServersOutput,
+        rt::SdkError<ListIpsecServersError>,
+    > {
+        let start = rt::paginate::Cursor::Token(self.input.next_token.clone());
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Token(token) = cursor {
+                    builder.input.next_token = token;
+                }
+                builder.send()
+            },
+            |out: &ListIpsecServersOutput| {
+                rt::paginate::PageInfo::next_token(
+                        out.ipsec_servers.len(),
+                        out.next_token.as_deref(),
+                    )
+                    .with_request_id(Some(out.request_id.as_str()))
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        ListIpsecServersOutput,
+        crate::types::ListIpsecServersResponseIpsecServers,
+        rt::SdkError<ListIpsecServersError>,
+    > {
+        self.into_paginator().items(|out| out.ipsec_servers)
+    }
+}
 /// The response of `ListIpsecServers`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -14,9 +14,9 @@ pub struct ListTagResourcesInput {
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: Option<String>,
-    /// The number of entries to return per page, from 20 to 100.
+    /// The number of entries to return per page, at most 50.
     ///
-    /// Value 20 to 100. Default: `50`. Example: `50`.
+    /// Value at most 50. Default: `50`. Example: `50`.
     pub max_results: Option<i32>,
     /// The IDs of the resources, sent as `ResourceId.N` (N from 1 to 20).
     ///
@@ -37,7 +37,7 @@ impl ListTagResourcesInput {
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("ResourceType", self.resource_type.is_some())?;
         if let Some(v) = &self.max_results {
-            rt::validate::range("MaxResults", i64::from(*v), Some(20), Some(100))?;
+            rt::validate::range("MaxResults", i64::from(*v), None, Some(50))?;
         }
         {
             let v = &self.resource_id;
@@ -153,9 +153,9 @@ impl ListTagResourcesFluentBuilder {
         self.input.next_token = Some(value.into());
         self
     }
-    /// The number of entries to return per page, from 20 to 100.
+    /// The number of entries to return per page, at most 50.
     ///
-    /// Value 20 to 100. Default: `50`. Example: `50`.
+    /// Value at most 50. Default: `50`. Example: `50`.
     pub fn max_results(mut self, value: impl Into<i32>) -> Self {
         self.input.max_results = Some(value.into());
         self

@@ -169,6 +169,46 @@ impl ListVpnCertificateAssociationsFluentBuilder {
         self.client.rpc().call(request).await
     }
 }
+impl ListVpnCertificateAssociationsFluentBuilder {
+    /// Every page of `ListVpnCertificateAssociations`, fetched as the stream is consumed; starts where the builder's paging parameters point (the first page by default). Consume with `.next().await` or as a `futures_core::Stream`.
+    ///
+    /// The listing ends when a response carries no `NextToken` or an empty one; a page without items that carries a token is not the end. No page is requested twice: when the service does not advance the listing (a `NextToken` already requested, a page number other than the one asked for, empty pages where more were announced), the stream yields the pages it received and then `SdkError::Pagination` as its last item.
+    pub fn into_paginator(
+        self,
+    ) -> rt::paginate::Pages<
+        ListVpnCertificateAssociationsOutput,
+        rt::SdkError<ListVpnCertificateAssociationsError>,
+    > {
+        let start = rt::paginate::Cursor::Token(self.input.next_token.clone());
+        rt::paginate::Pages::new(
+            start,
+            move |cursor| {
+                let mut builder = self.clone();
+                if let rt::paginate::Cursor::Token(token) = cursor {
+                    builder.input.next_token = token;
+                }
+                builder.send()
+            },
+            |out: &ListVpnCertificateAssociationsOutput| {
+                rt::paginate::PageInfo::next_token(
+                        out.vpn_certificate_relations.len(),
+                        out.next_token.as_deref(),
+                    )
+                    .with_request_id(Some(out.request_id.as_str()))
+            },
+        )
+    }
+    /// Every item of every page, in order.
+    pub fn into_items(
+        self,
+    ) -> rt::paginate::Items<
+        ListVpnCertificateAssociationsOutput,
+        crate::types::ListVpnCertificateAssociationsResponseVpnCertificateRelations,
+        rt::SdkError<ListVpnCertificateAssociationsError>,
+    > {
+        self.into_paginator().items(|out| out.vpn_certificate_relations)
+    }
+}
 /// The response of `ListVpnCertificateAssociations`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

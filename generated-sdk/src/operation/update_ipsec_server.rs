@@ -19,6 +19,8 @@ pub struct UpdateIpsecServerInput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub client_ip_pool: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Length at most 100.
     pub ipsec_server_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub effect_immediately: Option<bool>,
@@ -43,6 +45,9 @@ impl UpdateIpsecServerInput {
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
         rt::validate::required("IpsecServerId", self.ipsec_server_id.is_some())?;
+        if let Some(v) = &self.ipsec_server_name {
+            rt::validate::length("IpsecServerName", v, None, Some(100))?;
+        }
         Ok(())
     }
     /// Checks that every enum value is a documented one. `validate` accepts values this
@@ -168,6 +173,8 @@ impl UpdateIpsecServerFluentBuilder {
         self
     }
     /// From the current API metadata (no curated description); see the operation's official reference.
+    ///
+    /// Length at most 100.
     pub fn ipsec_server_name(mut self, value: impl Into<String>) -> Self {
         self.input.ipsec_server_name = Some(value.into());
         self
