@@ -834,6 +834,7 @@ const UNREACHABLE: &[(&str, &str, &str)] = &[
 fn every_documented_error_is_tested_or_explained() {
     let source = include_str!("errors.rs");
     let mut checked = 0;
+    let mut pending = Vec::new();
     for op in OPERATIONS {
         let doc = documented_codes(op.action);
         let table = doc
@@ -846,6 +847,12 @@ fn every_documented_error_is_tested_or_explained() {
             .filter(|l| l.starts_with("| 4") || l.starts_with("| 5"))
         {
             let code = row.split('`').nth(1).unwrap();
+            // Codes only the current API metadata documents: the emulator does not produce
+            // them yet. Listed as pending, never counted as tested.
+            if row.contains("_From the API metadata") {
+                pending.push(format!("{} {code}", op.action));
+                continue;
+            }
             checked += 1;
             if row.starts_with("| 403") {
                 continue;
@@ -861,4 +868,41 @@ fn every_documented_error_is_tested_or_explained() {
         }
     }
     assert!(checked >= 178, "only {checked} documented errors found");
+    println!(
+        "pending: {} error codes only the API metadata documents are not produced yet",
+        pending.len()
+    );
+}
+
+/// Every operation of the SDK is either served or answers the service's own error for an
+/// action it does not know; the second kind is listed as pending, never counted as served.
+#[tokio::test]
+async fn operations_not_served_yet_are_pending_and_answer_the_unknown_action_error() {
+    let emulator = emulator_with(|_| {}).await;
+    let served: Vec<&str> = OPERATIONS.iter().map(|op| op.action).collect();
+    for action in &served {
+        assert!(
+            vpn_gateway::operation::ACTIONS.contains(action),
+            "{action} is served but not an SDK operation"
+        );
+    }
+    let mut pending = Vec::new();
+    for action in vpn_gateway::operation::ACTIONS {
+        if served.contains(action) {
+            continue;
+        }
+        let code = raw_code(Raw::new(action, &[("RegionId", REGION)]), emulator.url()).await;
+        assert_eq!(code, "InvalidAction.NotFound", "{action}");
+        pending.push(*action);
+    }
+    assert_eq!(
+        served.len() + pending.len(),
+        vpn_gateway::operation::ACTIONS.len()
+    );
+    println!(
+        "served: {} operations; pending: {} ({})",
+        served.len(),
+        pending.len(),
+        pending.join(", ")
+    );
 }

@@ -196,7 +196,9 @@ impl Merger {
             match errors.iter_mut().find(|c| c.code == e.code) {
                 Some(c) => {
                     c.http_status.get_or_insert(e.http_status);
-                    c.origin = Origin::Both;
+                    if c.origin == Origin::Curated {
+                        c.origin = Origin::Both;
+                    }
                 }
                 None => errors.push(OperationErrorSpec {
                     code: e.code.clone(),
@@ -487,7 +489,10 @@ impl Merger {
                 range: i.constraints.range,
                 // On a list the metadata's length bounds its items, which the spec cannot
                 // express (per-item rules are documented, not checked).
-                length: i.constraints.length.filter(|_| i.ty == ImportedKind::String),
+                length: i
+                    .constraints
+                    .length
+                    .filter(|_| i.ty == ImportedKind::String),
                 items: i.constraints.items,
                 ..Constraints::default()
             },

@@ -30,6 +30,22 @@ fn baseline() -> &'static ApiSurface {
     BASELINE.get_or_init(|| surface_of(real_sources()))
 }
 
+/// The curated layer alone. Edits of one kind are made to it, so that the merge with the
+/// imported layer (which would rightly refuse an edit that contradicts the current API
+/// without a `decision`) does not get in the way of what these tests measure.
+fn curated_sources() -> SpecSources {
+    let mut sources = real_sources();
+    sources
+        .files
+        .retain(|path, _| !path.starts_with(generator::imported::IMPORTED_DIR));
+    sources
+}
+
+fn curated_baseline() -> &'static ApiSurface {
+    static BASELINE: OnceLock<ApiSurface> = OnceLock::new();
+    BASELINE.get_or_init(|| surface_of(curated_sources()))
+}
+
 /// One textual edit: in `file`, the first `from` at or after the first `after`, replaced by
 /// `to`.
 struct Edit<'a> {
@@ -44,7 +60,7 @@ const CUSTOMER: &str = "groups/customer-gateways.yaml";
 const IPSEC: &str = "groups/ipsec-vpn.yaml";
 
 fn apply(edits: &[Edit<'_>]) -> SpecSources {
-    let mut sources = real_sources();
+    let mut sources = curated_sources();
     for e in edits {
         let text = sources
             .files
@@ -64,7 +80,7 @@ fn apply(edits: &[Edit<'_>]) -> SpecSources {
 
 /// The changes from the real spec to the edited one.
 fn changes(edits: &[Edit<'_>]) -> Vec<ApiChange> {
-    let changes = surface::diff(baseline(), &surface_of(apply(edits)));
+    let changes = surface::diff(curated_baseline(), &surface_of(apply(edits)));
     for c in &changes {
         assert!(!c.reason.is_empty(), "{c} has no reason");
     }
@@ -112,7 +128,7 @@ fn adding_an_operation_is_compatible_and_listed_once() {
 
 #[test]
 fn removing_an_operation_is_breaking_and_listed_once() {
-    let mut sources = real_sources();
+    let mut sources = curated_sources();
     let text = sources
         .files
         .get_mut(&PathBuf::from(CUSTOMER))
@@ -122,7 +138,7 @@ fn removing_an_operation_is_breaking_and_listed_once() {
         .unwrap_or_else(|| panic!("no DeleteCustomerGateway"));
     // The last operation of the file.
     text.truncate(at);
-    let changes = surface::diff(baseline(), &surface_of(sources));
+    let changes = surface::diff(curated_baseline(), &surface_of(sources));
     let shown: Vec<(String, bool)> = changes
         .iter()
         .map(|c| (c.to_string(), c.breaking))
@@ -296,9 +312,9 @@ fn a_new_enum_value_is_compatible() {
             file: GATEWAYS,
             after: "  - name: Bandwidth\n",
             from: "      - {value: 200, name: Mbps200, doc: 200 Mbit/s.}\n",
-            to: "      - {value: 200, name: Mbps200, doc: 200 Mbit/s.}\n      - {value: 500, name: Mbps500, doc: 500 Mbit/s.}\n",
+            to: "      - {value: 200, name: Mbps200, doc: 200 Mbit/s.}\n      - {value: 2000, name: Mbps2000, doc: 2000 Mbit/s.}\n",
         }]),
-        expect(&[("enum Bandwidth value 500: added (variant Mbps500)", false)])
+        expect(&[("enum Bandwidth value 2000: added (variant Mbps2000)", false)])
     );
 }
 
@@ -470,7 +486,7 @@ fn the_summary_groups_by_operation_with_breaking_changes_first() {
             file: GATEWAYS,
             after: "  - name: Bandwidth\n",
             from: "      - {value: 200, name: Mbps200, doc: 200 Mbit/s.}\n",
-            to: "      - {value: 200, name: Mbps200, doc: 200 Mbit/s.}\n      - {value: 500, name: Mbps500, doc: 500 Mbit/s.}\n",
+            to: "      - {value: 200, name: Mbps200, doc: 200 Mbit/s.}\n      - {value: 2000, name: Mbps2000, doc: 2000 Mbit/s.}\n",
         },
         Edit {
             file: CUSTOMER,
@@ -494,7 +510,7 @@ operation DeleteCustomerGateway
               the variant and its `is_*` method are gone: matches on them no longer compile (the code now arrives as `Unhandled`)
 
 enum Bandwidth
-  compatible  value 500: added (variant Mbps500)
+  compatible  value 2000: added (variant Mbps2000)
               a new enum value: enums are #[non_exhaustive]; this value used to arrive as `Unknown(..)`"
     );
 }
@@ -580,10 +596,18 @@ fn every_attribute_the_surface_uses_has_a_rule() {
 fn the_generated_crate_declares_what_the_surface_lists() {
     use generator::surface::{Item, Scope};
     let sdk = root().join("generated-sdk/src");
+    // Compared without whitespace: the formatter wraps long declarations.
+    let squeeze = |text: &str| {
+        text.split_whitespace()
+            .collect::<String>()
+            .replace(",>", ">")
+    };
     let read = |rel: &str| {
-        std::fs::read_to_string(sdk.join(rel))
-            .unwrap_or_else(|e| panic!("{rel}: {e}"))
-            .replace("crate::types::", "")
+        squeeze(
+            &std::fs::read_to_string(sdk.join(rel))
+                .unwrap_or_else(|e| panic!("{rel}: {e}"))
+                .replace("crate::types::", ""),
+        )
     };
     let client = read("client.rs");
     let types = read("types.rs");
@@ -597,7 +621,7 @@ fn the_generated_crate_declares_what_the_surface_lists() {
                 .cloned()
                 .unwrap_or_default()
         };
-        let field = format!("pub {}: {},", value("rust"), value("type"));
+        let field = squeeze(&format!("pub {}: {},", value("rust"), value("type")));
         let action = match &key.scope {
             Scope::Operation(action) => action,
             Scope::Struct(_) if matches!(key.item, Item::Field(_)) => {
@@ -613,10 +637,10 @@ fn the_generated_crate_declares_what_the_surface_lists() {
             generator::naming::snake_name(action)
         ));
         let (text, wanted) = match &key.item {
-            Item::Itself => (&client, format!("pub fn {}(", value("method"))),
+            Item::Itself => (&client, squeeze(&format!("pub fn {}(", value("method")))),
             Item::Param(p) | Item::Response(p) if p.is_top_level() => (&module, field),
-            Item::Paginator => (&module, "pub fn into_paginator(".to_owned()),
-            Item::Waiter(method) => (&module, format!("pub async fn {method}(")),
+            Item::Paginator => (&module, "pubfninto_paginator(".to_owned()),
+            Item::Waiter(method) => (&module, squeeze(&format!("pub async fn {method}("))),
             _ => continue,
         };
         if !text.contains(&wanted) {

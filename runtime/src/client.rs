@@ -25,7 +25,7 @@ use crate::wire::{self, WireRequest};
 pub const REQUEST_ID_HEADER: &str = "x-acs-request-id";
 
 /// Per-request overrides of the client configuration.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// Connect timeout for each attempt.
@@ -38,24 +38,6 @@ pub struct RequestOptions {
     pub operation_deadline: Option<Duration>,
     /// Retry policy for this request.
     pub retry_policy: Option<RetryPolicy>,
-    /// The request's form-body parameters, set only through [`RpcRequest::with_body`] and read
-    /// through [`RpcRequest::body`]. They live here rather than in a field of [`RpcRequest`]
-    /// because generated code builds `RpcRequest` with a struct literal, which a new field
-    /// would break; `RequestOptions` is `non_exhaustive`, so this private field breaks nothing.
-    body: Vec<(String, String)>,
-}
-
-impl fmt::Debug for RequestOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The body parameters are shown (names only) by `RpcRequest`'s `Debug`.
-        f.debug_struct("RequestOptions")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("operation_deadline", &self.operation_deadline)
-            .field("retry_policy", &self.retry_policy)
-            .finish()
-    }
 }
 
 impl RequestOptions {
@@ -108,9 +90,10 @@ pub struct RpcRequest {
     pub params: Vec<(String, String)>,
     /// True for reads and for writes carrying a `ClientToken`: safe to send twice.
     pub retry_safe: bool,
-    /// Per-request overrides. This also holds the body parameters set by
-    /// [`with_body`](Self::with_body): replace it with [`with_options`](Self::with_options),
-    /// which keeps them, rather than by assigning the field.
+    /// Form-body parameters (`in: formData`), already flattened; see
+    /// [`with_body`](Self::with_body).
+    pub body: Vec<(String, String)>,
+    /// Per-request overrides.
     pub options: RequestOptions,
     /// The values of the request's sensitive parameters (pre-shared keys, at any depth), which
     /// are removed from anything the server sends back before it reaches an error or a log.
@@ -123,6 +106,7 @@ impl RpcRequest {
         RpcRequest {
             action,
             params,
+            body: Vec::new(),
             retry_safe,
             options: RequestOptions::default(),
             secret_values: Vec::new(),
@@ -147,20 +131,18 @@ impl RpcRequest {
     /// as the official SDKs sign them (see [`crate::wire`]). Their sensitive values belong in
     /// [`secret_values`](Self::secret_values) like those of query parameters.
     pub fn with_body(mut self, body: Vec<(String, String)>) -> Self {
-        self.options.body = body;
+        self.body = body;
         self
     }
 
     /// The form-body parameters; empty unless set by [`with_body`](Self::with_body).
     pub fn body(&self) -> &[(String, String)] {
-        &self.options.body
+        &self.body
     }
 
-    /// Replaces the per-request overrides, keeping the body parameters.
+    /// Replaces the per-request overrides (builder style).
     pub fn with_options(mut self, options: RequestOptions) -> Self {
-        let body = std::mem::take(&mut self.options.body);
         self.options = options;
-        self.options.body = body;
         self
     }
 }

@@ -360,13 +360,13 @@ impl StructParams<'_> {
     }
 }
 
+/// Flattened `(name, value)` wire parameters.
+pub type Pairs = Vec<(String, String)>;
+
 /// Splits flattened parameters by where they travel: those whose top-level name
 /// (`TunnelOptionsSpecification` of `TunnelOptionsSpecification.1.Role`) is in `body_names`
 /// go to the form body, the rest to the query. Order is kept within each part.
-pub fn split_body(
-    params: Vec<(String, String)>,
-    body_names: &[&str],
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
+pub fn split_body(params: Vec<(String, String)>, body_names: &[&str]) -> (Pairs, Pairs) {
     params.into_iter().partition(|(name, _)| {
         let top = name.split('.').next().unwrap_or(name);
         !body_names.contains(&top)

@@ -106,8 +106,10 @@ async fn a_busy_gateway_on_tag_resources_is_retried() {
 /// have come after the move could apply it twice.
 async fn move_resource_group(
     transport: &ReplayTransport,
-) -> Result<String, SdkError<vpn_gateway::operation::move_vpn_resource_group::MoveVpnResourceGroupError>>
-{
+) -> Result<
+    String,
+    SdkError<vpn_gateway::operation::move_vpn_resource_group::MoveVpnResourceGroupError>,
+> {
     client_with(transport, fast_retries())
         .move_vpn_resource_group()
         .region_id(REGION)

@@ -70,7 +70,7 @@ impl AssociateVpnGatewayWithCertificateInput {
 }
 /// Binds an SSL certificate (a signing or an encryption certificate of an SM-standard gateway) to a VPN gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/AssociateVpnGatewayWithCertificate\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/AssociateVpnGatewayWithCertificate>
 #[derive(Clone, Debug)]
 pub struct AssociateVpnGatewayWithCertificateFluentBuilder {
     client: crate::Client,

@@ -45,7 +45,7 @@ impl CheckVpnBgpEnabledInput {
 }
 /// Tells whether BGP dynamic routing is available to the caller's VPN gateways in a region.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CheckVpnBgpEnabled\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CheckVpnBgpEnabled>
 #[derive(Clone, Debug)]
 pub struct CheckVpnBgpEnabledFluentBuilder {
     client: crate::Client,

@@ -142,7 +142,7 @@ impl fmt::Debug for CreateCustomerGatewayInput {
 ///
 /// Creates a customer gateway that represents the VPN gateway device of an on-premises data center. The public IP address must be unique among the customer gateways of a region.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateCustomerGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateCustomerGateway>
 #[derive(Clone, Debug)]
 pub struct CreateCustomerGatewayFluentBuilder {
     client: crate::Client,

@@ -125,7 +125,7 @@ impl fmt::Debug for CreateIpsecServerInput {
 }
 /// Creates an IPsec server on a VPN gateway, with its local subnets, client address pool and negotiation settings.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateIpsecServer\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateIpsecServer>
 #[derive(Clone, Debug)]
 pub struct CreateIpsecServerFluentBuilder {
     client: crate::Client,

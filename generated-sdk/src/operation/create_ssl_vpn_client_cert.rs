@@ -69,7 +69,7 @@ impl CreateSslVpnClientCertInput {
 }
 /// Creates an SSL-VPN client certificate.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateSslVpnClientCert\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateSslVpnClientCert>
 #[derive(Clone, Debug)]
 pub struct CreateSslVpnClientCertFluentBuilder {
     client: crate::Client,

@@ -166,7 +166,7 @@ impl CreateSslVpnServerInput {
 ///
 /// Creates the SSL-VPN server of a VPN gateway. Clients that connect to it are given an address from ClientIpPool and can reach the CIDR blocks in LocalSubnet.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateSslVpnServer\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateSslVpnServer>
 #[derive(Clone, Debug)]
 pub struct CreateSslVpnServerFluentBuilder {
     client: crate::Client,

@@ -85,7 +85,7 @@ impl CreateVcoRouteEntryInput {
 }
 /// Adds a destination-based route to an IPsec-VPN connection attached to a transit router.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVcoRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVcoRouteEntry>
 #[derive(Clone, Debug)]
 pub struct CreateVcoRouteEntryFluentBuilder {
     client: crate::Client,

@@ -169,7 +169,7 @@ impl CreateVpnAttachmentInput {
 }
 /// Creates an IPsec-VPN connection meant to be attached to a transit router, in single- or dual-tunnel mode.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnAttachment\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnAttachment>
 #[derive(Clone, Debug)]
 pub struct CreateVpnAttachmentFluentBuilder {
     client: crate::Client,

@@ -254,7 +254,7 @@ impl CreateVpnConnectionInput {
 ///
 /// Creates an IPsec-VPN connection between a VPN gateway and a customer gateway, with optional Phase 1 (IKE), Phase 2 (IPsec), health-check and BGP settings.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnConnection\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnConnection>
 #[derive(Clone, Debug)]
 pub struct CreateVpnConnectionFluentBuilder {
     client: crate::Client,

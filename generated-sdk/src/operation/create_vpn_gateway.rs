@@ -153,7 +153,7 @@ impl CreateVpnGatewayInput {
 ///
 /// Creates a VPN gateway in a VPC. The gateway starts in the `init` / `provisioning` state and becomes `active` when it is ready; query it with DescribeVpnGateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnGateway>
 #[derive(Clone, Debug)]
 pub struct CreateVpnGatewayFluentBuilder {
     client: crate::Client,

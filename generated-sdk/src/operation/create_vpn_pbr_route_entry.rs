@@ -125,7 +125,7 @@ impl CreateVpnPbrRouteEntryInput {
 ///
 /// Adds a policy-based route (matched on source and destination CIDR blocks) to a VPN gateway, with an IPsec-VPN connection as next hop, and optionally publishes it to the VPC.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnPbrRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnPbrRouteEntry>
 #[derive(Clone, Debug)]
 pub struct CreateVpnPbrRouteEntryFluentBuilder {
     client: crate::Client,

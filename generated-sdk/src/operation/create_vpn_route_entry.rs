@@ -121,7 +121,7 @@ impl CreateVpnRouteEntryInput {
 ///
 /// You cannot repeatedly call CreateVpnRouteEntry to create a destination-based route for the same VPN gateway within a short period of time.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnRouteEntry>
 #[derive(Clone, Debug)]
 pub struct CreateVpnRouteEntryFluentBuilder {
     client: crate::Client,

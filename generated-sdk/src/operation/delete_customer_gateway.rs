@@ -58,7 +58,7 @@ impl DeleteCustomerGatewayInput {
 }
 /// Deletes a customer gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteCustomerGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteCustomerGateway>
 #[derive(Clone, Debug)]
 pub struct DeleteCustomerGatewayFluentBuilder {
     client: crate::Client,

@@ -56,7 +56,7 @@ impl DeleteIpsecServerInput {
 }
 /// Deletes an IPsec server.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteIpsecServer\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteIpsecServer>
 #[derive(Clone, Debug)]
 pub struct DeleteIpsecServerFluentBuilder {
     client: crate::Client,

@@ -61,7 +61,7 @@ impl DeleteSslVpnClientCertInput {
 }
 /// Deletes an SSL-VPN client certificate.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteSslVpnClientCert\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteSslVpnClientCert>
 #[derive(Clone, Debug)]
 pub struct DeleteSslVpnClientCertFluentBuilder {
     client: crate::Client,

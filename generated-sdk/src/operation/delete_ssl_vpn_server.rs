@@ -58,7 +58,7 @@ impl DeleteSslVpnServerInput {
 }
 /// Deletes an SSL-VPN server.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteSslVpnServer\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteSslVpnServer>
 #[derive(Clone, Debug)]
 pub struct DeleteSslVpnServerFluentBuilder {
     client: crate::Client,

@@ -99,7 +99,7 @@ impl DeleteVcoRouteEntryInput {
 ///
 /// You cannot repeatedly call DeleteVcoRouteEntry to delete a route from the same IPsec-VPN connection within a short period of time.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVcoRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVcoRouteEntry>
 #[derive(Clone, Debug)]
 pub struct DeleteVcoRouteEntryFluentBuilder {
     client: crate::Client,

@@ -52,7 +52,7 @@ impl DeleteVpnAttachmentInput {
 }
 /// Deletes an IPsec-VPN connection attached to a transit router.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnAttachment\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnAttachment>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnAttachmentFluentBuilder {
     client: crate::Client,

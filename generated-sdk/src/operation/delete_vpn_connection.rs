@@ -60,7 +60,7 @@ impl DeleteVpnConnectionInput {
 ///
 /// After an IPsec-VPN connection is deleted, the VPC is disconnected from the network of the on-premises data center.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnConnection\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnConnection>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnConnectionFluentBuilder {
     client: crate::Client,

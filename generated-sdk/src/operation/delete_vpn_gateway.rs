@@ -60,7 +60,7 @@ impl DeleteVpnGatewayInput {
 ///
 /// You cannot delete a VPN gateway that is associated with an IPsec-VPN connection.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnGateway>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnGatewayFluentBuilder {
     client: crate::Client,

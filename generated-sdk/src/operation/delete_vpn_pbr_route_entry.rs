@@ -105,7 +105,7 @@ impl DeleteVpnPbrRouteEntryInput {
 ///
 /// The route is identified by its source and destination CIDR blocks, next hop and weight.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnPbrRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnPbrRouteEntry>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnPbrRouteEntryFluentBuilder {
     client: crate::Client,

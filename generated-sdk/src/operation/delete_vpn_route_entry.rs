@@ -96,7 +96,7 @@ impl DeleteVpnRouteEntryInput {
 ///
 /// The route is identified by its destination CIDR block, next hop and weight.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DeleteVpnRouteEntry>
 #[derive(Clone, Debug)]
 pub struct DeleteVpnRouteEntryFluentBuilder {
     client: crate::Client,

@@ -48,7 +48,7 @@ impl DescribeCustomerGatewayInput {
 }
 /// Queries the detailed information of a customer gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeCustomerGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeCustomerGateway>
 #[derive(Clone, Debug)]
 pub struct DescribeCustomerGatewayFluentBuilder {
     client: crate::Client,

@@ -91,7 +91,7 @@ impl DescribeCustomerGatewaysInput {
 ///
 /// Lists the customer gateways of a region, page by page, optionally restricted to one customer gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeCustomerGateways\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeCustomerGateways>
 #[derive(Clone, Debug)]
 pub struct DescribeCustomerGatewaysFluentBuilder {
     client: crate::Client,

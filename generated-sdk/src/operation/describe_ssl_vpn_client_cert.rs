@@ -51,7 +51,7 @@ impl DescribeSslVpnClientCertInput {
 }
 /// Reads one SSL client certificate with the material a client needs to connect (CA certificate, client certificate and key, client configuration).
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClientCert\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClientCert>
 #[derive(Clone, Debug)]
 pub struct DescribeSslVpnClientCertFluentBuilder {
     client: crate::Client,

@@ -81,7 +81,7 @@ impl DescribeSslVpnClientCertsInput {
 }
 /// Queries SSL-VPN client certificates.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClientCerts\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClientCerts>
 #[derive(Clone, Debug)]
 pub struct DescribeSslVpnClientCertsFluentBuilder {
     client: crate::Client,

@@ -60,7 +60,7 @@ impl DescribeSslVpnClientsInput {
 }
 /// Lists the SSL-VPN clients currently connected to a VPN gateway, with their addresses and traffic.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClients\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnClients>
 #[derive(Clone, Debug)]
 pub struct DescribeSslVpnClientsFluentBuilder {
     client: crate::Client,

@@ -81,7 +81,7 @@ impl DescribeSslVpnServersInput {
 }
 /// Queries SSL-VPN servers.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnServers\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeSslVpnServers>
 #[derive(Clone, Debug)]
 pub struct DescribeSslVpnServersFluentBuilder {
     client: crate::Client,

@@ -83,7 +83,7 @@ impl DescribeVcoRouteEntriesInput {
 ///
 /// Lists the destination-based or BGP routes of an IPsec-VPN connection (a connection attached to a transit router).
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVcoRouteEntries\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVcoRouteEntries>
 #[derive(Clone, Debug)]
 pub struct DescribeVcoRouteEntriesFluentBuilder {
     client: crate::Client,

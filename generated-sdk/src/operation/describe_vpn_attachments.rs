@@ -57,7 +57,7 @@ impl DescribeVpnAttachmentsInput {
 }
 /// Lists IPsec-VPN connections that can be attached to transit routers, one page at a time.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnAttachments\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnAttachments>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnAttachmentsFluentBuilder {
     client: crate::Client,

@@ -50,7 +50,7 @@ impl DescribeVpnConnectionInput {
 ///
 /// Returns the configuration and negotiation status of one IPsec-VPN connection, including its IKE and IPsec settings (with the pre-shared key), health-check and BGP settings.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnection\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnection>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnConnectionFluentBuilder {
     client: crate::Client,

@@ -76,7 +76,7 @@ impl DescribeVpnConnectionLogsInput {
 }
 /// Reads the negotiation log lines of an IPsec-VPN connection (or of one of its tunnels) for a time window.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnectionLogs\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnectionLogs>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnConnectionLogsFluentBuilder {
     client: crate::Client,

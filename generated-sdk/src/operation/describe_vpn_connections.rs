@@ -101,7 +101,7 @@ impl DescribeVpnConnectionsInput {
 ///
 /// Lists the IPsec-VPN connections of a region, optionally filtered by VPN gateway or customer gateway, one page at a time.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnections\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnConnections>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnConnectionsFluentBuilder {
     client: crate::Client,

@@ -60,7 +60,7 @@ impl DescribeVpnCrossAccountAuthorizationsInput {
 }
 /// Lists the other accounts' transit routers an IPsec-VPN connection is authorized to be attached to.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnCrossAccountAuthorizations\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnCrossAccountAuthorizations>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnCrossAccountAuthorizationsFluentBuilder {
     client: crate::Client,
@@ -286,9 +286,7 @@ impl rt::ProvideErrorMetadata for DescribeVpnCrossAccountAuthorizationsError {
 }
 impl From<rt::ServiceError> for DescribeVpnCrossAccountAuthorizationsError {
     fn from(e: rt::ServiceError) -> Self {
-        match e.code() {
-            _ => Self::Unhandled(e),
-        }
+        Self::Unhandled(e)
     }
 }
 impl fmt::Display for DescribeVpnCrossAccountAuthorizationsError {

@@ -52,7 +52,7 @@ impl DescribeVpnGatewayInput {
 }
 /// Queries the details of a VPN gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGateway>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnGatewayFluentBuilder {
     client: crate::Client,

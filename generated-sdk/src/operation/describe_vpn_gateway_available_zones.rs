@@ -52,7 +52,7 @@ impl DescribeVpnGatewayAvailableZonesInput {
 }
 /// Lists the zones of a region where a VPN gateway of the given bandwidth can be created (the zones to choose the two vSwitches of a dual-tunnel gateway from).
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGatewayAvailableZones\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGatewayAvailableZones>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnGatewayAvailableZonesFluentBuilder {
     client: crate::Client,

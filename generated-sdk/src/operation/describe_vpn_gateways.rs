@@ -119,7 +119,7 @@ impl DescribeVpnGatewaysInput {
 ///
 /// Lists the VPN gateways of a region, optionally filtered by VPC, gateway ID, status or payment status.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGateways\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnGateways>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnGatewaysFluentBuilder {
     client: crate::Client,

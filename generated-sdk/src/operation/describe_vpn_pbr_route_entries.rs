@@ -63,7 +63,7 @@ impl DescribeVpnPbrRouteEntriesInput {
 }
 /// Queries the policy-based routes of a VPN gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnPbrRouteEntries\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnPbrRouteEntries>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnPbrRouteEntriesFluentBuilder {
     client: crate::Client,

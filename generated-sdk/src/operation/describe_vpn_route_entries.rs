@@ -67,7 +67,7 @@ impl DescribeVpnRouteEntriesInput {
 }
 /// Queries the destination-based routes of a VPN gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnRouteEntries\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnRouteEntries>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnRouteEntriesFluentBuilder {
     client: crate::Client,

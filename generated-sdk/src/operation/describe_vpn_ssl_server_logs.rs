@@ -111,7 +111,7 @@ impl DescribeVpnSslServerLogsInput {
 ///
 /// Returns the log lines of an SSL-VPN server for a time window given by From and To, or by one of them together with MinutePeriod, or by MinutePeriod alone.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnSslServerLogs\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeVpnSslServerLogs>
 #[derive(Clone, Debug)]
 pub struct DescribeVpnSslServerLogsFluentBuilder {
     client: crate::Client,

@@ -73,7 +73,7 @@ impl DiagnoseVpnConnectionsInput {
 }
 /// Lists the negotiation failures recently diagnosed on the IPsec-VPN connections of a gateway, with the mismatched parameters.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DiagnoseVpnConnections\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DiagnoseVpnConnections>
 #[derive(Clone, Debug)]
 pub struct DiagnoseVpnConnectionsFluentBuilder {
     client: crate::Client,

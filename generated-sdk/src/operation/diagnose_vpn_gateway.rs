@@ -70,7 +70,7 @@ impl DiagnoseVpnGatewayInput {
 }
 /// Starts a diagnosis of a VPN gateway or one of its connections; the result is read later with GetVpnGatewayDiagnoseResult.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DiagnoseVpnGateway\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DiagnoseVpnGateway>
 #[derive(Clone, Debug)]
 pub struct DiagnoseVpnGatewayFluentBuilder {
     client: crate::Client,

@@ -70,7 +70,7 @@ impl DissociateVpnGatewayWithCertificateInput {
 }
 /// Unbinds an SSL certificate from a VPN gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DissociateVpnGatewayWithCertificate\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DissociateVpnGatewayWithCertificate>
 #[derive(Clone, Debug)]
 pub struct DissociateVpnGatewayWithCertificateFluentBuilder {
     client: crate::Client,

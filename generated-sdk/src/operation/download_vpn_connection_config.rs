@@ -50,7 +50,7 @@ impl DownloadVpnConnectionConfigInput {
 ///
 /// Returns the settings needed to configure the customer gateway device of an IPsec-VPN connection: the gateway addresses, the protected CIDR blocks and the IKE and IPsec settings, including the pre-shared key.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/DownloadVpnConnectionConfig\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DownloadVpnConnectionConfig>
 #[derive(Clone, Debug)]
 pub struct DownloadVpnConnectionConfigFluentBuilder {
     client: crate::Client,

@@ -53,7 +53,7 @@ impl GetVpnGatewayDiagnoseResultInput {
 }
 /// Reads the progress and findings of a diagnosis started by DiagnoseVpnGateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/GetVpnGatewayDiagnoseResult\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/GetVpnGatewayDiagnoseResult>
 #[derive(Clone, Debug)]
 pub struct GetVpnGatewayDiagnoseResultFluentBuilder {
     client: crate::Client,

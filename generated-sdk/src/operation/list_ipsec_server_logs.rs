@@ -68,7 +68,7 @@ impl ListIpsecServerLogsInput {
 }
 /// Reads the log lines of an IPsec server for a time window.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ListIpsecServerLogs\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ListIpsecServerLogs>
 #[derive(Clone, Debug)]
 pub struct ListIpsecServerLogsFluentBuilder {
     client: crate::Client,

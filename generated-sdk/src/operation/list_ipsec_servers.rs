@@ -71,7 +71,7 @@ impl ListIpsecServersInput {
 }
 /// Lists IPsec servers, one page at a time, optionally narrowed by gateway, name, ID or resource group.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ListIpsecServers\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ListIpsecServers>
 #[derive(Clone, Debug)]
 pub struct ListIpsecServersFluentBuilder {
     client: crate::Client,

@@ -107,7 +107,7 @@ impl ListTagResourcesInput {
 ///
 /// If you specify multiple key-value pairs, the resources that have these key-value pairs are returned.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ListTagResources\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ListTagResources>
 #[derive(Clone, Debug)]
 pub struct ListTagResourcesFluentBuilder {
     client: crate::Client,

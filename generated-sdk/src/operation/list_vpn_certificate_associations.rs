@@ -73,7 +73,7 @@ impl ListVpnCertificateAssociationsInput {
 }
 /// Lists which certificates are bound to which VPN gateways, one page at a time.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ListVpnCertificateAssociations\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ListVpnCertificateAssociations>
 #[derive(Clone, Debug)]
 pub struct ListVpnCertificateAssociationsFluentBuilder {
     client: crate::Client,

@@ -104,7 +104,7 @@ impl fmt::Debug for ModifyCustomerGatewayAttributeInput {
 }
 /// Modifies the name and description of a customer gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyCustomerGatewayAttribute\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyCustomerGatewayAttribute>
 #[derive(Clone, Debug)]
 pub struct ModifyCustomerGatewayAttributeFluentBuilder {
     client: crate::Client,

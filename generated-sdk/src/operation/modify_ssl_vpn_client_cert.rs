@@ -72,7 +72,7 @@ impl ModifySslVpnClientCertInput {
 }
 /// Modifies the name of an SSL-VPN client certificate.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifySslVpnClientCert\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifySslVpnClientCert>
 #[derive(Clone, Debug)]
 pub struct ModifySslVpnClientCertFluentBuilder {
     client: crate::Client,

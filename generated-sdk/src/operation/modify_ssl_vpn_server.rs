@@ -164,7 +164,7 @@ impl ModifySslVpnServerInput {
 ///
 /// Changes the settings of an SSL-VPN server and returns its resulting configuration. Parameters left out keep their current value.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifySslVpnServer\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifySslVpnServer>
 #[derive(Clone, Debug)]
 pub struct ModifySslVpnServerFluentBuilder {
     client: crate::Client,

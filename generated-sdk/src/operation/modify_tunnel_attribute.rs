@@ -80,7 +80,7 @@ impl ModifyTunnelAttributeInput {
 }
 /// Changes the configuration of one tunnel of a dual-tunnel IPsec-VPN connection (its customer gateway, IKE, IPsec and BGP settings).
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyTunnelAttribute\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyTunnelAttribute>
 #[derive(Clone, Debug)]
 pub struct ModifyTunnelAttributeFluentBuilder {
     client: crate::Client,

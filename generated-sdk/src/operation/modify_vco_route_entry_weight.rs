@@ -84,7 +84,7 @@ impl ModifyVcoRouteEntryWeightInput {
 }
 /// Changes the weight of a destination-based route of an IPsec-VPN connection attached to a transit router.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVcoRouteEntryWeight\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVcoRouteEntryWeight>
 #[derive(Clone, Debug)]
 pub struct ModifyVcoRouteEntryWeightFluentBuilder {
     client: crate::Client,

@@ -142,7 +142,7 @@ impl ModifyVpnAttachmentAttributeInput {
 }
 /// Changes the settings of an IPsec-VPN connection attached to a transit router.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnAttachmentAttribute\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnAttachmentAttribute>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnAttachmentAttributeFluentBuilder {
     client: crate::Client,

@@ -210,7 +210,7 @@ impl ModifyVpnConnectionAttributeInput {
 ///
 /// Modifies the name, protected CIDR blocks, negotiation settings, health-check and BGP settings of an IPsec-VPN connection and returns its resulting configuration.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnConnectionAttribute\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnConnectionAttribute>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnConnectionAttributeFluentBuilder {
     client: crate::Client,

@@ -88,7 +88,7 @@ impl ModifyVpnGatewayAttributeInput {
 ///
 /// Modifies the name and description of a VPN gateway and whether it automatically propagates BGP routes to the VPC. Returns the resulting attributes of the gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnGatewayAttribute\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnGatewayAttribute>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnGatewayAttributeFluentBuilder {
     client: crate::Client,

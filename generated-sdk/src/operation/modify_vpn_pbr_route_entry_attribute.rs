@@ -95,7 +95,7 @@ impl ModifyVpnPbrRouteEntryAttributeInput {
 }
 /// Changes the priority and the weight of a policy-based route of a VPN gateway in one call.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryAttribute\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryAttribute>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnPbrRouteEntryAttributeFluentBuilder {
     client: crate::Client,

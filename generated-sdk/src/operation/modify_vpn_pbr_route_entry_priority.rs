@@ -91,7 +91,7 @@ impl ModifyVpnPbrRouteEntryPriorityInput {
 }
 /// Changes the priority of a policy-based route of a VPN gateway.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryPriority\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryPriority>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnPbrRouteEntryPriorityFluentBuilder {
     client: crate::Client,

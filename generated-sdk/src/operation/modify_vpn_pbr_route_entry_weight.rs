@@ -120,7 +120,7 @@ impl ModifyVpnPbrRouteEntryWeightInput {
 ///
 /// The route is identified by its source and destination CIDR blocks, next hop and current weight.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryWeight\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnPbrRouteEntryWeight>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnPbrRouteEntryWeightFluentBuilder {
     client: crate::Client,

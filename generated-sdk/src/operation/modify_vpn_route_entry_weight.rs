@@ -106,7 +106,7 @@ impl ModifyVpnRouteEntryWeightInput {
 ///
 /// The route is identified by its destination CIDR block, next hop and current weight.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnRouteEntryWeight\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyVpnRouteEntryWeight>
 #[derive(Clone, Debug)]
 pub struct ModifyVpnRouteEntryWeightFluentBuilder {
     client: crate::Client,

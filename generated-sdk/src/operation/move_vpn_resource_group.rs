@@ -65,7 +65,7 @@ impl MoveVpnResourceGroupInput {
 }
 /// Moves a VPN gateway, customer gateway or related VPN resource into another resource group.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/MoveVpnResourceGroup\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/MoveVpnResourceGroup>
 #[derive(Clone, Debug)]
 pub struct MoveVpnResourceGroupFluentBuilder {
     client: crate::Client,

@@ -94,7 +94,7 @@ impl PublishVpnRouteEntryInput {
 ///
 /// Publishes (or, with PublishVpc=false, does not publish) a destination-based or policy-based route of a VPN gateway to the VPC.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/PublishVpnRouteEntry\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/PublishVpnRouteEntry>
 #[derive(Clone, Debug)]
 pub struct PublishVpnRouteEntryFluentBuilder {
     client: crate::Client,

@@ -95,7 +95,7 @@ impl TagResourcesInput {
 ///
 /// You can attach up to 20 tags to each instance. Before a tag is attached, the system checks the existing tags and returns an error if the maximum number of tags is reached.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/TagResources\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/TagResources>
 #[derive(Clone, Debug)]
 pub struct TagResourcesFluentBuilder {
     client: crate::Client,

@@ -76,7 +76,7 @@ impl UnTagResourcesInput {
 }
 /// Removes tags from the specified resources.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/UnTagResources\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/UnTagResources>
 #[derive(Clone, Debug)]
 pub struct UnTagResourcesFluentBuilder {
     client: crate::Client,

@@ -119,7 +119,7 @@ impl fmt::Debug for UpdateIpsecServerInput {
 }
 /// Changes the settings of an IPsec server.
 ///
-/// Official reference: \<https://api.alibabacloud.com/document/Vpc/2016-04-28/UpdateIpsecServer\>
+/// Official reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/UpdateIpsecServer>
 #[derive(Clone, Debug)]
 pub struct UpdateIpsecServerFluentBuilder {
     client: crate::Client,

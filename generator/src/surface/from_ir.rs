@@ -61,7 +61,8 @@ fn held_type(ty: &TypeIr, plain: bool) -> String {
     if matches!(
         ty,
         TypeIr::List(_) | TypeIr::WrappedList { .. } | TypeIr::CommaList(_)
-    ) || plain {
+    ) || plain
+    {
         value
     } else {
         format!("Option<{value}>")

@@ -333,7 +333,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(n);
     }
-    text.push_str(&format!("\n\nOfficial reference: <{}>", op.reference_url));
+    text.push_str(&format!("\n\nOfficial reference: {}", op.reference_url));
     let builder_doc = doc(&text);
     let setters = op.params.iter().map(|f| {
         let fname = ident(&f.names.snake);
@@ -538,6 +538,17 @@ fn emit_error(op: &OperationIr) -> TokenStream {
         "An error `{}` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.",
         op.names.wire
     ));
+    // An operation that documents no code of its own classifies every error as unhandled.
+    let classify = if op.errors.is_empty() {
+        quote!(Self::Unhandled(e))
+    } else {
+        quote! {
+            match e.code() {
+                #(#codes => Self::#variants(e),)*
+                _ => Self::Unhandled(e),
+            }
+        }
+    };
     quote! {
         #err_doc
         #[derive(Debug)]
@@ -566,10 +577,7 @@ fn emit_error(op: &OperationIr) -> TokenStream {
 
         impl From<#service_error> for #name {
             fn from(e: #service_error) -> Self {
-                match e.code() {
-                    #(#codes => Self::#variants(e),)*
-                    _ => Self::Unhandled(e),
-                }
+                #classify
             }
         }
 
