@@ -2119,6 +2119,401 @@ impl<'de> ::serde::Deserialize<'de> for VpnRouteWeight {
         rt::codec::scalar::<_, i64>(deserializer).map(Self::from)
     }
 }
+/// The settings of one tunnel of a new dual-tunnel IPsec-VPN connection attached to a transit router (CreateVpnAttachment).
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AttachmentTunnelOptions {
+    /// Which of the two tunnels this is (1 or 2).
+    #[serde(
+        rename = "TunnelIndex",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_index: Option<i32>,
+    /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings of this tunnel.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings of this tunnel (used when BGP is enabled for the connection).
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+}
+impl AttachmentTunnelOptions {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `TunnelIndex`.
+    pub fn tunnel_index(mut self, value: impl Into<i32>) -> Self {
+        self.tunnel_index = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIkeConfig>,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIpsecConfig>,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<crate::types::TunnelBgpConfig>,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            tunnel_index: r.get("TunnelIndex")?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::TunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::TunnelIpsecConfig::from_wire_params,
+                )?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::TunnelBgpConfig::from_wire_params,
+                )?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// New settings for one tunnel of an IPsec-VPN connection attached to a transit router (ModifyVpnAttachmentAttribute), naming the tunnel with `TunnelId`.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AttachmentTunnelOptionsUpdate {
+    /// The tunnel to change.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings of this tunnel.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings of this tunnel (used when BGP is enabled for the connection).
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "TunnelIndex",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_index: Option<i32>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+}
+impl AttachmentTunnelOptionsUpdate {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `TunnelId`.
+    pub fn tunnel_id(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_id = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIkeConfig>,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIpsecConfig>,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<crate::types::TunnelBgpConfig>,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIndex`.
+    pub fn tunnel_index(mut self, value: impl Into<i32>) -> Self {
+        self.tunnel_index = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("TunnelId", self.tunnel_id.as_ref());
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            tunnel_id: r.get("TunnelId")?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::TunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::TunnelIpsecConfig::from_wire_params,
+                )?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::TunnelBgpConfig::from_wire_params,
+                )?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            tunnel_index: r.get("TunnelIndex")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
 /// The BGP settings of an IPsec-VPN connection, sent JSON-encoded in the `BgpConfig` parameter, e.g. `{"EnableBgp":"true","LocalAsn":"10001","TunnelCidr":"169.254.11.0/30","LocalBgpIp":"169.254.11.1"}`.
 ///
 /// Note: The documented sample quotes every value, including the number `LocalAsn`, so it is modelled as a string to stay wire-exact with the only documented request form. The seeds write the last key as `LocalBgpIp` without the `BgpConfig.` prefix; it is a key of the same JSON object, as the sample shows.
@@ -2345,573 +2740,6 @@ impl CreateVpnAttachmentTags {
         Ok(Self {
             key: r.get("Key")?,
             value: r.get("Value")?,
-        })
-    }
-}
-/// The `TunnelOptionsSpecification` value of `CreateVpnAttachment`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateVpnAttachmentTunnelOptionsSpecification {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_gateway_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_dpd: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_nat_traversal: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIndex",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_index: Option<i32>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_bgp_config: Option<
-        crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ike_config: Option<
-        crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ipsec_config: Option<
-        crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig,
-    >,
-}
-impl CreateVpnAttachmentTunnelOptionsSpecification {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets `EnableDpd`.
-    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
-        self.enable_dpd = Some(value.into());
-        self
-    }
-    /// Sets `EnableNatTraversal`.
-    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
-        self.enable_nat_traversal = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIndex`.
-    pub fn tunnel_index(mut self, value: impl Into<i32>) -> Self {
-        self.tunnel_index = Some(value.into());
-        self
-    }
-    /// Sets `TunnelBgpConfig`.
-    pub fn tunnel_bgp_config(
-        mut self,
-        value: impl Into<
-            crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig,
-        >,
-    ) -> Self {
-        self.tunnel_bgp_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIkeConfig`.
-    pub fn tunnel_ike_config(
-        mut self,
-        value: impl Into<
-            crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ike_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIpsecConfig`.
-    pub fn tunnel_ipsec_config(
-        mut self,
-        value: impl Into<
-            crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ipsec_config = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
-        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
-        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
-        p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
-        if let Some(v) = &self.tunnel_bgp_config {
-            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
-        }
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            customer_gateway_id: r.get("CustomerGatewayId")?,
-            enable_dpd: r.get("EnableDpd")?,
-            enable_nat_traversal: r.get("EnableNatTraversal")?,
-            tunnel_index: r.get("TunnelIndex")?,
-            tunnel_bgp_config: r
-                .object(
-                    "TunnelBgpConfig",
-                    crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
-                )?,
-            tunnel_ike_config: r
-                .object(
-                    "TunnelIkeConfig",
-                    crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
-                )?,
-            tunnel_ipsec_config: r
-                .object(
-                    "TunnelIpsecConfig",
-                    crate::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
-                )?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.tunnel_ike_config {
-            v.collect_secrets(out);
-        }
-    }
-}
-/// The `TunnelBgpConfig` value of `CreateVpnAttachment`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_asn: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_bgp_ip: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_cidr: Option<String>,
-}
-impl CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `LocalAsn`.
-    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
-        self.local_asn = Some(value.into());
-        self
-    }
-    /// Sets `LocalBgpIp`.
-    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
-        self.local_bgp_ip = Some(value.into());
-        self
-    }
-    /// Sets `TunnelCidr`.
-    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
-        self.tunnel_cidr = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("LocalAsn", self.local_asn.as_ref());
-        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
-        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            local_asn: r.get("LocalAsn")?,
-            local_bgp_ip: r.get("LocalBgpIp")?,
-            tunnel_cidr: r.get("TunnelCidr")?,
-        })
-    }
-}
-/// The `TunnelIkeConfig` value of `CreateVpnAttachment`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_mode: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_pfs: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_version: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    ///
-    /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub psk: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_id: Option<String>,
-}
-impl CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IkeAuthAlg`.
-    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeEncAlg`.
-    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeLifetime`.
-    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
-        self.ike_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IkeMode`.
-    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
-        self.ike_mode = Some(value.into());
-        self
-    }
-    /// Sets `IkePfs`.
-    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ike_pfs = Some(value.into());
-        self
-    }
-    /// Sets `IkeVersion`.
-    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
-        self.ike_version = Some(value.into());
-        self
-    }
-    /// Sets `LocalId`.
-    pub fn local_id(mut self, value: impl Into<String>) -> Self {
-        self.local_id = Some(value.into());
-        self
-    }
-    /// Sets `Psk`.
-    pub fn psk(mut self, value: impl Into<String>) -> Self {
-        self.psk = Some(value.into());
-        self
-    }
-    /// Sets `RemoteId`.
-    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_id = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
-        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
-        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
-        p.push_opt("IkeMode", self.ike_mode.as_ref());
-        p.push_opt("IkePfs", self.ike_pfs.as_ref());
-        p.push_opt("IkeVersion", self.ike_version.as_ref());
-        p.push_opt("LocalId", self.local_id.as_ref());
-        p.push_opt("Psk", self.psk.as_ref());
-        p.push_opt("RemoteId", self.remote_id.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ike_auth_alg: r.get("IkeAuthAlg")?,
-            ike_enc_alg: r.get("IkeEncAlg")?,
-            ike_lifetime: r.get("IkeLifetime")?,
-            ike_mode: r.get("IkeMode")?,
-            ike_pfs: r.get("IkePfs")?,
-            ike_version: r.get("IkeVersion")?,
-            local_id: r.get("LocalId")?,
-            psk: r.get("Psk")?,
-            remote_id: r.get("RemoteId")?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.psk {
-            out.push(v.to_string());
-        }
-    }
-}
-impl fmt::Debug for CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig")
-            .field("ike_auth_alg", &self.ike_auth_alg)
-            .field("ike_enc_alg", &self.ike_enc_alg)
-            .field("ike_lifetime", &self.ike_lifetime)
-            .field("ike_mode", &self.ike_mode)
-            .field("ike_pfs", &self.ike_pfs)
-            .field("ike_version", &self.ike_version)
-            .field("local_id", &self.local_id)
-            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
-            .field("remote_id", &self.remote_id)
-            .finish()
-    }
-}
-/// The `TunnelIpsecConfig` value of `CreateVpnAttachment`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_pfs: Option<String>,
-}
-impl CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IpsecAuthAlg`.
-    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecEncAlg`.
-    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecLifetime`.
-    pub fn ipsec_lifetime(mut self, value: impl Into<i64>) -> Self {
-        self.ipsec_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IpsecPfs`.
-    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_pfs = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
-        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
-        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
-        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
-            ipsec_enc_alg: r.get("IpsecEncAlg")?,
-            ipsec_lifetime: r.get("IpsecLifetime")?,
-            ipsec_pfs: r.get("IpsecPfs")?,
         })
     }
 }
@@ -5319,842 +5147,6 @@ impl ListVpnCertificateAssociationsResponseVpnCertificateRelations {
         self.region_id.as_deref()
     }
 }
-/// The `TunnelBgpConfig` object of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeResponseTunnelBgpConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_bgp: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_asn: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_bgp_ip: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub peer_asn: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub peer_bgp_ip: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_cidr: Option<String>,
-}
-impl ModifyTunnelAttributeResponseTunnelBgpConfig {
-    /// Returns `enable_bgp`.
-    pub fn enable_bgp(&self) -> Option<bool> {
-        self.enable_bgp
-    }
-    /// Returns `local_asn`.
-    pub fn local_asn(&self) -> Option<i64> {
-        self.local_asn
-    }
-    /// Returns `local_bgp_ip`.
-    pub fn local_bgp_ip(&self) -> Option<&str> {
-        self.local_bgp_ip.as_deref()
-    }
-    /// Returns `peer_asn`.
-    pub fn peer_asn(&self) -> Option<i64> {
-        self.peer_asn
-    }
-    /// Returns `peer_bgp_ip`.
-    pub fn peer_bgp_ip(&self) -> Option<&str> {
-        self.peer_bgp_ip.as_deref()
-    }
-    /// Returns `tunnel_cidr`.
-    pub fn tunnel_cidr(&self) -> Option<&str> {
-        self.tunnel_cidr.as_deref()
-    }
-}
-/// The `TunnelIkeConfig` object of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeResponseTunnelIkeConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_mode: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_pfs: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_version: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    ///
-    /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub psk: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_id: Option<String>,
-}
-impl ModifyTunnelAttributeResponseTunnelIkeConfig {
-    /// Returns `ike_auth_alg`.
-    pub fn ike_auth_alg(&self) -> Option<&str> {
-        self.ike_auth_alg.as_deref()
-    }
-    /// Returns `ike_enc_alg`.
-    pub fn ike_enc_alg(&self) -> Option<&str> {
-        self.ike_enc_alg.as_deref()
-    }
-    /// Returns `ike_lifetime`.
-    pub fn ike_lifetime(&self) -> Option<i64> {
-        self.ike_lifetime
-    }
-    /// Returns `ike_mode`.
-    pub fn ike_mode(&self) -> Option<&str> {
-        self.ike_mode.as_deref()
-    }
-    /// Returns `ike_pfs`.
-    pub fn ike_pfs(&self) -> Option<&str> {
-        self.ike_pfs.as_deref()
-    }
-    /// Returns `ike_version`.
-    pub fn ike_version(&self) -> Option<&str> {
-        self.ike_version.as_deref()
-    }
-    /// Returns `local_id`.
-    pub fn local_id(&self) -> Option<&str> {
-        self.local_id.as_deref()
-    }
-    /// Returns `psk`.
-    pub fn psk(&self) -> Option<&str> {
-        self.psk.as_deref()
-    }
-    /// Returns `remote_id`.
-    pub fn remote_id(&self) -> Option<&str> {
-        self.remote_id.as_deref()
-    }
-}
-impl fmt::Debug for ModifyTunnelAttributeResponseTunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ModifyTunnelAttributeResponseTunnelIkeConfig")
-            .field("ike_auth_alg", &self.ike_auth_alg)
-            .field("ike_enc_alg", &self.ike_enc_alg)
-            .field("ike_lifetime", &self.ike_lifetime)
-            .field("ike_mode", &self.ike_mode)
-            .field("ike_pfs", &self.ike_pfs)
-            .field("ike_version", &self.ike_version)
-            .field("local_id", &self.local_id)
-            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
-            .field("remote_id", &self.remote_id)
-            .finish()
-    }
-}
-/// The `TunnelIpsecConfig` object of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeResponseTunnelIpsecConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_pfs: Option<String>,
-}
-impl ModifyTunnelAttributeResponseTunnelIpsecConfig {
-    /// Returns `ipsec_auth_alg`.
-    pub fn ipsec_auth_alg(&self) -> Option<&str> {
-        self.ipsec_auth_alg.as_deref()
-    }
-    /// Returns `ipsec_enc_alg`.
-    pub fn ipsec_enc_alg(&self) -> Option<&str> {
-        self.ipsec_enc_alg.as_deref()
-    }
-    /// Returns `ipsec_lifetime`.
-    pub fn ipsec_lifetime(&self) -> Option<i64> {
-        self.ipsec_lifetime
-    }
-    /// Returns `ipsec_pfs`.
-    pub fn ipsec_pfs(&self) -> Option<&str> {
-        self.ipsec_pfs.as_deref()
-    }
-}
-/// The `TunnelOptionsSpecification` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeTunnelOptionsSpecification {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_dpd: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_nat_traversal: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_ca_certificate: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_bgp_config: Option<
-        crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ike_config: Option<
-        crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ipsec_config: Option<
-        crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_gateway_id: Option<String>,
-}
-impl ModifyTunnelAttributeTunnelOptionsSpecification {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `EnableDpd`.
-    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
-        self.enable_dpd = Some(value.into());
-        self
-    }
-    /// Sets `EnableNatTraversal`.
-    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
-        self.enable_nat_traversal = Some(value.into());
-        self
-    }
-    /// Sets `RemoteCaCertificate`.
-    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
-        self.remote_ca_certificate = Some(value.into());
-        self
-    }
-    /// Sets `TunnelBgpConfig`.
-    pub fn tunnel_bgp_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig,
-        >,
-    ) -> Self {
-        self.tunnel_bgp_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIkeConfig`.
-    pub fn tunnel_ike_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ike_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIpsecConfig`.
-    pub fn tunnel_ipsec_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ipsec_config = Some(value.into());
-        self
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
-        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
-        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
-        if let Some(v) = &self.tunnel_bgp_config {
-            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
-        }
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            enable_dpd: r.get("EnableDpd")?,
-            enable_nat_traversal: r.get("EnableNatTraversal")?,
-            remote_ca_certificate: r.get("RemoteCaCertificate")?,
-            tunnel_bgp_config: r
-                .object(
-                    "TunnelBgpConfig",
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
-                )?,
-            tunnel_ike_config: r
-                .object(
-                    "TunnelIkeConfig",
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
-                )?,
-            tunnel_ipsec_config: r
-                .object(
-                    "TunnelIpsecConfig",
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
-                )?,
-            customer_gateway_id: r.get("CustomerGatewayId")?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.tunnel_ike_config {
-            v.collect_secrets(out);
-        }
-    }
-}
-/// The `TunnelBgpConfig` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_asn: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_bgp_ip: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_cidr: Option<String>,
-}
-impl ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `LocalAsn`.
-    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
-        self.local_asn = Some(value.into());
-        self
-    }
-    /// Sets `LocalBgpIp`.
-    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
-        self.local_bgp_ip = Some(value.into());
-        self
-    }
-    /// Sets `TunnelCidr`.
-    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
-        self.tunnel_cidr = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("LocalAsn", self.local_asn.as_ref());
-        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
-        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            local_asn: r.get("LocalAsn")?,
-            local_bgp_ip: r.get("LocalBgpIp")?,
-            tunnel_cidr: r.get("TunnelCidr")?,
-        })
-    }
-}
-/// The `TunnelIkeConfig` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_mode: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_pfs: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_version: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    ///
-    /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub psk: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_id: Option<String>,
-}
-impl ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IkeAuthAlg`.
-    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeEncAlg`.
-    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeLifetime`.
-    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
-        self.ike_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IkeMode`.
-    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
-        self.ike_mode = Some(value.into());
-        self
-    }
-    /// Sets `IkePfs`.
-    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ike_pfs = Some(value.into());
-        self
-    }
-    /// Sets `IkeVersion`.
-    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
-        self.ike_version = Some(value.into());
-        self
-    }
-    /// Sets `LocalId`.
-    pub fn local_id(mut self, value: impl Into<String>) -> Self {
-        self.local_id = Some(value.into());
-        self
-    }
-    /// Sets `Psk`.
-    pub fn psk(mut self, value: impl Into<String>) -> Self {
-        self.psk = Some(value.into());
-        self
-    }
-    /// Sets `RemoteId`.
-    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_id = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
-        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
-        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
-        p.push_opt("IkeMode", self.ike_mode.as_ref());
-        p.push_opt("IkePfs", self.ike_pfs.as_ref());
-        p.push_opt("IkeVersion", self.ike_version.as_ref());
-        p.push_opt("LocalId", self.local_id.as_ref());
-        p.push_opt("Psk", self.psk.as_ref());
-        p.push_opt("RemoteId", self.remote_id.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ike_auth_alg: r.get("IkeAuthAlg")?,
-            ike_enc_alg: r.get("IkeEncAlg")?,
-            ike_lifetime: r.get("IkeLifetime")?,
-            ike_mode: r.get("IkeMode")?,
-            ike_pfs: r.get("IkePfs")?,
-            ike_version: r.get("IkeVersion")?,
-            local_id: r.get("LocalId")?,
-            psk: r.get("Psk")?,
-            remote_id: r.get("RemoteId")?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.psk {
-            out.push(v.to_string());
-        }
-    }
-}
-impl fmt::Debug for ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig")
-            .field("ike_auth_alg", &self.ike_auth_alg)
-            .field("ike_enc_alg", &self.ike_enc_alg)
-            .field("ike_lifetime", &self.ike_lifetime)
-            .field("ike_mode", &self.ike_mode)
-            .field("ike_pfs", &self.ike_pfs)
-            .field("ike_version", &self.ike_version)
-            .field("local_id", &self.local_id)
-            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
-            .field("remote_id", &self.remote_id)
-            .finish()
-    }
-}
-/// The `TunnelIpsecConfig` value of `ModifyTunnelAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_pfs: Option<String>,
-}
-impl ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IpsecAuthAlg`.
-    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecEncAlg`.
-    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecLifetime`.
-    pub fn ipsec_lifetime(mut self, value: impl Into<i64>) -> Self {
-        self.ipsec_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IpsecPfs`.
-    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_pfs = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
-        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
-        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
-        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
-            ipsec_enc_alg: r.get("IpsecEncAlg")?,
-            ipsec_lifetime: r.get("IpsecLifetime")?,
-            ipsec_pfs: r.get("IpsecPfs")?,
-        })
-    }
-}
 /// The `IkeConfig` object of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
@@ -6934,1191 +5926,6 @@ impl ModifyVpnAttachmentAttributeResponseVpnBgpConfig {
         self.status.as_deref()
     }
 }
-/// The `TunnelOptionsSpecification` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecification {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_gateway_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIndex",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_index: Option<i32>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_dpd: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_nat_traversal: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_bgp_config: Option<
-        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ike_config: Option<
-        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ipsec_config: Option<
-        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
-    >,
-}
-impl ModifyVpnAttachmentAttributeTunnelOptionsSpecification {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `TunnelId`.
-    pub fn tunnel_id(mut self, value: impl Into<String>) -> Self {
-        self.tunnel_id = Some(value.into());
-        self
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIndex`.
-    pub fn tunnel_index(mut self, value: impl Into<i32>) -> Self {
-        self.tunnel_index = Some(value.into());
-        self
-    }
-    /// Sets `EnableDpd`.
-    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
-        self.enable_dpd = Some(value.into());
-        self
-    }
-    /// Sets `EnableNatTraversal`.
-    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
-        self.enable_nat_traversal = Some(value.into());
-        self
-    }
-    /// Sets `TunnelBgpConfig`.
-    pub fn tunnel_bgp_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig,
-        >,
-    ) -> Self {
-        self.tunnel_bgp_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIkeConfig`.
-    pub fn tunnel_ike_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ike_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIpsecConfig`.
-    pub fn tunnel_ipsec_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ipsec_config = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("TunnelId", self.tunnel_id.as_ref());
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
-        p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
-        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
-        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
-        if let Some(v) = &self.tunnel_bgp_config {
-            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
-        }
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            tunnel_id: r.get("TunnelId")?,
-            customer_gateway_id: r.get("CustomerGatewayId")?,
-            tunnel_index: r.get("TunnelIndex")?,
-            enable_dpd: r.get("EnableDpd")?,
-            enable_nat_traversal: r.get("EnableNatTraversal")?,
-            tunnel_bgp_config: r
-                .object(
-                    "TunnelBgpConfig",
-                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
-                )?,
-            tunnel_ike_config: r
-                .object(
-                    "TunnelIkeConfig",
-                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
-                )?,
-            tunnel_ipsec_config: r
-                .object(
-                    "TunnelIpsecConfig",
-                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
-                )?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.tunnel_ike_config {
-            v.collect_secrets(out);
-        }
-    }
-}
-/// The `TunnelBgpConfig` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_asn: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_bgp_ip: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_cidr: Option<String>,
-}
-impl ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `LocalAsn`.
-    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
-        self.local_asn = Some(value.into());
-        self
-    }
-    /// Sets `LocalBgpIp`.
-    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
-        self.local_bgp_ip = Some(value.into());
-        self
-    }
-    /// Sets `TunnelCidr`.
-    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
-        self.tunnel_cidr = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("LocalAsn", self.local_asn.as_ref());
-        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
-        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            local_asn: r.get("LocalAsn")?,
-            local_bgp_ip: r.get("LocalBgpIp")?,
-            tunnel_cidr: r.get("TunnelCidr")?,
-        })
-    }
-}
-/// The `TunnelIkeConfig` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_mode: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_pfs: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_version: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    ///
-    /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub psk: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_id: Option<String>,
-}
-impl ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IkeAuthAlg`.
-    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeEncAlg`.
-    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeLifetime`.
-    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
-        self.ike_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IkeMode`.
-    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
-        self.ike_mode = Some(value.into());
-        self
-    }
-    /// Sets `IkePfs`.
-    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ike_pfs = Some(value.into());
-        self
-    }
-    /// Sets `IkeVersion`.
-    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
-        self.ike_version = Some(value.into());
-        self
-    }
-    /// Sets `LocalId`.
-    pub fn local_id(mut self, value: impl Into<String>) -> Self {
-        self.local_id = Some(value.into());
-        self
-    }
-    /// Sets `Psk`.
-    pub fn psk(mut self, value: impl Into<String>) -> Self {
-        self.psk = Some(value.into());
-        self
-    }
-    /// Sets `RemoteId`.
-    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_id = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
-        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
-        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
-        p.push_opt("IkeMode", self.ike_mode.as_ref());
-        p.push_opt("IkePfs", self.ike_pfs.as_ref());
-        p.push_opt("IkeVersion", self.ike_version.as_ref());
-        p.push_opt("LocalId", self.local_id.as_ref());
-        p.push_opt("Psk", self.psk.as_ref());
-        p.push_opt("RemoteId", self.remote_id.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ike_auth_alg: r.get("IkeAuthAlg")?,
-            ike_enc_alg: r.get("IkeEncAlg")?,
-            ike_lifetime: r.get("IkeLifetime")?,
-            ike_mode: r.get("IkeMode")?,
-            ike_pfs: r.get("IkePfs")?,
-            ike_version: r.get("IkeVersion")?,
-            local_id: r.get("LocalId")?,
-            psk: r.get("Psk")?,
-            remote_id: r.get("RemoteId")?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.psk {
-            out.push(v.to_string());
-        }
-    }
-}
-impl fmt::Debug
-for ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(
-                "ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig",
-            )
-            .field("ike_auth_alg", &self.ike_auth_alg)
-            .field("ike_enc_alg", &self.ike_enc_alg)
-            .field("ike_lifetime", &self.ike_lifetime)
-            .field("ike_mode", &self.ike_mode)
-            .field("ike_pfs", &self.ike_pfs)
-            .field("ike_version", &self.ike_version)
-            .field("local_id", &self.local_id)
-            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
-            .field("remote_id", &self.remote_id)
-            .finish()
-    }
-}
-/// The `TunnelIpsecConfig` value of `ModifyVpnAttachmentAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_lifetime: Option<i32>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_pfs: Option<String>,
-}
-impl ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IpsecAuthAlg`.
-    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecEncAlg`.
-    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecLifetime`.
-    pub fn ipsec_lifetime(mut self, value: impl Into<i32>) -> Self {
-        self.ipsec_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IpsecPfs`.
-    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_pfs = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
-        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
-        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
-        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
-            ipsec_enc_alg: r.get("IpsecEncAlg")?,
-            ipsec_lifetime: r.get("IpsecLifetime")?,
-            ipsec_pfs: r.get("IpsecPfs")?,
-        })
-    }
-}
-/// The `TunnelOptionsSpecification` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecification {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_gateway_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub role: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_dpd: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_nat_traversal: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_ca_certificate: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_bgp_config: Option<
-        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ike_config: Option<
-        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_ipsec_config: Option<
-        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
-    >,
-}
-impl ModifyVpnConnectionAttributeTunnelOptionsSpecification {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `TunnelId`.
-    pub fn tunnel_id(mut self, value: impl Into<String>) -> Self {
-        self.tunnel_id = Some(value.into());
-        self
-    }
-    /// Sets `CustomerGatewayId`.
-    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.customer_gateway_id = Some(value.into());
-        self
-    }
-    /// Sets `Role`.
-    pub fn role(mut self, value: impl Into<String>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-    /// Sets `EnableDpd`.
-    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
-        self.enable_dpd = Some(value.into());
-        self
-    }
-    /// Sets `EnableNatTraversal`.
-    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
-        self.enable_nat_traversal = Some(value.into());
-        self
-    }
-    /// Sets `RemoteCaCertificate`.
-    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
-        self.remote_ca_certificate = Some(value.into());
-        self
-    }
-    /// Sets `TunnelBgpConfig`.
-    pub fn tunnel_bgp_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig,
-        >,
-    ) -> Self {
-        self.tunnel_bgp_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIkeConfig`.
-    pub fn tunnel_ike_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ike_config = Some(value.into());
-        self
-    }
-    /// Sets `TunnelIpsecConfig`.
-    pub fn tunnel_ipsec_config(
-        mut self,
-        value: impl Into<
-            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig,
-        >,
-    ) -> Self {
-        self.tunnel_ipsec_config = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        if let Some(v) = &self.tunnel_bgp_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
-        }
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("TunnelId", self.tunnel_id.as_ref());
-        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
-        p.push_opt("Role", self.role.as_ref());
-        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
-        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
-        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
-        if let Some(v) = &self.tunnel_bgp_config {
-            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ike_config {
-            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
-        }
-        if let Some(v) = &self.tunnel_ipsec_config {
-            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
-        }
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            tunnel_id: r.get("TunnelId")?,
-            customer_gateway_id: r.get("CustomerGatewayId")?,
-            role: r.get("Role")?,
-            enable_dpd: r.get("EnableDpd")?,
-            enable_nat_traversal: r.get("EnableNatTraversal")?,
-            remote_ca_certificate: r.get("RemoteCaCertificate")?,
-            tunnel_bgp_config: r
-                .object(
-                    "TunnelBgpConfig",
-                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig::from_wire_params,
-                )?,
-            tunnel_ike_config: r
-                .object(
-                    "TunnelIkeConfig",
-                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig::from_wire_params,
-                )?,
-            tunnel_ipsec_config: r
-                .object(
-                    "TunnelIpsecConfig",
-                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig::from_wire_params,
-                )?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.tunnel_ike_config {
-            v.collect_secrets(out);
-        }
-    }
-}
-/// The `TunnelBgpConfig` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_asn: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_bgp_ip: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tunnel_cidr: Option<String>,
-}
-impl ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `LocalAsn`.
-    pub fn local_asn(mut self, value: impl Into<i64>) -> Self {
-        self.local_asn = Some(value.into());
-        self
-    }
-    /// Sets `LocalBgpIp`.
-    pub fn local_bgp_ip(mut self, value: impl Into<String>) -> Self {
-        self.local_bgp_ip = Some(value.into());
-        self
-    }
-    /// Sets `TunnelCidr`.
-    pub fn tunnel_cidr(mut self, value: impl Into<String>) -> Self {
-        self.tunnel_cidr = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("LocalAsn", self.local_asn.as_ref());
-        p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
-        p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            local_asn: r.get("LocalAsn")?,
-            local_bgp_ip: r.get("LocalBgpIp")?,
-            tunnel_cidr: r.get("TunnelCidr")?,
-        })
-    }
-}
-/// The `TunnelIkeConfig` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_lifetime: Option<i64>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_mode: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_pfs: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ike_version: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub local_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    ///
-    /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub psk: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remote_id: Option<String>,
-}
-impl ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IkeAuthAlg`.
-    pub fn ike_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeEncAlg`.
-    pub fn ike_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ike_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IkeLifetime`.
-    pub fn ike_lifetime(mut self, value: impl Into<i64>) -> Self {
-        self.ike_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IkeMode`.
-    pub fn ike_mode(mut self, value: impl Into<String>) -> Self {
-        self.ike_mode = Some(value.into());
-        self
-    }
-    /// Sets `IkePfs`.
-    pub fn ike_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ike_pfs = Some(value.into());
-        self
-    }
-    /// Sets `IkeVersion`.
-    pub fn ike_version(mut self, value: impl Into<String>) -> Self {
-        self.ike_version = Some(value.into());
-        self
-    }
-    /// Sets `LocalId`.
-    pub fn local_id(mut self, value: impl Into<String>) -> Self {
-        self.local_id = Some(value.into());
-        self
-    }
-    /// Sets `Psk`.
-    pub fn psk(mut self, value: impl Into<String>) -> Self {
-        self.psk = Some(value.into());
-        self
-    }
-    /// Sets `RemoteId`.
-    pub fn remote_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_id = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IkeAuthAlg", self.ike_auth_alg.as_ref());
-        p.push_opt("IkeEncAlg", self.ike_enc_alg.as_ref());
-        p.push_opt("IkeLifetime", self.ike_lifetime.as_ref());
-        p.push_opt("IkeMode", self.ike_mode.as_ref());
-        p.push_opt("IkePfs", self.ike_pfs.as_ref());
-        p.push_opt("IkeVersion", self.ike_version.as_ref());
-        p.push_opt("LocalId", self.local_id.as_ref());
-        p.push_opt("Psk", self.psk.as_ref());
-        p.push_opt("RemoteId", self.remote_id.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ike_auth_alg: r.get("IkeAuthAlg")?,
-            ike_enc_alg: r.get("IkeEncAlg")?,
-            ike_lifetime: r.get("IkeLifetime")?,
-            ike_mode: r.get("IkeMode")?,
-            ike_pfs: r.get("IkePfs")?,
-            ike_version: r.get("IkeVersion")?,
-            local_id: r.get("LocalId")?,
-            psk: r.get("Psk")?,
-            remote_id: r.get("RemoteId")?,
-        })
-    }
-    /// Adds the value of every sensitive field, at any depth, to `out`.
-    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
-        if let Some(v) = &self.psk {
-            out.push(v.to_string());
-        }
-    }
-}
-impl fmt::Debug
-for ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(
-                "ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig",
-            )
-            .field("ike_auth_alg", &self.ike_auth_alg)
-            .field("ike_enc_alg", &self.ike_enc_alg)
-            .field("ike_lifetime", &self.ike_lifetime)
-            .field("ike_mode", &self.ike_mode)
-            .field("ike_pfs", &self.ike_pfs)
-            .field("ike_version", &self.ike_version)
-            .field("local_id", &self.local_id)
-            .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
-            .field("remote_id", &self.remote_id)
-            .finish()
-    }
-}
-/// The `TunnelIpsecConfig` value of `ModifyVpnConnectionAttribute`, as the current API metadata describes it.
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_auth_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_enc_alg: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_lifetime: Option<i32>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ipsec_pfs: Option<String>,
-}
-impl ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `IpsecAuthAlg`.
-    pub fn ipsec_auth_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_auth_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecEncAlg`.
-    pub fn ipsec_enc_alg(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_enc_alg = Some(value.into());
-        self
-    }
-    /// Sets `IpsecLifetime`.
-    pub fn ipsec_lifetime(mut self, value: impl Into<i32>) -> Self {
-        self.ipsec_lifetime = Some(value.into());
-        self
-    }
-    /// Sets `IpsecPfs`.
-    pub fn ipsec_pfs(mut self, value: impl Into<String>) -> Self {
-        self.ipsec_pfs = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
-        p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
-        p.push_opt("IpsecLifetime", self.ipsec_lifetime.as_ref());
-        p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            ipsec_auth_alg: r.get("IpsecAuthAlg")?,
-            ipsec_enc_alg: r.get("IpsecEncAlg")?,
-            ipsec_lifetime: r.get("IpsecLifetime")?,
-            ipsec_pfs: r.get("IpsecPfs")?,
-        })
-    }
-}
 /// An SSL-VPN client certificate, as listed by DescribeSslVpnClientCerts.
 ///
 /// Note: The 2020 reference prints the last rows as `L-SslVpnClientCertId`, `L-SslVpnServerId` and `L-Status` (PDF rendering of the tree glyph `└`); the wire names are without the prefix, as in both SDKs.
@@ -8805,6 +6612,14 @@ pub struct TunnelBgpDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub bgp_status: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableBgp",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_bgp: Option<bool>,
 }
 impl TunnelBgpDetail {
     /// Returns `local_asn`.
@@ -8830,6 +6645,10 @@ impl TunnelBgpDetail {
     /// Returns `bgp_status`.
     pub fn bgp_status(&self) -> Option<&str> {
         self.bgp_status.as_deref()
+    }
+    /// Returns `enable_bgp`.
+    pub fn enable_bgp(&self) -> Option<bool> {
+        self.enable_bgp
     }
 }
 /// One tunnel of a dual-tunnel IPsec-VPN connection as the service returns it: its settings and its negotiation state.
@@ -8869,6 +6688,14 @@ pub struct TunnelDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub role: Option<crate::types::TunnelRole>,
+    /// How far this tunnel's negotiation got (Phase 1, Phase 2).
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status: Option<crate::types::VpnConnectionStatus>,
     /// Whether dead peer detection is on.
     #[serde(
         rename = "EnableDpd",
@@ -8941,14 +6768,6 @@ pub struct TunnelDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub tunnel_index: Option<i32>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
 }
 impl TunnelDetail {
     /// Returns `tunnel_ike_config`.
@@ -8966,6 +6785,10 @@ impl TunnelDetail {
     /// Returns `role`.
     pub fn role(&self) -> Option<&crate::types::TunnelRole> {
         self.role.as_ref()
+    }
+    /// Returns `status`.
+    pub fn status(&self) -> Option<&crate::types::VpnConnectionStatus> {
+        self.status.as_ref()
     }
     /// Returns `enable_dpd`.
     pub fn enable_dpd(&self) -> Option<bool> {
@@ -9002,10 +6825,6 @@ impl TunnelDetail {
     /// Returns `tunnel_index`.
     pub fn tunnel_index(&self) -> Option<i32> {
         self.tunnel_index
-    }
-    /// Returns `status`.
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
     }
 }
 /// Phase 1 (IKE) settings of one tunnel; the same keys as a single-tunnel `IkeConfig`.
@@ -9336,7 +7155,9 @@ impl TunnelIpsecConfig {
         })
     }
 }
-/// The settings of one tunnel of a dual-tunnel IPsec-VPN connection, sent flat (`TunnelOptionsSpecification.N.TunnelIkeConfig.Psk=...` in a list, `TunnelOptionsSpecification.TunnelIkeConfig.Psk=...` for ModifyTunnelAttribute). A dual-tunnel connection has exactly two: one `master` and one `slave`, each with its own customer gateway and pre-shared key.
+/// The settings of one tunnel of a new dual-tunnel IPsec-VPN connection, sent flat (`TunnelOptionsSpecification.N.TunnelIkeConfig.Psk=...`). A dual-tunnel connection has exactly two: one `master` and one `slave`, each with its own customer gateway and pre-shared key.
+///
+/// Note: Each operation that takes per-tunnel settings documents a slightly different set of fields (TunnelId to modify, TunnelIndex for attachments, Role and RemoteCaCertificate for connections on gateways), so each has its own struct; the IKE, IPsec and BGP settings inside are shared.
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -9519,6 +7340,419 @@ impl TunnelOptions {
         Ok(Self {
             customer_gateway_id: r.get("CustomerGatewayId")?,
             role: r.get("Role")?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::TunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::TunnelIpsecConfig::from_wire_params,
+                )?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::TunnelBgpConfig::from_wire_params,
+                )?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// New settings for one tunnel of a dual-tunnel IPsec-VPN connection (ModifyVpnConnectionAttribute), naming the tunnel with `TunnelId`.
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelOptionsUpdate {
+    /// The tunnel to change.
+    #[serde(
+        rename = "TunnelId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_id: Option<String>,
+    /// Whether this is the active (`master`) or the standby (`slave`) tunnel.
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub role: Option<crate::types::TunnelRole>,
+    /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings of this tunnel.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings of this tunnel (used when BGP is enabled for the connection).
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+}
+impl TunnelOptionsUpdate {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `TunnelId`.
+    pub fn tunnel_id(mut self, value: impl Into<String>) -> Self {
+        self.tunnel_id = Some(value.into());
+        self
+    }
+    /// Sets `Role`.
+    pub fn role(mut self, value: impl Into<crate::types::TunnelRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIkeConfig>,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIpsecConfig>,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<crate::types::TunnelBgpConfig>,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.role {
+            rt::validate::known(&format!("{}.{}", path, "Role"), v.is_known())?;
+        }
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("TunnelId", self.tunnel_id.as_ref());
+        p.push_opt("Role", self.role.as_ref());
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            tunnel_id: r.get("TunnelId")?,
+            role: r.get("Role")?,
+            tunnel_ike_config: r
+                .object(
+                    "TunnelIkeConfig",
+                    crate::types::TunnelIkeConfig::from_wire_params,
+                )?,
+            tunnel_ipsec_config: r
+                .object(
+                    "TunnelIpsecConfig",
+                    crate::types::TunnelIpsecConfig::from_wire_params,
+                )?,
+            tunnel_bgp_config: r
+                .object(
+                    "TunnelBgpConfig",
+                    crate::types::TunnelBgpConfig::from_wire_params,
+                )?,
+            customer_gateway_id: r.get("CustomerGatewayId")?,
+            enable_dpd: r.get("EnableDpd")?,
+            enable_nat_traversal: r.get("EnableNatTraversal")?,
+            remote_ca_certificate: r.get("RemoteCaCertificate")?,
+        })
+    }
+    /// Adds the value of every sensitive field, at any depth, to `out`.
+    pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.collect_secrets(out);
+        }
+    }
+}
+/// New settings for the one tunnel ModifyTunnelAttribute changes, sent flat (`TunnelOptionsSpecification.TunnelIkeConfig.Psk=...`).
+#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TunnelSettings {
+    /// The customer gateway at the far end of the tunnel.
+    #[serde(
+        rename = "CustomerGatewayId",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_gateway_id: Option<String>,
+    /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
+    #[serde(
+        rename = "TunnelIkeConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings of this tunnel.
+    #[serde(
+        rename = "TunnelIpsecConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings of this tunnel (used when BGP is enabled for the connection).
+    #[serde(
+        rename = "TunnelBgpConfig",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableDpd",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_dpd: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "EnableNatTraversal",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_nat_traversal: Option<bool>,
+    /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(
+        rename = "RemoteCaCertificate",
+        default,
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_ca_certificate: Option<String>,
+}
+impl TunnelSettings {
+    /// An empty value, to fill with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `CustomerGatewayId`.
+    pub fn customer_gateway_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_gateway_id = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIkeConfig`.
+    pub fn tunnel_ike_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIkeConfig>,
+    ) -> Self {
+        self.tunnel_ike_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelIpsecConfig`.
+    pub fn tunnel_ipsec_config(
+        mut self,
+        value: impl Into<crate::types::TunnelIpsecConfig>,
+    ) -> Self {
+        self.tunnel_ipsec_config = Some(value.into());
+        self
+    }
+    /// Sets `TunnelBgpConfig`.
+    pub fn tunnel_bgp_config(
+        mut self,
+        value: impl Into<crate::types::TunnelBgpConfig>,
+    ) -> Self {
+        self.tunnel_bgp_config = Some(value.into());
+        self
+    }
+    /// Sets `EnableDpd`.
+    pub fn enable_dpd(mut self, value: impl Into<bool>) -> Self {
+        self.enable_dpd = Some(value.into());
+        self
+    }
+    /// Sets `EnableNatTraversal`.
+    pub fn enable_nat_traversal(mut self, value: impl Into<bool>) -> Self {
+        self.enable_nat_traversal = Some(value.into());
+        self
+    }
+    /// Sets `RemoteCaCertificate`.
+    pub fn remote_ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.remote_ca_certificate = Some(value.into());
+        self
+    }
+    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
+    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.check_known_values_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Checks every documented constraint, naming fields as `path.Field`.
+    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.tunnel_ike_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIkeConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelIpsecConfig"))?;
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            v.validate_at(&format!("{}.{}", path, "TunnelBgpConfig"))?;
+        }
+        let _ = path;
+        Ok(())
+    }
+    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
+    /// `Name.N.` or `Name.` prefix.
+    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+        p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
+        if let Some(v) = &self.tunnel_ike_config {
+            p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_ipsec_config {
+            p.push_struct("TunnelIpsecConfig", |sub| v.encode_into(sub));
+        }
+        if let Some(v) = &self.tunnel_bgp_config {
+            p.push_struct("TunnelBgpConfig", |sub| v.encode_into(sub));
+        }
+        p.push_opt("EnableDpd", self.enable_dpd.as_ref());
+        p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
+        p.push_opt("RemoteCaCertificate", self.remote_ca_certificate.as_ref());
+    }
+    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
+    /// inverse of the wire encoding; used by servers such as the local emulator).
+    pub fn from_wire_params(
+        r: &rt::wire_params::WireParams,
+    ) -> Result<Self, rt::ValidationError> {
+        Ok(Self {
+            customer_gateway_id: r.get("CustomerGatewayId")?,
             tunnel_ike_config: r
                 .object(
                     "TunnelIkeConfig",

@@ -153,7 +153,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "ModifyVpnConnectionAttribute",
-        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"{\\\"EnableBgp\\\":\\\"true\\\",\\\"LocalAsn\\\":\\\"wLocalAsn\\\",\\\"TunnelCidr\\\":\\\"10.0.0.0/24\\\",\\\"LocalBgpIp\\\":\\\"10.0.0.1\\\"}\",\"ClientToken\":\"wClientToken\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"{\\\"enable\\\":\\\"true\\\",\\\"dip\\\":\\\"10.0.0.1\\\",\\\"sip\\\":\\\"10.0.0.1\\\",\\\"interval\\\":\\\"winterval\\\",\\\"retry\\\":\\\"wretry\\\"}\",\"IkeConfig\":\"{\\\"Psk\\\":\\\"wPsk\\\",\\\"IkeVersion\\\":\\\"ikev1\\\",\\\"IkeMode\\\":\\\"main\\\",\\\"IkeEncAlg\\\":\\\"aes\\\",\\\"IkeAuthAlg\\\":\\\"md5\\\",\\\"IkePfs\\\":\\\"group1\\\",\\\"IkeLifetime\\\":1,\\\"LocalId\\\":\\\"wLocalId\\\",\\\"RemoteId\\\":\\\"wRemoteId\\\"}\",\"IpsecConfig\":\"{\\\"IpsecEncAlg\\\":\\\"aes\\\",\\\"IpsecAuthAlg\\\":\\\"md5\\\",\\\"IpsecPfs\\\":\\\"group1\\\",\\\"IpsecLifetime\\\":1}\",\"LocalSubnet\":\"10.0.0.0/24,10.0.1.0/24\",\"Name\":\"wName\",\"RegionId\":\"wRegionId\",\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"RemoteSubnet\":\"10.0.0.0/24,10.0.1.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"Role\":\"wRole\",\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"Role\":\"wRole\",\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}}],\"VpnConnectionId\":\"wVpnConnectionId\"}",
+        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"{\\\"EnableBgp\\\":\\\"true\\\",\\\"LocalAsn\\\":\\\"wLocalAsn\\\",\\\"TunnelCidr\\\":\\\"10.0.0.0/24\\\",\\\"LocalBgpIp\\\":\\\"10.0.0.1\\\"}\",\"ClientToken\":\"wClientToken\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"{\\\"enable\\\":\\\"true\\\",\\\"dip\\\":\\\"10.0.0.1\\\",\\\"sip\\\":\\\"10.0.0.1\\\",\\\"interval\\\":\\\"winterval\\\",\\\"retry\\\":\\\"wretry\\\"}\",\"IkeConfig\":\"{\\\"Psk\\\":\\\"wPsk\\\",\\\"IkeVersion\\\":\\\"ikev1\\\",\\\"IkeMode\\\":\\\"main\\\",\\\"IkeEncAlg\\\":\\\"aes\\\",\\\"IkeAuthAlg\\\":\\\"md5\\\",\\\"IkePfs\\\":\\\"group1\\\",\\\"IkeLifetime\\\":1,\\\"LocalId\\\":\\\"wLocalId\\\",\\\"RemoteId\\\":\\\"wRemoteId\\\"}\",\"IpsecConfig\":\"{\\\"IpsecEncAlg\\\":\\\"aes\\\",\\\"IpsecAuthAlg\\\":\\\"md5\\\",\\\"IpsecPfs\\\":\\\"group1\\\",\\\"IpsecLifetime\\\":1}\",\"LocalSubnet\":\"10.0.0.0/24,10.0.1.0/24\",\"Name\":\"wName\",\"RegionId\":\"wRegionId\",\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"RemoteSubnet\":\"10.0.0.0/24,10.0.1.0/24\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"Role\":\"master\",\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"Role\":\"master\",\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}],\"VpnConnectionId\":\"wVpnConnectionId\"}",
     ),
     (
         "DescribeVpnConnections",
@@ -173,7 +173,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "ModifyTunnelAttribute",
-        "{\"ClientToken\":\"wClientToken\",\"RegionId\":\"wRegionId\",\"TunnelId\":\"wTunnelId\",\"TunnelOptionsSpecification\":{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}},\"VpnConnectionId\":\"wVpnConnectionId\"}",
+        "{\"ClientToken\":\"wClientToken\",\"RegionId\":\"wRegionId\",\"TunnelId\":\"wTunnelId\",\"TunnelOptionsSpecification\":{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"RemoteCaCertificate\":\"wRemoteCaCertificate\",\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},\"VpnConnectionId\":\"wVpnConnectionId\"}",
     ),
     (
         "DescribeVpnConnectionLogs",
@@ -185,11 +185,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "CreateVpnAttachment",
-        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"wBgpConfig\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"DryRun\":true,\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"wHealthCheckConfig\",\"IkeConfig\":\"wIkeConfig\",\"IpsecConfig\":\"wIpsecConfig\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"ResourceGroupId\":\"wResourceGroupId\",\"Tags\":[{\"Key\":\"wKey\",\"Value\":\"wValue\"},{\"Key\":\"wKey\",\"Value\":\"wValue\"}],\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}}]}",
+        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"wBgpConfig\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"DryRun\":true,\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"wHealthCheckConfig\",\"IkeConfig\":\"wIkeConfig\",\"IpsecConfig\":\"wIpsecConfig\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"ResourceGroupId\":\"wResourceGroupId\",\"Tags\":[{\"Key\":\"wKey\",\"Value\":\"wValue\"},{\"Key\":\"wKey\",\"Value\":\"wValue\"}],\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}]}",
     ),
     (
         "ModifyVpnAttachmentAttribute",
-        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"wBgpConfig\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"wHealthCheckConfig\",\"IkeConfig\":\"wIkeConfig\",\"IpsecConfig\":\"wIpsecConfig\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"wIkeAuthAlg\",\"IkeEncAlg\":\"wIkeEncAlg\",\"IkeLifetime\":1,\"IkeMode\":\"wIkeMode\",\"IkePfs\":\"wIkePfs\",\"IkeVersion\":\"wIkeVersion\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"wIpsecAuthAlg\",\"IpsecEncAlg\":\"wIpsecEncAlg\",\"IpsecLifetime\":1,\"IpsecPfs\":\"wIpsecPfs\"}}],\"VpnConnectionId\":\"wVpnConnectionId\"}",
+        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"wBgpConfig\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"wHealthCheckConfig\",\"IkeConfig\":\"wIkeConfig\",\"IpsecConfig\":\"wIpsecConfig\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}],\"VpnConnectionId\":\"wVpnConnectionId\"}",
     ),
     (
         "DescribeVpnAttachments",
@@ -871,37 +871,41 @@ async fn every_operation_sends_every_parameter() {
         .remote_ca_certificate("wRemoteCaCertificate")
         .set_tunnel_options_specification(
             vec![
-                crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification::new()
-                .tunnel_id("wTunnelId").customer_gateway_id("wCustomerGatewayId")
-                .role("wRole").enable_dpd(true).enable_nat_traversal(true)
-                .remote_ca_certificate("wRemoteCaCertificate").tunnel_bgp_config(crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig::new()
-                .local_asn(1i64).local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
-                .tunnel_ike_config(crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig::new()
-                .ike_auth_alg("wIkeAuthAlg").ike_enc_alg("wIkeEncAlg").ike_lifetime(1i64)
-                .ike_mode("wIkeMode").ike_pfs("wIkePfs").ike_version("wIkeVersion")
-                .local_id("wLocalId").psk("wPsk").remote_id("wRemoteId"))
-                .tunnel_ipsec_config(crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                .ipsec_auth_alg("wIpsecAuthAlg").ipsec_enc_alg("wIpsecEncAlg")
-                .ipsec_lifetime(1i32).ipsec_pfs("wIpsecPfs")), crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification::new()
-                .tunnel_id("wTunnelId").customer_gateway_id("wCustomerGatewayId")
-                .role("wRole").enable_dpd(true).enable_nat_traversal(true)
-                .remote_ca_certificate("wRemoteCaCertificate").tunnel_bgp_config(crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelBgpConfig::new()
-                .local_asn(1i64).local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
-                .tunnel_ike_config(crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIkeConfig::new()
-                .ike_auth_alg("wIkeAuthAlg").ike_enc_alg("wIkeEncAlg").ike_lifetime(1i64)
-                .ike_mode("wIkeMode").ike_pfs("wIkePfs").ike_version("wIkeVersion")
-                .local_id("wLocalId").psk("wPsk").remote_id("wRemoteId"))
-                .tunnel_ipsec_config(crate
-                ::types::ModifyVpnConnectionAttributeTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                .ipsec_auth_alg("wIpsecAuthAlg").ipsec_enc_alg("wIpsecEncAlg")
-                .ipsec_lifetime(1i32).ipsec_pfs("wIpsecPfs"))
+                crate ::types::TunnelOptionsUpdate::new().tunnel_id("wTunnelId")
+                .role(crate ::types::TunnelRole::Master).tunnel_ike_config(crate
+                ::types::TunnelIkeConfig::new().with_psk("wPsk").with_ike_version(crate
+                ::types::IkeVersion::Ikev1).with_ike_mode(crate ::types::IkeMode::Main)
+                .with_ike_enc_alg(crate ::types::IpsecEncryptionAlgorithm::Aes)
+                .with_ike_auth_alg(crate ::types::IpsecAuthenticationAlgorithm::Md5)
+                .with_ike_pfs(crate ::types::IpsecDhGroup::Group1)
+                .with_ike_lifetime(1i64).with_local_id("wLocalId")
+                .with_remote_id("wRemoteId")).tunnel_ipsec_config(crate
+                ::types::TunnelIpsecConfig::new().with_ipsec_enc_alg(crate
+                ::types::IpsecEncryptionAlgorithm::Aes).with_ipsec_auth_alg(crate
+                ::types::IpsecAuthenticationAlgorithm::Md5).with_ipsec_pfs(crate
+                ::types::IpsecDhGroup::Group1).with_ipsec_lifetime(1i64))
+                .tunnel_bgp_config(crate ::types::TunnelBgpConfig::new().local_asn(1i64)
+                .local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
+                .customer_gateway_id("wCustomerGatewayId").enable_dpd(true)
+                .enable_nat_traversal(true)
+                .remote_ca_certificate("wRemoteCaCertificate"), crate
+                ::types::TunnelOptionsUpdate::new().tunnel_id("wTunnelId").role(crate
+                ::types::TunnelRole::Master).tunnel_ike_config(crate
+                ::types::TunnelIkeConfig::new().with_psk("wPsk").with_ike_version(crate
+                ::types::IkeVersion::Ikev1).with_ike_mode(crate ::types::IkeMode::Main)
+                .with_ike_enc_alg(crate ::types::IpsecEncryptionAlgorithm::Aes)
+                .with_ike_auth_alg(crate ::types::IpsecAuthenticationAlgorithm::Md5)
+                .with_ike_pfs(crate ::types::IpsecDhGroup::Group1)
+                .with_ike_lifetime(1i64).with_local_id("wLocalId")
+                .with_remote_id("wRemoteId")).tunnel_ipsec_config(crate
+                ::types::TunnelIpsecConfig::new().with_ipsec_enc_alg(crate
+                ::types::IpsecEncryptionAlgorithm::Aes).with_ipsec_auth_alg(crate
+                ::types::IpsecAuthenticationAlgorithm::Md5).with_ipsec_pfs(crate
+                ::types::IpsecDhGroup::Group1).with_ipsec_lifetime(1i64))
+                .tunnel_bgp_config(crate ::types::TunnelBgpConfig::new().local_asn(1i64)
+                .local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
+                .customer_gateway_id("wCustomerGatewayId").enable_dpd(true)
+                .enable_nat_traversal(true).remote_ca_certificate("wRemoteCaCertificate")
             ],
         )
         .enable_tunnels_bgp(true)
@@ -948,36 +952,40 @@ async fn every_operation_sends_every_parameter() {
         .modify_tunnel_attribute()
         .client_token("wClientToken")
         .tunnel_options_specification(
-            crate::types::ModifyTunnelAttributeTunnelOptionsSpecification::new()
-                .enable_dpd(true)
-                .enable_nat_traversal(true)
-                .remote_ca_certificate("wRemoteCaCertificate")
+            crate::types::TunnelSettings::new()
+                .customer_gateway_id("wCustomerGatewayId")
+                .tunnel_ike_config(
+                    crate::types::TunnelIkeConfig::new()
+                        .with_psk("wPsk")
+                        .with_ike_version(crate::types::IkeVersion::Ikev1)
+                        .with_ike_mode(crate::types::IkeMode::Main)
+                        .with_ike_enc_alg(crate::types::IpsecEncryptionAlgorithm::Aes)
+                        .with_ike_auth_alg(
+                            crate::types::IpsecAuthenticationAlgorithm::Md5,
+                        )
+                        .with_ike_pfs(crate::types::IpsecDhGroup::Group1)
+                        .with_ike_lifetime(1i64)
+                        .with_local_id("wLocalId")
+                        .with_remote_id("wRemoteId"),
+                )
+                .tunnel_ipsec_config(
+                    crate::types::TunnelIpsecConfig::new()
+                        .with_ipsec_enc_alg(crate::types::IpsecEncryptionAlgorithm::Aes)
+                        .with_ipsec_auth_alg(
+                            crate::types::IpsecAuthenticationAlgorithm::Md5,
+                        )
+                        .with_ipsec_pfs(crate::types::IpsecDhGroup::Group1)
+                        .with_ipsec_lifetime(1i64),
+                )
                 .tunnel_bgp_config(
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelBgpConfig::new()
+                    crate::types::TunnelBgpConfig::new()
                         .local_asn(1i64)
                         .local_bgp_ip("wLocalBgpIp")
                         .tunnel_cidr("wTunnelCidr"),
                 )
-                .tunnel_ike_config(
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIkeConfig::new()
-                        .ike_auth_alg("wIkeAuthAlg")
-                        .ike_enc_alg("wIkeEncAlg")
-                        .ike_lifetime(1i64)
-                        .ike_mode("wIkeMode")
-                        .ike_pfs("wIkePfs")
-                        .ike_version("wIkeVersion")
-                        .local_id("wLocalId")
-                        .psk("wPsk")
-                        .remote_id("wRemoteId"),
-                )
-                .tunnel_ipsec_config(
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                        .ipsec_auth_alg("wIpsecAuthAlg")
-                        .ipsec_enc_alg("wIpsecEncAlg")
-                        .ipsec_lifetime(1i64)
-                        .ipsec_pfs("wIpsecPfs"),
-                )
-                .customer_gateway_id("wCustomerGatewayId"),
+                .enable_dpd(true)
+                .enable_nat_traversal(true)
+                .remote_ca_certificate("wRemoteCaCertificate"),
         )
         .region_id("wRegionId")
         .vpn_connection_id("wVpnConnectionId")
@@ -1036,34 +1044,40 @@ async fn every_operation_sends_every_parameter() {
         .resource_group_id("wResourceGroupId")
         .set_tunnel_options_specification(
             vec![
-                crate ::types::CreateVpnAttachmentTunnelOptionsSpecification::new()
+                crate ::types::AttachmentTunnelOptions::new().tunnel_index(1i32)
+                .tunnel_ike_config(crate ::types::TunnelIkeConfig::new().with_psk("wPsk")
+                .with_ike_version(crate ::types::IkeVersion::Ikev1).with_ike_mode(crate
+                ::types::IkeMode::Main).with_ike_enc_alg(crate
+                ::types::IpsecEncryptionAlgorithm::Aes).with_ike_auth_alg(crate
+                ::types::IpsecAuthenticationAlgorithm::Md5).with_ike_pfs(crate
+                ::types::IpsecDhGroup::Group1).with_ike_lifetime(1i64)
+                .with_local_id("wLocalId").with_remote_id("wRemoteId"))
+                .tunnel_ipsec_config(crate ::types::TunnelIpsecConfig::new()
+                .with_ipsec_enc_alg(crate ::types::IpsecEncryptionAlgorithm::Aes)
+                .with_ipsec_auth_alg(crate ::types::IpsecAuthenticationAlgorithm::Md5)
+                .with_ipsec_pfs(crate ::types::IpsecDhGroup::Group1)
+                .with_ipsec_lifetime(1i64)).tunnel_bgp_config(crate
+                ::types::TunnelBgpConfig::new().local_asn(1i64)
+                .local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
                 .customer_gateway_id("wCustomerGatewayId").enable_dpd(true)
-                .enable_nat_traversal(true).tunnel_index(1i32).tunnel_bgp_config(crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig::new()
-                .local_asn(1i64).local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
-                .tunnel_ike_config(crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig::new()
-                .ike_auth_alg("wIkeAuthAlg").ike_enc_alg("wIkeEncAlg").ike_lifetime(1i64)
-                .ike_mode("wIkeMode").ike_pfs("wIkePfs").ike_version("wIkeVersion")
-                .local_id("wLocalId").psk("wPsk").remote_id("wRemoteId"))
-                .tunnel_ipsec_config(crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                .ipsec_auth_alg("wIpsecAuthAlg").ipsec_enc_alg("wIpsecEncAlg")
-                .ipsec_lifetime(1i64).ipsec_pfs("wIpsecPfs")), crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecification::new()
+                .enable_nat_traversal(true), crate
+                ::types::AttachmentTunnelOptions::new().tunnel_index(1i32)
+                .tunnel_ike_config(crate ::types::TunnelIkeConfig::new().with_psk("wPsk")
+                .with_ike_version(crate ::types::IkeVersion::Ikev1).with_ike_mode(crate
+                ::types::IkeMode::Main).with_ike_enc_alg(crate
+                ::types::IpsecEncryptionAlgorithm::Aes).with_ike_auth_alg(crate
+                ::types::IpsecAuthenticationAlgorithm::Md5).with_ike_pfs(crate
+                ::types::IpsecDhGroup::Group1).with_ike_lifetime(1i64)
+                .with_local_id("wLocalId").with_remote_id("wRemoteId"))
+                .tunnel_ipsec_config(crate ::types::TunnelIpsecConfig::new()
+                .with_ipsec_enc_alg(crate ::types::IpsecEncryptionAlgorithm::Aes)
+                .with_ipsec_auth_alg(crate ::types::IpsecAuthenticationAlgorithm::Md5)
+                .with_ipsec_pfs(crate ::types::IpsecDhGroup::Group1)
+                .with_ipsec_lifetime(1i64)).tunnel_bgp_config(crate
+                ::types::TunnelBgpConfig::new().local_asn(1i64)
+                .local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
                 .customer_gateway_id("wCustomerGatewayId").enable_dpd(true)
-                .enable_nat_traversal(true).tunnel_index(1i32).tunnel_bgp_config(crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelBgpConfig::new()
-                .local_asn(1i64).local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
-                .tunnel_ike_config(crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIkeConfig::new()
-                .ike_auth_alg("wIkeAuthAlg").ike_enc_alg("wIkeEncAlg").ike_lifetime(1i64)
-                .ike_mode("wIkeMode").ike_pfs("wIkePfs").ike_version("wIkeVersion")
-                .local_id("wLocalId").psk("wPsk").remote_id("wRemoteId"))
-                .tunnel_ipsec_config(crate
-                ::types::CreateVpnAttachmentTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                .ipsec_auth_alg("wIpsecAuthAlg").ipsec_enc_alg("wIpsecEncAlg")
-                .ipsec_lifetime(1i64).ipsec_pfs("wIpsecPfs"))
+                .enable_nat_traversal(true)
             ],
         )
         .enable_tunnels_bgp(true)
@@ -1091,37 +1105,40 @@ async fn every_operation_sends_every_parameter() {
         .customer_gateway_id("wCustomerGatewayId")
         .set_tunnel_options_specification(
             vec![
-                crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecification::new()
-                .tunnel_id("wTunnelId").customer_gateway_id("wCustomerGatewayId")
-                .tunnel_index(1i32).enable_dpd(true).enable_nat_traversal(true)
-                .tunnel_bgp_config(crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig::new()
-                .local_asn(1i64).local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
-                .tunnel_ike_config(crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig::new()
-                .ike_auth_alg("wIkeAuthAlg").ike_enc_alg("wIkeEncAlg").ike_lifetime(1i64)
-                .ike_mode("wIkeMode").ike_pfs("wIkePfs").ike_version("wIkeVersion")
-                .local_id("wLocalId").psk("wPsk").remote_id("wRemoteId"))
-                .tunnel_ipsec_config(crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                .ipsec_auth_alg("wIpsecAuthAlg").ipsec_enc_alg("wIpsecEncAlg")
-                .ipsec_lifetime(1i32).ipsec_pfs("wIpsecPfs")), crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecification::new()
-                .tunnel_id("wTunnelId").customer_gateway_id("wCustomerGatewayId")
-                .tunnel_index(1i32).enable_dpd(true).enable_nat_traversal(true)
-                .tunnel_bgp_config(crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelBgpConfig::new()
-                .local_asn(1i64).local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
-                .tunnel_ike_config(crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIkeConfig::new()
-                .ike_auth_alg("wIkeAuthAlg").ike_enc_alg("wIkeEncAlg").ike_lifetime(1i64)
-                .ike_mode("wIkeMode").ike_pfs("wIkePfs").ike_version("wIkeVersion")
-                .local_id("wLocalId").psk("wPsk").remote_id("wRemoteId"))
-                .tunnel_ipsec_config(crate
-                ::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecificationTunnelIpsecConfig::new()
-                .ipsec_auth_alg("wIpsecAuthAlg").ipsec_enc_alg("wIpsecEncAlg")
-                .ipsec_lifetime(1i32).ipsec_pfs("wIpsecPfs"))
+                crate ::types::AttachmentTunnelOptionsUpdate::new()
+                .tunnel_id("wTunnelId").tunnel_ike_config(crate
+                ::types::TunnelIkeConfig::new().with_psk("wPsk").with_ike_version(crate
+                ::types::IkeVersion::Ikev1).with_ike_mode(crate ::types::IkeMode::Main)
+                .with_ike_enc_alg(crate ::types::IpsecEncryptionAlgorithm::Aes)
+                .with_ike_auth_alg(crate ::types::IpsecAuthenticationAlgorithm::Md5)
+                .with_ike_pfs(crate ::types::IpsecDhGroup::Group1)
+                .with_ike_lifetime(1i64).with_local_id("wLocalId")
+                .with_remote_id("wRemoteId")).tunnel_ipsec_config(crate
+                ::types::TunnelIpsecConfig::new().with_ipsec_enc_alg(crate
+                ::types::IpsecEncryptionAlgorithm::Aes).with_ipsec_auth_alg(crate
+                ::types::IpsecAuthenticationAlgorithm::Md5).with_ipsec_pfs(crate
+                ::types::IpsecDhGroup::Group1).with_ipsec_lifetime(1i64))
+                .tunnel_bgp_config(crate ::types::TunnelBgpConfig::new().local_asn(1i64)
+                .local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
+                .customer_gateway_id("wCustomerGatewayId").tunnel_index(1i32)
+                .enable_dpd(true).enable_nat_traversal(true), crate
+                ::types::AttachmentTunnelOptionsUpdate::new().tunnel_id("wTunnelId")
+                .tunnel_ike_config(crate ::types::TunnelIkeConfig::new().with_psk("wPsk")
+                .with_ike_version(crate ::types::IkeVersion::Ikev1).with_ike_mode(crate
+                ::types::IkeMode::Main).with_ike_enc_alg(crate
+                ::types::IpsecEncryptionAlgorithm::Aes).with_ike_auth_alg(crate
+                ::types::IpsecAuthenticationAlgorithm::Md5).with_ike_pfs(crate
+                ::types::IpsecDhGroup::Group1).with_ike_lifetime(1i64)
+                .with_local_id("wLocalId").with_remote_id("wRemoteId"))
+                .tunnel_ipsec_config(crate ::types::TunnelIpsecConfig::new()
+                .with_ipsec_enc_alg(crate ::types::IpsecEncryptionAlgorithm::Aes)
+                .with_ipsec_auth_alg(crate ::types::IpsecAuthenticationAlgorithm::Md5)
+                .with_ipsec_pfs(crate ::types::IpsecDhGroup::Group1)
+                .with_ipsec_lifetime(1i64)).tunnel_bgp_config(crate
+                ::types::TunnelBgpConfig::new().local_asn(1i64)
+                .local_bgp_ip("wLocalBgpIp").tunnel_cidr("wTunnelCidr"))
+                .customer_gateway_id("wCustomerGatewayId").tunnel_index(1i32)
+                .enable_dpd(true).enable_nat_traversal(true)
             ],
         )
         .enable_tunnels_bgp(true)

@@ -23,6 +23,8 @@
 //!   catalogue with the metadata's message. Spellings are settled first (see
 //!   `Merger::canonical_error`).
 //! - Inferred idempotency tokens and pagination fill in only where the curated entry is silent.
+//! - An operation with a `DryRun` parameter documents `DryRunOperation`, the answer to a dry
+//!   run that passed (the metadata lists it for some such operations only).
 //! - Response fields are optional unless curated, except the top-level `RequestId`, which every
 //!   answer carries.
 
@@ -36,6 +38,13 @@ use crate::model::{
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+
+/// The parameter that asks the service to check a request without running it.
+const DRY_RUN_PARAMETER: &str = "DryRun";
+/// The code a dry run that passed every check is answered with, its status and message as
+/// the operations that list it document them.
+const DRY_RUN_CODE: &str = "DryRunOperation";
+const DRY_RUN_MESSAGE: &str = "Request validation has been passed with DryRun flag set.";
 
 /// Merges `raw.imported` into the curated files of `raw`, returning every conflict found.
 pub fn merge(raw: &mut RawSpec) -> Vec<Diagnostic> {
@@ -65,6 +74,7 @@ pub fn merge(raw: &mut RawSpec) -> Vec<Diagnostic> {
         }
     }
     m.report_unmatched_struct_fields(raw);
+    m.report_fields_sent_where_undocumented(raw);
     raw.imported = imported;
     m.problems
 }
@@ -89,6 +99,9 @@ struct Merger {
     enums: BTreeMap<String, EnumSpec>,
     /// Structs matched with at least one imported position.
     covered: BTreeSet<String>,
+    /// Struct → every request position it is sent at, with the fields the metadata gives it
+    /// there.
+    sent_at: BTreeMap<String, Vec<(At, String, BTreeSet<String>)>>,
     /// Catalogue codes, curated or added.
     codes: BTreeSet<String>,
     problems: Vec<Diagnostic>,
@@ -117,6 +130,7 @@ impl Merger {
             structs,
             enums,
             covered: BTreeSet::new(),
+            sent_at: BTreeMap::new(),
             codes,
             problems: Vec::new(),
         }
@@ -191,7 +205,23 @@ impl Merger {
             true,
         );
         let mut errors = raw.groups[gi].1.operations[oi].errors.clone();
-        for e in &imp.errors {
+        let mut imported_errors = imp.errors.clone();
+        // A `DryRun` request that passes every check is answered with this code and changes
+        // nothing: it is the operation's typed "would succeed" outcome, whether or not the
+        // metadata lists it for this operation.
+        if imp
+            .parameters
+            .iter()
+            .any(|p| p.name.as_deref() == Some(DRY_RUN_PARAMETER))
+            && !imported_errors.iter().any(|e| e.code == DRY_RUN_CODE)
+        {
+            imported_errors.push(ImportedError {
+                code: DRY_RUN_CODE.to_owned(),
+                http_status: 400,
+                message: DRY_RUN_MESSAGE.to_owned(),
+            });
+        }
+        for e in &imported_errors {
             let e = &self.canonical_error(e);
             match errors.iter_mut().find(|c| c.code == e.code) {
                 Some(c) => {
@@ -356,6 +386,14 @@ impl Merger {
         side: Side,
     ) {
         self.covered.insert(name.to_owned());
+        if side == Side::Request {
+            let names = fields.iter().filter_map(|f| f.name.clone()).collect();
+            self.sent_at.entry(name.to_owned()).or_default().push((
+                at.clone(),
+                path.to_owned(),
+                names,
+            ));
+        }
         let Some(existing) = self.struct_mut(raw, name).map(|s| s.fields.clone()) else {
             return;
         };
@@ -430,6 +468,47 @@ impl Merger {
                         message: "is in none of the positions the current API metadata uses \
                                   this struct at: remove it, or record a `decision`"
                             .into(),
+                    });
+                }
+            }
+        }
+        self.problems.extend(found);
+    }
+
+    /// A struct is sent with every field it has: at a request position whose operation does
+    /// not document some of them (they came from other positions), a user could set a
+    /// parameter the operation does not take. Each such position needs its own struct.
+    fn report_fields_sent_where_undocumented(&mut self, raw: &RawSpec) {
+        let mut found = Vec::new();
+        for (name, positions) in &self.sent_at {
+            let home = match self.structs.get(name) {
+                Some(Some(gi)) => &raw.groups[*gi].1.structs,
+                Some(None) => &raw.shared.structs,
+                None => continue,
+            };
+            let fields: Vec<&Field> = home
+                .iter()
+                .find(|s| &s.name == name)
+                .map(|s| s.fields.iter().collect())
+                .unwrap_or_default();
+            for (at, path, documented) in positions {
+                let extra: Vec<&str> = fields
+                    .iter()
+                    .filter(|f| f.origin != Origin::Curated && !documented.contains(&f.name))
+                    .map(|f| f.name.as_str())
+                    .collect();
+                if !extra.is_empty() {
+                    found.push(Diagnostic {
+                        file: at.file.clone(),
+                        line: None,
+                        operation: Some(at.operation.clone()),
+                        field: Some(path.clone()),
+                        message: format!(
+                            "struct `{name}` is sent here, but this operation does not take its \
+                             field(s) {} (documented at other positions): give this position a \
+                             struct of its own",
+                            extra.join(", ")
+                        ),
                     });
                 }
             }

@@ -300,3 +300,35 @@ fn an_imported_file_is_named_after_its_action() {
         "{report}"
     );
 }
+
+#[test]
+fn a_struct_sent_at_positions_with_different_fields_is_refused() {
+    // Label is sent by CreateThing; another operation sends it with one more field, which
+    // CreateThing would then send although it does not take it.
+    let mut sources = with_import(AGREEING);
+    let group = PathBuf::from("groups/things.yaml");
+    let text = sources.files[&group].replace(
+        "  - action: DescribeThing\n",
+        "  - action: LabelThing\n    summary: Labels a thing.\n    source: fixture\n    parameters:\n      - {name: Label, type: {list: Label}, doc: Labels.}\n    response:\n      - {name: RequestId, type: string, required: true, doc: The request ID.}\n  - action: DescribeThing\n",
+    );
+    sources.files.insert(group, text);
+    sources.files.insert(
+        PathBuf::from("imported/LabelThing.yaml"),
+        HEADER.replace("CreateThing", "LabelThing")
+            + "parameters:
+  - name: Label
+    type: list
+    item: {type: object, fields: [{name: Key, type: string}, {name: Value, type: string}, {name: Scope, type: string}]}
+response:
+  - {name: RequestId, type: string}
+",
+    );
+    let report = problems(sources);
+    assert!(
+        report.contains("operation CreateThing")
+            && report.contains(
+                "struct `Label` is sent here, but this operation does not take its field(s) Scope"
+            ),
+        "{report}"
+    );
+}

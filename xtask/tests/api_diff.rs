@@ -57,7 +57,8 @@ fn edit_spec(spec: &Path) {
     let (before, after) = text.split_at(at);
     let edited = after.replacen(
         "      - name: VSwitchId\n        type: string\n",
-        "      - {name: Comment, type: string, doc: A comment.}\n      - name: VSwitchId\n        type: string\n        required: true\n",
+        // Both disagree with the current API metadata, so each records its `decision`.
+        "      - {name: Comment, type: string, doc: A comment., decision: Not in the metadata yet.}\n      - name: VSwitchId\n        type: string\n        required: true\n        decision: Required here on purpose.\n",
         1,
     );
     assert_ne!(after, edited, "the edit applies");

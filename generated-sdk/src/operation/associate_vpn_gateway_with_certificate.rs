@@ -182,6 +182,8 @@ impl AssociateVpnGatewayWithCertificateOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AssociateVpnGatewayWithCertificateError {
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `Forbidden.NoSLRPermission` (HTTP 400):
@@ -215,7 +217,8 @@ impl AssociateVpnGatewayWithCertificateError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::DryRunOperation(e)
+            | Self::Forbidden(e)
             | Self::ForbiddenNoSlrPermission(e)
             | Self::IllegalParamCertificateType(e)
             | Self::InvalidCertificateIdNotFound(e)
@@ -230,6 +233,10 @@ impl AssociateVpnGatewayWithCertificateError {
             | Self::VpnGatewayConfiguring(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -298,6 +305,7 @@ impl rt::ProvideErrorMetadata for AssociateVpnGatewayWithCertificateError {
 impl From<rt::ServiceError> for AssociateVpnGatewayWithCertificateError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DryRunOperation" => Self::DryRunOperation(e),
             "Forbidden" => Self::Forbidden(e),
             "Forbidden.NoSLRPermission" => Self::ForbiddenNoSlrPermission(e),
             "IllegalParam.CertificateType" => Self::IllegalParamCertificateType(e),

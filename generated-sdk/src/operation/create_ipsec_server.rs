@@ -332,6 +332,8 @@ pub enum CreateIpsecServerError {
     ClientIpPoolNetmaskInvalid(rt::ServiceError),
     /// `ClientIpPool.SubnetInvalid` (HTTP 400):
     ClientIpPoolSubnetInvalid(rt::ServiceError),
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `EnableHaCheck.IpsecServerCidrContainsVpcRouteDest` (HTTP 400):
     EnableHaCheckIpsecServerCidrContainsVpcRouteDest(rt::ServiceError),
     /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400):
@@ -387,6 +389,7 @@ impl CreateIpsecServerError {
         match self {
             Self::ClientIpPoolNetmaskInvalid(e)
             | Self::ClientIpPoolSubnetInvalid(e)
+            | Self::DryRunOperation(e)
             | Self::EnableHaCheckIpsecServerCidrContainsVpcRouteDest(e)
             | Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(e)
             | Self::Forbidden(e)
@@ -420,6 +423,10 @@ impl CreateIpsecServerError {
     /// True for `ClientIpPool.SubnetInvalid`.
     pub fn is_client_ip_pool_subnet_invalid(&self) -> bool {
         matches!(self, Self::ClientIpPoolSubnetInvalid(_))
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `EnableHaCheck.IpsecServerCidrContainsVpcRouteDest`.
     pub fn is_enable_ha_check_ipsec_server_cidr_contains_vpc_route_dest(&self) -> bool {
@@ -532,6 +539,7 @@ impl From<rt::ServiceError> for CreateIpsecServerError {
         match e.code() {
             "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(e),
             "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(e),
+            "DryRunOperation" => Self::DryRunOperation(e),
             "EnableHaCheck.IpsecServerCidrContainsVpcRouteDest" => {
                 Self::EnableHaCheckIpsecServerCidrContainsVpcRouteDest(e)
             }

@@ -50,12 +50,10 @@ pub struct CreateVpnAttachmentInput {
     pub tags: Vec<crate::types::CreateVpnAttachmentTags>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub resource_group_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The two tunnels of a dual-tunnel connection, each with its own customer gateway, IKE, IPsec and BGP settings; travels in the form body.
     ///
     /// Sent in the form body.
-    pub tunnel_options_specification: Vec<
-        crate::types::CreateVpnAttachmentTunnelOptionsSpecification,
-    >,
+    pub tunnel_options_specification: Vec<crate::types::AttachmentTunnelOptions>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub enable_tunnels_bgp: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
@@ -124,7 +122,7 @@ impl CreateVpnAttachmentInput {
             tunnel_options_specification: r
                 .struct_list(
                     "TunnelOptionsSpecification",
-                    crate::types::CreateVpnAttachmentTunnelOptionsSpecification::from_wire_params,
+                    crate::types::AttachmentTunnelOptions::from_wire_params,
                 )?,
             enable_tunnels_bgp: r.get("EnableTunnelsBgp")?,
             dry_run: r.get("DryRun")?,
@@ -309,14 +307,14 @@ impl CreateVpnAttachmentFluentBuilder {
         self.input.resource_group_id = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The two tunnels of a dual-tunnel connection, each with its own customer gateway, IKE, IPsec and BGP settings; travels in the form body.
     ///
     /// Sent in the form body.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn tunnel_options_specification(
         mut self,
-        item: impl Into<crate::types::CreateVpnAttachmentTunnelOptionsSpecification>,
+        item: impl Into<crate::types::AttachmentTunnelOptions>,
     ) -> Self {
         self.input.tunnel_options_specification.push(item.into());
         self
@@ -324,7 +322,7 @@ impl CreateVpnAttachmentFluentBuilder {
     /// Replaces every `TunnelOptionsSpecification` item.
     pub fn set_tunnel_options_specification(
         mut self,
-        items: Vec<crate::types::CreateVpnAttachmentTunnelOptionsSpecification>,
+        items: Vec<crate::types::AttachmentTunnelOptions>,
     ) -> Self {
         self.input.tunnel_options_specification = items;
         self

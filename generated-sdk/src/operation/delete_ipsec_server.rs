@@ -147,6 +147,8 @@ impl DeleteIpsecServerOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteIpsecServerError {
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `InvalidIpsecServerId.NotFound` (HTTP 404):
@@ -162,12 +164,17 @@ impl DeleteIpsecServerError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::DryRunOperation(e)
+            | Self::Forbidden(e)
             | Self::InvalidIpsecServerIdNotFound(e)
             | Self::OperationConflict(e)
             | Self::VpnGatewayConfiguring(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -200,6 +207,7 @@ impl rt::ProvideErrorMetadata for DeleteIpsecServerError {
 impl From<rt::ServiceError> for DeleteIpsecServerError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DryRunOperation" => Self::DryRunOperation(e),
             "Forbidden" => Self::Forbidden(e),
             "InvalidIpsecServerId.NotFound" => Self::InvalidIpsecServerIdNotFound(e),
             "OperationConflict" => Self::OperationConflict(e),

@@ -182,6 +182,8 @@ impl DissociateVpnGatewayWithCertificateOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DissociateVpnGatewayWithCertificateError {
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `IllegalParam.CertificateType` (HTTP 400):
@@ -201,7 +203,8 @@ impl DissociateVpnGatewayWithCertificateError {
     /// The service's error details.
     pub fn meta(&self) -> &rt::ServiceError {
         match self {
-            Self::Forbidden(e)
+            Self::DryRunOperation(e)
+            | Self::Forbidden(e)
             | Self::IllegalParamCertificateType(e)
             | Self::InvalidAssociateRelationNotFound(e)
             | Self::InvalidVpnGatewayInstanceIdNotFound(e)
@@ -209,6 +212,10 @@ impl DissociateVpnGatewayWithCertificateError {
             | Self::VpnGatewayConfiguring(e)
             | Self::Unhandled(e) => e,
         }
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -249,6 +256,7 @@ impl rt::ProvideErrorMetadata for DissociateVpnGatewayWithCertificateError {
 impl From<rt::ServiceError> for DissociateVpnGatewayWithCertificateError {
     fn from(e: rt::ServiceError) -> Self {
         match e.code() {
+            "DryRunOperation" => Self::DryRunOperation(e),
             "Forbidden" => Self::Forbidden(e),
             "IllegalParam.CertificateType" => Self::IllegalParamCertificateType(e),
             "InvalidAssociateRelation.NotFound" => {

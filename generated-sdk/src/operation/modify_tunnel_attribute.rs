@@ -8,10 +8,8 @@ use ::vpn_gateway_runtime as rt;
 pub struct ModifyTunnelAttributeInput {
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub client_token: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub tunnel_options_specification: Option<
-        crate::types::ModifyTunnelAttributeTunnelOptionsSpecification,
-    >,
+    /// The new settings of the tunnel, sent flat (`TunnelOptionsSpecification.TunnelIkeConfig.Psk=...`); settings left out keep their current values.
+    pub tunnel_options_specification: Option<crate::types::TunnelSettings>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub region_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
@@ -52,7 +50,7 @@ impl ModifyTunnelAttributeInput {
             tunnel_options_specification: r
                 .object(
                     "TunnelOptionsSpecification",
-                    crate::types::ModifyTunnelAttributeTunnelOptionsSpecification::from_wire_params,
+                    crate::types::TunnelSettings::from_wire_params,
                 )?,
             region_id: r.get("RegionId")?,
             vpn_connection_id: r.get("VpnConnectionId")?,
@@ -114,10 +112,10 @@ impl ModifyTunnelAttributeFluentBuilder {
         self.input.client_token = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The new settings of the tunnel, sent flat (`TunnelOptionsSpecification.TunnelIkeConfig.Psk=...`); settings left out keep their current values.
     pub fn tunnel_options_specification(
         mut self,
-        value: impl Into<crate::types::ModifyTunnelAttributeTunnelOptionsSpecification>,
+        value: impl Into<crate::types::TunnelSettings>,
     ) -> Self {
         self.input.tunnel_options_specification = Some(value.into());
         self
@@ -180,36 +178,30 @@ pub struct ModifyTunnelAttributeOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Phase 1 (IKE) settings of the tunnel after the change, including its pre-shared key.
     #[serde(
         rename = "TunnelIkeConfig",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
         skip_serializing_if = "Option::is_none"
     )]
-    pub tunnel_ike_config: Option<
-        crate::types::ModifyTunnelAttributeResponseTunnelIkeConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
+    /// Phase 2 (IPsec) settings of the tunnel after the change.
     #[serde(
         rename = "TunnelIpsecConfig",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
         skip_serializing_if = "Option::is_none"
     )]
-    pub tunnel_ipsec_config: Option<
-        crate::types::ModifyTunnelAttributeResponseTunnelIpsecConfig,
-    >,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
+    /// BGP settings of the tunnel after the change.
     #[serde(
         rename = "TunnelBgpConfig",
         default,
         deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
         skip_serializing_if = "Option::is_none"
     )]
-    pub tunnel_bgp_config: Option<
-        crate::types::ModifyTunnelAttributeResponseTunnelBgpConfig,
-    >,
+    pub tunnel_bgp_config: Option<crate::types::TunnelBgpDetail>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "EnableNatTraversal",
@@ -242,14 +234,14 @@ pub struct ModifyTunnelAttributeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_gateway_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Whether the tunnel is the active (`master`) or the standby (`slave`) one.
     #[serde(
         rename = "Role",
         default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
+        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
         skip_serializing_if = "Option::is_none"
     )]
-    pub role: Option<String>,
+    pub role: Option<crate::types::TunnelRole>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     #[serde(
         rename = "ZoneNo",
@@ -285,21 +277,15 @@ impl ModifyTunnelAttributeOutput {
         &self.request_id
     }
     /// Returns `tunnel_ike_config`.
-    pub fn tunnel_ike_config(
-        &self,
-    ) -> Option<&crate::types::ModifyTunnelAttributeResponseTunnelIkeConfig> {
+    pub fn tunnel_ike_config(&self) -> Option<&crate::types::TunnelIkeConfig> {
         self.tunnel_ike_config.as_ref()
     }
     /// Returns `tunnel_ipsec_config`.
-    pub fn tunnel_ipsec_config(
-        &self,
-    ) -> Option<&crate::types::ModifyTunnelAttributeResponseTunnelIpsecConfig> {
+    pub fn tunnel_ipsec_config(&self) -> Option<&crate::types::TunnelIpsecConfig> {
         self.tunnel_ipsec_config.as_ref()
     }
     /// Returns `tunnel_bgp_config`.
-    pub fn tunnel_bgp_config(
-        &self,
-    ) -> Option<&crate::types::ModifyTunnelAttributeResponseTunnelBgpConfig> {
+    pub fn tunnel_bgp_config(&self) -> Option<&crate::types::TunnelBgpDetail> {
         self.tunnel_bgp_config.as_ref()
     }
     /// Returns `enable_nat_traversal`.
@@ -319,8 +305,8 @@ impl ModifyTunnelAttributeOutput {
         self.customer_gateway_id.as_deref()
     }
     /// Returns `role`.
-    pub fn role(&self) -> Option<&str> {
-        self.role.as_deref()
+    pub fn role(&self) -> Option<&crate::types::TunnelRole> {
+        self.role.as_ref()
     }
     /// Returns `zone_no`.
     pub fn zone_no(&self) -> Option<&str> {

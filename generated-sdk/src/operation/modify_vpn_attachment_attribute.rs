@@ -44,12 +44,10 @@ pub struct ModifyVpnAttachmentAttributeInput {
     pub network_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub customer_gateway_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The two tunnels of a dual-tunnel connection, each with its own customer gateway, IKE, IPsec and BGP settings; travels in the form body.
     ///
     /// Sent in the form body.
-    pub tunnel_options_specification: Vec<
-        crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecification,
-    >,
+    pub tunnel_options_specification: Vec<crate::types::AttachmentTunnelOptionsUpdate>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub enable_tunnels_bgp: Option<bool>,
 }
@@ -100,7 +98,7 @@ impl ModifyVpnAttachmentAttributeInput {
             tunnel_options_specification: r
                 .struct_list(
                     "TunnelOptionsSpecification",
-                    crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecification::from_wire_params,
+                    crate::types::AttachmentTunnelOptionsUpdate::from_wire_params,
                 )?,
             enable_tunnels_bgp: r.get("EnableTunnelsBgp")?,
         })
@@ -260,16 +258,14 @@ impl ModifyVpnAttachmentAttributeFluentBuilder {
         self.input.customer_gateway_id = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The two tunnels of a dual-tunnel connection, each with its own customer gateway, IKE, IPsec and BGP settings; travels in the form body.
     ///
     /// Sent in the form body.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn tunnel_options_specification(
         mut self,
-        item: impl Into<
-            crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecification,
-        >,
+        item: impl Into<crate::types::AttachmentTunnelOptionsUpdate>,
     ) -> Self {
         self.input.tunnel_options_specification.push(item.into());
         self
@@ -277,7 +273,7 @@ impl ModifyVpnAttachmentAttributeFluentBuilder {
     /// Replaces every `TunnelOptionsSpecification` item.
     pub fn set_tunnel_options_specification(
         mut self,
-        items: Vec<crate::types::ModifyVpnAttachmentAttributeTunnelOptionsSpecification>,
+        items: Vec<crate::types::AttachmentTunnelOptionsUpdate>,
     ) -> Self {
         self.input.tunnel_options_specification = items;
         self

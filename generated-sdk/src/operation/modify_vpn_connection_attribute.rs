@@ -64,12 +64,10 @@ pub struct ModifyVpnConnectionAttributeInput {
     pub bgp_config: Option<crate::types::BgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub remote_ca_certificate: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// New settings for the tunnels of a dual-tunnel connection, each naming its tunnel with `TunnelId`; travels in the form body.
     ///
     /// Sent in the form body.
-    pub tunnel_options_specification: Vec<
-        crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification,
-    >,
+    pub tunnel_options_specification: Vec<crate::types::TunnelOptionsUpdate>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub enable_tunnels_bgp: Option<bool>,
 }
@@ -157,7 +155,7 @@ impl ModifyVpnConnectionAttributeInput {
             tunnel_options_specification: r
                 .struct_list(
                     "TunnelOptionsSpecification",
-                    crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification::from_wire_params,
+                    crate::types::TunnelOptionsUpdate::from_wire_params,
                 )?,
             enable_tunnels_bgp: r.get("EnableTunnelsBgp")?,
         })
@@ -345,16 +343,14 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
         self.input.remote_ca_certificate = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// New settings for the tunnels of a dual-tunnel connection, each naming its tunnel with `TunnelId`; travels in the form body.
     ///
     /// Sent in the form body.
     ///
     /// Appends one item; call repeatedly for more.
     pub fn tunnel_options_specification(
         mut self,
-        item: impl Into<
-            crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification,
-        >,
+        item: impl Into<crate::types::TunnelOptionsUpdate>,
     ) -> Self {
         self.input.tunnel_options_specification.push(item.into());
         self
@@ -362,7 +358,7 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
     /// Replaces every `TunnelOptionsSpecification` item.
     pub fn set_tunnel_options_specification(
         mut self,
-        items: Vec<crate::types::ModifyVpnConnectionAttributeTunnelOptionsSpecification>,
+        items: Vec<crate::types::TunnelOptionsUpdate>,
     ) -> Self {
         self.input.tunnel_options_specification = items;
         self

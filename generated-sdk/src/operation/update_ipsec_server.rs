@@ -262,6 +262,8 @@ pub enum UpdateIpsecServerError {
     ClientIpPoolNetmaskInvalid(rt::ServiceError),
     /// `ClientIpPool.SubnetInvalid` (HTTP 400):
     ClientIpPoolSubnetInvalid(rt::ServiceError),
+    /// `DryRunOperation` (HTTP 400):
+    DryRunOperation(rt::ServiceError),
     /// `Forbidden` (HTTP 403): You are unauthorized to perform this operation on the specified resource. Acquire the required permissions and try again.
     Forbidden(rt::ServiceError),
     /// `IllegalParam.AuthMethod` (HTTP 400):
@@ -303,6 +305,7 @@ impl UpdateIpsecServerError {
         match self {
             Self::ClientIpPoolNetmaskInvalid(e)
             | Self::ClientIpPoolSubnetInvalid(e)
+            | Self::DryRunOperation(e)
             | Self::Forbidden(e)
             | Self::IllegalParamAuthMethod(e)
             | Self::IllegalParamClientIpPool(e)
@@ -329,6 +332,10 @@ impl UpdateIpsecServerError {
     /// True for `ClientIpPool.SubnetInvalid`.
     pub fn is_client_ip_pool_subnet_invalid(&self) -> bool {
         matches!(self, Self::ClientIpPoolSubnetInvalid(_))
+    }
+    /// True for `DryRunOperation`.
+    pub fn is_dry_run_operation(&self) -> bool {
+        matches!(self, Self::DryRunOperation(_))
     }
     /// True for `Forbidden`.
     pub fn is_forbidden(&self) -> bool {
@@ -411,6 +418,7 @@ impl From<rt::ServiceError> for UpdateIpsecServerError {
         match e.code() {
             "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(e),
             "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(e),
+            "DryRunOperation" => Self::DryRunOperation(e),
             "Forbidden" => Self::Forbidden(e),
             "IllegalParam.AuthMethod" => Self::IllegalParamAuthMethod(e),
             "IllegalParam.ClientIpPool" => Self::IllegalParamClientIpPool(e),
