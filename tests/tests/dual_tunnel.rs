@@ -267,3 +267,42 @@ async fn a_dry_run_is_answered_by_its_typed_outcome() {
         other => panic!("expected the DryRunOperation outcome, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_new_attachment_is_awaited_until_it_is_ready() {
+    use std::time::Duration;
+    let transport = ReplayTransport::new();
+    transport.push_json(200, r#"{"RequestId":"R5","VpnConnectionId":"vco-9"}"#);
+    for state in ["init", "provisioning", "active"] {
+        transport.push_json(
+            200,
+            format!(r#"{{"RequestId":"R","VpnConnectionId":"vco-9","State":"{state}"}}"#),
+        );
+    }
+    let client = client_with(&transport, RetryPolicy::standard());
+    let created = client
+        .create_vpn_attachment()
+        .region_id(REGION)
+        .local_subnet("10.0.0.0/24")
+        .remote_subnet("10.1.0.0/24")
+        .send()
+        .await
+        .unwrap();
+    let vco = created.vpn_connection_id().unwrap();
+    let ready = client
+        .describe_vpn_connection()
+        .region_id(REGION)
+        .vpn_connection_id(vco)
+        .wait_until_active(
+            vpn_gateway::WaiterConfig::new(Duration::from_secs(10))
+                .with_delays(Duration::from_millis(1), Duration::from_millis(5)),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ready.state.map(|s| s.to_string()).as_deref(),
+        Some("active")
+    );
+    assert_eq!(transport.requests().len(), 4);
+}

@@ -108,9 +108,42 @@ impl DescribeVpnConnectionFluentBuilder {
     }
 }
 impl DescribeVpnConnectionFluentBuilder {
+    /// Polls `DescribeVpnConnection` with this builder's input until `State` is `active` or `attached`, backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).
+    ///
+    /// Use after: `CreateVpnAttachment`.
+    ///
+    /// Returns the last output, or `None` when the resource is gone.
+    pub async fn wait_until_active(
+        self,
+        config: impl Into<rt::waiter::WaiterConfig>,
+    ) -> Result<
+        Option<DescribeVpnConnectionOutput>,
+        rt::waiter::WaitError<DescribeVpnConnectionError>,
+    > {
+        rt::waiter::wait(
+                config.into(),
+                || self.clone().send(),
+                |result| match result {
+                    Ok(out) => {
+                        let status: Option<String> = out
+                            .state
+                            .as_ref()
+                            .map(|s| s.to_string());
+                        match status.as_deref() {
+                            Some("active" | "attached") => {
+                                rt::waiter::Observation::Success(Some(out))
+                            }
+                            _ => rt::waiter::Observation::Pending(status),
+                        }
+                    }
+                    Err(e) => rt::waiter::Observation::Error(e),
+                },
+            )
+            .await
+    }
     /// Polls `DescribeVpnConnection` with this builder's input until `State` is `attached`, backing off between polls, for at most the configured maximum wait (pass a `Duration` or a `WaiterConfig`).
     ///
-    /// Use after: `DeleteVcoRouteEntry`.
+    /// Use after: `DeleteVcoRouteEntry`, `CreateVcoRouteEntry`, `ModifyVcoRouteEntryWeight`.
     ///
     /// Returns the last output, or `None` when the resource is gone.
     pub async fn wait_until_attached(
