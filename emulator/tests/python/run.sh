@@ -33,5 +33,5 @@ rm -f "$out"
 "$venv/bin/python" tests/wire_parity/official_wire.py tests/wire_parity/sample_cases.json
 # Every operation of our SDK, every parameter set, against the official SDK's wire encoding.
 VPN_GATEWAY_WIRE_CASES="$PWD/target/wire_cases.json" \
-  cargo test --quiet -p vpn-gateway-sdk --lib wire_cases -- --quiet
+  cargo test --quiet -p vpn-gateway-sdk --lib wire_cases
 "$venv/bin/python" tests/wire_parity/official_wire.py target/wire_cases.json
