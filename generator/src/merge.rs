@@ -54,9 +54,9 @@ pub fn merge(raw: &mut RawSpec) -> Vec<Diagnostic> {
     for gi in 0..raw.groups.len() {
         for oi in 0..raw.groups[gi].1.operations.len() {
             let action = raw.groups[gi].1.operations[oi].action.clone();
-            if let Some((path, imp)) = imported.iter().find(|(_, i)| i.action == action) {
+            if let Some((_, imp)) = imported.iter().find(|(_, i)| i.action == action) {
                 placed.insert(action);
-                m.merge_operation(raw, gi, oi, path, imp);
+                m.merge_operation(raw, gi, oi, imp);
             }
         }
     }
@@ -91,6 +91,27 @@ enum Side {
 struct At {
     file: PathBuf,
     operation: String,
+}
+
+/// Where the fields being merged sit: the group new structs join, the curated file and
+/// operation a problem is reported against, the side of the exchange, and whether they are an
+/// operation's own parameters or response fields (only those have a placement).
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    group: usize,
+    at: &'a At,
+    side: Side,
+    top_level: bool,
+}
+
+impl Site<'_> {
+    /// The same site, one struct deeper.
+    fn nested(self) -> Self {
+        Site {
+            top_level: false,
+            ..self
+        }
+    }
 }
 
 struct Merger {
@@ -171,38 +192,36 @@ impl Merger {
         raw: &mut RawSpec,
         gi: usize,
         oi: usize,
-        path: &std::path::Path,
         imp: &ImportedOperation,
     ) {
         let at = At {
             file: raw.groups[gi].0.clone(),
             operation: imp.action.clone(),
         };
-        let _ = path;
         let op = &raw.groups[gi].1.operations[oi];
         let curated_params = op.parameters.clone();
         let curated_response = op.response.clone();
+        let site = |side| Site {
+            group: gi,
+            at: &at,
+            side,
+            top_level: true,
+        };
         let params = self.merge_fields(
             raw,
-            gi,
-            &at,
+            site(Side::Request),
             "parameters",
             &imp.action,
             &curated_params,
             &imp.parameters,
-            Side::Request,
-            true,
         );
         let response = self.merge_fields(
             raw,
-            gi,
-            &at,
+            site(Side::Response),
             "response",
             &format!("{}Response", imp.action),
             &curated_response,
             &imp.response,
-            Side::Response,
-            true,
         );
         let mut errors = raw.groups[gi].1.operations[oi].errors.clone();
         let mut imported_errors = imp.errors.clone();
@@ -262,18 +281,14 @@ impl Merger {
     }
 
     /// Merges one position: curated fields over imported ones, in the metadata's order.
-    #[allow(clippy::too_many_arguments)]
     fn merge_fields(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         scope: &str,
         owner: &str,
         curated: &[Field],
         imported: &[ImportedField],
-        side: Side,
-        top_level: bool,
     ) -> Vec<Field> {
         let mut out = Vec::with_capacity(imported.len() + curated.len());
         let mut seen = BTreeSet::new();
@@ -285,11 +300,11 @@ impl Merger {
             let path = format!("{scope}.{name}");
             match curated.iter().find(|c| c.name == name) {
                 Some(c) => {
-                    let merged = self.merge_field(raw, gi, at, &path, c, i, side, top_level);
+                    let merged = self.merge_field(raw, site, &path, c, i);
                     out.push(merged);
                 }
                 None => {
-                    let f = self.convert(raw, gi, at, &path, owner, i, side, top_level);
+                    let f = self.convert(raw, site, &path, owner, i);
                     out.push(f);
                 }
             }
@@ -300,7 +315,7 @@ impl Merger {
             }
             if c.decision.is_none() && c.origin == Origin::Curated {
                 self.conflict(
-                    at,
+                    site.at,
                     &format!("{scope}.{}", c.name),
                     "is not in the current API metadata: remove it, or record a `decision` \
                      saying why it stays"
@@ -312,18 +327,15 @@ impl Merger {
         out
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn merge_field(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         path: &str,
         c: &Field,
         i: &ImportedField,
-        side: Side,
-        top_level: bool,
     ) -> Field {
+        let (side, top_level) = (site.side, site.top_level);
         let mut f = c.clone();
         f.origin = Origin::Both;
         f.sensitive |= i.sensitive;
@@ -355,7 +367,7 @@ impl Merger {
             }
             for why in disagreements {
                 self.conflict(
-                    at,
+                    site.at,
                     path,
                     format!(
                         "disagrees with the current API metadata ({why}); follow the current \
@@ -367,29 +379,26 @@ impl Merger {
         // Nested structs: merge this position's fields into the curated struct.
         if let Some((name, fields)) = struct_position(&c.ty, i) {
             if self.structs.contains_key(&name) {
-                self.merge_struct_position(raw, gi, at, path, &name, fields, side);
+                self.merge_struct_position(raw, site.nested(), path, &name, fields);
             }
         }
         f
     }
 
     /// Adds one imported position's fields to struct `name`.
-    #[allow(clippy::too_many_arguments)]
     fn merge_struct_position(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         path: &str,
         name: &str,
         fields: &[ImportedField],
-        side: Side,
     ) {
         self.covered.insert(name.to_owned());
-        if side == Side::Request {
+        if site.side == Side::Request {
             let names = fields.iter().filter_map(|f| f.name.clone()).collect();
             self.sent_at.entry(name.to_owned()).or_default().push((
-                at.clone(),
+                site.at.clone(),
                 path.to_owned(),
                 names,
             ));
@@ -410,7 +419,7 @@ impl Merger {
                         // Seen at another position already: the positions must agree.
                         if let Some(why) = self.type_disagreement(&c.ty, i) {
                             self.conflict(
-                                at,
+                                site.at,
                                 &fpath,
                                 format!(
                                     "struct `{name}` is used at positions the metadata types \
@@ -419,11 +428,11 @@ impl Merger {
                             );
                         }
                         if let Some((sname, sub)) = struct_position(&c.ty, i) {
-                            self.merge_struct_position(raw, gi, at, &fpath, &sname, sub, side);
+                            self.merge_struct_position(raw, site, &fpath, &sname, sub);
                         }
                         c.clone()
                     } else {
-                        let mut f = self.merge_field(raw, gi, at, &fpath, c, i, side, false);
+                        let mut f = self.merge_field(raw, site, &fpath, c, i);
                         // A request-only position does not make a response field required.
                         f.required = c.required;
                         f
@@ -431,7 +440,7 @@ impl Merger {
                     merged[k] = f;
                 }
                 None => {
-                    let f = self.convert(raw, gi, at, &fpath, name, i, side, false);
+                    let f = self.convert(raw, site, &fpath, name, i);
                     merged.push(f);
                 }
             }
@@ -528,28 +537,18 @@ impl Merger {
     }
 
     /// An imported-only field, with a derived struct name for any nested struct.
-    #[allow(clippy::too_many_arguments)]
     fn convert(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         path: &str,
         owner: &str,
         i: &ImportedField,
-        side: Side,
-        top_level: bool,
     ) -> Field {
+        let (side, top_level) = (site.side, site.top_level);
         let name = i.name.clone().unwrap_or_default();
-        let ty = self.convert_type(
-            raw,
-            gi,
-            at,
-            path,
-            &format!("{owner}{}", type_part(&name)),
-            i,
-            side,
-        );
+        let hint = format!("{owner}{}", type_part(&name));
+        let ty = self.convert_type(raw, site.nested(), path, &hint, i);
         // Every answer of the service carries its request ID: the one response field the
         // metadata does not mark but that is always there.
         let required = match side {
@@ -583,16 +582,13 @@ impl Merger {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn convert_type(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         path: &str,
         struct_name: &str,
         i: &ImportedField,
-        side: Side,
     ) -> TypeRef {
         match i.ty {
             ImportedKind::String => TypeRef::String,
@@ -601,17 +597,17 @@ impl Merger {
             ImportedKind::Boolean => TypeRef::Boolean,
             ImportedKind::Float => TypeRef::Float,
             ImportedKind::Object => {
-                TypeRef::Object(self.new_struct(raw, gi, at, path, struct_name, &i.fields, side))
+                TypeRef::Object(self.new_struct(raw, site, path, struct_name, &i.fields))
             }
             ImportedKind::Json if !i.fields.is_empty() => {
-                TypeRef::Json(self.new_struct(raw, gi, at, path, struct_name, &i.fields, side))
+                TypeRef::Json(self.new_struct(raw, site, path, struct_name, &i.fields))
             }
             ImportedKind::Json => TypeRef::String,
             ImportedKind::List | ImportedKind::CommaList | ImportedKind::WrappedList => {
                 let item = match i.item.as_deref() {
-                    Some(item) => self.item_name(raw, gi, at, path, struct_name, item, side),
+                    Some(item) => self.item_name(raw, site, path, struct_name, item),
                     None => {
-                        self.conflict(at, path, "imported list has no item type".into());
+                        self.conflict(site.at, path, "imported list has no item type".into());
                         "string".to_owned()
                     }
                 };
@@ -628,26 +624,21 @@ impl Merger {
     }
 
     /// The spec's name for a list item: a scalar keyword or a (new) struct.
-    #[allow(clippy::too_many_arguments)]
     fn item_name(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         path: &str,
         struct_name: &str,
         item: &ImportedField,
-        side: Side,
     ) -> String {
         match item.ty {
-            ImportedKind::Object => {
-                self.new_struct(raw, gi, at, path, struct_name, &item.fields, side)
-            }
+            ImportedKind::Object => self.new_struct(raw, site, path, struct_name, &item.fields),
             kind => match scalar_keyword(kind) {
                 Some(k) => k.to_owned(),
                 None => {
                     self.conflict(
-                        at,
+                        site.at,
                         path,
                         "a list of lists cannot be expressed; curate the field".into(),
                     );
@@ -657,18 +648,16 @@ impl Merger {
         }
     }
 
-    /// Adds a struct with a derived, unused name to group `gi`.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds a struct with a derived, unused name to the site's group.
     fn new_struct(
         &mut self,
         raw: &mut RawSpec,
-        gi: usize,
-        at: &At,
+        site: Site<'_>,
         path: &str,
         hint: &str,
         fields: &[ImportedField],
-        side: Side,
     ) -> String {
+        let gi = site.group;
         let base = naming::type_name(hint);
         let mut name = base.clone();
         let mut n = 2;
@@ -681,18 +670,18 @@ impl Merger {
             .iter()
             .map(|f| {
                 let fpath = format!("{path}.{}", f.name.as_deref().unwrap_or_default());
-                self.convert(raw, gi, at, &fpath, &name, f, side, false)
+                self.convert(raw, site, &fpath, &name, f)
             })
             .collect();
         let doc = format!(
             "The `{}` {} of `{}`, as the current API metadata describes it.",
             path.rsplit('.').next().unwrap_or(path),
-            if side == Side::Request {
+            if site.side == Side::Request {
                 "value"
             } else {
                 "object"
             },
-            at.operation
+            site.at.operation
         );
         raw.groups[gi].1.structs.push(StructSpec {
             name: name.clone(),

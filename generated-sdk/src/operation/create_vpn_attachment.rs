@@ -6,7 +6,7 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnAttachmentInput {
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The region to create the connection in.
     ///
     /// Required.
     pub region_id: Option<String>,
@@ -196,7 +196,7 @@ impl CreateVpnAttachmentFluentBuilder {
         self.options = options;
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The region to create the connection in.
     ///
     /// Required.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
@@ -372,7 +372,7 @@ pub struct CreateVpnAttachmentOutput {
         deserialize_with = "::vpn_gateway_runtime::codec::required_text"
     )]
     pub request_id: String,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The new IPsec-VPN connection; poll it with DescribeVpnConnection until it is ready.
     #[serde(
         rename = "VpnConnectionId",
         default,

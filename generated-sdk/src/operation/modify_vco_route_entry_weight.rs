@@ -6,11 +6,11 @@ use ::vpn_gateway_runtime as rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVcoRouteEntryWeightInput {
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The region of the IPsec-VPN connection.
     ///
     /// Required.
     pub region_id: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The IPsec-VPN connection, attached to a transit router, whose routes change.
     ///
     /// Required.
     pub vpn_connection_id: Option<String>,
@@ -113,14 +113,14 @@ impl ModifyVcoRouteEntryWeightFluentBuilder {
         self.options = options;
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The region of the IPsec-VPN connection.
     ///
     /// Required.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// The IPsec-VPN connection, attached to a transit router, whose routes change.
     ///
     /// Required.
     pub fn vpn_connection_id(mut self, value: impl Into<String>) -> Self {
