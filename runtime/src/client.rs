@@ -10,15 +10,14 @@ use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument as _;
 
+use crate::codec;
 use crate::config::Config;
 use crate::endpoint::{Endpoint, ServiceMetadata};
 use crate::error::TopLevel;
-use crate::error::{
-    Error, InvalidResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
-};
+use crate::error::{Error, InvalidResponseError, SdkError, ServiceError};
 use crate::redact::Redactor;
 use crate::retry::{self, RetryPolicy, RetryReason};
-use crate::transport::{HttpResponse, Timeouts};
+use crate::transport::{HttpResponse, Timeouts, TransportError, TransportErrorKind};
 use crate::wire::{self, WireRequest};
 
 /// Header carrying the request ID on every response.
@@ -176,6 +175,21 @@ pub struct RpcResponse {
     pub body: Bytes,
 }
 
+impl RpcResponse {
+    /// Parses the body into `T` with [`codec::decode_body`]; a body that cannot be read is an
+    /// [`InvalidResponseError`] naming the field's path, never its value.
+    pub fn decode<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, SdkError<E>> {
+        codec::decode_body(&self.body).map_err(|reason| {
+            SdkError::from(InvalidResponseError::new(
+                self.http_status,
+                self.request_id.clone(),
+                reason,
+                b"",
+            ))
+        })
+    }
+}
+
 impl fmt::Debug for RpcResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Bodies can carry sensitive fields (a connection's pre-shared key): length only.
@@ -281,7 +295,7 @@ impl RpcClient {
             .invoke(request)
             .await
             .map_err(|e| e.map_service(E::from))?;
-        crate::codec::decode(&response)
+        response.decode()
     }
 
     /// Signs, sends, retries and classifies one operation.
@@ -518,14 +532,14 @@ impl RpcClient {
         }
         let header_request_id = response
             .header(REQUEST_ID_HEADER)
-            .map(|id| redactor.redact_bounded(id.to_owned(), crate::error::MAX_ID_CHARS));
+            .map(|id| redactor.redact_bounded(id.to_owned(), crate::redact::MAX_ID_CHARS));
         // The top level is read once: it says whether the body is an error document and
         // carries the request ID, and an error is built from it.
         let top = TopLevel::read(&response.body);
         let body_request_id = top
             .as_ref()
             .and_then(TopLevel::request_id)
-            .map(|id| redactor.redact_bounded(id, crate::error::MAX_ID_CHARS));
+            .map(|id| redactor.redact_bounded(id, crate::redact::MAX_ID_CHARS));
         let has_code = top.as_ref().is_some_and(|t| t.code().is_some());
         if (200..300).contains(&response.status) && !has_code {
             return Ok(RpcResponse {
@@ -540,9 +554,8 @@ impl RpcClient {
         match top.and_then(|t| ServiceError::from_top_level(response.status, t, redactor)) {
             Some(error) => {
                 let spec_retryable = self.inner.metadata.is_retryable_code(error.code());
-                let reason =
-                    retry::classify_response(response.status, Some(error.code()), spec_retryable);
                 let mut error = error.with_retryable(spec_retryable);
+                let reason = error.retry_reason();
                 if error.request_id().is_none() {
                     if let Some(id) = header_request_id {
                         error = error.with_request_id(id);

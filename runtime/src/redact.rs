@@ -16,6 +16,13 @@
 
 use crate::signing::v1::percent_encode;
 
+/// The longest message, recommendation or access-denied detail kept from an error body, in
+/// characters; the rest is replaced by a note of how much was left out.
+pub const MAX_MESSAGE_CHARS: usize = 2048;
+
+/// The longest code, request ID or host ID kept from an error body, in characters.
+pub const MAX_ID_CHARS: usize = 128;
+
 /// What a removed secret is replaced with.
 pub const REDACTED: &str = "** redacted **";
 

@@ -215,7 +215,7 @@ fn parse_credentials(body: &str) -> Result<Credentials, CredentialsError> {
             // The code is the server's text: kept as bounded as a service error's.
             let code = crate::redact::bounded(
                 code.unwrap_or_default().to_owned(),
-                crate::error::MAX_ID_CHARS,
+                crate::redact::MAX_ID_CHARS,
             );
             return Err(CredentialsError::new(format!(
                 "{what}: the metadata service answered Code {code:?}"
