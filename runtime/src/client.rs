@@ -17,8 +17,8 @@ use crate::error::TopLevel;
 use crate::error::{Error, InvalidResponseError, SdkError, ServiceError};
 use crate::redact::Redactor;
 use crate::retry::{self, RetryPolicy, RetryReason};
+use crate::signed_request::{self, WireRequest};
 use crate::transport::{HttpResponse, Timeouts, TransportError, TransportErrorKind};
-use crate::wire::{self, WireRequest};
 
 /// Header carrying the request ID on every response.
 pub const REQUEST_ID_HEADER: &str = "x-acs-request-id";
@@ -127,7 +127,7 @@ impl RpcRequest {
     /// servers and proxies may ignore or refuse it (the official SDKs declare every such
     /// operation as POST). They travel in an
     /// `application/x-www-form-urlencoded` body and are signed with both signature versions
-    /// as the official SDKs sign them (see [`crate::wire`]). Their sensitive values belong in
+    /// as the official SDKs sign them (see [`crate::signed_request`]). Their sensitive values belong in
     /// [`secret_values`](Self::secret_values) like those of query parameters.
     pub fn with_body(mut self, body: Vec<(String, String)>) -> Self {
         self.body = body;
@@ -479,9 +479,9 @@ impl RpcClient {
         redactor: &Redactor,
     ) -> Result<RpcResponse, AttemptFailure> {
         let config = &self.inner.config;
-        let timestamp = wire::timestamp_now();
-        let nonce = wire::new_nonce();
-        let http_request = wire::build_signed_request(&WireRequest {
+        let timestamp = signed_request::timestamp_now();
+        let nonce = signed_request::new_nonce();
+        let http_request = signed_request::build_signed_request(&WireRequest {
             endpoint: &self.inner.endpoint,
             api_version: self.inner.metadata.api_version,
             action: request.action,

@@ -287,7 +287,7 @@ mod tests {
     fn form_encoding_of_star_and_tilde_is_removed() {
         let r = Redactor::new(["a*b~c d"]);
         // Query encoding, Java's form encoding, and the form body this runtime sends.
-        let body = crate::wire::form_body(&[("k".into(), "a*b~c d".into())]);
+        let body = crate::signed_request::form_body(&[("k".into(), "a*b~c d".into())]);
         assert_eq!(body, "k=a%2Ab~c+d");
         for text in [
             "k=a%2Ab~c%20d",

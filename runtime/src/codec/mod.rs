@@ -1,4 +1,5 @@
-//! Decoding the service's responses, and the few encoding helpers the generated types share.
+//! Decoding the service's responses, and the one encoding helper the generated output types
+//! share ([`serialize_wrapped`], for the emulator's answers).
 //!
 //! The service's JSON comes from an XML model: lists arrive wrapped (`{"Item": [...]}`), a
 //! one-element list sometimes arrives as a bare object, absent lists and objects as `null` or
@@ -104,35 +105,11 @@ pub fn serialize_wrapped<S: serde::Serializer, T: serde::Serialize>(
     map.end()
 }
 
-/// A fresh idempotency token (`ClientToken`): a random UUID v4.
-pub fn idempotency_token() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
-    format!(
-        "{}-{}-{}-{}-{}",
-        h(0..4),
-        h(4..6),
-        h(6..8),
-        h(8..10),
-        h(10..16)
-    )
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
     use serde::Deserialize;
-
-    #[test]
-    fn tokens_are_unique_uuids() {
-        let (a, b) = (idempotency_token(), idempotency_token());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-    }
 
     #[derive(Debug, Deserialize)]
     struct Out {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::cache::CredentialsCache;
-use super::env::Env;
+use super::host::Env;
 use super::http::{HttpClient, Request, Response};
 use super::provider_config::{endpoint_url, ProviderConfig};
 use super::sts::credentials_from_fields;

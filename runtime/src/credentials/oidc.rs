@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::env::{Env, Fs};
+use super::host::{Env, Fs};
 use super::provider_config::ProviderConfig;
 pub use super::sts::ROLE_SESSION_NAME;
 use super::sts::{self, SessionSettings, StsSession};

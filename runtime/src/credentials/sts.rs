@@ -14,7 +14,7 @@ use time::macros::format_description;
 use time::OffsetDateTime;
 
 use super::cache::CredentialsCache;
-use super::env::Env;
+use super::host::Env;
 use super::http::{HttpClient, Request};
 use super::provider_config::{endpoint_url, Clock, ProviderConfig};
 use super::{Credentials, CredentialsError};

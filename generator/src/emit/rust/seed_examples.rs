@@ -182,7 +182,7 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
             let params = input.to_params().expect("encodes");
             assert_eq!(sorted(params.clone()), pairs(&[#(#expected),*]));
             let decoded = #krate::operation::#module::#input::from_params(
-                &#krate::runtime::wire_params::WireParams::new(params),
+                &#krate::runtime::wire_params::decode::WireParams::new(params),
             );
             assert_eq!(decoded, Ok(input));
         }

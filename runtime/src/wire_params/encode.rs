@@ -1,25 +1,10 @@
-//! Flattening request values into RPC parameters, as the generated code needs it.
-//!
-//! Alibaba's RPC APIs take every value as flat `name=value` pairs; structure lives in the names.
-//! The shapes, as the official SDKs write them:
-//!
-//! | shape | metadata style | wire form |
-//! |---|---|---|
-//! | scalar | — | `Name=v` (booleans `true`/`false`) |
-//! | list | `repeatList` | `Name.1=a`, `Name.2=b` (numbered from 1) |
-//! | comma-joined list | `simple` | `Name=a,b,c` |
-//! | struct sent flat | `flat` | `Name.Field=v` |
-//! | list of structs | `repeatList` | `Name.1.Field=v` |
-//! | JSON-encoded value | `json` | `Name={"Field":"v"}` (compact) |
-//!
-//! Shapes nest at any depth by joining names with `.`: a struct in a list item
-//! (`TunnelOptionsSpecification.1.TunnelIkeConfig.Psk`), a list in a list item
-//! (`Name.1.Field.2`), a list of structs in a struct (`Name.Field.1.Sub`).
+//! Flattening request values into RPC wire parameters (the shapes are listed in the
+//! [parent module](super)), as the generated code needs it.
 //!
 //! [`Params`] writes at the top level and [`StructParams`] inside a struct. Both have the same
 //! methods with the same signatures, so the generated code writes a field the same way at any
 //! depth; the `Params` methods delegate to a [`StructParams`] with an empty prefix, so each
-//! shape is encoded in one place. [`crate::wire_params::WireParams`] reads all of them back.
+//! shape is encoded in one place. [`super::decode::WireParams`] reads all of them back.
 
 use std::fmt::{self, Display};
 
@@ -373,10 +358,34 @@ pub fn split_body(params: Vec<(String, String)>, body_names: &[&str]) -> (Pairs,
     })
 }
 
+/// A fresh idempotency token (`ClientToken`): a random UUID v4.
+pub fn idempotency_token() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
+    format!(
+        "{}-{}-{}-{}-{}",
+        h(0..4),
+        h(4..6),
+        h(6..8),
+        h(8..10),
+        h(10..16)
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_unique_uuids() {
+        let (a, b) = (idempotency_token(), idempotency_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+    }
 
     struct Tag {
         key: &'static str,
