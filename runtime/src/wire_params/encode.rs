@@ -358,20 +358,10 @@ pub fn split_body(params: Vec<(String, String)>, body_names: &[&str]) -> (Pairs,
     })
 }
 
-/// A fresh idempotency token (`ClientToken`): a random UUID v4.
+/// A fresh idempotency token (`ClientToken`): a random UUID v4 (from the operating system's
+/// random source), in its lowercase hyphenated form.
 pub fn idempotency_token() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
-    format!(
-        "{}-{}-{}-{}-{}",
-        h(0..4),
-        h(4..6),
-        h(6..8),
-        h(8..10),
-        h(10..16)
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 #[cfg(test)]
@@ -385,6 +375,8 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        assert_eq!(a, a.to_lowercase());
     }
 
     struct Tag {
