@@ -3,8 +3,7 @@
 //! parameters.
 
 use super::ident;
-use crate::ir::{ItemIr, OperationIr, ScalarIr, ServiceIr, StructIr, TypeIr};
-use crate::model::EnumWireType;
+use crate::ir::{EnumWireType, ItemIr, OperationIr, ScalarIr, ServiceIr, StructIr, TypeIr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;

@@ -1,8 +1,7 @@
 //! `src/types.rs`: every enum and struct the spec defines.
 
 use super::{doc, field_doc, ident, is_list, runtime_path, value_type};
-use crate::ir::{EnumIr, ServiceIr, StructIr};
-use crate::model::EnumWireType;
+use crate::ir::{EnumIr, EnumWireType, ServiceIr, StructIr};
 use proc_macro2::TokenStream;
 use quote::quote;
 
