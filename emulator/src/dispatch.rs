@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Debug;
 use vpn_gateway::operation::*;
-use vpn_gateway::runtime::wire_params::WireParams;
+use vpn_gateway::runtime::wire_params::decode::WireParams;
 use vpn_gateway::runtime::ValidationError;
 use vpn_gateway::ErrorCode;
 

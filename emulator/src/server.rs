@@ -16,7 +16,7 @@ use bytes::Bytes;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use vpn_gateway::runtime::wire_params::WireParams;
+use vpn_gateway::runtime::wire_params::decode::WireParams;
 use vpn_gateway::ErrorCode;
 
 /// Shared state of a running emulator.

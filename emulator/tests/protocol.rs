@@ -501,12 +501,12 @@ fn signed(
     request: &vpn_gateway::runtime::RpcRequest,
     nonce: &str,
 ) -> vpn_gateway::runtime::HttpRequest {
-    use vpn_gateway::runtime::wire;
+    use vpn_gateway::runtime::signed_request;
     let endpoint = vpn_gateway::runtime::Endpoint::parse(emulator.url(), true).unwrap();
     let credentials = Credentials::new("testid", "testsecret");
-    let timestamp = wire::timestamp_now();
+    let timestamp = signed_request::timestamp_now();
     let user_agent = axum::http::HeaderValue::from_static("test");
-    wire::build_signed_request(&wire::WireRequest {
+    signed_request::build_signed_request(&signed_request::WireRequest {
         endpoint: &endpoint,
         api_version: "2016-04-28",
         action: request.action,

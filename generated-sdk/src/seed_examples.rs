@@ -86,7 +86,7 @@ fn create_vpn_gateway_sample_request() {
         ("VpcId", "vpc-bp1ub1yt9cvakoelj****")])
     );
     let decoded = crate::operation::create_vpn_gateway::CreateVpnGatewayInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -106,7 +106,7 @@ fn modify_vpn_gateway_attribute_sample_request() {
         "vpn-bp1q8bgx4xnkm2ogj****")])
     );
     let decoded = crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -122,7 +122,7 @@ fn describe_vpn_gateways_sample_request() {
     let params = input.to_params().expect("encodes");
     assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
     let decoded = crate::operation::describe_vpn_gateways::DescribeVpnGatewaysInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -142,7 +142,7 @@ fn describe_vpn_gateway_sample_request() {
         "vpn-bp1q8bgx4xnkm2ogj0fiu")])
     );
     let decoded = crate::operation::describe_vpn_gateway::DescribeVpnGatewayInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -162,7 +162,7 @@ fn delete_vpn_gateway_sample_request() {
         "vpn-bp1q8bgx4xnm2ogj0fiu")])
     );
     let decoded = crate::operation::delete_vpn_gateway::DeleteVpnGatewayInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -188,7 +188,7 @@ fn tag_resources_sample_request() {
         "FinanceDept"), ("Tag.1.Value", "FinanceJoshua")])
     );
     let decoded = crate::operation::tag_resources::TagResourcesInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -209,7 +209,7 @@ fn list_tag_resources_sample_request() {
         "vpc-bp16qjewdsunr41m1****"), ("ResourceType", "VPC")])
     );
     let decoded = crate::operation::list_tag_resources::ListTagResourcesInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -230,7 +230,7 @@ fn un_tag_resources_sample_request() {
         "vpc-bp16qjewdsunr41m1****"), ("ResourceType", "VPC")])
     );
     let decoded = crate::operation::un_tag_resources::UnTagResourcesInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -250,7 +250,7 @@ fn create_customer_gateway_sample_request() {
         "cn-shanghai")])
     );
     let decoded = crate::operation::create_customer_gateway::CreateCustomerGatewayInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -271,7 +271,7 @@ fn modify_customer_gateway_attribute_sample_request() {
         "vpn-bp1q8bgx4xnkm2ogj0fiu"), ("Name", "test"), ("RegionId", "cn-shanghai")])
     );
     let decoded = crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -287,7 +287,7 @@ fn describe_customer_gateways_sample_request() {
     let params = input.to_params().expect("encodes");
     assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-shanghai")]));
     let decoded = crate::operation::describe_customer_gateways::DescribeCustomerGatewaysInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -307,7 +307,7 @@ fn describe_customer_gateway_sample_request() {
         "vpn-bp1q8bgx4xnkm2ogj0fiu"), ("RegionId", "cn-shanghai")])
     );
     let decoded = crate::operation::describe_customer_gateway::DescribeCustomerGatewayInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -327,7 +327,7 @@ fn delete_customer_gateway_sample_request() {
         "vpn-bp1q8bgx4xnkm2ogj****"), ("RegionId", "cn-shanghai")])
     );
     let decoded = crate::operation::delete_customer_gateway::DeleteCustomerGatewayInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -357,7 +357,7 @@ fn create_vpn_route_entry_sample_request() {
         "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
     );
     let decoded = crate::operation::create_vpn_route_entry::CreateVpnRouteEntryInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -384,7 +384,7 @@ fn create_vpn_pbr_route_entry_sample_request() {
         "vpn-bp1a3kjjiiq9legfx****"), ("Weight", "0")])
     );
     let decoded = crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -410,7 +410,7 @@ fn publish_vpn_route_entry_sample_request() {
         "vpn-bp1a3kqjiiq9legfx****")])
     );
     let decoded = crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -430,7 +430,7 @@ fn describe_vpn_route_entries_sample_request() {
         "vpn-bp1a3kqjiiq9legfx****")])
     );
     let decoded = crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -450,7 +450,7 @@ fn describe_vpn_pbr_route_entries_sample_request() {
         "vpn-bp1a3kqjiiq9legfx****")])
     );
     let decoded = crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -475,7 +475,7 @@ fn modify_vpn_route_entry_weight_sample_request() {
         "10.0.0.0/24"), ("VpnGatewayId", "vpn-bp1a3kjjiiq9legfx****"), ("Weight", "0")])
     );
     let decoded = crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -502,7 +502,7 @@ fn modify_vpn_pbr_route_entry_weight_sample_request() {
         "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "100")])
     );
     let decoded = crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -526,7 +526,7 @@ fn delete_vpn_route_entry_sample_request() {
         "vpn-bp1a3kqjiiq9legfx****"), ("Weight", "0")])
     );
     let decoded = crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -551,7 +551,7 @@ fn delete_vpn_pbr_route_entry_sample_request() {
         "192.168.1.0/24"), ("VpnGatewayId", "vpn-bp1a3kjjq9legfx****"), ("Weight", "0")])
     );
     let decoded = crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -577,7 +577,7 @@ fn describe_vco_route_entries_sample_request() {
         "vco-p0w2jpkhi2eeop6q6****")])
     );
     let decoded = crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -605,7 +605,7 @@ fn delete_vco_route_entry_sample_request() {
         "100")])
     );
     let decoded = crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -630,7 +630,7 @@ fn create_vpn_connection_sample_request() {
         "vpn-bp1q8bgx4xnkm****")])
     );
     let decoded = crate::operation::create_vpn_connection::CreateVpnConnectionInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -650,7 +650,7 @@ fn modify_vpn_connection_attribute_sample_request() {
         "vco-bp1bbi27hojx80nck****")])
     );
     let decoded = crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -666,7 +666,7 @@ fn describe_vpn_connections_sample_request() {
     let params = input.to_params().expect("encodes");
     assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
     let decoded = crate::operation::describe_vpn_connections::DescribeVpnConnectionsInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -686,7 +686,7 @@ fn describe_vpn_connection_sample_request() {
         "vco-bp1bbi27hojx80nck****")])
     );
     let decoded = crate::operation::describe_vpn_connection::DescribeVpnConnectionInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -706,7 +706,7 @@ fn download_vpn_connection_config_sample_request() {
         "vco-bp1bbi27hojx80nck9k1i")])
     );
     let decoded = crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -726,7 +726,7 @@ fn delete_vpn_connection_sample_request() {
         "vco-bp1bbi27hojx80nck9k1i")])
     );
     let decoded = crate::operation::delete_vpn_connection::DeleteVpnConnectionInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -749,7 +749,7 @@ fn create_ssl_vpn_server_sample_request() {
         "vpn-bp1hgim8by0kc9nga****")])
     );
     let decoded = crate::operation::create_ssl_vpn_server::CreateSslVpnServerInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -769,7 +769,7 @@ fn modify_ssl_vpn_server_sample_request() {
         "vss-bp18q7hzj6largv4****")])
     );
     let decoded = crate::operation::modify_ssl_vpn_server::ModifySslVpnServerInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -785,7 +785,7 @@ fn describe_ssl_vpn_servers_sample_request() {
     let params = input.to_params().expect("encodes");
     assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
     let decoded = crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -805,7 +805,7 @@ fn delete_ssl_vpn_server_sample_request() {
         "vss-bp18q7hzj6largv4vk2fe")])
     );
     let decoded = crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -825,7 +825,7 @@ fn create_ssl_vpn_client_cert_sample_request() {
         "vss-m5et0q3iy1qex328wcuix")])
     );
     let decoded = crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -846,7 +846,7 @@ fn modify_ssl_vpn_client_cert_sample_request() {
         ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")])
     );
     let decoded = crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -862,7 +862,7 @@ fn describe_ssl_vpn_client_certs_sample_request() {
     let params = input.to_params().expect("encodes");
     assert_eq!(sorted(params.clone()), pairs(& [("RegionId", "cn-hangzhou")]));
     let decoded = crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -883,7 +883,7 @@ fn describe_vpn_ssl_server_logs_sample_request() {
         "cn-hangzhou"), ("VpnSslServerId", "vss-bp155e9yclsg1xgq4****")])
     );
     let decoded = crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }
@@ -903,7 +903,7 @@ fn delete_ssl_vpn_client_cert_sample_request() {
         ("SslVpnClientCertId", "vsc-bp1n8wcf134yl0osrcg98")])
     );
     let decoded = crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertInput::from_params(
-        &crate::runtime::wire_params::WireParams::new(params),
+        &crate::runtime::wire_params::decode::WireParams::new(params),
     );
     assert_eq!(decoded, Ok(input));
 }

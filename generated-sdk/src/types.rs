@@ -73,7 +73,7 @@ impl From<i64> for Bandwidth {
         }
     }
 }
-impl rt::wire_params::FromWire for Bandwidth {
+impl rt::wire_params::decode::FromWire for Bandwidth {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -137,7 +137,7 @@ impl From<&str> for IkeMode {
         }
     }
 }
-impl rt::wire_params::FromWire for IkeMode {
+impl rt::wire_params::decode::FromWire for IkeMode {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -200,7 +200,7 @@ impl From<&str> for IkeVersion {
         }
     }
 }
-impl rt::wire_params::FromWire for IkeVersion {
+impl rt::wire_params::decode::FromWire for IkeVersion {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -281,7 +281,7 @@ impl From<&str> for IpsecAuthenticationAlgorithm {
         }
     }
 }
-impl rt::wire_params::FromWire for IpsecAuthenticationAlgorithm {
+impl rt::wire_params::decode::FromWire for IpsecAuthenticationAlgorithm {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -367,7 +367,7 @@ impl From<&str> for IpsecDhGroup {
         }
     }
 }
-impl rt::wire_params::FromWire for IpsecDhGroup {
+impl rt::wire_params::decode::FromWire for IpsecDhGroup {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -448,7 +448,7 @@ impl From<&str> for IpsecEncryptionAlgorithm {
         }
     }
 }
-impl rt::wire_params::FromWire for IpsecEncryptionAlgorithm {
+impl rt::wire_params::decode::FromWire for IpsecEncryptionAlgorithm {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -517,7 +517,7 @@ impl From<&str> for SslVpnClientCertStatus {
         }
     }
 }
-impl rt::wire_params::FromWire for SslVpnClientCertStatus {
+impl rt::wire_params::decode::FromWire for SslVpnClientCertStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -591,7 +591,7 @@ impl From<&str> for SslVpnServerCipher {
         }
     }
 }
-impl rt::wire_params::FromWire for SslVpnServerCipher {
+impl rt::wire_params::decode::FromWire for SslVpnServerCipher {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -654,7 +654,7 @@ impl From<&str> for SslVpnServerProto {
         }
     }
 }
-impl rt::wire_params::FromWire for SslVpnServerProto {
+impl rt::wire_params::decode::FromWire for SslVpnServerProto {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -745,7 +745,7 @@ impl From<&str> for TagResourceType {
         }
     }
 }
-impl rt::wire_params::FromWire for TagResourceType {
+impl rt::wire_params::decode::FromWire for TagResourceType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -806,7 +806,7 @@ impl From<&str> for TunnelRole {
         }
     }
 }
-impl rt::wire_params::FromWire for TunnelRole {
+impl rt::wire_params::decode::FromWire for TunnelRole {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -867,7 +867,7 @@ impl From<&str> for VcoBgpEnable {
         }
     }
 }
-impl rt::wire_params::FromWire for VcoBgpEnable {
+impl rt::wire_params::decode::FromWire for VcoBgpEnable {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -928,7 +928,7 @@ impl From<&str> for VcoHealthCheckEnable {
         }
     }
 }
-impl rt::wire_params::FromWire for VcoHealthCheckEnable {
+impl rt::wire_params::decode::FromWire for VcoHealthCheckEnable {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -989,7 +989,7 @@ impl From<&str> for VcoRouteEntryType {
         }
     }
 }
-impl rt::wire_params::FromWire for VcoRouteEntryType {
+impl rt::wire_params::decode::FromWire for VcoRouteEntryType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1050,7 +1050,7 @@ impl From<&str> for VcoRouteSource {
         }
     }
 }
-impl rt::wire_params::FromWire for VcoRouteSource {
+impl rt::wire_params::decode::FromWire for VcoRouteSource {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1113,7 +1113,7 @@ impl From<&str> for VcoRouteState {
         }
     }
 }
-impl rt::wire_params::FromWire for VcoRouteState {
+impl rt::wire_params::decode::FromWire for VcoRouteState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1176,7 +1176,7 @@ impl From<&str> for VpnBgpStatus {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnBgpStatus {
+impl rt::wire_params::decode::FromWire for VpnBgpStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1282,7 +1282,7 @@ impl From<&str> for VpnConnectionState {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnConnectionState {
+impl rt::wire_params::decode::FromWire for VpnConnectionState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1356,7 +1356,7 @@ impl From<&str> for VpnConnectionStatus {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnConnectionStatus {
+impl rt::wire_params::decode::FromWire for VpnConnectionStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1420,7 +1420,7 @@ impl From<&str> for VpnGatewayBusinessStatus {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnGatewayBusinessStatus {
+impl rt::wire_params::decode::FromWire for VpnGatewayBusinessStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1483,7 +1483,7 @@ impl From<&str> for VpnGatewayFeatureState {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnGatewayFeatureState {
+impl rt::wire_params::decode::FromWire for VpnGatewayFeatureState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1549,7 +1549,7 @@ impl From<&str> for VpnGatewayInstanceChargeType {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnGatewayInstanceChargeType {
+impl rt::wire_params::decode::FromWire for VpnGatewayInstanceChargeType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1663,7 +1663,7 @@ impl From<i64> for VpnGatewayPeriod {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnGatewayPeriod {
+impl rt::wire_params::decode::FromWire for VpnGatewayPeriod {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -1762,7 +1762,7 @@ impl From<i64> for VpnGatewaySslConnections {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnGatewaySslConnections {
+impl rt::wire_params::decode::FromWire for VpnGatewaySslConnections {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -1844,7 +1844,7 @@ impl From<&str> for VpnGatewayStatus {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnGatewayStatus {
+impl rt::wire_params::decode::FromWire for VpnGatewayStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1903,7 +1903,7 @@ impl From<&str> for VpnRouteOverlayMode {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnRouteOverlayMode {
+impl rt::wire_params::decode::FromWire for VpnRouteOverlayMode {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1966,7 +1966,7 @@ impl From<&str> for VpnRouteState {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnRouteState {
+impl rt::wire_params::decode::FromWire for VpnRouteState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -2027,7 +2027,7 @@ impl From<&str> for VpnRouteType {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnRouteType {
+impl rt::wire_params::decode::FromWire for VpnRouteType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -2091,7 +2091,7 @@ impl From<i64> for VpnRouteWeight {
         }
     }
 }
-impl rt::wire_params::FromWire for VpnRouteWeight {
+impl rt::wire_params::decode::FromWire for VpnRouteWeight {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -2260,7 +2260,7 @@ impl AttachmentTunnelOptions {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
             p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
@@ -2278,7 +2278,7 @@ impl AttachmentTunnelOptions {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             tunnel_index: r.get("TunnelIndex")?,
@@ -2463,7 +2463,7 @@ impl AttachmentTunnelOptionsUpdate {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("TunnelId", self.tunnel_id.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
             p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
@@ -2482,7 +2482,7 @@ impl AttachmentTunnelOptionsUpdate {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             tunnel_id: r.get("TunnelId")?,
@@ -2664,14 +2664,14 @@ impl CreateCustomerGatewayTags {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -2728,14 +2728,14 @@ impl CreateVpnAttachmentTags {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -2792,14 +2792,14 @@ impl CreateVpnConnectionTags {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -3074,14 +3074,14 @@ impl DescribeCustomerGatewaysTag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -3468,14 +3468,14 @@ impl DescribeVpnConnectionsTag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -3768,14 +3768,14 @@ impl DescribeVpnGatewaysTag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -6401,14 +6401,14 @@ impl Tag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -6542,7 +6542,7 @@ impl TunnelBgpConfig {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("LocalAsn", self.local_asn.as_ref());
         p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
         p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
@@ -6550,7 +6550,7 @@ impl TunnelBgpConfig {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             local_asn: r.get("LocalAsn")?,
@@ -6993,7 +6993,7 @@ impl TunnelIkeConfig {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Psk", self.psk.as_ref());
         p.push_opt("IkeVersion", self.ike_version.as_ref());
         p.push_opt("IkeMode", self.ike_mode.as_ref());
@@ -7007,7 +7007,7 @@ impl TunnelIkeConfig {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             psk: r.get("Psk")?,
@@ -7136,7 +7136,7 @@ impl TunnelIpsecConfig {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
         p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
         p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
@@ -7145,7 +7145,7 @@ impl TunnelIpsecConfig {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             ipsec_enc_alg: r.get("IpsecEncAlg")?,
@@ -7316,7 +7316,7 @@ impl TunnelOptions {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("Role", self.role.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
@@ -7335,7 +7335,7 @@ impl TunnelOptions {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             customer_gateway_id: r.get("CustomerGatewayId")?,
@@ -7537,7 +7537,7 @@ impl TunnelOptionsUpdate {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("TunnelId", self.tunnel_id.as_ref());
         p.push_opt("Role", self.role.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
@@ -7557,7 +7557,7 @@ impl TunnelOptionsUpdate {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             tunnel_id: r.get("TunnelId")?,
@@ -7731,7 +7731,7 @@ impl TunnelSettings {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
             p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
@@ -7749,7 +7749,7 @@ impl TunnelSettings {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             customer_gateway_id: r.get("CustomerGatewayId")?,

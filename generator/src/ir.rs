@@ -4,10 +4,10 @@
 //! derives Rust names once, and fixes ordering: operations in documentation order, types and
 //! error codes sorted by name. Emitters see only these types, never the YAML model.
 
-use crate::model::{
-    self, Bounds, EnumWireType, Field, Format, OperationSpec, PaginationSpec, Scalar, TypeRef,
-};
-pub use crate::model::{Location, Origin, Provenance};
+use crate::model::{self, Field, OperationSpec, PaginationSpec, Scalar, TypeRef};
+/// The model's plain value types that the IR carries as they are (no YAML in them): emitters
+/// name them from here, never from `model`.
+pub use crate::model::{Bounds, EnumWireType, Format, Location, Origin, Provenance};
 use crate::naming;
 use crate::validate::Spec;
 use std::collections::{BTreeMap, BTreeSet};

@@ -7,9 +7,9 @@ use http::HeaderValue;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use vpn_gateway_runtime::credentials::Credentials;
+use vpn_gateway_runtime::signed_request::{build_signed_request, WireRequest};
 use vpn_gateway_runtime::signing::{v1, v3};
 use vpn_gateway_runtime::transport::Timeouts;
-use vpn_gateway_runtime::wire::{build_signed_request, WireRequest};
 use vpn_gateway_runtime::{Endpoint, RequestMethod, SignatureVersion};
 
 /// A CreateVpnGateway-like call: ten operation parameters, including a list and tags.

@@ -10,16 +10,15 @@ use tokio::time::Instant;
 use tracing::field::Empty;
 use tracing::Instrument as _;
 
+use crate::codec;
 use crate::config::Config;
 use crate::endpoint::{Endpoint, ServiceMetadata};
 use crate::error::TopLevel;
-use crate::error::{
-    Error, InvalidResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
-};
+use crate::error::{Error, InvalidResponseError, SdkError, ServiceError};
 use crate::redact::Redactor;
 use crate::retry::{self, RetryPolicy, RetryReason};
-use crate::transport::{HttpResponse, Timeouts};
-use crate::wire::{self, WireRequest};
+use crate::signed_request::{self, WireRequest};
+use crate::transport::{HttpResponse, Timeouts, TransportError, TransportErrorKind};
 
 /// Header carrying the request ID on every response.
 pub const REQUEST_ID_HEADER: &str = "x-acs-request-id";
@@ -128,7 +127,7 @@ impl RpcRequest {
     /// servers and proxies may ignore or refuse it (the official SDKs declare every such
     /// operation as POST). They travel in an
     /// `application/x-www-form-urlencoded` body and are signed with both signature versions
-    /// as the official SDKs sign them (see [`crate::wire`]). Their sensitive values belong in
+    /// as the official SDKs sign them (see [`crate::signed_request`]). Their sensitive values belong in
     /// [`secret_values`](Self::secret_values) like those of query parameters.
     pub fn with_body(mut self, body: Vec<(String, String)>) -> Self {
         self.body = body;
@@ -174,6 +173,21 @@ pub struct RpcResponse {
     pub request_id: Option<String>,
     /// The raw JSON body.
     pub body: Bytes,
+}
+
+impl RpcResponse {
+    /// Parses the body into `T` with [`codec::decode_body`]; a body that cannot be read is an
+    /// [`InvalidResponseError`] naming the field's path, never its value.
+    pub fn decode<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, SdkError<E>> {
+        codec::decode_body(&self.body).map_err(|reason| {
+            SdkError::from(InvalidResponseError::new(
+                self.http_status,
+                self.request_id.clone(),
+                reason,
+                b"",
+            ))
+        })
+    }
 }
 
 impl fmt::Debug for RpcResponse {
@@ -281,7 +295,7 @@ impl RpcClient {
             .invoke(request)
             .await
             .map_err(|e| e.map_service(E::from))?;
-        crate::codec::decode(&response)
+        response.decode()
     }
 
     /// Signs, sends, retries and classifies one operation.
@@ -465,9 +479,9 @@ impl RpcClient {
         redactor: &Redactor,
     ) -> Result<RpcResponse, AttemptFailure> {
         let config = &self.inner.config;
-        let timestamp = wire::timestamp_now();
-        let nonce = wire::new_nonce();
-        let http_request = wire::build_signed_request(&WireRequest {
+        let timestamp = signed_request::timestamp_now();
+        let nonce = signed_request::new_nonce();
+        let http_request = signed_request::build_signed_request(&WireRequest {
             endpoint: &self.inner.endpoint,
             api_version: self.inner.metadata.api_version,
             action: request.action,
@@ -518,14 +532,14 @@ impl RpcClient {
         }
         let header_request_id = response
             .header(REQUEST_ID_HEADER)
-            .map(|id| redactor.redact_bounded(id.to_owned(), crate::error::MAX_ID_CHARS));
+            .map(|id| redactor.redact_bounded(id.to_owned(), crate::redact::MAX_ID_CHARS));
         // The top level is read once: it says whether the body is an error document and
         // carries the request ID, and an error is built from it.
         let top = TopLevel::read(&response.body);
         let body_request_id = top
             .as_ref()
             .and_then(TopLevel::request_id)
-            .map(|id| redactor.redact_bounded(id, crate::error::MAX_ID_CHARS));
+            .map(|id| redactor.redact_bounded(id, crate::redact::MAX_ID_CHARS));
         let has_code = top.as_ref().is_some_and(|t| t.code().is_some());
         if (200..300).contains(&response.status) && !has_code {
             return Ok(RpcResponse {
@@ -540,9 +554,8 @@ impl RpcClient {
         match top.and_then(|t| ServiceError::from_top_level(response.status, t, redactor)) {
             Some(error) => {
                 let spec_retryable = self.inner.metadata.is_retryable_code(error.code());
-                let reason =
-                    retry::classify_response(response.status, Some(error.code()), spec_retryable);
                 let mut error = error.with_retryable(spec_retryable);
+                let reason = error.retry_reason();
                 if error.request_id().is_none() {
                     if let Some(id) = header_request_id {
                         error = error.with_request_id(id);

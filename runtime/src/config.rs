@@ -271,7 +271,7 @@ impl ConfigBuilder {
     /// The largest response body accepted, in bytes (default
     /// [`DEFAULT_MAX_RESPONSE_BODY`](crate::transport::DEFAULT_MAX_RESPONSE_BODY), 16 MiB).
     /// A larger body fails the call with
-    /// [`TransportErrorKind::BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge)
+    /// [`TransportErrorKind::BodyTooLarge`](crate::transport::TransportErrorKind::BodyTooLarge)
     /// once the limit is reached, without reading the rest.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
         self.max_response_body = Some(bytes);

@@ -12,6 +12,8 @@ use serde::Deserialize;
 use crate::credentials::CredentialsError;
 use crate::paginate::PaginationError;
 use crate::redact::Redactor;
+use crate::retry::{self, RetryReason};
+pub use crate::transport::{TransportError, TransportErrorKind};
 
 /// Every error an operation can return. `E` is the service error type: [`ServiceError`] for the
 /// untyped send path, or a per-operation error enum in the generated SDK (see
@@ -82,7 +84,7 @@ impl Error {
         match self {
             SdkError::Service(e) => e.redact(redactor),
             SdkError::InvalidResponse(e) => e.redact(redactor),
-            SdkError::Transport(e) => redactor.redact_in_place(&mut e.message),
+            SdkError::Transport(e) => e.redact(redactor),
             SdkError::Validation(_) | SdkError::Credentials(_) | SdkError::Pagination(_) => {}
         }
     }
@@ -149,6 +151,12 @@ impl<E> From<TransportError> for SdkError<E> {
     }
 }
 
+impl<E> From<PaginationError> for SdkError<E> {
+    fn from(e: PaginationError) -> Self {
+        SdkError::Pagination(e)
+    }
+}
+
 impl<E> From<InvalidResponseError> for SdkError<E> {
     fn from(e: InvalidResponseError) -> Self {
         SdkError::InvalidResponse(e)
@@ -166,12 +174,7 @@ pub trait ProvideErrorMetadata {
     fn request_id(&self) -> Option<&str>;
 }
 
-/// The longest message, recommendation or access-denied detail kept from an error body, in
-/// characters; the rest is replaced by a note of how much was left out.
-pub const MAX_MESSAGE_CHARS: usize = 2048;
-
-/// The longest code, request ID or host ID kept from an error body, in characters.
-pub const MAX_ID_CHARS: usize = 128;
+pub use crate::redact::{MAX_ID_CHARS, MAX_MESSAGE_CHARS};
 
 /// An error the service returned: HTTP status plus the JSON error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -400,16 +403,23 @@ impl ServiceError {
 
     /// True when the error is flow control (`Throttling*` codes or HTTP 429).
     pub fn is_throttling(&self) -> bool {
-        self.inner.http_status == 429 || crate::retry::is_throttling_code(&self.inner.code)
+        self.retry_reason() == Some(RetryReason::Throttling)
     }
 
     /// True when repeating the same request later may succeed: throttling, `ServiceUnavailable`,
     /// server-side (5xx) errors and codes the spec marks retryable.
     pub fn is_retryable(&self) -> bool {
-        self.inner.retryable
-            || self.is_throttling()
-            || self.inner.http_status >= 500
-            || crate::retry::is_transient_code(&self.inner.code)
+        self.retry_reason().is_some()
+    }
+
+    /// Why repeating the request may succeed, by the one rule the client's retry loop follows
+    /// ([`retry::classify_response`]), or `None` when it would fail again.
+    pub(crate) fn retry_reason(&self) -> Option<RetryReason> {
+        retry::classify_response(
+            self.inner.http_status,
+            Some(&self.inner.code),
+            self.inner.retryable,
+        )
     }
 }
 
@@ -472,122 +482,6 @@ impl fmt::Display for ValidationError {
 }
 
 impl StdError for ValidationError {}
-
-/// What went wrong while sending a request or waiting for the response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// The connection could not be established (DNS, refused, TLS). The request never left.
-    Connect,
-    /// Connecting took longer than the connect timeout. The request never left.
-    ConnectTimeout,
-    /// The response did not arrive within the read timeout.
-    ReadTimeout,
-    /// The overall operation deadline passed (across retries).
-    OperationTimeout,
-    /// One attempt took longer than its total time limit ([`crate::Timeouts::attempt`]), for
-    /// example a response trickling in slower than the read timeout could notice.
-    AttemptTimeout,
-    /// The response body was larger than the configured limit
-    /// ([`crate::ConfigBuilder::max_response_body`]); reading stopped there.
-    BodyTooLarge,
-    /// The connection broke after the request was (possibly) sent.
-    ConnectionClosed,
-    /// The request could not be built (invalid endpoint, header value, ...).
-    InvalidRequest,
-    /// Any other I/O failure.
-    Other,
-}
-
-/// The request could not be sent or no response arrived.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    message: String,
-    source: Option<Box<dyn StdError + Send + Sync>>,
-}
-
-impl TransportError {
-    /// A transport error of `kind`. `message` must not contain secrets or full URLs.
-    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError {
-            kind,
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// The error for a response body over `limit` bytes, the same from every transport.
-    pub fn body_too_large(limit: usize) -> Self {
-        TransportError::new(
-            TransportErrorKind::BodyTooLarge,
-            format!("the response body exceeds the limit of {limit} bytes"),
-        )
-    }
-
-    /// Attaches the underlying error. It must not render secrets (for reqwest errors, strip the
-    /// URL first with `without_url`).
-    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// True for connect, read, attempt and operation timeouts.
-    pub fn is_timeout(&self) -> bool {
-        matches!(
-            self.kind,
-            TransportErrorKind::ConnectTimeout
-                | TransportErrorKind::ReadTimeout
-                | TransportErrorKind::AttemptTimeout
-                | TransportErrorKind::OperationTimeout
-        )
-    }
-
-    /// False only when the request certainly never reached the server (connection not
-    /// established), which is what makes retrying a non-idempotent request safe.
-    pub fn may_have_reached_server(&self) -> bool {
-        !matches!(
-            self.kind,
-            TransportErrorKind::Connect
-                | TransportErrorKind::ConnectTimeout
-                | TransportErrorKind::InvalidRequest
-        )
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            TransportErrorKind::Connect => "connection failed",
-            TransportErrorKind::ConnectTimeout => "connect timeout",
-            TransportErrorKind::ReadTimeout => "read timeout",
-            TransportErrorKind::OperationTimeout => "operation deadline exceeded",
-            TransportErrorKind::AttemptTimeout => "attempt timeout",
-            TransportErrorKind::BodyTooLarge => "response body too large",
-            TransportErrorKind::ConnectionClosed => "connection closed",
-            TransportErrorKind::InvalidRequest => "invalid request",
-            TransportErrorKind::Other => "transport error",
-        };
-        if self.message.is_empty() {
-            f.write_str(what)
-        } else {
-            write!(f, "{what}: {}", self.message)
-        }
-    }
-}
-
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
-    }
-}
 
 /// How much of an unparseable body is kept for the error message.
 const EXCERPT_CHARS: usize = 200;
@@ -709,6 +603,28 @@ mod tests {
         );
         assert!(!e.is_retryable());
         assert!(e.clone().with_retryable(true).is_retryable());
+    }
+
+    #[test]
+    fn retryability_follows_the_retry_loops_rule() {
+        let e = |status, code| ServiceError::new(status, code, "m");
+        assert!(e(400, "Throttling.User").is_throttling());
+        assert!(e(429, "Whatever").is_throttling());
+        assert!(!e(503, "ServiceUnavailable").is_throttling());
+        for retryable in [
+            e(400, "Throttling"),
+            e(500, "Anything"),
+            e(400, "InternalError"),
+            e(400, "ServiceUnavailable.Temporary"),
+            e(400, "VpnGateway.Configuring").with_retryable(true),
+        ] {
+            assert!(retryable.is_retryable(), "{retryable}");
+        }
+        assert!(!e(400, "InvalidParameter").is_retryable());
+        assert_eq!(
+            e(400, "TaskConflict").with_retryable(true).retry_reason(),
+            Some(RetryReason::RetryableCode)
+        );
     }
 
     #[test]

@@ -11,7 +11,10 @@
 //!   (feature `test-util`).
 //! - [`retry`]: policy, backoff with full jitter, classification.
 //! - [`redact`]: secrets removed from whatever the server sends back.
-//! - [`params`] and [`validate`]: helpers the generated code uses to flatten and check requests.
+//! - [`wire_params`]: request values flattened into wire parameters ([`wire_params::encode`],
+//!   used by the generated code) and read back ([`wire_params::decode`], used by the emulator);
+//!   [`validate`]: the checks the generated code runs before sending.
+//! - [`signed_request`]: the signed HTTP request of one attempt; [`client`]: the send path.
 //! - [`codec`]: tolerant decoding of responses; [`paginate`] and [`waiter`]: the machinery behind
 //!   the generated paginators and waiters.
 
@@ -24,18 +27,16 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod paginate;
-pub mod params;
 pub mod redact;
 pub mod retry;
+pub mod signed_request;
 pub mod signing;
 pub mod transport;
 pub mod validate;
 pub mod waiter;
-pub mod wire;
 pub mod wire_params;
 
 pub use client::{RequestOptions, RpcClient, RpcRequest, RpcResponse};
-pub use codec::idempotency_token;
 pub use config::{Config, ConfigBuilder, ConfigError, RequestMethod, SignatureVersion};
 pub use endpoint::{Endpoint, ServiceMetadata};
 pub use error::{
@@ -45,3 +46,4 @@ pub use error::{
 pub use paginate::{PaginationError, PaginationErrorKind};
 pub use retry::RetryPolicy;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Timeouts};
+pub use wire_params::encode::idempotency_token;

@@ -168,12 +168,12 @@ impl PaginationError {
     }
 
     /// Attaches the request ID of the response that showed the problem. It is the server's
-    /// text, read from a decoded page: kept to [`MAX_ID_CHARS`](crate::error::MAX_ID_CHARS)
+    /// text, read from a decoded page: kept to [`MAX_ID_CHARS`](crate::redact::MAX_ID_CHARS)
     /// like every identifier an error holds.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(
             crate::redact::Redactor::default()
-                .redact_bounded(request_id.into(), crate::error::MAX_ID_CHARS),
+                .redact_bounded(request_id.into(), crate::redact::MAX_ID_CHARS),
         );
         self
     }
@@ -228,12 +228,6 @@ impl fmt::Display for PaginationError {
 }
 
 impl StdError for PaginationError {}
-
-impl<E> From<PaginationError> for crate::error::SdkError<E> {
-    fn from(e: PaginationError) -> Self {
-        crate::error::SdkError::Pagination(e)
-    }
-}
 
 /// The `NextToken`s a paginator has requested, in bounded memory.
 struct SeenTokens {

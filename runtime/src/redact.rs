@@ -16,6 +16,13 @@
 
 use crate::signing::v1::percent_encode;
 
+/// The longest message, recommendation or access-denied detail kept from an error body, in
+/// characters; the rest is replaced by a note of how much was left out.
+pub const MAX_MESSAGE_CHARS: usize = 2048;
+
+/// The longest code, request ID or host ID kept from an error body, in characters.
+pub const MAX_ID_CHARS: usize = 128;
+
 /// What a removed secret is replaced with.
 pub const REDACTED: &str = "** redacted **";
 
@@ -280,7 +287,7 @@ mod tests {
     fn form_encoding_of_star_and_tilde_is_removed() {
         let r = Redactor::new(["a*b~c d"]);
         // Query encoding, Java's form encoding, and the form body this runtime sends.
-        let body = crate::wire::form_body(&[("k".into(), "a*b~c d".into())]);
+        let body = crate::signed_request::form_body(&[("k".into(), "a*b~c d".into())]);
         assert_eq!(body, "k=a%2Ab~c+d");
         for text in [
             "k=a%2Ab~c%20d",

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use crate::error::TransportError;
+use crate::transport::TransportError;
 
 /// Header through which the service asks the client to wait, in milliseconds.
 pub const RETRY_AFTER_HEADER: &str = "x-acs-retry-after";
@@ -198,7 +198,7 @@ pub fn classify_response(
 
 /// Classifies a transport failure: every kind but an invalid request is worth retrying.
 pub fn classify_transport(error: &TransportError) -> Option<RetryReason> {
-    use crate::error::TransportErrorKind as Kind;
+    use crate::transport::TransportErrorKind as Kind;
     match error.kind() {
         Kind::Connect | Kind::ConnectTimeout => Some(RetryReason::NotConnected),
         Kind::ReadTimeout | Kind::AttemptTimeout => Some(RetryReason::Timeout),
@@ -221,7 +221,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
-    use crate::error::TransportErrorKind;
+    use crate::transport::TransportErrorKind;
 
     #[test]
     fn backoff_grows_exponentially_to_the_cap() {

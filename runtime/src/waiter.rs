@@ -126,7 +126,7 @@ where
     let mut last_status = None;
     let mut attempt: u32 = 0;
     // Statuses are the server's text and end up in `Display`: kept as bounded as any other.
-    let bounded = |status: String| crate::redact::bounded(status, crate::error::MAX_ID_CHARS);
+    let bounded = |status: String| crate::redact::bounded(status, crate::redact::MAX_ID_CHARS);
     loop {
         // A poll may itself take long (its attempts and their backoff): it is cut off at
         // `max_wait` like the waiting between polls.

@@ -334,7 +334,7 @@ async fn regions_resolve_to_the_documented_endpoints_over_https() {
 #[test]
 fn case_insensitive_enums_and_strict_known_values() {
     use vpn_gateway::operation::create_vpn_route_entry::CreateVpnRouteEntryInput;
-    use vpn_gateway::runtime::wire_params::WireParams;
+    use vpn_gateway::runtime::wire_params::decode::WireParams;
     // The service matches ResourceType regardless of case (spec: case_insensitive).
     assert_eq!(
         TagResourceType::from("VpnGateway"),

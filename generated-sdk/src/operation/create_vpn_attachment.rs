@@ -94,7 +94,7 @@ impl CreateVpnAttachmentInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
@@ -130,7 +130,7 @@ impl CreateVpnAttachmentInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("Name", self.name.as_ref());
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
@@ -347,7 +347,7 @@ impl CreateVpnAttachmentFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let (params, body) = rt::params::split_body(
+        let (params, body) = rt::wire_params::encode::split_body(
             input.to_params()?,
             &["TunnelOptionsSpecification"],
         );

@@ -170,7 +170,7 @@ impl CreateVpnConnectionInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
@@ -205,7 +205,7 @@ impl CreateVpnConnectionInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("ClientToken", self.client_token.as_ref());
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
@@ -458,7 +458,7 @@ impl CreateVpnConnectionFluentBuilder {
             input.client_token = Some(rt::idempotency_token());
         }
         input.validate()?;
-        let (params, body) = rt::params::split_body(
+        let (params, body) = rt::wire_params::encode::split_body(
             input.to_params()?,
             &["TunnelOptionsSpecification"],
         );

@@ -56,7 +56,7 @@ impl DescribeVcoRouteEntriesInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
@@ -69,7 +69,7 @@ impl DescribeVcoRouteEntriesInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("VpnConnectionId", self.vpn_connection_id.as_ref());
         p.push_opt("RouteEntryType", self.route_entry_type.as_ref());

@@ -34,7 +34,7 @@ impl DescribeVpnAttachmentsInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
@@ -46,7 +46,7 @@ impl DescribeVpnAttachmentsInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("PageNumber", self.page_number.as_ref());
         p.push_opt("PageSize", self.page_size.as_ref());

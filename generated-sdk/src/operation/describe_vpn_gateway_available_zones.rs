@@ -33,7 +33,7 @@ impl DescribeVpnGatewayAvailableZonesInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             region_id: r.get("RegionId")?,
@@ -43,7 +43,7 @@ impl DescribeVpnGatewayAvailableZonesInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("RegionId", self.region_id.as_ref());
         p.push_opt("Spec", self.spec.as_ref());
         p.push_opt("AcceptLanguage", self.accept_language.as_ref());

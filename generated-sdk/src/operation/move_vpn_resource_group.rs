@@ -44,7 +44,7 @@ impl MoveVpnResourceGroupInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             instance_id: r.get("InstanceId")?,
@@ -55,7 +55,7 @@ impl MoveVpnResourceGroupInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("InstanceId", self.instance_id.as_ref());
         p.push_opt("ResourceType", self.resource_type.as_ref());
         p.push_opt("NewResourceGroupId", self.new_resource_group_id.as_ref());

@@ -53,7 +53,7 @@ impl UnTagResourcesInput {
     /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
     /// for servers such as the local emulator. Type errors name the parameter.
     pub fn from_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             resource_type: r.get("ResourceType")?,
@@ -65,7 +65,7 @@ impl UnTagResourcesInput {
     }
     /// The operation's parameters as sent on the wire (common parameters excluded).
     pub fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
-        let mut p = rt::params::Params::new();
+        let mut p = rt::wire_params::encode::Params::new();
         p.push_opt("ResourceType", self.resource_type.as_ref());
         p.push_opt("All", self.all.as_ref());
         p.push_list("ResourceId", &self.resource_id);

@@ -1,11 +1,12 @@
-//! Decoding the service's responses, and the few encoding helpers the generated types share.
+//! Decoding the service's responses, and the one encoding helper the generated output types
+//! share ([`serialize_wrapped`], for the emulator's answers).
 //!
 //! The service's JSON comes from an XML model: lists arrive wrapped (`{"Item": [...]}`), a
 //! one-element list sometimes arrives as a bare object, absent lists and objects as `null` or
 //! `""`, and scalars drift between JSON types (numbers as strings, booleans as text). The
 //! generated types read every field through [`scalar`], [`optional_scalar`], [`list`],
 //! [`wrapped_list`] and [`optional_value`], so a representation detail never fails a call and
-//! never changes a value; [`decode`] reports what truly cannot be read with the path of the
+//! never changes a value; [`decode_body`] reports what truly cannot be read with the path of the
 //! field (`VpnGateways.VpnGateway[1].CreateTime`) and never with the value, which may be secret.
 
 mod budget;
@@ -15,33 +16,19 @@ mod scalar;
 pub use list::{list, optional_value, scalar_list, value, wrapped_list, wrapped_scalar_list};
 pub use scalar::{optional_scalar, required_text, scalar, Wire, WireScalar};
 
-use crate::client::RpcResponse;
-use crate::error::{InvalidResponseError, SdkError};
 use serde::de::DeserializeOwned;
-
-/// Parses a successful response body into `T`.
-///
-/// Lists decode straight from the body (no intermediate JSON tree) within a memory budget
-/// proportional to the body (see [`DECODE_BUDGET_FACTOR`]). On failure the error names the
-/// field's path and what was wrong with it, but never repeats the value: a success body can
-/// hold secrets (a connection's pre-shared key).
-pub fn decode<T: DeserializeOwned, E>(response: &RpcResponse) -> Result<T, SdkError<E>> {
-    decode_body(&response.body).map_err(|reason| {
-        SdkError::from(InvalidResponseError::new(
-            response.http_status,
-            response.request_id.clone(),
-            reason,
-            b"",
-        ))
-    })
-}
 
 /// How many bytes of decoded list items a response may produce per byte of body. A real item
 /// decodes to about its JSON size; a body of near-empty items (`[{},{},...]`) would otherwise
 /// turn a few megabytes into gigabytes.
 pub const DECODE_BUDGET_FACTOR: usize = 8;
 
-/// [`decode`] without the response around it: the reason is the error message.
+/// Parses a successful response body into `T`.
+///
+/// Lists decode straight from the body (no intermediate JSON tree) within a memory budget
+/// proportional to the body (see [`DECODE_BUDGET_FACTOR`]). On failure the message names the
+/// field's path and what was wrong with it, but never repeats the value: a success body can
+/// hold secrets (a connection's pre-shared key).
 pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     let _budget = budget::Scope::for_body(body.len());
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -118,35 +105,11 @@ pub fn serialize_wrapped<S: serde::Serializer, T: serde::Serialize>(
     map.end()
 }
 
-/// A fresh idempotency token (`ClientToken`): a random UUID v4.
-pub fn idempotency_token() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
-    format!(
-        "{}-{}-{}-{}-{}",
-        h(0..4),
-        h(4..6),
-        h(6..8),
-        h(8..10),
-        h(10..16)
-    )
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
     use serde::Deserialize;
-
-    #[test]
-    fn tokens_are_unique_uuids() {
-        let (a, b) = (idempotency_token(), idempotency_token());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-    }
 
     #[derive(Debug, Deserialize)]
     struct Out {
@@ -165,12 +128,7 @@ mod tests {
     }
 
     fn decode_out(body: &'static str) -> Result<Out, String> {
-        let response = RpcResponse {
-            http_status: 200,
-            request_id: Some("R".into()),
-            body: bytes::Bytes::from_static(body.as_bytes()),
-        };
-        decode::<Out, crate::ServiceError>(&response).map_err(|e| e.to_string())
+        decode_body::<Out>(body.as_bytes())
     }
 
     #[test]

@@ -306,7 +306,7 @@ impl CliProfileCredentialsProviderBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::env::{Env, Fs};
+    use crate::credentials::host::{Env, Fs};
     use crate::credentials::test_server::{
         expiration_in, metadata_success, sts_success, Received, TestServer,
     };

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::cache::CredentialsCache;
-use super::env::Env;
+use super::host::Env;
 use super::http::{HttpClient, Request, Response};
 use super::provider_config::{endpoint_url, ProviderConfig};
 use super::sts::credentials_from_fields;
@@ -215,7 +215,7 @@ fn parse_credentials(body: &str) -> Result<Credentials, CredentialsError> {
             // The code is the server's text: kept as bounded as a service error's.
             let code = crate::redact::bounded(
                 code.unwrap_or_default().to_owned(),
-                crate::error::MAX_ID_CHARS,
+                crate::redact::MAX_ID_CHARS,
             );
             return Err(CredentialsError::new(format!(
                 "{what}: the metadata service answered Code {code:?}"

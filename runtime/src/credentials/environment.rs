@@ -1,6 +1,6 @@
 //! Credentials from environment variables.
 
-use super::env::Env;
+use super::host::Env;
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
 
 /// The AccessKey ID variable.

@@ -1,7 +1,17 @@
 //! The INI dialect of `~/.alibabacloud/credentials.ini`, as the official SDKs read it
 //! (Python's `configparser`): `[section]` headers, `key = value` or `key: value` pairs,
 //! keys case-insensitive, `#` and `;` comment lines, and anything after a `#` in a value
-//! dropped.
+//! dropped. A repeated key keeps its last value; a repeated section adds to the first.
+//!
+//! Why not the `rust-ini` crate (0.21.3, tried on the inputs of the tests below): it reads a line
+//! without `=` or `:` on into the next one, so `[default]`, `just-a-secret-token`, `k = v`
+//! parses as the key `"just-a-secret-token\nk"` instead of failing at line 2, and text after
+//! a section header (`[default]x`) likewise becomes part of a key; it accepts keys before any
+//! section (a general section) where the official SDKs refuse the file; its errors give the
+//! line where its scan stopped (the end of the file), not the line at fault; it keeps inline
+//! `# comments` in values (the documented sample file has `type = access_key # ...`); and its
+//! `get` returns the first of repeated keys. Every one of these could be patched around
+//! except the first three, which need the line-by-line reading this module already is.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -104,5 +114,18 @@ role_name = EcsRamRoleTest
         assert_eq!(error.line, 2);
         assert!(!error.to_string().contains("secret-token"));
         assert!(parse("[default\n").is_err());
+        let error = parse("[default]\njust-a-secret-token\nk = v\n").expect_err("no separator");
+        assert_eq!(error.line, 2);
+        let error = parse("[default]x\nk = v\n").expect_err("text after the header");
+        assert_eq!(error.line, 1);
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_and_repeated_sections_merge() {
+        let sections = parse("[a]\nk = 1\nK = 2\n[b]\n[a]\nj = 3\n").expect("valid");
+        assert_eq!(sections["a"]["k"], "2");
+        assert_eq!(sections["a"]["j"], "3");
+        assert!(sections["b"].is_empty());
+        assert_eq!(parse("[a]\nk = x#y\n").expect("valid")["a"]["k"], "x");
     }
 }

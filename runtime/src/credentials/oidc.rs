@@ -4,8 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::env::{Env, Fs};
+use super::host::{Env, Fs};
 use super::provider_config::ProviderConfig;
+pub use super::sts::ROLE_SESSION_NAME;
 use super::sts::{self, SessionSettings, StsSession};
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
 
@@ -15,8 +16,6 @@ pub const ROLE_ARN: &str = "ALIBABA_CLOUD_ROLE_ARN";
 pub const OIDC_PROVIDER_ARN: &str = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN";
 /// The file that holds the OIDC token.
 pub const OIDC_TOKEN_FILE: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
-/// The optional role session name.
-pub const ROLE_SESSION_NAME: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
 
 /// The STS action this provider calls.
 const ACTION: &str = "AssumeRoleWithOIDC";

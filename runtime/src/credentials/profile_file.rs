@@ -218,7 +218,7 @@ impl ProfileFileCredentialsProviderBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::env::{Env, Fs};
+    use crate::credentials::host::{Env, Fs};
     use crate::credentials::test_server::{
         expiration_in, metadata_success, sts_success, Received, TestServer,
     };

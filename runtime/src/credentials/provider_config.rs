@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::env::{Env, Fs};
+use super::host::{Env, Fs};
 
 /// What the configuration-driven providers (the default chain and the profile files, which
 /// create STS and metadata providers on the fly) read and where they send requests.

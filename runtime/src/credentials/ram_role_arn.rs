@@ -175,7 +175,7 @@ impl fmt::Debug for RamRoleArnCredentialsProviderBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::env::Env;
+    use crate::credentials::host::Env;
     use crate::credentials::provider_config::Clock;
     use crate::credentials::test_server::{expiration_in, sts_success, TestServer};
     use std::sync::atomic::{AtomicU64, Ordering};

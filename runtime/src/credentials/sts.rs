@@ -14,14 +14,16 @@ use time::macros::format_description;
 use time::OffsetDateTime;
 
 use super::cache::CredentialsCache;
-use super::env::Env;
+use super::host::Env;
 use super::http::{HttpClient, Request};
-use super::oidc::ROLE_SESSION_NAME;
 use super::provider_config::{endpoint_url, Clock, ProviderConfig};
 use super::{Credentials, CredentialsError};
-use crate::error::{MAX_ID_CHARS, MAX_MESSAGE_CHARS};
-use crate::redact::Redactor;
+use crate::redact::{Redactor, MAX_ID_CHARS, MAX_MESSAGE_CHARS};
 use crate::signing::v1::percent_encode;
+
+/// The variable of the optional role session name, read for every STS session (`AssumeRole` and
+/// `AssumeRoleWithOIDC`).
+pub const ROLE_SESSION_NAME: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
 
 /// STS API version.
 pub(crate) const API_VERSION: &str = "2015-04-01";

@@ -10,12 +10,12 @@ use bytes::Bytes;
 use http::{HeaderMap, Method};
 use percent_encoding::percent_decode_str;
 
-use crate::error::TransportError;
-
+mod error;
 mod reqwest_transport;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
+pub use error::{TransportError, TransportErrorKind};
 pub use reqwest_transport::ReqwestTransport;
 pub(crate) use reqwest_transport::{read_capped, CappedReadError};
 
@@ -76,7 +76,7 @@ pub struct HttpRequest {
     /// Timeouts for this attempt.
     pub timeouts: Timeouts,
     /// The largest response body to accept, in bytes. Implementations stop reading beyond it
-    /// and fail with [`crate::error::TransportErrorKind::BodyTooLarge`].
+    /// and fail with [`TransportErrorKind::BodyTooLarge`].
     pub max_response_body: usize,
 }
 
@@ -202,7 +202,7 @@ pub type TransportFuture<'a> =
 ///
 /// Object safe, so the client holds an `Arc<dyn HttpTransport>`: inject your own to mock the
 /// service or to route through a proxy. Implementations apply `request.timeouts` and report
-/// failures with the right [`crate::error::TransportErrorKind`] — in particular `Connect` and
+/// failures with the right [`TransportErrorKind`] — in particular `Connect` and
 /// `ConnectTimeout` only when the request certainly never left, since that decides whether a
 /// non-idempotent request may be retried.
 pub trait HttpTransport: Send + Sync + fmt::Debug {

@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 use bytes::{Bytes, BytesMut};
 use std::sync::Mutex;
 
-use crate::error::{TransportError, TransportErrorKind};
+use super::{TransportError, TransportErrorKind};
 
 use super::{HttpRequest, HttpResponse, HttpTransport, Timeouts, TransportFuture};
 

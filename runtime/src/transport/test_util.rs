@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http::HeaderValue;
 
-use crate::error::{TransportError, TransportErrorKind};
+use super::{TransportError, TransportErrorKind};
 
 use super::{HttpRequest, HttpResponse, HttpTransport, TransportFuture};
 

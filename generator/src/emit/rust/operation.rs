@@ -101,9 +101,9 @@ fn emit_input(op: &OperationIr) -> TokenStream {
     let validation_error = runtime_path("ValidationError");
     let checks = op.params.iter().map(validate_field);
     let rules = op.rules.iter().map(validate_rule);
-    let params = runtime_path("params::Params");
+    let params = runtime_path("wire_params::encode::Params");
     let encode = op.params.iter().map(encode_field);
-    let wire_params = runtime_path("wire_params::WireParams");
+    let wire_params = runtime_path("wire_params::decode::WireParams");
     let decode = op.params.iter().map(decode_field);
     let known = op.params.iter().map(|f| {
         let wire = &f.names.wire;
@@ -407,7 +407,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
     let (wire_params, with_body) = if body_params.is_empty() {
         (quote!(let params = input.to_params()?;), quote!())
     } else {
-        let split = runtime_path("params::split_body");
+        let split = runtime_path("wire_params::encode::split_body");
         (
             quote! {
                 // These parameters travel in the form body, as the service documents them.

@@ -3,8 +3,7 @@
 //! parameters.
 
 use super::ident;
-use crate::ir::{ItemIr, OperationIr, ScalarIr, ServiceIr, StructIr, TypeIr};
-use crate::model::EnumWireType;
+use crate::ir::{EnumWireType, ItemIr, OperationIr, ScalarIr, ServiceIr, StructIr, TypeIr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -182,7 +181,7 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
             let params = input.to_params().expect("encodes");
             assert_eq!(sorted(params.clone()), pairs(&[#(#expected),*]));
             let decoded = #krate::operation::#module::#input::from_params(
-                &#krate::runtime::wire_params::WireParams::new(params),
+                &#krate::runtime::wire_params::decode::WireParams::new(params),
             );
             assert_eq!(decoded, Ok(input));
         }

@@ -1,8 +1,7 @@
 //! `src/types.rs`: every enum and struct the spec defines.
 
 use super::{doc, field_doc, ident, is_list, runtime_path, value_type};
-use crate::ir::{EnumIr, ServiceIr, StructIr};
-use crate::model::EnumWireType;
+use crate::ir::{EnumIr, EnumWireType, ServiceIr, StructIr};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -101,7 +100,7 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
     } else {
         (quote!(v), wires.clone())
     };
-    let from_wire = runtime_path("wire_params::FromWire");
+    let from_wire = runtime_path("wire_params::decode::FromWire");
     let from_wire_body = if integer {
         quote!(text
             .trim()
@@ -251,9 +250,9 @@ fn emit_struct(s: &StructIr) -> TokenStream {
             )
         });
         let encode = if s.uses.flat_request {
-            let params = runtime_path("params::StructParams");
+            let params = runtime_path("wire_params::encode::StructParams");
             let pushes = s.fields.iter().map(super::operation::encode_field);
-            let wire_params = runtime_path("wire_params::WireParams");
+            let wire_params = runtime_path("wire_params::decode::WireParams");
             let validation_error = runtime_path("ValidationError");
             let reads = s.fields.iter().map(super::operation::decode_field);
             quote! {

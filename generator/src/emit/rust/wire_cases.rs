@@ -235,7 +235,7 @@ impl<'a> Synth<'a> {
         let ty = ident(name);
         let variant = ident(&first.variant);
         let json = match e.wire_type {
-            crate::model::EnumWireType::String => serde_json::Value::String(first.wire.clone()),
+            crate::ir::EnumWireType::String => serde_json::Value::String(first.wire.clone()),
             _ => first
                 .wire
                 .parse::<i64>()
@@ -323,7 +323,7 @@ fn integer(f: &FieldIr) -> i64 {
 /// Text that satisfies the field's format, length and prefix rules.
 fn text(f: &FieldIr) -> String {
     use vpn_gateway_formats::Format as F;
-    let base = match f.constraints.format.map(crate::model::Format::shared) {
+    let base = match f.constraints.format.map(crate::ir::Format::shared) {
         Some(F::Ipv4) => "10.0.0.1".to_owned(),
         Some(F::Ipv4Cidr) => "10.0.0.0/24".to_owned(),
         Some(F::Ipv4CidrList) => "10.0.0.0/24,10.0.1.0/24".to_owned(),

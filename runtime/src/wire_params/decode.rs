@@ -1,11 +1,11 @@
-//! Reading RPC parameters back into typed values: the inverse of [`crate::params`].
+//! Reading RPC wire parameters back into typed values: the inverse of [`super::encode`].
 //!
 //! The local emulator (and anything else that receives requests) parses incoming parameters
 //! into the generated input types with this; type errors become [`ValidationError`]s that name
 //! the parameter by its full wire path (`TunnelOptionsSpecification.2.TunnelIkeConfig.IkePfs`),
 //! as the service's `InvalidParameter` answers do.
 //!
-//! Every shape [`crate::params`] writes is read here, at any depth: [`WireParams::get`]
+//! Every shape [`super::encode`] writes is read here, at any depth: [`WireParams::get`]
 //! (scalars), [`WireParams::list`] (`Name.N`), [`WireParams::comma_list`] (`Name=a,b`),
 //! [`WireParams::object`] (`Name.Field`), [`WireParams::struct_list`] (`Name.N.Field`) and
 //! [`WireParams::json`]. `object` and `struct_list` hand their reader a [`WireParams`] scoped to
@@ -290,7 +290,7 @@ impl WireParams {
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::wire_params::encode::Params;
 
     #[test]
     fn reads_back_what_params_writes() {

@@ -1,25 +1,10 @@
-//! Flattening request values into RPC parameters, as the generated code needs it.
-//!
-//! Alibaba's RPC APIs take every value as flat `name=value` pairs; structure lives in the names.
-//! The shapes, as the official SDKs write them:
-//!
-//! | shape | metadata style | wire form |
-//! |---|---|---|
-//! | scalar | — | `Name=v` (booleans `true`/`false`) |
-//! | list | `repeatList` | `Name.1=a`, `Name.2=b` (numbered from 1) |
-//! | comma-joined list | `simple` | `Name=a,b,c` |
-//! | struct sent flat | `flat` | `Name.Field=v` |
-//! | list of structs | `repeatList` | `Name.1.Field=v` |
-//! | JSON-encoded value | `json` | `Name={"Field":"v"}` (compact) |
-//!
-//! Shapes nest at any depth by joining names with `.`: a struct in a list item
-//! (`TunnelOptionsSpecification.1.TunnelIkeConfig.Psk`), a list in a list item
-//! (`Name.1.Field.2`), a list of structs in a struct (`Name.Field.1.Sub`).
+//! Flattening request values into RPC wire parameters (the shapes are listed in the
+//! [parent module](super)), as the generated code needs it.
 //!
 //! [`Params`] writes at the top level and [`StructParams`] inside a struct. Both have the same
 //! methods with the same signatures, so the generated code writes a field the same way at any
 //! depth; the `Params` methods delegate to a [`StructParams`] with an empty prefix, so each
-//! shape is encoded in one place. [`crate::wire_params::WireParams`] reads all of them back.
+//! shape is encoded in one place. [`super::decode::WireParams`] reads all of them back.
 
 use std::fmt::{self, Display};
 
@@ -373,10 +358,26 @@ pub fn split_body(params: Vec<(String, String)>, body_names: &[&str]) -> (Pairs,
     })
 }
 
+/// A fresh idempotency token (`ClientToken`): a random UUID v4 (from the operating system's
+/// random source), in its lowercase hyphenated form.
+pub fn idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_unique_uuids() {
+        let (a, b) = (idempotency_token(), idempotency_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        assert_eq!(a, a.to_lowercase());
+    }
 
     struct Tag {
         key: &'static str,

@@ -27,9 +27,8 @@ use http::{HeaderMap, Method};
 use crate::config::{RequestMethod, SignatureVersion};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
-use crate::error::{TransportError, TransportErrorKind};
 use crate::signing::{v1, v3};
-use crate::transport::{HttpRequest, Timeouts};
+use crate::transport::{HttpRequest, Timeouts, TransportError, TransportErrorKind};
 
 /// The response format requested from the service; the runtime only parses JSON.
 pub const FORMAT: &str = "JSON";
