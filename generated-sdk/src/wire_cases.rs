@@ -185,11 +185,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "CreateVpnAttachment",
-        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"wBgpConfig\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"DryRun\":true,\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"wHealthCheckConfig\",\"IkeConfig\":\"wIkeConfig\",\"IpsecConfig\":\"wIpsecConfig\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"ResourceGroupId\":\"wResourceGroupId\",\"Tags\":[{\"Key\":\"wKey\",\"Value\":\"wValue\"},{\"Key\":\"wKey\",\"Value\":\"wValue\"}],\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}]}",
+        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"{\\\"EnableBgp\\\":\\\"true\\\",\\\"LocalAsn\\\":\\\"wLocalAsn\\\",\\\"TunnelCidr\\\":\\\"10.0.0.0/24\\\",\\\"LocalBgpIp\\\":\\\"10.0.0.1\\\"}\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"DryRun\":true,\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"{\\\"enable\\\":\\\"true\\\",\\\"dip\\\":\\\"10.0.0.1\\\",\\\"sip\\\":\\\"10.0.0.1\\\",\\\"interval\\\":\\\"winterval\\\",\\\"retry\\\":\\\"wretry\\\"}\",\"IkeConfig\":\"{\\\"Psk\\\":\\\"wPsk\\\",\\\"IkeVersion\\\":\\\"ikev1\\\",\\\"IkeMode\\\":\\\"main\\\",\\\"IkeEncAlg\\\":\\\"aes\\\",\\\"IkeAuthAlg\\\":\\\"md5\\\",\\\"IkePfs\\\":\\\"group1\\\",\\\"IkeLifetime\\\":1,\\\"LocalId\\\":\\\"wLocalId\\\",\\\"RemoteId\\\":\\\"wRemoteId\\\"}\",\"IpsecConfig\":\"{\\\"IpsecEncAlg\\\":\\\"aes\\\",\\\"IpsecAuthAlg\\\":\\\"md5\\\",\\\"IpsecPfs\\\":\\\"group1\\\",\\\"IpsecLifetime\\\":1}\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"ResourceGroupId\":\"wResourceGroupId\",\"Tags\":[{\"Key\":\"wKey\",\"Value\":\"wValue\"},{\"Key\":\"wKey\",\"Value\":\"wValue\"}],\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}]}",
     ),
     (
         "ModifyVpnAttachmentAttribute",
-        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"wBgpConfig\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"wHealthCheckConfig\",\"IkeConfig\":\"wIkeConfig\",\"IpsecConfig\":\"wIpsecConfig\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}],\"VpnConnectionId\":\"wVpnConnectionId\"}",
+        "{\"AutoConfigRoute\":true,\"BgpConfig\":\"{\\\"EnableBgp\\\":\\\"true\\\",\\\"LocalAsn\\\":\\\"wLocalAsn\\\",\\\"TunnelCidr\\\":\\\"10.0.0.0/24\\\",\\\"LocalBgpIp\\\":\\\"10.0.0.1\\\"}\",\"ClientToken\":\"wClientToken\",\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"HealthCheckConfig\":\"{\\\"enable\\\":\\\"true\\\",\\\"dip\\\":\\\"10.0.0.1\\\",\\\"sip\\\":\\\"10.0.0.1\\\",\\\"interval\\\":\\\"winterval\\\",\\\"retry\\\":\\\"wretry\\\"}\",\"IkeConfig\":\"{\\\"Psk\\\":\\\"wPsk\\\",\\\"IkeVersion\\\":\\\"ikev1\\\",\\\"IkeMode\\\":\\\"main\\\",\\\"IkeEncAlg\\\":\\\"aes\\\",\\\"IkeAuthAlg\\\":\\\"md5\\\",\\\"IkePfs\\\":\\\"group1\\\",\\\"IkeLifetime\\\":1,\\\"LocalId\\\":\\\"wLocalId\\\",\\\"RemoteId\\\":\\\"wRemoteId\\\"}\",\"IpsecConfig\":\"{\\\"IpsecEncAlg\\\":\\\"aes\\\",\\\"IpsecAuthAlg\\\":\\\"md5\\\",\\\"IpsecPfs\\\":\\\"group1\\\",\\\"IpsecLifetime\\\":1}\",\"LocalSubnet\":\"wLocalSubnet\",\"Name\":\"wName\",\"NetworkType\":\"wNetworkType\",\"RegionId\":\"wRegionId\",\"RemoteCaCert\":\"wRemoteCaCert\",\"RemoteSubnet\":\"wRemoteSubnet\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}},{\"CustomerGatewayId\":\"wCustomerGatewayId\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"TunnelBgpConfig\":{\"LocalAsn\":1,\"LocalBgpIp\":\"wLocalBgpIp\",\"TunnelCidr\":\"wTunnelCidr\"},\"TunnelId\":\"wTunnelId\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"md5\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":1,\"IkeMode\":\"main\",\"IkePfs\":\"group1\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"wLocalId\",\"Psk\":\"wPsk\",\"RemoteId\":\"wRemoteId\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":1,\"IpsecPfs\":\"group1\"}}],\"VpnConnectionId\":\"wVpnConnectionId\"}",
     ),
     (
         "DescribeVpnAttachments",
@@ -497,9 +497,8 @@ async fn every_operation_sends_every_parameter() {
         .auth_key("wAuthKey")
         .set_tags(
             vec![
-                crate ::types::CreateCustomerGatewayTags::new().key("wKey")
-                .value("wValue"), crate ::types::CreateCustomerGatewayTags::new()
-                .key("wKey").value("wValue")
+                crate ::types::Tag::new().key("wKey").value("wValue"), crate
+                ::types::Tag::new().key("wKey").value("wValue")
             ],
         )
         .resource_group_id("wResourceGroupId")
@@ -775,9 +774,8 @@ async fn every_operation_sends_every_parameter() {
         .remote_ca_certificate("wRemoteCaCertificate")
         .set_tags(
             vec![
-                crate ::types::CreateVpnConnectionTags::new().key("wKey")
-                .value("wValue"), crate ::types::CreateVpnConnectionTags::new()
-                .key("wKey").value("wValue")
+                crate ::types::Tag::new().key("wKey").value("wValue"), crate
+                ::types::Tag::new().key("wKey").value("wValue")
             ],
         )
         .set_tunnel_options_specification(
@@ -1025,10 +1023,40 @@ async fn every_operation_sends_every_parameter() {
         .local_subnet("wLocalSubnet")
         .remote_subnet("wRemoteSubnet")
         .effect_immediately(true)
-        .ike_config("wIkeConfig")
-        .ipsec_config("wIpsecConfig")
-        .bgp_config("wBgpConfig")
-        .health_check_config("wHealthCheckConfig")
+        .ike_config(
+            crate::types::IkeConfig::new()
+                .psk("wPsk")
+                .ike_version(crate::types::IkeVersion::Ikev1)
+                .ike_mode(crate::types::IkeMode::Main)
+                .ike_enc_alg(crate::types::IpsecEncryptionAlgorithm::Aes)
+                .ike_auth_alg(crate::types::IpsecAuthenticationAlgorithm::Md5)
+                .ike_pfs(crate::types::IpsecDhGroup::Group1)
+                .ike_lifetime(1i32)
+                .local_id("wLocalId")
+                .remote_id("wRemoteId"),
+        )
+        .ipsec_config(
+            crate::types::IpsecConfig::new()
+                .ipsec_enc_alg(crate::types::IpsecEncryptionAlgorithm::Aes)
+                .ipsec_auth_alg(crate::types::IpsecAuthenticationAlgorithm::Md5)
+                .ipsec_pfs(crate::types::IpsecDhGroup::Group1)
+                .ipsec_lifetime(1i32),
+        )
+        .bgp_config(
+            crate::types::BgpConfig::new()
+                .enable_bgp(crate::types::VcoBgpEnable::True)
+                .local_asn("wLocalAsn")
+                .tunnel_cidr("10.0.0.0/24")
+                .local_bgp_ip("10.0.0.1"),
+        )
+        .health_check_config(
+            crate::types::HealthCheckConfig::new()
+                .enable(crate::types::VcoHealthCheckEnable::True)
+                .dip("10.0.0.1")
+                .sip("10.0.0.1")
+                .interval("winterval")
+                .retry("wretry"),
+        )
         .auto_config_route(true)
         .enable_dpd(true)
         .enable_nat_traversal(true)
@@ -1036,9 +1064,8 @@ async fn every_operation_sends_every_parameter() {
         .client_token("wClientToken")
         .set_tags(
             vec![
-                crate ::types::CreateVpnAttachmentTags::new().key("wKey")
-                .value("wValue"), crate ::types::CreateVpnAttachmentTags::new()
-                .key("wKey").value("wValue")
+                crate ::types::Tag::new().key("wKey").value("wValue"), crate
+                ::types::Tag::new().key("wKey").value("wValue")
             ],
         )
         .resource_group_id("wResourceGroupId")
@@ -1092,10 +1119,40 @@ async fn every_operation_sends_every_parameter() {
         .local_subnet("wLocalSubnet")
         .remote_subnet("wRemoteSubnet")
         .effect_immediately(true)
-        .ike_config("wIkeConfig")
-        .ipsec_config("wIpsecConfig")
-        .bgp_config("wBgpConfig")
-        .health_check_config("wHealthCheckConfig")
+        .ike_config(
+            crate::types::IkeConfig::new()
+                .psk("wPsk")
+                .ike_version(crate::types::IkeVersion::Ikev1)
+                .ike_mode(crate::types::IkeMode::Main)
+                .ike_enc_alg(crate::types::IpsecEncryptionAlgorithm::Aes)
+                .ike_auth_alg(crate::types::IpsecAuthenticationAlgorithm::Md5)
+                .ike_pfs(crate::types::IpsecDhGroup::Group1)
+                .ike_lifetime(1i32)
+                .local_id("wLocalId")
+                .remote_id("wRemoteId"),
+        )
+        .ipsec_config(
+            crate::types::IpsecConfig::new()
+                .ipsec_enc_alg(crate::types::IpsecEncryptionAlgorithm::Aes)
+                .ipsec_auth_alg(crate::types::IpsecAuthenticationAlgorithm::Md5)
+                .ipsec_pfs(crate::types::IpsecDhGroup::Group1)
+                .ipsec_lifetime(1i32),
+        )
+        .bgp_config(
+            crate::types::BgpConfig::new()
+                .enable_bgp(crate::types::VcoBgpEnable::True)
+                .local_asn("wLocalAsn")
+                .tunnel_cidr("10.0.0.0/24")
+                .local_bgp_ip("10.0.0.1"),
+        )
+        .health_check_config(
+            crate::types::HealthCheckConfig::new()
+                .enable(crate::types::VcoHealthCheckEnable::True)
+                .dip("10.0.0.1")
+                .sip("10.0.0.1")
+                .interval("winterval")
+                .retry("wretry"),
+        )
         .auto_config_route(true)
         .enable_dpd(true)
         .enable_nat_traversal(true)

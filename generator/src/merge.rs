@@ -339,6 +339,13 @@ impl Merger {
         let mut f = c.clone();
         f.origin = Origin::Both;
         f.sensitive |= i.sensitive;
+        // Bounds the curated field does not state are the metadata's facts.
+        let bounds = &mut f.constraints;
+        bounds.range = bounds.range.or(i.constraints.range);
+        bounds.items = bounds.items.or(i.constraints.items);
+        if matches!(c.ty, TypeRef::String) {
+            bounds.length = bounds.length.or(i.constraints.length);
+        }
         if top_level && side == Side::Request && f.location.is_none() {
             f.location = Some(i.location);
         }
@@ -848,13 +855,15 @@ fn bounds_disagreements(c: &Constraints, i: &Constraints) -> Vec<String> {
         ("items", c.items, i.items),
     ];
     for (what, cb, ib) in pairs {
-        let Some(ib) = ib else { continue };
-        let cb = cb.unwrap_or_default();
+        // A bound only the metadata states is adopted by the merge, not a disagreement.
+        let (Some(cb), Some(ib)) = (cb, ib) else {
+            continue;
+        };
         let stricter_min = matches!((cb.min, ib.min), (Some(c), Some(i)) if c > i)
             || matches!((cb.min, ib.min), (Some(_), None));
         let stricter_max = matches!((cb.max, ib.max), (Some(c), Some(i)) if c < i);
         let differs = cb.min != ib.min || cb.max != ib.max;
-        if differs && (stricter_min || stricter_max || cb.min.is_none() && cb.max.is_none()) {
+        if differs && (stricter_min || stricter_max) {
             out.push(format!(
                 "{what}: curated {}, current API {}",
                 show_bounds(cb),

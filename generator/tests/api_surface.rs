@@ -374,7 +374,7 @@ fn a_removed_error_code_of_an_operation_is_breaking() {
 
 #[test]
 fn a_field_inside_a_request_struct_shows_under_every_operation_that_sends_it() {
-    // `IkeConfig` is sent JSON-encoded by CreateVpnConnection and ModifyVpnConnectionAttribute.
+    // `IkeConfig` is sent JSON-encoded by the connection and attachment operations.
     assert_eq!(
         shown(&[Edit {
             file: IPSEC,
@@ -384,7 +384,15 @@ fn a_field_inside_a_request_struct_shows_under_every_operation_that_sends_it() {
         }]),
         expect(&[
             (
+                "operation CreateVpnAttachment param IkeConfig.IkeVersion: +required",
+                true
+            ),
+            (
                 "operation CreateVpnConnection param IkeConfig.IkeVersion: +required",
+                true
+            ),
+            (
+                "operation ModifyVpnAttachmentAttribute param IkeConfig.IkeVersion: +required",
                 true
             ),
             (

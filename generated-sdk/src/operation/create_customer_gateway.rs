@@ -34,10 +34,10 @@ pub struct CreateCustomerGatewayInput {
     ///
     /// Sensitive: redacted in `Debug` output.
     pub auth_key: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Tags to attach to the new resource when it is created.
     ///
     /// Items at most 21.
-    pub tags: Vec<crate::types::CreateCustomerGatewayTags>,
+    pub tags: Vec<crate::types::Tag>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub resource_group_id: Option<String>,
 }
@@ -94,11 +94,7 @@ impl CreateCustomerGatewayInput {
             description: r.get("Description")?,
             asn: r.get("Asn")?,
             auth_key: r.get("AuthKey")?,
-            tags: r
-                .struct_list(
-                    "Tags",
-                    crate::types::CreateCustomerGatewayTags::from_wire_params,
-                )?,
+            tags: r.struct_list("Tags", crate::types::Tag::from_wire_params)?,
             resource_group_id: r.get("ResourceGroupId")?,
         })
     }
@@ -220,23 +216,17 @@ impl CreateCustomerGatewayFluentBuilder {
         self.input.auth_key = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Tags to attach to the new resource when it is created.
     ///
     /// Items at most 21.
     ///
     /// Appends one item; call repeatedly for more.
-    pub fn tags(
-        mut self,
-        item: impl Into<crate::types::CreateCustomerGatewayTags>,
-    ) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.input.tags.push(item.into());
         self
     }
     /// Replaces every `Tags` item.
-    pub fn set_tags(
-        mut self,
-        items: Vec<crate::types::CreateCustomerGatewayTags>,
-    ) -> Self {
+    pub fn set_tags(mut self, items: Vec<crate::types::Tag>) -> Self {
         self.input.tags = items;
         self
     }

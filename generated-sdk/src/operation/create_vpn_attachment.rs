@@ -26,14 +26,14 @@ pub struct CreateVpnAttachmentInput {
     pub remote_subnet: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub effect_immediately: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub ike_config: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub ipsec_config: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub bgp_config: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub health_check_config: Option<String>,
+    /// Phase 1 (IKE) settings of a single-tunnel connection, JSON-encoded.
+    pub ike_config: Option<crate::types::IkeConfig>,
+    /// Phase 2 (IPsec) settings of a single-tunnel connection, JSON-encoded.
+    pub ipsec_config: Option<crate::types::IpsecConfig>,
+    /// BGP settings of a single-tunnel connection, JSON-encoded.
+    pub bgp_config: Option<crate::types::BgpConfig>,
+    /// Health-check settings, JSON-encoded.
+    pub health_check_config: Option<crate::types::HealthCheckConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub auto_config_route: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
@@ -44,10 +44,10 @@ pub struct CreateVpnAttachmentInput {
     pub remote_ca_cert: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub client_token: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Tags to attach to the new connection.
     ///
     /// Items at most 21.
-    pub tags: Vec<crate::types::CreateVpnAttachmentTags>,
+    pub tags: Vec<crate::types::Tag>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub resource_group_id: Option<String>,
     /// The two tunnels of a dual-tunnel connection, each with its own customer gateway, IKE, IPsec and BGP settings; travels in the form body.
@@ -66,6 +66,18 @@ impl CreateVpnAttachmentInput {
         rt::validate::required("RegionId", self.region_id.is_some())?;
         rt::validate::required("LocalSubnet", self.local_subnet.is_some())?;
         rt::validate::required("RemoteSubnet", self.remote_subnet.is_some())?;
+        if let Some(v) = &self.ike_config {
+            v.validate_at("IkeConfig")?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            v.validate_at("IpsecConfig")?;
+        }
+        if let Some(v) = &self.bgp_config {
+            v.validate_at("BgpConfig")?;
+        }
+        if let Some(v) = &self.health_check_config {
+            v.validate_at("HealthCheckConfig")?;
+        }
         {
             let v = &self.tags;
             rt::validate::items("Tags", v.len(), None, Some(21))?;
@@ -81,6 +93,18 @@ impl CreateVpnAttachmentInput {
     /// Checks that every enum value is a documented one. `validate` accepts values this
     /// SDK does not know (the service may have added them); a server rejects them.
     pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ike_config {
+            v.check_known_values_at("IkeConfig")?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            v.check_known_values_at("IpsecConfig")?;
+        }
+        if let Some(v) = &self.bgp_config {
+            v.check_known_values_at("BgpConfig")?;
+        }
+        if let Some(v) = &self.health_check_config {
+            v.check_known_values_at("HealthCheckConfig")?;
+        }
         for (i, item) in self.tags.iter().enumerate() {
             item.check_known_values_at(&format!("{}.{}", "Tags", i + 1))?;
         }
@@ -104,20 +128,16 @@ impl CreateVpnAttachmentInput {
             local_subnet: r.get("LocalSubnet")?,
             remote_subnet: r.get("RemoteSubnet")?,
             effect_immediately: r.get("EffectImmediately")?,
-            ike_config: r.get("IkeConfig")?,
-            ipsec_config: r.get("IpsecConfig")?,
-            bgp_config: r.get("BgpConfig")?,
-            health_check_config: r.get("HealthCheckConfig")?,
+            ike_config: r.json("IkeConfig")?,
+            ipsec_config: r.json("IpsecConfig")?,
+            bgp_config: r.json("BgpConfig")?,
+            health_check_config: r.json("HealthCheckConfig")?,
             auto_config_route: r.get("AutoConfigRoute")?,
             enable_dpd: r.get("EnableDpd")?,
             enable_nat_traversal: r.get("EnableNatTraversal")?,
             remote_ca_cert: r.get("RemoteCaCert")?,
             client_token: r.get("ClientToken")?,
-            tags: r
-                .struct_list(
-                    "Tags",
-                    crate::types::CreateVpnAttachmentTags::from_wire_params,
-                )?,
+            tags: r.struct_list("Tags", crate::types::Tag::from_wire_params)?,
             resource_group_id: r.get("ResourceGroupId")?,
             tunnel_options_specification: r
                 .struct_list(
@@ -138,10 +158,18 @@ impl CreateVpnAttachmentInput {
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
         p.push_opt("RemoteSubnet", self.remote_subnet.as_ref());
         p.push_opt("EffectImmediately", self.effect_immediately.as_ref());
-        p.push_opt("IkeConfig", self.ike_config.as_ref());
-        p.push_opt("IpsecConfig", self.ipsec_config.as_ref());
-        p.push_opt("BgpConfig", self.bgp_config.as_ref());
-        p.push_opt("HealthCheckConfig", self.health_check_config.as_ref());
+        if let Some(v) = &self.ike_config {
+            p.push_json("IkeConfig", v)?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            p.push_json("IpsecConfig", v)?;
+        }
+        if let Some(v) = &self.bgp_config {
+            p.push_json("BgpConfig", v)?;
+        }
+        if let Some(v) = &self.health_check_config {
+            p.push_json("HealthCheckConfig", v)?;
+        }
         p.push_opt("AutoConfigRoute", self.auto_config_route.as_ref());
         p.push_opt("EnableDpd", self.enable_dpd.as_ref());
         p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
@@ -160,6 +188,9 @@ impl CreateVpnAttachmentInput {
     }
     /// Adds the value of every sensitive field, at any depth, to `out`.
     pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.ike_config {
+            v.collect_secrets(out);
+        }
         for v in &self.tunnel_options_specification {
             v.collect_secrets(out);
         }
@@ -237,23 +268,26 @@ impl CreateVpnAttachmentFluentBuilder {
         self.input.effect_immediately = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn ike_config(mut self, value: impl Into<String>) -> Self {
+    /// Phase 1 (IKE) settings of a single-tunnel connection, JSON-encoded.
+    pub fn ike_config(mut self, value: impl Into<crate::types::IkeConfig>) -> Self {
         self.input.ike_config = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn ipsec_config(mut self, value: impl Into<String>) -> Self {
+    /// Phase 2 (IPsec) settings of a single-tunnel connection, JSON-encoded.
+    pub fn ipsec_config(mut self, value: impl Into<crate::types::IpsecConfig>) -> Self {
         self.input.ipsec_config = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn bgp_config(mut self, value: impl Into<String>) -> Self {
+    /// BGP settings of a single-tunnel connection, JSON-encoded.
+    pub fn bgp_config(mut self, value: impl Into<crate::types::BgpConfig>) -> Self {
         self.input.bgp_config = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn health_check_config(mut self, value: impl Into<String>) -> Self {
+    /// Health-check settings, JSON-encoded.
+    pub fn health_check_config(
+        mut self,
+        value: impl Into<crate::types::HealthCheckConfig>,
+    ) -> Self {
         self.input.health_check_config = Some(value.into());
         self
     }
@@ -282,23 +316,17 @@ impl CreateVpnAttachmentFluentBuilder {
         self.input.client_token = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Tags to attach to the new connection.
     ///
     /// Items at most 21.
     ///
     /// Appends one item; call repeatedly for more.
-    pub fn tags(
-        mut self,
-        item: impl Into<crate::types::CreateVpnAttachmentTags>,
-    ) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.input.tags.push(item.into());
         self
     }
     /// Replaces every `Tags` item.
-    pub fn set_tags(
-        mut self,
-        items: Vec<crate::types::CreateVpnAttachmentTags>,
-    ) -> Self {
+    pub fn set_tags(mut self, items: Vec<crate::types::Tag>) -> Self {
         self.input.tags = items;
         self
     }

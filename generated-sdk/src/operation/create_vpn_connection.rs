@@ -68,10 +68,10 @@ pub struct CreateVpnConnectionInput {
     pub bgp_config: Option<crate::types::BgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub remote_ca_certificate: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Tags to attach to the new resource when it is created.
     ///
     /// Items at most 21.
-    pub tags: Vec<crate::types::CreateVpnConnectionTags>,
+    pub tags: Vec<crate::types::Tag>,
     /// The two tunnels of a dual-tunnel connection (one `master`, one `slave`), each with its own customer gateway, IKE, IPsec and BGP settings. Only for VPN gateways created in dual-tunnel mode; travels in the form body.
     ///
     /// Sent in the form body.
@@ -189,11 +189,7 @@ impl CreateVpnConnectionInput {
             enable_nat_traversal: r.get("EnableNatTraversal")?,
             bgp_config: r.json("BgpConfig")?,
             remote_ca_certificate: r.get("RemoteCaCertificate")?,
-            tags: r
-                .struct_list(
-                    "Tags",
-                    crate::types::CreateVpnConnectionTags::from_wire_params,
-                )?,
+            tags: r.struct_list("Tags", crate::types::Tag::from_wire_params)?,
             tunnel_options_specification: r
                 .struct_list(
                     "TunnelOptionsSpecification",
@@ -396,23 +392,17 @@ impl CreateVpnConnectionFluentBuilder {
         self.input.remote_ca_certificate = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
+    /// Tags to attach to the new resource when it is created.
     ///
     /// Items at most 21.
     ///
     /// Appends one item; call repeatedly for more.
-    pub fn tags(
-        mut self,
-        item: impl Into<crate::types::CreateVpnConnectionTags>,
-    ) -> Self {
+    pub fn tags(mut self, item: impl Into<crate::types::Tag>) -> Self {
         self.input.tags.push(item.into());
         self
     }
     /// Replaces every `Tags` item.
-    pub fn set_tags(
-        mut self,
-        items: Vec<crate::types::CreateVpnConnectionTags>,
-    ) -> Self {
+    pub fn set_tags(mut self, items: Vec<crate::types::Tag>) -> Self {
         self.input.tags = items;
         self
     }

@@ -22,14 +22,14 @@ pub struct ModifyVpnAttachmentAttributeInput {
     pub remote_subnet: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub effect_immediately: Option<bool>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub ike_config: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub ipsec_config: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub bgp_config: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub health_check_config: Option<String>,
+    /// Phase 1 (IKE) settings of a single-tunnel connection, JSON-encoded.
+    pub ike_config: Option<crate::types::IkeConfig>,
+    /// Phase 2 (IPsec) settings of a single-tunnel connection, JSON-encoded.
+    pub ipsec_config: Option<crate::types::IpsecConfig>,
+    /// BGP settings of a single-tunnel connection, JSON-encoded.
+    pub bgp_config: Option<crate::types::BgpConfig>,
+    /// Health-check settings, JSON-encoded.
+    pub health_check_config: Option<crate::types::HealthCheckConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     pub auto_config_route: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
@@ -57,6 +57,18 @@ impl ModifyVpnAttachmentAttributeInput {
     pub fn validate(&self) -> Result<(), rt::ValidationError> {
         rt::validate::required("RegionId", self.region_id.is_some())?;
         rt::validate::required("VpnConnectionId", self.vpn_connection_id.is_some())?;
+        if let Some(v) = &self.ike_config {
+            v.validate_at("IkeConfig")?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            v.validate_at("IpsecConfig")?;
+        }
+        if let Some(v) = &self.bgp_config {
+            v.validate_at("BgpConfig")?;
+        }
+        if let Some(v) = &self.health_check_config {
+            v.validate_at("HealthCheckConfig")?;
+        }
         for (i, item) in self.tunnel_options_specification.iter().enumerate() {
             item.validate_at(&format!("{}.{}", "TunnelOptionsSpecification", i + 1))?;
         }
@@ -65,6 +77,18 @@ impl ModifyVpnAttachmentAttributeInput {
     /// Checks that every enum value is a documented one. `validate` accepts values this
     /// SDK does not know (the service may have added them); a server rejects them.
     pub fn check_known_values(&self) -> Result<(), rt::ValidationError> {
+        if let Some(v) = &self.ike_config {
+            v.check_known_values_at("IkeConfig")?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            v.check_known_values_at("IpsecConfig")?;
+        }
+        if let Some(v) = &self.bgp_config {
+            v.check_known_values_at("BgpConfig")?;
+        }
+        if let Some(v) = &self.health_check_config {
+            v.check_known_values_at("HealthCheckConfig")?;
+        }
         for (i, item) in self.tunnel_options_specification.iter().enumerate() {
             item.check_known_values_at(
                 &format!("{}.{}", "TunnelOptionsSpecification", i + 1),
@@ -84,10 +108,10 @@ impl ModifyVpnAttachmentAttributeInput {
             local_subnet: r.get("LocalSubnet")?,
             remote_subnet: r.get("RemoteSubnet")?,
             effect_immediately: r.get("EffectImmediately")?,
-            ike_config: r.get("IkeConfig")?,
-            ipsec_config: r.get("IpsecConfig")?,
-            bgp_config: r.get("BgpConfig")?,
-            health_check_config: r.get("HealthCheckConfig")?,
+            ike_config: r.json("IkeConfig")?,
+            ipsec_config: r.json("IpsecConfig")?,
+            bgp_config: r.json("BgpConfig")?,
+            health_check_config: r.json("HealthCheckConfig")?,
             auto_config_route: r.get("AutoConfigRoute")?,
             enable_dpd: r.get("EnableDpd")?,
             enable_nat_traversal: r.get("EnableNatTraversal")?,
@@ -112,10 +136,18 @@ impl ModifyVpnAttachmentAttributeInput {
         p.push_opt("LocalSubnet", self.local_subnet.as_ref());
         p.push_opt("RemoteSubnet", self.remote_subnet.as_ref());
         p.push_opt("EffectImmediately", self.effect_immediately.as_ref());
-        p.push_opt("IkeConfig", self.ike_config.as_ref());
-        p.push_opt("IpsecConfig", self.ipsec_config.as_ref());
-        p.push_opt("BgpConfig", self.bgp_config.as_ref());
-        p.push_opt("HealthCheckConfig", self.health_check_config.as_ref());
+        if let Some(v) = &self.ike_config {
+            p.push_json("IkeConfig", v)?;
+        }
+        if let Some(v) = &self.ipsec_config {
+            p.push_json("IpsecConfig", v)?;
+        }
+        if let Some(v) = &self.bgp_config {
+            p.push_json("BgpConfig", v)?;
+        }
+        if let Some(v) = &self.health_check_config {
+            p.push_json("HealthCheckConfig", v)?;
+        }
         p.push_opt("AutoConfigRoute", self.auto_config_route.as_ref());
         p.push_opt("EnableDpd", self.enable_dpd.as_ref());
         p.push_opt("EnableNatTraversal", self.enable_nat_traversal.as_ref());
@@ -133,6 +165,9 @@ impl ModifyVpnAttachmentAttributeInput {
     }
     /// Adds the value of every sensitive field, at any depth, to `out`.
     pub(crate) fn collect_secrets(&self, out: &mut Vec<String>) {
+        if let Some(v) = &self.ike_config {
+            v.collect_secrets(out);
+        }
         for v in &self.tunnel_options_specification {
             v.collect_secrets(out);
         }
@@ -203,23 +238,26 @@ impl ModifyVpnAttachmentAttributeFluentBuilder {
         self.input.effect_immediately = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn ike_config(mut self, value: impl Into<String>) -> Self {
+    /// Phase 1 (IKE) settings of a single-tunnel connection, JSON-encoded.
+    pub fn ike_config(mut self, value: impl Into<crate::types::IkeConfig>) -> Self {
         self.input.ike_config = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn ipsec_config(mut self, value: impl Into<String>) -> Self {
+    /// Phase 2 (IPsec) settings of a single-tunnel connection, JSON-encoded.
+    pub fn ipsec_config(mut self, value: impl Into<crate::types::IpsecConfig>) -> Self {
         self.input.ipsec_config = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn bgp_config(mut self, value: impl Into<String>) -> Self {
+    /// BGP settings of a single-tunnel connection, JSON-encoded.
+    pub fn bgp_config(mut self, value: impl Into<crate::types::BgpConfig>) -> Self {
         self.input.bgp_config = Some(value.into());
         self
     }
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    pub fn health_check_config(mut self, value: impl Into<String>) -> Self {
+    /// Health-check settings, JSON-encoded.
+    pub fn health_check_config(
+        mut self,
+        value: impl Into<crate::types::HealthCheckConfig>,
+    ) -> Self {
         self.input.health_check_config = Some(value.into());
         self
     }
