@@ -332,3 +332,18 @@ response:
         "{report}"
     );
 }
+
+#[test]
+fn bounds_only_the_metadata_states_are_adopted() {
+    let body = AGREEING.replace(
+        "  - {name: Zone, type: list, item: {type: string}}",
+        "  - {name: Zone, type: list, item: {type: string}, constraints: {items: {max: 5}}}",
+    );
+    let ir = lowered(with_import(&body));
+    let zone = create_thing(&ir)
+        .params
+        .iter()
+        .find(|p| p.names.wire == "Zone")
+        .unwrap();
+    assert_eq!(zone.constraints.items.and_then(|b| b.max), Some(5));
+}
