@@ -534,7 +534,13 @@ pub fn lower(spec: &Spec) -> ServiceIr {
     };
 
     let errors: Vec<ErrorIr> = {
-        let mut v: Vec<ErrorIr> = raw.errors.errors.iter().map(lower_error).collect();
+        let names = naming::error_variants(raw.errors.errors.iter().map(|e| e.code.as_str()));
+        let mut v: Vec<ErrorIr> = raw
+            .errors
+            .errors
+            .iter()
+            .map(|e| lower_error(e, &names))
+            .collect();
         v.sort_by(|a, b| a.code.cmp(&b.code));
         v
     };
@@ -721,8 +727,11 @@ impl Ctx<'_> {
     }
 }
 
-fn lower_error(e: &model::ErrorSpec) -> ErrorIr {
-    let variant = naming::error_variant(&e.code);
+fn lower_error(e: &model::ErrorSpec, names: &BTreeMap<&str, String>) -> ErrorIr {
+    let variant = names
+        .get(e.code.as_str())
+        .cloned()
+        .unwrap_or_else(|| naming::error_variant(&e.code));
     ErrorIr {
         predicate: format!("is_{}", naming::snake_name(&variant)),
         variant,

@@ -352,8 +352,12 @@ impl<'a> Validator<'a> {
         }
         // Distinct codes must stay distinct after conversion to Rust variant names.
         let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+        let names = naming::error_variants(self.raw.errors.errors.iter().map(|e| e.code.as_str()));
         for e in &self.raw.errors.errors {
-            let v = naming::error_variant(&e.code);
+            let v = names
+                .get(e.code.as_str())
+                .cloned()
+                .unwrap_or_else(|| naming::error_variant(&e.code));
             if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
             {
                 self.report(

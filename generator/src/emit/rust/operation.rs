@@ -110,6 +110,12 @@ fn emit_input(op: &OperationIr) -> TokenStream {
         known_checks(f, &quote!(#wire), &quote!(self))
     });
     let secrets = super::secret_collector(&op.params);
+    // An operation without parameters reads and writes none (no unused binding).
+    let (reader, writer) = if op.params.is_empty() {
+        (quote!(_r), quote!(p))
+    } else {
+        (quote!(r), quote!(mut p))
+    };
     quote! {
         #input_doc
         #derive
@@ -134,13 +140,13 @@ fn emit_input(op: &OperationIr) -> TokenStream {
 
             /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
             /// for servers such as the local emulator. Type errors name the parameter.
-            pub fn from_params(r: &#wire_params) -> Result<Self, #validation_error> {
+            pub fn from_params(#reader: &#wire_params) -> Result<Self, #validation_error> {
                 Ok(Self { #(#decode)* })
             }
 
             /// The operation's parameters as sent on the wire (common parameters excluded).
             pub fn to_params(&self) -> Result<Vec<(String, String)>, #validation_error> {
-                let mut p = #params::new();
+                let #writer = #params::new();
                 #(#encode)*
                 Ok(p.into_vec())
             }
