@@ -309,6 +309,22 @@ impl<'a> Validator<'a> {
                     format!("group id `{}` must equal the file name `{stem}`", g.id),
                 );
             }
+            // The id names the group's cargo feature in the generated crate.
+            let mut chars = g.id.chars();
+            let feature_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && g.id != "default";
+            if !feature_ok {
+                self.report(
+                    &at,
+                    Some("id".into()),
+                    format!(
+                        "group id `{}` must be lowercase ASCII letters, digits and `-`, starting \
+                         with a letter, and not `default`: it names the group's cargo feature",
+                        g.id
+                    ),
+                );
+            }
             if !listed.contains(stem) {
                 self.report(
                     &at,

@@ -1,9 +1,11 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`,
 //! `cargo xtask api-diff --old-spec DIR [--new-spec DIR]` and
-//! `cargo xtask import-openapi --metadata FILE [...]`.
+//! `cargo xtask import-openapi --metadata FILE [...]`, `cargo xtask feature-check` and
+//! `cargo xtask scale-proof`.
 
 mod api_diff;
 mod codegen;
+mod features;
 mod import;
 mod synth;
 
@@ -73,6 +75,16 @@ enum Command {
         #[arg(long)]
         show_docs: bool,
     },
+    /// Check that the generated crate compiles without warnings with each operation group's
+    /// feature alone (and with none).
+    FeatureCheck {
+        /// Spec directory whose groups to check (default: `spec/`).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// The generated crate's manifest (default: `generated-sdk/Cargo.toml`).
+        #[arg(long)]
+        manifest_path: Option<PathBuf>,
+    },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
     SynthSpec {
@@ -138,6 +150,13 @@ fn main() -> ExitCode {
             check,
             show_docs,
         })),
+        Command::FeatureCheck {
+            spec,
+            manifest_path,
+        } => report(features::run(
+            &spec.unwrap_or_else(|| root.join("spec")),
+            &manifest_path.unwrap_or_else(|| root.join("generated-sdk").join("Cargo.toml")),
+        )),
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }

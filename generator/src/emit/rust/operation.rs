@@ -9,17 +9,24 @@ use quote::{format_ident, quote};
 
 /// `src/operation.rs`.
 pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
+    let gate = |op: &OperationIr| super::features::cfg(std::slice::from_ref(&op.group));
     let mods = ir.operations().map(|op| {
         let m = ident(&op.names.snake);
         let d = doc(&format!("`{}`: {}", op.names.wire, op.summary));
-        quote!(#d #[rustfmt::skip] pub mod #m;)
+        let g = gate(op);
+        quote!(#d #g #[rustfmt::skip] pub mod #m;)
     });
-    let actions = ir.operations().map(|op| &op.names.wire);
+    let actions = ir.operations().map(|op| {
+        let (g, wire) = (gate(op), &op.names.wire);
+        quote!(#g #wire)
+    });
     quote! {
-        //! One module per operation: its input, fluent builder, output and error enum.
+        //! One module per operation: its input, fluent builder, output and error enum. Each is
+        //! compiled with the cargo feature of its group.
         #(#mods)*
 
-        /// The action name of every operation, in documentation order.
+        /// The action name of every operation compiled in (see the crate's features), in
+        /// documentation order.
         pub const ACTIONS: &[&str] = &[#(#actions),*];
     }
 }
