@@ -74,6 +74,15 @@ enum Command {
         /// Print the metadata's description of each changed element (terminal only).
         #[arg(long)]
         show_docs: bool,
+        /// Also write minimal curated files into the (scratch) `--spec` directory: service,
+        /// errors and shared files from `--scaffold-from` and one group per metadata directory,
+        /// each operation with a mechanical summary. Refused for the workspace's own `spec/`.
+        #[arg(long, conflicts_with = "check")]
+        scaffold_groups: bool,
+        /// Where the scaffold's `service.yaml`, `errors.yaml` and `shared.yaml` come from
+        /// (default: `spec/`).
+        #[arg(long, requires = "scaffold_groups")]
+        scaffold_from: Option<PathBuf>,
     },
     /// Check that the generated crate compiles without warnings with each operation group's
     /// feature alone (and with none).
@@ -140,6 +149,8 @@ fn main() -> ExitCode {
             spec,
             check,
             show_docs,
+            scaffold_groups,
+            scaffold_from,
         } => report(import::run(&import::Options {
             metadata,
             spec_dir: spec.unwrap_or_else(|| root.join("spec")),
@@ -149,6 +160,9 @@ fn main() -> ExitCode {
             published,
             check,
             show_docs,
+            scaffold_from: scaffold_groups
+                .then(|| scaffold_from.unwrap_or_else(|| root.join("spec"))),
+            protected_spec: root.join("spec"),
         })),
         Command::FeatureCheck {
             spec,
