@@ -7,6 +7,7 @@ mod api_diff;
 mod codegen;
 mod features;
 mod import;
+mod scale;
 mod synth;
 
 use clap::{Parser, Subcommand};
@@ -94,6 +95,27 @@ enum Command {
         #[arg(long)]
         manifest_path: Option<PathBuf>,
     },
+    /// Import every operation of the metadata into a scratch spec with placeholder groups,
+    /// generate the crate, and `cargo check` it in a scratch workspace, with timings, peak
+    /// memory and generated lines.
+    ScaleProof {
+        /// The metadata file (`vpc-2016-04-28.en_us.json`).
+        #[arg(long)]
+        metadata: PathBuf,
+        /// Scratch directory, outside the workspace (spec, workspace and target go there).
+        #[arg(long)]
+        out: PathBuf,
+        /// Publication date of the metadata (default: the one `spec/imported/import.yaml`
+        /// records).
+        #[arg(long)]
+        published: Option<String>,
+        /// Timed `cargo check` runs of the generated crate.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Keep the scratch target directory (about 1 GB) afterwards.
+        #[arg(long)]
+        keep_target: bool,
+    },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
     SynthSpec {
@@ -171,10 +193,43 @@ fn main() -> ExitCode {
             &spec.unwrap_or_else(|| root.join("spec")),
             &manifest_path.unwrap_or_else(|| root.join("generated-sdk").join("Cargo.toml")),
         )),
+        Command::ScaleProof {
+            metadata,
+            out,
+            published,
+            runs,
+            keep_target,
+        } => {
+            let published = match published.map(Ok).unwrap_or_else(|| recorded_date(&root)) {
+                Ok(date) => date,
+                Err(message) => return report(Err(message)),
+            };
+            report(scale::run(&scale::Options {
+                root,
+                metadata,
+                published,
+                out,
+                runs,
+                keep_target,
+            }))
+        }
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }
     }
+}
+
+/// The publication date the workspace's import manifest records.
+fn recorded_date(root: &Path) -> Result<String, String> {
+    let path = root
+        .join("spec")
+        .join(generator::imported::IMPORTED_DIR)
+        .join(generator::import::MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}; pass --published", path.display()))?;
+    let manifest: generator::import::Manifest =
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(manifest.published)
 }
 
 fn report(result: Result<String, String>) -> ExitCode {
