@@ -1,9 +1,10 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`,
 //! `cargo xtask api-diff --old-spec DIR [--new-spec DIR]` and
-//! `cargo xtask import-openapi --metadata FILE [...]`, `cargo xtask feature-check` and
-//! `cargo xtask scale-proof`.
+//! `cargo xtask import-openapi --metadata FILE [...]`, `cargo xtask feature-check`,
+//! `cargo xtask scale-proof` and `cargo xtask build-cost`.
 
 mod api_diff;
+mod build_cost;
 mod codegen;
 mod features;
 mod import;
@@ -116,6 +117,22 @@ enum Command {
         #[arg(long)]
         keep_target: bool,
     },
+    /// Clean debug build of a hello world on the generated crate (only the named groups)
+    /// against one on the same third-party dependencies alone, alternating, medians compared.
+    BuildCost {
+        /// Scratch directory, outside the workspace.
+        #[arg(long)]
+        out: PathBuf,
+        /// Group features the SDK hello world enables, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "vpn-gateways")]
+        features: Vec<String>,
+        /// Clean builds of each.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// One more build of each with `cargo build --timings`.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
     SynthSpec {
@@ -213,6 +230,18 @@ fn main() -> ExitCode {
                 keep_target,
             }))
         }
+        Command::BuildCost {
+            out,
+            features,
+            runs,
+            timings,
+        } => report(build_cost::run(&build_cost::Options {
+            root,
+            out,
+            features,
+            runs,
+            timings,
+        })),
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }

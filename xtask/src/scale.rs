@@ -47,7 +47,7 @@ struct Check {
 
 /// Runs the proof and returns the report.
 pub fn run(o: &Options) -> Result<String, String> {
-    check_out_dir(&o.root, &o.out)?;
+    check_out_dir(&o.root, &o.out, &["spec", "workspace", "target"])?;
     let spec = o.out.join("spec");
     let workspace = o.out.join("workspace");
     let sdk = workspace.join("generated-sdk");
@@ -149,9 +149,9 @@ pub fn run(o: &Options) -> Result<String, String> {
     Ok(report)
 }
 
-/// The scratch directory is emptied piece by piece: it must lie outside the workspace and
-/// hold nothing but what an earlier proof left.
-fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
+/// A scratch directory is emptied piece by piece: it must lie outside the workspace and hold
+/// nothing but the entries `ours` an earlier run left.
+pub(crate) fn check_out_dir(root: &Path, out: &Path, ours: &[&str]) -> Result<(), String> {
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let (root, out_abs) = match (root.canonicalize(), out.canonicalize()) {
         (Ok(r), Ok(o)) => (r, o),
@@ -168,7 +168,7 @@ fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", out.display()))?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !matches!(n.as_str(), "spec" | "workspace" | "target"))
+        .filter(|n| !ours.contains(&n.as_str()))
         .collect();
     if !foreign.is_empty() {
         return Err(format!(
@@ -345,21 +345,23 @@ fn load_average() -> String {
 mod tests {
     use super::check_out_dir;
 
+    const OURS: &[&str] = &["spec", "workspace", "target"];
+
     #[test]
     fn the_scratch_directory_lies_outside_the_workspace_and_holds_only_its_own_files() {
         let tmp = tempfile::TempDir::new().unwrap_or_else(|e| panic!("{e}"));
         let root = tmp.path().join("repo");
         std::fs::create_dir_all(root.join("spec")).unwrap_or_else(|e| panic!("{e}"));
         for inside in [root.clone(), root.join("scratch"), tmp.path().to_path_buf()] {
-            let err = check_out_dir(&root, &inside).expect_err("refused");
+            let err = check_out_dir(&root, &inside, OURS).expect_err("refused");
             assert!(err.contains("must lie outside the workspace"), "{err}");
         }
         let out = tmp.path().join("proof");
-        assert_eq!(check_out_dir(&root, &out), Ok(()));
+        assert_eq!(check_out_dir(&root, &out, OURS), Ok(()));
         std::fs::create_dir_all(out.join("spec")).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(check_out_dir(&root, &out), Ok(()));
+        assert_eq!(check_out_dir(&root, &out, OURS), Ok(()));
         std::fs::write(out.join("notes.txt"), "mine").unwrap_or_else(|e| panic!("{e}"));
-        let err = check_out_dir(&root, &out).expect_err("refused");
+        let err = check_out_dir(&root, &out, OURS).expect_err("refused");
         assert!(err.contains("holds other files (notes.txt)"), "{err}");
     }
 }
