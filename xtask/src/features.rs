@@ -1,12 +1,13 @@
 //! `cargo xtask feature-check`: the generated crate compiles without a single warning or error
-//! with each operation group's feature alone, and with no group at all, as a user who depends
-//! on it with `default-features = false` and names only the groups they call builds it.
-//! (The default, every group, is what the rest of CI builds.)
+//! (clippy's included) with each operation group's feature alone, and with no group at all, as
+//! a user who depends on it with `default-features = false` and names only the groups they call
+//! builds it. (The default, every group, is what the rest of CI builds.)
 //!
-//! Each configuration is one `cargo check --lib` of the generated package; its dependencies
-//! are checked once and reused, so each further configuration costs one check of the crate.
-//! Diagnostics are read from cargo's JSON messages and kept only for the generated package,
-//! so a warning elsewhere cannot hide or fake one here.
+//! Each configuration is one `cargo clippy --lib` of the generated package (a check plus the
+//! workspace's lints; after CI's workspace-wide clippy the dependencies are already checked, so
+//! each configuration costs one check of the crate). Diagnostics are read from cargo's JSON
+//! messages and kept only for the generated package, so a warning elsewhere cannot hide or
+//! fake one here.
 
 use std::path::Path;
 use std::process::Command;
@@ -65,11 +66,11 @@ fn package_name(manifest: &Path) -> Result<String, String> {
     Err(format!("{}: no [package] name", manifest.display()))
 }
 
-/// Runs one `cargo check` and returns the rendered warnings and errors of `package`.
+/// Runs one `cargo clippy` and returns the rendered warnings and errors of `package`.
 fn check(manifest: &Path, package: &str, features: Option<&str>) -> Result<Vec<String>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.arg("check")
+    cmd.arg("clippy")
         .arg("--manifest-path")
         .arg(manifest)
         .args(["--package", package, "--lib", "--no-default-features"])
@@ -79,7 +80,7 @@ fn check(manifest: &Path, package: &str, features: Option<&str>) -> Result<Vec<S
     }
     let output = cmd
         .output()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let mut diagnostics = Vec::new();
     for line in stdout.lines() {
@@ -102,7 +103,7 @@ fn check(manifest: &Path, package: &str, features: Option<&str>) -> Result<Vec<S
     }
     if !output.status.success() && diagnostics.is_empty() {
         diagnostics.push(format!(
-            "cargo check failed:\n{}",
+            "cargo clippy failed:\n{}",
             String::from_utf8_lossy(&output.stderr).trim_end()
         ));
     }

@@ -86,8 +86,8 @@ enum Command {
         #[arg(long, requires = "scaffold_groups")]
         scaffold_from: Option<PathBuf>,
     },
-    /// Check that the generated crate compiles without warnings with each operation group's
-    /// feature alone (and with none).
+    /// Check that the generated crate compiles without warnings (clippy's included) with each
+    /// operation group's feature alone (and with none).
     FeatureCheck {
         /// Spec directory whose groups to check (default: `spec/`).
         #[arg(long)]
