@@ -22,12 +22,24 @@ impl Client {
     pub fn config(&self) -> &rt::Config {
         self.rpc.config()
     }
+    #[cfg(
+        any(
+            feature = "vpn-gateways",
+            feature = "customer-gateways",
+            feature = "routes",
+            feature = "ipsec-vpn",
+            feature = "vpn-attachments",
+            feature = "ssl-vpn",
+            feature = "ipsec-servers"
+        )
+    )]
     pub(crate) fn rpc(&self) -> &rt::RpcClient {
         &self.rpc
     }
     /// `CreateVpnGateway`: Creates a VPN gateway.
     ///
     /// See [`crate::operation::create_vpn_gateway`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn create_vpn_gateway(
         &self,
     ) -> crate::operation::create_vpn_gateway::CreateVpnGatewayFluentBuilder {
@@ -38,6 +50,7 @@ impl Client {
     /// `ModifyVpnGatewayAttribute`: Modifies the name, description and BGP route propagation of a VPN gateway.
     ///
     /// See [`crate::operation::modify_vpn_gateway_attribute`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn modify_vpn_gateway_attribute(
         &self,
     ) -> crate::operation::modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeFluentBuilder {
@@ -48,6 +61,7 @@ impl Client {
     /// `DescribeVpnGateways`: Queries VPN gateways.
     ///
     /// See [`crate::operation::describe_vpn_gateways`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn describe_vpn_gateways(
         &self,
     ) -> crate::operation::describe_vpn_gateways::DescribeVpnGatewaysFluentBuilder {
@@ -58,6 +72,7 @@ impl Client {
     /// `DescribeVpnGateway`: Queries the details of a VPN gateway.
     ///
     /// See [`crate::operation::describe_vpn_gateway`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn describe_vpn_gateway(
         &self,
     ) -> crate::operation::describe_vpn_gateway::DescribeVpnGatewayFluentBuilder {
@@ -68,6 +83,7 @@ impl Client {
     /// `DeleteVpnGateway`: Deletes a VPN gateway.
     ///
     /// See [`crate::operation::delete_vpn_gateway`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn delete_vpn_gateway(
         &self,
     ) -> crate::operation::delete_vpn_gateway::DeleteVpnGatewayFluentBuilder {
@@ -78,6 +94,7 @@ impl Client {
     /// `TagResources`: Creates tags and attaches them to the specified resources.
     ///
     /// See [`crate::operation::tag_resources`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn tag_resources(
         &self,
     ) -> crate::operation::tag_resources::TagResourcesFluentBuilder {
@@ -86,6 +103,7 @@ impl Client {
     /// `ListTagResources`: Queries the tags attached to one or more resources.
     ///
     /// See [`crate::operation::list_tag_resources`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn list_tag_resources(
         &self,
     ) -> crate::operation::list_tag_resources::ListTagResourcesFluentBuilder {
@@ -96,6 +114,7 @@ impl Client {
     /// `UnTagResources`: Removes tags from the specified resources.
     ///
     /// See [`crate::operation::un_tag_resources`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn un_tag_resources(
         &self,
     ) -> crate::operation::un_tag_resources::UnTagResourcesFluentBuilder {
@@ -106,6 +125,7 @@ impl Client {
     /// `AssociateVpnGatewayWithCertificate`: Binds an SSL certificate (a signing or an encryption certificate of an SM-standard gateway) to a VPN gateway.
     ///
     /// See [`crate::operation::associate_vpn_gateway_with_certificate`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn associate_vpn_gateway_with_certificate(
         &self,
     ) -> crate::operation::associate_vpn_gateway_with_certificate::AssociateVpnGatewayWithCertificateFluentBuilder {
@@ -116,6 +136,7 @@ impl Client {
     /// `DissociateVpnGatewayWithCertificate`: Unbinds an SSL certificate from a VPN gateway.
     ///
     /// See [`crate::operation::dissociate_vpn_gateway_with_certificate`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn dissociate_vpn_gateway_with_certificate(
         &self,
     ) -> crate::operation::dissociate_vpn_gateway_with_certificate::DissociateVpnGatewayWithCertificateFluentBuilder {
@@ -126,6 +147,7 @@ impl Client {
     /// `ListVpnCertificateAssociations`: Lists which certificates are bound to which VPN gateways, one page at a time.
     ///
     /// See [`crate::operation::list_vpn_certificate_associations`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn list_vpn_certificate_associations(
         &self,
     ) -> crate::operation::list_vpn_certificate_associations::ListVpnCertificateAssociationsFluentBuilder {
@@ -136,6 +158,7 @@ impl Client {
     /// `MoveVpnResourceGroup`: Moves a VPN gateway, customer gateway or related VPN resource into another resource group.
     ///
     /// See [`crate::operation::move_vpn_resource_group`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn move_vpn_resource_group(
         &self,
     ) -> crate::operation::move_vpn_resource_group::MoveVpnResourceGroupFluentBuilder {
@@ -146,6 +169,7 @@ impl Client {
     /// `DiagnoseVpnGateway`: Starts a diagnosis of a VPN gateway or one of its connections; the result is read later with GetVpnGatewayDiagnoseResult.
     ///
     /// See [`crate::operation::diagnose_vpn_gateway`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn diagnose_vpn_gateway(
         &self,
     ) -> crate::operation::diagnose_vpn_gateway::DiagnoseVpnGatewayFluentBuilder {
@@ -156,6 +180,7 @@ impl Client {
     /// `GetVpnGatewayDiagnoseResult`: Reads the progress and findings of a diagnosis started by DiagnoseVpnGateway.
     ///
     /// See [`crate::operation::get_vpn_gateway_diagnose_result`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn get_vpn_gateway_diagnose_result(
         &self,
     ) -> crate::operation::get_vpn_gateway_diagnose_result::GetVpnGatewayDiagnoseResultFluentBuilder {
@@ -166,6 +191,7 @@ impl Client {
     /// `DescribeVpnGatewayAvailableZones`: Lists the zones of a region where a VPN gateway of the given bandwidth can be created (the zones to choose the two vSwitches of a dual-tunnel gateway from).
     ///
     /// See [`crate::operation::describe_vpn_gateway_available_zones`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn describe_vpn_gateway_available_zones(
         &self,
     ) -> crate::operation::describe_vpn_gateway_available_zones::DescribeVpnGatewayAvailableZonesFluentBuilder {
@@ -176,6 +202,7 @@ impl Client {
     /// `CheckVpnBgpEnabled`: Tells whether BGP dynamic routing is available to the caller's VPN gateways in a region.
     ///
     /// See [`crate::operation::check_vpn_bgp_enabled`] for the input, output and errors.
+    #[cfg(feature = "vpn-gateways")]
     pub fn check_vpn_bgp_enabled(
         &self,
     ) -> crate::operation::check_vpn_bgp_enabled::CheckVpnBgpEnabledFluentBuilder {
@@ -186,6 +213,7 @@ impl Client {
     /// `CreateCustomerGateway`: Creates a customer gateway.
     ///
     /// See [`crate::operation::create_customer_gateway`] for the input, output and errors.
+    #[cfg(feature = "customer-gateways")]
     pub fn create_customer_gateway(
         &self,
     ) -> crate::operation::create_customer_gateway::CreateCustomerGatewayFluentBuilder {
@@ -196,6 +224,7 @@ impl Client {
     /// `ModifyCustomerGatewayAttribute`: Modifies the name and description of a customer gateway.
     ///
     /// See [`crate::operation::modify_customer_gateway_attribute`] for the input, output and errors.
+    #[cfg(feature = "customer-gateways")]
     pub fn modify_customer_gateway_attribute(
         &self,
     ) -> crate::operation::modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeFluentBuilder {
@@ -206,6 +235,7 @@ impl Client {
     /// `DescribeCustomerGateways`: Queries customer gateways.
     ///
     /// See [`crate::operation::describe_customer_gateways`] for the input, output and errors.
+    #[cfg(feature = "customer-gateways")]
     pub fn describe_customer_gateways(
         &self,
     ) -> crate::operation::describe_customer_gateways::DescribeCustomerGatewaysFluentBuilder {
@@ -216,6 +246,7 @@ impl Client {
     /// `DescribeCustomerGateway`: Queries the detailed information of a customer gateway.
     ///
     /// See [`crate::operation::describe_customer_gateway`] for the input, output and errors.
+    #[cfg(feature = "customer-gateways")]
     pub fn describe_customer_gateway(
         &self,
     ) -> crate::operation::describe_customer_gateway::DescribeCustomerGatewayFluentBuilder {
@@ -226,6 +257,7 @@ impl Client {
     /// `DeleteCustomerGateway`: Deletes a customer gateway.
     ///
     /// See [`crate::operation::delete_customer_gateway`] for the input, output and errors.
+    #[cfg(feature = "customer-gateways")]
     pub fn delete_customer_gateway(
         &self,
     ) -> crate::operation::delete_customer_gateway::DeleteCustomerGatewayFluentBuilder {
@@ -236,6 +268,7 @@ impl Client {
     /// `CreateVpnRouteEntry`: Creates a destination-based route for a VPN gateway.
     ///
     /// See [`crate::operation::create_vpn_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn create_vpn_route_entry(
         &self,
     ) -> crate::operation::create_vpn_route_entry::CreateVpnRouteEntryFluentBuilder {
@@ -246,6 +279,7 @@ impl Client {
     /// `CreateVpnPbrRouteEntry`: Creates a policy-based route for a VPN gateway.
     ///
     /// See [`crate::operation::create_vpn_pbr_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn create_vpn_pbr_route_entry(
         &self,
     ) -> crate::operation::create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryFluentBuilder {
@@ -256,6 +290,7 @@ impl Client {
     /// `PublishVpnRouteEntry`: Publishes a VPN gateway route to the VPC.
     ///
     /// See [`crate::operation::publish_vpn_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn publish_vpn_route_entry(
         &self,
     ) -> crate::operation::publish_vpn_route_entry::PublishVpnRouteEntryFluentBuilder {
@@ -266,6 +301,7 @@ impl Client {
     /// `DescribeVpnRouteEntries`: Queries the destination-based routes of a VPN gateway.
     ///
     /// See [`crate::operation::describe_vpn_route_entries`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn describe_vpn_route_entries(
         &self,
     ) -> crate::operation::describe_vpn_route_entries::DescribeVpnRouteEntriesFluentBuilder {
@@ -276,6 +312,7 @@ impl Client {
     /// `DescribeVpnPbrRouteEntries`: Queries the policy-based routes of a VPN gateway.
     ///
     /// See [`crate::operation::describe_vpn_pbr_route_entries`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn describe_vpn_pbr_route_entries(
         &self,
     ) -> crate::operation::describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesFluentBuilder {
@@ -286,6 +323,7 @@ impl Client {
     /// `ModifyVpnRouteEntryWeight`: Modifies the weight of a destination-based route of a VPN gateway.
     ///
     /// See [`crate::operation::modify_vpn_route_entry_weight`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn modify_vpn_route_entry_weight(
         &self,
     ) -> crate::operation::modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightFluentBuilder {
@@ -296,6 +334,7 @@ impl Client {
     /// `ModifyVpnPbrRouteEntryWeight`: Modifies the weight of a policy-based route of a VPN gateway.
     ///
     /// See [`crate::operation::modify_vpn_pbr_route_entry_weight`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn modify_vpn_pbr_route_entry_weight(
         &self,
     ) -> crate::operation::modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightFluentBuilder {
@@ -306,6 +345,7 @@ impl Client {
     /// `DeleteVpnRouteEntry`: Deletes a destination-based route of a VPN gateway.
     ///
     /// See [`crate::operation::delete_vpn_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn delete_vpn_route_entry(
         &self,
     ) -> crate::operation::delete_vpn_route_entry::DeleteVpnRouteEntryFluentBuilder {
@@ -316,6 +356,7 @@ impl Client {
     /// `DeleteVpnPbrRouteEntry`: Deletes a policy-based route of a VPN gateway.
     ///
     /// See [`crate::operation::delete_vpn_pbr_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn delete_vpn_pbr_route_entry(
         &self,
     ) -> crate::operation::delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryFluentBuilder {
@@ -326,6 +367,7 @@ impl Client {
     /// `DescribeVcoRouteEntries`: Queries the routes of an IPsec-VPN connection.
     ///
     /// See [`crate::operation::describe_vco_route_entries`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn describe_vco_route_entries(
         &self,
     ) -> crate::operation::describe_vco_route_entries::DescribeVcoRouteEntriesFluentBuilder {
@@ -336,6 +378,7 @@ impl Client {
     /// `DeleteVcoRouteEntry`: Deletes a destination-based route from an IPsec-VPN connection.
     ///
     /// See [`crate::operation::delete_vco_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn delete_vco_route_entry(
         &self,
     ) -> crate::operation::delete_vco_route_entry::DeleteVcoRouteEntryFluentBuilder {
@@ -346,6 +389,7 @@ impl Client {
     /// `ModifyVpnPbrRouteEntryPriority`: Changes the priority of a policy-based route of a VPN gateway.
     ///
     /// See [`crate::operation::modify_vpn_pbr_route_entry_priority`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn modify_vpn_pbr_route_entry_priority(
         &self,
     ) -> crate::operation::modify_vpn_pbr_route_entry_priority::ModifyVpnPbrRouteEntryPriorityFluentBuilder {
@@ -356,6 +400,7 @@ impl Client {
     /// `ModifyVpnPbrRouteEntryAttribute`: Changes the priority and the weight of a policy-based route of a VPN gateway in one call.
     ///
     /// See [`crate::operation::modify_vpn_pbr_route_entry_attribute`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn modify_vpn_pbr_route_entry_attribute(
         &self,
     ) -> crate::operation::modify_vpn_pbr_route_entry_attribute::ModifyVpnPbrRouteEntryAttributeFluentBuilder {
@@ -366,6 +411,7 @@ impl Client {
     /// `CreateVcoRouteEntry`: Adds a destination-based route to an IPsec-VPN connection attached to a transit router.
     ///
     /// See [`crate::operation::create_vco_route_entry`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn create_vco_route_entry(
         &self,
     ) -> crate::operation::create_vco_route_entry::CreateVcoRouteEntryFluentBuilder {
@@ -376,6 +422,7 @@ impl Client {
     /// `ModifyVcoRouteEntryWeight`: Changes the weight of a destination-based route of an IPsec-VPN connection attached to a transit router.
     ///
     /// See [`crate::operation::modify_vco_route_entry_weight`] for the input, output and errors.
+    #[cfg(feature = "routes")]
     pub fn modify_vco_route_entry_weight(
         &self,
     ) -> crate::operation::modify_vco_route_entry_weight::ModifyVcoRouteEntryWeightFluentBuilder {
@@ -386,6 +433,7 @@ impl Client {
     /// `CreateVpnConnection`: Creates an IPsec-VPN connection.
     ///
     /// See [`crate::operation::create_vpn_connection`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn create_vpn_connection(
         &self,
     ) -> crate::operation::create_vpn_connection::CreateVpnConnectionFluentBuilder {
@@ -396,6 +444,7 @@ impl Client {
     /// `ModifyVpnConnectionAttribute`: Modifies the configuration of an IPsec-VPN connection.
     ///
     /// See [`crate::operation::modify_vpn_connection_attribute`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn modify_vpn_connection_attribute(
         &self,
     ) -> crate::operation::modify_vpn_connection_attribute::ModifyVpnConnectionAttributeFluentBuilder {
@@ -406,6 +455,7 @@ impl Client {
     /// `DescribeVpnConnections`: Queries IPsec-VPN connections.
     ///
     /// See [`crate::operation::describe_vpn_connections`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn describe_vpn_connections(
         &self,
     ) -> crate::operation::describe_vpn_connections::DescribeVpnConnectionsFluentBuilder {
@@ -416,6 +466,7 @@ impl Client {
     /// `DescribeVpnConnection`: Queries the details of an IPsec-VPN connection.
     ///
     /// See [`crate::operation::describe_vpn_connection`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn describe_vpn_connection(
         &self,
     ) -> crate::operation::describe_vpn_connection::DescribeVpnConnectionFluentBuilder {
@@ -426,6 +477,7 @@ impl Client {
     /// `DownloadVpnConnectionConfig`: Downloads the configuration of an IPsec-VPN connection.
     ///
     /// See [`crate::operation::download_vpn_connection_config`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn download_vpn_connection_config(
         &self,
     ) -> crate::operation::download_vpn_connection_config::DownloadVpnConnectionConfigFluentBuilder {
@@ -436,6 +488,7 @@ impl Client {
     /// `DeleteVpnConnection`: Deletes an IPsec-VPN connection.
     ///
     /// See [`crate::operation::delete_vpn_connection`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn delete_vpn_connection(
         &self,
     ) -> crate::operation::delete_vpn_connection::DeleteVpnConnectionFluentBuilder {
@@ -446,6 +499,7 @@ impl Client {
     /// `ModifyTunnelAttribute`: Changes the configuration of one tunnel of a dual-tunnel IPsec-VPN connection (its customer gateway, IKE, IPsec and BGP settings).
     ///
     /// See [`crate::operation::modify_tunnel_attribute`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn modify_tunnel_attribute(
         &self,
     ) -> crate::operation::modify_tunnel_attribute::ModifyTunnelAttributeFluentBuilder {
@@ -456,6 +510,7 @@ impl Client {
     /// `DescribeVpnConnectionLogs`: Reads the negotiation log lines of an IPsec-VPN connection (or of one of its tunnels) for a time window.
     ///
     /// See [`crate::operation::describe_vpn_connection_logs`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn describe_vpn_connection_logs(
         &self,
     ) -> crate::operation::describe_vpn_connection_logs::DescribeVpnConnectionLogsFluentBuilder {
@@ -466,6 +521,7 @@ impl Client {
     /// `DiagnoseVpnConnections`: Lists the negotiation failures recently diagnosed on the IPsec-VPN connections of a gateway, with the mismatched parameters.
     ///
     /// See [`crate::operation::diagnose_vpn_connections`] for the input, output and errors.
+    #[cfg(feature = "ipsec-vpn")]
     pub fn diagnose_vpn_connections(
         &self,
     ) -> crate::operation::diagnose_vpn_connections::DiagnoseVpnConnectionsFluentBuilder {
@@ -476,6 +532,7 @@ impl Client {
     /// `CreateVpnAttachment`: Creates an IPsec-VPN connection meant to be attached to a transit router, in single- or dual-tunnel mode.
     ///
     /// See [`crate::operation::create_vpn_attachment`] for the input, output and errors.
+    #[cfg(feature = "vpn-attachments")]
     pub fn create_vpn_attachment(
         &self,
     ) -> crate::operation::create_vpn_attachment::CreateVpnAttachmentFluentBuilder {
@@ -486,6 +543,7 @@ impl Client {
     /// `ModifyVpnAttachmentAttribute`: Changes the settings of an IPsec-VPN connection attached to a transit router.
     ///
     /// See [`crate::operation::modify_vpn_attachment_attribute`] for the input, output and errors.
+    #[cfg(feature = "vpn-attachments")]
     pub fn modify_vpn_attachment_attribute(
         &self,
     ) -> crate::operation::modify_vpn_attachment_attribute::ModifyVpnAttachmentAttributeFluentBuilder {
@@ -496,6 +554,7 @@ impl Client {
     /// `DescribeVpnAttachments`: Lists IPsec-VPN connections that can be attached to transit routers, one page at a time.
     ///
     /// See [`crate::operation::describe_vpn_attachments`] for the input, output and errors.
+    #[cfg(feature = "vpn-attachments")]
     pub fn describe_vpn_attachments(
         &self,
     ) -> crate::operation::describe_vpn_attachments::DescribeVpnAttachmentsFluentBuilder {
@@ -506,6 +565,7 @@ impl Client {
     /// `DescribeVpnCrossAccountAuthorizations`: Lists the other accounts' transit routers an IPsec-VPN connection is authorized to be attached to.
     ///
     /// See [`crate::operation::describe_vpn_cross_account_authorizations`] for the input, output and errors.
+    #[cfg(feature = "vpn-attachments")]
     pub fn describe_vpn_cross_account_authorizations(
         &self,
     ) -> crate::operation::describe_vpn_cross_account_authorizations::DescribeVpnCrossAccountAuthorizationsFluentBuilder {
@@ -516,6 +576,7 @@ impl Client {
     /// `DeleteVpnAttachment`: Deletes an IPsec-VPN connection attached to a transit router.
     ///
     /// See [`crate::operation::delete_vpn_attachment`] for the input, output and errors.
+    #[cfg(feature = "vpn-attachments")]
     pub fn delete_vpn_attachment(
         &self,
     ) -> crate::operation::delete_vpn_attachment::DeleteVpnAttachmentFluentBuilder {
@@ -526,6 +587,7 @@ impl Client {
     /// `CreateSslVpnServer`: Creates an SSL-VPN server.
     ///
     /// See [`crate::operation::create_ssl_vpn_server`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn create_ssl_vpn_server(
         &self,
     ) -> crate::operation::create_ssl_vpn_server::CreateSslVpnServerFluentBuilder {
@@ -536,6 +598,7 @@ impl Client {
     /// `ModifySslVpnServer`: Modifies the configuration of an SSL-VPN server.
     ///
     /// See [`crate::operation::modify_ssl_vpn_server`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn modify_ssl_vpn_server(
         &self,
     ) -> crate::operation::modify_ssl_vpn_server::ModifySslVpnServerFluentBuilder {
@@ -546,6 +609,7 @@ impl Client {
     /// `DescribeSslVpnServers`: Queries SSL-VPN servers.
     ///
     /// See [`crate::operation::describe_ssl_vpn_servers`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn describe_ssl_vpn_servers(
         &self,
     ) -> crate::operation::describe_ssl_vpn_servers::DescribeSslVpnServersFluentBuilder {
@@ -556,6 +620,7 @@ impl Client {
     /// `DeleteSslVpnServer`: Deletes an SSL-VPN server.
     ///
     /// See [`crate::operation::delete_ssl_vpn_server`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn delete_ssl_vpn_server(
         &self,
     ) -> crate::operation::delete_ssl_vpn_server::DeleteSslVpnServerFluentBuilder {
@@ -566,6 +631,7 @@ impl Client {
     /// `CreateSslVpnClientCert`: Creates an SSL-VPN client certificate.
     ///
     /// See [`crate::operation::create_ssl_vpn_client_cert`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn create_ssl_vpn_client_cert(
         &self,
     ) -> crate::operation::create_ssl_vpn_client_cert::CreateSslVpnClientCertFluentBuilder {
@@ -576,6 +642,7 @@ impl Client {
     /// `ModifySslVpnClientCert`: Modifies the name of an SSL-VPN client certificate.
     ///
     /// See [`crate::operation::modify_ssl_vpn_client_cert`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn modify_ssl_vpn_client_cert(
         &self,
     ) -> crate::operation::modify_ssl_vpn_client_cert::ModifySslVpnClientCertFluentBuilder {
@@ -586,6 +653,7 @@ impl Client {
     /// `DescribeSslVpnClientCerts`: Queries SSL-VPN client certificates.
     ///
     /// See [`crate::operation::describe_ssl_vpn_client_certs`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn describe_ssl_vpn_client_certs(
         &self,
     ) -> crate::operation::describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsFluentBuilder {
@@ -596,6 +664,7 @@ impl Client {
     /// `DescribeVpnSslServerLogs`: Queries the logs of an SSL server.
     ///
     /// See [`crate::operation::describe_vpn_ssl_server_logs`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn describe_vpn_ssl_server_logs(
         &self,
     ) -> crate::operation::describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsFluentBuilder {
@@ -606,6 +675,7 @@ impl Client {
     /// `DeleteSslVpnClientCert`: Deletes an SSL-VPN client certificate.
     ///
     /// See [`crate::operation::delete_ssl_vpn_client_cert`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn delete_ssl_vpn_client_cert(
         &self,
     ) -> crate::operation::delete_ssl_vpn_client_cert::DeleteSslVpnClientCertFluentBuilder {
@@ -616,6 +686,7 @@ impl Client {
     /// `DescribeSslVpnClientCert`: Reads one SSL client certificate with the material a client needs to connect (CA certificate, client certificate and key, client configuration).
     ///
     /// See [`crate::operation::describe_ssl_vpn_client_cert`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn describe_ssl_vpn_client_cert(
         &self,
     ) -> crate::operation::describe_ssl_vpn_client_cert::DescribeSslVpnClientCertFluentBuilder {
@@ -626,6 +697,7 @@ impl Client {
     /// `DescribeSslVpnClients`: Lists the SSL-VPN clients currently connected to a VPN gateway, with their addresses and traffic.
     ///
     /// See [`crate::operation::describe_ssl_vpn_clients`] for the input, output and errors.
+    #[cfg(feature = "ssl-vpn")]
     pub fn describe_ssl_vpn_clients(
         &self,
     ) -> crate::operation::describe_ssl_vpn_clients::DescribeSslVpnClientsFluentBuilder {
@@ -636,6 +708,7 @@ impl Client {
     /// `CreateIpsecServer`: Creates an IPsec server on a VPN gateway, with its local subnets, client address pool and negotiation settings.
     ///
     /// See [`crate::operation::create_ipsec_server`] for the input, output and errors.
+    #[cfg(feature = "ipsec-servers")]
     pub fn create_ipsec_server(
         &self,
     ) -> crate::operation::create_ipsec_server::CreateIpsecServerFluentBuilder {
@@ -646,6 +719,7 @@ impl Client {
     /// `UpdateIpsecServer`: Changes the settings of an IPsec server.
     ///
     /// See [`crate::operation::update_ipsec_server`] for the input, output and errors.
+    #[cfg(feature = "ipsec-servers")]
     pub fn update_ipsec_server(
         &self,
     ) -> crate::operation::update_ipsec_server::UpdateIpsecServerFluentBuilder {
@@ -656,6 +730,7 @@ impl Client {
     /// `ListIpsecServers`: Lists IPsec servers, one page at a time, optionally narrowed by gateway, name, ID or resource group.
     ///
     /// See [`crate::operation::list_ipsec_servers`] for the input, output and errors.
+    #[cfg(feature = "ipsec-servers")]
     pub fn list_ipsec_servers(
         &self,
     ) -> crate::operation::list_ipsec_servers::ListIpsecServersFluentBuilder {
@@ -666,6 +741,7 @@ impl Client {
     /// `ListIpsecServerLogs`: Reads the log lines of an IPsec server for a time window.
     ///
     /// See [`crate::operation::list_ipsec_server_logs`] for the input, output and errors.
+    #[cfg(feature = "ipsec-servers")]
     pub fn list_ipsec_server_logs(
         &self,
     ) -> crate::operation::list_ipsec_server_logs::ListIpsecServerLogsFluentBuilder {
@@ -676,6 +752,7 @@ impl Client {
     /// `DeleteIpsecServer`: Deletes an IPsec server.
     ///
     /// See [`crate::operation::delete_ipsec_server`] for the input, output and errors.
+    #[cfg(feature = "ipsec-servers")]
     pub fn delete_ipsec_server(
         &self,
     ) -> crate::operation::delete_ipsec_server::DeleteIpsecServerFluentBuilder {

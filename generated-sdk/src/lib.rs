@@ -4,6 +4,16 @@
 //! VPN Gateway connects on-premises data centers, offices and clients to Alibaba Cloud VPCs over encrypted IPsec-VPN and SSL-VPN tunnels. Its API is part of the VPC product (`Vpc`, version 2016-04-28) and uses the RPC style.
 //!
 //! Every request is validated against the documented constraints before it is sent, signed, and retried on throttling and transient failures by the runtime crate.
+//!
+//! Features: one cargo feature per operation group, all enabled by default. Each compiles the group's operation modules, client methods and the types they use; with `default-features = false`, enable only the groups you call.
+//!
+//! - `vpn-gateways`: VPN gateways (16 operations)
+//! - `customer-gateways`: Customer gateways (5 operations)
+//! - `routes`: VPN gateway routes (15 operations)
+//! - `ipsec-vpn`: IPsec-VPN (9 operations)
+//! - `vpn-attachments`: IPsec-VPN connections attached to transit routers (5 operations)
+//! - `ssl-vpn`: SSL-VPN (11 operations)
+//! - `ipsec-servers`: IPsec servers (5 operations)
 #![deny(missing_docs)]
 use ::vpn_gateway_runtime as rt;
 #[rustfmt::skip]
@@ -14,10 +24,32 @@ pub mod error_codes;
 pub mod operation;
 #[rustfmt::skip]
 pub mod types;
-#[cfg(test)]
+#[cfg(
+    all(
+        test,
+        feature = "vpn-gateways",
+        feature = "customer-gateways",
+        feature = "routes",
+        feature = "ipsec-vpn",
+        feature = "vpn-attachments",
+        feature = "ssl-vpn",
+        feature = "ipsec-servers"
+    )
+)]
 #[rustfmt::skip]
 mod seed_examples;
-#[cfg(test)]
+#[cfg(
+    all(
+        test,
+        feature = "vpn-gateways",
+        feature = "customer-gateways",
+        feature = "routes",
+        feature = "ipsec-vpn",
+        feature = "vpn-attachments",
+        feature = "ssl-vpn",
+        feature = "ipsec-servers"
+    )
+)]
 #[rustfmt::skip]
 mod wire_cases;
 pub use client::Client;

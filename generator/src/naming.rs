@@ -1,6 +1,7 @@
 //! Rust names derived from wire names. One place, so the validator and the emitters agree.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeMap;
 
 /// Rust keywords (strict and reserved) that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
@@ -93,6 +94,54 @@ pub fn error_variant(code: &str) -> String {
     type_name(code)
 }
 
+/// The variant name of every code of a catalogue, distinct where [`error_variant`] is not.
+///
+/// Distinct wire codes can share a plain variant (`Internal.Error` and `InternalError`,
+/// `INVALID_PARAMETER` and `InvalidParameter`): the service sends each spelling as it is, so
+/// each needs its own variant. The plain name stays with the code spelt exactly like it, if
+/// there is one; every other code of the clash spells its separators out as words (`.` →
+/// `Dot`, `_` → `Underscore`, `-` → `Dash`: `InternalDotError`). A code's variant therefore
+/// depends only on its own spelling and on whether a clash exists, never on catalogue order.
+/// Codes that still clash afterwards keep their spelt names; the validator reports them.
+pub fn error_variants<'a>(codes: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
+    let mut by_plain: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
+    for code in codes {
+        by_plain.entry(error_variant(code)).or_default().push(code);
+    }
+    let mut out = BTreeMap::new();
+    for (plain, mut clash) in by_plain {
+        clash.sort_unstable();
+        clash.dedup();
+        if let [only] = clash.as_slice() {
+            out.insert(*only, plain);
+            continue;
+        }
+        for code in clash {
+            let variant = if code == plain {
+                plain.clone()
+            } else {
+                spelt_variant(code)
+            };
+            out.insert(code, variant);
+        }
+    }
+    out
+}
+
+/// `Internal.Error` → `InternalDotError`: the variant with every separator as a word.
+fn spelt_variant(code: &str) -> String {
+    let mut words = String::with_capacity(code.len() + 16);
+    for c in code.chars() {
+        match c {
+            '.' => words.push_str(" Dot "),
+            '_' => words.push_str(" Underscore "),
+            '-' => words.push_str(" Dash "),
+            c => words.push(c),
+        }
+    }
+    type_name(&words)
+}
+
 /// True for a Rust keyword, in any case the generated code could spell it (`Self`, `self`).
 pub fn is_keyword(s: &str) -> bool {
     s == "Self" || KEYWORDS.contains(&s)
@@ -134,6 +183,19 @@ mod tests {
             error_variant("InvalidVpnGatewayInstanceId.NotFound"),
             "InvalidVpnGatewayInstanceIdNotFound"
         );
+        let codes = [
+            "InternalError",
+            "Internal.Error",
+            "INVALID_PARAMETER",
+            "Invalid-Parameter",
+            "Quota.Full",
+        ];
+        let v = error_variants(codes);
+        assert_eq!(v["InternalError"], "InternalError");
+        assert_eq!(v["Internal.Error"], "InternalDotError");
+        assert_eq!(v["INVALID_PARAMETER"], "InvalidUnderscoreParameter");
+        assert_eq!(v["Invalid-Parameter"], "InvalidDashParameter");
+        assert_eq!(v["Quota.Full"], "QuotaFull");
         assert!(is_upper_camel("Bandwidth"));
         assert!(!is_upper_camel("Self"));
         assert!(!is_upper_camel("bandwidth"));

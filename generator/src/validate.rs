@@ -309,6 +309,22 @@ impl<'a> Validator<'a> {
                     format!("group id `{}` must equal the file name `{stem}`", g.id),
                 );
             }
+            // The id names the group's cargo feature in the generated crate.
+            let mut chars = g.id.chars();
+            let feature_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && g.id != "default";
+            if !feature_ok {
+                self.report(
+                    &at,
+                    Some("id".into()),
+                    format!(
+                        "group id `{}` must be lowercase ASCII letters, digits and `-`, starting \
+                         with a letter, and not `default`: it names the group's cargo feature",
+                        g.id
+                    ),
+                );
+            }
             if !listed.contains(stem) {
                 self.report(
                     &at,
@@ -352,8 +368,12 @@ impl<'a> Validator<'a> {
         }
         // Distinct codes must stay distinct after conversion to Rust variant names.
         let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+        let names = naming::error_variants(self.raw.errors.errors.iter().map(|e| e.code.as_str()));
         for e in &self.raw.errors.errors {
-            let v = naming::error_variant(&e.code);
+            let v = names
+                .get(e.code.as_str())
+                .cloned()
+                .unwrap_or_else(|| naming::error_variant(&e.code));
             if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
             {
                 self.report(

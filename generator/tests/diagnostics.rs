@@ -835,3 +835,33 @@ case!(
         (THINGS, "example: thing1", "example: 10.0.0.0/+8")
     ]
 );
+
+/// A group id names a cargo feature of the generated crate: `default` and names cargo or
+/// users could not write as a feature are refused.
+#[test]
+fn group_ids_must_be_usable_feature_names() {
+    for id in ["default", "Things", "9things", "things_2"] {
+        let mut sources = fixture();
+        let text = sources
+            .files
+            .remove(&PathBuf::from(THINGS))
+            .unwrap_or_else(|| panic!("no {THINGS}"));
+        sources.files.insert(
+            PathBuf::from(format!("groups/{id}.yaml")),
+            text.replacen("id: things", &format!("id: {id}"), 1),
+        );
+        let service = sources
+            .files
+            .get_mut(&PathBuf::from("service.yaml"))
+            .unwrap_or_else(|| panic!("no service.yaml"));
+        *service = service.replacen("  - things\n", &format!("  - {id}\n"), 1);
+        let out = match load_sources(sources) {
+            Ok(_) => panic!("group id `{id}` must be refused"),
+            Err(d) => d.to_string(),
+        };
+        assert!(
+            out.contains(&format!("group id `{id}` must be lowercase ASCII letters")),
+            "{id}: {out}"
+        );
+    }
+}

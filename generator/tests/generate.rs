@@ -79,3 +79,36 @@ fn every_file_starts_with_the_generated_marker() {
         );
     }
 }
+
+/// The wider metadata has operations without any parameter (`ListGeographicSubRegions`): their
+/// wire codecs must not leave an unused reader or a needless `mut` (warnings in the crate).
+#[test]
+fn an_operation_without_parameters_binds_nothing_unused() {
+    let dir = root().join("generator/tests/fixtures/minimal");
+    let mut sources = generator::SpecSources::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let things = sources
+        .files
+        .get_mut(&PathBuf::from("groups/things.yaml"))
+        .unwrap_or_else(|| panic!("no things.yaml"));
+    things.push_str(
+        "  - action: ListRegions
+    summary: Lists regions.
+    source: fixture
+    response:
+      - {name: RequestId, type: string, required: true, doc: The request ID.}
+",
+    );
+    let spec = generator::load_sources(sources).unwrap_or_else(|e| panic!("{e}"));
+    let templates = read_templates(&root().join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    let files = generate(&spec, &templates).unwrap_or_else(|e| panic!("{e}"));
+    let module = files
+        .iter()
+        .find(|f| f.path == "src/operation/list_regions.rs")
+        .map(|f| f.contents.replace(char::is_whitespace, ""))
+        .unwrap_or_else(|| panic!("no list_regions module"));
+    assert!(module.contains("pubfnfrom_params(_r:"), "{module}");
+    assert!(
+        module.contains("letp=") && !module.contains("letmutp="),
+        "{module}"
+    );
+}

@@ -294,6 +294,36 @@ fn errors_are_sorted_by_code_then_status_and_keep_their_messages() {
     );
 }
 
+/// `IllegalParam.%s` names a family of codes the service completes; no wire code equals it,
+/// so it is left out with a warning instead of becoming an error variant.
+#[test]
+fn template_error_codes_are_left_out_with_a_warning() {
+    let text = metadata(
+        &SHAPES.replace(
+            r#"{"errorCode":"B.Code","errorMessage":"b"}"#,
+            r#"{"errorCode":"B.Code","errorMessage":"b"},{"errorCode":"IllegalParam.%s","errorMessage":"%s is illegal"}"#,
+        ),
+        "",
+    );
+    let outcome = run(&text, &["Shapes"]);
+    let codes: Vec<_> = outcome.operations[0]
+        .errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
+    assert_eq!(codes, ["A.Code", "A.Code", "B.Code", "C.Code"]);
+    let warnings: Vec<String> = outcome.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with(
+            "operation Shapes: errorCodes.400[1]: error code `IllegalParam.%s` is a template with \
+             a placeholder, not a wire code; left out"
+        ),
+        "{}",
+        warnings[0]
+    );
+}
+
 #[test]
 fn inference_and_references() {
     let op = shapes();

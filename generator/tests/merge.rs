@@ -257,6 +257,44 @@ fn error_codes_get_their_per_operation_status_and_settled_spellings() {
     );
 }
 
+/// The wider metadata has codes that differ only by separators (`Internal.Error`,
+/// `InternalError`, `INTERNAL_ERROR`): distinct wire codes, so each keeps a variant of its own.
+#[test]
+fn codes_that_share_a_plain_variant_get_distinct_variants() {
+    let body = format!(
+        "{AGREEING}errors:
+  - {{code: ThingBusy, http_status: 400, message: Busy.}}
+  - {{code: THING_BUSY, http_status: 400, message: Busy.}}
+  - {{code: Thing-Busy, http_status: 400, message: Busy.}}
+"
+    );
+    let ir = lowered(with_import(&body));
+    let variants: Vec<(&str, &str, &str)> = create_thing(&ir)
+        .errors
+        .iter()
+        .map(|e| {
+            let e = &e.error;
+            (e.code.as_str(), e.variant.as_str(), e.predicate.as_str())
+        })
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            (
+                "THING_BUSY",
+                "ThingUnderscoreBusy",
+                "is_thing_underscore_busy"
+            ),
+            ("Thing-Busy", "ThingDashBusy", "is_thing_dash_busy"),
+            ("Thing.Busy", "ThingDotBusy", "is_thing_dot_busy"),
+            ("ThingBusy", "ThingBusy", "is_thing_busy"),
+        ]
+    );
+    // The catalogue agrees with the operation.
+    let catalogue = ir.errors.iter().find(|e| e.code == "Thing.Busy").unwrap();
+    assert_eq!(catalogue.variant, "ThingDotBusy");
+}
+
 #[test]
 fn inferred_facts_fill_in_only_where_the_curated_entry_is_silent() {
     let mut sources = with_import(&format!(

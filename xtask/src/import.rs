@@ -7,9 +7,15 @@
 //! run. Either way the report says which operations were added, removed or changed and, for the
 //! changed ones, which parameters, fields and errors changed (`--show-docs` adds the metadata's
 //! description of each changed element, for the terminal only).
+//!
+//! With `--scaffold-groups` (scratch spec directories only, never the workspace's `spec/`) it
+//! also writes the minimal curated layer the merge needs to place every imported operation
+//! ([`generator::import::scaffold`]): it overwrites or removes only files an earlier scaffold
+//! wrote, and refuses before writing anything otherwise.
 
 use generator::import::diff::{self, ChangeKind};
-use generator::import::{self, ImportOutcome, ImportRequest, Manifest, MANIFEST_FILE, MARKER};
+use generator::import::{self, scaffold};
+use generator::import::{ImportOutcome, ImportRequest, Manifest, MANIFEST_FILE, MARKER};
 use generator::imported::{ImportedOperation, IMPORTED_DIR};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -29,6 +35,11 @@ pub struct Options {
     pub published: Option<String>,
     pub check: bool,
     pub show_docs: bool,
+    /// Also write minimal curated files (service, errors, shared, one group per metadata
+    /// directory) from the templates in this directory; `None` writes none.
+    pub scaffold_from: Option<PathBuf>,
+    /// The workspace's own spec directory, which is never scaffolded.
+    pub protected_spec: PathBuf,
 }
 
 /// Imports, then writes or checks. Returns the report, or every problem as one message.
@@ -98,6 +109,10 @@ pub fn run(options: &Options) -> Result<String, String> {
             options.metadata.display()
         ));
     }
+    let scaffolded = match &options.scaffold_from {
+        Some(templates) => Some(prepare_scaffold(options, templates, &text, name, &outcome)?),
+        None => None,
+    };
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for (path, contents) in &wanted {
         if on_disk.get(path).map(String::as_str) != Some(*contents) {
@@ -108,7 +123,132 @@ pub fn run(options: &Options) -> Result<String, String> {
     for path in orphans {
         std::fs::remove_file(path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
     }
-    Ok(format!("{report}{} file(s) changed", stale.len()))
+    let scaffold_report = match scaffolded {
+        Some(plan) => plan.write()?,
+        None => String::new(),
+    };
+    Ok(format!(
+        "{report}{} file(s) changed{scaffold_report}",
+        stale.len()
+    ))
+}
+
+/// The scaffolded curated files to write and the stale ones to remove, checked before
+/// anything is written.
+struct ScaffoldPlan {
+    spec_dir: PathBuf,
+    files: Vec<scaffold::ScaffoldFile>,
+    stale: Vec<PathBuf>,
+    groups: usize,
+}
+
+impl ScaffoldPlan {
+    fn write(self) -> Result<String, String> {
+        let groups_dir = self.spec_dir.join(generator::loader::GROUPS_DIR);
+        std::fs::create_dir_all(&groups_dir)
+            .map_err(|e| format!("cannot create {}: {e}", groups_dir.display()))?;
+        for f in &self.files {
+            let path = self.spec_dir.join(&f.path);
+            std::fs::write(&path, &f.contents)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        for path in &self.stale {
+            std::fs::remove_file(path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+        Ok(format!(
+            "\nscaffolded {} curated files ({} groups) in {}",
+            self.files.len(),
+            self.groups,
+            self.spec_dir.display()
+        ))
+    }
+}
+
+/// Renders the scaffold for `outcome` and checks that it overwrites only files an earlier
+/// scaffold wrote, and never the workspace's own spec.
+fn prepare_scaffold(
+    options: &Options,
+    templates_dir: &Path,
+    metadata_text: &str,
+    metadata_name: &str,
+    outcome: &ImportOutcome,
+) -> Result<ScaffoldPlan, String> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(&options.spec_dir, &options.protected_spec) {
+        return Err(format!(
+            "--scaffold-groups writes placeholder curated files; it refuses the workspace's own \
+             spec {} (pass a scratch --spec DIR)",
+            options.spec_dir.display()
+        ));
+    }
+    let read = |file: &str| {
+        let path = templates_dir.join(file);
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let (service, errors, shared) = (
+        read(generator::loader::SERVICE_FILE)?,
+        read(generator::loader::ERRORS_FILE)?,
+        read(generator::loader::SHARED_FILE)?,
+    );
+    let templates = scaffold::Templates {
+        service: &service,
+        errors: &errors,
+        shared: &shared,
+    };
+    let actions: Vec<String> = outcome
+        .operations
+        .iter()
+        .map(|o| o.action.clone())
+        .collect();
+    let files = scaffold::scaffold(metadata_text, metadata_name, &actions, &templates)?;
+    let scaffolded = |path: &Path| {
+        std::fs::read_to_string(path).is_ok_and(|t| {
+            t.lines()
+                .next()
+                .is_some_and(|l| l.contains(scaffold::SCAFFOLD_MARKER))
+        })
+    };
+    let mut refused = Vec::new();
+    for f in &files {
+        let path = options.spec_dir.join(&f.path);
+        if path.exists() && !scaffolded(&path) {
+            refused.push(format!("  {}", path.display()));
+        }
+    }
+    if !refused.is_empty() {
+        return Err(format!(
+            "--scaffold-groups would overwrite curated files it did not write:\n{}",
+            refused.join("\n")
+        ));
+    }
+    let wanted: Vec<PathBuf> = files
+        .iter()
+        .map(|f| options.spec_dir.join(&f.path))
+        .collect();
+    let groups_dir = options.spec_dir.join(generator::loader::GROUPS_DIR);
+    let stale = std::fs::read_dir(&groups_dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| !wanted.contains(p) && scaffolded(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let groups = files
+        .iter()
+        .filter(|f| f.path.starts_with(generator::loader::GROUPS_DIR))
+        .count();
+    Ok(ScaffoldPlan {
+        spec_dir: options.spec_dir.clone(),
+        files,
+        stale,
+        groups,
+    })
 }
 
 fn read_metadata(path: &Path) -> Result<String, String> {

@@ -1,10 +1,14 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec DIR] [--out DIR]`,
 //! `cargo xtask api-diff --old-spec DIR [--new-spec DIR]` and
-//! `cargo xtask import-openapi --metadata FILE [...]`.
+//! `cargo xtask import-openapi --metadata FILE [...]`, `cargo xtask feature-check`,
+//! `cargo xtask scale-proof` and `cargo xtask build-cost`.
 
 mod api_diff;
+mod build_cost;
 mod codegen;
+mod features;
 mod import;
+mod scale;
 mod synth;
 
 use clap::{Parser, Subcommand};
@@ -72,6 +76,62 @@ enum Command {
         /// Print the metadata's description of each changed element (terminal only).
         #[arg(long)]
         show_docs: bool,
+        /// Also write minimal curated files into the (scratch) `--spec` directory: service,
+        /// errors and shared files from `--scaffold-from` and one group per metadata directory,
+        /// each operation with a mechanical summary. Refused for the workspace's own `spec/`.
+        #[arg(long, conflicts_with = "check")]
+        scaffold_groups: bool,
+        /// Where the scaffold's `service.yaml`, `errors.yaml` and `shared.yaml` come from
+        /// (default: `spec/`).
+        #[arg(long, requires = "scaffold_groups")]
+        scaffold_from: Option<PathBuf>,
+    },
+    /// Check that the generated crate compiles without warnings (clippy's included) with each
+    /// operation group's feature alone (and with none).
+    FeatureCheck {
+        /// Spec directory whose groups to check (default: `spec/`).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// The generated crate's manifest (default: `generated-sdk/Cargo.toml`).
+        #[arg(long)]
+        manifest_path: Option<PathBuf>,
+    },
+    /// Import every operation of the metadata into a scratch spec with placeholder groups,
+    /// generate the crate, and `cargo check` it in a scratch workspace, with timings, peak
+    /// memory and generated lines.
+    ScaleProof {
+        /// The metadata file (`vpc-2016-04-28.en_us.json`).
+        #[arg(long)]
+        metadata: PathBuf,
+        /// Scratch directory, outside the workspace (spec, workspace and target go there).
+        #[arg(long)]
+        out: PathBuf,
+        /// Publication date of the metadata (default: the one `spec/imported/import.yaml`
+        /// records).
+        #[arg(long)]
+        published: Option<String>,
+        /// Timed `cargo check` runs of the generated crate.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Keep the scratch target directory (about 1 GB) afterwards.
+        #[arg(long)]
+        keep_target: bool,
+    },
+    /// Clean debug build of a hello world on the generated crate (only the named groups)
+    /// against one on the same third-party dependencies alone, alternating, medians compared.
+    BuildCost {
+        /// Scratch directory, outside the workspace.
+        #[arg(long)]
+        out: PathBuf,
+        /// Group features the SDK hello world enables, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "vpn-gateways")]
+        features: Vec<String>,
+        /// Clean builds of each.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// One more build of each with `cargo build --timings`.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write a synthetic spec of at least N operations (the real spec's groups, repeated and
     /// renamed) for measuring the generator.
@@ -128,6 +188,8 @@ fn main() -> ExitCode {
             spec,
             check,
             show_docs,
+            scaffold_groups,
+            scaffold_from,
         } => report(import::run(&import::Options {
             metadata,
             spec_dir: spec.unwrap_or_else(|| root.join("spec")),
@@ -137,11 +199,66 @@ fn main() -> ExitCode {
             published,
             check,
             show_docs,
+            scaffold_from: scaffold_groups
+                .then(|| scaffold_from.unwrap_or_else(|| root.join("spec"))),
+            protected_spec: root.join("spec"),
+        })),
+        Command::FeatureCheck {
+            spec,
+            manifest_path,
+        } => report(features::run(
+            &spec.unwrap_or_else(|| root.join("spec")),
+            &manifest_path.unwrap_or_else(|| root.join("generated-sdk").join("Cargo.toml")),
+        )),
+        Command::ScaleProof {
+            metadata,
+            out,
+            published,
+            runs,
+            keep_target,
+        } => {
+            let published = match published.map(Ok).unwrap_or_else(|| recorded_date(&root)) {
+                Ok(date) => date,
+                Err(message) => return report(Err(message)),
+            };
+            report(scale::run(&scale::Options {
+                root,
+                metadata,
+                published,
+                out,
+                runs,
+                keep_target,
+            }))
+        }
+        Command::BuildCost {
+            out,
+            features,
+            runs,
+            timings,
+        } => report(build_cost::run(&build_cost::Options {
+            root,
+            out,
+            features,
+            runs,
+            timings,
         })),
         Command::SynthSpec { operations, out } => {
             report(synth::run(&root.join("spec"), &out, operations))
         }
     }
+}
+
+/// The publication date the workspace's import manifest records.
+fn recorded_date(root: &Path) -> Result<String, String> {
+    let path = root
+        .join("spec")
+        .join(generator::imported::IMPORTED_DIR)
+        .join(generator::import::MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}; pass --published", path.display()))?;
+    let manifest: generator::import::Manifest =
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(manifest.published)
 }
 
 fn report(result: Result<String, String>) -> ExitCode {

@@ -371,6 +371,17 @@ impl Converter<'_> {
             };
             for (index, e) in codes.iter().enumerate() {
                 match e.code.as_deref().map(str::trim) {
+                    Some(code) if code.contains('%') => {
+                        // `IllegalParam.%s`: a family of codes, the service fills in the
+                        // blank. No wire code matches it, so it has no variant; such answers
+                        // reach the operation's `Unhandled` variant with their code.
+                        let at = format!("errorCodes.{status}[{index}]");
+                        let message = format!(
+                            "error code `{code}` is a template with a placeholder, not a wire \
+                             code; left out"
+                        );
+                        self.warnings.push(self.at(at, message));
+                    }
                     Some(code) if !code.is_empty() => out.push(ImportedError {
                         code: code.to_owned(),
                         http_status,

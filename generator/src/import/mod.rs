@@ -17,6 +17,7 @@ pub mod diff;
 pub mod infer;
 pub mod metadata;
 pub mod problem;
+pub mod scaffold;
 mod scope;
 
 pub use problem::{ImportError, Problem};

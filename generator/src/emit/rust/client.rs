@@ -1,4 +1,5 @@
-//! `src/client.rs`: the `Client`, with one method per operation.
+//! `src/client.rs`: the `Client`, with one method per operation, each compiled with its
+//! group's feature.
 
 use super::{doc, ident, runtime_path};
 use crate::ir::ServiceIr;
@@ -20,8 +21,10 @@ pub(super) fn emit_client(ir: &ServiceIr) -> TokenStream {
             super::doc_text(&op.summary),
             op.names.snake
         ));
+        let gate = super::features::cfg(std::slice::from_ref(&op.group));
         quote! {
             #d
+            #gate
             pub fn #m(&self) -> crate::operation::#module::#builder {
                 crate::operation::#module::#builder::new(self.clone())
             }
@@ -31,6 +34,7 @@ pub(super) fn emit_client(ir: &ServiceIr) -> TokenStream {
         "A client for the {} API. Cheap to clone: clones share one connection pool and credentials cache.",
         ir.name
     ));
+    let any_group = super::features::cfg_any_group(ir);
     let rt = super::runtime_import();
     quote! {
         //! The service client.
@@ -59,6 +63,7 @@ pub(super) fn emit_client(ir: &ServiceIr) -> TokenStream {
                 self.rpc.config()
             }
 
+            #any_group
             pub(crate) fn rpc(&self) -> &#rpc {
                 &self.rpc
             }

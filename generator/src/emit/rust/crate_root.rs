@@ -25,6 +25,7 @@ name = "vpn_gateway"
 # `cargo xtask codegen` can rebuild it.
 path = "src/lib.rs"
 
+{features}
 [dependencies]
 serde.workspace = true
 vpn-gateway-runtime = {{ path = "../runtime" }}
@@ -41,6 +42,7 @@ workspace = true
         name = ir.name,
         product = ir.product,
         version = ir.api_version,
+        features = features_section(ir),
     );
     GeneratedFile {
         path: path.to_owned(),
@@ -48,12 +50,64 @@ workspace = true
     }
 }
 
+/// `[features]`: one feature per operation group, all enabled by default, each enabling the
+/// groups that hold the waiters to use after its asynchronous operations.
+fn features_section(ir: &ServiceIr) -> String {
+    let reach = crate::ir::group_reach(ir);
+    let quoted = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|g| format!("\"{}\"", super::features::feature_name(g)))
+            .collect()
+    };
+    let all: Vec<String> = ir.groups.iter().map(|g| g.id.clone()).collect();
+    let mut out = String::from(
+        "[features]\n\
+         # One feature per operation group (`groups` in spec/service.yaml): it compiles the group's\n\
+         # operation modules, their client methods and the types they use. All are on by default;\n\
+         # depend with `default-features = false` and name the groups you call to compile less.\n",
+    );
+    out.push_str(&format!("default = [{}]\n", quoted(&all).join(", ")));
+    for g in &ir.groups {
+        let title = g.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let requires = reach.requires.get(&g.id).map_or(&[][..], Vec::as_slice);
+        out.push_str(&format!("# {title} ({} operations)", g.operations.len()));
+        if !requires.is_empty() {
+            out.push_str(&format!(
+                "; enables {} for the waiters of its asynchronous operations",
+                requires.join(", ")
+            ));
+        }
+        out.push('\n');
+        out.push_str(&format!(
+            "{} = [{}]\n",
+            super::features::feature_name(&g.id),
+            quoted(requires).join(", ")
+        ));
+    }
+    out
+}
+
 /// The crate root: docs, modules, re-exports and the service metadata.
 pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
+    let features: Vec<String> = ir
+        .groups
+        .iter()
+        .map(|g| {
+            format!(
+                "- `{}`: {} ({} operations)",
+                super::features::feature_name(&g.id),
+                g.title.split_whitespace().collect::<Vec<_>>().join(" "),
+                g.operations.len()
+            )
+        })
+        .collect();
     let crate_doc = format!(
         "Typed async client for the Alibaba Cloud {} API (`{}` {}).\n\n{}\n\nEvery request is validated against the documented constraints before it is sent, \
-         signed, and retried on throttling and transient failures by the runtime crate.",
-        ir.name, ir.product, ir.api_version, ir.description
+         signed, and retried on throttling and transient failures by the runtime crate.\n\n\
+         Features: one cargo feature per operation group, all enabled by default. Each compiles \
+         the group's operation modules, client methods and the types they use; with \
+         `default-features = false`, enable only the groups you call.\n\n{}",
+        ir.name, ir.product, ir.api_version, ir.description, features.join("\n")
     );
     let crate_doc = super::doc_text(&crate_doc);
     let crate_docs = crate_doc.lines().map(|l| {
@@ -94,6 +148,8 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
     });
     let runtime = super::ident(super::RUNTIME);
     let meta_doc = doc("The static description of the service the runtime works from.");
+    // The generated tests exercise every operation.
+    let all_groups_test = super::features::cfg_test_all_groups(ir);
     let rt = super::runtime_import();
     quote! {
         #(#crate_docs)*
@@ -109,10 +165,10 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         pub mod operation;
         #[rustfmt::skip]
         pub mod types;
-        #[cfg(test)]
+        #all_groups_test
         #[rustfmt::skip]
         mod seed_examples;
-        #[cfg(test)]
+        #all_groups_test
         #[rustfmt::skip]
         mod wire_cases;
 

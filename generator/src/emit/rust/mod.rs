@@ -4,6 +4,7 @@
 mod client;
 mod crate_root;
 mod error_codes;
+mod features;
 mod operation;
 mod paginator_waiter;
 mod seed_examples;

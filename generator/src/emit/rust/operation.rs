@@ -9,17 +9,24 @@ use quote::{format_ident, quote};
 
 /// `src/operation.rs`.
 pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
+    let gate = |op: &OperationIr| super::features::cfg(std::slice::from_ref(&op.group));
     let mods = ir.operations().map(|op| {
         let m = ident(&op.names.snake);
         let d = doc(&format!("`{}`: {}", op.names.wire, op.summary));
-        quote!(#d #[rustfmt::skip] pub mod #m;)
+        let g = gate(op);
+        quote!(#d #g #[rustfmt::skip] pub mod #m;)
     });
-    let actions = ir.operations().map(|op| &op.names.wire);
+    let actions = ir.operations().map(|op| {
+        let (g, wire) = (gate(op), &op.names.wire);
+        quote!(#g #wire)
+    });
     quote! {
-        //! One module per operation: its input, fluent builder, output and error enum.
+        //! One module per operation: its input, fluent builder, output and error enum. Each is
+        //! compiled with the cargo feature of its group.
         #(#mods)*
 
-        /// The action name of every operation, in documentation order.
+        /// The action name of every operation compiled in (see the crate's features), in
+        /// documentation order.
         pub const ACTIONS: &[&str] = &[#(#actions),*];
     }
 }
@@ -110,6 +117,12 @@ fn emit_input(op: &OperationIr) -> TokenStream {
         known_checks(f, &quote!(#wire), &quote!(self))
     });
     let secrets = super::secret_collector(&op.params);
+    // An operation without parameters reads and writes none (no unused binding).
+    let (reader, writer) = if op.params.is_empty() {
+        (quote!(_r), quote!(p))
+    } else {
+        (quote!(r), quote!(mut p))
+    };
     quote! {
         #input_doc
         #derive
@@ -134,13 +147,13 @@ fn emit_input(op: &OperationIr) -> TokenStream {
 
             /// Reads the input back from wire parameters: the inverse of [`Self::to_params`],
             /// for servers such as the local emulator. Type errors name the parameter.
-            pub fn from_params(r: &#wire_params) -> Result<Self, #validation_error> {
+            pub fn from_params(#reader: &#wire_params) -> Result<Self, #validation_error> {
                 Ok(Self { #(#decode)* })
             }
 
             /// The operation's parameters as sent on the wire (common parameters excluded).
             pub fn to_params(&self) -> Result<Vec<(String, String)>, #validation_error> {
-                let mut p = #params::new();
+                let #writer = #params::new();
                 #(#encode)*
                 Ok(p.into_vec())
             }

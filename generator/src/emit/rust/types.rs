@@ -1,5 +1,6 @@
 //! `src/types.rs`: every enum and struct the spec defines.
 
+use super::features::cfg;
 use super::{doc, field_doc, ident, is_list, runtime_path, value_type};
 use crate::ir::{EnumIr, EnumWireType, ServiceIr, StructIr};
 use proc_macro2::TokenStream;
@@ -7,12 +8,23 @@ use quote::quote;
 
 /// The shared types module.
 pub(super) fn emit_types(ir: &ServiceIr) -> TokenStream {
-    let enums = ir.enums.iter().map(emit_enum);
-    let structs = ir.structs.iter().map(emit_struct);
+    // Each type is compiled when a group feature that needs it is enabled.
+    let reach = crate::ir::group_reach(ir);
+    let enums = ir
+        .enums
+        .iter()
+        .map(|e| emit_enum(e, &cfg(reach.of_type(&e.name))));
+    let structs = ir.structs.iter().map(|s| {
+        let (used, sent) = (reach.of_type(&s.name), reach.of_request_type(&s.name));
+        let request_cfg = if sent == used { quote!() } else { cfg(sent) };
+        emit_struct(s, &cfg(used), &request_cfg)
+    });
     let rt = super::runtime_import();
     quote! {
         //! Enums and structs shared by the operations.
+        #[allow(unused_imports)]
         use ::core::fmt;
+        #[allow(unused_imports)]
         #rt
         #(#enums)*
         #(#structs)*
@@ -21,7 +33,7 @@ pub(super) fn emit_types(ir: &ServiceIr) -> TokenStream {
 
 /// An enum with one variant per documented value plus `Unknown`, so values the service adds
 /// later still deserialize.
-fn emit_enum(e: &EnumIr) -> TokenStream {
+fn emit_enum(e: &EnumIr, cfg: &TokenStream) -> TokenStream {
     let name = ident(&e.name);
     let mut text = e.doc.clone();
     if let Some(n) = &e.note {
@@ -112,6 +124,7 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
     };
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
@@ -119,6 +132,7 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
             /// A value this version of the SDK does not know; kept as received.
             Unknown(#unknown_ty),
         }
+        #cfg
         impl #name {
             /// Every documented value.
             pub const VALUES: &'static [#name] = &[#(Self::#variants),*];
@@ -128,6 +142,7 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
                 !matches!(self, Self::Unknown(_))
             }
         }
+        #cfg
         impl From<#from_ty> for #name {
             fn from(v: #from_ty) -> Self {
                 match #scrutinee {
@@ -136,21 +151,25 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
                 }
             }
         }
+        #cfg
         impl #from_wire for #name {
             fn from_wire(text: &str) -> Result<Self, String> {
                 #from_wire_body
             }
         }
+        #cfg
         impl fmt::Display for #name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Display::fmt(&self.#wire_fn(), f)
             }
         }
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #ser
             }
         }
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #de
@@ -161,7 +180,7 @@ fn emit_enum(e: &EnumIr) -> TokenStream {
 
 /// A struct. Request-side structs get builder-style setters; response-side structs get
 /// accessors; serde derives follow how the struct travels.
-fn emit_struct(s: &StructIr) -> TokenStream {
+fn emit_struct(s: &StructIr, cfg: &TokenStream, request_cfg: &TokenStream) -> TokenStream {
     let name = ident(&s.name);
     let mut text = s.doc.clone();
     if let Some(n) = &s.note {
@@ -305,19 +324,35 @@ fn emit_struct(s: &StructIr) -> TokenStream {
     } else {
         quote!()
     };
+    // The crate-private request methods go in an impl of their own when fewer groups send
+    // the struct than use it, so a group that only receives it compiles without dead code.
+    let (request_impls, separate_request_impls) =
+        if request_cfg.is_empty() || request_impls.is_empty() {
+            (request_impls, quote!())
+        } else {
+            (quote!(), quote!(#request_cfg impl #name { #request_impls }))
+        };
+    let debug = if debug.is_empty() {
+        debug
+    } else {
+        quote!(#cfg #debug)
+    };
     quote! {
         #docs
+        #cfg
         #[derive(#(#derives),*)]
         #[serde(default)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
+        #cfg
         impl #name {
             #ctor
             #(#methods)*
             #request_impls
         }
+        #separate_request_impls
         #debug
-        #(#serializers)*
+        #(#cfg #serializers)*
     }
 }
 
