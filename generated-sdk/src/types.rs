@@ -79,7 +79,7 @@ impl From<i64> for Bandwidth {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for Bandwidth {
+impl rt::wire_params::decode::FromWire for Bandwidth {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -150,7 +150,7 @@ impl From<&str> for IkeMode {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl rt::wire_params::FromWire for IkeMode {
+impl rt::wire_params::decode::FromWire for IkeMode {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -220,7 +220,7 @@ impl From<&str> for IkeVersion {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl rt::wire_params::FromWire for IkeVersion {
+impl rt::wire_params::decode::FromWire for IkeVersion {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -308,7 +308,7 @@ impl From<&str> for IpsecAuthenticationAlgorithm {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl rt::wire_params::FromWire for IpsecAuthenticationAlgorithm {
+impl rt::wire_params::decode::FromWire for IpsecAuthenticationAlgorithm {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -401,7 +401,7 @@ impl From<&str> for IpsecDhGroup {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl rt::wire_params::FromWire for IpsecDhGroup {
+impl rt::wire_params::decode::FromWire for IpsecDhGroup {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -489,7 +489,7 @@ impl From<&str> for IpsecEncryptionAlgorithm {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl rt::wire_params::FromWire for IpsecEncryptionAlgorithm {
+impl rt::wire_params::decode::FromWire for IpsecEncryptionAlgorithm {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -565,7 +565,7 @@ impl From<&str> for SslVpnClientCertStatus {
     }
 }
 #[cfg(feature = "ssl-vpn")]
-impl rt::wire_params::FromWire for SslVpnClientCertStatus {
+impl rt::wire_params::decode::FromWire for SslVpnClientCertStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -646,7 +646,7 @@ impl From<&str> for SslVpnServerCipher {
     }
 }
 #[cfg(feature = "ssl-vpn")]
-impl rt::wire_params::FromWire for SslVpnServerCipher {
+impl rt::wire_params::decode::FromWire for SslVpnServerCipher {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -716,7 +716,7 @@ impl From<&str> for SslVpnServerProto {
     }
 }
 #[cfg(feature = "ssl-vpn")]
-impl rt::wire_params::FromWire for SslVpnServerProto {
+impl rt::wire_params::decode::FromWire for SslVpnServerProto {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -814,7 +814,7 @@ impl From<&str> for TagResourceType {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for TagResourceType {
+impl rt::wire_params::decode::FromWire for TagResourceType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -882,7 +882,7 @@ impl From<&str> for TunnelRole {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl rt::wire_params::FromWire for TunnelRole {
+impl rt::wire_params::decode::FromWire for TunnelRole {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -911,7 +911,7 @@ impl<'de> ::serde::Deserialize<'de> for TunnelRole {
     }
 }
 /// Whether BGP is enabled for an IPsec-VPN connection. Sent and returned as the JSON strings `"true"` / `"false"`, not as JSON booleans.
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VcoBgpEnable {
@@ -922,7 +922,7 @@ pub enum VcoBgpEnable {
     /// A value this version of the SDK does not know; kept as received.
     Unknown(String),
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl VcoBgpEnable {
     /// Every documented value.
     pub const VALUES: &'static [VcoBgpEnable] = &[Self::True, Self::False];
@@ -939,7 +939,7 @@ impl VcoBgpEnable {
         !matches!(self, Self::Unknown(_))
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl From<&str> for VcoBgpEnable {
     fn from(v: &str) -> Self {
         match v {
@@ -949,19 +949,19 @@ impl From<&str> for VcoBgpEnable {
         }
     }
 }
-#[cfg(feature = "ipsec-vpn")]
-impl rt::wire_params::FromWire for VcoBgpEnable {
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
+impl rt::wire_params::decode::FromWire for VcoBgpEnable {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl fmt::Display for VcoBgpEnable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl ::serde::Serialize for VcoBgpEnable {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -970,7 +970,7 @@ impl ::serde::Serialize for VcoBgpEnable {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl<'de> ::serde::Deserialize<'de> for VcoBgpEnable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -979,7 +979,7 @@ impl<'de> ::serde::Deserialize<'de> for VcoBgpEnable {
     }
 }
 /// Whether health checks are enabled for an IPsec-VPN connection. Sent and returned as the JSON strings `"true"` / `"false"`, not as JSON booleans.
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VcoHealthCheckEnable {
@@ -990,7 +990,7 @@ pub enum VcoHealthCheckEnable {
     /// A value this version of the SDK does not know; kept as received.
     Unknown(String),
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl VcoHealthCheckEnable {
     /// Every documented value.
     pub const VALUES: &'static [VcoHealthCheckEnable] = &[Self::True, Self::False];
@@ -1007,7 +1007,7 @@ impl VcoHealthCheckEnable {
         !matches!(self, Self::Unknown(_))
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl From<&str> for VcoHealthCheckEnable {
     fn from(v: &str) -> Self {
         match v {
@@ -1017,19 +1017,19 @@ impl From<&str> for VcoHealthCheckEnable {
         }
     }
 }
-#[cfg(feature = "ipsec-vpn")]
-impl rt::wire_params::FromWire for VcoHealthCheckEnable {
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
+impl rt::wire_params::decode::FromWire for VcoHealthCheckEnable {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl fmt::Display for VcoHealthCheckEnable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.as_str(), f)
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl ::serde::Serialize for VcoHealthCheckEnable {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1038,7 +1038,7 @@ impl ::serde::Serialize for VcoHealthCheckEnable {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl<'de> ::serde::Deserialize<'de> for VcoHealthCheckEnable {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1086,7 +1086,7 @@ impl From<&str> for VcoRouteEntryType {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VcoRouteEntryType {
+impl rt::wire_params::decode::FromWire for VcoRouteEntryType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1154,7 +1154,7 @@ impl From<&str> for VcoRouteSource {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VcoRouteSource {
+impl rt::wire_params::decode::FromWire for VcoRouteSource {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1224,7 +1224,7 @@ impl From<&str> for VcoRouteState {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VcoRouteState {
+impl rt::wire_params::decode::FromWire for VcoRouteState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1294,7 +1294,7 @@ impl From<&str> for VpnBgpStatus {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl rt::wire_params::FromWire for VpnBgpStatus {
+impl rt::wire_params::decode::FromWire for VpnBgpStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1407,7 +1407,7 @@ impl From<&str> for VpnConnectionState {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl rt::wire_params::FromWire for VpnConnectionState {
+impl rt::wire_params::decode::FromWire for VpnConnectionState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1488,7 +1488,7 @@ impl From<&str> for VpnConnectionStatus {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl rt::wire_params::FromWire for VpnConnectionStatus {
+impl rt::wire_params::decode::FromWire for VpnConnectionStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1559,7 +1559,7 @@ impl From<&str> for VpnGatewayBusinessStatus {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for VpnGatewayBusinessStatus {
+impl rt::wire_params::decode::FromWire for VpnGatewayBusinessStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1629,7 +1629,7 @@ impl From<&str> for VpnGatewayFeatureState {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for VpnGatewayFeatureState {
+impl rt::wire_params::decode::FromWire for VpnGatewayFeatureState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1702,7 +1702,7 @@ impl From<&str> for VpnGatewayInstanceChargeType {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for VpnGatewayInstanceChargeType {
+impl rt::wire_params::decode::FromWire for VpnGatewayInstanceChargeType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -1823,7 +1823,7 @@ impl From<i64> for VpnGatewayPeriod {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for VpnGatewayPeriod {
+impl rt::wire_params::decode::FromWire for VpnGatewayPeriod {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -1929,7 +1929,7 @@ impl From<i64> for VpnGatewaySslConnections {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for VpnGatewaySslConnections {
+impl rt::wire_params::decode::FromWire for VpnGatewaySslConnections {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -2018,7 +2018,7 @@ impl From<&str> for VpnGatewayStatus {
     }
 }
 #[cfg(feature = "vpn-gateways")]
-impl rt::wire_params::FromWire for VpnGatewayStatus {
+impl rt::wire_params::decode::FromWire for VpnGatewayStatus {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -2084,7 +2084,7 @@ impl From<&str> for VpnRouteOverlayMode {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VpnRouteOverlayMode {
+impl rt::wire_params::decode::FromWire for VpnRouteOverlayMode {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -2154,7 +2154,7 @@ impl From<&str> for VpnRouteState {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VpnRouteState {
+impl rt::wire_params::decode::FromWire for VpnRouteState {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -2222,7 +2222,7 @@ impl From<&str> for VpnRouteType {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VpnRouteType {
+impl rt::wire_params::decode::FromWire for VpnRouteType {
     fn from_wire(text: &str) -> Result<Self, String> {
         Ok(Self::from(text))
     }
@@ -2293,7 +2293,7 @@ impl From<i64> for VpnRouteWeight {
     }
 }
 #[cfg(feature = "routes")]
-impl rt::wire_params::FromWire for VpnRouteWeight {
+impl rt::wire_params::decode::FromWire for VpnRouteWeight {
     fn from_wire(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i64>()
@@ -2467,7 +2467,7 @@ impl AttachmentTunnelOptions {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("TunnelIndex", self.tunnel_index.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
             p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
@@ -2485,7 +2485,7 @@ impl AttachmentTunnelOptions {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             tunnel_index: r.get("TunnelIndex")?,
@@ -2672,7 +2672,7 @@ impl AttachmentTunnelOptionsUpdate {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("TunnelId", self.tunnel_id.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
             p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
@@ -2691,7 +2691,7 @@ impl AttachmentTunnelOptionsUpdate {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             tunnel_id: r.get("TunnelId")?,
@@ -2726,7 +2726,7 @@ impl AttachmentTunnelOptionsUpdate {
 /// The BGP settings of an IPsec-VPN connection, sent JSON-encoded in the `BgpConfig` parameter, e.g. `{"EnableBgp":"true","LocalAsn":"10001","TunnelCidr":"169.254.11.0/30","LocalBgpIp":"169.254.11.1"}`.
 ///
 /// Note: The documented sample quotes every value, including the number `LocalAsn`, so it is modelled as a string to stay wire-exact with the only documented request form. The seeds write the last key as `LocalBgpIp` without the `BgpConfig.` prefix; it is a key of the same JSON object, as the sample shows.
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -2772,7 +2772,7 @@ pub struct BgpConfig {
     )]
     pub local_bgp_ip: Option<String>,
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl BgpConfig {
     /// An empty value, to fill with the setters.
     pub fn new() -> Self {
@@ -2824,204 +2824,6 @@ impl BgpConfig {
         }
         let _ = path;
         Ok(())
-    }
-}
-/// The `Tags` value of `CreateCustomerGateway`, as the current API metadata describes it.
-#[cfg(feature = "customer-gateways")]
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateCustomerGatewayTags {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<String>,
-}
-#[cfg(feature = "customer-gateways")]
-impl CreateCustomerGatewayTags {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("Key", self.key.as_ref());
-        p.push_opt("Value", self.value.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            key: r.get("Key")?,
-            value: r.get("Value")?,
-        })
-    }
-}
-/// The `Tags` value of `CreateVpnAttachment`, as the current API metadata describes it.
-#[cfg(feature = "vpn-attachments")]
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateVpnAttachmentTags {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<String>,
-}
-#[cfg(feature = "vpn-attachments")]
-impl CreateVpnAttachmentTags {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("Key", self.key.as_ref());
-        p.push_opt("Value", self.value.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            key: r.get("Key")?,
-            value: r.get("Value")?,
-        })
-    }
-}
-/// The `Tags` value of `CreateVpnConnection`, as the current API metadata describes it.
-#[cfg(feature = "ipsec-vpn")]
-#[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateVpnConnectionTags {
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<String>,
-    /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<String>,
-}
-#[cfg(feature = "ipsec-vpn")]
-impl CreateVpnConnectionTags {
-    /// An empty value, to fill with the setters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Checks that every enum value is a documented one, naming fields as `path.Field`.
-    pub fn check_known_values_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Checks every documented constraint, naming fields as `path.Field`.
-    pub(crate) fn validate_at(&self, path: &str) -> Result<(), rt::ValidationError> {
-        let _ = path;
-        Ok(())
-    }
-    /// Pushes this value's fields as `Field=value`; the caller's scope adds the
-    /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
-        p.push_opt("Key", self.key.as_ref());
-        p.push_opt("Value", self.value.as_ref());
-    }
-    /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
-    /// inverse of the wire encoding; used by servers such as the local emulator).
-    pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
-    ) -> Result<Self, rt::ValidationError> {
-        Ok(Self {
-            key: r.get("Key")?,
-            value: r.get("Value")?,
-        })
     }
 }
 /// A customer gateway as listed by DescribeCustomerGateways.
@@ -3302,14 +3104,14 @@ impl DescribeCustomerGatewaysTag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -3708,14 +3510,14 @@ impl DescribeVpnConnectionsTag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -4018,14 +3820,14 @@ impl DescribeVpnGatewaysTag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -4246,7 +4048,7 @@ impl GetVpnGatewayDiagnoseResultResponseDiagnoseResult {
 /// The health-check settings of an IPsec-VPN connection, sent JSON-encoded in the `HealthCheckConfig` parameter, e.g. `{"enable":"true","dip":"192.168.10.2","sip":"10.0.0.2","interval":"3","retry":"3"}`. The keys are lowercase.
 ///
 /// Note: The documented sample quotes every value, including the numbers `interval` and `retry`, so they are modelled as strings to stay wire-exact with the only documented request form (the responses return them as numbers, see VcoHealthCheck).
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -4302,7 +4104,7 @@ pub struct HealthCheckConfig {
     )]
     pub retry: Option<String>,
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl HealthCheckConfig {
     /// An empty value, to fill with the setters.
     pub fn new() -> Self {
@@ -4367,7 +4169,7 @@ impl HealthCheckConfig {
 /// The Phase 1 (IKE) negotiation settings of an IPsec-VPN connection, sent JSON-encoded in the `IkeConfig` parameter, e.g. `{"IkeVersion":"ikev1","IkeMode":"main","IkeEncAlg":"aes","IkeAuthAlg":"sha1","IkePfs":"group2","IkeLifetime":86400}`.
 ///
 /// Note: The 2020 reference names two keys `IkeConfig.LocalIdIPsec` and `IkeConfig.Remoteld` (a PDF text-extraction artifact, lowercase L for I); the response samples and the official SDKs use `LocalId` and `RemoteId`, which are the wire keys. The defaults are those of CreateVpnConnection; ModifyVpnConnectionAttribute documents `sha1` instead of `md5` as the IkeAuthAlg default, and a modify call most likely keeps the current value of an omitted key.
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -4463,7 +4265,7 @@ pub struct IkeConfig {
     )]
     pub remote_id: Option<String>,
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl IkeConfig {
     /// An empty value, to fill with the setters.
     pub fn new() -> Self {
@@ -4584,7 +4386,7 @@ impl IkeConfig {
         }
     }
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl fmt::Debug for IkeConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IkeConfig")
@@ -4757,7 +4559,7 @@ impl fmt::Debug for IkeConfigInfo {
 /// The Phase 2 (IPsec) negotiation settings of an IPsec-VPN connection, sent JSON-encoded in the `IpsecConfig` parameter, e.g. `{"IpsecEncAlg":"aes","IpsecAuthAlg":"sha1","IpsecPfs":"group2","IpsecLifetime":86400}`.
 ///
 /// Note: The defaults are those of CreateVpnConnection; ModifyVpnConnectionAttribute documents `sha1` instead of `md5` as the IpsecAuthAlg default.
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -4803,7 +4605,7 @@ pub struct IpsecConfig {
     )]
     pub ipsec_lifetime: Option<i32>,
 }
-#[cfg(feature = "ipsec-vpn")]
+#[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
 impl IpsecConfig {
     /// An empty value, to fill with the setters.
     pub fn new() -> Self {
@@ -6626,7 +6428,14 @@ impl SslVpnServer {
 /// A tag (key-value pair) attached to a resource; sent as `Tag.N.Key` and `Tag.N.Value`.
 ///
 /// Note: The 2020 reference marks Tag.N.Key as optional, but says that setting only Tag.N.Value is an error and that the key cannot be an empty string; so within each tag the key is required. The reference gives the key 1 to 64 characters and says it must start with a letter or Chinese character and contain only digits, periods, underscores and hyphens besides; the current official SDK allows keys of up to 128 characters and only forbids the `aliyun` and `acs:` prefixes and `http://` / `https://`. The current API wins: keys of 1 to 128 characters with those prefixes forbidden, no character-set rule. The value text is self-contradictory (it "can be an empty string" yet "must be 1 to 128 characters and start with a letter"; it even calls itself "the key"); the SDK resolves it: up to 128 characters, may be empty, no character-set rule. "Cannot contain <http://> or <https://"> can only be expressed as a forbidden prefix.
-#[cfg(feature = "vpn-gateways")]
+#[cfg(
+    any(
+        feature = "vpn-gateways",
+        feature = "customer-gateways",
+        feature = "ipsec-vpn",
+        feature = "vpn-attachments"
+    )
+)]
 #[derive(Clone, Default, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
@@ -6652,7 +6461,14 @@ pub struct Tag {
     )]
     pub value: Option<String>,
 }
-#[cfg(feature = "vpn-gateways")]
+#[cfg(
+    any(
+        feature = "vpn-gateways",
+        feature = "customer-gateways",
+        feature = "ipsec-vpn",
+        feature = "vpn-attachments"
+    )
+)]
 impl Tag {
     /// An empty value, to fill with the setters.
     pub fn new() -> Self {
@@ -6702,14 +6518,14 @@ impl Tag {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Key", self.key.as_ref());
         p.push_opt("Value", self.value.as_ref());
     }
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             key: r.get("Key")?,
@@ -6847,7 +6663,7 @@ impl TunnelBgpConfig {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("LocalAsn", self.local_asn.as_ref());
         p.push_opt("LocalBgpIp", self.local_bgp_ip.as_ref());
         p.push_opt("TunnelCidr", self.tunnel_cidr.as_ref());
@@ -6855,7 +6671,7 @@ impl TunnelBgpConfig {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             local_asn: r.get("LocalAsn")?,
@@ -7304,7 +7120,7 @@ impl TunnelIkeConfig {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("Psk", self.psk.as_ref());
         p.push_opt("IkeVersion", self.ike_version.as_ref());
         p.push_opt("IkeMode", self.ike_mode.as_ref());
@@ -7318,7 +7134,7 @@ impl TunnelIkeConfig {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             psk: r.get("Psk")?,
@@ -7450,7 +7266,7 @@ impl TunnelIpsecConfig {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("IpsecEncAlg", self.ipsec_enc_alg.as_ref());
         p.push_opt("IpsecAuthAlg", self.ipsec_auth_alg.as_ref());
         p.push_opt("IpsecPfs", self.ipsec_pfs.as_ref());
@@ -7459,7 +7275,7 @@ impl TunnelIpsecConfig {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             ipsec_enc_alg: r.get("IpsecEncAlg")?,
@@ -7632,7 +7448,7 @@ impl TunnelOptions {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         p.push_opt("Role", self.role.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
@@ -7651,7 +7467,7 @@ impl TunnelOptions {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             customer_gateway_id: r.get("CustomerGatewayId")?,
@@ -7855,7 +7671,7 @@ impl TunnelOptionsUpdate {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("TunnelId", self.tunnel_id.as_ref());
         p.push_opt("Role", self.role.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
@@ -7875,7 +7691,7 @@ impl TunnelOptionsUpdate {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             tunnel_id: r.get("TunnelId")?,
@@ -8051,7 +7867,7 @@ impl TunnelSettings {
     }
     /// Pushes this value's fields as `Field=value`; the caller's scope adds the
     /// `Name.N.` or `Name.` prefix.
-    pub(crate) fn encode_into(&self, p: &mut rt::params::StructParams<'_>) {
+    pub(crate) fn encode_into(&self, p: &mut rt::wire_params::encode::StructParams<'_>) {
         p.push_opt("CustomerGatewayId", self.customer_gateway_id.as_ref());
         if let Some(v) = &self.tunnel_ike_config {
             p.push_struct("TunnelIkeConfig", |sub| v.encode_into(sub));
@@ -8069,7 +7885,7 @@ impl TunnelSettings {
     /// Reads one value from parameters already scoped to `Name.N.` or `Name.` (the
     /// inverse of the wire encoding; used by servers such as the local emulator).
     pub fn from_wire_params(
-        r: &rt::wire_params::WireParams,
+        r: &rt::wire_params::decode::WireParams,
     ) -> Result<Self, rt::ValidationError> {
         Ok(Self {
             customer_gateway_id: r.get("CustomerGatewayId")?,
