@@ -36,6 +36,7 @@ use crate::model::{
     StructSpec, TypeRef, WrappedList,
 };
 use crate::naming;
+use crate::validate::is_scalar_keyword;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -554,7 +555,7 @@ impl Merger {
     ) -> Field {
         let (side, top_level) = (site.side, site.top_level);
         let name = i.name.clone().unwrap_or_default();
-        let hint = format!("{owner}{}", type_part(&name));
+        let hint = format!("{owner}{}", naming::type_name(&name));
         let ty = self.convert_type(raw, site.nested(), path, &hint, i);
         // Every answer of the service carries its request ID: the one response field the
         // metadata does not mark but that is always there.
@@ -708,11 +709,7 @@ impl Merger {
                 TypeRef::Long => Some("long"),
                 TypeRef::Boolean => Some("boolean"),
                 TypeRef::Float => Some("float"),
-                TypeRef::Enum(e) => self.enums.get(e).map(|e| match e.wire_type {
-                    crate::model::EnumWireType::String => "string",
-                    crate::model::EnumWireType::Integer => "integer",
-                    crate::model::EnumWireType::Long => "long",
-                }),
+                TypeRef::Enum(e) => self.enums.get(e).map(|e| e.wire_type.keyword()),
                 _ => None,
             }
         };
@@ -784,17 +781,9 @@ fn struct_position<'i>(c: &TypeRef, i: &'i ImportedField) -> Option<(String, &'i
 fn item_compatible(m: &Merger, item: &str, i: Option<&ImportedField>) -> bool {
     let Some(i) = i else { return false };
     match i.ty {
-        ImportedKind::Object => !is_scalar_word(item) && !m.enums.contains_key(item),
+        ImportedKind::Object => !is_scalar_keyword(item) && !m.enums.contains_key(item),
         kind => {
-            let curated = if let Some(e) = m.enums.get(item) {
-                match e.wire_type {
-                    crate::model::EnumWireType::String => "string",
-                    crate::model::EnumWireType::Integer => "integer",
-                    crate::model::EnumWireType::Long => "long",
-                }
-            } else {
-                item
-            };
+            let curated = m.enums.get(item).map_or(item, |e| e.wire_type.keyword());
             scalar_keyword(kind).is_some() && scalar_compatible(curated, kind)
         }
     }
@@ -824,10 +813,6 @@ fn scalar_keyword(kind: ImportedKind) -> Option<&'static str> {
     }
 }
 
-fn is_scalar_word(s: &str) -> bool {
-    matches!(s, "string" | "integer" | "long" | "boolean" | "float")
-}
-
 /// A default is kept only when it is a literal of the field's type (`"false"` of a boolean
 /// arrives as text in the metadata).
 fn literal_fits(v: &Scalar, kind: ImportedKind) -> bool {
@@ -838,11 +823,6 @@ fn literal_fits(v: &Scalar, kind: ImportedKind) -> bool {
             | (Scalar::Bool(_), ImportedKind::Boolean)
             | (Scalar::Float(_) | Scalar::Int(_), ImportedKind::Float)
     )
-}
-
-/// A wire name as a type-name part: `Tags` → `Tags`, `tunnel_id` → `TunnelId`.
-fn type_part(wire: &str) -> String {
-    naming::type_name(wire)
 }
 
 /// Bounds the metadata states that the curated field contradicts. A curated bound stricter

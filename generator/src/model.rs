@@ -176,6 +176,17 @@ pub enum EnumWireType {
     Long,
 }
 
+impl EnumWireType {
+    /// The scalar keyword of the values (`string`, `integer`, `long`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            EnumWireType::String => "string",
+            EnumWireType::Integer => "integer",
+            EnumWireType::Long => "long",
+        }
+    }
+}
+
 /// One allowed value of an enum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

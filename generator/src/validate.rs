@@ -1529,7 +1529,7 @@ fn is_flat(ty: &TypeRef) -> bool {
     )
 }
 
-fn is_scalar_keyword(s: &str) -> bool {
+pub(crate) fn is_scalar_keyword(s: &str) -> bool {
     matches!(s, "string" | "integer" | "long" | "boolean" | "float")
 }
 
