@@ -184,7 +184,11 @@ impl Converter<'_> {
             sensitive: false,
             deprecated: s.deprecated.unwrap_or(false),
             default: s.default.as_ref().map(|v| scalar(v, kind)),
-            example: s.example.as_ref().map(|v| scalar(v, kind)),
+            example: s
+                .example
+                .as_ref()
+                .map(|v| scalar(v, kind))
+                .filter(|v| !reads_as_prose(v)),
             values: s.values.iter().flatten().map(|v| scalar(v, kind)).collect(),
             constraints,
         }
@@ -233,6 +237,28 @@ pub fn is_scalar(kind: ImportedKind) -> bool {
 
 /// A metadata value (mostly text, even for numbers) as a scalar of the field's kind; text that
 /// does not read as the kind stays text, so the curator sees it as written.
+/// Some metadata examples are sentences about values rather than values ("Example value for
+/// the China site: …"); they are Alibaba's prose and stay out of the spec. Four plain words in
+/// a row mark one; identifiers, addresses, certificates and JSON never have them.
+fn reads_as_prose(example: &Scalar) -> bool {
+    let Scalar::Str(text) = example else {
+        return false;
+    };
+    let mut run = 0;
+    for word in text.split_whitespace() {
+        let bare = word.trim_end_matches(['.', ',', ':', ';']);
+        if !bare.is_empty() && bare.chars().all(char::is_alphabetic) {
+            run += 1;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 fn scalar(value: &Value, kind: ImportedKind) -> Scalar {
     let text = match value {
         Value::String(s) => s.clone(),
@@ -316,5 +342,30 @@ mod tests {
         assert_eq!(integer(&json!(20.0)), Some(20));
         assert_eq!(integer(&json!("1.5")), None);
         assert_eq!(integer(&json!(true)), None);
+    }
+}
+
+#[cfg(test)]
+mod prose_tests {
+    use super::{reads_as_prose, Scalar};
+
+    #[test]
+    fn sentences_are_not_examples_but_values_are() {
+        for prose in [
+            "The key of the client",
+            "Example value for the China site (aliyun.com): Prepay.",
+        ] {
+            assert!(reads_as_prose(&Scalar::Str(prose.into())), "{prose}");
+        }
+        for value in [
+            "vpn-bp1q8bgx4xnkm****",
+            "-----BEGIN CERTIFICATE----- MIIB7zCCAZW**** -----END CERTIFICATE-----",
+            "{\"Psk\":\"1234****\",\"IkeVersion\":\"ikev1\"}",
+            "10.0.0.0/24,10.0.1.0/24",
+            "My VPN gateway",
+        ] {
+            assert!(!reads_as_prose(&Scalar::Str(value.into())), "{value}");
+        }
+        assert!(!reads_as_prose(&Scalar::Int(5)));
     }
 }
