@@ -142,26 +142,30 @@ pub fn run(o: &Options) -> Result<String, String> {
             median.wall.as_secs_f64()
         ));
     }
+    let mut failure = checks
+        .iter()
+        .any(|c| c.warnings > 0)
+        .then(|| "the generated crate has warnings".to_owned());
     if o.each_group {
         let started = Instant::now();
         let groups = crate::features::run(&spec, &sdk.join("Cargo.toml"), Some(&target));
         let elapsed = started.elapsed().as_secs_f64();
         match groups {
             Ok(text) => report.push_str(&format!(
-                "{}\n(each group alone: {elapsed:.0} s in all)\n",
+                "{} ({elapsed:.0} s in all)\n",
                 text.lines().last().unwrap_or_default()
             )),
-            Err(text) => return Err(format!("{report}{text}")),
+            Err(text) => failure = Some(text),
         }
     }
     report.push_str(&format!("load average at the end: {}\n", load_average()));
     if !o.keep_target {
         remove_dir(&target)?;
     }
-    if checks.iter().any(|c| c.warnings > 0) {
-        return Err(format!("{report}the generated crate has warnings"));
+    match failure {
+        Some(why) => Err(format!("{report}{why}")),
+        None => Ok(report),
     }
-    Ok(report)
 }
 
 /// A scratch directory is emptied piece by piece: it must lie outside the workspace and hold
