@@ -28,10 +28,10 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
         PaginationIr::PageNumber { items, item, .. }
         | PaginationIr::NextToken { items, item, .. } => (ident(items), item_type(item)),
     };
-    // Numeric response fields as `Option<i64>`; a field the response lacks, or of another
-    // type, is `None` (no claim about the listing).
     // A `long` is an i64 already: no conversion (clippy::useless_conversion).
     let is_long = |f: &crate::ir::FieldIr| matches!(f.ty, TypeIr::Scalar(ScalarIr::Long));
+    // Numeric response fields as `Option<i64>`; a field the response lacks, or of another
+    // type, is `None` (no claim about the listing).
     let number = |snake: &str| match field(&op.response, snake) {
         Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::Integer | ScalarIr::Long)) => {
             let name = ident(snake);
