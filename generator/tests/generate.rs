@@ -112,3 +112,67 @@ fn an_operation_without_parameters_binds_nothing_unused() {
         "{module}"
     );
 }
+
+/// The wider metadata bounds `long` parameters (`MaxResults` of some listings): the range check
+/// takes the value as it is, with no conversion to its own type (clippy::useless_conversion).
+#[test]
+fn a_bounded_long_is_checked_without_a_conversion() {
+    let dir = root().join("generator/tests/fixtures/minimal");
+    let mut sources = generator::SpecSources::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let things = sources
+        .files
+        .get_mut(&PathBuf::from("groups/things.yaml"))
+        .unwrap_or_else(|| panic!("no things.yaml"));
+    let from =
+        "{name: Period, type: integer, doc: Months., constraints: {range: {min: 1, max: 36}}}";
+    assert!(things.contains(from));
+    *things = things.replacen(from, &from.replace("integer", "long"), 1);
+    let spec = generator::load_sources(sources).unwrap_or_else(|e| panic!("{e}"));
+    let templates = read_templates(&root().join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    let files = generate(&spec, &templates).unwrap_or_else(|e| panic!("{e}"));
+    let module = files
+        .iter()
+        .find(|f| f.path == "src/operation/create_thing.rs")
+        .map(|f| f.contents.replace(char::is_whitespace, ""))
+        .unwrap_or_else(|| panic!("no create_thing module"));
+    assert!(
+        module.contains("rt::validate::range(\"Period\",*v,Some(1),Some(36))"),
+        "{module}"
+    );
+    assert!(!module.contains("(\"Period\",i64::from"), "{module}");
+}
+
+/// Listings whose page number, page size and total count are `long`: the paginator reads them
+/// as they are (clippy::useless_conversion otherwise).
+#[test]
+fn a_paginator_over_long_numbers_converts_nothing() {
+    let dir = root().join("generator/tests/fixtures/minimal");
+    let mut sources = generator::SpecSources::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let things = sources
+        .files
+        .get_mut(&PathBuf::from("groups/things.yaml"))
+        .unwrap_or_else(|| panic!("no things.yaml"));
+    for name in ["PageNumber", "PageSize", "TotalCount"] {
+        let from = format!("{{name: {name}, type: integer");
+        assert!(things.contains(&from), "{name}");
+        *things = things.replacen(&from, &format!("{{name: {name}, type: long"), 1);
+    }
+    let spec = generator::load_sources(sources).unwrap_or_else(|e| panic!("{e}"));
+    let templates = read_templates(&root().join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    let files = generate(&spec, &templates).unwrap_or_else(|e| panic!("{e}"));
+    let module = files
+        .iter()
+        .find(|f| f.path == "src/operation/describe_things.rs")
+        .map(|f| f.contents.replace(char::is_whitespace, ""))
+        .unwrap_or_else(|| panic!("no describe_things module"));
+    assert!(module.contains("into_paginator"), "{module}");
+    assert!(!module.contains("i64::from"), "{module}");
+    assert!(
+        module.contains("Cursor::Page(self.input.page_number.unwrap_or(1))"),
+        "{module}"
+    );
+    assert!(
+        module.contains("letpage_size=self.input.page_size;"),
+        "{module}"
+    );
+}

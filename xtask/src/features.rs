@@ -13,10 +13,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-/// Checks every configuration of the crate at `manifest` whose groups `spec_dir` lists.
-/// Returns the per-configuration timings, or every failing configuration with its
-/// diagnostics.
-pub fn run(spec_dir: &Path, manifest: &Path) -> Result<String, String> {
+/// Checks every configuration of the crate at `manifest` whose groups `spec_dir` lists, in
+/// `target` (default: cargo's). Returns the per-configuration timings, or every failing
+/// configuration with its diagnostics.
+pub fn run(spec_dir: &Path, manifest: &Path, target: Option<&Path>) -> Result<String, String> {
     let spec = generator::load_spec(spec_dir).map_err(|d| d.to_string())?;
     let groups: Vec<String> = spec.raw().service.groups.clone();
     let package = package_name(manifest)?;
@@ -26,7 +26,7 @@ pub fn run(spec_dir: &Path, manifest: &Path) -> Result<String, String> {
     let mut failures = Vec::new();
     for features in configurations {
         let started = Instant::now();
-        let diagnostics = check(manifest, &package, features)?;
+        let diagnostics = check(manifest, &package, features, target)?;
         let label = features.map_or_else(|| "(no group)".to_owned(), |f| format!("--features {f}"));
         report.push_str(&format!(
             "{label}: {} diagnostic(s), {:.1} s\n",
@@ -67,7 +67,12 @@ fn package_name(manifest: &Path) -> Result<String, String> {
 }
 
 /// Runs one `cargo clippy` and returns the rendered warnings and errors of `package`.
-fn check(manifest: &Path, package: &str, features: Option<&str>) -> Result<Vec<String>, String> {
+fn check(
+    manifest: &Path,
+    package: &str,
+    features: Option<&str>,
+    target: Option<&Path>,
+) -> Result<Vec<String>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("clippy")
@@ -77,6 +82,9 @@ fn check(manifest: &Path, package: &str, features: Option<&str>) -> Result<Vec<S
         .args(["--message-format", "json"]);
     if let Some(f) = features {
         cmd.args(["--features", f]);
+    }
+    if let Some(t) = target {
+        cmd.env("CARGO_TARGET_DIR", t);
     }
     let output = cmd
         .output()

@@ -116,6 +116,9 @@ enum Command {
         /// Keep the scratch target directory (about 1 GB) afterwards.
         #[arg(long)]
         keep_target: bool,
+        /// Also run `feature-check` on the generated crate: each group alone, no warning.
+        #[arg(long)]
+        each_group: bool,
     },
     /// Clean debug build of a hello world on the generated crate (only the named groups)
     /// against one on the same third-party dependencies alone, alternating, medians compared.
@@ -209,6 +212,7 @@ fn main() -> ExitCode {
         } => report(features::run(
             &spec.unwrap_or_else(|| root.join("spec")),
             &manifest_path.unwrap_or_else(|| root.join("generated-sdk").join("Cargo.toml")),
+            None,
         )),
         Command::ScaleProof {
             metadata,
@@ -216,6 +220,7 @@ fn main() -> ExitCode {
             published,
             runs,
             keep_target,
+            each_group,
         } => {
             let published = match published.map(Ok).unwrap_or_else(|| recorded_date(&root)) {
                 Ok(date) => date,
@@ -228,6 +233,7 @@ fn main() -> ExitCode {
                 out,
                 runs,
                 keep_target,
+                each_group,
             }))
         }
         Command::BuildCost {

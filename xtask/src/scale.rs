@@ -7,7 +7,8 @@
 //! 3. a scratch workspace beside it (copies of `runtime/` and `formats/`, this workspace's
 //!    manifest and lockfile, so the versions are the same), the generated lines counted;
 //! 4. `cargo check` of the dependencies once, then of the generated crate alone, `--runs`
-//!    times (its sources touched in between), under `/usr/bin/time -v` for the peak memory.
+//!    times (its sources touched in between), under `/usr/bin/time -v` for the peak memory;
+//! 5. with `--each-group`, `feature-check` on it: each group's feature alone, no warning.
 //!
 //! Figures are printed; `BENCHMARKS.md` records them with the command. Import and generation
 //! times are of one in-process run, so build `xtask` with `--release` for them. The target
@@ -32,6 +33,8 @@ pub struct Options {
     pub runs: usize,
     /// Keep `OUT/target`.
     pub keep_target: bool,
+    /// Also check the crate with each group feature alone.
+    pub each_group: bool,
 }
 
 /// One `cargo check`: wall time, peak resident memory of the largest process (rustc), and the
@@ -139,14 +142,30 @@ pub fn run(o: &Options) -> Result<String, String> {
             median.wall.as_secs_f64()
         ));
     }
+    let mut failure = checks
+        .iter()
+        .any(|c| c.warnings > 0)
+        .then(|| "the generated crate has warnings".to_owned());
+    if o.each_group {
+        let started = Instant::now();
+        let groups = crate::features::run(&spec, &sdk.join("Cargo.toml"), Some(&target));
+        let elapsed = started.elapsed().as_secs_f64();
+        match groups {
+            Ok(text) => report.push_str(&format!(
+                "{} ({elapsed:.0} s in all)\n",
+                text.lines().last().unwrap_or_default()
+            )),
+            Err(text) => failure = Some(text),
+        }
+    }
     report.push_str(&format!("load average at the end: {}\n", load_average()));
     if !o.keep_target {
         remove_dir(&target)?;
     }
-    if checks.iter().any(|c| c.warnings > 0) {
-        return Err(format!("{report}the generated crate has warnings"));
+    match failure {
+        Some(why) => Err(format!("{report}{why}")),
+        None => Ok(report),
     }
-    Ok(report)
 }
 
 /// A scratch directory is emptied piece by piece: it must lie outside the workspace and hold

@@ -278,6 +278,8 @@ pub(crate) fn constraint_checks(wire: &TokenStream, ty: &TypeIr, c: &Constraints
         let (lo, hi) = (bound(r.min), bound(r.max));
         let value = match ty {
             TypeIr::Scalar(ScalarIr::Float) => quote!(*v as i64),
+            // Already an i64: a conversion would be a no-op (clippy::useless_conversion).
+            TypeIr::Scalar(ScalarIr::Long) => quote!(*v),
             _ => quote!(i64::from(*v)),
         };
         checks.push(quote!(#validate::range(#wire, #value, #lo, #hi)?;));

@@ -28,18 +28,29 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
         PaginationIr::PageNumber { items, item, .. }
         | PaginationIr::NextToken { items, item, .. } => (ident(items), item_type(item)),
     };
+    // A `long` is an i64 already: no conversion (clippy::useless_conversion).
+    let is_long = |f: &crate::ir::FieldIr| matches!(f.ty, TypeIr::Scalar(ScalarIr::Long));
     // Numeric response fields as `Option<i64>`; a field the response lacks, or of another
     // type, is `None` (no claim about the listing).
     let number = |snake: &str| match field(&op.response, snake) {
         Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::Integer | ScalarIr::Long)) => {
             let name = ident(snake);
-            if f.required {
-                quote!(Some(i64::from(out.#name)))
-            } else {
-                quote!(out.#name.map(i64::from))
+            match (f.required, is_long(f)) {
+                (true, false) => quote!(Some(i64::from(out.#name))),
+                (true, true) => quote!(Some(out.#name)),
+                (false, false) => quote!(out.#name.map(i64::from)),
+                (false, true) => quote!(out.#name),
             }
         }
         _ => quote!(None),
+    };
+    let widened = |fields: &[crate::ir::FieldIr], snake: &str| {
+        let name = ident(snake);
+        if field(fields, snake).is_some_and(is_long) {
+            quote!(self.input.#name)
+        } else {
+            quote!(self.input.#name.map(i64::from))
+        }
     };
     let request_id = match field(&op.response, "request_id") {
         Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::String)) => {
@@ -73,9 +84,10 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
             let echoed_size = field(&op.response, page_size)
                 .map(|_| number(page_size))
                 .map(|n| quote!(.with_page_size(#n)));
-            let ps = ident(page_size);
+            let first_page = widened(&op.params, page_number);
+            let size = widened(&op.params, page_size);
             (
-                quote!(#paginate::Cursor::Page(self.input.#pn.map(i64::from).unwrap_or(1))),
+                quote!(#paginate::Cursor::Page(#first_page.unwrap_or(1))),
                 quote! {
                     if let #paginate::Cursor::Page(page) = cursor {
                         builder.input.#pn = Some(#narrow);
@@ -89,7 +101,7 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
                 },
                 (
                     // Read before `self` moves into the fetch closure.
-                    quote!(let page_size = self.input.#ps.map(i64::from);),
+                    quote!(let page_size = #size;),
                     quote!(.with_page_size(page_size)),
                 ),
             )
