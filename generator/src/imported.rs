@@ -31,6 +31,10 @@ pub struct ImportedOperation {
     /// The metadata marks the operation deprecated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The metadata classes the operation as a read (`operationType: read`): it changes nothing,
+    /// so repeating it is always safe.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
     /// Request parameters, in the metadata's order (common parameters excluded).
     #[serde(default)]
     pub parameters: Vec<ImportedField>,

@@ -115,6 +115,8 @@ pub struct OperationIr {
     pub idempotency_token: Option<String>,
     /// Safe to send twice: a read, or a write carrying an idempotency token.
     pub retry_safe: bool,
+    /// The operation changes nothing (the spec's `read_only`).
+    pub read_only: bool,
     /// Pagination.
     pub pagination: Option<PaginationIr>,
     /// Asynchronous completion.
@@ -920,9 +922,7 @@ fn lower_operation(
         .collect();
     op_errors.sort_by(|a, b| a.error.code.cmp(&b.error.code));
 
-    let is_read = ["Describe", "List", "Download"]
-        .iter()
-        .any(|p| op.action.starts_with(p));
+    let is_read = op.read_only.unwrap_or(false);
     let (example_request, example_response) = match &op.example {
         Some(ex) => (
             ex.request
@@ -956,6 +956,7 @@ fn lower_operation(
             })
             .collect(),
         idempotency_token: op.idempotency_token.as_ref().map(|t| snake_of(&params, t)),
+        read_only: is_read,
         retry_safe: is_read || op.idempotency_token.is_some(),
         params,
         response,

@@ -22,7 +22,8 @@
 //!   per-operation HTTP status from the metadata; codes missing from `errors.yaml` join the
 //!   catalogue with the metadata's message. Spellings are settled first (see
 //!   `Merger::canonical_error`).
-//! - Inferred idempotency tokens and pagination fill in only where the curated entry is silent.
+//! - Inferred idempotency tokens and pagination, and the metadata's read-only class, fill in
+//!   only where the curated entry is silent.
 //! - An operation with a `DryRun` parameter documents `DryRunOperation`, the answer to a dry
 //!   run that passed (the metadata lists it for some such operations only).
 //! - Response fields are optional unless curated, except the top-level `RequestId`, which every
@@ -278,6 +279,9 @@ impl Merger {
         }
         if op.pagination.is_none() {
             op.pagination = imp.inferred.pagination.clone();
+        }
+        if op.read_only.is_none() {
+            op.read_only = Some(imp.read_only);
         }
     }
 

@@ -234,6 +234,11 @@ pub struct OperationSpec {
     /// Name of the idempotency-token parameter (`ClientToken`), when the operation has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_token: Option<String>,
+    /// The operation changes nothing, so a client may repeat it and a server need not remember
+    /// its idempotency token. Normally imported (the metadata's `operationType: read`); set it
+    /// here, with a `decisions` entry, where the metadata's class is wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// How results are paged, when they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<PaginationSpec>,

@@ -104,6 +104,7 @@ fn adding_an_operation_is_compatible_and_listed_once() {
     let op = "  - action: DescribeCustomerGatewayQuota
     summary: Describes the customer gateway quota.
     source: test
+    read_only: true
     parameters:
       - {name: RegionId, type: string, required: true, doc: The region.}
     response:

@@ -163,7 +163,7 @@ impl DiagnoseVpnConnectionsFluentBuilder {
         let input = self.input;
         input.validate()?;
         let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DiagnoseVpnConnections", params, false)
+        let request = rt::RpcRequest::new("DiagnoseVpnConnections", params, true)
             .with_options(self.options)
             .with_secret_values(Vec::new());
         self.client.rpc().call(request).await

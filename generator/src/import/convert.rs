@@ -65,6 +65,7 @@ pub fn convert(
         action: action.to_owned(),
         provenance: provenance.clone(),
         deprecated: api.deprecated.unwrap_or(false),
+        read_only: api.operation_type.as_deref() == Some("read"),
         parameters,
         response,
         errors,

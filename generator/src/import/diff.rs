@@ -119,6 +119,9 @@ fn flatten(op: &ImportedOperation) -> Vec<Facts> {
     if op.deprecated {
         facts.insert("deprecated", "true".to_owned());
     }
+    if op.read_only {
+        facts.insert("read_only", "true".to_owned());
+    }
     if let Some(token) = &op.inferred.idempotency_token {
         facts.insert("idempotency token", token.clone());
     }

@@ -107,6 +107,9 @@ pub struct Api {
     /// The operation is deprecated.
     #[serde(default)]
     pub deprecated: Option<bool>,
+    /// `read` for an operation that changes nothing; `write` or `readAndWrite` otherwise.
+    #[serde(default, rename = "operationType")]
+    pub operation_type: Option<String>,
     /// Request parameters, in order.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
