@@ -1,7 +1,22 @@
 //! Service errors as the emulator answers them: a wire code, an HTTP status and a message.
 
-use vpn_gateway::runtime::ValidationError;
+use vpn_gateway::runtime::server::{ErrorResponse, OperationFacts};
+use vpn_gateway::runtime::{ValidationError, ValidationErrorKind};
 use vpn_gateway::ErrorCode;
+
+/// The codes the service answers a bad value of these parameters with, in the operations that
+/// document them (the generic `InvalidParameter` otherwise).
+const PARAMETER_CODES: &[(&[&str], ErrorCode)] = &[
+    (&["Name"], ErrorCode::InvalidName),
+    (&["Description"], ErrorCode::InvalidDescription),
+    (&["IpAddress"], ErrorCode::InvalidIpAddressWrongFormat),
+    (&["RouteDest"], ErrorCode::IllegalParamRouteDest),
+    (&["RouteEntryType"], ErrorCode::IllegalParamRouteEntryType),
+    (
+        &["Weight", "NewWeight"],
+        ErrorCode::VpnRouteEntryInvalidWeight,
+    ),
+];
 
 /// An error answered to the client (the body adds `RequestId`, `HostId` and `Recommend`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,32 +49,25 @@ impl ApiError {
         ApiError::new(code.http_status(), code.code(), message)
     }
 
-    /// `MissingParameter`/`InvalidParameter` (or the operation's documented code for names,
-    /// descriptions and IP addresses) for a parameter that failed parsing or validation.
-    pub fn from_validation(e: &ValidationError) -> Self {
-        let parameter = e.parameter();
-        if e.rule() == "is required" {
-            return ApiError::new(
-                400,
-                "MissingParameter",
-                format!(
-                    "The input parameter \"{parameter}\" that is mandatory for processing this request is not supplied."
-                ),
-            );
+    /// The answer to a parameter that failed decoding or validation: `MissingParameter` for a
+    /// missing one; for a bad value, the code the operation documents for that parameter
+    /// (`InvalidName`, `IllegalParam.RouteDest`, ...) when it documents one, else
+    /// `InvalidParameter`.
+    pub fn from_validation(facts: &OperationFacts<ErrorCode>, e: &ValidationError) -> Self {
+        let generic = ErrorResponse::from_validation(e);
+        if e.kind() == ValidationErrorKind::Missing {
+            return generic.into();
         }
-        let detail = format!("The specified parameter \"{parameter}\" is not valid: {e}.");
-        match parameter {
-            "Name" => ApiError::catalogue_with(ErrorCode::InvalidName, detail),
-            "Description" => ApiError::catalogue_with(ErrorCode::InvalidDescription, detail),
-            "IpAddress" => ApiError::catalogue_with(ErrorCode::InvalidIpAddressWrongFormat, detail),
-            "RouteDest" => ApiError::catalogue_with(ErrorCode::IllegalParamRouteDest, detail),
-            "RouteEntryType" => {
-                ApiError::catalogue_with(ErrorCode::IllegalParamRouteEntryType, detail)
-            }
-            "Weight" | "NewWeight" => {
-                ApiError::catalogue_with(ErrorCode::VpnRouteEntryInvalidWeight, detail)
-            }
-            _ => ApiError::new(400, "InvalidParameter", detail),
+        let documented = PARAMETER_CODES.iter().find(|(parameters, code)| {
+            parameters.contains(&e.parameter()) && facts.documents(*code)
+        });
+        match documented {
+            Some((_, code)) => ApiError::new(
+                facts.status_of(*code).unwrap_or(code.http_status()),
+                code.code(),
+                generic.message(),
+            ),
+            None => generic.into(),
         }
     }
 
@@ -109,5 +117,17 @@ impl ApiError {
     /// `Resource.QuotaFull`.
     pub fn quota_full() -> Self {
         ApiError::catalogue(ErrorCode::ResourceQuotaFull)
+    }
+}
+
+impl From<ErrorResponse> for ApiError {
+    fn from(e: ErrorResponse) -> Self {
+        ApiError::new(e.status(), e.code().to_owned(), e.message())
+    }
+}
+
+impl From<ApiError> for ErrorResponse {
+    fn from(e: ApiError) -> Self {
+        ErrorResponse::new(e.status, e.code, e.message)
     }
 }

@@ -16,13 +16,13 @@
 
 pub mod auth;
 pub mod config;
-pub mod dispatch;
 pub mod error;
 pub mod faults;
 mod handlers;
 pub mod ids;
 pub mod protocol;
 pub mod server;
+pub mod service;
 pub mod state;
 
 pub use config::{

@@ -8,9 +8,6 @@ use serde_json::{Map, Value};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The API version the emulator speaks.
-pub const API_VERSION: &str = "2016-04-28";
-
 /// A received RPC request, decoded but not yet authenticated.
 #[derive(Debug)]
 pub struct RpcRequest {

@@ -3,10 +3,10 @@
 
 use crate::auth::{self, NonceStore};
 use crate::config::{Access, EmulatorConfig, Limits};
-use crate::dispatch;
 use crate::error::ApiError;
 use crate::faults::{Fault, Faults};
-use crate::protocol::{self, RequestIds, RpcRequest, API_VERSION};
+use crate::protocol::{self, RequestIds, RpcRequest};
+use crate::service::CallContext;
 use crate::state::Model;
 use axum::body::Body;
 use axum::extract::State;
@@ -16,7 +16,9 @@ use bytes::Bytes;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use vpn_gateway::runtime::server::{DecodeError, OperationFacts};
 use vpn_gateway::runtime::wire_params::decode::WireParams;
+use vpn_gateway::server::{ServiceRequest, API_VERSION};
 use vpn_gateway::ErrorCode;
 
 /// Shared state of a running emulator.
@@ -89,7 +91,7 @@ async fn handle(State(app): State<Arc<App>>, request: axum::extract::Request) ->
     );
     let format = request.format();
     let fault = Faults::draw(&faults, app.model.ids());
-    let result = match fault {
+    let prepared = match fault {
         Fault::Drop => return dropped_connection(),
         Fault::Throttle => Err(ApiError::new(
             400,
@@ -101,32 +103,47 @@ async fn handle(State(app): State<Arc<App>>, request: axum::extract::Request) ->
             "ServiceUnavailable",
             "The request has failed due to a temporary failure of the server.",
         )),
-        Fault::None if request.size() <= INLINE_REQUEST_BYTES => {
-            serve(&app, &request).map(|(action, body)| (action.to_owned(), body))
-        }
+        Fault::None if request.size() <= INLINE_REQUEST_BYTES => prepare(&app, &request),
         // A large request (up to the body limit) takes milliseconds to verify and parse: do it
         // on the blocking pool so the runtime's workers keep serving everyone else.
         Fault::None => {
             let app = Arc::clone(&app);
-            tokio::task::spawn_blocking(move || {
-                serve(&app, &request).map(|(action, body)| (action.to_owned(), body))
-            })
-            .await
-            .unwrap_or_else(|_| {
-                Err(ApiError::new(
-                    500,
-                    "InternalError",
-                    "The request processing has failed due to some unknown error.",
-                ))
-            })
+            tokio::task::spawn_blocking(move || prepare(&app, &request))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(ApiError::new(
+                        500,
+                        "InternalError",
+                        "The request processing has failed due to some unknown error.",
+                    ))
+                })
         }
+    };
+    let result = match prepared {
+        Ok((call, context)) => {
+            let action = call.action();
+            call.call(&app.model, &context)
+                .await
+                .map_err(ApiError::from)
+                .and_then(|output| {
+                    serde_json::to_value(output).map_err(|e| {
+                        ApiError::new(
+                            500,
+                            "InternalError",
+                            format!("The response could not be encoded: {e}."),
+                        )
+                    })
+                })
+                .map(|body| (action, body))
+        }
+        Err(e) => Err(e),
     };
     match result {
         Ok((action, mut body)) => {
             if let Some(fields) = body.as_object_mut() {
                 fields.insert("RequestId".to_owned(), request_id.into());
             }
-            protocol::success(format, &action, body)
+            protocol::success(format, action, body)
         }
         Err(e) => {
             tracing::debug!(code = %e.code, status = e.status, "request failed");
@@ -190,7 +207,9 @@ async fn read_body(limits: &Limits, headers: &HeaderMap, body: Body) -> Result<B
     }
 }
 
-fn serve<'r>(app: &App, request: &'r RpcRequest) -> Result<(&'r str, serde_json::Value), ApiError> {
+/// Everything before a request runs: the method, parameter count, signature, action, version
+/// and access checks, then decoding and validation into the operation's typed request.
+fn prepare(app: &App, request: &RpcRequest) -> Result<(ServiceRequest, CallContext), ApiError> {
     if !matches!(request.method.as_str(), "GET" | "POST") {
         return Err(ApiError::new(
             405,
@@ -222,13 +241,7 @@ fn serve<'r>(app: &App, request: &'r RpcRequest) -> Result<(&'r str, serde_json:
             "The input parameter \"Action\" that is mandatory for processing this request is not supplied.",
         )
     })?;
-    let info = dispatch::operation(action).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "InvalidAction.NotFound",
-            format!("Specified api \"{action}\" is not found, please check your url and method."),
-        )
-    })?;
+    let facts = vpn_gateway::server::operation(action).ok_or_else(|| unknown_action(action))?;
     match request.version() {
         Some(API_VERSION) => {}
         Some(other) => {
@@ -249,14 +262,38 @@ fn serve<'r>(app: &App, request: &'r RpcRequest) -> Result<(&'r str, serde_json:
     match credential.access {
         Access::Full => {}
         Access::Denied => return Err(ApiError::catalogue(ErrorCode::Forbidden)),
-        Access::SubUserDenied => return Err(ApiError::catalogue(info.sub_user_code)),
+        Access::SubUserDenied => return Err(ApiError::catalogue(sub_user_code(facts))),
     }
     let params = WireParams::new(request.params().cloned());
-    let prepared = dispatch::prepare_action(info.action, &params).ok_or_else(|| {
-        ApiError::new(404, "InvalidAction.NotFound", "Specified api is not found.")
-    })??;
-    let body = prepared.run(&app.model)?;
-    Ok((action, body))
+    if let Some(region_id) = params.raw("RegionId").filter(|r| !r.is_empty()) {
+        if !crate::state::is_known_region(region_id) {
+            return Err(ApiError::invalid_region());
+        }
+    }
+    let call = ServiceRequest::decode(facts.action(), &params).map_err(|e| match e {
+        DecodeError::Invalid(e) => ApiError::from_validation(facts, &e),
+        _ => unknown_action(action),
+    })?;
+    Ok((call, CallContext::new(facts, &params)))
+}
+
+/// The service's error for an action it does not know.
+fn unknown_action(action: &str) -> ApiError {
+    ApiError::new(
+        404,
+        "InvalidAction.NotFound",
+        format!("Specified api \"{action}\" is not found, please check your url and method."),
+    )
+}
+
+/// The code an operation answers a RAM user without permission with: the spelling the service
+/// actually returns (`Forbbiden.SubUser`, see the error catalogue) when the operation documents
+/// it, else the documented `Forbidden.SubUser`, else `Forbidden`.
+pub fn sub_user_code(facts: &OperationFacts<ErrorCode>) -> ErrorCode {
+    [ErrorCode::ForbbidenSubUser, ErrorCode::ForbiddenSubUser]
+        .into_iter()
+        .find(|code| facts.documents(*code))
+        .unwrap_or(ErrorCode::Forbidden)
 }
 
 /// A response whose body fails after the headers: the client sees the connection break.

@@ -4,9 +4,10 @@
 use crate::config::Quotas;
 use crate::error::ApiError;
 use crate::ids::IdGenerator;
+use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use vpn_gateway::types::{
     BgpConfig, HealthCheckConfig, IkeConfigInfo, IpsecConfigInfo, VpnGatewayBusinessStatus,
@@ -156,13 +157,21 @@ impl Region {
 pub type TokenKey = (String, &'static str, String);
 
 /// A request remembered for its `ClientToken`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct TokenRecord {
     /// A hash of the request's own parameters: a different request with the same token is an
     /// `IdempotentParameterMismatch`.
     pub fingerprint: u64,
-    /// The original response, as compact JSON.
-    pub response: String,
+    /// The original output (the operation's output type), answered again to a retry.
+    pub output: Arc<dyn Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for TokenRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenRecord")
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Idempotency records: every `ClientToken` answered within the retention time, at most
@@ -451,7 +460,7 @@ mod tests {
     fn record(n: u64) -> TokenRecord {
         TokenRecord {
             fingerprint: n,
-            response: format!("{{\"N\":{n}}}"),
+            output: Arc::new(n),
         }
     }
 
@@ -462,10 +471,10 @@ mod tests {
         store.insert(key("a"), record(1), start);
         let almost = start + Duration::from_secs(9);
         store.expire(almost);
-        assert_eq!(store.get(&key("a"), almost), Some(&record(1)));
+        assert_eq!(store.get(&key("a"), almost).map(|r| r.fingerprint), Some(1));
         let after = start + Duration::from_secs(10);
         store.expire(after);
-        assert_eq!(store.get(&key("a"), after), None);
+        assert!(store.get(&key("a"), after).is_none());
         assert!(store.is_empty());
     }
 
@@ -479,11 +488,14 @@ mod tests {
         let later = start + Duration::from_secs(9);
         store.expire(later);
         assert!(!store.has_room());
-        assert_eq!(store.get(&key("a"), later), Some(&record(1)));
+        assert_eq!(store.get(&key("a"), later).map(|r| r.fingerprint), Some(1));
         // The oldest expires first and makes room; the newer one stays.
         let expired = start + Duration::from_secs(11);
         store.expire(expired);
         assert!(store.has_room());
-        assert_eq!(store.get(&key("b"), expired), Some(&record(2)));
+        assert_eq!(
+            store.get(&key("b"), expired).map(|r| r.fingerprint),
+            Some(2)
+        );
     }
 }

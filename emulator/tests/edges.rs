@@ -373,12 +373,17 @@ async fn unknown_regions_are_refused_and_create_no_state() {
         "cn-hangzhou ",
         "名前",
     ] {
-        for op in vpn_gateway_emulator::dispatch::OPERATIONS {
-            let response = Raw::new(op.action, &[("RegionId", region)])
+        for op in vpn_gateway::server::OPERATIONS {
+            let response = Raw::new(op.action(), &[("RegionId", region)])
                 .post(emulator.url())
                 .await;
             let (code, message) = error(&response);
-            assert_eq!(code, "InvalidRegionId.NotFound", "{}: {message}", op.action);
+            assert_eq!(
+                code,
+                "InvalidRegionId.NotFound",
+                "{}: {message}",
+                op.action()
+            );
             assert_eq!(response.0, 404);
             assert!(!message.contains(region), "{message}");
         }

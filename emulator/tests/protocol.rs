@@ -393,10 +393,10 @@ async fn malformed_parameters_never_cause_server_errors() {
             ("RouteDest", "300.0.0.0/99"),
         ],
     ];
-    for op in vpn_gateway_emulator::dispatch::OPERATIONS {
+    for op in vpn_gateway::server::OPERATIONS {
         for params in junk {
-            let (status, body) = Raw::new(op.action, params).post(emulator.url()).await;
-            assert!(status < 500, "{} {params:?}: {status} {body}", op.action);
+            let (status, body) = Raw::new(op.action(), params).post(emulator.url()).await;
+            assert!(status < 500, "{} {params:?}: {status} {body}", op.action());
             let v = json(&body);
             assert!(v["RequestId"].is_string(), "{body}");
         }

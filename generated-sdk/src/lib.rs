@@ -5,7 +5,7 @@
 //!
 //! Every request is validated against the documented constraints before it is sent, signed, and retried on throttling and transient failures by the runtime crate.
 //!
-//! Features: one cargo feature per operation group, all enabled by default. Each compiles the group's operation modules, client methods and the types they use; with `default-features = false`, enable only the groups you call.
+//! Features: one cargo feature per operation group, all enabled by default. Each compiles the group's operation modules, client methods and the types they use; with `default-features = false`, enable only the groups you call. The `server` feature adds `server`, the server side of the API (a service trait and request decoding), and enables every group.
 //!
 //! - `vpn-gateways`: VPN gateways (16 operations)
 //! - `customer-gateways`: Customer gateways (5 operations)
@@ -24,6 +24,9 @@ pub mod error_codes;
 pub mod operation;
 #[rustfmt::skip]
 pub mod types;
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
 #[cfg(
     all(
         test,

@@ -450,18 +450,57 @@ impl ProvideErrorMetadata for ServiceError {
 /// A request parameter broke a documented rule; nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
+    kind: ValidationErrorKind,
     parameter: String,
     rule: String,
+}
+
+/// Which kind of rule a parameter broke, so a caller (or a server answering with the service's
+/// error codes) can tell a missing parameter from a malformed or out-of-range one without
+/// reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationErrorKind {
+    /// A required parameter is absent.
+    Missing,
+    /// The text is not a value of the parameter's type (not a number, a boolean, valid JSON).
+    Malformed,
+    /// A string's length in characters is outside its bounds.
+    Length,
+    /// A number is outside its bounds.
+    Range,
+    /// A list has too few or too many items.
+    ItemCount,
+    /// A string does not have its documented format (CIDR block, IPv4 address, name).
+    Format,
+    /// A string starts with a forbidden prefix or is a forbidden value.
+    Forbidden,
+    /// An enumerated value the documentation does not list.
+    UnknownValue,
+    /// A documented rule between parameters (one requires or excludes another).
+    Rule,
+    /// A value that cannot be put on the wire (a comma list item holding a comma).
+    Unencodable,
 }
 
 impl ValidationError {
     /// `parameter` is the wire name (e.g. `Bandwidth`), `rule` what was violated
     /// (e.g. `must be between 5 and 1000`).
-    pub fn new(parameter: impl Into<String>, rule: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ValidationErrorKind,
+        parameter: impl Into<String>,
+        rule: impl Into<String>,
+    ) -> Self {
         ValidationError {
+            kind,
             parameter: parameter.into(),
             rule: rule.into(),
         }
+    }
+
+    /// Which kind of rule was broken.
+    pub fn kind(&self) -> ValidationErrorKind {
+        self.kind
     }
 
     /// The wire name of the offending parameter.
@@ -644,7 +683,12 @@ mod tests {
             Some("Throttling.User")
         );
 
-        let err: Error = ValidationError::new("Bandwidth", "must be between 5 and 1000").into();
+        let err: Error = ValidationError::new(
+            ValidationErrorKind::Range,
+            "Bandwidth",
+            "must be between 5 and 1000",
+        )
+        .into();
         assert_eq!(
             err.to_string(),
             "invalid request: parameter `Bandwidth` must be between 5 and 1000"

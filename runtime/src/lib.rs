@@ -17,6 +17,8 @@
 //! - [`signed_request`]: the signed HTTP request of one attempt; [`client`]: the send path.
 //! - [`codec`]: tolerant decoding of responses; [`paginate`] and [`waiter`]: the machinery behind
 //!   the generated paginators and waiters.
+//! - `server` (feature `server`): what every server of the API shares: the error response,
+//!   decode errors and per-operation facts under the generated service trait.
 
 #![warn(missing_docs)]
 
@@ -29,6 +31,8 @@ pub mod error;
 pub mod paginate;
 pub mod redact;
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod signed_request;
 pub mod signing;
 pub mod transport;
@@ -41,7 +45,7 @@ pub use config::{Config, ConfigBuilder, ConfigError, RequestMethod, SignatureVer
 pub use endpoint::{Endpoint, ServiceMetadata};
 pub use error::{
     Error, InvalidResponseError, ProvideErrorMetadata, SdkError, ServiceError, TransportError,
-    TransportErrorKind, ValidationError,
+    TransportErrorKind, ValidationError, ValidationErrorKind,
 };
 pub use paginate::{PaginationError, PaginationErrorKind};
 pub use retry::RetryPolicy;

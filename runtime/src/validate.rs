@@ -1,7 +1,7 @@
 //! Client-side checks of documented parameter constraints; each returns a
 //! [`ValidationError`] naming the parameter and the rule.
 
-use crate::error::ValidationError;
+use crate::error::{ValidationError, ValidationErrorKind as Kind};
 
 /// Textual formats the spec can require of a string parameter. Defined once, in
 /// `vpn-gateway-formats`, so the generator holds the spec's own examples to the same rules.
@@ -12,8 +12,18 @@ pub fn required(param: &str, present: bool) -> Result<(), ValidationError> {
     if present {
         Ok(())
     } else {
-        Err(ValidationError::new(param, "is required"))
+        Err(missing(param))
     }
+}
+
+/// The value of a required parameter, or the error that it is missing: how a server turns an
+/// input whose fields are all optional into a request whose required fields are plain values.
+pub fn present<T>(param: &str, value: Option<T>) -> Result<T, ValidationError> {
+    value.ok_or_else(|| missing(param))
+}
+
+fn missing(param: &str) -> ValidationError {
+    ValidationError::new(Kind::Missing, param, "is required")
 }
 
 /// Length in characters (not bytes) within `[min, max]`.
@@ -35,7 +45,7 @@ pub fn length(
         (None, Some(max)) => format!("must be at most {max} characters long (got {len})"),
         (None, None) => unreachable!("no bound, so no violation"),
     };
-    Err(ValidationError::new(param, rule))
+    Err(ValidationError::new(Kind::Length, param, rule))
 }
 
 /// A number within `[min, max]`.
@@ -56,7 +66,7 @@ pub fn range(
         (None, Some(max)) => format!("must be at most {max} (got {value})"),
         (None, None) => unreachable!("no bound, so no violation"),
     };
-    Err(ValidationError::new(param, rule))
+    Err(ValidationError::new(Kind::Range, param, rule))
 }
 
 /// The value must not start with any of `prefixes` (e.g. `http://`, `https://`).
@@ -67,6 +77,7 @@ pub fn forbidden_prefix(
 ) -> Result<(), ValidationError> {
     match prefixes.iter().find(|p| value.starts_with(**p)) {
         Some(prefix) => Err(ValidationError::new(
+            Kind::Forbidden,
             param,
             format!("must not start with `{prefix}`"),
         )),
@@ -78,6 +89,7 @@ pub fn forbidden_prefix(
 pub fn forbidden_value(param: &str, value: &str, values: &[&str]) -> Result<(), ValidationError> {
     if values.contains(&value) {
         Err(ValidationError::new(
+            Kind::Forbidden,
             param,
             format!("must not be `{value}`"),
         ))
@@ -100,7 +112,7 @@ pub fn items(
             (None, Some(max)) => format!("must have at most {max} items (got {len})"),
             (None, None) => unreachable!("no bound, so no violation"),
         };
-        return Err(ValidationError::new(param, rule));
+        return Err(ValidationError::new(Kind::ItemCount, param, rule));
     }
     Ok(())
 }
@@ -110,7 +122,7 @@ pub fn format(param: &str, value: &str, format: Format) -> Result<(), Validation
     if format.matches(value) {
         Ok(())
     } else {
-        Err(ValidationError::new(param, format.rule()))
+        Err(ValidationError::new(Kind::Format, param, format.rule()))
     }
 }
 
@@ -120,7 +132,7 @@ pub fn rule(param: &str, rule: &str, satisfied: bool) -> Result<(), ValidationEr
     if satisfied {
         Ok(())
     } else {
-        Err(ValidationError::new(param, rule))
+        Err(ValidationError::new(Kind::Rule, param, rule))
     }
 }
 
@@ -131,6 +143,7 @@ pub fn known(param: &str, known: bool) -> Result<(), ValidationError> {
         Ok(())
     } else {
         Err(ValidationError::new(
+            Kind::UnknownValue,
             param,
             "must be one of the documented values",
         ))

@@ -5,18 +5,19 @@ use super::required;
 use crate::error::ApiError;
 use crate::state::{page, Connection, Cx, Route};
 use vpn_gateway::operation::{
-    create_vpn_connection::{CreateVpnConnectionInput, CreateVpnConnectionOutput},
-    delete_vco_route_entry::{DeleteVcoRouteEntryInput, DeleteVcoRouteEntryOutput},
-    delete_vpn_connection::{DeleteVpnConnectionInput, DeleteVpnConnectionOutput},
-    describe_vco_route_entries::{DescribeVcoRouteEntriesInput, DescribeVcoRouteEntriesOutput},
-    describe_vpn_connection::{DescribeVpnConnectionInput, DescribeVpnConnectionOutput},
-    describe_vpn_connections::{DescribeVpnConnectionsInput, DescribeVpnConnectionsOutput},
-    download_vpn_connection_config::{
-        DownloadVpnConnectionConfigInput, DownloadVpnConnectionConfigOutput,
-    },
-    modify_vpn_connection_attribute::{
-        ModifyVpnConnectionAttributeInput, ModifyVpnConnectionAttributeOutput,
-    },
+    create_vpn_connection::CreateVpnConnectionOutput,
+    delete_vco_route_entry::DeleteVcoRouteEntryOutput,
+    delete_vpn_connection::DeleteVpnConnectionOutput,
+    describe_vco_route_entries::DescribeVcoRouteEntriesOutput,
+    describe_vpn_connection::DescribeVpnConnectionOutput,
+    describe_vpn_connections::DescribeVpnConnectionsOutput,
+    download_vpn_connection_config::DownloadVpnConnectionConfigOutput,
+    modify_vpn_connection_attribute::ModifyVpnConnectionAttributeOutput,
+};
+use vpn_gateway::server::{
+    CreateVpnConnectionRequest, DeleteVcoRouteEntryRequest, DeleteVpnConnectionRequest,
+    DescribeVcoRouteEntriesRequest, DescribeVpnConnectionRequest, DescribeVpnConnectionsRequest,
+    DownloadVpnConnectionConfigRequest, ModifyVpnConnectionAttributeRequest,
 };
 use vpn_gateway::types::{
     BgpConfig, HealthCheckConfig, IkeConfig, IkeConfigInfo, IkeMode, IkeVersion,
@@ -163,12 +164,12 @@ fn random_psk(cx: &Cx<'_>) -> String {
 
 pub fn create_vpn_connection(
     cx: &mut Cx<'_>,
-    input: CreateVpnConnectionInput,
+    input: CreateVpnConnectionRequest,
 ) -> Result<CreateVpnConnectionOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
+    let gateway_id = input.vpn_gateway_id;
     let customer_gateway_id = required(input.customer_gateway_id, "CustomerGatewayId")?;
-    let local_subnet = required(input.local_subnet, "LocalSubnet")?;
-    let remote_subnet = required(input.remote_subnet, "RemoteSubnet")?;
+    let local_subnet = input.local_subnet;
+    let remote_subnet = input.remote_subnet;
     cx.gateway(&gateway_id)?;
     if !cx
         .region
@@ -269,9 +270,9 @@ fn peer_asn<'a>(cx: &'a Cx<'_>, c: &Connection) -> Option<&'a str> {
 
 pub fn describe_vpn_connection(
     cx: &mut Cx<'_>,
-    input: DescribeVpnConnectionInput,
+    input: DescribeVpnConnectionRequest,
 ) -> Result<DescribeVpnConnectionOutput, ApiError> {
-    let id = required(input.vpn_connection_id, "VpnConnectionId")?;
+    let id = input.vpn_connection_id;
     let c = cx.connection(&id)?.clone();
     let i = item(cx, &c);
     let mut out = DescribeVpnConnectionOutput::default();
@@ -300,7 +301,7 @@ pub fn describe_vpn_connection(
 
 pub fn describe_vpn_connections(
     cx: &mut Cx<'_>,
-    input: DescribeVpnConnectionsInput,
+    input: DescribeVpnConnectionsRequest,
 ) -> Result<DescribeVpnConnectionsOutput, ApiError> {
     let mut all: Vec<&Connection> = cx
         .region
@@ -331,9 +332,9 @@ pub fn describe_vpn_connections(
 
 pub fn modify_vpn_connection_attribute(
     cx: &mut Cx<'_>,
-    input: ModifyVpnConnectionAttributeInput,
+    input: ModifyVpnConnectionAttributeRequest,
 ) -> Result<ModifyVpnConnectionAttributeOutput, ApiError> {
-    let id = required(input.vpn_connection_id, "VpnConnectionId")?;
+    let id = input.vpn_connection_id;
     let current = cx.connection(&id)?.clone();
     cx.gateway_for_change(&current.gateway_id)?;
     let local = input
@@ -401,9 +402,9 @@ pub fn modify_vpn_connection_attribute(
 
 pub fn delete_vpn_connection(
     cx: &mut Cx<'_>,
-    input: DeleteVpnConnectionInput,
+    input: DeleteVpnConnectionRequest,
 ) -> Result<DeleteVpnConnectionOutput, ApiError> {
-    let id = required(input.vpn_connection_id, "VpnConnectionId")?;
+    let id = input.vpn_connection_id;
     let gateway_id = cx.connection(&id)?.gateway_id.clone();
     if cx.region.gateways.contains_key(&gateway_id) {
         cx.gateway_for_change(&gateway_id)?;
@@ -417,9 +418,9 @@ pub fn delete_vpn_connection(
 
 pub fn download_vpn_connection_config(
     cx: &mut Cx<'_>,
-    input: DownloadVpnConnectionConfigInput,
+    input: DownloadVpnConnectionConfigRequest,
 ) -> Result<DownloadVpnConnectionConfigOutput, ApiError> {
-    let id = required(input.vpn_connection_id, "VpnConnectionId")?;
+    let id = input.vpn_connection_id;
     let c = cx.connection(&id)?.clone();
     let mut config = VpnConnectionConfig::default();
     config.local = cx
@@ -460,9 +461,9 @@ fn vco_view(r: &Route, connection_id: &str) -> VcoRouteEntry {
 
 pub fn describe_vco_route_entries(
     cx: &mut Cx<'_>,
-    input: DescribeVcoRouteEntriesInput,
+    input: DescribeVcoRouteEntriesRequest,
 ) -> Result<DescribeVcoRouteEntriesOutput, ApiError> {
-    let id = required(input.vpn_connection_id, "VpnConnectionId")?;
+    let id = input.vpn_connection_id;
     let c = cx.connection(&id)?.clone();
     let kind = input.route_entry_type.unwrap_or(VcoRouteEntryType::Custom);
     let entries: Vec<VcoRouteEntry> = if kind == VcoRouteEntryType::Bgp {
@@ -506,12 +507,12 @@ pub fn describe_vco_route_entries(
 
 pub fn delete_vco_route_entry(
     cx: &mut Cx<'_>,
-    input: DeleteVcoRouteEntryInput,
+    input: DeleteVcoRouteEntryRequest,
 ) -> Result<DeleteVcoRouteEntryOutput, ApiError> {
-    let id = required(input.vpn_connection_id, "VpnConnectionId")?;
-    let dest = required(input.route_dest, "RouteDest")?;
-    let next_hop = required(input.next_hop, "NextHop")?;
-    let weight = required(input.weight, "Weight")?;
+    let id = input.vpn_connection_id;
+    let dest = input.route_dest;
+    let next_hop = input.next_hop;
+    let weight = input.weight;
     cx.connection(&id)?;
     let position = cx
         .region

@@ -1,16 +1,17 @@
 //! Customer gateways: create, describe, list, modify, delete.
 
-use super::required;
 use crate::error::ApiError;
 use crate::state::{page, CustomerGateway as Record, Cx};
 use vpn_gateway::operation::{
-    create_customer_gateway::{CreateCustomerGatewayInput, CreateCustomerGatewayOutput},
-    delete_customer_gateway::{DeleteCustomerGatewayInput, DeleteCustomerGatewayOutput},
-    describe_customer_gateway::{DescribeCustomerGatewayInput, DescribeCustomerGatewayOutput},
-    describe_customer_gateways::{DescribeCustomerGatewaysInput, DescribeCustomerGatewaysOutput},
-    modify_customer_gateway_attribute::{
-        ModifyCustomerGatewayAttributeInput, ModifyCustomerGatewayAttributeOutput,
-    },
+    create_customer_gateway::CreateCustomerGatewayOutput,
+    delete_customer_gateway::DeleteCustomerGatewayOutput,
+    describe_customer_gateway::DescribeCustomerGatewayOutput,
+    describe_customer_gateways::DescribeCustomerGatewaysOutput,
+    modify_customer_gateway_attribute::ModifyCustomerGatewayAttributeOutput,
+};
+use vpn_gateway::server::{
+    CreateCustomerGatewayRequest, DeleteCustomerGatewayRequest, DescribeCustomerGatewayRequest,
+    DescribeCustomerGatewaysRequest, ModifyCustomerGatewayAttributeRequest,
 };
 use vpn_gateway::types::CustomerGateway;
 use vpn_gateway::ErrorCode;
@@ -25,19 +26,18 @@ fn view(c: &Record) -> CustomerGateway {
     v
 }
 
-fn find<'a>(cx: &'a mut Cx<'_>, id: Option<String>) -> Result<&'a mut Record, ApiError> {
-    let id = required(id, "CustomerGatewayId")?;
+fn find<'a>(cx: &'a mut Cx<'_>, id: &str) -> Result<&'a mut Record, ApiError> {
     cx.region
         .customer_gateways
-        .get_mut(&id)
+        .get_mut(id)
         .ok_or_else(ApiError::customer_gateway_not_found)
 }
 
 pub fn create_customer_gateway(
     cx: &mut Cx<'_>,
-    input: CreateCustomerGatewayInput,
+    input: CreateCustomerGatewayRequest,
 ) -> Result<CreateCustomerGatewayOutput, ApiError> {
-    let ip_address = required(input.ip_address, "IpAddress")?;
+    let ip_address = input.ip_address;
     let ip: std::net::Ipv4Addr = ip_address
         .parse()
         .map_err(|_| ApiError::catalogue(ErrorCode::InvalidIpAddressWrongFormat))?;
@@ -80,9 +80,9 @@ pub fn create_customer_gateway(
 
 pub fn describe_customer_gateway(
     cx: &mut Cx<'_>,
-    input: DescribeCustomerGatewayInput,
+    input: DescribeCustomerGatewayRequest,
 ) -> Result<DescribeCustomerGatewayOutput, ApiError> {
-    let c = view(find(cx, input.customer_gateway_id)?);
+    let c = view(find(cx, &input.customer_gateway_id)?);
     let mut out = DescribeCustomerGatewayOutput::default();
     out.customer_gateway_id = c.customer_gateway_id;
     out.name = c.name;
@@ -94,7 +94,7 @@ pub fn describe_customer_gateway(
 
 pub fn describe_customer_gateways(
     cx: &mut Cx<'_>,
-    input: DescribeCustomerGatewaysInput,
+    input: DescribeCustomerGatewaysRequest,
 ) -> Result<DescribeCustomerGatewaysOutput, ApiError> {
     let mut all: Vec<&Record> = cx
         .region
@@ -119,9 +119,9 @@ pub fn describe_customer_gateways(
 
 pub fn modify_customer_gateway_attribute(
     cx: &mut Cx<'_>,
-    input: ModifyCustomerGatewayAttributeInput,
+    input: ModifyCustomerGatewayAttributeRequest,
 ) -> Result<ModifyCustomerGatewayAttributeOutput, ApiError> {
-    let c = find(cx, input.customer_gateway_id)?;
+    let c = find(cx, &input.customer_gateway_id)?;
     if let Some(name) = input.name {
         c.name = Some(name);
     }
@@ -140,9 +140,9 @@ pub fn modify_customer_gateway_attribute(
 
 pub fn delete_customer_gateway(
     cx: &mut Cx<'_>,
-    input: DeleteCustomerGatewayInput,
+    input: DeleteCustomerGatewayRequest,
 ) -> Result<DeleteCustomerGatewayOutput, ApiError> {
-    let id = find(cx, input.customer_gateway_id)?.id.clone();
+    let id = find(cx, &input.customer_gateway_id)?.id.clone();
     if cx
         .region
         .connections

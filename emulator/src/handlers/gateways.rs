@@ -1,16 +1,16 @@
 //! VPN gateways: create, describe, list, modify, delete.
 
-use super::required;
 use crate::error::ApiError;
 use crate::state::{page, Cx, Gateway};
 use vpn_gateway::operation::{
-    create_vpn_gateway::{CreateVpnGatewayInput, CreateVpnGatewayOutput},
-    delete_vpn_gateway::{DeleteVpnGatewayInput, DeleteVpnGatewayOutput},
-    describe_vpn_gateway::{DescribeVpnGatewayInput, DescribeVpnGatewayOutput},
-    describe_vpn_gateways::{DescribeVpnGatewaysInput, DescribeVpnGatewaysOutput},
-    modify_vpn_gateway_attribute::{
-        ModifyVpnGatewayAttributeInput, ModifyVpnGatewayAttributeOutput,
-    },
+    create_vpn_gateway::CreateVpnGatewayOutput, delete_vpn_gateway::DeleteVpnGatewayOutput,
+    describe_vpn_gateway::DescribeVpnGatewayOutput,
+    describe_vpn_gateways::DescribeVpnGatewaysOutput,
+    modify_vpn_gateway_attribute::ModifyVpnGatewayAttributeOutput,
+};
+use vpn_gateway::server::{
+    CreateVpnGatewayRequest, DeleteVpnGatewayRequest, DescribeVpnGatewayRequest,
+    DescribeVpnGatewaysRequest, ModifyVpnGatewayAttributeRequest,
 };
 use vpn_gateway::types::{
     VpnGateway, VpnGatewayBusinessStatus, VpnGatewayFeatureState, VpnGatewayInstanceChargeType,
@@ -65,14 +65,14 @@ fn check_network_id(parameter: &str, value: &str, prefix: &str) -> Result<(), Ap
 
 pub fn create_vpn_gateway(
     cx: &mut Cx<'_>,
-    input: CreateVpnGatewayInput,
+    input: CreateVpnGatewayRequest,
 ) -> Result<CreateVpnGatewayOutput, ApiError> {
-    let vpc_id = required(input.vpc_id, "VpcId")?;
+    let vpc_id = input.vpc_id;
     check_network_id("VpcId", &vpc_id, "vpc-")?;
     if let Some(v_switch_id) = &input.v_switch_id {
         check_network_id("VSwitchId", v_switch_id, "vsw-")?;
     }
-    let bandwidth = required(input.bandwidth, "Bandwidth")?.as_i64();
+    let bandwidth = input.bandwidth.as_i64();
     if cx.region.gateways.len() >= cx.quotas.vpn_gateways {
         return Err(ApiError::catalogue_with(
             ErrorCode::ResourceQuotaFull,
@@ -129,9 +129,9 @@ pub fn create_vpn_gateway(
 
 pub fn describe_vpn_gateway(
     cx: &mut Cx<'_>,
-    input: DescribeVpnGatewayInput,
+    input: DescribeVpnGatewayRequest,
 ) -> Result<DescribeVpnGatewayOutput, ApiError> {
-    let id = required(input.vpn_gateway_id, "VpnGatewayId")?;
+    let id = input.vpn_gateway_id;
     let g = view(cx.gateway(&id)?);
     let mut out = DescribeVpnGatewayOutput::default();
     out.vpn_gateway_id = g.vpn_gateway_id;
@@ -154,7 +154,7 @@ pub fn describe_vpn_gateway(
 
 pub fn describe_vpn_gateways(
     cx: &mut Cx<'_>,
-    input: DescribeVpnGatewaysInput,
+    input: DescribeVpnGatewaysRequest,
 ) -> Result<DescribeVpnGatewaysOutput, ApiError> {
     let mut gateways: Vec<&Gateway> = cx
         .region
@@ -182,9 +182,9 @@ pub fn describe_vpn_gateways(
 
 pub fn modify_vpn_gateway_attribute(
     cx: &mut Cx<'_>,
-    input: ModifyVpnGatewayAttributeInput,
+    input: ModifyVpnGatewayAttributeRequest,
 ) -> Result<ModifyVpnGatewayAttributeOutput, ApiError> {
-    let id = required(input.vpn_gateway_id, "VpnGatewayId")?;
+    let id = input.vpn_gateway_id;
     let g = cx.gateway(&id)?;
     if let Some(name) = input.name {
         g.name = Some(name);
@@ -215,9 +215,9 @@ pub fn modify_vpn_gateway_attribute(
 
 pub fn delete_vpn_gateway(
     cx: &mut Cx<'_>,
-    input: DeleteVpnGatewayInput,
+    input: DeleteVpnGatewayRequest,
 ) -> Result<DeleteVpnGatewayOutput, ApiError> {
-    let id = required(input.vpn_gateway_id, "VpnGatewayId")?;
+    let id = input.vpn_gateway_id;
     let now_ms = cx.now_ms;
     let g = cx.gateway(&id)?;
     if g.prepaid && g.end_time.is_some_and(|end| end > now_ms) {

@@ -5,21 +5,21 @@ use super::{mask, parse_cidr, required};
 use crate::error::ApiError;
 use crate::state::{page, Cx, Route};
 use vpn_gateway::operation::{
-    create_vpn_pbr_route_entry::{CreateVpnPbrRouteEntryInput, CreateVpnPbrRouteEntryOutput},
-    create_vpn_route_entry::{CreateVpnRouteEntryInput, CreateVpnRouteEntryOutput},
-    delete_vpn_pbr_route_entry::{DeleteVpnPbrRouteEntryInput, DeleteVpnPbrRouteEntryOutput},
-    delete_vpn_route_entry::{DeleteVpnRouteEntryInput, DeleteVpnRouteEntryOutput},
-    describe_vpn_pbr_route_entries::{
-        DescribeVpnPbrRouteEntriesInput, DescribeVpnPbrRouteEntriesOutput,
-    },
-    describe_vpn_route_entries::{DescribeVpnRouteEntriesInput, DescribeVpnRouteEntriesOutput},
-    modify_vpn_pbr_route_entry_weight::{
-        ModifyVpnPbrRouteEntryWeightInput, ModifyVpnPbrRouteEntryWeightOutput,
-    },
-    modify_vpn_route_entry_weight::{
-        ModifyVpnRouteEntryWeightInput, ModifyVpnRouteEntryWeightOutput,
-    },
-    publish_vpn_route_entry::{PublishVpnRouteEntryInput, PublishVpnRouteEntryOutput},
+    create_vpn_pbr_route_entry::CreateVpnPbrRouteEntryOutput,
+    create_vpn_route_entry::CreateVpnRouteEntryOutput,
+    delete_vpn_pbr_route_entry::DeleteVpnPbrRouteEntryOutput,
+    delete_vpn_route_entry::DeleteVpnRouteEntryOutput,
+    describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesOutput,
+    describe_vpn_route_entries::DescribeVpnRouteEntriesOutput,
+    modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightOutput,
+    modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightOutput,
+    publish_vpn_route_entry::PublishVpnRouteEntryOutput,
+};
+use vpn_gateway::server::{
+    CreateVpnPbrRouteEntryRequest, CreateVpnRouteEntryRequest, DeleteVpnPbrRouteEntryRequest,
+    DeleteVpnRouteEntryRequest, DescribeVpnPbrRouteEntriesRequest, DescribeVpnRouteEntriesRequest,
+    ModifyVpnPbrRouteEntryWeightRequest, ModifyVpnRouteEntryWeightRequest,
+    PublishVpnRouteEntryRequest,
 };
 use vpn_gateway::types::{
     VpnPbrRouteEntry, VpnRouteEntry, VpnRouteOverlayMode, VpnRouteState, VpnRouteType,
@@ -198,10 +198,10 @@ struct RouteKey {
 impl RouteKey {
     fn new(
         table: Table,
-        gateway_id: Option<String>,
+        gateway_id: String,
         source: Option<String>,
-        dest: Option<String>,
-        next_hop: Option<String>,
+        dest: String,
+        next_hop: String,
         weight: Option<VpnRouteWeight>,
     ) -> Result<RouteKey, ApiError> {
         let source = match table {
@@ -210,10 +210,10 @@ impl RouteKey {
         };
         Ok(RouteKey {
             table,
-            gateway_id: required(gateway_id, "VpnGatewayId")?,
+            gateway_id,
             source,
-            dest: required(dest, "RouteDest")?,
-            next_hop: required(next_hop, "NextHop")?,
+            dest,
+            next_hop,
             weight,
         })
     }
@@ -266,18 +266,18 @@ impl RouteKey {
 
 pub fn create_vpn_route_entry(
     cx: &mut Cx<'_>,
-    input: CreateVpnRouteEntryInput,
+    input: CreateVpnRouteEntryRequest,
 ) -> Result<CreateVpnRouteEntryOutput, ApiError> {
     let route = add_route(
         cx,
         Table::Destination,
         NewRoute {
-            gateway_id: required(input.vpn_gateway_id, "VpnGatewayId")?,
+            gateway_id: input.vpn_gateway_id,
             source: None,
-            dest: required(input.route_dest, "RouteDest")?,
-            next_hop: required(input.next_hop, "NextHop")?,
-            weight: required(input.weight, "Weight")?,
-            published: required(input.publish_vpc, "PublishVpc")?,
+            dest: input.route_dest,
+            next_hop: input.next_hop,
+            weight: input.weight,
+            published: input.publish_vpc,
             description: input.description,
         },
     )?;
@@ -295,18 +295,18 @@ pub fn create_vpn_route_entry(
 
 pub fn create_vpn_pbr_route_entry(
     cx: &mut Cx<'_>,
-    input: CreateVpnPbrRouteEntryInput,
+    input: CreateVpnPbrRouteEntryRequest,
 ) -> Result<CreateVpnPbrRouteEntryOutput, ApiError> {
     let route = add_route(
         cx,
         Table::Policy,
         NewRoute {
-            gateway_id: required(input.vpn_gateway_id, "VpnGatewayId")?,
-            source: Some(required(input.route_source, "RouteSource")?),
-            dest: required(input.route_dest, "RouteDest")?,
-            next_hop: required(input.next_hop, "NextHop")?,
-            weight: required(input.weight, "Weight")?,
-            published: required(input.publish_vpc, "PublishVpc")?,
+            gateway_id: input.vpn_gateway_id,
+            source: Some(input.route_source),
+            dest: input.route_dest,
+            next_hop: input.next_hop,
+            weight: input.weight,
+            published: input.publish_vpc,
             description: None,
         },
     )?;
@@ -324,7 +324,7 @@ pub fn create_vpn_pbr_route_entry(
 
 pub fn delete_vpn_route_entry(
     cx: &mut Cx<'_>,
-    input: DeleteVpnRouteEntryInput,
+    input: DeleteVpnRouteEntryRequest,
 ) -> Result<DeleteVpnRouteEntryOutput, ApiError> {
     RouteKey::new(
         Table::Destination,
@@ -332,7 +332,7 @@ pub fn delete_vpn_route_entry(
         None,
         input.route_dest,
         input.next_hop,
-        input.weight,
+        Some(input.weight),
     )?
     .remove(cx)?;
     Ok(DeleteVpnRouteEntryOutput::default())
@@ -340,15 +340,15 @@ pub fn delete_vpn_route_entry(
 
 pub fn delete_vpn_pbr_route_entry(
     cx: &mut Cx<'_>,
-    input: DeleteVpnPbrRouteEntryInput,
+    input: DeleteVpnPbrRouteEntryRequest,
 ) -> Result<DeleteVpnPbrRouteEntryOutput, ApiError> {
     RouteKey::new(
         Table::Policy,
         input.vpn_gateway_id,
-        input.route_source,
+        Some(input.route_source),
         input.route_dest,
         input.next_hop,
-        input.weight,
+        Some(input.weight),
     )?
     .remove(cx)?;
     Ok(DeleteVpnPbrRouteEntryOutput::default())
@@ -356,16 +356,16 @@ pub fn delete_vpn_pbr_route_entry(
 
 pub fn modify_vpn_route_entry_weight(
     cx: &mut Cx<'_>,
-    input: ModifyVpnRouteEntryWeightInput,
+    input: ModifyVpnRouteEntryWeightRequest,
 ) -> Result<ModifyVpnRouteEntryWeightOutput, ApiError> {
-    let new_weight = required(input.new_weight, "NewWeight")?;
+    let new_weight = input.new_weight;
     RouteKey::new(
         Table::Destination,
         input.vpn_gateway_id,
         None,
         input.route_dest,
         input.next_hop,
-        input.weight,
+        Some(input.weight),
     )?
     .change_weight(cx, new_weight)?;
     Ok(ModifyVpnRouteEntryWeightOutput::default())
@@ -373,16 +373,16 @@ pub fn modify_vpn_route_entry_weight(
 
 pub fn modify_vpn_pbr_route_entry_weight(
     cx: &mut Cx<'_>,
-    input: ModifyVpnPbrRouteEntryWeightInput,
+    input: ModifyVpnPbrRouteEntryWeightRequest,
 ) -> Result<ModifyVpnPbrRouteEntryWeightOutput, ApiError> {
-    let new_weight = required(input.new_weight, "NewWeight")?;
+    let new_weight = input.new_weight;
     RouteKey::new(
         Table::Policy,
         input.vpn_gateway_id,
-        input.route_source,
+        Some(input.route_source),
         input.route_dest,
         input.next_hop,
-        input.weight,
+        Some(input.weight),
     )?
     .change_weight(cx, new_weight)?;
     Ok(ModifyVpnPbrRouteEntryWeightOutput::default())
@@ -390,13 +390,13 @@ pub fn modify_vpn_pbr_route_entry_weight(
 
 pub fn publish_vpn_route_entry(
     cx: &mut Cx<'_>,
-    input: PublishVpnRouteEntryInput,
+    input: PublishVpnRouteEntryRequest,
 ) -> Result<PublishVpnRouteEntryOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
-    let dest = required(input.route_dest, "RouteDest")?;
-    let next_hop = required(input.next_hop, "NextHop")?;
-    let publish = required(input.publish_vpc, "PublishVpc")?;
-    let t = match required(input.route_type, "RouteType")? {
+    let gateway_id = input.vpn_gateway_id;
+    let dest = input.route_dest;
+    let next_hop = input.next_hop;
+    let publish = input.publish_vpc;
+    let t = match input.route_type {
         VpnRouteType::Pbr => Table::Policy,
         _ => Table::Destination,
     };
@@ -436,8 +436,7 @@ macro_rules! route_view {
     }};
 }
 
-fn listed(cx: &mut Cx<'_>, t: Table, gateway_id: Option<String>) -> Result<Vec<Route>, ApiError> {
-    let gateway_id = required(gateway_id, "VpnGatewayId")?;
+fn listed(cx: &mut Cx<'_>, t: Table, gateway_id: String) -> Result<Vec<Route>, ApiError> {
     cx.gateway(&gateway_id)?;
     let mut routes: Vec<Route> = table(cx, t)
         .iter()
@@ -450,7 +449,7 @@ fn listed(cx: &mut Cx<'_>, t: Table, gateway_id: Option<String>) -> Result<Vec<R
 
 pub fn describe_vpn_route_entries(
     cx: &mut Cx<'_>,
-    input: DescribeVpnRouteEntriesInput,
+    input: DescribeVpnRouteEntriesRequest,
 ) -> Result<DescribeVpnRouteEntriesOutput, ApiError> {
     let routes = listed(cx, Table::Destination, input.vpn_gateway_id)?;
     let page = page(routes, input.page_number, input.page_size);
@@ -468,7 +467,7 @@ pub fn describe_vpn_route_entries(
 
 pub fn describe_vpn_pbr_route_entries(
     cx: &mut Cx<'_>,
-    input: DescribeVpnPbrRouteEntriesInput,
+    input: DescribeVpnPbrRouteEntriesRequest,
 ) -> Result<DescribeVpnPbrRouteEntriesOutput, ApiError> {
     let routes = listed(cx, Table::Policy, input.vpn_gateway_id)?;
     let page = page(routes, input.page_number, input.page_size);

@@ -1,20 +1,22 @@
 //! SSL-VPN servers, their client certificates and their logs.
 
-use super::required;
 use crate::error::ApiError;
 use crate::state::{page, ClientCert, Cx, SslServer};
 use vpn_gateway::operation::{
-    create_ssl_vpn_client_cert::{CreateSslVpnClientCertInput, CreateSslVpnClientCertOutput},
-    create_ssl_vpn_server::{CreateSslVpnServerInput, CreateSslVpnServerOutput},
-    delete_ssl_vpn_client_cert::{DeleteSslVpnClientCertInput, DeleteSslVpnClientCertOutput},
-    delete_ssl_vpn_server::{DeleteSslVpnServerInput, DeleteSslVpnServerOutput},
-    describe_ssl_vpn_client_certs::{
-        DescribeSslVpnClientCertsInput, DescribeSslVpnClientCertsOutput,
-    },
-    describe_ssl_vpn_servers::{DescribeSslVpnServersInput, DescribeSslVpnServersOutput},
-    describe_vpn_ssl_server_logs::{DescribeVpnSslServerLogsInput, DescribeVpnSslServerLogsOutput},
-    modify_ssl_vpn_client_cert::{ModifySslVpnClientCertInput, ModifySslVpnClientCertOutput},
-    modify_ssl_vpn_server::{ModifySslVpnServerInput, ModifySslVpnServerOutput},
+    create_ssl_vpn_client_cert::CreateSslVpnClientCertOutput,
+    create_ssl_vpn_server::CreateSslVpnServerOutput,
+    delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput,
+    delete_ssl_vpn_server::DeleteSslVpnServerOutput,
+    describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsOutput,
+    describe_ssl_vpn_servers::DescribeSslVpnServersOutput,
+    describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput,
+    modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput,
+    modify_ssl_vpn_server::ModifySslVpnServerOutput,
+};
+use vpn_gateway::server::{
+    CreateSslVpnClientCertRequest, CreateSslVpnServerRequest, DeleteSslVpnClientCertRequest,
+    DeleteSslVpnServerRequest, DescribeSslVpnClientCertsRequest, DescribeSslVpnServersRequest,
+    DescribeVpnSslServerLogsRequest, ModifySslVpnClientCertRequest, ModifySslVpnServerRequest,
 };
 use vpn_gateway::types::{
     SslVpnClientCertKey, SslVpnClientCertStatus, SslVpnServer, SslVpnServerCipher,
@@ -76,11 +78,11 @@ fn view(cx: &Cx<'_>, s: &SslServer) -> SslVpnServer {
 
 pub fn create_ssl_vpn_server(
     cx: &mut Cx<'_>,
-    input: CreateSslVpnServerInput,
+    input: CreateSslVpnServerRequest,
 ) -> Result<CreateSslVpnServerOutput, ApiError> {
-    let gateway_id = required(input.vpn_gateway_id, "VpnGatewayId")?;
-    let client_ip_pool = required(input.client_ip_pool, "ClientIpPool")?;
-    let local_subnet = required(input.local_subnet, "LocalSubnet")?;
+    let gateway_id = input.vpn_gateway_id;
+    let client_ip_pool = input.client_ip_pool;
+    let local_subnet = input.local_subnet;
     cx.gateway_for_change(&gateway_id)?;
     check_pool(&client_ip_pool, &local_subnet)?;
     let existing = cx
@@ -116,9 +118,9 @@ pub fn create_ssl_vpn_server(
 
 pub fn modify_ssl_vpn_server(
     cx: &mut Cx<'_>,
-    input: ModifySslVpnServerInput,
+    input: ModifySslVpnServerRequest,
 ) -> Result<ModifySslVpnServerOutput, ApiError> {
-    let id = required(input.ssl_vpn_server_id, "SslVpnServerId")?;
+    let id = input.ssl_vpn_server_id;
     let gateway_id = check_gateway_of_server(cx, &id)?;
     let s = server(cx, &id)?;
     let pool = input
@@ -166,9 +168,9 @@ pub fn modify_ssl_vpn_server(
 
 pub fn delete_ssl_vpn_server(
     cx: &mut Cx<'_>,
-    input: DeleteSslVpnServerInput,
+    input: DeleteSslVpnServerRequest,
 ) -> Result<DeleteSslVpnServerOutput, ApiError> {
-    let id = required(input.ssl_vpn_server_id, "SslVpnServerId")?;
+    let id = input.ssl_vpn_server_id;
     let gateway_id = check_gateway_of_server(cx, &id)?;
     cx.region.ssl_servers.remove(&id);
     cx.region.client_certs.retain(|_, c| c.server_id != id);
@@ -178,7 +180,7 @@ pub fn delete_ssl_vpn_server(
 
 pub fn describe_ssl_vpn_servers(
     cx: &mut Cx<'_>,
-    input: DescribeSslVpnServersInput,
+    input: DescribeSslVpnServersRequest,
 ) -> Result<DescribeSslVpnServersOutput, ApiError> {
     let mut all: Vec<&SslServer> = cx
         .region
@@ -205,9 +207,9 @@ pub fn describe_ssl_vpn_servers(
 
 pub fn create_ssl_vpn_client_cert(
     cx: &mut Cx<'_>,
-    input: CreateSslVpnClientCertInput,
+    input: CreateSslVpnClientCertRequest,
 ) -> Result<CreateSslVpnClientCertOutput, ApiError> {
-    let server_id = required(input.ssl_vpn_server_id, "SslVpnServerId")?;
+    let server_id = input.ssl_vpn_server_id;
     let gateway_id = check_gateway_of_server(cx, &server_id)?;
     let existing = cx
         .region
@@ -237,9 +239,9 @@ pub fn create_ssl_vpn_client_cert(
 
 pub fn modify_ssl_vpn_client_cert(
     cx: &mut Cx<'_>,
-    input: ModifySslVpnClientCertInput,
+    input: ModifySslVpnClientCertRequest,
 ) -> Result<ModifySslVpnClientCertOutput, ApiError> {
-    let id = required(input.ssl_vpn_client_cert_id, "SslVpnClientCertId")?;
+    let id = input.ssl_vpn_client_cert_id;
     let c = cert(cx, &id)?;
     if input.name.is_some() {
         c.name = input.name;
@@ -252,9 +254,9 @@ pub fn modify_ssl_vpn_client_cert(
 
 pub fn delete_ssl_vpn_client_cert(
     cx: &mut Cx<'_>,
-    input: DeleteSslVpnClientCertInput,
+    input: DeleteSslVpnClientCertRequest,
 ) -> Result<DeleteSslVpnClientCertOutput, ApiError> {
-    let id = required(input.ssl_vpn_client_cert_id, "SslVpnClientCertId")?;
+    let id = input.ssl_vpn_client_cert_id;
     let server_id = cert(cx, &id)?.server_id.clone();
     let gateway_id = check_gateway_of_server(cx, &server_id)?;
     cx.region.client_certs.remove(&id);
@@ -264,7 +266,7 @@ pub fn delete_ssl_vpn_client_cert(
 
 pub fn describe_ssl_vpn_client_certs(
     cx: &mut Cx<'_>,
-    input: DescribeSslVpnClientCertsInput,
+    input: DescribeSslVpnClientCertsRequest,
 ) -> Result<DescribeSslVpnClientCertsOutput, ApiError> {
     let now_ms = cx.now_ms;
     let mut all: Vec<&ClientCert> = cx
@@ -315,9 +317,9 @@ pub fn describe_ssl_vpn_client_certs(
 
 pub fn describe_vpn_ssl_server_logs(
     cx: &mut Cx<'_>,
-    input: DescribeVpnSslServerLogsInput,
+    input: DescribeVpnSslServerLogsRequest,
 ) -> Result<DescribeVpnSslServerLogsOutput, ApiError> {
-    let id = input.vpn_ssl_server_id.unwrap_or_default();
+    let id = input.vpn_ssl_server_id;
     let lines: Vec<String> = match cx.region.ssl_servers.get(&id) {
         Some(s) => vec![
             format!(

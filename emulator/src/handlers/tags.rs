@@ -1,14 +1,13 @@
 //! Tags: TagResources, UnTagResources and ListTagResources (NextToken pagination).
 
-use super::required;
 use crate::error::ApiError;
 use crate::state::Cx;
 use std::collections::BTreeMap;
 use vpn_gateway::operation::{
-    list_tag_resources::{ListTagResourcesInput, ListTagResourcesOutput},
-    tag_resources::{TagResourcesInput, TagResourcesOutput},
-    un_tag_resources::{UnTagResourcesInput, UnTagResourcesOutput},
+    list_tag_resources::ListTagResourcesOutput, tag_resources::TagResourcesOutput,
+    un_tag_resources::UnTagResourcesOutput,
 };
+use vpn_gateway::server::{ListTagResourcesRequest, TagResourcesRequest, UnTagResourcesRequest};
 use vpn_gateway::types::{TagResource, TagResourceType};
 
 /// Tags a resource may carry.
@@ -38,9 +37,9 @@ fn check_resources(cx: &Cx<'_>, kind: &TagResourceType, ids: &[String]) -> Resul
 
 pub fn tag_resources(
     cx: &mut Cx<'_>,
-    input: TagResourcesInput,
+    input: TagResourcesRequest,
 ) -> Result<TagResourcesOutput, ApiError> {
-    let kind = required(input.resource_type, "ResourceType")?;
+    let kind = input.resource_type;
     check_resources(cx, &kind, &input.resource_id)?;
     let tags: Vec<(String, String)> = input
         .tag
@@ -77,9 +76,9 @@ pub fn tag_resources(
 
 pub fn un_tag_resources(
     cx: &mut Cx<'_>,
-    input: UnTagResourcesInput,
+    input: UnTagResourcesRequest,
 ) -> Result<UnTagResourcesOutput, ApiError> {
-    let kind = required(input.resource_type, "ResourceType")?;
+    let kind = input.resource_type;
     check_resources(cx, &kind, &input.resource_id)?;
     for id in &input.resource_id {
         if let Some((_, tags)) = cx.region.tags.get_mut(id) {
@@ -114,9 +113,9 @@ fn token_offset(token: &str) -> Option<usize> {
 
 pub fn list_tag_resources(
     cx: &mut Cx<'_>,
-    input: ListTagResourcesInput,
+    input: ListTagResourcesRequest,
 ) -> Result<ListTagResourcesOutput, ApiError> {
-    let kind = required(input.resource_type, "ResourceType")?;
+    let kind = input.resource_type;
     let wanted: Vec<(String, Option<String>)> = input
         .tag
         .iter()

@@ -16,7 +16,7 @@
 //! scoped reader, and each read is a lookup in it (O(log N)), never a scan of the parameters,
 //! so reading a request costs O(N log N) however its groups nest.
 
-use crate::error::ValidationError;
+use crate::error::{ValidationError, ValidationErrorKind};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
@@ -180,7 +180,7 @@ impl WireParams {
     }
 
     fn invalid(&self, name: &str, why: impl Into<String>) -> ValidationError {
-        ValidationError::new(self.path(name), why)
+        ValidationError::new(ValidationErrorKind::Malformed, self.path(name), why)
     }
 
     /// `name`, parsed; `None` when absent. An empty value counts as absent, as the service

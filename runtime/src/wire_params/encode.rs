@@ -10,7 +10,7 @@ use std::fmt::{self, Display};
 
 use serde::Serialize;
 
-use crate::error::ValidationError;
+use crate::error::{ValidationError, ValidationErrorKind};
 
 /// A list of `(name, value)` wire parameters, in insertion order.
 ///
@@ -255,6 +255,7 @@ impl StructParams<'_> {
                 continue;
             };
             return Err(ValidationError::new(
+                ValidationErrorKind::Unencodable,
                 self.path(name),
                 format!(
                     "item {} {why}, which a comma-separated list cannot carry",
@@ -338,6 +339,7 @@ impl StructParams<'_> {
                 Ok(self)
             }
             Err(e) => Err(ValidationError::new(
+                ValidationErrorKind::Unencodable,
                 path,
                 format!("cannot be encoded as JSON: {e}"),
             )),

@@ -67,6 +67,12 @@ fn features_section(ir: &ServiceIr) -> String {
          # depend with `default-features = false` and name the groups you call to compile less.\n",
     );
     out.push_str(&format!("default = [{}]\n", quoted(&all).join(", ")));
+    out.push_str(&format!(
+        "# The server side (`vpn_gateway::server`): the service trait, request decoding and the\n\
+         # operations' facts, for servers such as the local emulator. It needs every group.\n\
+         server = [\"vpn-gateway-runtime/server\", {}]\n",
+        quoted(&all).join(", ")
+    ));
     for g in &ir.groups {
         let title = g.title.split_whitespace().collect::<Vec<_>>().join(" ");
         let requires = reach.requires.get(&g.id).map_or(&[][..], Vec::as_slice);
@@ -106,7 +112,9 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
          signed, and retried on throttling and transient failures by the runtime crate.\n\n\
          Features: one cargo feature per operation group, all enabled by default. Each compiles \
          the group's operation modules, client methods and the types they use; with \
-         `default-features = false`, enable only the groups you call.\n\n{}",
+         `default-features = false`, enable only the groups you call. The `server` feature adds \
+         `server`, the server side of the API (a service trait and request decoding), and \
+         enables every group.\n\n{}",
         ir.name, ir.product, ir.api_version, ir.description, features.join("\n")
     );
     let crate_doc = super::doc_text(&crate_doc);
@@ -165,6 +173,9 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         pub mod operation;
         #[rustfmt::skip]
         pub mod types;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
         #all_groups_test
         #[rustfmt::skip]
         mod seed_examples;

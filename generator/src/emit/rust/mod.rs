@@ -8,6 +8,7 @@ mod features;
 mod operation;
 mod paginator_waiter;
 mod seed_examples;
+mod server;
 mod types;
 mod wire_cases;
 
@@ -28,6 +29,7 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         Types,
         ErrorCodes,
         OperationIndex,
+        Server,
         SeedExamples,
         WireCases,
         Operation(&'a crate::ir::OperationIr),
@@ -37,6 +39,7 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         Job::Types,
         Job::SeedExamples,
         Job::WireCases,
+        Job::Server,
         Job::Client,
         Job::ErrorCodes,
     ];
@@ -51,6 +54,7 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
         Job::ErrorCodes => {
             rust_file("src/error_codes.rs", error_codes::emit_error_codes(ir)).map(Some)
         }
+        Job::Server => rust_file("src/server.rs", server::emit_server(ir)).map(Some),
         Job::OperationIndex => {
             rust_file("src/operation.rs", operation::emit_operation_index(ir)).map(Some)
         }
