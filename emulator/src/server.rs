@@ -274,6 +274,20 @@ fn prepare(app: &App, request: &RpcRequest) -> Result<(ServiceRequest, CallConte
         DecodeError::Invalid(e) => ApiError::from_validation(facts, &e),
         _ => unknown_action(action),
     })?;
+    // A dry run checks the request and stops: the service answers `DryRunOperation` for a
+    // request that would have been accepted, and changes nothing.
+    if facts.documents(ErrorCode::DryRunOperation)
+        && params.get::<bool>("DryRun").ok().flatten() == Some(true)
+    {
+        let status = facts
+            .status_of(ErrorCode::DryRunOperation)
+            .unwrap_or(ErrorCode::DryRunOperation.http_status());
+        return Err(ApiError::new(
+            status,
+            ErrorCode::DryRunOperation.code(),
+            ErrorCode::DryRunOperation.message(),
+        ));
+    }
     Ok((call, CallContext::new(facts, &params)))
 }
 

@@ -22,9 +22,16 @@ pub struct Gateway {
     pub seq: u64,
     pub vpc_id: String,
     pub v_switch_id: Option<String>,
+    /// The second vSwitch, in another zone, of a gateway for dual-tunnel connections.
+    pub disaster_recovery_v_switch_id: Option<String>,
+    /// The second public IP of a dual-tunnel gateway.
+    pub disaster_recovery_internet_ip: Option<String>,
+    /// `public` or `private`.
+    pub network_type: String,
     pub name: Option<String>,
     pub description: Option<String>,
     pub bandwidth: i64,
+    /// The public IP (for a `private` gateway, its private one).
     pub internet_ip: String,
     pub intranet_ip: String,
     pub create_time: i64,
@@ -38,6 +45,14 @@ pub struct Gateway {
     pub ssl_max_connections: i64,
     pub auto_propagate: bool,
     pub enable_bgp: bool,
+}
+
+impl Gateway {
+    /// Whether the gateway serves dual-tunnel IPsec-VPN connections: it was created with two
+    /// vSwitches.
+    pub fn dual_tunnel(&self) -> bool {
+        self.disaster_recovery_v_switch_id.is_some()
+    }
 }
 
 /// A customer gateway.

@@ -54,7 +54,7 @@ async fn xml_is_answered_for_format_xml_with_list_wrappers() {
             200,
             &[
                 "<DescribeVpnGatewaysResponse>",
-                "<VpnGateways><VpnGateway><BusinessStatus>",
+                "<VpnGateways><VpnGateway><AutoPropagate>",
                 "<VpnGatewayId>vpn-",
             ],
         ),

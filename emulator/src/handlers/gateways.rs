@@ -2,6 +2,7 @@
 
 use crate::error::ApiError;
 use crate::state::{page, Cx, Gateway};
+use crate::zones;
 use vpn_gateway::operation::{
     create_vpn_gateway::CreateVpnGatewayOutput, delete_vpn_gateway::DeleteVpnGatewayOutput,
     describe_vpn_gateway::DescribeVpnGatewayOutput,
@@ -49,6 +50,12 @@ fn view(g: &Gateway) -> VpnGateway {
     v.ipsec_vpn = Some(feature(g.ipsec));
     v.ssl_vpn = Some(feature(g.ssl));
     v.ssl_max_connections = Some(g.ssl_max_connections);
+    v.network_type = Some(g.network_type.clone());
+    v.disaster_recovery_v_switch_id = g.disaster_recovery_v_switch_id.clone();
+    v.disaster_recovery_internet_ip = g.disaster_recovery_internet_ip.clone();
+    v.enable_bgp = Some(g.enable_bgp);
+    v.auto_propagate = Some(g.auto_propagate);
+    v.vpn_type = Some("Normal".to_owned());
     v
 }
 
@@ -63,14 +70,68 @@ fn check_network_id(parameter: &str, value: &str, prefix: &str) -> Result<(), Ap
     Ok(())
 }
 
+/// The vSwitches of a new gateway: none or one for a single-tunnel gateway; two, different and
+/// in different zones, for a dual-tunnel one (`DisasterRecoveryVSwitchId` set).
+fn check_vswitches(
+    region_id: &str,
+    first: Option<&str>,
+    second: Option<&str>,
+) -> Result<(), ApiError> {
+    if let Some(first) = first {
+        check_network_id("VSwitchId", first, "vsw-")?;
+    }
+    let Some(second) = second else {
+        return Ok(());
+    };
+    check_network_id("DisasterRecoveryVSwitchId", second, "vsw-")?;
+    let Some(first) = first else {
+        return Err(ApiError::new(
+            400,
+            "MissingParameter",
+            "The input parameter \"VSwitchId\" that is mandatory for processing this request is not supplied: a dual-tunnel gateway needs two vSwitches.",
+        ));
+    };
+    if first == second {
+        return Err(ApiError::catalogue(
+            ErrorCode::InvalidVSwitchIdVswitchIdShouldDifferent,
+        ));
+    }
+    if zones::vswitch_zone(region_id, first) == zones::vswitch_zone(region_id, second) {
+        return Err(ApiError::catalogue(
+            ErrorCode::InvalidVSwitchIdZoneIdShouldDifferent,
+        ));
+    }
+    Ok(())
+}
+
 pub fn create_vpn_gateway(
     cx: &mut Cx<'_>,
     input: CreateVpnGatewayRequest,
 ) -> Result<CreateVpnGatewayOutput, ApiError> {
     let vpc_id = input.vpc_id;
     check_network_id("VpcId", &vpc_id, "vpc-")?;
-    if let Some(v_switch_id) = &input.v_switch_id {
-        check_network_id("VSwitchId", v_switch_id, "vsw-")?;
+    check_vswitches(
+        cx.region_id,
+        input.v_switch_id.as_deref(),
+        input.disaster_recovery_v_switch_id.as_deref(),
+    )?;
+    let network_type = input.network_type.unwrap_or_else(|| "public".to_owned());
+    if !matches!(network_type.as_str(), "public" | "private") {
+        return Err(ApiError::invalid_parameter(
+            "NetworkType",
+            "must be `public` or `private`",
+        ));
+    }
+    let ipsec = input.enable_ipsec.unwrap_or(true);
+    let ssl = input.enable_ssl.unwrap_or(false);
+    if !ipsec && !ssl {
+        return Err(ApiError::catalogue(ErrorCode::InvalidVpnEnable));
+    }
+    if ssl && network_type == "private" {
+        return Err(ApiError::catalogue(ErrorCode::OperationFailedSslNotSupport));
+    }
+    if !ssl && input.ssl_connections.is_some() {
+        return Err(ApiError::catalogue(ErrorCode::UnnecessarySslConnection));
     }
     let bandwidth = input.bandwidth.as_i64();
     if cx.region.gateways.len() >= cx.quotas.vpn_gateways {
@@ -87,26 +148,40 @@ pub fn create_vpn_gateway(
         cx.now_ms
             .saturating_add(p.as_i64().saturating_mul(MONTH_MS))
     });
-    let ssl = input.enable_ssl.unwrap_or(false);
     let id = cx.new_id("vpn");
     let seq = cx.region.next_seq();
+    let intranet_ip = format!("172.16.{}.{}", seq % 250, 1 + seq / 250 % 250);
+    // A private gateway is reached at its private addresses; a public one at public IPs.
+    let address = |n: u64| {
+        if network_type == "private" {
+            format!("172.17.{}.{}", seq % 250, n)
+        } else {
+            super::public_ip(cx.ids.next_u64())
+        }
+    };
+    let internet_ip = address(1);
+    let dual_tunnel = input.disaster_recovery_v_switch_id.is_some();
+    let disaster_recovery_internet_ip = dual_tunnel.then(|| address(2));
     let gateway = Gateway {
         id: id.clone(),
         seq,
         vpc_id,
         v_switch_id: input.v_switch_id,
+        disaster_recovery_v_switch_id: input.disaster_recovery_v_switch_id,
+        disaster_recovery_internet_ip,
+        network_type,
         name: input.name.clone(),
         description: None,
         bandwidth,
-        internet_ip: super::public_ip(cx.ids.next_u64()),
-        intranet_ip: format!("172.16.{}.{}", seq % 250, 1 + seq / 250 % 250),
+        internet_ip,
+        intranet_ip,
         create_time: cx.now_ms,
         end_time,
         prepaid,
         status: VpnGatewayStatus::Init,
         busy_until: Some(cx.transition_end()),
         business_status: VpnGatewayBusinessStatus::Normal,
-        ipsec: input.enable_ipsec.unwrap_or(true),
+        ipsec,
         ssl,
         ssl_max_connections: if ssl {
             input.ssl_connections.map_or(5, |c| c.as_i64())
@@ -149,6 +224,12 @@ pub fn describe_vpn_gateway(
     out.ipsec_vpn = g.ipsec_vpn;
     out.ssl_vpn = g.ssl_vpn;
     out.ssl_max_connections = g.ssl_max_connections;
+    out.network_type = g.network_type;
+    out.disaster_recovery_v_switch_id = g.disaster_recovery_v_switch_id;
+    out.disaster_recovery_internet_ip = g.disaster_recovery_internet_ip;
+    out.enable_bgp = g.enable_bgp;
+    out.auto_propagate = g.auto_propagate;
+    out.vpn_type = g.vpn_type;
     Ok(out)
 }
 

@@ -99,6 +99,43 @@ pub async fn gateway(client: &Client) -> String {
         .vpn_gateway_id
 }
 
+/// Two vSwitch IDs in different zones of [`REGION`] (by the emulator's zone rule), and a third in
+/// the zone of the first.
+pub fn vswitches() -> (String, String, String) {
+    use vpn_gateway_emulator::zones::vswitch_zone;
+    let ids: Vec<String> = (0..64).map(|i| format!("vsw-bp1test{i:04}")).collect();
+    let zone = |id: &String| vswitch_zone(REGION, id);
+    let first = ids[0].clone();
+    let other = ids
+        .iter()
+        .find(|id| zone(id) != zone(&first))
+        .unwrap()
+        .clone();
+    let same = ids[1..]
+        .iter()
+        .find(|id| zone(id) == zone(&first))
+        .unwrap()
+        .clone();
+    (first, other, same)
+}
+
+/// Creates a gateway for dual-tunnel connections (two vSwitches in different zones) and
+/// returns its ID.
+pub async fn dual_tunnel_gateway(client: &Client) -> String {
+    let (first, second, _) = vswitches();
+    client
+        .create_vpn_gateway()
+        .region_id(REGION)
+        .vpc_id("vpc-bp1ub1yt9cvakoelj0001")
+        .bandwidth(vpn_gateway::types::Bandwidth::Mbps10)
+        .v_switch_id(first)
+        .disaster_recovery_v_switch_id(second)
+        .send()
+        .await
+        .unwrap()
+        .vpn_gateway_id
+}
+
 /// Creates an SSL-VPN server on `gateway_id` and returns its ID.
 pub async fn ssl_server(client: &Client, gateway_id: &str) -> String {
     client
