@@ -5,7 +5,6 @@
 
  Compiled with the `server` feature, which enables every operation group: a server answers
  every operation.*/
-use ::core::fmt;
 use ::core::future::Future;
 use ::vpn_gateway_runtime as rt;
 /// The API version every request names in its `Version` parameter.
@@ -1958,8 +1957,8 @@ for CreateCustomerGatewayRequest {
         })
     }
 }
-impl fmt::Debug for CreateCustomerGatewayRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for CreateCustomerGatewayRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("CreateCustomerGatewayRequest")
             .field("region_id", &self.region_id)
             .field("client_token", &self.client_token)
@@ -2013,8 +2012,8 @@ impl TryFrom<
         })
     }
 }
-impl fmt::Debug for ModifyCustomerGatewayAttributeRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for ModifyCustomerGatewayAttributeRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ModifyCustomerGatewayAttributeRequest")
             .field("region_id", &self.region_id)
             .field("client_token", &self.client_token)
@@ -3917,8 +3916,8 @@ for CreateIpsecServerRequest {
         })
     }
 }
-impl fmt::Debug for CreateIpsecServerRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for CreateIpsecServerRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("CreateIpsecServerRequest")
             .field("region_id", &self.region_id)
             .field("vpn_gateway_id", &self.vpn_gateway_id)
@@ -3992,8 +3991,8 @@ for UpdateIpsecServerRequest {
         })
     }
 }
-impl fmt::Debug for UpdateIpsecServerRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for UpdateIpsecServerRequest {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("UpdateIpsecServerRequest")
             .field("region_id", &self.region_id)
             .field("ipsec_server_id", &self.ipsec_server_id)

@@ -2957,8 +2957,8 @@ impl CustomerGateway {
     }
 }
 #[cfg(feature = "customer-gateways")]
-impl fmt::Debug for CustomerGateway {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for CustomerGateway {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("CustomerGateway")
             .field("customer_gateway_id", &self.customer_gateway_id)
             .field("name", &self.name)
@@ -4387,8 +4387,8 @@ impl IkeConfig {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl fmt::Debug for IkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for IkeConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("IkeConfig")
             .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
             .field("ike_version", &self.ike_version)
@@ -4541,8 +4541,8 @@ impl IkeConfigInfo {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl fmt::Debug for IkeConfigInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for IkeConfigInfo {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("IkeConfigInfo")
             .field("ike_auth_alg", &self.ike_auth_alg)
             .field("ike_enc_alg", &self.ike_enc_alg)
@@ -4968,8 +4968,8 @@ impl ListIpsecServersResponseIpsecServers {
     }
 }
 #[cfg(feature = "ipsec-servers")]
-impl fmt::Debug for ListIpsecServersResponseIpsecServers {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for ListIpsecServersResponseIpsecServers {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ListIpsecServersResponseIpsecServers")
             .field("creation_time", &self.creation_time)
             .field("online_client_count", &self.online_client_count)
@@ -5347,8 +5347,8 @@ impl ModifyVpnAttachmentAttributeResponseIkeConfig {
     }
 }
 #[cfg(feature = "vpn-attachments")]
-impl fmt::Debug for ModifyVpnAttachmentAttributeResponseIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for ModifyVpnAttachmentAttributeResponseIkeConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("ModifyVpnAttachmentAttributeResponseIkeConfig")
             .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
             .field("ike_version", &self.ike_version)
@@ -5771,9 +5771,9 @@ impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConf
     }
 }
 #[cfg(feature = "vpn-attachments")]
-impl fmt::Debug
+impl ::core::fmt::Debug
 for ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct(
                 "ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig",
             )
@@ -7156,8 +7156,8 @@ impl TunnelIkeConfig {
     }
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
-impl fmt::Debug for TunnelIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for TunnelIkeConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("TunnelIkeConfig")
             .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
             .field("ike_version", &self.ike_version)
@@ -8309,8 +8309,8 @@ impl VpnBgpConfig {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl fmt::Debug for VpnBgpConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VpnBgpConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("VpnBgpConfig")
             .field("enable_bgp", &self.enable_bgp)
             .field("local_asn", &self.local_asn)
@@ -8740,8 +8740,8 @@ impl VpnConnectionConfigTunnelsConfigIkeConfig {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl fmt::Debug for VpnConnectionConfigTunnelsConfigIkeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VpnConnectionConfigTunnelsConfigIkeConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("VpnConnectionConfigTunnelsConfigIkeConfig")
             .field("psk", &self.psk.as_ref().map(|_| "** redacted **"))
             .field("ike_version", &self.ike_version)
@@ -9351,8 +9351,8 @@ impl VpnConnectionItemVpnBgpConfig {
     }
 }
 #[cfg(feature = "ipsec-vpn")]
-impl fmt::Debug for VpnConnectionItemVpnBgpConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VpnConnectionItemVpnBgpConfig {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("VpnConnectionItemVpnBgpConfig")
             .field("status", &self.status)
             .field("peer_bgp_ip", &self.peer_bgp_ip)

@@ -163,8 +163,8 @@ impl<E> From<InvalidResponseError> for SdkError<E> {
     }
 }
 
-/// Metadata every service error carries; implemented by [`ServiceError`] and by the generated
-/// per-operation error enums.
+/// Metadata every service error carries; implemented by [`ServiceError`] and by
+/// [`OperationError`](crate::OperationError), every operation's error.
 pub trait ProvideErrorMetadata {
     /// The error code, e.g. `VpnGateway.Configuring`.
     fn code(&self) -> &str;

@@ -11,6 +11,8 @@
 //!   (feature `test-util`).
 //! - [`retry`]: policy, backoff with full jitter, classification.
 //! - [`redact`]: secrets removed from whatever the server sends back.
+//! - [`operation_error`]: [`OperationError`], the one error type of every operation, over each
+//!   operation's generated list of documented codes.
 //! - [`wire_params`]: request values flattened into wire parameters ([`wire_params::encode`],
 //!   used by the generated code) and read back ([`wire_params::decode`], used by the emulator);
 //!   [`validate`]: the checks the generated code runs before sending.
@@ -28,6 +30,7 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod operation_error;
 pub mod paginate;
 pub mod redact;
 pub mod retry;
@@ -47,6 +50,7 @@ pub use error::{
     Error, InvalidResponseError, ProvideErrorMetadata, SdkError, ServiceError, TransportError,
     TransportErrorKind, ValidationError, ValidationErrorKind,
 };
+pub use operation_error::{ErrorKind, OperationError};
 pub use paginate::{PaginationError, PaginationErrorKind};
 pub use retry::RetryPolicy;
 pub use transport::{HttpRequest, HttpResponse, HttpTransport, Timeouts};

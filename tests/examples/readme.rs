@@ -1,6 +1,7 @@
 //! The README's quick start, compiled by `cargo test` so it cannot rot.
 
 use std::time::Duration;
+use vpn_gateway::operation::delete_vpn_gateway::DeleteVpnGatewayErrorKind;
 use vpn_gateway::types::Bandwidth;
 use vpn_gateway::Client;
 
@@ -46,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         Err(e)
             if e.as_service_error()
-                .is_some_and(|e| e.is_vpn_gateway_configuring()) =>
+                .is_some_and(|e| e.is(DeleteVpnGatewayErrorKind::VpnGatewayConfiguring)) =>
         {
             println!(
                 "gateway busy, try again later: {}",

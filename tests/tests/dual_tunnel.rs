@@ -3,7 +3,7 @@
 //! with per-tunnel state, pre-shared keys kept out of `Debug`, and `DryRun` answered by its
 //! typed outcome.
 
-use vpn_gateway::operation::create_vpn_connection::CreateVpnConnectionError;
+use vpn_gateway::operation::create_vpn_connection::CreateVpnConnectionErrorKind;
 use vpn_gateway::runtime::transport::test_util::ReplayTransport;
 use vpn_gateway::runtime::RetryPolicy;
 use vpn_gateway::types::{
@@ -261,8 +261,11 @@ async fn a_dry_run_is_answered_by_its_typed_outcome() {
     );
     match err {
         SdkError::Service(e) => {
-            assert!(e.is_dry_run_operation());
-            assert!(matches!(e, CreateVpnConnectionError::DryRunOperation(_)));
+            assert!(e.is(CreateVpnConnectionErrorKind::DryRunOperation));
+            assert_eq!(
+                e.kind(),
+                Some(CreateVpnConnectionErrorKind::DryRunOperation)
+            );
         }
         other => panic!("expected the DryRunOperation outcome, got {other:?}"),
     }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 use std::time::Duration;
+use vpn_gateway::operation::delete_vpn_gateway::DeleteVpnGatewayErrorKind;
 use vpn_gateway::runtime::ConfigBuilder;
 use vpn_gateway::runtime::{RequestMethod, RetryPolicy, SignatureVersion};
 use vpn_gateway::types::Bandwidth;
@@ -103,8 +104,9 @@ async fn documented_errors_come_back_typed_with_a_request_id() {
         .await
         .unwrap_err();
     let typed = err.as_service_error().unwrap();
-    assert!(
-        typed.is_invalid_vpn_gateway_instance_id_not_found(),
+    assert_eq!(
+        typed.kind(),
+        Some(DeleteVpnGatewayErrorKind::InvalidVpnGatewayInstanceIdNotFound),
         "{err}"
     );
     assert!(err.request_id().is_some_and(|id| !id.is_empty()));

@@ -116,7 +116,7 @@ async fn service_errors_are_typed_and_carry_the_request_id() {
         .unwrap_err();
     assert_eq!(err.request_id(), Some("R-busy"));
     let service = err.as_service_error().unwrap();
-    assert!(service.is_vpn_gateway_configuring());
+    assert!(service.is(vpn_gateway::operation::delete_vpn_gateway::DeleteVpnGatewayErrorKind::VpnGatewayConfiguring));
     assert_eq!(service.meta().host_id(), Some("vpc.aliyuncs.com"));
     assert!(service.meta().recommend().is_some());
     let shown = err.to_string();

@@ -341,8 +341,8 @@ pub(crate) fn redacted_debug(
     });
     let type_name = ident(name);
     quote! {
-        impl fmt::Debug for #type_name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::core::fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#name) #(#entries)* .finish()
             }
         }

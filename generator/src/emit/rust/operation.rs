@@ -43,7 +43,6 @@ pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> To
     let waiters = super::paginator_waiter::emit_waiters(op, polled_by);
     quote! {
         #![doc = #module_doc]
-        use ::core::fmt;
         #rt
         #input
         #builder
@@ -531,8 +530,9 @@ fn emit_output(op: &OperationIr) -> TokenStream {
 
 fn emit_error(op: &OperationIr) -> TokenStream {
     let name = error_name(op);
-    let service_error = runtime_path("ServiceError");
-    let provide = runtime_path("ProvideErrorMetadata");
+    let kind = format_ident!("{}Kind", name);
+    let operation_error = runtime_path("OperationError");
+    let error_kind = runtime_path("ErrorKind");
     let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.error.variant)).collect();
     let variant_docs = op.errors.iter().map(|e| {
         doc(&format!(
@@ -541,68 +541,36 @@ fn emit_error(op: &OperationIr) -> TokenStream {
         ))
     });
     let codes = op.errors.iter().map(|e| &e.error.code);
-    let predicates = op.errors.iter().map(|e| {
-        let p = ident(&e.error.predicate);
-        let v = ident(&e.error.variant);
-        let d = doc(&format!("True for `{}`.", e.error.code));
-        quote!(#d pub fn #p(&self) -> bool { matches!(self, Self::#v(_)) })
-    });
     let err_doc = doc(&format!(
-        "An error `{}` can return: one variant per documented code, and `Unhandled` for any other. Every variant carries the service's code, message, request ID, host ID and recommendation.",
+        "An error `{}` can return: [`{kind}`] names the documented code (none for any other), and the service's code, message, request ID, host ID and recommendation come with it.",
         op.names.wire
     ));
-    // An operation that documents no code of its own classifies every error as unhandled.
+    let kind_doc = doc(&format!("The error codes `{}` documents.", op.names.wire));
+    // An operation that documents no code of its own has no kind for any code.
     let classify = if op.errors.is_empty() {
-        quote!(Self::Unhandled(e))
+        quote!(let _ = code; None)
     } else {
         quote! {
-            match e.code() {
-                #(#codes => Self::#variants(e),)*
-                _ => Self::Unhandled(e),
-            }
+            Some(match code {
+                #(#codes => Self::#variants,)*
+                _ => return None,
+            })
         }
     };
     quote! {
         #err_doc
-        #[derive(Debug)]
+        pub type #name = #operation_error<#kind>;
+
+        #kind_doc
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum #name {
-            #(#variant_docs #variants(#service_error),)*
-            /// A code this operation does not document.
-            Unhandled(#service_error),
+        pub enum #kind {
+            #(#variant_docs #variants,)*
         }
 
-        impl #name {
-            /// The service's error details.
-            pub fn meta(&self) -> &#service_error {
-                match self {
-                    #(Self::#variants(e) |)* Self::Unhandled(e) => e,
-                }
-            }
-            #(#predicates)*
-        }
-
-        impl #provide for #name {
-            fn code(&self) -> &str { self.meta().code() }
-            fn message(&self) -> &str { self.meta().message() }
-            fn request_id(&self) -> Option<&str> { self.meta().request_id() }
-        }
-
-        impl From<#service_error> for #name {
-            fn from(e: #service_error) -> Self {
+        impl #error_kind for #kind {
+            fn from_code(code: &str) -> Option<Self> {
                 #classify
-            }
-        }
-
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(self.meta(), f)
-            }
-        }
-
-        impl ::std::error::Error for #name {
-            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                Some(self.meta())
             }
         }
     }

@@ -36,20 +36,8 @@ pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
         trait_name = trait_name(ir)
     );
     let facts_type = runtime_path("server::OperationFacts");
-    // The redacted `Debug` impls are the only users of `fmt`.
-    let fmt = if ir
-        .operations()
-        .any(|op| op.params.iter().any(|f| f.sensitive))
-    {
-        quote!(
-            use ::core::fmt;
-        )
-    } else {
-        quote!()
-    };
     quote! {
         #![doc = #module_doc]
-        #fmt
         use ::core::future::Future;
         #rt
 
