@@ -1,0 +1,77 @@
+//! Operations: the checks of an operation's parts (parameters, response fields, the methods
+//! generated from them, the side each type may sit on) and of what must agree across them: the
+//! idempotency token names a string parameter, `location` is for parameters only, the summary
+//! says something. Rules, pagination, waiters, errors and examples have their own modules.
+
+use super::names::Methods;
+use super::{At, Side, Validator};
+use crate::model::{Field, OperationSpec, TypeRef};
+use std::path::Path;
+
+impl<'a> Validator<'a> {
+    /// Every check of one operation.
+    pub(super) fn check_operation(&mut self, file: &'a Path, op: &'a OperationSpec) {
+        let at = At {
+            file,
+            operation: Some(&op.action),
+        };
+        self.check_fields(&at, "parameters", &op.parameters, Some(Side::Request));
+        self.check_fields(&at, "response", &op.response, Some(Side::Response));
+        self.check_method_names(&at, "parameters", &op.parameters, Methods::Builder);
+        self.check_method_names(&at, "response", &op.response, Methods::Output);
+        for p in &op.parameters {
+            self.check_struct_side(&at, &p.name, &p.ty, Side::Request);
+        }
+        for r in &op.response {
+            if r.location.is_some() {
+                self.report(
+                    &at,
+                    Some(format!("response.{}", r.name)),
+                    "`location` applies to request parameters only".into(),
+                );
+            }
+        }
+        for r in &op.response {
+            self.check_response_nesting(&at, &r.name, &r.ty, 0);
+        }
+        self.check_rules(&at, op);
+        self.check_idempotency_token(&at, op);
+        self.check_pagination(&at, op);
+        self.check_async(&at, op);
+        self.check_operation_errors(&at, op);
+        self.check_example(&at, op);
+        if op.summary.trim().is_empty() {
+            self.report(&at, Some("summary".into()), "summary is empty".into());
+        }
+    }
+
+    /// The idempotency token, if any, names a string parameter: the generated code fills it
+    /// with a fresh UUID text.
+    fn check_idempotency_token(&mut self, at: &At<'a>, op: &'a OperationSpec) {
+        if let Some(tok) = &op.idempotency_token {
+            match parameter(op, tok) {
+                Some(p) if p.ty == TypeRef::String => {}
+                Some(_) => self.report(
+                    at,
+                    Some("idempotency_token".into()),
+                    format!("`{tok}` must be a string parameter"),
+                ),
+                None => self.report(
+                    at,
+                    Some("idempotency_token".into()),
+                    format!("`{tok}` is not a parameter"),
+                ),
+            }
+        }
+    }
+}
+
+/// The parameter of `op` with wire name `name`.
+pub(super) fn parameter<'o>(op: &'o OperationSpec, name: &str) -> Option<&'o Field> {
+    op.parameters.iter().find(|p| p.name == name)
+}
+
+/// The top-level response field of `op` with wire name `name`.
+pub(super) fn response_field<'o>(op: &'o OperationSpec, name: &str) -> Option<&'o Field> {
+    op.response.iter().find(|p| p.name == name)
+}
