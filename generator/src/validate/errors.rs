@@ -2,9 +2,9 @@
 //! a code the service could send, a Rust variant that is usable and distinct after conversion)
 //! and the codes each operation lists (in the catalogue, each once).
 
-use super::{At, Validator};
+use super::{occurrence, At, Validator};
 use crate::loader::ERRORS_FILE;
-use crate::model::OperationSpec;
+use crate::model::{ErrorSpec, OperationSpec};
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -12,14 +12,11 @@ use std::path::Path;
 impl<'a> Validator<'a> {
     /// Fills the table of error codes, reporting a code listed twice.
     pub(super) fn collect_error_codes(&mut self) {
-        for e in &self.raw.errors.errors {
+        let errors = &self.raw.errors.errors;
+        for (i, e) in errors.iter().enumerate() {
             if !self.error_codes.insert(&e.code) {
-                let at = At {
-                    file: Path::new(ERRORS_FILE),
-                    operation: None,
-                };
                 self.report(
-                    &at,
+                    &catalogue_entry(errors, i),
                     Some(e.code.clone()),
                     "error code is listed twice".into(),
                 );
@@ -30,14 +27,12 @@ impl<'a> Validator<'a> {
     /// Each catalogue entry: an error status, a code the service could send, a usable and
     /// distinct Rust variant.
     pub(super) fn check_errors_catalogue(&mut self) {
-        let at = At {
-            file: Path::new(ERRORS_FILE),
-            operation: None,
-        };
-        for e in &self.raw.errors.errors {
+        let errors = &self.raw.errors.errors;
+        for (i, e) in errors.iter().enumerate() {
+            let at = || catalogue_entry(errors, i);
             if !(400..=599).contains(&e.http_status) {
                 self.report(
-                    &at,
+                    &at().key("http_status"),
                     Some(e.code.clone()),
                     format!(
                         "http_status {} is not an error status (400-599)",
@@ -50,7 +45,7 @@ impl<'a> Validator<'a> {
                 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
             if !code_ok {
                 self.report(
-                    &at,
+                    &at(),
                     Some(e.code.clone()),
                     format!(
                         "error code {:?} must start with an ASCII letter and contain only ASCII \
@@ -63,7 +58,8 @@ impl<'a> Validator<'a> {
         // Distinct codes must stay distinct after conversion to Rust variant names.
         let mut variants: BTreeMap<String, &str> = BTreeMap::new();
         let names = naming::error_variants(self.raw.errors.errors.iter().map(|e| e.code.as_str()));
-        for e in &self.raw.errors.errors {
+        for (i, e) in errors.iter().enumerate() {
+            let at = || catalogue_entry(errors, i);
             let v = names
                 .get(e.code.as_str())
                 .cloned()
@@ -71,7 +67,7 @@ impl<'a> Validator<'a> {
             if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
             {
                 self.report(
-                    &at,
+                    &at(),
                     Some(e.code.clone()),
                     format!("Rust variant `{v}` is reserved or not a usable name in the generated error enums"),
                 );
@@ -79,7 +75,7 @@ impl<'a> Validator<'a> {
             if let Some(other) = variants.insert(v.clone(), &e.code) {
                 if other != e.code {
                     self.report(
-                        &at,
+                        &at(),
                         Some(e.code.clone()),
                         format!("Rust variant `{v}` collides with code {other}"),
                     );
@@ -91,21 +87,34 @@ impl<'a> Validator<'a> {
     /// The codes an operation lists.
     pub(super) fn check_operation_errors(&mut self, at: &At<'a>, op: &'a OperationSpec) {
         let mut seen = BTreeSet::new();
-        for e in &op.errors {
+        for (i, e) in op.errors.iter().enumerate() {
+            let listed = || {
+                let nth = occurrence(&op.errors, i, |x| x.code.as_str());
+                at.key("errors").nth_item("code", &e.code, nth)
+            };
             if !self.error_codes.contains(e.code.as_str()) {
                 self.report(
-                    at,
+                    &listed(),
                     Some(format!("errors.{}", e.code)),
                     "error code is not in errors.yaml".into(),
                 );
             }
             if !seen.insert(&e.code) {
                 self.report(
-                    at,
+                    &listed(),
                     Some(format!("errors.{}", e.code)),
                     "error code is listed twice".into(),
                 );
             }
         }
     }
+}
+
+/// Entry `i` of the catalogue in `errors.yaml`.
+fn catalogue_entry(errors: &[ErrorSpec], i: usize) -> At<'static> {
+    let code = errors.get(i).map_or("", |e| e.code.as_str());
+    let nth = occurrence(errors, i, |e| e.code.as_str());
+    At::file(Path::new(ERRORS_FILE))
+        .key("errors")
+        .nth_item("code", code, nth)
 }

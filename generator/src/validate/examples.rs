@@ -12,16 +12,18 @@ impl<'a> Validator<'a> {
         let Some(ex) = &op.example else {
             return;
         };
+        let example = at.key("example");
         for (k, v) in &ex.request {
+            let sample = || example.key("request").key(k);
             if let Some(problem) = self.flattened_example_problem(op, k, v) {
                 if !problem.is_empty() {
-                    self.report(at, Some(format!("example.request.{k}")), problem);
+                    self.report(&sample(), Some(format!("example.request.{k}")), problem);
                 }
                 continue;
             }
             match parameter(op, k) {
                 None => self.report(
-                    at,
+                    &sample(),
                     Some(format!("example.request.{k}")),
                     "not a parameter of this operation".into(),
                 ),
@@ -29,7 +31,7 @@ impl<'a> Validator<'a> {
                     let typed = scalar_from_wire(&p.ty, v);
                     if let Err(why) = self.value_satisfies(p, &typed) {
                         self.report(
-                            at,
+                            &sample(),
                             Some(format!("example.request.{k}")),
                             format!("`{v}` is not a legal value: {why}"),
                         );
@@ -40,15 +42,17 @@ impl<'a> Validator<'a> {
         }
         match serde_json::from_str::<serde_json::Value>(&ex.response) {
             Err(e) => self.report(
-                at,
+                &example.key("response"),
                 Some("example.response".into()),
                 format!("not valid JSON: {e}"),
             ),
             Ok(sample) => {
                 let mut found = Vec::new();
                 self.check_sample_object(&op.response, &sample, "", 0, &mut found);
+                // The sample is one JSON text: its own line is as close as the file can point.
+                let sample = example.key("response");
                 for (path, problem) in found {
-                    self.report(at, Some(format!("example.response{path}")), problem);
+                    self.report(&sample, Some(format!("example.response{path}")), problem);
                 }
             }
         }

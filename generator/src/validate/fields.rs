@@ -21,10 +21,15 @@ impl<'a> Validator<'a> {
     ) {
         let mut wire = BTreeSet::new();
         let mut rust = BTreeMap::new();
-        for f in fields {
+        for (i, f) in fields.iter().enumerate() {
             let path = format!("{scope}.{}", f.name);
+            let field_at = at.field(fields, i);
             if !wire.insert(f.name.as_str()) {
-                self.report(at, Some(path.clone()), "wire name is used twice".into());
+                self.report(
+                    &field_at,
+                    Some(path.clone()),
+                    "wire name is used twice".into(),
+                );
             }
             let rn = f
                 .rust_name
@@ -32,22 +37,22 @@ impl<'a> Validator<'a> {
                 .unwrap_or_else(|| naming::field_name(&f.name));
             if !naming::is_snake_ident(&rn) {
                 self.report(
-                    at,
+                    &field_at.key("rust_name"),
                     Some(path.clone()),
                     format!("Rust name `{rn}` is not a valid snake_case identifier"),
                 );
             }
             if let Some(other) = rust.insert(rn.clone(), f.name.as_str()) {
                 self.report(
-                    at,
+                    &field_at.key("rust_name"),
                     Some(path.clone()),
                     format!("Rust name `{rn}` collides with field {other} (set `rust_name`)"),
                 );
             }
             if let Some(why) = wire_name_problem(&f.name) {
-                self.report(at, Some(path.clone()), why);
+                self.report(&field_at, Some(path.clone()), why);
             }
-            self.check_field(at, scope, f, side);
+            self.check_field(&field_at, scope, f, side);
         }
     }
 
@@ -55,20 +60,20 @@ impl<'a> Validator<'a> {
     /// struct fields (`side` None: a struct may serve both sides).
     fn check_field(&mut self, at: &At<'a>, scope: &str, f: &'a Field, side: Option<Side>) {
         let path = format!("{scope}.{}", f.name);
-        self.check_field_type(at, &path, &f.ty, side);
+        self.check_field_type(&at.key("type"), &path, &f.ty, side);
         if side != Some(Side::Response) && f.required && f.default.is_some() {
             self.report(
-                at,
+                &at.key("default"),
                 Some(path.clone()),
                 "a required field cannot have a default".into(),
             );
         }
-        self.check_constraints_fit(at, &path, f);
+        self.check_constraints_fit(&at.key("constraints"), &path, f);
         for (what, value) in [("default", &f.default), ("example", &f.example)] {
             if let Some(v) = value {
                 if let Err(why) = self.value_satisfies(f, v) {
                     self.report(
-                        at,
+                        &at.key(what),
                         Some(path.clone()),
                         format!("{what} `{v}` violates the field's own constraints: {why}"),
                     );
@@ -77,7 +82,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Constraints must make sense for the field's type.
+    /// Constraints must make sense for the field's type. `at` is the field's `constraints`.
     fn check_constraints_fit(&mut self, at: &At<'a>, path: &str, f: &Field) {
         let c = &f.constraints;
         let numeric = matches!(f.ty, TypeRef::Integer | TypeRef::Long | TypeRef::Float);
@@ -130,8 +135,11 @@ impl<'a> Validator<'a> {
         };
         for v in &c.forbidden_values {
             if let Err(why) = self.value_satisfies(&bare, v) {
+                let listed = at
+                    .key("forbidden_values")
+                    .to(|n| n.nth_scalar(&v.to_string(), 0));
                 self.report(
-                    at,
+                    &listed,
                     Some(path.into()),
                     format!("forbidden value `{v}` is not a value of the field: {why}"),
                 );

@@ -25,8 +25,9 @@ mod waiters;
 pub use fields::format_matches;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::loader::{find_line, RawSpec, SHARED_FILE};
-use crate::model::{EnumSpec, GroupFile, OperationSpec, StructSpec, TypeRef};
+use crate::loader::{RawSpec, SHARED_FILE};
+use crate::model::{EnumSpec, Field, GroupFile, OperationSpec, StructSpec, TypeRef};
+use crate::positions::{NodePath, Positions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -90,14 +91,64 @@ struct Validator<'a> {
     types: BTreeMap<&'a str, (TypeDef<'a>, &'a Path)>,
     operations: BTreeMap<&'a str, &'a OperationSpec>,
     error_codes: BTreeSet<&'a str>,
+    positions: Positions<'a>,
     problems: Vec<Diagnostic>,
 }
 
-/// Location context for a diagnostic.
+/// Where a problem is: the file, the operation if any, and the node the line is taken from.
 #[derive(Clone)]
 struct At<'a> {
     file: &'a Path,
     operation: Option<&'a str>,
+    node: NodePath,
+}
+
+impl<'a> At<'a> {
+    /// `file` as a whole: no line.
+    fn file(file: &'a Path) -> Self {
+        At {
+            file,
+            operation: None,
+            node: NodePath::root(),
+        }
+    }
+
+    /// The `nth` (from 0) operation of `file` with action `action`.
+    fn operation(file: &'a Path, action: &'a str, nth: usize) -> Self {
+        At {
+            file,
+            operation: Some(action),
+            node: NodePath::root()
+                .key("operations")
+                .nth_item("action", action, nth),
+        }
+    }
+
+    /// The same problem place with the node moved by `to`.
+    fn to(&self, to: impl FnOnce(NodePath) -> NodePath) -> Self {
+        At {
+            file: self.file,
+            operation: self.operation,
+            node: to(self.node.clone()),
+        }
+    }
+
+    /// The value of `key` in this node.
+    fn key(&self, key: &str) -> Self {
+        self.to(|n| n.key(key))
+    }
+
+    /// The `nth` (from 0) item of this list whose `key` holds `value`.
+    fn nth_item(&self, key: &'static str, value: &str, nth: usize) -> Self {
+        self.to(|n| n.nth_item(key, value, nth))
+    }
+
+    /// Field `fields[i]` of this list of fields (parameters, response fields, struct fields).
+    fn field(&self, fields: &[Field], i: usize) -> Self {
+        let name = fields.get(i).map_or("", |f| f.name.as_str());
+        let nth = occurrence(fields, i, |f| f.name.as_str());
+        self.nth_item("name", name, nth)
+    }
 }
 
 impl<'a> Validator<'a> {
@@ -107,6 +158,7 @@ impl<'a> Validator<'a> {
             types: BTreeMap::new(),
             operations: BTreeMap::new(),
             error_codes: BTreeSet::new(),
+            positions: Positions::new(&raw.sources),
             problems: Vec::new(),
         }
     }
@@ -116,28 +168,9 @@ impl<'a> Validator<'a> {
         self.types.get(name).map(|(d, _)| *d)
     }
 
-    /// Records a problem at `at`; the line is looked up in the file's text.
+    /// Records a problem at `at`, on the line of its node when the file has that node.
     fn report(&mut self, at: &At<'_>, field: Option<String>, message: String) {
-        let text = self.raw.sources.get(at.file).unwrap_or("");
-        let mut line = None;
-        if let Some(op) = at.operation {
-            line = find_line(text, 1, "action", op);
-        }
-        if let Some(f) = &field {
-            // Point at the most specific path segment that names a `name:` line after the
-            // operation's own line.
-            let from = line.unwrap_or(1);
-            let whole = ["name", "code"]
-                .iter()
-                .find_map(|key| find_line(text, from, key, f));
-            line = whole
-                .or_else(|| {
-                    f.split(['.', '['])
-                        .rev()
-                        .find_map(|seg| find_line(text, from, "name", seg))
-                })
-                .or(line);
-        }
+        let line = self.positions.line(at.file, &at.node);
         self.problems.push(Diagnostic {
             file: at.file.to_path_buf(),
             line,
@@ -156,25 +189,26 @@ impl<'a> Validator<'a> {
         self.check_groups_listed();
         self.check_errors_catalogue();
         self.check_service();
-        let shared = Path::new(SHARED_FILE);
-        for e in &self.raw.shared.enums {
-            self.check_enum(shared, e);
-        }
-        for s in &self.raw.shared.structs {
-            self.check_struct(shared, s);
-        }
+        let shared = &self.raw.shared;
+        self.check_types(Path::new(SHARED_FILE), &shared.enums, &shared.structs);
         for (path, group) in &self.raw.groups {
-            for e in &group.enums {
-                self.check_enum(path, e);
-            }
-            for s in &group.structs {
-                self.check_struct(path, s);
-            }
-            for op in &group.operations {
-                self.check_operation(path, op);
+            self.check_types(path, &group.enums, &group.structs);
+            for (i, op) in group.operations.iter().enumerate() {
+                let nth = occurrence(&group.operations, i, |o| &o.action);
+                self.check_operation(At::operation(path, &op.action, nth), op);
             }
         }
     }
+}
+
+/// How many items before `items[i]` have its name: which of several items with the same name
+/// it is, for finding the right one in the file.
+fn occurrence<'t, T, K: PartialEq>(items: &'t [T], i: usize, name: impl Fn(&'t T) -> K) -> usize {
+    let Some(item) = items.get(i) else {
+        return 0;
+    };
+    let own = name(item);
+    items[..i].iter().filter(|x| name(x) == own).count()
 }
 
 /// Whether `s` names a scalar type (`string`, `integer`, ...) rather than a defined type.

@@ -2,9 +2,9 @@
 //! reserves, each defined once), the Rust names derived from them, the methods generated per
 //! field, and wire names. Also fills the validator's tables of types and operations.
 
-use super::{is_scalar_keyword, At, TypeDef, Validator};
+use super::{is_scalar_keyword, occurrence, At, TypeDef, Validator};
 use crate::loader::SHARED_FILE;
-use crate::model::{Field, TypeRef};
+use crate::model::{EnumSpec, Field, StructSpec, TypeRef};
 use crate::naming;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,27 +23,19 @@ pub(super) enum Methods {
 impl<'a> Validator<'a> {
     /// Fills the table of types, checking each type name.
     pub(super) fn collect_types(&mut self) {
-        let shared = Path::new(SHARED_FILE);
-        let mut defs: Vec<(&'a str, TypeDef<'a>, &'a Path)> = Vec::new();
-        for e in &self.raw.shared.enums {
-            defs.push((&e.name, TypeDef::Enum(e), shared));
-        }
-        for s in &self.raw.shared.structs {
-            defs.push((&s.name, TypeDef::Struct(s), shared));
-        }
+        let shared = &self.raw.shared;
+        let mut defs = Vec::new();
+        definitions(
+            Path::new(SHARED_FILE),
+            &shared.enums,
+            &shared.structs,
+            &mut defs,
+        );
         for (path, g) in &self.raw.groups {
-            for e in &g.enums {
-                defs.push((&e.name, TypeDef::Enum(e), path));
-            }
-            for s in &g.structs {
-                defs.push((&s.name, TypeDef::Struct(s), path));
-            }
+            definitions(path, &g.enums, &g.structs, &mut defs);
         }
-        for (name, def, path) in defs {
-            let at = At {
-                file: path,
-                operation: None,
-            };
+        for (name, def, at) in defs {
+            let path = at.file;
             if is_scalar_keyword(name) {
                 self.report(
                     &at,
@@ -86,16 +78,13 @@ impl<'a> Validator<'a> {
     pub(super) fn collect_operations(&mut self) {
         let mut ops = Vec::new();
         for (path, g) in &self.raw.groups {
-            for op in &g.operations {
-                ops.push((path.as_path(), op));
+            for (i, op) in g.operations.iter().enumerate() {
+                let nth = occurrence(&g.operations, i, |o| o.action.as_str());
+                ops.push((At::operation(path, &op.action, nth), op));
             }
         }
         let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
-        for (path, op) in ops {
-            let at = At {
-                file: path,
-                operation: Some(&op.action),
-            };
+        for (at, op) in ops {
             if self.operations.insert(&op.action, op).is_some() {
                 self.report(&at, None, "action is defined twice".into());
             }
@@ -124,6 +113,7 @@ impl<'a> Validator<'a> {
 
     /// The methods generated per field (a setter or getter `x`, and `set_x` for a request list)
     /// must not collide with each other or with the methods the generated type has anyway.
+    /// `at` is the list of fields.
     pub(super) fn check_method_names(
         &mut self,
         at: &At<'a>,
@@ -145,7 +135,7 @@ impl<'a> Validator<'a> {
         // Name → (field, whether the name is a derived `set_x`). Two fields with the same Rust
         // name are reported by `check_fields`; here only collisions involving `set_x` are new.
         let mut seen: BTreeMap<String, (&str, bool)> = BTreeMap::new();
-        for f in fields {
+        for (i, f) in fields.iter().enumerate() {
             let path = format!("{scope}.{}", f.name);
             let rn = f
                 .rust_name
@@ -158,7 +148,7 @@ impl<'a> Validator<'a> {
             for (n, derived) in names {
                 if fixed.contains(&n.as_str()) || prefix.is_some_and(|p| n.starts_with(p)) {
                     self.report(
-                        at,
+                        &at.field(fields, i).key("rust_name"),
                         Some(path.clone()),
                         format!(
                             "Rust method `{n}` collides with the generated {owner}'s own method (set `rust_name`)"
@@ -169,7 +159,7 @@ impl<'a> Validator<'a> {
                 {
                     if other != f.name && (derived || other_derived) {
                         self.report(
-                            at,
+                            &at.field(fields, i).key("rust_name"),
                             Some(path.clone()),
                             format!("Rust method `{n}` collides with the one generated for {other} (set `rust_name`)"),
                         );
@@ -177,6 +167,26 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+    }
+}
+
+/// The types one file defines, each with where it is defined.
+fn definitions<'a>(
+    file: &'a Path,
+    enums: &'a [EnumSpec],
+    structs: &'a [StructSpec],
+    defs: &mut Vec<(&'a str, TypeDef<'a>, At<'a>)>,
+) {
+    let whole = At::file(file);
+    for (i, e) in enums.iter().enumerate() {
+        let nth = occurrence(enums, i, |e| e.name.as_str());
+        let at = whole.key("enums").nth_item("name", &e.name, nth);
+        defs.push((&e.name, TypeDef::Enum(e), at));
+    }
+    for (i, s) in structs.iter().enumerate() {
+        let nth = occurrence(structs, i, |s| s.name.as_str());
+        let at = whole.key("structs").nth_item("name", &s.name, nth);
+        defs.push((&s.name, TypeDef::Struct(s), at));
     }
 }
 

@@ -6,58 +6,65 @@
 use super::names::Methods;
 use super::{At, Side, Validator};
 use crate::model::{Field, OperationSpec, TypeRef};
-use std::path::Path;
 
 impl<'a> Validator<'a> {
-    /// Every check of one operation.
-    pub(super) fn check_operation(&mut self, file: &'a Path, op: &'a OperationSpec) {
-        let at = At {
-            file,
-            operation: Some(&op.action),
-        };
-        self.check_fields(&at, "parameters", &op.parameters, Some(Side::Request));
-        self.check_fields(&at, "response", &op.response, Some(Side::Response));
-        self.check_method_names(&at, "parameters", &op.parameters, Methods::Builder);
-        self.check_method_names(&at, "response", &op.response, Methods::Output);
-        for p in &op.parameters {
-            self.check_struct_side(&at, &p.name, &p.ty, Side::Request);
+    /// Every check of one operation; `at` is the operation.
+    pub(super) fn check_operation(&mut self, at: At<'a>, op: &'a OperationSpec) {
+        let at = &at;
+        let parameters = at.key("parameters");
+        let response = at.key("response");
+        self.check_fields(
+            &parameters,
+            "parameters",
+            &op.parameters,
+            Some(Side::Request),
+        );
+        self.check_fields(&response, "response", &op.response, Some(Side::Response));
+        self.check_method_names(&parameters, "parameters", &op.parameters, Methods::Builder);
+        self.check_method_names(&response, "response", &op.response, Methods::Output);
+        for (i, p) in op.parameters.iter().enumerate() {
+            let ty = parameters.field(&op.parameters, i).key("type");
+            self.check_struct_side(&ty, &p.name, &p.ty, Side::Request);
         }
-        for r in &op.response {
+        for (i, r) in op.response.iter().enumerate() {
             if r.location.is_some() {
                 self.report(
-                    &at,
+                    &response.field(&op.response, i).key("location"),
                     Some(format!("response.{}", r.name)),
                     "`location` applies to request parameters only".into(),
                 );
             }
+            let ty = response.field(&op.response, i).key("type");
+            self.check_response_nesting(&ty, &r.name, &r.ty, 0);
         }
-        for r in &op.response {
-            self.check_response_nesting(&at, &r.name, &r.ty, 0);
-        }
-        self.check_rules(&at, op);
-        self.check_idempotency_token(&at, op);
-        self.check_pagination(&at, op);
-        self.check_async(&at, op);
-        self.check_operation_errors(&at, op);
-        self.check_example(&at, op);
+        self.check_rules(at, op);
+        self.check_idempotency_token(at, op);
+        self.check_pagination(at, op);
+        self.check_async(at, op);
+        self.check_operation_errors(at, op);
+        self.check_example(at, op);
         if op.summary.trim().is_empty() {
-            self.report(&at, Some("summary".into()), "summary is empty".into());
+            self.report(
+                &at.key("summary"),
+                Some("summary".into()),
+                "summary is empty".into(),
+            );
         }
     }
 
-    /// The idempotency token, if any, names a string parameter: the generated code fills it
-    /// with a fresh UUID text.
+    /// The idempotency token, if any, names a string parameter: the generated code fills it in
+    /// with a fresh UUID when the caller leaves it unset.
     fn check_idempotency_token(&mut self, at: &At<'a>, op: &'a OperationSpec) {
         if let Some(tok) = &op.idempotency_token {
             match parameter(op, tok) {
                 Some(p) if p.ty == TypeRef::String => {}
                 Some(_) => self.report(
-                    at,
+                    &at.key("idempotency_token"),
                     Some("idempotency_token".into()),
                     format!("`{tok}` must be a string parameter"),
                 ),
                 None => self.report(
-                    at,
+                    &at.key("idempotency_token"),
                     Some("idempotency_token".into()),
                     format!("`{tok}` is not a parameter"),
                 ),

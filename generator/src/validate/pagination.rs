@@ -11,6 +11,7 @@ impl<'a> Validator<'a> {
         let Some(pg) = &op.pagination else {
             return;
         };
+        let paging = at.key("pagination");
         let (ins, outs, items): (Names<'_>, Names<'_>, &String) = match pg {
             PaginationSpec::PageNumber {
                 page_number,
@@ -36,14 +37,14 @@ impl<'a> Validator<'a> {
         for (key, name) in ins {
             match parameter(op, name) {
                 None => self.report(
-                    at,
+                    &paging.key(key),
                     Some(format!("pagination.{key}")),
                     format!("`{name}` is not a parameter"),
                 ),
                 Some(p) => {
                     if let Some(why) = pagination_type_problem(key, &p.ty) {
                         self.report(
-                            at,
+                            &paging.key(key),
                             Some(format!("pagination.{key}")),
                             format!("parameter `{name}` {why}"),
                         );
@@ -54,14 +55,14 @@ impl<'a> Validator<'a> {
         for (key, name) in outs {
             match response_field(op, name) {
                 None => self.report(
-                    at,
+                    &paging.key(key),
                     Some(format!("pagination.{key}")),
                     format!("`{name}` is not a response field"),
                 ),
                 Some(f) => {
                     if let Some(why) = pagination_type_problem(key, &f.ty) {
                         self.report(
-                            at,
+                            &paging.key(key),
                             Some(format!("pagination.{key}")),
                             format!("response field `{name}` {why}"),
                         );
@@ -72,12 +73,12 @@ impl<'a> Validator<'a> {
         match response_field(op, items) {
             Some(f) if matches!(f.ty, TypeRef::List(_) | TypeRef::WrappedList(_)) => {}
             Some(_) => self.report(
-                at,
+                &paging.key("items"),
                 Some("pagination.items".into()),
                 format!("`{items}` is not a list"),
             ),
             None => self.report(
-                at,
+                &paging.key("items"),
                 Some("pagination.items".into()),
                 format!("`{items}` is not a response field"),
             ),

@@ -2,7 +2,7 @@
 //! parameters sent with every request) and the operation groups it lists, each of which names
 //! a cargo feature of the generated crate.
 
-use super::{At, Side, Validator};
+use super::{occurrence, At, Side, Validator};
 use crate::loader::{GROUPS_DIR, SERVICE_FILE};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,15 +11,18 @@ impl Validator<'_> {
     /// `service.yaml` lists each group once, each listed group has its file, each group file
     /// is listed and its id is the file name and a usable cargo feature name.
     pub(super) fn check_groups_listed(&mut self) {
-        let service = Path::new(SERVICE_FILE);
+        let groups = &self.raw.service.groups;
         let mut listed = BTreeSet::new();
-        for id in &self.raw.service.groups {
+        for (i, id) in groups.iter().enumerate() {
+            let entry = || {
+                let nth = occurrence(groups, i, String::as_str);
+                At::file(Path::new(SERVICE_FILE))
+                    .key("groups")
+                    .to(|n| n.nth_scalar(id, nth))
+            };
             if !listed.insert(id.as_str()) {
                 self.report(
-                    &At {
-                        file: service,
-                        operation: None,
-                    },
+                    &entry(),
                     Some("groups".into()),
                     format!("group `{id}` is listed twice"),
                 );
@@ -27,10 +30,7 @@ impl Validator<'_> {
             let expected = PathBuf::from(GROUPS_DIR).join(format!("{id}.yaml"));
             if !self.raw.groups.iter().any(|(p, _)| p == &expected) {
                 self.report(
-                    &At {
-                        file: service,
-                        operation: None,
-                    },
+                    &entry(),
                     Some("groups".into()),
                     format!("group `{id}` has no file {}", expected.display()),
                 );
@@ -38,13 +38,10 @@ impl Validator<'_> {
         }
         for (path, g) in &self.raw.groups {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            let at = At {
-                file: path,
-                operation: None,
-            };
+            let at = At::file(path);
             if g.id != stem {
                 self.report(
-                    &at,
+                    &at.key("id"),
                     Some("id".into()),
                     format!("group id `{}` must equal the file name `{stem}`", g.id),
                 );
@@ -56,7 +53,7 @@ impl Validator<'_> {
                 && g.id != "default";
             if !feature_ok {
                 self.report(
-                    &at,
+                    &at.key("id"),
                     Some("id".into()),
                     format!(
                         "group id `{}` must be lowercase ASCII letters, digits and `-`, starting \
@@ -78,26 +75,23 @@ impl Validator<'_> {
     /// The signature methods, the endpoint pattern and the common parameters.
     pub(super) fn check_service(&mut self) {
         let s = &self.raw.service;
-        let at = At {
-            file: Path::new(SERVICE_FILE),
-            operation: None,
-        };
+        let at = At::file(Path::new(SERVICE_FILE));
         if !s.signature.methods.contains(&s.signature.default) {
             self.report(
-                &at,
+                &at.key("signature").key("default"),
                 Some("signature.default".into()),
                 "default signature method is not among `methods`".into(),
             );
         }
         if !s.endpoints.pattern.contains("{region}") {
             self.report(
-                &at,
+                &at.key("endpoints").key("pattern"),
                 Some("endpoints.pattern".into()),
                 "pattern must contain `{region}`".into(),
             );
         }
         self.check_fields(
-            &at,
+            &at.key("common_parameters"),
             "common_parameters",
             &s.common_parameters,
             Some(Side::Request),

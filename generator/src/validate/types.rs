@@ -4,34 +4,58 @@
 //! structs at any depth.
 
 use super::names::{wire_name_problem, Methods};
-use super::{is_scalar_keyword, At, Side, TypeDef, Validator};
+use super::{is_scalar_keyword, occurrence, At, Side, TypeDef, Validator};
 use crate::model::{EnumSpec, EnumWireType, Scalar, StructSpec, TypeRef};
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 impl<'a> Validator<'a> {
+    /// The enums and structs one file defines.
+    pub(super) fn check_types(
+        &mut self,
+        file: &'a Path,
+        enums: &'a [EnumSpec],
+        structs: &'a [StructSpec],
+    ) {
+        let whole = At::file(file);
+        for (i, e) in enums.iter().enumerate() {
+            let nth = occurrence(enums, i, |e| e.name.as_str());
+            self.check_enum(&whole.key("enums").nth_item("name", &e.name, nth), e);
+        }
+        for (i, s) in structs.iter().enumerate() {
+            let nth = occurrence(structs, i, |s| s.name.as_str());
+            self.check_struct(&whole.key("structs").nth_item("name", &s.name, nth), s);
+        }
+    }
+
     /// An enum has values, each of its wire type, listed once, with a usable and distinct
     /// Rust variant.
-    pub(super) fn check_enum(&mut self, file: &'a Path, e: &'a EnumSpec) {
-        let at = At {
-            file,
-            operation: None,
-        };
+    fn check_enum(&mut self, at: &At<'a>, e: &'a EnumSpec) {
         if e.values.is_empty() {
-            self.report(&at, Some(e.name.clone()), "enum has no values".into());
+            self.report(
+                &at.key("values"),
+                Some(e.name.clone()),
+                "enum has no values".into(),
+            );
         }
         if e.case_insensitive && e.wire_type != EnumWireType::String {
             self.report(
-                &at,
+                &at.key("case_insensitive"),
                 Some(e.name.clone()),
                 "`case_insensitive` applies to string enums only".into(),
             );
         }
         let mut seen_values = BTreeSet::new();
         let mut seen_variants = BTreeMap::new();
-        for v in &e.values {
+        for (i, v) in e.values.iter().enumerate() {
             let path = format!("{}.{}", e.name, v.value);
+            // Built only for a problem: finding a duplicate's occurrence costs a pass.
+            let value_at = || {
+                let nth = occurrence(&e.values, i, |x| x.value.to_string());
+                at.key("values")
+                    .nth_item("value", &v.value.to_string(), nth)
+            };
             let type_ok = match (e.wire_type, &v.value) {
                 (EnumWireType::String, Scalar::Str(s)) => !s.is_empty(),
                 (EnumWireType::Integer, Scalar::Int(i)) => i32::try_from(*i).is_ok(),
@@ -40,7 +64,7 @@ impl<'a> Validator<'a> {
             };
             if !type_ok {
                 self.report(
-                    &at,
+                    &value_at(),
                     Some(path.clone()),
                     format!(
                         "value `{}` is not a valid {} value",
@@ -59,14 +83,18 @@ impl<'a> Validator<'a> {
                 v.value.to_string()
             };
             if !seen_values.insert(key) {
-                self.report(&at, Some(path.clone()), "value is listed twice".into());
+                self.report(
+                    &value_at(),
+                    Some(path.clone()),
+                    "value is listed twice".into(),
+                );
             }
             let variant = match (&v.name, e.wire_type) {
                 (Some(n), _) => n.clone(),
                 (None, EnumWireType::String) => naming::type_name(&v.value.to_string()),
                 (None, _) => {
                     self.report(
-                        &at,
+                        &value_at(),
                         Some(path.clone()),
                         "integer enum values need a `name` for the Rust variant".into(),
                     );
@@ -82,14 +110,14 @@ impl<'a> Validator<'a> {
                     "is not a usable UpperCamelCase name"
                 };
                 self.report(
-                    &at,
+                    &value_at().key("name"),
                     Some(path.clone()),
                     format!("variant name `{variant}` {why} (set `name`)"),
                 );
             }
             if let Some(other) = seen_variants.insert(variant.clone(), v.value.to_string()) {
                 self.report(
-                    &at,
+                    &value_at().key("name"),
                     Some(path),
                     format!("variant `{variant}` collides with value `{other}` (set `name`)"),
                 );
@@ -98,18 +126,15 @@ impl<'a> Validator<'a> {
     }
 
     /// A struct has fields; each field is checked as fields are everywhere.
-    pub(super) fn check_struct(&mut self, file: &'a Path, s: &'a StructSpec) {
-        let at = At {
-            file,
-            operation: None,
-        };
+    fn check_struct(&mut self, at: &At<'a>, s: &'a StructSpec) {
+        let fields = at.key("fields");
         if s.fields.is_empty() {
-            self.report(&at, Some(s.name.clone()), "struct has no fields".into());
+            self.report(&fields, Some(s.name.clone()), "struct has no fields".into());
         }
         // A struct may serve both sides (rare); type checks accept what either side allows and
         // the use site checks the side-specific rules.
-        self.check_fields(&at, &s.name, &s.fields, None);
-        self.check_method_names(&at, &s.name, &s.fields, Methods::Struct);
+        self.check_fields(&fields, &s.name, &s.fields, None);
+        self.check_method_names(&fields, &s.name, &s.fields, Methods::Struct);
     }
 
     /// A type reference resolves to a type of the right kind and suits the field's side.

@@ -4,7 +4,7 @@
 
 use super::operations::{parameter, response_field};
 use super::{describe_type, At, TypeDef, Validator};
-use crate::model::{Field, OperationSpec, TypeRef};
+use crate::model::{AsyncSpec, EnumSpec, Field, OperationSpec, TypeRef};
 
 impl<'a> Validator<'a> {
     /// The waiter of one operation, if it has one.
@@ -12,9 +12,10 @@ impl<'a> Validator<'a> {
         let Some(a) = &op.async_completion else {
             return;
         };
+        let waiter = at.key("async");
         match self.operations.get(a.poll.as_str()).copied() {
             None => self.report(
-                at,
+                &waiter.key("poll"),
                 Some("async.poll".into()),
                 format!("operation `{}` does not exist", a.poll),
             ),
@@ -22,7 +23,7 @@ impl<'a> Validator<'a> {
                 for (target, source) in &a.input {
                     if !poll.parameters.iter().any(|p| &p.name == target) {
                         self.report(
-                            at,
+                            &waiter.key("input").key(target),
                             Some(format!("async.input.{target}")),
                             format!("`{target}` is not a parameter of {}", a.poll),
                         );
@@ -34,12 +35,12 @@ impl<'a> Validator<'a> {
                     };
                     match (from, poll.parameters.iter().find(|p| &p.name == target)) {
                         (None, _) => self.report(
-                            at,
+                            &waiter.key("input").key(target),
                             Some(format!("async.input.{target}")),
                             format!("`{source}` must be `request.<Parameter>` or `response.<Field>` of this operation"),
                         ),
                         (Some(from), Some(to)) if from.ty != to.ty => self.report(
-                            at,
+                            &waiter.key("input").key(target),
                             Some(format!("async.input.{target}")),
                             format!(
                                 "`{source}` is {} but `{target}` of {} is {}",
@@ -53,12 +54,12 @@ impl<'a> Validator<'a> {
                 }
                 match self.resolve_response_path(poll, &a.status_field) {
                     None => self.report(
-                        at,
+                        &waiter.key("status_field"),
                         Some("async.status_field".into()),
                         format!("`{}` is not a response field of {}", a.status_field, a.poll),
                     ),
                     Some(f) if !matches!(f.ty, TypeRef::String | TypeRef::Enum(_)) => self.report(
-                        at,
+                        &waiter.key("status_field"),
                         Some("async.status_field".into()),
                         format!(
                             "`{}` is {}; a status field must be a `string` or an enum",
@@ -67,20 +68,9 @@ impl<'a> Validator<'a> {
                         ),
                     ),
                     Some(f) => {
-                        if let TypeRef::Enum(e) = &f.ty {
-                            if let Some(TypeDef::Enum(e)) = self.def(e) {
-                                for s in a.pending.iter().chain(&a.success).chain(&a.failure) {
-                                    if !e.values.iter().any(|v| &v.value.to_string() == s) {
-                                        self.report(
-                                            at,
-                                            Some("async".into()),
-                                            format!(
-                                                "status `{s}` is not a value of enum {}",
-                                                e.name
-                                            ),
-                                        );
-                                    }
-                                }
+                        if let TypeRef::Enum(name) = &f.ty {
+                            if let Some(TypeDef::Enum(e)) = self.def(name) {
+                                self.check_statuses(&waiter, a, e);
                             }
                         }
                     }
@@ -89,7 +79,7 @@ impl<'a> Validator<'a> {
         }
         if a.success.is_empty() && a.gone_error.is_none() {
             self.report(
-                at,
+                &waiter.key("success"),
                 Some("async.success".into()),
                 "needs at least one success status or a `gone_error`".into(),
             );
@@ -97,10 +87,30 @@ impl<'a> Validator<'a> {
         if let Some(code) = &a.gone_error {
             if !self.error_codes.contains(code.as_str()) {
                 self.report(
-                    at,
+                    &waiter.key("gone_error"),
                     Some("async.gone_error".into()),
                     format!("error code `{code}` is not in the catalogue"),
                 );
+            }
+        }
+    }
+
+    /// Every status the waiter names is a value of `e`, the status field's enum.
+    fn check_statuses(&mut self, waiter: &At<'a>, a: &AsyncSpec, e: &EnumSpec) {
+        let lists = [
+            ("pending", &a.pending),
+            ("success", &a.success),
+            ("failure", &a.failure),
+        ];
+        for (list, statuses) in lists {
+            for s in statuses {
+                if !e.values.iter().any(|v| &v.value.to_string() == s) {
+                    self.report(
+                        &waiter.key(list).to(|n| n.nth_scalar(s, 0)),
+                        Some("async".into()),
+                        format!("status `{s}` is not a value of enum {}", e.name),
+                    );
+                }
             }
         }
     }
