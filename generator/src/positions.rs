@@ -18,71 +18,104 @@
 
 use crate::loader::SpecSources;
 use saphyr_parser::{Event, Parser};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// The way from a file's root to one of its nodes.
+///
+/// A path shares its steps with the path it was extended from, so extending or cloning one
+/// costs one small allocation at most: the checks build one per field they look at, and read
+/// one only for a problem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NodePath(Vec<Step>);
+pub struct NodePath<'a>(Option<Rc<Link<'a>>>);
+
+/// The last step of a path and the path before it.
+#[derive(Debug, PartialEq, Eq)]
+struct Link<'a> {
+    parent: NodePath<'a>,
+    step: Step<'a>,
+}
 
 /// One step of a [`NodePath`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+#[derive(Debug, PartialEq, Eq)]
+enum Step<'a> {
     /// The value of a mapping's key.
-    Key(String),
+    Key(Cow<'a, str>),
     /// The `nth` (from 0) item of a sequence that is a mapping whose key `key` holds `value`,
     /// or, without `key`, that is the scalar `value`.
     Item {
         key: Option<&'static str>,
-        value: String,
+        value: Cow<'a, str>,
         nth: usize,
     },
     /// The item at a position of a sequence, for items that have no name.
     Index(usize),
 }
 
-impl NodePath {
+impl<'a> NodePath<'a> {
     /// The file's root: no line.
     pub fn root() -> Self {
         NodePath::default()
     }
 
+    fn then(&self, step: Step<'a>) -> Self {
+        NodePath(Some(Rc::new(Link {
+            parent: self.clone(),
+            step,
+        })))
+    }
+
     /// The value of `key` in this mapping.
-    pub fn key(mut self, key: &str) -> Self {
-        self.0.push(Step::Key(key.to_owned()));
-        self
+    pub fn key(&self, key: impl Into<Cow<'a, str>>) -> Self {
+        self.then(Step::Key(key.into()))
     }
 
     /// The first item of this sequence whose `key` holds `value` (`name: Bandwidth`).
-    pub fn item(self, key: &'static str, value: &str) -> Self {
+    pub fn item(&self, key: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
         self.nth_item(key, value, 0)
     }
 
     /// The `nth` (from 0) item of this sequence whose `key` holds `value`: which of several
     /// entries with the same name.
-    pub fn nth_item(mut self, key: &'static str, value: &str, nth: usize) -> Self {
-        self.0.push(Step::Item {
+    pub fn nth_item(&self, key: &'static str, value: impl Into<Cow<'a, str>>, nth: usize) -> Self {
+        self.then(Step::Item {
             key: Some(key),
-            value: value.to_owned(),
+            value: value.into(),
             nth,
-        });
-        self
+        })
     }
 
     /// The `nth` (from 0) item of this sequence of scalars that is `value`.
-    pub fn nth_scalar(mut self, value: &str, nth: usize) -> Self {
-        self.0.push(Step::Item {
+    pub fn nth_scalar(&self, value: impl Into<Cow<'a, str>>, nth: usize) -> Self {
+        self.then(Step::Item {
             key: None,
-            value: value.to_owned(),
+            value: value.into(),
             nth,
-        });
-        self
+        })
     }
 
     /// The item at `index` (from 0) of this sequence.
-    pub fn index(mut self, index: usize) -> Self {
-        self.0.push(Step::Index(index));
-        self
+    pub fn index(&self, index: usize) -> Self {
+        self.then(Step::Index(index))
+    }
+
+    /// Whether this is the root, which stands for the whole file.
+    pub fn is_root(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The steps from the root.
+    fn steps(&self) -> Vec<&Step<'a>> {
+        let mut steps = Vec::new();
+        let mut at = self;
+        while let Some(link) = &at.0 {
+            steps.push(&link.step);
+            at = &link.parent;
+        }
+        steps.reverse();
+        steps
     }
 }
 
@@ -184,12 +217,12 @@ impl Node {
 
     /// The line of the node at `path` below this root: see the [module docs](self) for what a
     /// path the tree does not have in full resolves to.
-    pub fn line(&self, path: &NodePath) -> Option<usize> {
+    pub fn line(&self, path: &NodePath<'_>) -> Option<usize> {
         let mut node = self;
         // The line of the deepest list item reached so far.
         let mut enclosing_item = None;
         let mut line = None;
-        for step in &path.0 {
+        for step in path.steps() {
             let Some((next, at)) = node.step(step) else {
                 return enclosing_item;
             };
@@ -204,11 +237,11 @@ impl Node {
 
     /// The child `step` leads to, and the line that names it: a key's own line, the line of
     /// the key that names an item, or the line an unnamed item starts on.
-    fn step(&self, step: &Step) -> Option<(&Node, usize)> {
+    fn step(&self, step: &Step<'_>) -> Option<(&Node, usize)> {
         match (step, &self.kind) {
             (Step::Key(wanted), Kind::Mapping(entries)) => entries
                 .iter()
-                .find(|(key, _, _)| key == wanted)
+                .find(|(key, _, _)| key == wanted.as_ref())
                 .map(|(_, line, value)| (value, *line)),
             (Step::Item { key, value, nth }, Kind::Sequence(items)) => items
                 .iter()
@@ -250,8 +283,9 @@ impl<'s> Positions<'s> {
     }
 
     /// The line of the node at `path` in `file`, when the file has it (or an item enclosing it).
-    pub fn line(&mut self, file: &Path, path: &NodePath) -> Option<usize> {
-        if path.0.is_empty() {
+    pub fn line(&mut self, file: &Path, path: &NodePath<'_>) -> Option<usize> {
+        // The root stands for the whole file: no line, and no reason to parse it.
+        if path.is_root() {
             return None;
         }
         let sources = self.sources;
@@ -291,11 +325,11 @@ groups:
   - a
 ";
 
-    fn line(path: NodePath) -> Option<usize> {
+    fn line(path: NodePath<'_>) -> Option<usize> {
         Node::parse(GROUP).unwrap().line(&path)
     }
 
-    fn operation(action: &str) -> NodePath {
+    fn operation(action: &str) -> NodePath<'_> {
         NodePath::root().key("operations").item("action", action)
     }
 

@@ -111,7 +111,7 @@ impl<'a> Validator<'a> {
 }
 
 /// Entry `i` of the catalogue in `errors.yaml`.
-fn catalogue_entry(errors: &[ErrorSpec], i: usize) -> At<'static> {
+fn catalogue_entry(errors: &[ErrorSpec], i: usize) -> At<'_> {
     let code = errors.get(i).map_or("", |e| e.code.as_str());
     let nth = occurrence(errors, i, |e| e.code.as_str());
     At::file(Path::new(ERRORS_FILE))

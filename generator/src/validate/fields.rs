@@ -7,24 +7,29 @@ use super::names::wire_name_problem;
 use super::{At, Side, TypeDef, Validator};
 use crate::model::{Bounds, Field, Format, Scalar, TypeRef};
 use crate::naming;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 impl<'a> Validator<'a> {
     /// The fields of one list (parameters, response fields, a struct's fields, the common
-    /// parameters): wire and Rust names usable and distinct, then each field.
+    /// parameters): wire and Rust names usable and distinct, then each field. `at` is the list;
+    /// returns where each field is, in order, for the checks that follow.
     pub(super) fn check_fields(
         &mut self,
         at: &At<'a>,
         scope: &str,
         fields: &'a [Field],
         side: Option<Side>,
-    ) {
-        let mut wire = BTreeSet::new();
+    ) -> Vec<At<'a>> {
+        // Wire name → fields so far with that name.
+        let mut wire: BTreeMap<&str, usize> = BTreeMap::new();
         let mut rust = BTreeMap::new();
-        for (i, f) in fields.iter().enumerate() {
+        let mut places = Vec::with_capacity(fields.len());
+        for f in fields {
             let path = format!("{scope}.{}", f.name);
-            let field_at = at.field(fields, i);
-            if !wire.insert(f.name.as_str()) {
+            let uses = wire.entry(f.name.as_str()).or_insert(0);
+            let field_at = at.nth_item("name", f.name.as_str(), *uses);
+            *uses += 1;
+            if *uses > 1 {
                 self.report(
                     &field_at,
                     Some(path.clone()),
@@ -53,7 +58,9 @@ impl<'a> Validator<'a> {
                 self.report(&field_at, Some(path.clone()), why);
             }
             self.check_field(&field_at, scope, f, side);
+            places.push(field_at);
         }
+        places
     }
 
     /// Checks one field wherever it appears: parameters and response fields (`side` known) and
@@ -135,9 +142,7 @@ impl<'a> Validator<'a> {
         };
         for v in &c.forbidden_values {
             if let Err(why) = self.value_satisfies(&bare, v) {
-                let listed = at
-                    .key("forbidden_values")
-                    .to(|n| n.nth_scalar(&v.to_string(), 0));
+                let listed = at.key("forbidden_values").nth_scalar(v.to_string(), 0);
                 self.report(
                     &listed,
                     Some(path.into()),

@@ -28,6 +28,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::loader::{RawSpec, SHARED_FILE};
 use crate::model::{EnumSpec, Field, GroupFile, OperationSpec, StructSpec, TypeRef};
 use crate::positions::{NodePath, Positions};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -100,7 +101,7 @@ struct Validator<'a> {
 struct At<'a> {
     file: &'a Path,
     operation: Option<&'a str>,
-    node: NodePath,
+    node: NodePath<'a>,
 }
 
 impl<'a> At<'a> {
@@ -124,27 +125,37 @@ impl<'a> At<'a> {
         }
     }
 
-    /// The same problem place with the node moved by `to`.
-    fn to(&self, to: impl FnOnce(NodePath) -> NodePath) -> Self {
+    /// The same file and operation, at node `node`.
+    fn at(&self, node: NodePath<'a>) -> Self {
         At {
             file: self.file,
             operation: self.operation,
-            node: to(self.node.clone()),
+            node,
         }
     }
 
     /// The value of `key` in this node.
-    fn key(&self, key: &str) -> Self {
-        self.to(|n| n.key(key))
+    fn key(&self, key: impl Into<Cow<'a, str>>) -> Self {
+        self.at(self.node.key(key))
     }
 
     /// The `nth` (from 0) item of this list whose `key` holds `value`.
-    fn nth_item(&self, key: &'static str, value: &str, nth: usize) -> Self {
-        self.to(|n| n.nth_item(key, value, nth))
+    fn nth_item(&self, key: &'static str, value: impl Into<Cow<'a, str>>, nth: usize) -> Self {
+        self.at(self.node.nth_item(key, value, nth))
+    }
+
+    /// The `nth` (from 0) item of this list of scalars that is `value`.
+    fn nth_scalar(&self, value: impl Into<Cow<'a, str>>, nth: usize) -> Self {
+        self.at(self.node.nth_scalar(value, nth))
+    }
+
+    /// The item at `index` (from 0) of this list.
+    fn index(&self, index: usize) -> Self {
+        self.at(self.node.index(index))
     }
 
     /// Field `fields[i]` of this list of fields (parameters, response fields, struct fields).
-    fn field(&self, fields: &[Field], i: usize) -> Self {
+    fn field(&self, fields: &'a [Field], i: usize) -> Self {
         let name = fields.get(i).map_or("", |f| f.name.as_str());
         let nth = occurrence(fields, i, |f| f.name.as_str());
         self.nth_item("name", name, nth)

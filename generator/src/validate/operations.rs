@@ -13,29 +13,28 @@ impl<'a> Validator<'a> {
         let at = &at;
         let parameters = at.key("parameters");
         let response = at.key("response");
-        self.check_fields(
+        let parameter_places = self.check_fields(
             &parameters,
             "parameters",
             &op.parameters,
             Some(Side::Request),
         );
-        self.check_fields(&response, "response", &op.response, Some(Side::Response));
+        let response_places =
+            self.check_fields(&response, "response", &op.response, Some(Side::Response));
         self.check_method_names(&parameters, "parameters", &op.parameters, Methods::Builder);
         self.check_method_names(&response, "response", &op.response, Methods::Output);
-        for (i, p) in op.parameters.iter().enumerate() {
-            let ty = parameters.field(&op.parameters, i).key("type");
-            self.check_struct_side(&ty, &p.name, &p.ty, Side::Request);
+        for (p, place) in op.parameters.iter().zip(&parameter_places) {
+            self.check_struct_side(&place.key("type"), &p.name, &p.ty, Side::Request);
         }
-        for (i, r) in op.response.iter().enumerate() {
+        for (r, place) in op.response.iter().zip(&response_places) {
             if r.location.is_some() {
                 self.report(
-                    &response.field(&op.response, i).key("location"),
+                    &place.key("location"),
                     Some(format!("response.{}", r.name)),
                     "`location` applies to request parameters only".into(),
                 );
             }
-            let ty = response.field(&op.response, i).key("type");
-            self.check_response_nesting(&ty, &r.name, &r.ty, 0);
+            self.check_response_nesting(&place.key("type"), &r.name, &r.ty, 0);
         }
         self.check_rules(at, op);
         self.check_idempotency_token(at, op);

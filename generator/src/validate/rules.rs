@@ -11,7 +11,7 @@ impl<'a> Validator<'a> {
     pub(super) fn check_rules(&mut self, at: &At<'a>, op: &'a OperationSpec) {
         for (i, rule) in op.rules.iter().enumerate() {
             let path = format!("rules[{i}]");
-            let rule_at = at.key("rules").to(|n| n.index(i));
+            let rule_at = at.key("rules").index(i);
             // (where the rule names it, parameter name)
             let mut names: Vec<(&str, &String)> = Vec::new();
             names.extend(rule.require.iter().map(|n| ("require", n)));
@@ -43,7 +43,7 @@ impl<'a> Validator<'a> {
                 if parameter(op, n).is_none() {
                     let named = match list {
                         "when" => rule_at.key("when").key("param"),
-                        _ => rule_at.key(list).to(|l| l.nth_scalar(n, 0)),
+                        _ => rule_at.key(list).nth_scalar(n, 0),
                     };
                     self.report(
                         &named,

@@ -18,7 +18,7 @@ impl Validator<'_> {
                 let nth = occurrence(groups, i, String::as_str);
                 At::file(Path::new(SERVICE_FILE))
                     .key("groups")
-                    .to(|n| n.nth_scalar(id, nth))
+                    .nth_scalar(id, nth)
             };
             if !listed.insert(id.as_str()) {
                 self.report(

@@ -53,8 +53,7 @@ impl<'a> Validator<'a> {
             // Built only for a problem: finding a duplicate's occurrence costs a pass.
             let value_at = || {
                 let nth = occurrence(&e.values, i, |x| x.value.to_string());
-                at.key("values")
-                    .nth_item("value", &v.value.to_string(), nth)
+                at.key("values").nth_item("value", v.value.to_string(), nth)
             };
             let type_ok = match (e.wire_type, &v.value) {
                 (EnumWireType::String, Scalar::Str(s)) => !s.is_empty(),

@@ -106,7 +106,7 @@ impl<'a> Validator<'a> {
             for s in statuses {
                 if !e.values.iter().any(|v| &v.value.to_string() == s) {
                     self.report(
-                        &waiter.key(list).to(|n| n.nth_scalar(s, 0)),
+                        &waiter.key(list).nth_scalar(s, 0),
                         Some("async".into()),
                         format!("status `{s}` is not a value of enum {}", e.name),
                     );
