@@ -191,6 +191,7 @@ impl<'a> Validator<'a> {
         });
     }
 
+    /// Runs every check, the tables first.
     fn check_all(&mut self) {
         // Every later check looks names up in these tables.
         self.collect_types();
