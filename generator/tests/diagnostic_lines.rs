@@ -164,3 +164,54 @@ fn a_sample_request_key_points_at_the_sample_not_at_the_parameter() {
         "{out}"
     );
 }
+
+/// The imported layer of `DescribeThing`: its curated fields, and `TotalCount`, which no curated
+/// file lists for this operation.
+const IMPORTED_DESCRIBE_THING: &str = "\
+action: DescribeThing
+provenance:
+  metadata: fixture.json
+  product: Vpc
+  version: 2016-04-28
+  published: 2025-12-19
+parameters:
+- name: ThingId
+  type: string
+  required: true
+- name: TotalCount
+  type: integer
+  constraints:
+    range: {min: 5, max: 1}
+response:
+- name: RequestId
+  type: string
+- name: Status
+  type: string
+errors:
+- code: Thing.NotFound
+  http_status: 404
+  message: The specified thing does not exist.
+";
+
+#[test]
+fn a_field_only_the_imported_layer_has_points_at_its_operation() {
+    let mut sources = fixture();
+    sources.files.insert(
+        PathBuf::from("imported/DescribeThing.yaml"),
+        IMPORTED_DESCRIBE_THING.to_owned(),
+    );
+    let text = sources.files[&PathBuf::from("groups/things.yaml")].clone();
+    let out = refused(sources);
+    // Not the line of `TotalCount` in DescribeThings, further down the same file.
+    let line = text
+        .lines()
+        .position(|l| l == "  - action: DescribeThing")
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("the fixture lists DescribeThing"));
+    assert!(
+        out.contains(&format!(
+            "groups/things.yaml:{line}: operation DescribeThing: parameters.TotalCount: bounds have min greater than max"
+        )),
+        "{out}"
+    );
+}
