@@ -14,6 +14,7 @@ pub mod loader;
 pub mod merge;
 pub mod model;
 pub mod naming;
+pub mod positions;
 pub mod schema;
 pub mod surface;
 pub mod validate;

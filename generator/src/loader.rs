@@ -296,27 +296,3 @@ fn enclosing_action(text: &str, line: usize) -> Option<String> {
                 .map(|a| a.trim().trim_matches(['"', '\'']).to_owned())
         })
 }
-
-/// Finds the line holding `key: value` at or after `from` (1-based), in block style
-/// (`- key: value`) or flow style (`{key: value, ...}`), quoted or not.
-pub(crate) fn find_line(text: &str, from: usize, key: &str, value: &str) -> Option<usize> {
-    let needles = [
-        format!("{key}: {value}"),
-        format!("{key}: \"{value}\""),
-        format!("{key}: '{value}'"),
-    ];
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, line)| {
-            needles.iter().any(|n| {
-                line.match_indices(n.as_str()).any(|(at, _)| {
-                    let before = line[..at].chars().next_back();
-                    let after = line[at + n.len()..].chars().next();
-                    matches!(before, None | Some(' ' | '{' | '-'))
-                        && matches!(after, None | Some(',' | '}' | ' '))
-                })
-            })
-        })
-        .map(|(i, _)| i + 1)
-}

@@ -1,0 +1,120 @@
+//! Error codes: the catalogue in `errors.yaml` (each code listed once, an error HTTP status,
+//! a code the service could send, a Rust variant that is usable and distinct after conversion)
+//! and the codes each operation lists (in the catalogue, each once).
+
+use super::{occurrence, At, Validator};
+use crate::loader::ERRORS_FILE;
+use crate::model::{ErrorSpec, OperationSpec};
+use crate::naming;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+impl<'a> Validator<'a> {
+    /// Fills the table of error codes, reporting a code listed twice.
+    pub(super) fn collect_error_codes(&mut self) {
+        let errors = &self.raw.errors.errors;
+        for (i, e) in errors.iter().enumerate() {
+            if !self.error_codes.insert(&e.code) {
+                self.report(
+                    &catalogue_entry(errors, i),
+                    Some(e.code.clone()),
+                    "error code is listed twice".into(),
+                );
+            }
+        }
+    }
+
+    /// Each catalogue entry: an error status, a code the service could send, a usable and
+    /// distinct Rust variant.
+    pub(super) fn check_errors_catalogue(&mut self) {
+        let errors = &self.raw.errors.errors;
+        for (i, e) in errors.iter().enumerate() {
+            let at = || catalogue_entry(errors, i);
+            if !(400..=599).contains(&e.http_status) {
+                self.report(
+                    &at().key("http_status"),
+                    Some(e.code.clone()),
+                    format!(
+                        "http_status {} is not an error status (400-599)",
+                        e.http_status
+                    ),
+                );
+            }
+            let mut chars = e.code.chars();
+            let code_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+            if !code_ok {
+                self.report(
+                    &at(),
+                    Some(e.code.clone()),
+                    format!(
+                        "error code {:?} must start with an ASCII letter and contain only ASCII \
+                         letters, digits, `.`, `_` and `-`, as the service's codes do",
+                        e.code
+                    ),
+                );
+            }
+        }
+        // Distinct codes must stay distinct after conversion to Rust variant names.
+        let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+        let names = naming::error_variants(self.raw.errors.errors.iter().map(|e| e.code.as_str()));
+        for (i, e) in errors.iter().enumerate() {
+            let at = || catalogue_entry(errors, i);
+            let v = names
+                .get(e.code.as_str())
+                .cloned()
+                .unwrap_or_else(|| naming::error_variant(&e.code));
+            if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
+            {
+                self.report(
+                    &at(),
+                    Some(e.code.clone()),
+                    format!("Rust variant `{v}` is reserved or not a usable name in the generated error enums"),
+                );
+            }
+            if let Some(other) = variants.insert(v.clone(), &e.code) {
+                if other != e.code {
+                    self.report(
+                        &at(),
+                        Some(e.code.clone()),
+                        format!("Rust variant `{v}` collides with code {other}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The codes an operation lists.
+    pub(super) fn check_operation_errors(&mut self, at: &At<'a>, op: &'a OperationSpec) {
+        let mut seen = BTreeSet::new();
+        for (i, e) in op.errors.iter().enumerate() {
+            let listed = || {
+                let nth = occurrence(&op.errors, i, |x| x.code.as_str());
+                at.key("errors").nth_item("code", &e.code, nth)
+            };
+            if !self.error_codes.contains(e.code.as_str()) {
+                self.report(
+                    &listed(),
+                    Some(format!("errors.{}", e.code)),
+                    "error code is not in errors.yaml".into(),
+                );
+            }
+            if !seen.insert(&e.code) {
+                self.report(
+                    &listed(),
+                    Some(format!("errors.{}", e.code)),
+                    "error code is listed twice".into(),
+                );
+            }
+        }
+    }
+}
+
+/// Entry `i` of the catalogue in `errors.yaml`.
+fn catalogue_entry(errors: &[ErrorSpec], i: usize) -> At<'_> {
+    let code = errors.get(i).map_or("", |e| e.code.as_str());
+    let nth = occurrence(errors, i, |e| e.code.as_str());
+    At::file(Path::new(ERRORS_FILE))
+        .key("errors")
+        .nth_item("code", code, nth)
+}
