@@ -3,8 +3,8 @@
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::loader::{find_line, RawSpec, GROUPS_DIR, SERVICE_FILE, SHARED_FILE};
 use crate::model::{
-    Bounds, EnumSpec, EnumWireType, Field, Format, GroupFile, OperationSpec, PaginationSpec,
-    Scalar, StructSpec, TypeRef,
+    Bounds, EnumSpec, EnumWireType, Field, Format, GroupFile, OperationSpec, PackageSpec,
+    PaginationSpec, Scalar, StructSpec, TypeRef,
 };
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
@@ -420,6 +420,58 @@ impl<'a> Validator<'a> {
             &s.common_parameters,
             Some(Side::Request),
         );
+        if let Some(package) = &s.package {
+            self.check_package(package);
+        }
+    }
+
+    /// The package's names and path go into the generated `Cargo.toml` as they are, so each
+    /// must be what cargo accepts and need no escaping in a TOML string.
+    fn check_package(&mut self, p: &PackageSpec) {
+        let mut name = p.name.chars();
+        let name_ok = name.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let path_ok = !p.runtime_path.is_empty()
+            && p.runtime_path.split('/').all(|segment| {
+                !segment.is_empty()
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            });
+        let checks = [
+            (
+                "name",
+                &p.name,
+                name_ok,
+                "package name must start with an ASCII letter and hold only ASCII letters, \
+                 digits, `-` and `_`",
+            ),
+            (
+                "lib",
+                &p.lib,
+                naming::is_snake_ident(&p.lib),
+                "library name must be a snake_case Rust identifier that is not a keyword",
+            ),
+            (
+                "runtime_path",
+                &p.runtime_path,
+                path_ok,
+                "runtime path must be relative, `/`-separated, each part ASCII letters, digits, \
+                 `-`, `_` or `.`",
+            ),
+        ];
+        for (key, value, ok, message) in checks {
+            if !ok {
+                let text = self.raw.sources.get(Path::new(SERVICE_FILE)).unwrap_or("");
+                self.problems.push(Diagnostic {
+                    file: PathBuf::from(SERVICE_FILE),
+                    line: find_line(text, 1, key, value),
+                    operation: None,
+                    field: Some(format!("package.{key}")),
+                    message: format!("{message}, not `{value}`"),
+                });
+            }
+        }
     }
 
     fn check_enum(&mut self, file: &'a Path, e: &'a EnumSpec) {

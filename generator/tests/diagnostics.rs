@@ -580,6 +580,26 @@ case!(
         "  - name: Format\n"
     )]
 );
+case!(
+    package_that_cargo_would_refuse_or_toml_would_need_quoted,
+    [
+        (
+            "service.yaml",
+            "  name: vpn-gateway-fixture-sdk",
+            "  name: 1sdk\"x"
+        ),
+        (
+            "service.yaml",
+            "  lib: vpn_gateway_fixture",
+            "  lib: vpn-gateway"
+        ),
+        (
+            "service.yaml",
+            "  runtime_path: ../../../runtime",
+            "  runtime_path: /work//runtime"
+        ),
+    ]
+);
 
 /// The same illegal example (shorter than the field's own minimum length) is reported for a
 /// parameter, a response field, a struct field in a group file and in shared.yaml, and a
