@@ -36,9 +36,9 @@ fn snapshot_all(prefix: &str, files: &[GeneratedFile]) {
 
 #[test]
 fn every_artifact_of_the_feature_fixture() {
-    // The fixture exercises integer enums, lists of scalars and structs, JSON-encoded
-    // structs, nested responses, list wrappers, sensitive fields, pagination, rules and
-    // asynchronous operations in a few lines each.
+    // The fixture exercises integer enums, lists of scalars and structs, struct lists inside
+    // struct lists, JSON-encoded structs, nested responses, list wrappers, sensitive fields,
+    // pagination, rules and asynchronous operations in a few lines each.
     snapshot_all(
         "fixture",
         &generate_from(&root().join("generator/tests/fixtures/minimal")),

@@ -43,6 +43,7 @@ const AGREEING: &str = "parameters:
   - {name: Period, type: integer}
   - {name: ChargeType, type: string}
   - {name: ClientToken, type: string}
+  - {name: Rule, type: list, item: {type: object, fields: [{name: Name, type: string}, {name: Psk, type: string}, {name: Match, type: list, item: {type: object, fields: [{name: Key, type: string}, {name: Value, type: string}]}}]}}
 ";
 
 fn lowered(sources: SpecSources) -> ir::ServiceIr {
