@@ -7,7 +7,7 @@
 use crate::model::{self, Field, OperationSpec, PaginationSpec, Scalar, TypeRef};
 /// The model's plain value types that the IR carries as they are (no YAML in them): emitters
 /// name them from here, never from `model`.
-pub use crate::model::{Bounds, EnumWireType, Format, Location, Origin, Provenance};
+pub use crate::model::{Bounds, EnumWireType, Format, Location, Origin, PackageSpec, Provenance};
 use crate::naming;
 use crate::validate::Spec;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The whole service, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceIr {
+    /// The generated crate's package (the workspace's SDK unless the spec names another).
+    pub package: PackageSpec,
     /// Human-readable name, e.g. `VPN Gateway`.
     pub name: String,
     /// Product code, e.g. `Vpc`.
@@ -370,8 +372,6 @@ pub struct ErrorIr {
     pub code: String,
     /// Rust variant name.
     pub variant: String,
-    /// `is_*` helper name.
-    pub predicate: String,
     /// HTTP status.
     pub http_status: u16,
     /// Message.
@@ -610,6 +610,7 @@ pub fn lower(spec: &Spec) -> ServiceIr {
 
     let svc = &raw.service;
     ServiceIr {
+        package: svc.package.clone().unwrap_or_default(),
         name: svc.name.clone(),
         product: svc.product.clone(),
         api_version: svc.api_version.clone(),
@@ -735,7 +736,6 @@ fn lower_error(e: &model::ErrorSpec, names: &BTreeMap<&str, String>) -> ErrorIr 
         .cloned()
         .unwrap_or_else(|| naming::error_variant(&e.code));
     ErrorIr {
-        predicate: format!("is_{}", naming::snake_name(&variant)),
         variant,
         code: e.code.clone(),
         http_status: e.http_status,

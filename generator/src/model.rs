@@ -38,6 +38,38 @@ pub struct ServiceFile {
     /// Decisions taken where the sources disagree.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The generated crate's package. When absent, the workspace's SDK: `vpn-gateway-sdk`,
+    /// library `vpn_gateway`, the runtime at `../runtime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<PackageSpec>,
+}
+
+/// The package the generated crate is: what cargo and the user agent call it and where it finds
+/// the runtime crate. A spec other than the workspace's own (a test fixture generated into a
+/// crate of the same workspace) names its own, since one workspace cannot hold two packages of
+/// one name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageSpec {
+    /// Cargo package name (ASCII letters, digits, `-`, `_`; starting with a letter), also the
+    /// SDK name the client sends in its user agent, e.g. `vpn-gateway-sdk`.
+    pub name: String,
+    /// Library crate name, a snake_case Rust identifier, e.g. `vpn_gateway`.
+    pub lib: String,
+    /// Path of the runtime crate's directory relative to the generated crate's, `/`-separated,
+    /// e.g. `../runtime`.
+    pub runtime_path: String,
+}
+
+impl Default for PackageSpec {
+    /// The workspace's SDK: `generated-sdk/` beside `runtime/`.
+    fn default() -> Self {
+        Self {
+            name: "vpn-gateway-sdk".to_owned(),
+            lib: "vpn_gateway".to_owned(),
+            runtime_path: "../runtime".to_owned(),
+        }
+    }
 }
 
 /// API style of the service.

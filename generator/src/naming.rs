@@ -53,10 +53,9 @@ pub mod reserved {
         "from_wire_params",
         "collect_secrets",
     ];
-    /// Methods of an operation error besides one `is_*` predicate per documented code.
-    pub const ERROR_METHODS: &[&str] = &["meta"];
-    /// Variants of an operation error besides one per documented code.
-    pub const ERROR_VARIANTS: &[&str] = &["Unhandled"];
+    /// Variants of an operation's error kind besides one per documented code (none: a code
+    /// the operation does not document has no kind).
+    pub const ERROR_KIND_VARIANTS: &[&str] = &[];
     /// Variants of an enum besides one per documented value.
     pub const ENUM_VARIANTS: &[&str] = &["Unknown"];
 }

@@ -516,7 +516,7 @@ operation CreateVpnGateway
 
 operation DeleteCustomerGateway
   BREAKING    error Forbidden: removed (variant Forbidden, status 403)
-              the variant and its `is_*` method are gone: matches on them no longer compile (the code now arrives as `Unhandled`)
+              the error kind is gone: code that names it no longer compiles (the code now arrives without a kind)
 
 enum Bandwidth
   compatible  value 2000: added (variant Mbps2000)

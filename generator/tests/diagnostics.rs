@@ -500,17 +500,6 @@ case!(
     [(THINGS, "  - action: DescribeThings", "  - action: FromEnv")]
 );
 case!(
-    error_code_collides_with_unhandled,
-    [
-        ("errors.yaml", "  - code: Thing.Busy", "  - code: Unhandled"),
-        (
-            THINGS,
-            "      - code: Thing.Busy",
-            "      - code: Unhandled"
-        )
-    ]
-);
-case!(
     enum_value_becomes_keyword_variant,
     [(
         "shared.yaml",
@@ -579,6 +568,26 @@ case!(
         "  - name: AccessKeyId\n",
         "  - name: Format\n"
     )]
+);
+case!(
+    package_that_cargo_would_refuse_or_toml_would_need_quoted,
+    [
+        (
+            "service.yaml",
+            "  name: vpn-gateway-fixture-sdk",
+            "  name: 1sdk\"x"
+        ),
+        (
+            "service.yaml",
+            "  lib: vpn_gateway_fixture",
+            "  lib: vpn-gateway"
+        ),
+        (
+            "service.yaml",
+            "  runtime_path: ../../../runtime",
+            "  runtime_path: /work//runtime"
+        ),
+    ]
 );
 
 /// The same illegal example (shorter than the field's own minimum length) is reported for a

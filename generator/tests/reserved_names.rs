@@ -112,21 +112,13 @@ fn check(spec_dir: &Path) {
             reserved::OUTPUT_METHODS,
             None,
         ));
-        let mut error_names: BTreeSet<String> = BTreeSet::new();
-        for e in &op.errors {
-            error_names.insert(e.error.variant.clone());
-            error_names.insert(e.error.predicate.clone());
-        }
-        let fixed: Vec<&str> = reserved::ERROR_METHODS
-            .iter()
-            .chain(reserved::ERROR_VARIANTS)
-            .copied()
-            .collect();
+        let error_names: BTreeSet<String> =
+            op.errors.iter().map(|e| e.error.variant.clone()).collect();
         missing.extend(unexplained(
             &names,
-            &format!("{camel}Error"),
+            &format!("{camel}ErrorKind"),
             &error_names,
-            &fixed,
+            reserved::ERROR_KIND_VARIANTS,
             None,
         ));
     }

@@ -3,6 +3,10 @@
 //! Files are written only when their content changed (so builds stay incremental and
 //! timestamps mean something) and generated files without a source any more are removed.
 //! With `--check` nothing is written: every difference is listed with the command to run.
+//!
+//! Without `--spec`/`--out` it keeps two crates fresh: the SDK (`spec/` → `generated-sdk/`)
+//! and the fixture crate (`generator/tests/fixtures/minimal/` → `generator/tests/fixture-sdk/`),
+//! the generator's feature fixture compiled, linted and tested as a workspace member.
 
 use generator::emit::GENERATED_MARKER;
 use generator::GeneratedFile;
@@ -17,6 +21,56 @@ pub struct Options {
     pub out_dir: PathBuf,
     pub templates_dir: PathBuf,
     pub check: bool,
+    /// Also keep the spec's JSON Schema (`schema.json` in the spec directory) fresh.
+    pub schema: bool,
+}
+
+/// The spec directory of the generator's feature fixture, relative to the workspace root.
+pub const FIXTURE_SPEC: &str = "generator/tests/fixtures/minimal";
+/// The crate generated from it, a member of the workspace.
+pub const FIXTURE_CRATE: &str = "generator/tests/fixture-sdk";
+
+/// What `cargo xtask codegen` regenerates by default: the SDK with the workspace's spec schema,
+/// then the fixture crate.
+pub fn workspace_targets(root: &Path, check: bool) -> Vec<Options> {
+    let templates_dir = root.join("templates");
+    vec![
+        Options {
+            spec_dir: root.join("spec"),
+            out_dir: root.join("generated-sdk"),
+            templates_dir: templates_dir.clone(),
+            check,
+            schema: true,
+        },
+        Options {
+            spec_dir: root.join(FIXTURE_SPEC),
+            out_dir: root.join(FIXTURE_CRATE),
+            templates_dir,
+            check,
+            schema: false,
+        },
+    ]
+}
+
+/// Runs every target, all of them even when one fails; each report is headed by its output
+/// directory when there are several. Fails if any target failed.
+pub fn run_all(targets: &[Options]) -> Result<String, String> {
+    let results: Vec<(&Options, Result<String, String>)> =
+        targets.iter().map(|t| (t, run(t))).collect();
+    let failed = results.iter().any(|(_, r)| r.is_err());
+    let text = match results.as_slice() {
+        [(_, Ok(one) | Err(one))] => one.clone(),
+        _ => results
+            .iter()
+            .map(|(t, Ok(r) | Err(r))| format!("{}:\n{r}", t.out_dir.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    if failed {
+        Err(text)
+    } else {
+        Ok(text)
+    }
 }
 
 /// A file whose on-disk state differs from what the spec generates.
@@ -45,10 +99,12 @@ pub fn run(options: &Options) -> Result<String, String> {
         .iter()
         .map(|GeneratedFile { path, contents }| (options.out_dir.join(path), contents.clone()))
         .collect();
-    wanted.push((
-        options.spec_dir.join(generator::schema::SCHEMA_FILE),
-        generator::schema::render_schema(),
-    ));
+    if options.schema {
+        wanted.push((
+            options.spec_dir.join(generator::schema::SCHEMA_FILE),
+            generator::schema::render_schema(),
+        ));
+    }
 
     let mut changes = Vec::new();
     for (path, contents) in &wanted {

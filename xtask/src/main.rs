@@ -24,7 +24,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Load and validate the spec and regenerate the SDK crate, its docs and the spec schema.
+    /// Load and validate the spec and regenerate the SDK crate, its docs and the spec schema;
+    /// without `--spec` and `--out`, the crate of the generator's feature fixture too.
     Codegen {
         /// Regenerate in memory and fail, listing stale files, if anything on disk differs.
         #[arg(long)]
@@ -159,13 +160,18 @@ fn main() -> ExitCode {
     };
     match command {
         Command::Codegen { check, spec, out } => {
-            let options = codegen::Options {
-                spec_dir: spec.unwrap_or_else(|| root.join("spec")),
-                out_dir: out.unwrap_or_else(|| root.join("generated-sdk")),
-                templates_dir: root.join("templates"),
-                check,
+            let targets = if spec.is_none() && out.is_none() {
+                codegen::workspace_targets(&root, check)
+            } else {
+                vec![codegen::Options {
+                    spec_dir: spec.unwrap_or_else(|| root.join("spec")),
+                    out_dir: out.unwrap_or_else(|| root.join("generated-sdk")),
+                    templates_dir: root.join("templates"),
+                    check,
+                    schema: true,
+                }]
             };
-            report(codegen::run(&options))
+            report(codegen::run_all(&targets))
         }
         Command::ApiDiff {
             old_spec,

@@ -91,6 +91,7 @@ pub fn run(o: &Options) -> Result<String, String> {
         out_dir: sdk.clone(),
         templates_dir: o.root.join("templates"),
         check: false,
+        schema: true,
     })?;
     let generate_time = started.elapsed();
     let summary = generated.lines().next().unwrap_or_default().to_owned();

@@ -200,6 +200,46 @@ fn works_on_the_tree_it_is_started_in() {
     assert!(xtask_in(tree, &["codegen", "--check"]).status.success());
 }
 
+/// Without `--spec` and `--out`, the crate of the generator's feature fixture is kept fresh
+/// from its own spec as well, and no schema is written beside that spec.
+#[test]
+fn the_fixture_crate_is_kept_fresh_too() {
+    let guard = copy_tree(|_| false);
+    let tree = guard.path();
+    let things = tree.join("generator/tests/fixtures/minimal/groups/things.yaml");
+    let text = std::fs::read_to_string(&things).unwrap();
+    let marker = "Creates a thing in the copied tree.";
+    let edited = text.replacen(
+        "summary: Creates a thing.",
+        &format!("summary: {marker}"),
+        1,
+    );
+    assert_ne!(text, edited, "the fixture edit applies");
+    std::fs::write(&things, edited).unwrap();
+
+    let page = tree.join("generator/tests/fixture-sdk/docs/operations/CreateThing.md");
+    let check = xtask_in(tree, &["codegen", "--check"]);
+    assert!(!check.status.success(), "{}", stderr(&check));
+    assert!(
+        stderr(&check).contains(&format!("differs  {}", page.display())),
+        "{}",
+        stderr(&check)
+    );
+
+    let run = xtask_in(tree, &["codegen"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::read_to_string(&page).unwrap().contains(marker));
+    assert!(!tree
+        .join("generator/tests/fixtures/minimal/schema.json")
+        .exists());
+    assert_eq!(
+        std::fs::read_to_string(tree.join("generated-sdk/src/lib.rs")).unwrap(),
+        std::fs::read_to_string(root().join("generated-sdk/src/lib.rs")).unwrap(),
+        "the SDK is not touched"
+    );
+    assert!(xtask_in(tree, &["codegen", "--check"]).status.success());
+}
+
 #[test]
 fn outside_the_workspace_it_refuses_with_a_message() {
     let dir = TempDir::new().unwrap();

@@ -6,8 +6,8 @@
 //! - inputs, outputs and shared structs are `#[non_exhaustive]`; inputs are built through
 //!   fluent builders (one setter per parameter) or `Default`, never by struct literal;
 //! - enums are `#[non_exhaustive]` with an `Unknown(..)` variant that keeps values added later;
-//! - per-operation error enums are `#[non_exhaustive]` with an `Unhandled` variant, and
-//!   `ErrorCode` is `#[non_exhaustive]`;
+//! - each operation's error kind (`XErrorKind`) is `#[non_exhaustive]`, a code without a
+//!   variant has no kind (`kind()` is `None`), and `ErrorCode` is `#[non_exhaustive]`;
 //! - every input is validated before it is sent (required parameters, constraints, rules);
 //! - a response field that is required and not a list is held as a plain `T`, every other
 //!   field as `Option<T>` or `Vec<T>`.
@@ -213,10 +213,10 @@ fn added_rule(key: &Key, attrs: &[Attr]) -> Verdict {
         Item::Response(_) | Item::Field(_) => compatible(
             "a new field: outputs and structs are #[non_exhaustive], so existing code is unaffected",
         ),
-        // Error enums are #[non_exhaustive] with `Unhandled`: the code arrived as `Unhandled`
-        // before and now has its own variant and `is_*` method.
+        // Error kinds are #[non_exhaustive]: the code arrived without a kind before and now
+        // has its own variant.
         Item::Error(_) => compatible(
-            "a new error variant: error enums are #[non_exhaustive]; this code used to arrive as `Unhandled`",
+            "a new error kind: error kinds are #[non_exhaustive]; this code used to arrive without a kind",
         ),
         // Enums are #[non_exhaustive] with `Unknown(..)`.
         Item::Value(_) => compatible(
@@ -255,7 +255,7 @@ fn removed_rule(key: &Key) -> Verdict {
             breaking("the field and its accessor or setter are gone: code that uses it no longer compiles")
         }
         Item::Error(_) => breaking(
-            "the variant and its `is_*` method are gone: matches on them no longer compile (the code now arrives as `Unhandled`)",
+            "the error kind is gone: code that names it no longer compiles (the code now arrives without a kind)",
         ),
         Item::Value(_) => breaking(
             "the variant is gone: code that names it no longer compiles (the value now arrives as `Unknown(..)`)",

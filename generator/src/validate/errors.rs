@@ -64,12 +64,13 @@ impl<'a> Validator<'a> {
                 .get(e.code.as_str())
                 .cloned()
                 .unwrap_or_else(|| naming::error_variant(&e.code));
-            if naming::reserved::ERROR_VARIANTS.contains(&v.as_str()) || !naming::is_upper_camel(&v)
+            if naming::reserved::ERROR_KIND_VARIANTS.contains(&v.as_str())
+                || !naming::is_upper_camel(&v)
             {
                 self.report(
                     &at(),
                     Some(e.code.clone()),
-                    format!("Rust variant `{v}` is reserved or not a usable name in the generated error enums"),
+                    format!("Rust variant `{v}` is reserved or not a usable name in the generated error kinds"),
                 );
             }
             if let Some(other) = variants.insert(v.clone(), &e.code) {

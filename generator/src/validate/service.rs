@@ -4,6 +4,8 @@
 
 use super::{occurrence, At, Side, Validator};
 use crate::loader::{GROUPS_DIR, SERVICE_FILE};
+use crate::model::PackageSpec;
+use crate::naming;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -96,5 +98,55 @@ impl Validator<'_> {
             &s.common_parameters,
             Some(Side::Request),
         );
+        if let Some(package) = &s.package {
+            self.check_package(package);
+        }
+    }
+
+    /// The package's names and path go into the generated `Cargo.toml` as they are, so each
+    /// must be what cargo accepts and need no escaping in a TOML string.
+    fn check_package(&mut self, p: &PackageSpec) {
+        let mut name = p.name.chars();
+        let name_ok = name.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let path_ok = !p.runtime_path.is_empty()
+            && p.runtime_path.split('/').all(|segment| {
+                !segment.is_empty()
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            });
+        let checks = [
+            (
+                "name",
+                &p.name,
+                name_ok,
+                "package name must start with an ASCII letter and hold only ASCII letters, \
+                 digits, `-` and `_`",
+            ),
+            (
+                "lib",
+                &p.lib,
+                naming::is_snake_ident(&p.lib),
+                "library name must be a snake_case Rust identifier that is not a keyword",
+            ),
+            (
+                "runtime_path",
+                &p.runtime_path,
+                path_ok,
+                "runtime path must be relative, `/`-separated, each part ASCII letters, digits, \
+                 `-`, `_` or `.`",
+            ),
+        ];
+        let at = At::file(Path::new(SERVICE_FILE)).key("package");
+        for (key, value, ok, message) in checks {
+            if !ok {
+                self.report(
+                    &at.key(key),
+                    Some(format!("package.{key}")),
+                    format!("{message}, not `{value}`"),
+                );
+            }
+        }
     }
 }

@@ -6,12 +6,13 @@ use crate::ir::ServiceIr;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The crate manifest. Dependencies come from the workspace so versions live in one place.
+/// The crate manifest. Dependencies come from the workspace so versions live in one place; the
+/// package, library and runtime path are the spec's (validated to need no TOML escaping).
 pub(super) fn emit_cargo_toml(ir: &ServiceIr) -> GeneratedFile {
     let path = "Cargo.toml";
     let contents = format!(
         r#"{header}[package]
-name = "vpn-gateway-sdk"
+name = "{package}"
 version = "0.1.0"
 description = "Typed async client for the Alibaba Cloud {name} API ({product} {version})."
 edition.workspace = true
@@ -20,7 +21,7 @@ license.workspace = true
 publish.workspace = true
 
 [lib]
-name = "vpn_gateway"
+name = "{lib}"
 # Named explicitly so the workspace still loads when `src/` is missing and
 # `cargo xtask codegen` can rebuild it.
 path = "src/lib.rs"
@@ -28,17 +29,20 @@ path = "src/lib.rs"
 {features}
 [dependencies]
 serde.workspace = true
-vpn-gateway-runtime = {{ path = "../runtime" }}
+vpn-gateway-runtime = {{ path = "{runtime}" }}
 
 [dev-dependencies]
 serde_json.workspace = true
 tokio.workspace = true
-vpn-gateway-runtime = {{ path = "../runtime", features = ["test-util"] }}
+vpn-gateway-runtime = {{ path = "{runtime}", features = ["test-util"] }}
 
 [lints]
 workspace = true
 "#,
         header = header(path),
+        package = ir.package.name,
+        lib = ir.package.lib,
+        runtime = ir.package.runtime_path,
         name = ir.name,
         product = ir.product,
         version = ir.api_version,
@@ -127,6 +131,7 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
         quote!(#![doc = #l])
     });
     let metadata = runtime_path("ServiceMetadata");
+    let sdk_name = &ir.package.name;
     let (product, version, global, pattern) = (
         &ir.product,
         &ir.api_version,
@@ -199,7 +204,7 @@ pub(super) fn emit_lib(ir: &ServiceIr) -> TokenStream {
             endpoint_pattern: #pattern,
             regional_endpoints: &[#(#regional),*],
             retryable_codes: &[#(#retryable),*],
-            sdk_name: "vpn-gateway-sdk",
+            sdk_name: #sdk_name,
             sdk_version: "0.1.0",
         };
     }
