@@ -24,6 +24,7 @@ pub mod protocol;
 pub mod server;
 pub mod service;
 pub mod state;
+pub mod zones;
 
 pub use config::{
     Access, Credential, EmulatorConfig, FaultConfig, Limits, Quotas, DEFAULT_ACCESS_KEY_ID,
