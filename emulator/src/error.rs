@@ -44,6 +44,12 @@ impl ApiError {
         ApiError::new(code.http_status(), code.code(), code.message())
     }
 
+    /// A catalogue error with the status the answering operation documents for it, where that
+    /// differs from the catalogue's.
+    pub fn catalogue_as(code: ErrorCode, status: u16) -> Self {
+        ApiError::new(status, code.code(), code.message())
+    }
+
     /// A catalogue error with a more specific message.
     pub fn catalogue_with(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError::new(code.http_status(), code.code(), message)

@@ -1,7 +1,7 @@
 //! A local emulator of the Alibaba Cloud VPN Gateway API (`Vpc`, 2016-04-28).
 //!
 //! It speaks the RPC wire protocol (GET query strings and POST forms, signature v1 and V3,
-//! JSON or XML) and serves the 39 documented operations over an in-memory model. Parsing and
+//! JSON or XML) and serves 56 of the documented operations over an in-memory model. Parsing and
 //! validation come from the generated input types, responses from the generated output types,
 //! and signatures are checked with the runtime's verifiers.
 //!

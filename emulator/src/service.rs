@@ -302,65 +302,75 @@ impl VpnGatewayService for Model {
     async fn associate_vpn_gateway_with_certificate(
         &self,
         cx: &CallContext,
-        _request: AssociateVpnGatewayWithCertificateRequest,
+        request: AssociateVpnGatewayWithCertificateRequest,
     ) -> Result<AssociateVpnGatewayWithCertificateOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::associate_vpn_gateway_with_certificate(m, request)
+        })
     }
 
     async fn dissociate_vpn_gateway_with_certificate(
         &self,
         cx: &CallContext,
-        _request: DissociateVpnGatewayWithCertificateRequest,
+        request: DissociateVpnGatewayWithCertificateRequest,
     ) -> Result<DissociateVpnGatewayWithCertificateOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::dissociate_vpn_gateway_with_certificate(m, request)
+        })
     }
 
     async fn list_vpn_certificate_associations(
         &self,
         cx: &CallContext,
-        _request: ListVpnCertificateAssociationsRequest,
+        request: ListVpnCertificateAssociationsRequest,
     ) -> Result<ListVpnCertificateAssociationsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::list_vpn_certificate_associations(m, request)
+        })
     }
 
     async fn move_vpn_resource_group(
         &self,
         cx: &CallContext,
-        _request: MoveVpnResourceGroupRequest,
+        request: MoveVpnResourceGroupRequest,
     ) -> Result<MoveVpnResourceGroupOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::move_vpn_resource_group(m, request))
     }
 
     async fn diagnose_vpn_gateway(
         &self,
         cx: &CallContext,
-        _request: DiagnoseVpnGatewayRequest,
+        request: DiagnoseVpnGatewayRequest,
     ) -> Result<DiagnoseVpnGatewayOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::diagnose_vpn_gateway(m, request))
     }
 
     async fn get_vpn_gateway_diagnose_result(
         &self,
         cx: &CallContext,
-        _request: GetVpnGatewayDiagnoseResultRequest,
+        request: GetVpnGatewayDiagnoseResultRequest,
     ) -> Result<GetVpnGatewayDiagnoseResultOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::get_vpn_gateway_diagnose_result(m, request)
+        })
     }
 
     async fn describe_vpn_gateway_available_zones(
         &self,
         cx: &CallContext,
-        _request: DescribeVpnGatewayAvailableZonesRequest,
+        request: DescribeVpnGatewayAvailableZonesRequest,
     ) -> Result<DescribeVpnGatewayAvailableZonesOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::describe_vpn_gateway_available_zones(m, request)
+        })
     }
 
     async fn check_vpn_bgp_enabled(
         &self,
         cx: &CallContext,
-        _request: CheckVpnBgpEnabledRequest,
+        request: CheckVpnBgpEnabledRequest,
     ) -> Result<CheckVpnBgpEnabledOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::check_vpn_bgp_enabled(m, request))
     }
 
     async fn create_customer_gateway(
@@ -498,17 +508,21 @@ impl VpnGatewayService for Model {
     async fn modify_vpn_pbr_route_entry_priority(
         &self,
         cx: &CallContext,
-        _request: ModifyVpnPbrRouteEntryPriorityRequest,
+        request: ModifyVpnPbrRouteEntryPriorityRequest,
     ) -> Result<ModifyVpnPbrRouteEntryPriorityOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::modify_vpn_pbr_route_entry_priority(m, request)
+        })
     }
 
     async fn modify_vpn_pbr_route_entry_attribute(
         &self,
         cx: &CallContext,
-        _request: ModifyVpnPbrRouteEntryAttributeRequest,
+        request: ModifyVpnPbrRouteEntryAttributeRequest,
     ) -> Result<ModifyVpnPbrRouteEntryAttributeOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::modify_vpn_pbr_route_entry_attribute(m, request)
+        })
     }
 
     async fn create_vco_route_entry(
@@ -716,56 +730,56 @@ impl VpnGatewayService for Model {
     async fn describe_ssl_vpn_client_cert(
         &self,
         cx: &CallContext,
-        _request: DescribeSslVpnClientCertRequest,
+        request: DescribeSslVpnClientCertRequest,
     ) -> Result<DescribeSslVpnClientCertOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::describe_ssl_vpn_client_cert(m, request))
     }
 
     async fn describe_ssl_vpn_clients(
         &self,
         cx: &CallContext,
-        _request: DescribeSslVpnClientsRequest,
+        request: DescribeSslVpnClientsRequest,
     ) -> Result<DescribeSslVpnClientsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::describe_ssl_vpn_clients(m, request))
     }
 
     async fn create_ipsec_server(
         &self,
         cx: &CallContext,
-        _request: CreateIpsecServerRequest,
+        request: CreateIpsecServerRequest,
     ) -> Result<CreateIpsecServerOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::create_ipsec_server(m, request))
     }
 
     async fn update_ipsec_server(
         &self,
         cx: &CallContext,
-        _request: UpdateIpsecServerRequest,
+        request: UpdateIpsecServerRequest,
     ) -> Result<UpdateIpsecServerOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::update_ipsec_server(m, request))
     }
 
     async fn list_ipsec_servers(
         &self,
         cx: &CallContext,
-        _request: ListIpsecServersRequest,
+        request: ListIpsecServersRequest,
     ) -> Result<ListIpsecServersOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::list_ipsec_servers(m, request))
     }
 
     async fn list_ipsec_server_logs(
         &self,
         cx: &CallContext,
-        _request: ListIpsecServerLogsRequest,
+        request: ListIpsecServerLogsRequest,
     ) -> Result<ListIpsecServerLogsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::list_ipsec_server_logs(m, request))
     }
 
     async fn delete_ipsec_server(
         &self,
         cx: &CallContext,
-        _request: DeleteIpsecServerRequest,
+        request: DeleteIpsecServerRequest,
     ) -> Result<DeleteIpsecServerOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::delete_ipsec_server(m, request))
     }
 }

@@ -45,6 +45,10 @@ pub struct Gateway {
     pub ssl_max_connections: i64,
     pub auto_propagate: bool,
     pub enable_bgp: bool,
+    /// The resource group (`None`: the account's default group).
+    pub resource_group_id: Option<String>,
+    /// An SM-standard (`NationalStandard`) gateway, which takes SM certificates.
+    pub national_standard: bool,
 }
 
 impl Gateway {
@@ -65,6 +69,8 @@ pub struct CustomerGateway {
     pub description: Option<String>,
     pub asn: Option<String>,
     pub create_time: i64,
+    /// The resource group (`None`: the account's default group).
+    pub resource_group_id: Option<String>,
 }
 
 /// An IPsec-VPN connection.
@@ -87,6 +93,8 @@ pub struct Connection {
     pub health_check: Option<HealthCheckConfig>,
     pub bgp: Option<BgpConfig>,
     pub busy_until: Option<Instant>,
+    /// The resource group (`None`: the gateway's).
+    pub resource_group_id: Option<String>,
 }
 
 /// A destination-based route (`policy_source` is `None`) or a policy-based route.
@@ -101,6 +109,9 @@ pub struct Route {
     pub published: bool,
     pub description: Option<String>,
     pub create_time: i64,
+    /// The priority of a policy-based route (1 to 100, smaller first); `None` for a
+    /// destination-based route.
+    pub priority: Option<i32>,
 }
 
 /// An SSL-VPN server.
@@ -128,6 +139,102 @@ pub struct ClientCert {
     pub name: Option<String>,
     pub create_time: i64,
     pub end_time: i64,
+    /// Seeds the certificate's key material, so every read returns the same.
+    pub key_seed: u64,
+}
+
+/// The role of an SM certificate on a gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateType {
+    Signature,
+    Encryption,
+}
+
+impl CertificateType {
+    /// The wire value, or `None` for an unknown one.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "Signature" => Some(CertificateType::Signature),
+            "Encryption" => Some(CertificateType::Encryption),
+            _ => None,
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateType::Signature => "Signature",
+            CertificateType::Encryption => "Encryption",
+        }
+    }
+}
+
+/// A certificate bound to a gateway.
+#[derive(Debug, Clone)]
+pub struct CertificateAssociation {
+    pub seq: u64,
+    pub gateway_id: String,
+    pub certificate_type: CertificateType,
+    pub certificate_id: String,
+    pub time_ms: i64,
+}
+
+/// One diagnosis of a gateway's IPsec-VPN connection. Its findings are computed once, when it
+/// is first read after it finished.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    pub id: String,
+    pub seq: u64,
+    pub gateway_id: String,
+    pub resource_id: String,
+    pub resource_type: String,
+    /// Addresses of the private connectivity check, when asked for.
+    pub private_ips: Option<(String, String)>,
+    pub begin_ms: i64,
+    pub started: Instant,
+    pub finishes: Instant,
+    /// The findings once finished; `Err` names the failure.
+    pub outcome: Option<Result<Vec<Finding>, String>>,
+}
+
+/// One finding of a diagnosis: (item, level, description).
+pub type Finding = (String, String, String);
+
+/// Phase-1 or phase-2 settings of an IPsec server, as `name → value`.
+pub type NegotiationSettings = BTreeMap<&'static str, String>;
+
+/// An IPsec server on a VPN gateway.
+#[derive(Debug, Clone)]
+pub struct IpsecServer {
+    pub id: String,
+    pub seq: u64,
+    pub gateway_id: String,
+    pub name: Option<String>,
+    pub local_subnet: String,
+    pub client_ip_pool: String,
+    pub effect_immediately: bool,
+    pub ike: NegotiationSettings,
+    pub ipsec: NegotiationSettings,
+    pub psk_enabled: bool,
+    /// The pre-shared key: answered by ListIpsecServers only, never in a message or a log.
+    pub psk: String,
+    pub create_time: i64,
+    /// What happened to the server, as (milliseconds, event), oldest first; the latest
+    /// [`IpsecServer::MAX_EVENTS`] are kept.
+    pub events: VecDeque<(i64, String)>,
+}
+
+impl IpsecServer {
+    /// Log events kept per server.
+    pub const MAX_EVENTS: usize = 100;
+
+    /// Records an event, forgetting the oldest beyond [`IpsecServer::MAX_EVENTS`].
+    pub fn log(&mut self, at_ms: i64, event: String) {
+        if self.events.len() >= Self::MAX_EVENTS {
+            self.events.pop_front();
+        }
+        self.events.push_back((at_ms, event));
+    }
 }
 
 /// Everything in one region.
@@ -143,9 +250,24 @@ pub struct Region {
     /// Tags by resource ID: (resource type wire name, key → value).
     pub tags: BTreeMap<String, (String, BTreeMap<String, String>)>,
     seq: u64,
+    /// Certificates bound to gateways (at most one per gateway and certificate type).
+    pub certificate_associations: Vec<CertificateAssociation>,
+    /// Gateway diagnoses by diagnosis ID (the latest few per gateway).
+    pub diagnoses: BTreeMap<String, Diagnosis>,
+    /// IPsec servers by ID (at most one per gateway).
+    pub ipsec_servers: BTreeMap<String, IpsecServer>,
 }
 
 impl Region {
+    /// Forgets what belongs to a deleted gateway beyond its connections, routes and SSL-VPN
+    /// servers: certificate associations, diagnoses and IPsec servers.
+    pub fn forget_gateway_extras(&mut self, gateway_id: &str) {
+        self.certificate_associations
+            .retain(|a| a.gateway_id != gateway_id);
+        self.diagnoses.retain(|_, d| d.gateway_id != gateway_id);
+        self.ipsec_servers.retain(|_, s| s.gateway_id != gateway_id);
+    }
+
     /// The next creation sequence number (listings are in creation order).
     pub fn next_seq(&mut self) -> u64 {
         self.seq += 1;

@@ -181,6 +181,16 @@ pub fn create_vpn_connection(
     cx.gateway_for_change(&gateway_id)?;
     if cx
         .region
+        .ipsec_servers
+        .values()
+        .any(|s| s.gateway_id == gateway_id)
+    {
+        return Err(ApiError::catalogue(
+            ErrorCode::VpnGatewayIPsecServerAndVpnConnectionConflict,
+        ));
+    }
+    if cx
+        .region
         .connections
         .values()
         .any(|c| c.gateway_id == gateway_id && c.customer_gateway_id == customer_gateway_id)
@@ -226,6 +236,7 @@ pub fn create_vpn_connection(
         health_check: input.health_check_config,
         bgp: input.bgp_config,
         busy_until: Some(cx.transition_end()),
+        resource_group_id: None,
     };
     cx.region.connections.insert(id.clone(), connection);
     cx.mark_updating(&gateway_id);
@@ -250,7 +261,18 @@ fn item(cx: &Cx<'_>, c: &Connection) -> VpnConnectionItem {
     v.ike_config = Some(c.ike.clone());
     v.ipsec_config = Some(c.ipsec.clone());
     v.vco_health_check = c.health_check.as_ref().map(health_view);
+    v.resource_group_id = resource_group(cx, c);
     v
+}
+
+/// The connection's resource group: its own, else its gateway's.
+fn resource_group(cx: &Cx<'_>, c: &Connection) -> Option<String> {
+    c.resource_group_id.clone().or_else(|| {
+        cx.region
+            .gateways
+            .get(&c.gateway_id)
+            .and_then(|g| g.resource_group_id.clone())
+    })
 }
 
 fn status(cx: &Cx<'_>, c: &Connection) -> VpnConnectionStatus {
@@ -295,6 +317,7 @@ pub fn describe_vpn_connection(
     out.ike_config = i.ike_config;
     out.ipsec_config = i.ipsec_config;
     out.vco_health_check = i.vco_health_check;
+    out.resource_group_id = i.resource_group_id;
     out.vpn_bgp_config = c.bgp.as_ref().map(|b| bgp_view(b, peer_asn(cx, &c)));
     Ok(out)
 }
@@ -318,6 +341,9 @@ pub fn describe_vpn_connections(
                 .customer_gateway_id
                 .as_ref()
                 .is_none_or(|v| *v == c.customer_gateway_id)
+        })
+        .filter(|c| {
+            input.resource_group_id.is_none() || input.resource_group_id == resource_group(cx, c)
         })
         .collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.seq));

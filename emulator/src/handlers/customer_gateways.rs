@@ -23,6 +23,7 @@ fn view(c: &Record) -> CustomerGateway {
     v.description = c.description.clone();
     v.ip_address = Some(c.ip_address.clone());
     v.create_time = Some(c.create_time);
+    v.resource_group_id = c.resource_group_id.clone();
     v
 }
 
@@ -67,6 +68,7 @@ pub fn create_customer_gateway(
         description: input.description,
         asn: input.asn,
         create_time: cx.now_ms,
+        resource_group_id: input.resource_group_id,
     };
     let mut out = CreateCustomerGatewayOutput::default();
     out.customer_gateway_id = id.clone();
@@ -89,6 +91,7 @@ pub fn describe_customer_gateway(
     out.description = c.description;
     out.ip_address = c.ip_address;
     out.create_time = c.create_time;
+    out.resource_group_id = c.resource_group_id;
     Ok(out)
 }
 
@@ -105,6 +108,9 @@ pub fn describe_customer_gateways(
                 .customer_gateway_id
                 .as_ref()
                 .is_none_or(|id| *id == c.id)
+        })
+        .filter(|c| {
+            input.resource_group_id.is_none() || input.resource_group_id == c.resource_group_id
         })
         .collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.seq));

@@ -55,9 +55,23 @@ fn view(g: &Gateway) -> VpnGateway {
     v.disaster_recovery_internet_ip = g.disaster_recovery_internet_ip.clone();
     v.enable_bgp = Some(g.enable_bgp);
     v.auto_propagate = Some(g.auto_propagate);
-    v.vpn_type = Some("Normal".to_owned());
+    v.resource_group_id = g.resource_group_id.clone();
+    v.vpn_type = Some(vpn_type(g).to_owned());
     v
 }
+
+/// The gateway's `VpnType`.
+fn vpn_type(g: &Gateway) -> &'static str {
+    if g.national_standard {
+        NATIONAL_STANDARD
+    } else {
+        "Normal"
+    }
+}
+
+/// The `VpnType` of an SM-standard gateway. The metadata lists only `Normal`; the emulator
+/// also accepts this value so that gateways taking SM certificates can be created.
+const NATIONAL_STANDARD: &str = "NationalStandard";
 
 fn check_network_id(parameter: &str, value: &str, prefix: &str) -> Result<(), ApiError> {
     let rest = value.strip_prefix(prefix).unwrap_or_default();
@@ -190,6 +204,8 @@ pub fn create_vpn_gateway(
         },
         auto_propagate: false,
         enable_bgp: false,
+        resource_group_id: input.resource_group_id,
+        national_standard: input.vpn_type.as_deref() == Some(NATIONAL_STANDARD),
     };
     cx.region.gateways.insert(id.clone(), gateway);
     let mut out = CreateVpnGatewayOutput::default();
@@ -229,6 +245,7 @@ pub fn describe_vpn_gateway(
     out.disaster_recovery_internet_ip = g.disaster_recovery_internet_ip;
     out.enable_bgp = g.enable_bgp;
     out.auto_propagate = g.auto_propagate;
+    out.resource_group_id = g.resource_group_id;
     out.vpn_type = g.vpn_type;
     Ok(out)
 }
@@ -249,6 +266,9 @@ pub fn describe_vpn_gateways(
                 .business_status
                 .as_ref()
                 .is_none_or(|s| *s == g.business_status)
+        })
+        .filter(|g| {
+            input.resource_group_id.is_none() || input.resource_group_id == g.resource_group_id
         })
         .collect();
     gateways.sort_by_key(|g| std::cmp::Reverse(g.seq));
@@ -323,5 +343,6 @@ pub fn delete_vpn_gateway(
         .client_certs
         .retain(|_, c| !servers.contains(&c.server_id));
     region.tags.remove(&id);
+    region.forget_gateway_extras(&id);
     Ok(DeleteVpnGatewayOutput::default())
 }

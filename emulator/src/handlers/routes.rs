@@ -11,6 +11,8 @@ use vpn_gateway::operation::{
     delete_vpn_route_entry::DeleteVpnRouteEntryOutput,
     describe_vpn_pbr_route_entries::DescribeVpnPbrRouteEntriesOutput,
     describe_vpn_route_entries::DescribeVpnRouteEntriesOutput,
+    modify_vpn_pbr_route_entry_attribute::ModifyVpnPbrRouteEntryAttributeOutput,
+    modify_vpn_pbr_route_entry_priority::ModifyVpnPbrRouteEntryPriorityOutput,
     modify_vpn_pbr_route_entry_weight::ModifyVpnPbrRouteEntryWeightOutput,
     modify_vpn_route_entry_weight::ModifyVpnRouteEntryWeightOutput,
     publish_vpn_route_entry::PublishVpnRouteEntryOutput,
@@ -18,6 +20,7 @@ use vpn_gateway::operation::{
 use vpn_gateway::server::{
     CreateVpnPbrRouteEntryRequest, CreateVpnRouteEntryRequest, DeleteVpnPbrRouteEntryRequest,
     DeleteVpnRouteEntryRequest, DescribeVpnPbrRouteEntriesRequest, DescribeVpnRouteEntriesRequest,
+    ModifyVpnPbrRouteEntryAttributeRequest, ModifyVpnPbrRouteEntryPriorityRequest,
     ModifyVpnPbrRouteEntryWeightRequest, ModifyVpnRouteEntryWeightRequest,
     PublishVpnRouteEntryRequest,
 };
@@ -66,6 +69,49 @@ fn check_dest(dest: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The priority of a policy-based route created without one.
+const DEFAULT_PRIORITY: i32 = 10;
+
+/// A policy-based route's priority: 1 (first) to 100.
+fn check_priority(parameter: &str, priority: i32) -> Result<(), ApiError> {
+    if (1..=100).contains(&priority) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_parameter(
+            parameter,
+            "must be between 1 and 100",
+        ))
+    }
+}
+
+/// Policy-based routes of one priority may not match overlapping traffic unless they are the
+/// two routes (active and standby) of one source and destination pair.
+fn check_same_priority_overlap(
+    routes: &[Route],
+    skip: Option<usize>,
+    gateway_id: &str,
+    source: &str,
+    dest: &str,
+    priority: i32,
+) -> Result<(), ApiError> {
+    let clash = routes.iter().enumerate().any(|(j, r)| {
+        Some(j) != skip
+            && r.gateway_id == gateway_id
+            && r.priority == Some(priority)
+            && r.source
+                .as_deref()
+                .is_some_and(|s| super::overlaps(s, source))
+            && super::overlaps(&r.dest, dest)
+            && !(r.source.as_deref() == Some(source) && r.dest == dest)
+    });
+    if clash {
+        return Err(ApiError::catalogue(
+            ErrorCode::VpnRouteEntrySamePriorityPbrRoutePrefixOverlap,
+        ));
+    }
+    Ok(())
+}
+
 /// A route about to be added to gateway `gateway_id`.
 struct NewRoute {
     gateway_id: String,
@@ -75,6 +121,7 @@ struct NewRoute {
     weight: VpnRouteWeight,
     published: bool,
     description: Option<String>,
+    priority: Option<i32>,
 }
 
 /// The shared checks of both route kinds, then the insert; the gateway goes `updating`.
@@ -114,6 +161,17 @@ fn add_route(cx: &mut Cx<'_>, t: Table, new: NewRoute) -> Result<Route, ApiError
             "Validate backup route entry failed: an active/standby pair needs weights 100 and 0.",
         ));
     }
+    if let (Table::Policy, Some(source), Some(priority)) = (t, &new.source, new.priority) {
+        check_priority("Priority", priority)?;
+        check_same_priority_overlap(
+            &cx.region.pbr_routes,
+            None,
+            &new.gateway_id,
+            source,
+            &new.dest,
+            priority,
+        )?;
+    }
     if t == Table::Destination {
         let conflicts_ssl = cx.region.ssl_servers.values().any(|s| {
             s.gateway_id == new.gateway_id && super::lists_overlap(&s.client_ip_pool, &new.dest)
@@ -146,6 +204,7 @@ fn add_route(cx: &mut Cx<'_>, t: Table, new: NewRoute) -> Result<Route, ApiError
         published: new.published,
         description: new.description,
         create_time: cx.now_ms,
+        priority: new.priority,
     };
     table(cx, t).push(route.clone());
     cx.mark_updating(&route.gateway_id);
@@ -193,6 +252,7 @@ struct RouteKey {
     dest: String,
     next_hop: String,
     weight: Option<VpnRouteWeight>,
+    priority: Option<i32>,
 }
 
 impl RouteKey {
@@ -215,7 +275,14 @@ impl RouteKey {
             dest,
             next_hop,
             weight,
+            priority: None,
         })
+    }
+
+    /// Also matches the route's priority, when given.
+    fn with_priority(mut self, priority: Option<i32>) -> RouteKey {
+        self.priority = priority;
+        self
     }
 
     /// The route's index, after the gateway checks.
@@ -230,6 +297,7 @@ impl RouteKey {
                     && r.dest == self.dest
                     && r.next_hop == self.next_hop
                     && self.weight.as_ref().is_none_or(|w| *w == r.weight)
+                    && self.priority.is_none_or(|p| r.priority == Some(p))
             })
             .ok_or_else(|| ApiError::not_found("route entry", "RouteEntry", &self.dest))
     }
@@ -262,6 +330,105 @@ impl RouteKey {
         cx.mark_updating(&self.gateway_id);
         Ok(())
     }
+
+    /// Changes a policy-based route's priority and weight. The route may not then overlap
+    /// another route of its priority, nor repeat the weight of the other route of its source
+    /// and destination at that priority.
+    fn change_policy_route(
+        &self,
+        cx: &mut Cx<'_>,
+        new_priority: Option<i32>,
+        new_weight: Option<VpnRouteWeight>,
+    ) -> Result<(), ApiError> {
+        let i = self.find(cx)?;
+        let routes = table(cx, Table::Policy);
+        let current = routes[i].clone();
+        let priority = new_priority
+            .or(current.priority)
+            .unwrap_or(DEFAULT_PRIORITY);
+        let weight = new_weight.unwrap_or_else(|| current.weight.clone());
+        let source = current.source.clone().unwrap_or_default();
+        check_same_priority_overlap(
+            routes,
+            Some(i),
+            &self.gateway_id,
+            &source,
+            &current.dest,
+            priority,
+        )?;
+        let weight_clash = routes.iter().enumerate().any(|(j, r)| {
+            j != i
+                && r.gateway_id == self.gateway_id
+                && r.source == current.source
+                && r.dest == current.dest
+                && r.priority == Some(priority)
+                && r.weight == weight
+        });
+        if weight_clash {
+            return Err(ApiError::catalogue(
+                ErrorCode::VpnRouteEntrySrcDestWeightConflict,
+            ));
+        }
+        let route = &mut routes[i];
+        route.priority = Some(priority);
+        route.weight = weight;
+        cx.mark_updating(&self.gateway_id);
+        Ok(())
+    }
+}
+
+pub fn modify_vpn_pbr_route_entry_priority(
+    cx: &mut Cx<'_>,
+    input: ModifyVpnPbrRouteEntryPriorityRequest,
+) -> Result<ModifyVpnPbrRouteEntryPriorityOutput, ApiError> {
+    if let Some(priority) = input.priority {
+        check_priority("Priority", priority)?;
+    }
+    check_priority("NewPriority", input.new_priority)?;
+    RouteKey::new(
+        Table::Policy,
+        input.vpn_gateway_id,
+        Some(input.route_source),
+        input.route_dest,
+        input.next_hop,
+        Some(VpnRouteWeight::from(i64::from(input.weight))),
+    )?
+    .with_priority(input.priority)
+    .change_policy_route(cx, Some(input.new_priority), None)?;
+    Ok(ModifyVpnPbrRouteEntryPriorityOutput::default())
+}
+
+pub fn modify_vpn_pbr_route_entry_attribute(
+    cx: &mut Cx<'_>,
+    input: ModifyVpnPbrRouteEntryAttributeRequest,
+) -> Result<ModifyVpnPbrRouteEntryAttributeOutput, ApiError> {
+    check_priority("Priority", input.priority)?;
+    if let Some(priority) = input.new_priority {
+        check_priority("NewPriority", priority)?;
+    }
+    let new_weight = match input.new_weight {
+        None => None,
+        Some(w @ (0 | 100)) => Some(VpnRouteWeight::from(i64::from(w))),
+        Some(_) => return Err(ApiError::invalid_parameter("NewWeight", "must be 0 or 100")),
+    };
+    if input.new_priority.is_none() && new_weight.is_none() {
+        return Err(ApiError::new(
+            400,
+            "MissingParameter",
+            "At least one of the input parameters \"NewPriority\" and \"NewWeight\" must be supplied.",
+        ));
+    }
+    RouteKey::new(
+        Table::Policy,
+        input.vpn_gateway_id,
+        Some(input.route_source),
+        input.route_dest,
+        input.next_hop,
+        Some(VpnRouteWeight::from(i64::from(input.weight))),
+    )?
+    .with_priority(Some(input.priority))
+    .change_policy_route(cx, input.new_priority, new_weight)?;
+    Ok(ModifyVpnPbrRouteEntryAttributeOutput::default())
 }
 
 pub fn create_vpn_route_entry(
@@ -279,6 +446,7 @@ pub fn create_vpn_route_entry(
             weight: input.weight,
             published: input.publish_vpc,
             description: input.description,
+            priority: None,
         },
     )?;
     let mut out = CreateVpnRouteEntryOutput::default();
@@ -308,6 +476,7 @@ pub fn create_vpn_pbr_route_entry(
             weight: input.weight,
             published: input.publish_vpc,
             description: None,
+            priority: Some(input.priority.unwrap_or(DEFAULT_PRIORITY)),
         },
     )?;
     let mut out = CreateVpnPbrRouteEntryOutput::default();
@@ -478,6 +647,7 @@ pub fn describe_vpn_pbr_route_entries(
         .map(|r| {
             let mut v = route_view!(VpnPbrRouteEntry, r);
             v.route_source = r.source.clone();
+            v.priority = r.priority;
             v
         })
         .collect();

@@ -7,7 +7,9 @@ use vpn_gateway::operation::{
     create_ssl_vpn_server::CreateSslVpnServerOutput,
     delete_ssl_vpn_client_cert::DeleteSslVpnClientCertOutput,
     delete_ssl_vpn_server::DeleteSslVpnServerOutput,
+    describe_ssl_vpn_client_cert::DescribeSslVpnClientCertOutput,
     describe_ssl_vpn_client_certs::DescribeSslVpnClientCertsOutput,
+    describe_ssl_vpn_clients::DescribeSslVpnClientsOutput,
     describe_ssl_vpn_servers::DescribeSslVpnServersOutput,
     describe_vpn_ssl_server_logs::DescribeVpnSslServerLogsOutput,
     modify_ssl_vpn_client_cert::ModifySslVpnClientCertOutput,
@@ -15,13 +17,15 @@ use vpn_gateway::operation::{
 };
 use vpn_gateway::server::{
     CreateSslVpnClientCertRequest, CreateSslVpnServerRequest, DeleteSslVpnClientCertRequest,
-    DeleteSslVpnServerRequest, DescribeSslVpnClientCertsRequest, DescribeSslVpnServersRequest,
-    DescribeVpnSslServerLogsRequest, ModifySslVpnClientCertRequest, ModifySslVpnServerRequest,
+    DeleteSslVpnServerRequest, DescribeSslVpnClientCertRequest, DescribeSslVpnClientCertsRequest,
+    DescribeSslVpnClientsRequest, DescribeSslVpnServersRequest, DescribeVpnSslServerLogsRequest,
+    ModifySslVpnClientCertRequest, ModifySslVpnServerRequest,
 };
 use vpn_gateway::types::{
     SslVpnClientCertKey, SslVpnClientCertStatus, SslVpnServer, SslVpnServerCipher,
     SslVpnServerProto,
 };
+use vpn_gateway::ErrorCode;
 
 const YEAR_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
 
@@ -73,6 +77,7 @@ fn view(cx: &Cx<'_>, s: &SslServer) -> SslVpnServer {
     let gateway = cx.region.gateways.get(&s.gateway_id);
     v.max_connections = gateway.map(|g| i32::try_from(g.ssl_max_connections).unwrap_or(i32::MAX));
     v.internet_ip = gateway.map(|g| g.internet_ip.clone());
+    v.resource_group_id = gateway.and_then(|g| g.resource_group_id.clone());
     v
 }
 
@@ -228,6 +233,7 @@ pub fn create_ssl_vpn_client_cert(
         name: input.name.clone(),
         create_time: cx.now_ms,
         end_time: cx.now_ms + YEAR_MS,
+        key_seed: cx.ids.next_u64(),
     };
     cx.region.client_certs.insert(id.clone(), record);
     cx.mark_updating(&gateway_id);
@@ -346,5 +352,121 @@ pub fn describe_vpn_ssl_server_logs(
     out.page_number = Some(page.number);
     out.page_size = Some(page.size);
     out.data = page.items;
+    Ok(out)
+}
+
+/// A certificate's state: `expired` from its end, `expiring-soon` within its last week.
+fn cert_status(end_time: i64, now_ms: i64) -> SslVpnClientCertStatus {
+    const WEEK_MS: i64 = 7 * 24 * 3600 * 1000;
+    if end_time <= now_ms {
+        SslVpnClientCertStatus::Expired
+    } else if end_time - now_ms <= WEEK_MS {
+        SslVpnClientCertStatus::ExpiringSoon
+    } else {
+        SslVpnClientCertStatus::Normal
+    }
+}
+
+/// PEM-shaped text of `label`, its body derived from `seed` (stable for a certificate; the
+/// emulator issues no real certificates).
+fn pem(label: &str, seed: u64, lines: usize) -> String {
+    const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = format!("-----BEGIN {label}-----\n");
+    let mut state = seed;
+    for _ in 0..lines {
+        for _ in 0..64 {
+            state = crate::ids::mix(state);
+            out.push(char::from(BASE64[(state % 64) as usize]));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// One client certificate with what a client needs to connect: the CA certificate, its own
+/// certificate and key, and an OpenVPN configuration naming the gateway's address and the
+/// server's protocol, port, cipher and compression.
+pub fn describe_ssl_vpn_client_cert(
+    cx: &mut Cx<'_>,
+    input: DescribeSslVpnClientCertRequest,
+) -> Result<DescribeSslVpnClientCertOutput, ApiError> {
+    let c = cx
+        .region
+        .client_certs
+        .get(&input.ssl_vpn_client_cert_id)
+        .cloned()
+        .ok_or_else(|| ApiError::catalogue(ErrorCode::InvalidInstanceIdNotFound))?;
+    let s = cx.region.ssl_servers.get(&c.server_id).cloned();
+    let gateway = s
+        .as_ref()
+        .and_then(|s| cx.region.gateways.get(&s.gateway_id));
+    let config = s.as_ref().map(|s| {
+        let proto = match s.proto {
+            SslVpnServerProto::Tcp => "tcp",
+            _ => "udp",
+        };
+        let mut config = format!(
+            "client\ndev tun\nproto {proto}\nremote {} {}\nresolv-retry infinite\nnobind\npersist-key\npersist-tun\nca ca.crt\ncert client.crt\nkey client.key\nremote-cert-tls server\ncipher {}\nverb 3\n",
+            gateway.map(|g| g.internet_ip.as_str()).unwrap_or_default(),
+            s.port,
+            s.cipher.as_str(),
+        );
+        if s.compress {
+            config.push_str("comp-lzo\n");
+        }
+        config
+    });
+    let mut out = DescribeSslVpnClientCertOutput::default();
+    out.ssl_vpn_client_cert_id = Some(c.id.clone());
+    out.ssl_vpn_server_id = Some(c.server_id.clone());
+    out.region_id = Some(cx.region_id.to_owned());
+    out.name = c.name.clone();
+    out.create_time = Some(c.create_time);
+    out.end_time = Some(c.end_time);
+    out.status = Some(cert_status(c.end_time, cx.now_ms).as_str().to_owned());
+    out.resource_group_id = gateway.and_then(|g| g.resource_group_id.clone());
+    out.ca_cert = Some(pem(
+        "CERTIFICATE",
+        crate::ids::mix(
+            c.server_id
+                .bytes()
+                .fold(0, |h, b| h.rotate_left(5) ^ u64::from(b)),
+        ),
+        12,
+    ));
+    out.client_cert = Some(pem("CERTIFICATE", c.key_seed ^ 0x6365_7274, 12));
+    out.client_key = Some(pem("PRIVATE KEY", c.key_seed, 16));
+    out.client_config = config;
+    Ok(out)
+}
+
+/// The SSL-VPN clients connected to a gateway. No client ever connects to the emulator, so
+/// the list is empty; paging is echoed.
+pub fn describe_ssl_vpn_clients(
+    cx: &mut Cx<'_>,
+    input: DescribeSslVpnClientsRequest,
+) -> Result<DescribeSslVpnClientsOutput, ApiError> {
+    if !cx.region.gateways.contains_key(&input.vpn_gateway_id) {
+        return Err(ApiError::catalogue_as(
+            ErrorCode::InvalidVpnGatewayInstanceIdNotFound,
+            400,
+        ));
+    }
+    if input.page_size.is_some_and(|s| !(1..=50).contains(&s)) {
+        return Err(ApiError::invalid_parameter(
+            "PageSize",
+            "must be between 1 and 50",
+        ));
+    }
+    let clients: Vec<vpn_gateway::types::DescribeSslVpnClientsResponseClientInfoList> = Vec::new();
+    let page = page(clients, input.page_number, input.page_size);
+    let mut out = DescribeSslVpnClientsOutput::default();
+    out.vpn_gateway_id = Some(input.vpn_gateway_id);
+    out.region_id = Some(cx.region_id.to_owned());
+    out.client_info_list = page.items;
+    out.total_count = Some(page.total);
+    out.page_number = Some(page.number);
+    out.page_size = Some(page.size);
     Ok(out)
 }
