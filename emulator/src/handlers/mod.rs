@@ -1,19 +1,27 @@
 //! One module per resource group; each function takes the region context and the generated
 //! input and returns the generated output.
 
+mod attachments;
+mod connection_logs;
 mod connections;
 mod customer_gateways;
 mod gateways;
 mod routes;
 mod ssl;
 mod tags;
+mod tunnels;
+mod vco_routes;
 
+pub use attachments::*;
+pub use connection_logs::*;
 pub use connections::*;
 pub use customer_gateways::*;
 pub use gateways::*;
 pub use routes::*;
 pub use ssl::*;
 pub use tags::*;
+pub use tunnels::modify_tunnel_attribute;
+pub use vco_routes::*;
 
 use crate::error::ApiError;
 
