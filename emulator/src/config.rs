@@ -106,6 +106,12 @@ pub struct Quotas {
     pub client_certs_per_server: usize,
     /// VPN routes published into one VPC's route table.
     pub vpc_published_routes: usize,
+    /// IPsec-VPN connections bound to no VPN gateway (attachments) per region.
+    pub vpn_attachments: usize,
+    /// Destination-based routes per attachment (CreateVcoRouteEntry).
+    pub vco_route_entries: usize,
+    /// Negotiation log lines kept per connection; older lines are dropped.
+    pub connection_log_lines: usize,
 }
 
 impl Default for Quotas {
@@ -119,6 +125,9 @@ impl Default for Quotas {
             ssl_vpn_servers_per_gateway: 1,
             client_certs_per_server: 100,
             vpc_published_routes: 100,
+            vpn_attachments: 100,
+            vco_route_entries: 100,
+            connection_log_lines: 200,
         }
     }
 }

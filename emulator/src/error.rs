@@ -18,6 +18,21 @@ const PARAMETER_CODES: &[(&[&str], ErrorCode)] = &[
     ),
 ];
 
+/// The code for a bad tag key or value (`Tag.N.Key`, `Tags.N.Value`, ...), in the operations
+/// that document one.
+fn tag_code(parameter: &str) -> Option<ErrorCode> {
+    if !parameter.starts_with("Tag") {
+        return None;
+    }
+    if parameter.ends_with(".Key") {
+        Some(ErrorCode::InvalidParameterTagKey)
+    } else if parameter.ends_with(".Value") {
+        Some(ErrorCode::InvalidParameterTagValue)
+    } else {
+        None
+    }
+}
+
 /// An error answered to the client (the body adds `RequestId`, `HostId` and `Recommend`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -64,12 +79,16 @@ impl ApiError {
         if e.kind() == ValidationErrorKind::Missing {
             return generic.into();
         }
-        let documented = PARAMETER_CODES.iter().find(|(parameters, code)| {
-            parameters.contains(&e.parameter()) && facts.documents(*code)
-        });
+        let documented = PARAMETER_CODES
+            .iter()
+            .find(|(parameters, code)| {
+                parameters.contains(&e.parameter()) && facts.documents(*code)
+            })
+            .map(|(_, code)| *code)
+            .or_else(|| tag_code(e.parameter()).filter(|code| facts.documents(*code)));
         match documented {
-            Some((_, code)) => ApiError::new(
-                facts.status_of(*code).unwrap_or(code.http_status()),
+            Some(code) => ApiError::new(
+                facts.status_of(code).unwrap_or(code.http_status()),
                 code.code(),
                 generic.message(),
             ),

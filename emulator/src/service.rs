@@ -219,19 +219,6 @@ impl Model {
     }
 }
 
-/// The answer for an operation the emulator does not serve yet: the service's own error for an
-/// action it does not know.
-fn not_served(cx: &CallContext) -> ErrorResponse {
-    ErrorResponse::new(
-        404,
-        "InvalidAction.NotFound",
-        format!(
-            "Specified api \"{}\" is not found, please check your url and method.",
-            cx.action
-        ),
-    )
-}
-
 impl VpnGatewayService for Model {
     type Context = CallContext;
 
@@ -528,17 +515,17 @@ impl VpnGatewayService for Model {
     async fn create_vco_route_entry(
         &self,
         cx: &CallContext,
-        _request: CreateVcoRouteEntryRequest,
+        request: CreateVcoRouteEntryRequest,
     ) -> Result<CreateVcoRouteEntryOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::create_vco_route_entry(m, request))
     }
 
     async fn modify_vco_route_entry_weight(
         &self,
         cx: &CallContext,
-        _request: ModifyVcoRouteEntryWeightRequest,
+        request: ModifyVcoRouteEntryWeightRequest,
     ) -> Result<ModifyVcoRouteEntryWeightOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::modify_vco_route_entry_weight(m, request))
     }
 
     async fn create_vpn_connection(
@@ -594,65 +581,69 @@ impl VpnGatewayService for Model {
     async fn modify_tunnel_attribute(
         &self,
         cx: &CallContext,
-        _request: ModifyTunnelAttributeRequest,
+        request: ModifyTunnelAttributeRequest,
     ) -> Result<ModifyTunnelAttributeOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::modify_tunnel_attribute(m, request))
     }
 
     async fn describe_vpn_connection_logs(
         &self,
         cx: &CallContext,
-        _request: DescribeVpnConnectionLogsRequest,
+        request: DescribeVpnConnectionLogsRequest,
     ) -> Result<DescribeVpnConnectionLogsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::describe_vpn_connection_logs(m, request))
     }
 
     async fn diagnose_vpn_connections(
         &self,
         cx: &CallContext,
-        _request: DiagnoseVpnConnectionsRequest,
+        request: DiagnoseVpnConnectionsRequest,
     ) -> Result<DiagnoseVpnConnectionsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::diagnose_vpn_connections(m, request))
     }
 
     async fn create_vpn_attachment(
         &self,
         cx: &CallContext,
-        _request: CreateVpnAttachmentRequest,
+        request: CreateVpnAttachmentRequest,
     ) -> Result<CreateVpnAttachmentOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::create_vpn_attachment(m, request))
     }
 
     async fn modify_vpn_attachment_attribute(
         &self,
         cx: &CallContext,
-        _request: ModifyVpnAttachmentAttributeRequest,
+        request: ModifyVpnAttachmentAttributeRequest,
     ) -> Result<ModifyVpnAttachmentAttributeOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::modify_vpn_attachment_attribute(m, request)
+        })
     }
 
     async fn describe_vpn_attachments(
         &self,
         cx: &CallContext,
-        _request: DescribeVpnAttachmentsRequest,
+        request: DescribeVpnAttachmentsRequest,
     ) -> Result<DescribeVpnAttachmentsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::describe_vpn_attachments(m, request))
     }
 
     async fn describe_vpn_cross_account_authorizations(
         &self,
         cx: &CallContext,
-        _request: DescribeVpnCrossAccountAuthorizationsRequest,
+        request: DescribeVpnCrossAccountAuthorizationsRequest,
     ) -> Result<DescribeVpnCrossAccountAuthorizationsOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| {
+            handlers::describe_vpn_cross_account_authorizations(m, request)
+        })
     }
 
     async fn delete_vpn_attachment(
         &self,
         cx: &CallContext,
-        _request: DeleteVpnAttachmentRequest,
+        request: DeleteVpnAttachmentRequest,
     ) -> Result<DeleteVpnAttachmentOutput, ErrorResponse> {
-        Err(not_served(cx))
+        self.run(cx, |m| handlers::delete_vpn_attachment(m, request))
     }
 
     async fn create_ssl_vpn_server(

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use vpn_gateway::types::{
-    BgpConfig, HealthCheckConfig, IkeConfigInfo, IpsecConfigInfo, VpnGatewayBusinessStatus,
-    VpnGatewayStatus, VpnRouteWeight,
+    BgpConfig, HealthCheckConfig, IkeConfigInfo, IpsecConfigInfo, TunnelBgpConfig, TunnelIkeConfig,
+    TunnelIpsecConfig, TunnelRole, VpnGatewayBusinessStatus, VpnGatewayStatus, VpnRouteWeight,
 };
 use vpn_gateway::ErrorCode;
 
@@ -92,9 +92,88 @@ pub struct Connection {
     pub ipsec: IpsecConfigInfo,
     pub health_check: Option<HealthCheckConfig>,
     pub bgp: Option<BgpConfig>,
+    /// The two tunnels of a dual-tunnel connection, master first; empty for a single-tunnel one.
+    pub tunnels: Vec<Tunnel>,
+    /// Whether BGP runs on every tunnel (`EnableTunnelsBgp`).
+    pub enable_tunnels_bgp: bool,
+    /// Set for a connection bound to no VPN gateway (CreateVpnAttachment); its `gateway_id` is
+    /// then empty.
+    pub attachment: Option<Attachment>,
+    /// Negotiation log lines, oldest first, at most `Quotas::connection_log_lines`.
+    pub logs: VecDeque<LogLine>,
     pub busy_until: Option<Instant>,
     /// The resource group (`None`: the gateway's).
     pub resource_group_id: Option<String>,
+}
+
+impl Connection {
+    /// The VPN gateway the connection terminates on; `None` for an attachment.
+    pub fn bound_gateway(&self) -> Option<&str> {
+        (!self.gateway_id.is_empty()).then_some(self.gateway_id.as_str())
+    }
+
+    /// Whether the connection, or one of its tunnels, uses customer gateway `id`.
+    pub fn uses_customer_gateway(&self, id: &str) -> bool {
+        !id.is_empty()
+            && (self.customer_gateway_id == id
+                || self.tunnels.iter().any(|t| t.customer_gateway_id == id))
+    }
+
+    /// Appends a log line, dropping the oldest beyond `max`.
+    pub fn log(&mut self, time_ms: i64, tunnel_id: Option<&str>, text: String, max: usize) {
+        self.logs.push_back(LogLine {
+            time_ms,
+            tunnel_id: tunnel_id.map(str::to_owned),
+            text,
+        });
+        while self.logs.len() > max {
+            self.logs.pop_front();
+        }
+    }
+}
+
+/// One tunnel of a dual-tunnel IPsec-VPN connection.
+#[derive(Debug, Clone)]
+pub struct Tunnel {
+    pub id: String,
+    pub role: TunnelRole,
+    /// 1 or 2: the position the tunnel was given in.
+    pub index: i32,
+    pub customer_gateway_id: String,
+    /// Phase 1 settings, with the tunnel's pre-shared key (redacted by `Debug`).
+    pub ike: TunnelIkeConfig,
+    pub ipsec: TunnelIpsecConfig,
+    /// The local side of the tunnel's BGP session.
+    pub bgp: TunnelBgpConfig,
+    pub enable_dpd: bool,
+    pub enable_nat_traversal: bool,
+    /// The zone and the public IP the tunnel terminates at.
+    pub zone_no: String,
+    pub internet_ip: String,
+    pub busy_until: Option<Instant>,
+}
+
+/// What a connection bound to no VPN gateway has instead.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// `public` or `private`.
+    pub network_type: String,
+    /// The address of a single-tunnel attachment (each tunnel of a dual-tunnel one has its own).
+    pub internet_ip: String,
+    pub zone_no: String,
+    pub description: Option<String>,
+    /// False until the creation transition completes (`init`), true afterwards (`active`).
+    pub provisioned: bool,
+    /// Set when a transit router has attached the connection (`attached`).
+    pub transit_router_id: Option<String>,
+}
+
+/// One negotiation log line of a connection.
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub time_ms: i64,
+    pub tunnel_id: Option<String>,
+    pub text: String,
 }
 
 /// A destination-based route (`policy_source` is `None`) or a policy-based route.
@@ -285,6 +364,14 @@ impl Region {
         for connection in self.connections.values_mut() {
             if connection.busy_until.is_some_and(|t| t <= now) {
                 connection.busy_until = None;
+                if let Some(attachment) = &mut connection.attachment {
+                    attachment.provisioned = true;
+                }
+            }
+            for tunnel in &mut connection.tunnels {
+                if tunnel.busy_until.is_some_and(|t| t <= now) {
+                    tunnel.busy_until = None;
+                }
             }
         }
     }

@@ -1,34 +1,36 @@
-//! IPsec-VPN connections: create, describe, list, modify, delete, download their configuration,
-//! and the routes of a connection (`Vco` route entries).
+//! IPsec-VPN connections on VPN gateways, single- or dual-tunnel: create, describe, list,
+//! modify, delete, download their configuration.
 
 use super::required;
+use super::tags::{check_new_tags, check_tag_filters, store_tags, tags_of};
+use super::tunnels::{self, Endpoint, TunnelSpec};
 use crate::error::ApiError;
-use crate::state::{page, Connection, Cx, Route};
+use crate::state::{page, Connection, Cx};
+use std::collections::VecDeque;
 use vpn_gateway::operation::{
     create_vpn_connection::CreateVpnConnectionOutput,
-    delete_vco_route_entry::DeleteVcoRouteEntryOutput,
     delete_vpn_connection::DeleteVpnConnectionOutput,
-    describe_vco_route_entries::DescribeVcoRouteEntriesOutput,
     describe_vpn_connection::DescribeVpnConnectionOutput,
     describe_vpn_connections::DescribeVpnConnectionsOutput,
     download_vpn_connection_config::DownloadVpnConnectionConfigOutput,
     modify_vpn_connection_attribute::ModifyVpnConnectionAttributeOutput,
 };
 use vpn_gateway::server::{
-    CreateVpnConnectionRequest, DeleteVcoRouteEntryRequest, DeleteVpnConnectionRequest,
-    DescribeVcoRouteEntriesRequest, DescribeVpnConnectionRequest, DescribeVpnConnectionsRequest,
-    DownloadVpnConnectionConfigRequest, ModifyVpnConnectionAttributeRequest,
+    CreateVpnConnectionRequest, DeleteVpnConnectionRequest, DescribeVpnConnectionRequest,
+    DescribeVpnConnectionsRequest, DownloadVpnConnectionConfigRequest,
+    ModifyVpnConnectionAttributeRequest,
 };
 use vpn_gateway::types::{
-    BgpConfig, HealthCheckConfig, IkeConfig, IkeConfigInfo, IkeMode, IkeVersion,
-    IpsecAuthenticationAlgorithm, IpsecConfig, IpsecConfigInfo, IpsecDhGroup,
-    IpsecEncryptionAlgorithm, VcoBgpEnable, VcoHealthCheck, VcoRouteEntry, VcoRouteEntryType,
-    VcoRouteSource, VcoRouteState, VpnBgpConfig, VpnBgpStatus, VpnConnectionConfig,
-    VpnConnectionItem, VpnConnectionState, VpnConnectionStatus,
+    BgpConfig, DescribeVpnConnectionResponseTags, HealthCheckConfig, IkeConfig, IkeConfigInfo,
+    IkeMode, IkeVersion, IpsecAuthenticationAlgorithm, IpsecConfig, IpsecConfigInfo, IpsecDhGroup,
+    IpsecEncryptionAlgorithm, VcoBgpEnable, VcoHealthCheck, VpnBgpConfig, VpnBgpStatus,
+    VpnConnectionConfig, VpnConnectionConfigBgpConfigs, VpnConnectionConfigTunnelsConfig,
+    VpnConnectionConfigTunnelsConfigIkeConfig, VpnConnectionConfigTunnelsConfigIpsecConfig,
+    VpnConnectionItem, VpnConnectionItemTag, VpnConnectionState, VpnConnectionStatus,
 };
 use vpn_gateway::ErrorCode;
 
-fn default_ike(psk: String) -> IkeConfigInfo {
+pub(crate) fn default_ike(psk: String) -> IkeConfigInfo {
     let mut ike = IkeConfigInfo::default();
     ike.psk = Some(psk);
     ike.ike_version = Some(IkeVersion::Ikev1);
@@ -40,7 +42,7 @@ fn default_ike(psk: String) -> IkeConfigInfo {
     ike
 }
 
-fn default_ipsec() -> IpsecConfigInfo {
+pub(crate) fn default_ipsec() -> IpsecConfigInfo {
     let mut ipsec = IpsecConfigInfo::default();
     ipsec.ipsec_enc_alg = Some(IpsecEncryptionAlgorithm::Aes);
     ipsec.ipsec_auth_alg = Some(IpsecAuthenticationAlgorithm::Sha1);
@@ -49,7 +51,7 @@ fn default_ipsec() -> IpsecConfigInfo {
     ipsec
 }
 
-fn merge_ike(ike: &mut IkeConfigInfo, with: IkeConfig) {
+pub(crate) fn merge_ike(ike: &mut IkeConfigInfo, with: IkeConfig) {
     if with.psk.is_some() {
         ike.psk = with.psk;
     }
@@ -79,7 +81,7 @@ fn merge_ike(ike: &mut IkeConfigInfo, with: IkeConfig) {
     }
 }
 
-fn merge_ipsec(ipsec: &mut IpsecConfigInfo, with: IpsecConfig) {
+pub(crate) fn merge_ipsec(ipsec: &mut IpsecConfigInfo, with: IpsecConfig) {
     if with.ipsec_enc_alg.is_some() {
         ipsec.ipsec_enc_alg = with.ipsec_enc_alg;
     }
@@ -94,7 +96,7 @@ fn merge_ipsec(ipsec: &mut IpsecConfigInfo, with: IpsecConfig) {
     }
 }
 
-fn health_view(h: &HealthCheckConfig) -> VcoHealthCheck {
+pub(crate) fn health_view(h: &HealthCheckConfig) -> VcoHealthCheck {
     let mut v = VcoHealthCheck::default();
     v.dip = h.dip.clone();
     v.sip = h.sip.clone();
@@ -105,7 +107,7 @@ fn health_view(h: &HealthCheckConfig) -> VcoHealthCheck {
     v
 }
 
-fn bgp_view(b: &BgpConfig, peer_asn: Option<&str>) -> VpnBgpConfig {
+pub(crate) fn bgp_view(b: &BgpConfig, peer_asn: Option<&str>) -> VpnBgpConfig {
     let mut v = VpnBgpConfig::default();
     v.enable_bgp = b.enable_bgp.clone();
     v.local_asn = b.local_asn.as_deref().and_then(|a| a.parse().ok());
@@ -116,18 +118,18 @@ fn bgp_view(b: &BgpConfig, peer_asn: Option<&str>) -> VpnBgpConfig {
     v
 }
 
-fn bgp_enabled(c: &Connection) -> bool {
+pub(crate) fn bgp_enabled(c: &Connection) -> bool {
     c.bgp
         .as_ref()
         .is_some_and(|b| b.enable_bgp == Some(VcoBgpEnable::True))
 }
 
 /// Policy-based routes a connection's subnets expand to.
-fn policy_route_count(local: &str, remote: &str) -> usize {
+pub(crate) fn policy_route_count(local: &str, remote: &str) -> usize {
     local.split(',').count() * remote.split(',').count()
 }
 
-fn check_policy_quota(
+pub(crate) fn check_policy_quota(
     cx: &Cx<'_>,
     gateway_id: &str,
     except: Option<&str>,
@@ -138,7 +140,10 @@ fn check_policy_quota(
         .region
         .connections
         .values()
-        .filter(|c| c.gateway_id == gateway_id && Some(c.id.as_str()) != except)
+        .filter(|c| {
+            // An attachment's routes count for itself only.
+            !gateway_id.is_empty() && c.gateway_id == gateway_id && Some(c.id.as_str()) != except
+        })
         .map(|c| policy_route_count(&c.local_subnet, &c.remote_subnet))
         .sum::<usize>()
         + cx.region
@@ -157,7 +162,7 @@ fn check_policy_quota(
     Ok(())
 }
 
-fn random_psk(cx: &Cx<'_>) -> String {
+pub(crate) fn random_psk(cx: &Cx<'_>) -> String {
     let bits = cx.ids.next_u64();
     format!("{:016x}", bits)
 }
@@ -167,17 +172,42 @@ pub fn create_vpn_connection(
     input: CreateVpnConnectionRequest,
 ) -> Result<CreateVpnConnectionOutput, ApiError> {
     let gateway_id = input.vpn_gateway_id;
-    let customer_gateway_id = required(input.customer_gateway_id, "CustomerGatewayId")?;
     let local_subnet = input.local_subnet;
     let remote_subnet = input.remote_subnet;
-    cx.gateway(&gateway_id)?;
-    if !cx
-        .region
-        .customer_gateways
-        .contains_key(&customer_gateway_id)
-    {
-        return Err(ApiError::customer_gateway_not_found());
+    let gateway = cx.gateway(&gateway_id)?.clone();
+    let dual = gateway.dual_tunnel();
+    if dual {
+        if input.tunnel_options_specification.is_empty() {
+            return Err(tunnels::missing_tunnels(
+                "a connection on a dual-tunnel gateway needs TunnelOptionsSpecification",
+            ));
+        }
+        if input.customer_gateway_id.is_some()
+            || input.ike_config.is_some()
+            || input.ipsec_config.is_some()
+            || input.bgp_config.is_some()
+        {
+            // No documented code covers single-tunnel settings sent to a dual-tunnel gateway.
+            return Err(ApiError::invalid_parameter(
+                "CustomerGatewayId",
+                "a dual-tunnel gateway takes the customer gateway and the IKE, IPsec and BGP settings per tunnel in TunnelOptionsSpecification",
+            ));
+        }
+    } else if !input.tunnel_options_specification.is_empty() || input.enable_tunnels_bgp.is_some() {
+        // No documented code covers dual-tunnel settings sent to a single-tunnel gateway.
+        return Err(ApiError::invalid_parameter(
+            "TunnelOptionsSpecification",
+            "the VPN gateway was not created for dual-tunnel connections",
+        ));
     }
+    let customer_gateway_id = if dual {
+        String::new()
+    } else {
+        let id = required(input.customer_gateway_id, "CustomerGatewayId")?;
+        tunnels::check_customer_gateway(cx, &id, &gateway.internet_ip)?;
+        id
+    };
+    let tags = check_new_tags(&input.tags)?;
     cx.gateway_for_change(&gateway_id)?;
     if cx
         .region
@@ -189,12 +219,43 @@ pub fn create_vpn_connection(
             ErrorCode::VpnGatewayIPsecServerAndVpnConnectionConflict,
         ));
     }
-    if cx
-        .region
-        .connections
-        .values()
-        .any(|c| c.gateway_id == gateway_id && c.customer_gateway_id == customer_gateway_id)
-    {
+    let enable_tunnels_bgp = input.enable_tunnels_bgp.unwrap_or(false);
+    let built = if dual {
+        let zone = |v: &Option<String>| {
+            v.as_deref()
+                .map(|v| crate::zones::vswitch_zone(cx.region_id, v))
+                .unwrap_or_default()
+        };
+        let endpoints = [
+            Endpoint {
+                zone_no: zone(&gateway.v_switch_id),
+                internet_ip: gateway.internet_ip.clone(),
+            },
+            Endpoint {
+                zone_no: zone(&gateway.disaster_recovery_v_switch_id),
+                internet_ip: gateway
+                    .disaster_recovery_internet_ip
+                    .clone()
+                    .unwrap_or_default(),
+            },
+        ];
+        let specs = input
+            .tunnel_options_specification
+            .into_iter()
+            .map(TunnelSpec::from)
+            .collect();
+        tunnels::build(cx, specs, endpoints, enable_tunnels_bgp)?
+    } else {
+        Vec::new()
+    };
+    let taken = cx.region.connections.values().any(|c| {
+        c.gateway_id == gateway_id
+            && (c.uses_customer_gateway(&customer_gateway_id)
+                || built
+                    .iter()
+                    .any(|t| c.uses_customer_gateway(&t.customer_gateway_id)))
+    });
+    if taken {
         return Err(ApiError::catalogue(
             ErrorCode::InvalidVpnConnectionAlreadyExists,
         ));
@@ -218,7 +279,7 @@ pub fn create_vpn_connection(
         merge_ipsec(&mut ipsec, with);
     }
     let id = cx.new_id("vco");
-    let connection = Connection {
+    let mut connection = Connection {
         id: id.clone(),
         seq: cx.region.next_seq(),
         gateway_id: gateway_id.clone(),
@@ -235,10 +296,16 @@ pub fn create_vpn_connection(
         ipsec,
         health_check: input.health_check_config,
         bgp: input.bgp_config,
-        busy_until: Some(cx.transition_end()),
+        tunnels: built,
+        enable_tunnels_bgp,
+        attachment: None,
         resource_group_id: None,
+        logs: VecDeque::new(),
+        busy_until: Some(cx.transition_end()),
     };
+    log_created(cx, &mut connection);
     cx.region.connections.insert(id.clone(), connection);
+    store_tags(cx, &id, tags);
     cx.mark_updating(&gateway_id);
     let mut out = CreateVpnConnectionOutput::default();
     out.vpn_connection_id = id;
@@ -247,21 +314,100 @@ pub fn create_vpn_connection(
     Ok(out)
 }
 
-fn item(cx: &Cx<'_>, c: &Connection) -> VpnConnectionItem {
+/// The log lines of a new connection: one per tunnel, or one for a single-tunnel connection.
+pub(crate) fn log_created(cx: &Cx<'_>, c: &mut Connection) {
+    let max = cx.quotas.connection_log_lines;
+    let ids: Vec<Option<String>> = if c.tunnels.is_empty() {
+        vec![None]
+    } else {
+        c.tunnels.iter().map(|t| Some(t.id.clone())).collect()
+    };
+    for id in ids {
+        c.log(
+            cx.now_ms,
+            id.as_deref(),
+            "IKE SA negotiation started".to_owned(),
+            max,
+        );
+        c.log(
+            cx.now_ms,
+            id.as_deref(),
+            "IPsec SA established".to_owned(),
+            max,
+        );
+    }
+}
+
+/// The connection's state as DescribeVpnConnection reports it.
+pub(crate) fn connection_state(c: &Connection) -> VpnConnectionState {
+    match (&c.attachment, c.busy_until.is_some()) {
+        (Some(a), true) if !a.provisioned => VpnConnectionState::Init,
+        (_, true) => VpnConnectionState::Updating,
+        (Some(a), false) if a.transit_router_id.is_none() => VpnConnectionState::Active,
+        _ => VpnConnectionState::Attached,
+    }
+}
+
+/// The address the connection terminates at on the cloud side.
+pub(crate) fn local_ip(cx: &Cx<'_>, c: &Connection) -> Option<String> {
+    match (&c.attachment, c.bound_gateway()) {
+        (Some(a), _) if c.tunnels.is_empty() => Some(a.internet_ip.clone()),
+        (None, Some(gateway_id)) if c.tunnels.is_empty() => cx
+            .region
+            .gateways
+            .get(gateway_id)
+            .map(|g| g.internet_ip.clone()),
+        _ => None,
+    }
+}
+
+fn tag_pairs(cx: &Cx<'_>, id: &str) -> Vec<(String, String)> {
+    tags_of(cx, id)
+}
+
+pub(crate) fn item(cx: &Cx<'_>, c: &Connection) -> VpnConnectionItem {
     let mut v = VpnConnectionItem::default();
     v.vpn_connection_id = Some(c.id.clone());
-    v.customer_gateway_id = Some(c.customer_gateway_id.clone());
-    v.vpn_gateway_id = Some(c.gateway_id.clone());
+    v.customer_gateway_id =
+        (!c.customer_gateway_id.is_empty()).then(|| c.customer_gateway_id.clone());
+    v.vpn_gateway_id = c.bound_gateway().map(str::to_owned);
     v.name = c.name.clone();
     v.local_subnet = Some(c.local_subnet.clone());
     v.remote_subnet = Some(c.remote_subnet.clone());
     v.create_time = Some(c.create_time);
     v.status = Some(status(cx, c));
+    v.state = Some(connection_state(c).as_str().to_owned());
     v.effect_immediately = Some(c.effect_immediately);
-    v.ike_config = Some(c.ike.clone());
-    v.ipsec_config = Some(c.ipsec.clone());
+    v.enable_dpd = Some(c.enable_dpd);
+    v.enable_nat_traversal = Some(c.enable_nat_traversal);
+    if c.tunnels.is_empty() {
+        v.ike_config = Some(c.ike.clone());
+        v.ipsec_config = Some(c.ipsec.clone());
+    }
     v.vco_health_check = c.health_check.as_ref().map(health_view);
+    v.tunnel_options_specification = c
+        .tunnels
+        .iter()
+        .map(|t| tunnels::detail(cx, c, t))
+        .collect();
+    v.enable_tunnels_bgp = Some(c.enable_tunnels_bgp);
     v.resource_group_id = resource_group(cx, c);
+    v.internet_ip = local_ip(cx, c);
+    if let Some(a) = &c.attachment {
+        v.attach_type = Some("CEN".to_owned());
+        v.network_type = Some(a.network_type.clone());
+        v.transit_router_id = a.transit_router_id.clone();
+        v.cross_account_authorized = Some(false);
+    }
+    v.tag = tag_pairs(cx, &c.id)
+        .into_iter()
+        .map(|(key, value)| {
+            let mut t = VpnConnectionItemTag::default();
+            t.key = Some(key);
+            t.value = Some(value);
+            t
+        })
+        .collect();
     v
 }
 
@@ -276,14 +422,18 @@ fn resource_group(cx: &Cx<'_>, c: &Connection) -> Option<String> {
 }
 
 fn status(cx: &Cx<'_>, c: &Connection) -> VpnConnectionStatus {
-    if c.busy_until.is_some() || !cx.region.gateways.contains_key(&c.gateway_id) {
+    let gateway_there = c
+        .bound_gateway()
+        .is_none_or(|id| cx.region.gateways.contains_key(id));
+    let tunnels_up = c.tunnels.iter().all(|t| tunnels::established(cx, c, t));
+    if c.busy_until.is_some() || !gateway_there || !tunnels_up {
         VpnConnectionStatus::IkeSaNotEstablished
     } else {
         VpnConnectionStatus::IpsecSaEstablished
     }
 }
 
-fn peer_asn<'a>(cx: &'a Cx<'_>, c: &Connection) -> Option<&'a str> {
+pub(crate) fn peer_asn<'a>(cx: &'a Cx<'_>, c: &Connection) -> Option<&'a str> {
     cx.region
         .customer_gateways
         .get(&c.customer_gateway_id)
@@ -306,19 +456,37 @@ pub fn describe_vpn_connection(
     out.remote_subnet = i.remote_subnet;
     out.create_time = i.create_time;
     out.status = i.status;
-    out.state = Some(if c.busy_until.is_some() {
-        VpnConnectionState::Updating
-    } else {
-        VpnConnectionState::Attached
-    });
+    out.state = Some(connection_state(&c));
     out.effect_immediately = i.effect_immediately;
     out.enable_dpd = Some(c.enable_dpd);
     out.enable_nat_traversal = Some(c.enable_nat_traversal);
     out.ike_config = i.ike_config;
     out.ipsec_config = i.ipsec_config;
     out.vco_health_check = i.vco_health_check;
-    out.resource_group_id = i.resource_group_id;
     out.vpn_bgp_config = c.bgp.as_ref().map(|b| bgp_view(b, peer_asn(cx, &c)));
+    out.tunnel_options_specification = i.tunnel_options_specification;
+    out.enable_tunnels_bgp = i.enable_tunnels_bgp;
+    out.resource_group_id = i.resource_group_id;
+    out.internet_ip = i.internet_ip;
+    out.attach_type = i.attach_type;
+    out.network_type = i.network_type;
+    out.transit_router_id = i.transit_router_id;
+    out.cross_account_authorized = i.cross_account_authorized;
+    out.zone_no = c
+        .attachment
+        .as_ref()
+        .filter(|_| c.tunnels.is_empty())
+        .map(|a| a.zone_no.clone());
+    out.tags = i
+        .tag
+        .into_iter()
+        .map(|t| {
+            let mut v = DescribeVpnConnectionResponseTags::default();
+            v.key = t.key;
+            v.value = t.value;
+            v
+        })
+        .collect();
     Ok(out)
 }
 
@@ -326,6 +494,12 @@ pub fn describe_vpn_connections(
     cx: &mut Cx<'_>,
     input: DescribeVpnConnectionsRequest,
 ) -> Result<DescribeVpnConnectionsOutput, ApiError> {
+    let wanted = check_tag_filters(
+        input
+            .tag
+            .iter()
+            .map(|t| (t.key.as_deref(), t.value.as_deref())),
+    )?;
     let mut all: Vec<&Connection> = cx
         .region
         .connections
@@ -340,7 +514,21 @@ pub fn describe_vpn_connections(
             input
                 .customer_gateway_id
                 .as_ref()
-                .is_none_or(|v| *v == c.customer_gateway_id)
+                .is_none_or(|v| c.uses_customer_gateway(v))
+        })
+        .filter(|c| input.vpn_connection_id.as_ref().is_none_or(|v| *v == c.id))
+        .filter(|c| {
+            input
+                .resource_group_id
+                .as_ref()
+                .is_none_or(|v| c.resource_group_id.as_ref() == Some(v))
+        })
+        .filter(|c| {
+            let tags = tags_of(cx, &c.id);
+            wanted.iter().all(|(k, v)| {
+                tags.iter()
+                    .any(|(key, value)| key == k && v.as_ref().is_none_or(|v| v == value))
+            })
         })
         .filter(|c| {
             input.resource_group_id.is_none() || input.resource_group_id == resource_group(cx, c)
@@ -356,13 +544,104 @@ pub fn describe_vpn_connections(
     Ok(out)
 }
 
+/// Applies the tunnel changes of ModifyVpnConnectionAttribute to a copy of the connection's
+/// tunnels.
+fn updated_tunnels(
+    cx: &Cx<'_>,
+    current: &Connection,
+    updates: Vec<vpn_gateway::types::TunnelOptionsUpdate>,
+    enable_bgp: bool,
+) -> Result<Vec<crate::state::Tunnel>, ApiError> {
+    let mut tunnels = current.tunnels.clone();
+    for update in updates {
+        let Some(tunnel) = tunnels
+            .iter_mut()
+            .find(|t| update.tunnel_id.as_deref() == Some(t.id.as_str()))
+        else {
+            return Err(ApiError::catalogue_with(
+                ErrorCode::IllegalParamTunnelId,
+                "The connection has no tunnel with the given TunnelId.",
+            ));
+        };
+        if update.role.as_ref().is_some_and(|r| *r != tunnel.role) {
+            return Err(ApiError::catalogue_with(
+                ErrorCode::IllegalParamRole,
+                "The Role given for a tunnel differs from the tunnel's role.",
+            ));
+        }
+        if let Some(customer_gateway_id) = update.customer_gateway_id {
+            if !cx
+                .region
+                .customer_gateways
+                .contains_key(&customer_gateway_id)
+            {
+                // No documented code for an unknown customer gateway in this operation.
+                return Err(ApiError::invalid_parameter(
+                    "TunnelOptionsSpecification.N.CustomerGatewayId",
+                    "the customer gateway does not exist",
+                ));
+            }
+            tunnels::check_customer_gateway(cx, &customer_gateway_id, &tunnel.internet_ip)?;
+            tunnel.customer_gateway_id = customer_gateway_id;
+        }
+        if let Some(with) = update.tunnel_ike_config {
+            tunnels::merge_ike(&mut tunnel.ike, with);
+        }
+        if let Some(with) = update.tunnel_ipsec_config {
+            tunnels::merge_ipsec(&mut tunnel.ipsec, with);
+        }
+        if let Some(with) = update.tunnel_bgp_config {
+            tunnels::merge_bgp(&mut tunnel.bgp, with);
+        }
+        if let Some(v) = update.enable_dpd {
+            tunnel.enable_dpd = v;
+        }
+        if let Some(v) = update.enable_nat_traversal {
+            tunnel.enable_nat_traversal = v;
+        }
+    }
+    for tunnel in &mut tunnels {
+        let customer_gateway_id = tunnel.customer_gateway_id.clone();
+        tunnels::check_bgp(cx, &mut tunnel.bgp, &customer_gateway_id, enable_bgp)?;
+    }
+    tunnels::check_distinct_cidrs(&tunnels)?;
+    Ok(tunnels)
+}
+
 pub fn modify_vpn_connection_attribute(
     cx: &mut Cx<'_>,
     input: ModifyVpnConnectionAttributeRequest,
 ) -> Result<ModifyVpnConnectionAttributeOutput, ApiError> {
     let id = input.vpn_connection_id;
     let current = cx.connection(&id)?.clone();
-    cx.gateway_for_change(&current.gateway_id)?;
+    if let Some(gateway_id) = current.bound_gateway() {
+        cx.gateway_for_change(gateway_id)?;
+    }
+    let dual = !current.tunnels.is_empty();
+    if !dual && !input.tunnel_options_specification.is_empty() {
+        return Err(ApiError::catalogue_with(
+            ErrorCode::IllegalParamTunnelId,
+            "The connection is a single-tunnel connection and has no tunnels to change.",
+        ));
+    }
+    if !dual && input.enable_tunnels_bgp.is_some() {
+        // No documented code covers per-tunnel BGP on a single-tunnel connection.
+        return Err(ApiError::invalid_parameter(
+            "EnableTunnelsBgp",
+            "the connection is a single-tunnel connection",
+        ));
+    }
+    if dual
+        && (input.ike_config.is_some()
+            || input.ipsec_config.is_some()
+            || input.bgp_config.is_some())
+    {
+        // No documented code covers single-tunnel settings sent for a dual-tunnel connection.
+        return Err(ApiError::invalid_parameter(
+            "IkeConfig",
+            "a dual-tunnel connection takes its IKE, IPsec and BGP settings per tunnel in TunnelOptionsSpecification",
+        ));
+    }
     let local = input
         .local_subnet
         .clone()
@@ -371,13 +650,41 @@ pub fn modify_vpn_connection_attribute(
         .remote_subnet
         .clone()
         .unwrap_or_else(|| current.remote_subnet.clone());
+    let asked_version = input
+        .ike_config
+        .as_ref()
+        .and_then(|i| i.ike_version.as_ref())
+        .or_else(|| {
+            input.tunnel_options_specification.iter().find_map(|t| {
+                t.tunnel_ike_config
+                    .as_ref()
+                    .and_then(|i| i.ike_version.as_ref())
+            })
+        });
+    tunnels::check_ikev1_subnets(asked_version, &local, &remote)?;
     if input.local_subnet.is_some() || input.remote_subnet.is_some() {
         check_policy_quota(cx, &current.gateway_id, Some(&id), &local, &remote)?;
     }
+    let enable_tunnels_bgp = input
+        .enable_tunnels_bgp
+        .unwrap_or(current.enable_tunnels_bgp);
+    let new_tunnels = if dual {
+        updated_tunnels(
+            cx,
+            &current,
+            input.tunnel_options_specification,
+            enable_tunnels_bgp,
+        )?
+    } else {
+        Vec::new()
+    };
     let until = cx.transition_end();
+    let (now_ms, max_lines) = (cx.now_ms, cx.quotas.connection_log_lines);
     let c = cx.connection(&id)?;
     c.local_subnet = local;
     c.remote_subnet = remote;
+    c.tunnels = new_tunnels;
+    c.enable_tunnels_bgp = enable_tunnels_bgp;
     if let Some(name) = input.name {
         c.name = Some(name);
     }
@@ -406,23 +713,36 @@ pub fn modify_vpn_connection_attribute(
         c.enable_nat_traversal = v;
     }
     c.busy_until = Some(until);
+    c.log(
+        now_ms,
+        None,
+        "connection configuration changed; renegotiating".to_owned(),
+        max_lines,
+    );
     let c = c.clone();
-    cx.mark_updating(&c.gateway_id);
+    if let Some(gateway_id) = c.bound_gateway() {
+        let gateway_id = gateway_id.to_owned();
+        cx.mark_updating(&gateway_id);
+    }
+    let i = item(cx, &c);
     let mut out = ModifyVpnConnectionAttributeOutput::default();
-    out.vpn_connection_id = Some(c.id.clone());
-    out.customer_gateway_id = Some(c.customer_gateway_id.clone());
-    out.vpn_gateway_id = Some(c.gateway_id.clone());
-    out.name = c.name.clone();
-    out.local_subnet = Some(c.local_subnet.clone());
-    out.remote_subnet = Some(c.remote_subnet.clone());
-    out.create_time = Some(c.create_time);
-    out.effect_immediately = Some(c.effect_immediately);
+    out.vpn_connection_id = i.vpn_connection_id;
+    out.customer_gateway_id = i.customer_gateway_id;
+    out.vpn_gateway_id = i.vpn_gateway_id;
+    out.name = i.name;
+    out.local_subnet = i.local_subnet;
+    out.remote_subnet = i.remote_subnet;
+    out.create_time = i.create_time;
+    out.effect_immediately = i.effect_immediately;
     out.enable_dpd = Some(c.enable_dpd);
     out.enable_nat_traversal = Some(c.enable_nat_traversal);
-    out.ike_config = Some(c.ike.clone());
-    out.ipsec_config = Some(c.ipsec.clone());
-    out.vco_health_check = c.health_check.as_ref().map(health_view);
+    out.ike_config = i.ike_config;
+    out.ipsec_config = i.ipsec_config;
+    out.vco_health_check = i.vco_health_check;
     out.vpn_bgp_config = c.bgp.as_ref().map(|b| bgp_view(b, peer_asn(cx, &c)));
+    out.tunnel_options_specification = i.tunnel_options_specification;
+    out.enable_tunnels_bgp = i.enable_tunnels_bgp;
+    out.resource_group_id = i.resource_group_id;
     Ok(out)
 }
 
@@ -438,8 +758,52 @@ pub fn delete_vpn_connection(
     cx.region.connections.remove(&id);
     cx.region.routes.retain(|r| r.next_hop != id);
     cx.region.pbr_routes.retain(|r| r.next_hop != id);
+    cx.region.tags.remove(&id);
     cx.mark_updating(&gateway_id);
     Ok(DeleteVpnConnectionOutput::default())
+}
+
+fn text<T: AsRef<str>>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(|v| v.as_ref().to_owned())
+}
+
+/// One tunnel's configuration for the customer's device.
+fn tunnel_config(cx: &Cx<'_>, t: &crate::state::Tunnel) -> VpnConnectionConfigTunnelsConfig {
+    let mut ike = VpnConnectionConfigTunnelsConfigIkeConfig::default();
+    ike.psk = t.ike.psk.clone();
+    ike.ike_version = t.ike.ike_version.as_ref().map(|v| v.as_str().to_owned());
+    ike.ike_mode = t.ike.ike_mode.as_ref().map(|v| v.as_str().to_owned());
+    ike.ike_enc_alg = t.ike.ike_enc_alg.as_ref().map(|v| v.as_str().to_owned());
+    ike.ike_auth_alg = t.ike.ike_auth_alg.as_ref().map(|v| v.as_str().to_owned());
+    ike.ike_pfs = t.ike.ike_pfs.as_ref().map(|v| v.as_str().to_owned());
+    ike.ike_lifetime = t.ike.ike_lifetime;
+    ike.local_id = text(&t.ike.local_id).or_else(|| Some(t.internet_ip.clone()));
+    let remote = cx
+        .region
+        .customer_gateways
+        .get(&t.customer_gateway_id)
+        .map(|g| g.ip_address.clone());
+    ike.remote_id = text(&t.ike.remote_id).or_else(|| remote.clone());
+    let mut ipsec = VpnConnectionConfigTunnelsConfigIpsecConfig::default();
+    ipsec.ipsec_enc_alg = t
+        .ipsec
+        .ipsec_enc_alg
+        .as_ref()
+        .map(|v| v.as_str().to_owned());
+    ipsec.ipsec_auth_alg = t
+        .ipsec
+        .ipsec_auth_alg
+        .as_ref()
+        .map(|v| v.as_str().to_owned());
+    ipsec.ipsec_pfs = t.ipsec.ipsec_pfs.as_ref().map(|v| v.as_str().to_owned());
+    ipsec.ipsec_lifetime = t.ipsec.ipsec_lifetime;
+    let mut v = VpnConnectionConfigTunnelsConfig::default();
+    v.tunnel_id = Some(t.id.clone());
+    v.local = Some(t.internet_ip.clone());
+    v.remote = remote;
+    v.ike_config = Some(ike);
+    v.ipsec_config = Some(ipsec);
+    v
 }
 
 pub fn download_vpn_connection_config(
@@ -449,109 +813,38 @@ pub fn download_vpn_connection_config(
     let id = input.vpn_connection_id;
     let c = cx.connection(&id)?.clone();
     let mut config = VpnConnectionConfig::default();
-    config.local = cx
-        .region
-        .gateways
-        .get(&c.gateway_id)
-        .map(|g| g.internet_ip.clone());
-    config.remote = cx
-        .region
-        .customer_gateways
-        .get(&c.customer_gateway_id)
-        .map(|g| g.ip_address.clone());
     config.local_subnet = Some(c.local_subnet.clone());
     config.remote_subnet = Some(c.remote_subnet.clone());
-    config.ike_config = Some(c.ike.clone());
-    config.ipsec_config = Some(c.ipsec.clone());
+    if c.tunnels.is_empty() {
+        config.local = local_ip(cx, &c);
+        config.remote = cx
+            .region
+            .customer_gateways
+            .get(&c.customer_gateway_id)
+            .map(|g| g.ip_address.clone());
+        config.ike_config = Some(c.ike.clone());
+        config.ipsec_config = Some(c.ipsec.clone());
+    } else {
+        config.tunnels_config = c.tunnels.iter().map(|t| tunnel_config(cx, t)).collect();
+        if c.enable_tunnels_bgp {
+            config.bgp_configs = c
+                .tunnels
+                .iter()
+                .map(|t| {
+                    let detail = tunnels::bgp_detail(cx, &c, t);
+                    let mut b = VpnConnectionConfigBgpConfigs::default();
+                    b.tunnel_id = Some(t.id.clone());
+                    b.local_asn = detail.local_asn.map(|a| a.to_string());
+                    b.local_bgp_ip = detail.local_bgp_ip;
+                    b.peer_asn = detail.peer_asn.map(|a| a.to_string());
+                    b.peer_bgp_ip = detail.peer_bgp_ip;
+                    b.tunnel_cidr = detail.tunnel_cidr;
+                    b
+                })
+                .collect();
+        }
+    }
     let mut out = DownloadVpnConnectionConfigOutput::default();
     out.vpn_connection_config = Some(config);
     Ok(out)
-}
-
-fn vco_view(r: &Route, connection_id: &str) -> VcoRouteEntry {
-    let mut v = VcoRouteEntry::default();
-    v.vpn_connection_id = Some(connection_id.to_owned());
-    v.route_dest = Some(r.dest.clone());
-    v.next_hop = Some(r.next_hop.clone());
-    v.weight = Some(r.weight.clone());
-    v.state = Some(if r.published {
-        VcoRouteState::Published
-    } else {
-        VcoRouteState::Active
-    });
-    v.route_entry_type = Some(VcoRouteEntryType::Custom);
-    v.source = Some(VcoRouteSource::Cloud);
-    v.create_time = Some(r.create_time);
-    v
-}
-
-pub fn describe_vco_route_entries(
-    cx: &mut Cx<'_>,
-    input: DescribeVcoRouteEntriesRequest,
-) -> Result<DescribeVcoRouteEntriesOutput, ApiError> {
-    let id = input.vpn_connection_id;
-    let c = cx.connection(&id)?.clone();
-    let kind = input.route_entry_type.unwrap_or(VcoRouteEntryType::Custom);
-    let entries: Vec<VcoRouteEntry> = if kind == VcoRouteEntryType::Bgp {
-        if !bgp_enabled(&c) {
-            return Err(ApiError::catalogue_with(
-                ErrorCode::VcoStatusNotSupport,
-                "The IPsec-VPN connection does not have BGP enabled, so it has no BGP routes.",
-            ));
-        }
-        c.remote_subnet
-            .split(',')
-            .map(|dest| {
-                let mut v = VcoRouteEntry::default();
-                v.vpn_connection_id = Some(id.clone());
-                v.route_dest = Some(dest.to_owned());
-                v.next_hop = Some(id.clone());
-                v.route_entry_type = Some(VcoRouteEntryType::Bgp);
-                v.source = Some(VcoRouteSource::VpnBgp);
-                v.state = Some(VcoRouteState::Active);
-                v.as_path = peer_asn(cx, &c).map(str::to_owned);
-                v.create_time = Some(c.create_time);
-                v
-            })
-            .collect()
-    } else {
-        cx.region
-            .routes
-            .iter()
-            .filter(|r| r.next_hop == id)
-            .map(|r| vco_view(r, &id))
-            .collect()
-    };
-    let page = page(entries, input.page_number, input.page_size);
-    let mut out = DescribeVcoRouteEntriesOutput::default();
-    out.vco_route_entries = page.items;
-    out.total_count = Some(page.total);
-    out.page_number = Some(page.number);
-    out.page_size = Some(page.size);
-    Ok(out)
-}
-
-pub fn delete_vco_route_entry(
-    cx: &mut Cx<'_>,
-    input: DeleteVcoRouteEntryRequest,
-) -> Result<DeleteVcoRouteEntryOutput, ApiError> {
-    let id = input.vpn_connection_id;
-    let dest = input.route_dest;
-    let next_hop = input.next_hop;
-    let weight = input.weight;
-    cx.connection(&id)?;
-    let position = cx
-        .region
-        .routes
-        .iter()
-        .position(|r| r.next_hop == id && r.next_hop == next_hop && r.dest == dest)
-        .ok_or_else(|| ApiError::not_found("route entry", "RouteEntry", &dest))?;
-    if cx.region.routes[position].weight != weight {
-        return Err(ApiError::catalogue_with(
-            ErrorCode::VpnRouteEntryConflict,
-            "The specified route entry has conflict: its weight differs from the given Weight.",
-        ));
-    }
-    cx.region.routes.remove(position);
-    Ok(DeleteVcoRouteEntryOutput::default())
 }

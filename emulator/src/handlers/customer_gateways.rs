@@ -153,7 +153,7 @@ pub fn delete_customer_gateway(
         .region
         .connections
         .values()
-        .any(|c| c.customer_gateway_id == id)
+        .any(|c| c.uses_customer_gateway(&id))
     {
         return Err(ApiError::new(
             400,

@@ -329,7 +329,16 @@ pub fn delete_vpn_gateway(
     }
     let region = &mut *cx.region;
     region.gateways.remove(&id);
-    region.connections.retain(|_, c| c.gateway_id != id);
+    let connections: Vec<String> = region
+        .connections
+        .values()
+        .filter(|c| c.gateway_id == id)
+        .map(|c| c.id.clone())
+        .collect();
+    for connection in &connections {
+        region.connections.remove(connection);
+        region.tags.remove(connection);
+    }
     region.routes.retain(|r| r.gateway_id != id);
     region.pbr_routes.retain(|r| r.gateway_id != id);
     let servers: Vec<String> = region

@@ -1,7 +1,9 @@
 //! One module per resource group; each function takes the region context and the generated
 //! input and returns the generated output.
 
+mod attachments;
 mod certificates;
+mod connection_logs;
 mod connections;
 mod customer_gateways;
 mod diagnostics;
@@ -11,9 +13,13 @@ mod resource_groups;
 mod routes;
 mod ssl;
 mod tags;
+mod tunnels;
+mod vco_routes;
 mod zones;
 
+pub use attachments::*;
 pub use certificates::*;
+pub use connection_logs::*;
 pub use connections::*;
 pub use customer_gateways::*;
 pub use diagnostics::*;
@@ -23,6 +29,8 @@ pub use resource_groups::*;
 pub use routes::*;
 pub use ssl::*;
 pub use tags::*;
+pub use tunnels::modify_tunnel_attribute;
+pub use vco_routes::*;
 pub use zones::*;
 
 use crate::error::ApiError;

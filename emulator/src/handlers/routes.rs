@@ -53,7 +53,7 @@ fn state(r: &Route) -> VpnRouteState {
 }
 
 /// Checks a destination CIDR block: well formed, no host bits, not loopback or multicast.
-fn check_dest(dest: &str) -> Result<(), ApiError> {
+pub(crate) fn check_dest(dest: &str) -> Result<(), ApiError> {
     let (addr, len) =
         parse_cidr(dest).ok_or_else(|| ApiError::catalogue(ErrorCode::IllegalParamRouteDest))?;
     let first = addr >> 24;

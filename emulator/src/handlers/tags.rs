@@ -8,10 +8,97 @@ use vpn_gateway::operation::{
     un_tag_resources::UnTagResourcesOutput,
 };
 use vpn_gateway::server::{ListTagResourcesRequest, TagResourcesRequest, UnTagResourcesRequest};
-use vpn_gateway::types::{TagResource, TagResourceType};
+use vpn_gateway::types::{Tag, TagResource, TagResourceType};
+use vpn_gateway::ErrorCode;
 
 /// Tags a resource may carry.
 const MAX_TAGS: usize = 20;
+
+/// The resource type IPsec-VPN connections' tags are kept under.
+pub(crate) const CONNECTION_TAG_TYPE: &str = "VPNCONNECTION";
+
+/// Whether a tag text uses a reserved prefix or embeds a link.
+fn reserved(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.starts_with("aliyun")
+        || lower.starts_with("acs:")
+        || lower.contains("http://")
+        || lower.contains("https://")
+}
+
+fn check_key(key: Option<&str>) -> Result<String, ApiError> {
+    match key {
+        Some(key) if !key.is_empty() && key.chars().count() <= 128 && !reserved(key) => {
+            Ok(key.to_owned())
+        }
+        _ => Err(ApiError::catalogue(ErrorCode::InvalidParameterTagKey)),
+    }
+}
+
+/// The tags given to a new resource (`Tags` of a Create request), checked: at most
+/// [`MAX_TAGS`], keys unique, keys and values without reserved prefixes.
+pub(crate) fn check_new_tags(tags: &[Tag]) -> Result<Vec<(String, String)>, ApiError> {
+    if tags.len() > MAX_TAGS {
+        return Err(ApiError::catalogue_with(
+            ErrorCode::SizeLimitExceededTagNum,
+            format!("A resource can have at most {MAX_TAGS} tags."),
+        ));
+    }
+    let mut checked: Vec<(String, String)> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let key = check_key(tag.key.as_deref())?;
+        let value = tag.value.clone().unwrap_or_default();
+        if value.chars().count() > 128 || reserved(&value) {
+            return Err(ApiError::catalogue(ErrorCode::InvalidParameterTagValue));
+        }
+        if checked.iter().any(|(k, _)| *k == key) {
+            return Err(ApiError::catalogue(ErrorCode::DuplicatedTagKey));
+        }
+        checked.push((key, value));
+    }
+    Ok(checked)
+}
+
+/// Tag filters of a listing, checked like new tags; a filter without a value matches any value.
+pub(crate) fn check_tag_filters<'a>(
+    filters: impl ExactSizeIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> Result<Vec<(String, Option<String>)>, ApiError> {
+    if filters.len() > MAX_TAGS {
+        return Err(ApiError::catalogue_with(
+            ErrorCode::SizeLimitExceededTagNum,
+            format!("At most {MAX_TAGS} tag filters can be given."),
+        ));
+    }
+    let mut checked: Vec<(String, Option<String>)> = Vec::new();
+    for (key, value) in filters {
+        let key = check_key(key)?;
+        if checked.iter().any(|(k, _)| *k == key) {
+            return Err(ApiError::catalogue(ErrorCode::DuplicatedTagKey));
+        }
+        checked.push((key, value.map(str::to_owned)));
+    }
+    Ok(checked)
+}
+
+/// Attaches checked tags to connection `id`.
+pub(crate) fn store_tags(cx: &mut Cx<'_>, id: &str, tags: Vec<(String, String)>) {
+    if tags.is_empty() {
+        return;
+    }
+    cx.region.tags.insert(
+        id.to_owned(),
+        (CONNECTION_TAG_TYPE.to_owned(), tags.into_iter().collect()),
+    );
+}
+
+/// The tags of resource `id`, sorted by key.
+pub(crate) fn tags_of(cx: &Cx<'_>, id: &str) -> Vec<(String, String)> {
+    cx.region
+        .tags
+        .get(id)
+        .map(|(_, tags)| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
 
 /// Checks that every resource exists (gateways) or is a well-formed ID (resources of other
 /// APIs, which the emulator does not model).
