@@ -50,7 +50,10 @@ impl ErrorResponse {
             _ => ErrorResponse::new(
                 400,
                 "InvalidParameter",
-                format!("The specified parameter \"{parameter}\" is not valid: {e}."),
+                format!(
+                    "The specified parameter \"{parameter}\" is not valid: {}.",
+                    e.rule().trim_end_matches('.')
+                ),
             ),
         }
     }

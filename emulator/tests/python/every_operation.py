@@ -16,6 +16,8 @@ import sys
 import time
 from urllib.parse import urlparse
 
+from Tea.exceptions import TeaException
+
 ENDPOINT = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 HOST = urlparse(ENDPOINT).netloc
 REGION = "cn-hangzhou"
@@ -67,24 +69,31 @@ class Walk:
         self.models = models
         self.called = set()
 
-    def model(self, name, **fields):
-        return getattr(self.models, name)(**fields)
+    def model(self, model_name, /, **fields):
+        return getattr(self.models, model_name)(**fields)
 
-    def call(self, action, **fields):
+    def call(self, action, /, **fields):
         """Sends `action` with `fields` (snake_case, as the SDK names them); returns the body."""
         self.called.add(action)
         fields.setdefault("region_id", REGION)
         request = self.model(action + "Request", **fields)
         return getattr(self.client, snake(action))(request).body
 
-    def fails(self, code, action, **fields):
+    def fails(self, code, action, /, **fields):
         """Sends `action` and checks it fails with `code`."""
         try:
             body = self.call(action, **fields)
-        except Exception as e:  # the SDK raises TeaException
-            assert getattr(e, "code", None) == code, f"{action}: expected {code}, got {e}"
+        except TeaException as e:
+            assert e.code == code, f"{action}: expected {code}, got {e}"
             return
         raise AssertionError(f"{action}: expected {code}, got {body.to_map()}")
+
+    def settle(self, gateway):
+        """Waits until `gateway` is active again after a change."""
+        self.until(
+            f"{gateway} active",
+            lambda: self.call("DescribeVpnGateway", vpn_gateway_id=gateway).status == "active",
+        )
 
     def until(self, what, predicate):
         for _ in range(200):
@@ -97,7 +106,7 @@ class Walk:
 def gateways(w):
     """A single-tunnel gateway with SSL-VPN and a dual-tunnel gateway (two vSwitches in
     different zones); both active."""
-    w.call("CheckVpnBgpEnabled")
+    assert w.call("CheckVpnBgpEnabled").bgp_enabled is True
     zones = w.call("DescribeVpnGatewayAvailableZones", spec="10M").to_map()
     assert zones.get("AvailableZoneIdList"), zones
     single = w.call(
@@ -109,7 +118,7 @@ def gateways(w):
     w.fails(
         "InvalidVSwitchId.VswitchIdShouldDifferent",
         "CreateVpnGateway",
-        vpc_id=VPC, bandwidth=10, v_switch_id=first, disaster_recovery_v_switch_id=first,
+        vpc_id=VPC, bandwidth=10, v_switch_id=first, disaster_recovery_vswitch_id=first,
     )
     dual = None
     for i in range(1, 32):
@@ -117,11 +126,11 @@ def gateways(w):
             dual = w.call(
                 "CreateVpnGateway",
                 vpc_id=VPC, bandwidth=10, v_switch_id=first,
-                disaster_recovery_v_switch_id=f"vsw-walk{i:04}", name="walk-dual",
+                disaster_recovery_vswitch_id=f"vsw-walk{i:04}", name="walk-dual",
             ).vpn_gateway_id
             break
-        except Exception as e:
-            assert getattr(e, "code", None) == "InvalidVSwitchId.ZoneIdShouldDifferent", e
+        except TeaException as e:
+            assert e.code == "InvalidVSwitchId.ZoneIdShouldDifferent", e
     assert dual, "no second vSwitch in another zone"
     for gw in (single, dual):
         w.until(
@@ -129,7 +138,7 @@ def gateways(w):
             lambda gw=gw: w.call("DescribeVpnGateway", vpn_gateway_id=gw).status == "active",
         )
     described = w.call("DescribeVpnGateway", vpn_gateway_id=dual)
-    assert described.disaster_recovery_v_switch_id and described.disaster_recovery_internet_ip, (
+    assert described.disaster_recovery_vswitch_id and described.disaster_recovery_internet_ip, (
         described.to_map()
     )
     assert described.internet_ip != described.disaster_recovery_internet_ip
@@ -186,6 +195,7 @@ def dual_tunnel_connection(w, dual, cgws):
             tunnel(w, "slave", cgws[1], PSK, 20),
         ],
     ).vpn_connection_id
+    w.settle(dual)
     described = w.call("DescribeVpnConnection", vpn_connection_id=vco).to_map()
     tunnels = described["TunnelOptionsSpecification"]["TunnelOptions"]
     assert sorted(t["Role"] for t in tunnels) == ["master", "slave"], described
@@ -201,21 +211,32 @@ def dual_tunnel_connection(w, dual, cgws):
             enable_dpd=False,
         ),
     )
+    w.settle(dual)
     described = w.call("DescribeVpnConnection", vpn_connection_id=vco).to_map()
     slave = next(
         t for t in described["TunnelOptionsSpecification"]["TunnelOptions"]
         if t["TunnelId"] == tunnel_id
     )
     assert slave["CustomerGatewayId"] == cgws[2], slave
-    config = w.call("DownloadVpnConnectionConfig", vpn_connection_id=vco).to_map()
-    assert "TunnelsConfig" in str(config) or len(str(config)) > 100, config
+    config = w.call("DownloadVpnConnectionConfig", vpn_connection_id=vco).vpn_connection_config
+    per_tunnel = config.tunnels_config.tunnel_config
+    assert sorted(t.tunnel_id for t in per_tunnel) == sorted(t["TunnelId"] for t in tunnels), (
+        config.to_map()
+    )
+    assert all(t.local and t.remote for t in per_tunnel), config.to_map()
     listed = w.call("DescribeVpnConnections", vpn_gateway_id=dual)
     assert listed.total_count == 1, listed.to_map()
     w.call("ModifyVpnConnectionAttribute", vpn_connection_id=vco, name="walk-dual-2")
+    w.settle(dual)
     assert w.call("DescribeVpnConnection", vpn_connection_id=vco).name == "walk-dual-2"
     now = int(time.time())
-    w.call("DescribeVpnConnectionLogs", vpn_connection_id=vco, from_=now - 600, to=now)
-    w.call("DiagnoseVpnConnections", vpn_connection_ids=[vco])
+    logs = w.call(
+        "DescribeVpnConnectionLogs", vpn_connection_id=vco, from_=now - 600, to=now + 60
+    ).to_map()
+    assert logs.get("Count", 0) > 0, logs
+    # The diagnosis lists connections with a problem; this one has none once settled.
+    diagnosis = w.call("DiagnoseVpnConnections", vpn_connection_ids=[vco])
+    assert diagnosis.total_count == 0, diagnosis.to_map()
     return vco
 
 
@@ -228,6 +249,7 @@ def single_tunnel_connection(w, single, cgw):
         remote_subnet="192.168.20.0/24",
         ike_config='{"Psk":"%s","IkeVersion":"ikev1"}' % PSK,
     ).vpn_connection_id
+    w.settle(single)
     assert w.call("DescribeVpnConnection", vpn_connection_id=vco).vpn_gateway_id == single
     return vco
 
@@ -275,7 +297,7 @@ def routes(w, gw):
     settle()
     w.call(
         "ModifyVpnPbrRouteEntryPriority", vpn_gateway_id=gw, route_source=src, route_dest=pdest,
-        next_hop=hop, weight=0, priority=1, new_priority=5,
+        next_hop=hop, weight=0, priority=10, new_priority=5,
     )
     settle()
     w.call(
@@ -293,9 +315,9 @@ def routes(w, gw):
 def attachments(w, cgws):
     spec = "CreateVpnAttachmentRequestTunnelOptionsSpecification"
 
-    def attachment_tunnel(role, cgw):
+    def attachment_tunnel(index, cgw):
         return w.model(
-            spec, role=role, customer_gateway_id=cgw,
+            spec, tunnel_index=index, customer_gateway_id=cgw,
             tunnel_ike_config=w.model(spec + "TunnelIkeConfig", psk=PSK),
         )
 
@@ -305,8 +327,8 @@ def attachments(w, cgws):
         remote_subnet="192.168.40.0/24",
         name="walk-attachment",
         tunnel_options_specification=[
-            attachment_tunnel("master", cgws[0]),
-            attachment_tunnel("slave", cgws[1]),
+            attachment_tunnel(1, cgws[0]),
+            attachment_tunnel(2, cgws[1]),
         ],
     ).vpn_connection_id
     w.until(
@@ -347,6 +369,11 @@ def attachments(w, cgws):
         in ("active", "attached"),
     )
     w.call("ModifyVpnAttachmentAttribute", vpn_connection_id=vco, name="walk-attachment-2")
+    w.until(
+        "attachment ready",
+        lambda: w.call("DescribeVpnConnection", vpn_connection_id=vco).state
+        in ("active", "attached"),
+    )
     listed = w.call("DescribeVpnAttachments").to_map()
     assert "walk-attachment-2" in str(listed), listed
     w.call("DescribeVpnCrossAccountAuthorizations", vpn_connection_id=vco)
@@ -361,20 +388,31 @@ def ssl_vpn(w, gw):
         "CreateSslVpnServer", vpn_gateway_id=gw, client_ip_pool="192.168.50.0/24",
         local_subnet="10.50.0.0/16",
     ).ssl_vpn_server_id
+    w.settle(gw)
     w.call("ModifySslVpnServer", ssl_vpn_server_id=server, name="walk-ssl")
+    w.settle(gw)
     servers = w.call("DescribeSslVpnServers", vpn_gateway_id=gw).to_map()
     assert "walk-ssl" in str(servers), servers
     cert = w.call("CreateSslVpnClientCert", ssl_vpn_server_id=server).ssl_vpn_client_cert_id
+    w.settle(gw)
     w.call("ModifySslVpnClientCert", ssl_vpn_client_cert_id=cert, name="walk-cert")
+    w.settle(gw)
     assert w.call("DescribeSslVpnClientCert", ssl_vpn_client_cert_id=cert).name == "walk-cert"
     assert cert in str(w.call("DescribeSslVpnClientCerts", ssl_vpn_server_id=server).to_map())
     w.call("DescribeSslVpnClients", vpn_gateway_id=gw)
-    w.call("DescribeVpnSslServerLogs", vpn_ssl_server_id=server)
+    w.call("DescribeVpnSslServerLogs", vpn_ssl_server_id=server, minute_period=10)
     w.call("DeleteSslVpnClientCert", ssl_vpn_client_cert_id=cert)
+    w.settle(gw)
     w.call("DeleteSslVpnServer", ssl_vpn_server_id=server)
+    w.settle(gw)
 
 
-def ipsec_servers(w, gw):
+def ipsec_servers(w):
+    """On a gateway of their own: an IPsec server and IPsec connections cannot share one."""
+    gw = w.call(
+        "CreateVpnGateway", vpc_id=VPC, bandwidth=10, enable_ssl=True, name="walk-ipsec-server"
+    ).vpn_gateway_id
+    w.settle(gw)
     server = w.call(
         "CreateIpsecServer", vpn_gateway_id=gw, local_subnet="10.60.0.0/16",
         client_ip_pool="192.168.60.0/24", psk_enabled=True, psk=PSK, ip_sec_server_name="walk",
@@ -384,9 +422,10 @@ def ipsec_servers(w, gw):
         lambda: w.call("DescribeVpnGateway", vpn_gateway_id=gw).status == "active",
     )
     w.call("UpdateIpsecServer", ipsec_server_id=server, ipsec_server_name="walk-2")
+    w.settle(gw)
     listed = w.call("ListIpsecServers", vpn_gateway_id=gw).to_map()
     assert "walk-2" in str(listed), listed
-    assert PSK not in str(listed), "the pre-shared key is never listed"
+    assert PSK in str(listed), "ListIpsecServers returns the pre-shared key it was given"
     now = int(time.time())
     w.call("ListIpsecServerLogs", ipsec_server_id=server, from_=now - 600, to=now)
     w.until(
@@ -394,19 +433,32 @@ def ipsec_servers(w, gw):
         lambda: w.call("DescribeVpnGateway", vpn_gateway_id=gw).status == "active",
     )
     w.call("DeleteIpsecServer", ipsec_server_id=server)
+    return gw
 
 
 def gateway_extras(w, gw, vco):
+    """Certificates (on a national-standard gateway), resource groups, diagnoses and tags;
+    returns the national-standard gateway."""
+    w.fails(
+        "OperationFailed.NotNationalStandard", "AssociateVpnGatewayWithCertificate",
+        vpn_gateway_id=gw, certificate_type="Signature", certificate_id="walk-cert-1",
+    )
+    sm = w.call(
+        "CreateVpnGateway", vpc_id=VPC, bandwidth=10, vpn_type="NationalStandard", name="walk-sm"
+    ).vpn_gateway_id
+    w.settle(sm)
     w.call(
-        "AssociateVpnGatewayWithCertificate", vpn_gateway_id=gw, certificate_type="Signature",
+        "AssociateVpnGatewayWithCertificate", vpn_gateway_id=sm, certificate_type="Signature",
         certificate_id="walk-cert-1",
     )
-    listed = w.call("ListVpnCertificateAssociations", vpn_gateway_id=[gw]).to_map()
+    w.settle(sm)
+    listed = w.call("ListVpnCertificateAssociations", vpn_gateway_id=[sm]).to_map()
     assert "walk-cert-1" in str(listed), listed
     w.call(
-        "DissociateVpnGatewayWithCertificate", vpn_gateway_id=gw,
+        "DissociateVpnGatewayWithCertificate", vpn_gateway_id=sm,
         certificate_type="Signature", certificate_id="walk-cert-1",
     )
+    w.settle(sm)
     w.call(
         "MoveVpnResourceGroup", instance_id=gw, resource_type="VpnGateway",
         new_resource_group_id="rg-walk",
@@ -424,10 +476,13 @@ def gateway_extras(w, gw, vco):
     )
     tag = w.model("TagResourcesRequestTag", key="walk", value="yes")
     w.call("TagResources", resource_type="VpnGateway", resource_id=[gw], tag=[tag])
+    w.settle(gw)
     assert "walk" in str(
         w.call("ListTagResources", resource_type="VpnGateway", resource_id=[gw]).to_map()
     )
     w.call("UnTagResources", resource_type="VpnGateway", resource_id=[gw], tag_key=["walk"])
+    w.settle(gw)
+    return sm
 
 
 def teardown(w, gateways_, connections, cgws):
@@ -455,9 +510,9 @@ def walk(signature_algorithm):
     routes(w, dual)
     attachments(w, cgws)
     ssl_vpn(w, single)
-    ipsec_servers(w, single)
-    gateway_extras(w, single, single_vco)
-    teardown(w, [single, dual], [dual_vco, single_vco], cgws)
+    ipsec_gw = ipsec_servers(w)
+    sm_gw = gateway_extras(w, single, single_vco)
+    teardown(w, [single, dual, ipsec_gw, sm_gw], [dual_vco, single_vco], cgws)
     missing = spec_actions() - w.called
     assert not missing, f"never called: {sorted(missing)}"
     label = "v1 (signature_algorithm=v2)" if signature_algorithm else "default V3"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs official_sdks.py (Alibaba's official Python SDKs) against the emulator binary, then the
-# wire parity check of tests/wire_parity (our wire against the official SDK's, no network).
+# Runs official_sdks.py and every_operation.py (Alibaba's official Python SDKs) against the
+# emulator binary, then the wire parity check of tests/wire_parity (our wire against the
+# official SDK's, no network).
 # Creates a virtualenv under target/ on first use (needs PyPI access), reuses it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -25,6 +26,8 @@ trap 'kill -TERM $pid 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.1; done
 url=$(head -n1 "$out" | sed 's/^listening on //')
 "$venv/bin/python" emulator/tests/python/official_sdks.py "$url"
+# Every one of the API's operations, and the dual-tunnel lifecycle, with both signatures.
+"$venv/bin/python" emulator/tests/python/every_operation.py "$url"
 kill -TERM $pid
 wait $pid
 trap - EXIT
