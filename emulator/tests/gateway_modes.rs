@@ -191,3 +191,135 @@ async fn a_dry_run_answers_dry_run_operation_and_changes_nothing() {
     ssl_server(&client, &gw).await;
     emulator.stop().await;
 }
+
+/// A tag filter item of a listing.
+fn filter<T: Default>(set: impl FnOnce(&mut T)) -> T {
+    let mut t = T::default();
+    set(&mut t);
+    t
+}
+
+#[tokio::test]
+async fn tags_and_resource_groups_given_at_creation_narrow_the_listings() {
+    use vpn_gateway::types::{DescribeCustomerGatewaysTag, DescribeVpnGatewaysTag, Tag};
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let tag = |key: &str, value: &str| {
+        let mut t = Tag::default();
+        t.key = Some(key.into());
+        t.value = Some(value.into());
+        t
+    };
+    let tagged = client
+        .create_customer_gateway()
+        .region_id(REGION)
+        .ip_address("116.62.80.1")
+        .tags(tag("env", "prod"))
+        .resource_group_id("rg-prod")
+        .send()
+        .await
+        .unwrap()
+        .customer_gateway_id;
+    let plain = customer_gateway(&client, "116.62.80.2").await;
+    let listed = |key: &'static str, value: Option<&'static str>| {
+        client
+            .describe_customer_gateways()
+            .region_id(REGION)
+            .tag(filter(|t: &mut DescribeCustomerGatewaysTag| {
+                t.key = Some(key.into());
+                t.value = value.map(Into::into);
+            }))
+            .send()
+    };
+    let ids = |out: vpn_gateway::operation::describe_customer_gateways::DescribeCustomerGatewaysOutput| {
+        out.customer_gateways
+            .into_iter()
+            .filter_map(|c| c.customer_gateway_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(listed("env", Some("prod")).await.unwrap()),
+        [tagged.clone()]
+    );
+    assert_eq!(ids(listed("env", None).await.unwrap()), [tagged.clone()]);
+    assert!(ids(listed("env", Some("test")).await.unwrap()).is_empty());
+    let all = client
+        .describe_customer_gateways()
+        .region_id(REGION)
+        .send()
+        .await
+        .unwrap();
+    let shown = all
+        .customer_gateways
+        .iter()
+        .find(|c| c.customer_gateway_id.as_deref() == Some(tagged.as_str()))
+        .unwrap();
+    assert_eq!(shown.tags.len(), 1);
+    assert_eq!(shown.tags[0].value.as_deref(), Some("prod"));
+    assert_eq!(
+        all.total_count,
+        Some(2),
+        "{plain} is listed without a filter"
+    );
+    let in_group = client
+        .describe_customer_gateways()
+        .region_id(REGION)
+        .resource_group_id("rg-prod")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(in_group), [tagged.clone()]);
+    // Bad tags at creation are refused with the tag codes.
+    let result = client
+        .create_customer_gateway()
+        .region_id(REGION)
+        .ip_address("116.62.80.3")
+        .tags(tag("env", "a"))
+        .tags(tag("env", "b"))
+        .send()
+        .await;
+    assert_eq!(code(result), "Duplicated.TagKey");
+
+    // Gateways: tags from TagResources, the resource group from creation.
+    let gw = client
+        .create_vpn_gateway()
+        .region_id(REGION)
+        .vpc_id("vpc-a")
+        .bandwidth(Bandwidth::Mbps5)
+        .resource_group_id("rg-prod")
+        .send()
+        .await
+        .unwrap()
+        .vpn_gateway_id;
+    let other = common::gateway(&client).await;
+    tag_gateway(&client, &gw).await;
+    let by_tag = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .tag(filter(|t: &mut DescribeVpnGatewaysTag| {
+            t.key = Some("team".into());
+            t.value = Some("network".into());
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_tag.total_count, Some(1), "{other} has no tag");
+    assert_eq!(
+        by_tag.vpn_gateways[0].vpn_gateway_id.as_deref(),
+        Some(gw.as_str())
+    );
+    assert_eq!(by_tag.vpn_gateways[0].tags[0].key.as_deref(), Some("team"));
+    let by_group = client
+        .describe_vpn_gateways()
+        .region_id(REGION)
+        .resource_group_id("rg-prod")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_group.total_count, Some(1));
+    emulator.stop().await;
+}
+
+async fn tag_gateway(client: &vpn_gateway::Client, id: &str) {
+    common::tag(client, id, "team", "network").await;
+}

@@ -2,7 +2,7 @@
 //! modify, delete, download their configuration.
 
 use super::required;
-use super::tags::{check_new_tags, check_tag_filters, store_tags, tags_of};
+use super::tags::{check_new_tags, check_tag_filters, has_tags, store_tags, tags_of};
 use super::tunnels::{self, Endpoint, TunnelSpec};
 use crate::error::ApiError;
 use crate::state::{page, Connection, Cx};
@@ -517,19 +517,7 @@ pub fn describe_vpn_connections(
                 .is_none_or(|v| c.uses_customer_gateway(v))
         })
         .filter(|c| input.vpn_connection_id.as_ref().is_none_or(|v| *v == c.id))
-        .filter(|c| {
-            input
-                .resource_group_id
-                .as_ref()
-                .is_none_or(|v| c.resource_group_id.as_ref() == Some(v))
-        })
-        .filter(|c| {
-            let tags = tags_of(cx, &c.id);
-            wanted.iter().all(|(k, v)| {
-                tags.iter()
-                    .any(|(key, value)| key == k && v.as_ref().is_none_or(|v| v == value))
-            })
-        })
+        .filter(|c| has_tags(cx, &c.id, &wanted))
         .filter(|c| {
             input.resource_group_id.is_none() || input.resource_group_id == resource_group(cx, c)
         })

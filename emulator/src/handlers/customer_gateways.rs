@@ -1,5 +1,8 @@
 //! Customer gateways: create, describe, list, modify, delete.
 
+use super::tags::{
+    check_new_tags, check_tag_filters, has_tags, store_tags_as, tags_of, CUSTOMER_GATEWAY_TAG_TYPE,
+};
 use crate::error::ApiError;
 use crate::state::{page, CustomerGateway as Record, Cx};
 use vpn_gateway::operation::{
@@ -13,11 +16,20 @@ use vpn_gateway::server::{
     CreateCustomerGatewayRequest, DeleteCustomerGatewayRequest, DescribeCustomerGatewayRequest,
     DescribeCustomerGatewaysRequest, ModifyCustomerGatewayAttributeRequest,
 };
-use vpn_gateway::types::CustomerGateway;
+use vpn_gateway::types::{CustomerGateway, CustomerGatewayTags};
 use vpn_gateway::ErrorCode;
 
-fn view(c: &Record) -> CustomerGateway {
+fn view(cx: &Cx<'_>, c: &Record) -> CustomerGateway {
     let mut v = CustomerGateway::default();
+    v.tags = tags_of(cx, &c.id)
+        .into_iter()
+        .map(|(key, value)| {
+            let mut t = CustomerGatewayTags::default();
+            t.key = Some(key);
+            t.value = Some(value);
+            t
+        })
+        .collect();
     v.customer_gateway_id = Some(c.id.clone());
     v.name = c.name.clone();
     v.description = c.description.clone();
@@ -56,6 +68,7 @@ pub fn create_customer_gateway(
     {
         return Err(ApiError::catalogue(ErrorCode::InvalidIpAddressAlreadyExist));
     }
+    let tags = check_new_tags(&input.tags)?;
     if cx.region.customer_gateways.len() >= cx.quotas.customer_gateways {
         return Err(ApiError::quota_full());
     }
@@ -76,7 +89,8 @@ pub fn create_customer_gateway(
     out.name = record.name.clone();
     out.description = record.description.clone();
     out.create_time = Some(record.create_time);
-    cx.region.customer_gateways.insert(id, record);
+    cx.region.customer_gateways.insert(id.clone(), record);
+    store_tags_as(cx, &id, CUSTOMER_GATEWAY_TAG_TYPE, tags);
     Ok(out)
 }
 
@@ -84,7 +98,8 @@ pub fn describe_customer_gateway(
     cx: &mut Cx<'_>,
     input: DescribeCustomerGatewayRequest,
 ) -> Result<DescribeCustomerGatewayOutput, ApiError> {
-    let c = view(find(cx, &input.customer_gateway_id)?);
+    let record = find(cx, &input.customer_gateway_id)?.clone();
+    let c = view(cx, &record);
     let mut out = DescribeCustomerGatewayOutput::default();
     out.customer_gateway_id = c.customer_gateway_id;
     out.name = c.name;
@@ -99,6 +114,12 @@ pub fn describe_customer_gateways(
     cx: &mut Cx<'_>,
     input: DescribeCustomerGatewaysRequest,
 ) -> Result<DescribeCustomerGatewaysOutput, ApiError> {
+    let wanted = check_tag_filters(
+        input
+            .tag
+            .iter()
+            .map(|t| (t.key.as_deref(), t.value.as_deref())),
+    )?;
     let mut all: Vec<&Record> = cx
         .region
         .customer_gateways
@@ -112,11 +133,12 @@ pub fn describe_customer_gateways(
         .filter(|c| {
             input.resource_group_id.is_none() || input.resource_group_id == c.resource_group_id
         })
+        .filter(|c| has_tags(cx, &c.id, &wanted))
         .collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.seq));
     let page = page(all, input.page_number, input.page_size);
     let mut out = DescribeCustomerGatewaysOutput::default();
-    out.customer_gateways = page.items.into_iter().map(view).collect();
+    out.customer_gateways = page.items.into_iter().map(|c| view(cx, c)).collect();
     out.total_count = Some(page.total);
     out.page_number = Some(page.number);
     out.page_size = Some(page.size);
@@ -134,7 +156,8 @@ pub fn modify_customer_gateway_attribute(
     if let Some(description) = input.description {
         c.description = Some(description);
     }
-    let v = view(c);
+    let record = c.clone();
+    let v = view(cx, &record);
     let mut out = ModifyCustomerGatewayAttributeOutput::default();
     out.customer_gateway_id = v.customer_gateway_id;
     out.name = v.name;
@@ -162,5 +185,6 @@ pub fn delete_customer_gateway(
         ));
     }
     cx.region.customer_gateways.remove(&id);
+    cx.region.tags.remove(&id);
     Ok(DeleteCustomerGatewayOutput::default())
 }

@@ -1,5 +1,6 @@
 //! VPN gateways: create, describe, list, modify, delete.
 
+use super::tags::{check_tag_filters, has_tags, tags_of};
 use crate::error::ApiError;
 use crate::state::{page, Cx, Gateway};
 use crate::zones;
@@ -15,7 +16,7 @@ use vpn_gateway::server::{
 };
 use vpn_gateway::types::{
     VpnGateway, VpnGatewayBusinessStatus, VpnGatewayFeatureState, VpnGatewayInstanceChargeType,
-    VpnGatewayStatus,
+    VpnGatewayStatus, VpnGatewayTags,
 };
 use vpn_gateway::ErrorCode;
 
@@ -254,6 +255,12 @@ pub fn describe_vpn_gateways(
     cx: &mut Cx<'_>,
     input: DescribeVpnGatewaysRequest,
 ) -> Result<DescribeVpnGatewaysOutput, ApiError> {
+    let wanted = check_tag_filters(
+        input
+            .tag
+            .iter()
+            .map(|t| (t.key.as_deref(), t.value.as_deref())),
+    )?;
     let mut gateways: Vec<&Gateway> = cx
         .region
         .gateways
@@ -270,11 +277,28 @@ pub fn describe_vpn_gateways(
         .filter(|g| {
             input.resource_group_id.is_none() || input.resource_group_id == g.resource_group_id
         })
+        .filter(|g| has_tags(cx, &g.id, &wanted))
         .collect();
     gateways.sort_by_key(|g| std::cmp::Reverse(g.seq));
     let page = page(gateways, input.page_number, input.page_size);
     let mut out = DescribeVpnGatewaysOutput::default();
-    out.vpn_gateways = page.items.into_iter().map(view).collect();
+    out.vpn_gateways = page
+        .items
+        .into_iter()
+        .map(|g| {
+            let mut v = view(g);
+            v.tags = tags_of(cx, &g.id)
+                .into_iter()
+                .map(|(key, value)| {
+                    let mut t = VpnGatewayTags::default();
+                    t.key = Some(key);
+                    t.value = Some(value);
+                    t
+                })
+                .collect();
+            v
+        })
+        .collect();
     out.total_count = Some(page.total);
     out.page_number = Some(page.number);
     out.page_size = Some(page.size);

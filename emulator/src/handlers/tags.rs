@@ -17,6 +17,9 @@ const MAX_TAGS: usize = 20;
 /// The resource type IPsec-VPN connections' tags are kept under.
 pub(crate) const CONNECTION_TAG_TYPE: &str = "VPNCONNECTION";
 
+/// The resource type customer gateways' tags are kept under.
+pub(crate) const CUSTOMER_GATEWAY_TAG_TYPE: &str = "CUSTOMERGATEWAY";
+
 /// Whether a tag text uses a reserved prefix or embeds a link.
 fn reserved(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
@@ -82,13 +85,29 @@ pub(crate) fn check_tag_filters<'a>(
 
 /// Attaches checked tags to connection `id`.
 pub(crate) fn store_tags(cx: &mut Cx<'_>, id: &str, tags: Vec<(String, String)>) {
+    store_tags_as(cx, id, CONNECTION_TAG_TYPE, tags);
+}
+
+/// Attaches checked tags to resource `id` of the resource type `kind`.
+pub(crate) fn store_tags_as(cx: &mut Cx<'_>, id: &str, kind: &str, tags: Vec<(String, String)>) {
     if tags.is_empty() {
         return;
     }
-    cx.region.tags.insert(
-        id.to_owned(),
-        (CONNECTION_TAG_TYPE.to_owned(), tags.into_iter().collect()),
-    );
+    cx.region
+        .tags
+        .insert(id.to_owned(), (kind.to_owned(), tags.into_iter().collect()));
+}
+
+/// Whether resource `id` carries every tag of `wanted` (a filter without a value matches any).
+pub(crate) fn has_tags(cx: &Cx<'_>, id: &str, wanted: &[(String, Option<String>)]) -> bool {
+    if wanted.is_empty() {
+        return true;
+    }
+    let tags = tags_of(cx, id);
+    wanted.iter().all(|(k, v)| {
+        tags.iter()
+            .any(|(key, value)| key == k && v.as_ref().is_none_or(|v| v == value))
+    })
 }
 
 /// The tags of resource `id`, sorted by key.
