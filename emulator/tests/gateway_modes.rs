@@ -239,9 +239,12 @@ async fn tags_and_resource_groups_given_at_creation_narrow_the_listings() {
     };
     assert_eq!(
         ids(listed("env", Some("prod")).await.unwrap()),
-        [tagged.clone()]
+        vec![tagged.clone()]
     );
-    assert_eq!(ids(listed("env", None).await.unwrap()), [tagged.clone()]);
+    assert_eq!(
+        ids(listed("env", None).await.unwrap()),
+        vec![tagged.clone()]
+    );
     assert!(ids(listed("env", Some("test")).await.unwrap()).is_empty());
     let all = client
         .describe_customer_gateways()
@@ -268,7 +271,7 @@ async fn tags_and_resource_groups_given_at_creation_narrow_the_listings() {
         .send()
         .await
         .unwrap();
-    assert_eq!(ids(in_group), [tagged.clone()]);
+    assert_eq!(ids(in_group), vec![tagged.clone()]);
     // Bad tags at creation are refused with the tag codes.
     let result = client
         .create_customer_gateway()
