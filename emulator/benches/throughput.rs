@@ -1,10 +1,12 @@
 //! Throughput and latency of signed requests against the emulator on loopback.
 //!
-//! `cargo bench -p vpn-gateway-emulator --bench throughput -- [--clients N] [--seconds S] [--url URL]`
+//! `cargo bench -p vpn-gateway-emulator --bench throughput -- [--clients N] [--seconds S] [--url URL] [--dual-tunnel]`
 //!
 //! N concurrent clients each send v1-signed `DescribeVpnGateway` GET requests back to back
-//! (a fresh nonce and signature per request) over keep-alive connections. Without `--url` an
-//! in-process emulator is started. Prints requests/s and p50/p99/max latency.
+//! (a fresh nonce and signature per request) over keep-alive connections; with `--dual-tunnel`,
+//! `DescribeVpnConnection` of a dual-tunnel connection (two tunnels with BGP, each with its IKE,
+//! IPsec and BGP settings and state in the answer). Without `--url` an in-process emulator is
+//! started. Prints requests/s and p50/p99/max latency.
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
@@ -20,9 +22,16 @@ fn arg(name: &str) -> Option<String> {
         .and_then(|i| args.get(i + 1).cloned())
 }
 
-fn signed_query(client: usize, n: u64, timestamp: &str, gateway: &str) -> String {
+/// What each request asks for: the action and its resource parameter.
+struct Target {
+    action: &'static str,
+    id_parameter: &'static str,
+    id: String,
+}
+
+fn signed_query(client: usize, n: u64, timestamp: &str, target: &Target) -> String {
     let mut params: Vec<(String, String)> = vec![
-        ("Action".into(), "DescribeVpnGateway".into()),
+        ("Action".into(), target.action.into()),
         ("Version".into(), "2016-04-28".into()),
         ("Format".into(), "JSON".into()),
         ("AccessKeyId".into(), "testid".into()),
@@ -34,7 +43,7 @@ fn signed_query(client: usize, n: u64, timestamp: &str, gateway: &str) -> String
         ),
         ("Timestamp".into(), timestamp.into()),
         ("RegionId".into(), "cn-hangzhou".into()),
-        ("VpnGatewayId".into(), gateway.into()),
+        (target.id_parameter.into(), target.id.clone()),
     ];
     let signature = v1::sign("GET", &params, "testsecret");
     params.push(("Signature".into(), signature));
@@ -45,8 +54,8 @@ fn signed_query(client: usize, n: u64, timestamp: &str, gateway: &str) -> String
         .join("&")
 }
 
-async fn create_gateway(url: &str) -> String {
-    let client = vpn_gateway::Client::new(
+fn sdk(url: &str) -> vpn_gateway::Client {
+    vpn_gateway::Client::new(
         vpn_gateway::Config::builder()
             .endpoint(url)
             .allow_http(true)
@@ -54,8 +63,11 @@ async fn create_gateway(url: &str) -> String {
             .region("cn-hangzhou")
             .build()
             .unwrap(),
-    );
-    client
+    )
+}
+
+async fn create_gateway(url: &str) -> String {
+    sdk(url)
         .create_vpn_gateway()
         .region_id("cn-hangzhou")
         .vpc_id("vpc-bench")
@@ -64,6 +76,85 @@ async fn create_gateway(url: &str) -> String {
         .await
         .unwrap()
         .vpn_gateway_id
+}
+
+/// A dual-tunnel connection with BGP on both tunnels, on an active dual-tunnel gateway.
+async fn create_dual_tunnel_connection(url: &str) -> String {
+    use vpn_gateway::types::{TunnelBgpConfig, TunnelIkeConfig, TunnelOptions, TunnelRole};
+    let client = sdk(url);
+    let gateway = client
+        .create_vpn_gateway()
+        .region_id("cn-hangzhou")
+        .vpc_id("vpc-bench")
+        .bandwidth(vpn_gateway::types::Bandwidth::Mbps10)
+        .v_switch_id("vsw-bench1")
+        .disaster_recovery_v_switch_id(dual_tunnel_second_vswitch())
+        .send()
+        .await
+        .unwrap()
+        .vpn_gateway_id;
+    let mut tunnels = Vec::new();
+    for (i, role) in [TunnelRole::Master, TunnelRole::Slave]
+        .into_iter()
+        .enumerate()
+    {
+        let cgw = client
+            .create_customer_gateway()
+            .region_id("cn-hangzhou")
+            .ip_address(format!("116.62.90.{}", i + 1))
+            .asn((65500 + i).to_string())
+            .send()
+            .await
+            .unwrap()
+            .customer_gateway_id;
+        let mut ike = TunnelIkeConfig::default();
+        ike.psk = Some("bench-psk".into());
+        let mut bgp = TunnelBgpConfig::default();
+        bgp.tunnel_cidr = Some(format!("169.254.{}.0/30", 10 + i));
+        let mut tunnel = TunnelOptions::default();
+        tunnel.role = Some(role);
+        tunnel.customer_gateway_id = Some(cgw);
+        tunnel.tunnel_ike_config = Some(ike);
+        tunnel.tunnel_bgp_config = Some(bgp);
+        tunnels.push(tunnel);
+    }
+    // The gateway accepts connections once it is active.
+    loop {
+        let status = client
+            .describe_vpn_gateway()
+            .region_id("cn-hangzhou")
+            .vpn_gateway_id(&gateway)
+            .send()
+            .await
+            .unwrap()
+            .status;
+        if status == Some(vpn_gateway::types::VpnGatewayStatus::Active) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client
+        .create_vpn_connection()
+        .region_id("cn-hangzhou")
+        .vpn_gateway_id(&gateway)
+        .local_subnet("10.0.0.0/16")
+        .remote_subnet("192.168.0.0/24")
+        .enable_tunnels_bgp(true)
+        .set_tunnel_options_specification(tunnels)
+        .send()
+        .await
+        .unwrap()
+        .vpn_connection_id
+}
+
+/// A vSwitch in another zone than `vsw-bench1`, by the emulator's zone rule.
+fn dual_tunnel_second_vswitch() -> String {
+    use vpn_gateway_emulator::zones::vswitch_zone;
+    let first = vswitch_zone("cn-hangzhou", "vsw-bench1");
+    (2..)
+        .map(|i| format!("vsw-bench{i}"))
+        .find(|id| vswitch_zone("cn-hangzhou", id) != first)
+        .unwrap()
 }
 
 fn main() {
@@ -81,7 +172,20 @@ fn main() {
                 (emulator.url().to_owned(), Some(emulator))
             }
         };
-        let gateway = create_gateway(&url).await;
+        let target = if std::env::args().any(|a| a == "--dual-tunnel") {
+            Target {
+                action: "DescribeVpnConnection",
+                id_parameter: "VpnConnectionId",
+                id: create_dual_tunnel_connection(&url).await,
+            }
+        } else {
+            Target {
+                action: "DescribeVpnGateway",
+                id_parameter: "VpnGatewayId",
+                id: create_gateway(&url).await,
+            }
+        };
+        let target = std::sync::Arc::new(target);
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(clients)
             .build()
@@ -89,7 +193,7 @@ fn main() {
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let mut tasks = Vec::new();
         for client in 0..clients {
-            let (http, url, gateway) = (http.clone(), url.clone(), gateway.clone());
+            let (http, url, target) = (http.clone(), url.clone(), target.clone());
             tasks.push(tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut n = 0u64;
@@ -99,7 +203,7 @@ fn main() {
                         .unwrap()
                         .format(&Rfc3339)
                         .unwrap();
-                    let query = signed_query(client, n, &timestamp, &gateway);
+                    let query = signed_query(client, n, &timestamp, &target);
                     n += 1;
                     let started = Instant::now();
                     let response = http.get(format!("{url}/?{query}")).send().await.unwrap();
