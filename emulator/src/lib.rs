@@ -1,9 +1,11 @@
 //! A local emulator of the Alibaba Cloud VPN Gateway API (`Vpc`, 2016-04-28).
 //!
 //! It speaks the RPC wire protocol (GET query strings and POST forms, signature v1 and V3,
-//! JSON or XML) and serves 56 of the documented operations over an in-memory model. Parsing and
-//! validation come from the generated input types, responses from the generated output types,
-//! and signatures are checked with the runtime's verifiers.
+//! JSON or XML) and serves all 66 operations of the API over an in-memory model. It implements
+//! the generated `vpn_gateway::server::VpnGatewayService` trait ([`service`]): parsing,
+//! validation and what it knows of each operation come from the generated server side,
+//! responses are the generated output types, and signatures are checked with the runtime's
+//! verifiers.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
