@@ -2331,60 +2331,39 @@ impl<'de> ::serde::Deserialize<'de> for VpnRouteWeight {
 #[non_exhaustive]
 pub struct AttachmentTunnelOptions {
     /// Which of the two tunnels this is (1 or 2).
-    #[serde(
-        rename = "TunnelIndex",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIndex")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_index: Option<i32>,
     /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
     /// Phase 2 (IPsec) settings of this tunnel.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
     /// BGP settings of this tunnel (used when BGP is enabled for the connection).
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -2523,68 +2502,44 @@ impl AttachmentTunnelOptions {
 #[non_exhaustive]
 pub struct AttachmentTunnelOptionsUpdate {
     /// The tunnel to change.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
     /// Phase 2 (IPsec) settings of this tunnel.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
     /// BGP settings of this tunnel (used when BGP is enabled for the connection).
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIndex",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIndex")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_index: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -2734,42 +2689,30 @@ pub struct BgpConfig {
     /// Whether to enable the Border Gateway Protocol (BGP).
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<crate::types::VcoBgpEnable>,
     /// The autonomous system number (ASN) on the Alibaba Cloud side, as a decimal integer.
     ///
     /// Example: `10001`.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<String>,
     /// The CIDR block of the IPsec tunnel; a /30 block within 169.254.0.0/16.
     ///
     /// Format: IPv4 CIDR block. Example: `169.254.11.0/30`.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// The BGP IP address on the Alibaba Cloud side; must lie within TunnelCidr.
     ///
     /// Format: IPv4 address. Example: `169.254.11.1`.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -2835,86 +2778,57 @@ pub struct CustomerGateway {
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1pvpl9r9adju6l5nxck`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// The name of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpAddress")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Asn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Asn", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "AuthKey",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthKey")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tags",
-        default,
-        deserialize_with = "deserialize_customer_gateway_tags",
-        serialize_with = "serialize_customer_gateway_tags"
-    )]
+    #[serde(rename = "Tags")]
+    #[serde(default, deserialize_with = "deserialize_customer_gateway_tags")]
+    #[serde(serialize_with = "serialize_customer_gateway_tags")]
     pub tags: Vec<crate::types::CustomerGatewayTags>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 #[cfg(feature = "customer-gateways")]
@@ -2992,20 +2906,12 @@ fn deserialize_customer_gateway_tags<'de, D: ::serde::Deserializer<'de>>(
 #[non_exhaustive]
 pub struct CustomerGatewayTags {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "customer-gateways")]
@@ -3026,20 +2932,12 @@ impl CustomerGatewayTags {
 #[non_exhaustive]
 pub struct DescribeCustomerGatewayResponseTags {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "customer-gateways")]
@@ -3060,20 +2958,12 @@ impl DescribeCustomerGatewayResponseTags {
 #[non_exhaustive]
 pub struct DescribeCustomerGatewaysTag {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "customer-gateways")]
@@ -3126,68 +3016,42 @@ impl DescribeCustomerGatewaysTag {
 #[non_exhaustive]
 pub struct DescribeSslVpnClientsResponseClientInfoList {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PrivateIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PrivateIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "SendBytes",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SendBytes")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_bytes: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ConnectedTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ConnectedTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CommonName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CommonName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Ip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Ip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReceiveBytes",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReceiveBytes")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_bytes: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
 }
 #[cfg(feature = "ssl-vpn")]
@@ -3232,28 +3096,19 @@ impl DescribeSslVpnClientsResponseClientInfoList {
 #[non_exhaustive]
 pub struct DescribeVcoRouteEntriesResponseVpnRouteCounts {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteEntryType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_entry_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RouteCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Source",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Source")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 #[cfg(feature = "routes")]
@@ -3278,76 +3133,46 @@ impl DescribeVcoRouteEntriesResponseVpnRouteCounts {
 #[non_exhaustive]
 pub struct DescribeVpnAttachmentsResponseVpnAttachments {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AttachType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttachType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TransitRouterId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransitRouterId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_router_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TransitRouterName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransitRouterName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_router_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CrossAccountAuthorized",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CrossAccountAuthorized")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_account_authorized: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tag",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tag", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tags",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Tags", default, deserialize_with = "rt::codec::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<crate::types::DescribeVpnAttachmentsResponseVpnAttachmentsTags>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -3398,20 +3223,12 @@ impl DescribeVpnAttachmentsResponseVpnAttachments {
 #[non_exhaustive]
 pub struct DescribeVpnAttachmentsResponseVpnAttachmentsTags {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -3432,20 +3249,12 @@ impl DescribeVpnAttachmentsResponseVpnAttachmentsTags {
 #[non_exhaustive]
 pub struct DescribeVpnConnectionResponseTags {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -3466,20 +3275,12 @@ impl DescribeVpnConnectionResponseTags {
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsTag {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -3532,52 +3333,34 @@ impl DescribeVpnConnectionsTag {
 #[non_exhaustive]
 pub struct DescribeVpnCrossAccountAuthorizationsResponseCrossAccountAuthorizations {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BindUid",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BindUid")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_uid: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BindProduct",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BindProduct")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_product: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BindInstance",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BindInstance")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_instance: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AliUid",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AliUid")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ali_uid: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<i64>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -3614,20 +3397,14 @@ impl DescribeVpnCrossAccountAuthorizationsResponseCrossAccountAuthorizations {
 #[non_exhaustive]
 pub struct DescribeVpnGatewayAvailableZonesResponseAvailableZoneIdList {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ZoneName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -3648,60 +3425,39 @@ impl DescribeVpnGatewayAvailableZonesResponseAvailableZoneIdList {
 #[non_exhaustive]
 pub struct DescribeVpnGatewayResponseReservationData {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationOrderType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_order_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationIpsec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationIpsec")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_ipsec: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationSpec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationSpec")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_spec: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationSsl",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationSsl")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_ssl: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationMaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationMaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_max_connections: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationEndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationEndTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_end_time: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -3742,20 +3498,12 @@ impl DescribeVpnGatewayResponseReservationData {
 #[non_exhaustive]
 pub struct DescribeVpnGatewayResponseTags {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -3776,20 +3524,12 @@ impl DescribeVpnGatewayResponseTags {
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysTag {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -3842,28 +3582,19 @@ impl DescribeVpnGatewaysTag {
 #[non_exhaustive]
 pub struct DescribeVpnRouteEntriesResponseVpnRouteCounts {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteEntryType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_entry_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RouteCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Source",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Source")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 #[cfg(feature = "routes")]
@@ -3888,76 +3619,49 @@ impl DescribeVpnRouteEntriesResponseVpnRouteCounts {
 #[non_exhaustive]
 pub struct DiagnoseVpnConnectionsResponseVpnConnections {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "MismatchRemoteParam",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MismatchRemoteParam")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mismatch_remote_param: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "MismatchLocalParam",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MismatchLocalParam")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mismatch_local_param: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "SourceLog",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SourceLog")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_log: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "FailedReasonCode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FailedReasonCode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_reason_code: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "FailedTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FailedTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "FailedReason",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FailedReason")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Severity",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Severity")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -4006,28 +3710,19 @@ impl DiagnoseVpnConnectionsResponseVpnConnections {
 #[non_exhaustive]
 pub struct GetVpnGatewayDiagnoseResultResponseDiagnoseResult {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DiagnoseName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiagnoseName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DiagnoseResultDescription",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiagnoseResultDescription")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose_result_description: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DiagnoseResultLevel",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiagnoseResultLevel")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose_result_level: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -4056,52 +3751,33 @@ pub struct HealthCheckConfig {
     /// Whether to enable health checks.
     ///
     /// Default: `false`. Example: `true`.
-    #[serde(
-        rename = "enable",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enable", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<crate::types::VcoHealthCheckEnable>,
     /// The destination IP address of the health checks.
     ///
     /// Format: IPv4 address. Example: `192.168.10.2`.
-    #[serde(
-        rename = "dip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dip: Option<String>,
     /// The source IP address of the health checks.
     ///
     /// Format: IPv4 address. Example: `10.0.0.2`.
-    #[serde(
-        rename = "sip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sip: Option<String>,
     /// The interval between health check retries, in seconds, as a decimal integer.
     ///
     /// Example: `3`.
-    #[serde(
-        rename = "interval",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "interval")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
     /// The maximum number of health check retries, as a decimal integer.
     ///
     /// Example: `3`.
-    #[serde(
-        rename = "retry",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "retry", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<String>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -4177,92 +3853,63 @@ pub struct IkeConfig {
     /// The pre-shared key used for authentication between the VPN gateway and the customer gateway. If omitted, a random key is generated (DescribeVpnConnection returns it).
     ///
     /// Length at most 100. Format: printable ASCII, no spaces. Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// The version of the IKE protocol.
     ///
     /// Default: `ikev1`. Example: `ikev1`.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The IKE negotiation mode; applies to IKEv1.
     ///
     /// Default: `main`. Example: `main`.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<crate::types::IkeMode>,
     /// The encryption algorithm used in Phase 1 negotiations.
     ///
     /// Default: `aes`. Example: `aes`.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The authentication algorithm used in Phase 1 negotiations.
     ///
     /// Default: `md5`. Example: `sha1`.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman key exchange group used in Phase 1 negotiations.
     ///
     /// Default: `group2`. Example: `group2`.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<crate::types::IpsecDhGroup>,
     /// The lifetime of the security association (SA) negotiated in Phase 1, in seconds.
     ///
     /// Value 0 to 86400. Default: `86400`. Example: `86400`.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i32>,
     /// The identifier of the VPN gateway, as an IP address or an FQDN. Defaults to the public IP address of the VPN gateway.
     ///
     /// Length at most 100. Example: `116.62.69.64`.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// The identifier of the customer gateway, as an IP address or an FQDN. Defaults to the public IP address of the customer gateway.
     ///
     /// Length at most 100. Example: `139.196.32.167`.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -4413,92 +4060,63 @@ pub struct IkeConfigInfo {
     /// The authentication algorithm of Phase 1.
     ///
     /// Example: `sha1`.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The encryption algorithm of Phase 1.
     ///
     /// Example: `aes`.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The lifetime of the Phase 1 SA, in seconds.
     ///
     /// Example: `86400`.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// The IKE negotiation mode. Main mode offers higher security; aggressive mode is recommended when NAT traversal is enabled.
     ///
     /// Example: `main`.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<crate::types::IkeMode>,
     /// The Diffie-Hellman group of Phase 1.
     ///
     /// Example: `group2`.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<crate::types::IpsecDhGroup>,
     /// The IKE version.
     ///
     /// Example: `ikev1`.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The identifier of the VPN gateway (IP address or FQDN); by default the IP address of the VPN gateway.
     ///
     /// Example: `116.62.69.64`.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// The pre-shared key.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// The identifier of the customer gateway (IP address or FQDN); by default the IP address of the customer gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -4567,42 +4185,30 @@ pub struct IpsecConfig {
     /// The encryption algorithm used in Phase 2 negotiations.
     ///
     /// Default: `aes`. Example: `aes`.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The authentication algorithm used in Phase 2 negotiations.
     ///
     /// Default: `md5`. Example: `sha1`.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman group used for perfect forward secrecy (PFS) in Phase 2 negotiations.
     ///
     /// Default: `group2`. Example: `group2`.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<crate::types::IpsecDhGroup>,
     /// The lifetime of the security association (SA) negotiated in Phase 2, in seconds.
     ///
     /// Value 0 to 86400. Default: `86400`. Example: `86400`.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i32>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -4676,42 +4282,30 @@ pub struct IpsecConfigInfo {
     /// The authentication algorithm of Phase 2.
     ///
     /// Example: `sha1`.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The encryption algorithm of Phase 2.
     ///
     /// Example: `aes`.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The lifetime of the Phase 2 SA, in seconds.
     ///
     /// Example: `86400`.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
     /// The Diffie-Hellman group of Phase 2.
     ///
     /// Example: `group2`.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<crate::types::IpsecDhGroup>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -4740,152 +4334,97 @@ impl IpsecConfigInfo {
 #[non_exhaustive]
 pub struct ListIpsecServersResponseIpsecServers {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CreationTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "OnlineClientCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OnlineClientCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_client_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecServerName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecServerName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_server_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EffectImmediately")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_immediately: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PskEnabled",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PskEnabled")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk_enabled: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecServerId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecServerId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_server_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "MultiFactorAuthEnabled",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MultiFactorAuthEnabled")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_factor_auth_enabled: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ClientIpPool",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientIpPool")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip_pool: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::ListIpsecServersResponseIpsecServersIkeConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<
         crate::types::ListIpsecServersResponseIpsecServersIpsecConfig,
     >,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 #[cfg(feature = "ipsec-servers")]
@@ -4999,68 +4538,44 @@ impl ::core::fmt::Debug for ListIpsecServersResponseIpsecServers {
 #[non_exhaustive]
 pub struct ListIpsecServersResponseIpsecServersIkeConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<String>,
 }
 #[cfg(feature = "ipsec-servers")]
@@ -5105,36 +4620,24 @@ impl ListIpsecServersResponseIpsecServersIkeConfig {
 #[non_exhaustive]
 pub struct ListIpsecServersResponseIpsecServersIpsecConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<String>,
 }
 #[cfg(feature = "ipsec-servers")]
@@ -5163,44 +4666,29 @@ impl ListIpsecServersResponseIpsecServersIpsecConfig {
 #[non_exhaustive]
 pub struct ListVpnCertificateAssociationsResponseVpnCertificateRelations {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CertificateType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CertificateType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CertificateId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CertificateId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AssociationTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AssociationTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub association_time: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -5235,76 +4723,48 @@ pub struct ModifyVpnAttachmentAttributeResponseIkeConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -5369,36 +4829,24 @@ impl ::core::fmt::Debug for ModifyVpnAttachmentAttributeResponseIkeConfig {
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseIpsecConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -5427,96 +4875,61 @@ impl ModifyVpnAttachmentAttributeResponseIpsecConfig {
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecification {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIndex",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIndex")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_index: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<
         crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConfig,
     >,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<
         crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig,
     >,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<
         crate::types::ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecConfig,
     >,
@@ -5587,44 +5000,29 @@ impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecification {
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -5657,78 +5055,50 @@ impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelBgpConf
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -5796,36 +5166,24 @@ for ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIkeConfi
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -5854,52 +5212,31 @@ impl ModifyVpnAttachmentAttributeResponseTunnelOptionsSpecificationTunnelIpsecCo
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseVcoHealthCheck {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Enable",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Enable")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Sip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Sip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Dip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Dip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Interval",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Interval")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Retry",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Retry", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Policy",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Policy")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -5936,60 +5273,39 @@ impl ModifyVpnAttachmentAttributeResponseVcoHealthCheck {
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponseVpnBgpConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 #[cfg(feature = "vpn-attachments")]
@@ -6034,80 +5350,54 @@ pub struct SslVpnClientCertKey {
     /// When the client certificate was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// When the client certificate expires, in milliseconds since the Unix epoch.
     ///
     /// Example: `1494966335000`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The name of the client certificate.
     ///
     /// Example: `cert1`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The region of the client certificate.
     ///
     /// Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// The ID of the client certificate.
     ///
     /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    #[serde(
-        rename = "SslVpnClientCertId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnClientCertId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_cert_id: Option<String>,
     /// The ID of the SSL-VPN server the certificate belongs to.
     ///
     /// Example: `vss-bp18q7hzj6largv4vk2fe`.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnServerId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// The validity status of the client certificate.
     ///
     /// Example: `normal`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::SslVpnClientCertStatus>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 #[cfg(feature = "ssl-vpn")]
@@ -6156,190 +5446,126 @@ pub struct SslVpnServer {
     /// The encryption algorithm.
     ///
     /// Example: `AES-128-CBC`.
-    #[serde(
-        rename = "Cipher",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cipher", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cipher: Option<crate::types::SslVpnServerCipher>,
     /// The client CIDR block, from which client virtual NICs are given addresses.
     ///
     /// Example: `10.10.1.0/24`.
-    #[serde(
-        rename = "ClientIpPool",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientIpPool")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip_pool: Option<String>,
     /// Whether traffic is compressed.
     ///
     /// Example: `false`.
-    #[serde(
-        rename = "Compress",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Compress")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compress: Option<bool>,
     /// The number of current client connections.
     ///
     /// Example: `0`.
-    #[serde(
-        rename = "Connections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Connections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<i32>,
     /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1544668844000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The public IP address of the SSL-VPN server.
     ///
     /// Example: `47.96.167.10`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// The local CIDR blocks that clients reach through the SSL-VPN connection.
     ///
     /// Example: `192.168.0.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The maximum number of concurrent client connections.
     ///
     /// Example: `5`.
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i32>,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The port the SSL-VPN server listens on.
     ///
     /// Example: `1194`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// The protocol of the SSL-VPN server.
     ///
     /// Example: `UDP`.
-    #[serde(
-        rename = "Proto",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Proto", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proto: Option<crate::types::SslVpnServerProto>,
     /// The region of the SSL-VPN server.
     ///
     /// Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// The ID of the SSL-VPN server.
     ///
     /// Example: `vss-bp15j3du13gq1dgeypy1q`.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnServerId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// The ID of the VPN gateway the SSL-VPN server belongs to.
     ///
     /// Example: `vpn-bp1on0xae9d771ggiomqe`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSRegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSRegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_region_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableMultiFactorAuth",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableMultiFactorAuth")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_multi_factor_auth: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSApplicationId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSApplicationId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_application_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSInstanceVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSInstanceVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_instance_version: Option<String>,
 }
 #[cfg(feature = "ssl-vpn")]
@@ -6443,22 +5669,14 @@ pub struct Tag {
     /// The tag key. It cannot be an empty string, must be 1 to 64 characters in length, must start with a letter or Chinese character and can contain digits, periods (.), underscores (\_) and hyphens (-). It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
     /// Required. Length 1 to 128. Must not start with `aliyun`, `acs:`, `http://`, `https://`. Example: `FinanceDept`.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The tag value. It can be an empty string and can be up to 128 characters in length. It cannot start with `aliyun` or `acs:` and cannot contain `http://` or `https://`.
     ///
     /// Length 0 to 128. Must not start with `aliyun`, `acs:`, `http://`, `https://`. Example: `FinanceJoshua`.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(
@@ -6542,42 +5760,30 @@ pub struct TagResource {
     /// The ID of the resource.
     ///
     /// Example: `vpc-bp16qjewdsunr41m1****`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// The type of the resource.
     ///
     /// Example: `VPC`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<crate::types::TagResourceType>,
     /// The tag key.
     ///
     /// Example: `FinanceDept`.
-    #[serde(
-        rename = "TagKey",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TagKey")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_key: Option<String>,
     /// The tag value.
     ///
     /// Example: `FinanceJoshua`.
-    #[serde(
-        rename = "TagValue",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TagValue")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -6606,28 +5812,19 @@ impl TagResource {
 #[non_exhaustive]
 pub struct TunnelBgpConfig {
     /// The autonomous system number of the VPN gateway side.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<i64>,
     /// The BGP address of the VPN gateway side; it must lie in `TunnelCidr`.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// The /30 block inside 169.254.0.0/16 that carries this tunnel's BGP session.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -6687,60 +5884,39 @@ impl TunnelBgpConfig {
 #[non_exhaustive]
 pub struct TunnelBgpDetail {
     /// The autonomous system number of the VPN gateway side.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<i64>,
     /// The autonomous system number of the customer gateway side.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BgpStatus",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BgpStatus")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bgp_status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<bool>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -6781,116 +5957,71 @@ impl TunnelBgpDetail {
 #[non_exhaustive]
 pub struct TunnelDetail {
     /// Phase 1 (IKE) settings, including the pre-shared key.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
     /// Phase 2 (IPsec) settings.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
     /// BGP settings and session state.
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<crate::types::TunnelBgpDetail>,
     /// Whether this is the active (`master`) or the standby (`slave`) tunnel.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::types::TunnelRole>,
     /// How far this tunnel's negotiation got (Phase 1, Phase 2).
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::VpnConnectionStatus>,
     /// Whether dead peer detection is on.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// Whether NAT traversal is on.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteCaCertificate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ca_certificate: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ZoneNo",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneNo")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_no: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelIndex",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIndex")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_index: Option<i32>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -6961,76 +6092,47 @@ pub struct TunnelIkeConfig {
     /// The pre-shared key this tunnel authenticates with; it must equal the key configured on the customer gateway's device. The service generates one when it is not set.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// The IKE version.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<crate::types::IkeVersion>,
     /// The IKE negotiation mode.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<crate::types::IkeMode>,
     /// The Phase 1 encryption algorithm.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The Phase 1 authentication algorithm.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman group of Phase 1.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<crate::types::IpsecDhGroup>,
     /// The lifetime of the Phase 1 security association, in seconds.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// The identifier of the VPN gateway side (an IP address or an FQDN).
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// The identifier of the customer gateway side (an IP address or an FQDN).
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -7178,36 +6280,24 @@ impl ::core::fmt::Debug for TunnelIkeConfig {
 #[non_exhaustive]
 pub struct TunnelIpsecConfig {
     /// The Phase 2 encryption algorithm.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<crate::types::IpsecEncryptionAlgorithm>,
     /// The Phase 2 authentication algorithm.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<crate::types::IpsecAuthenticationAlgorithm>,
     /// The Diffie-Hellman group for perfect forward secrecy, or `disabled`.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<crate::types::IpsecDhGroup>,
     /// The lifetime of the Phase 2 security association, in seconds.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
 }
 #[cfg(any(feature = "ipsec-vpn", feature = "vpn-attachments"))]
@@ -7296,68 +6386,43 @@ pub struct TunnelOptions {
     /// The customer gateway at the far end of this tunnel.
     ///
     /// Example: `cgw-p0wy363lucf1uyae8****`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// Whether this is the active (`master`) or the standby (`slave`) tunnel.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::types::TunnelRole>,
     /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
     /// Phase 2 (IPsec) settings of this tunnel.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
     /// BGP settings of this tunnel (used when BGP is enabled for the connection).
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteCaCertificate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ca_certificate: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -7506,76 +6571,48 @@ impl TunnelOptions {
 #[non_exhaustive]
 pub struct TunnelOptionsUpdate {
     /// The tunnel to change.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     /// Whether this is the active (`master`) or the standby (`slave`) tunnel.
-    #[serde(
-        rename = "Role",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::types::TunnelRole>,
     /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
     /// Phase 2 (IPsec) settings of this tunnel.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
     /// BGP settings of this tunnel (used when BGP is enabled for the connection).
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteCaCertificate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ca_certificate: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -7731,60 +6768,39 @@ impl TunnelOptionsUpdate {
 #[non_exhaustive]
 pub struct TunnelSettings {
     /// The customer gateway at the far end of the tunnel.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// Phase 1 (IKE) settings of this tunnel, including its pre-shared key.
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ike_config: Option<crate::types::TunnelIkeConfig>,
     /// Phase 2 (IPsec) settings of this tunnel.
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelIpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_ipsec_config: Option<crate::types::TunnelIpsecConfig>,
     /// BGP settings of this tunnel (used when BGP is enabled for the connection).
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bgp_config: Option<crate::types::TunnelBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteCaCertificate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ca_certificate: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -7927,70 +6943,45 @@ pub struct VcoHealthCheck {
     /// The destination IP address of the health checks.
     ///
     /// Example: `10.0.0.1`.
-    #[serde(
-        rename = "Dip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Dip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dip: Option<String>,
     /// Whether health checks are enabled.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "Enable",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Enable", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<crate::types::VcoHealthCheckEnable>,
     /// The interval between two consecutive health check retries, in seconds.
     ///
     /// Example: `3`.
-    #[serde(
-        rename = "Interval",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Interval")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
     /// The maximum number of health check retries.
     ///
     /// Example: `3`.
-    #[serde(
-        rename = "Retry",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Retry", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<i32>,
     /// The source IP address of the health checks.
     ///
     /// Example: `192.168.1.1`.
-    #[serde(
-        rename = "Sip",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Sip", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sip: Option<String>,
     /// The status of the health check (the samples show `success` and `failed`).
     ///
     /// Example: `failed`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Policy",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Policy")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8033,110 +7024,74 @@ pub struct VcoRouteEntry {
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-p0w2jpkhi2eeop6q6****`.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// The destination CIDR block of the route.
     ///
     /// Example: `192.168.10.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteDest")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_dest: Option<String>,
     /// The next hop of the route.
     ///
     /// Example: `vco-p0w2jpkhi2eeop6q6****`.
-    #[serde(
-        rename = "NextHop",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHop")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop: Option<String>,
     /// The weight of the destination-based route.
     ///
     /// Example: `100`.
-    #[serde(
-        rename = "Weight",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Weight", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The status of the route.
     ///
     /// Example: `published`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::VcoRouteState>,
     /// The route type.
     ///
     /// Example: `custom`.
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteEntryType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_entry_type: Option<crate::types::VcoRouteEntryType>,
     /// When the route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1658217008000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The list of autonomous system (AS) numbers that the BGP route goes through.
     ///
     /// Example: `[12000]`.
-    #[serde(
-        rename = "AsPath",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AsPath")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_path: Option<String>,
     /// The community value carried by the BGP route.
     ///
     /// Example: `65535:65510`.
-    #[serde(
-        rename = "Community",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Community")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
     /// The source of the BGP route.
     ///
     /// Example: `CLOUD`.
-    #[serde(
-        rename = "Source",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Source", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::types::VcoRouteSource>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NextHopTunnelIdList",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::scalar_list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "NextHopTunnelIdList")]
+    #[serde(default, deserialize_with = "rt::codec::scalar_list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub next_hop_tunnel_id_list: Vec<String>,
 }
 #[cfg(feature = "routes")]
@@ -8195,82 +7150,57 @@ pub struct VpnBgpConfig {
     /// Whether BGP is enabled.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<crate::types::VcoBgpEnable>,
     /// The autonomous system number on the Alibaba Cloud side.
     ///
     /// Example: `10001`.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<i64>,
     /// The BGP IP address on the Alibaba Cloud side.
     ///
     /// Example: `169.254.11.1`.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// The autonomous system number of the peer.
     ///
     /// Example: `10002`.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_asn: Option<i64>,
     /// The BGP IP address of the peer.
     ///
     /// Example: `169.254.11.2`.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_bgp_ip: Option<String>,
     /// The BGP negotiation status.
     ///
     /// Example: `success`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::VpnBgpStatus>,
     /// The CIDR block of the IPsec tunnel.
     ///
     /// Example: `169.254.11.0/30`.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "AuthKey",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthKey")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_key: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8330,76 +7260,54 @@ impl ::core::fmt::Debug for VpnBgpConfig {
 #[non_exhaustive]
 pub struct VpnConnectionConfig {
     /// The Phase 1 (IKE) settings, including the pre-shared key.
-    #[serde(
-        rename = "IkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) settings.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The IP address of the VPN gateway.
     ///
     /// Example: `139.196.32.167`.
-    #[serde(
-        rename = "Local",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Local", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The IP address of the customer gateway.
     ///
     /// Example: `116.62.69.64`.
-    #[serde(
-        rename = "Remote",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Remote")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_subnet: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(rename = "TunnelsConfig")]
     #[serde(
-        rename = "TunnelsConfig",
         default,
-        deserialize_with = "deserialize_vpn_connection_config_tunnels_config",
-        serialize_with = "serialize_vpn_connection_config_tunnels_config"
+        deserialize_with = "deserialize_vpn_connection_config_tunnels_config"
     )]
+    #[serde(serialize_with = "serialize_vpn_connection_config_tunnels_config")]
     pub tunnels_config: Vec<crate::types::VpnConnectionConfigTunnelsConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BgpConfigs",
-        default,
-        deserialize_with = "deserialize_vpn_connection_config_bgp_configs",
-        serialize_with = "serialize_vpn_connection_config_bgp_configs"
-    )]
+    #[serde(rename = "BgpConfigs")]
+    #[serde(default, deserialize_with = "deserialize_vpn_connection_config_bgp_configs")]
+    #[serde(serialize_with = "serialize_vpn_connection_config_bgp_configs")]
     pub bgp_configs: Vec<crate::types::VpnConnectionConfigBgpConfigs>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8470,52 +7378,34 @@ fn deserialize_vpn_connection_config_bgp_configs<'de, D: ::serde::Deserializer<'
 #[non_exhaustive]
 pub struct VpnConnectionConfigBgpConfigs {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_asn: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8552,44 +7442,28 @@ impl VpnConnectionConfigBgpConfigs {
 #[non_exhaustive]
 pub struct VpnConnectionConfigTunnelsConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Local",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Local", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Remote",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Remote")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::VpnConnectionConfigTunnelsConfigIkeConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::VpnConnectionConfigTunnelsConfigIpsecConfig>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8628,76 +7502,48 @@ pub struct VpnConnectionConfigTunnelsConfigIkeConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_version: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_mode: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkePfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkePfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_pfs: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IkeLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_lifetime: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_id: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8762,36 +7608,24 @@ impl ::core::fmt::Debug for VpnConnectionConfigTunnelsConfigIkeConfig {
 #[non_exhaustive]
 pub struct VpnConnectionConfigTunnelsConfigIpsecConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecAuthAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecAuthAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_auth_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecEncAlg",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecEncAlg")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_enc_alg: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecPfs",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecPfs")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_pfs: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecLifetime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecLifetime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_lifetime: Option<i64>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -8822,254 +7656,168 @@ impl VpnConnectionConfigTunnelsConfigIpsecConfig {
 #[non_exhaustive]
 pub struct VpnConnectionItem {
     /// The two tunnels of a dual-tunnel connection with their settings and state; empty for a single-tunnel connection.
+    #[serde(rename = "TunnelOptionsSpecification")]
     #[serde(
-        rename = "TunnelOptionsSpecification",
         default,
-        deserialize_with = "deserialize_vpn_connection_item_tunnel_options_specification",
+        deserialize_with = "deserialize_vpn_connection_item_tunnel_options_specification"
+    )]
+    #[serde(
         serialize_with = "serialize_vpn_connection_item_tunnel_options_specification"
     )]
     pub tunnel_options_specification: Vec<crate::types::TunnelDetail>,
     /// The Phase 1 negotiation settings.
-    #[serde(
-        rename = "IkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 negotiation settings.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp10lz7aejumdxxxxxxx`.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1pvpl9r9adjxxxxxxxx`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkmxxxxxxx`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `vpn connection test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_subnet: Option<String>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The negotiation status of the connection.
     ///
     /// Example: `ipsec_sa_established`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::VpnConnectionStatus>,
     /// Whether configuration changes take effect immediately. `true`: a reconnection is triggered when the configuration changes. `false`: a reconnection is triggered when traffic is detected; reconnections may cause transient disconnections.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EffectImmediately")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_immediately: Option<bool>,
     /// The health-check settings.
-    #[serde(
-        rename = "VcoHealthCheck",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VcoHealthCheck")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteCaCertificate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ca_certificate: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_bgp_config: Option<crate::types::VpnConnectionItemVpnBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AttachType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttachType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AttachInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttachInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Spec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Spec", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TransitRouterId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransitRouterId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_router_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TransitRouterName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransitRouterName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_router_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CrossAccountAuthorized",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CrossAccountAuthorized")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_account_authorized: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tag",
-        default,
-        deserialize_with = "deserialize_vpn_connection_item_tag",
-        serialize_with = "serialize_vpn_connection_item_tag"
-    )]
+    #[serde(rename = "Tag")]
+    #[serde(default, deserialize_with = "deserialize_vpn_connection_item_tag")]
+    #[serde(serialize_with = "serialize_vpn_connection_item_tag")]
     pub tag: Vec<crate::types::VpnConnectionItemTag>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableTunnelsBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableTunnelsBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_tunnels_bgp: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -9227,20 +7975,12 @@ fn deserialize_vpn_connection_item_tag<'de, D: ::serde::Deserializer<'de>>(
 #[non_exhaustive]
 pub struct VpnConnectionItemTag {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -9261,62 +8001,41 @@ impl VpnConnectionItemTag {
 #[non_exhaustive]
 pub struct VpnConnectionItemVpnBgpConfig {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TunnelCidr",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TunnelCidr")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_cidr: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalBgpIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalBgpIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_bgp_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PeerAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PeerAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "LocalAsn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalAsn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_asn: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "AuthKey",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthKey")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_key: Option<String>,
 }
 #[cfg(feature = "ipsec-vpn")]
@@ -9375,248 +8094,161 @@ pub struct VpnGateway {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-bp1ub1yt9cvakoelj1y9c`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The ID of the vSwitch to which the VPN gateway belongs.
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.69.10`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1515383700000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1518105600000`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The specification (peak bandwidth) of the VPN gateway, for example `5M`.
     ///
     /// Example: `5M`.
-    #[serde(
-        rename = "Spec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Spec", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
     /// The name of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The description of the VPN gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// Example: `active`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::VpnGatewayStatus>,
     /// The payment (business) status of the VPN gateway.
     ///
     /// Example: `Normal`.
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BusinessStatus")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// The billing method of the VPN gateway, for example `Prepay` (subscription) or `PayByTraffic` / `POSTPAY` (pay-as-you-go).
     ///
     /// Example: `Prepay`.
-    #[serde(
-        rename = "ChargeType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChargeType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// Whether the IPsec-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(
-        rename = "IpsecVpn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecVpn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_vpn: Option<crate::types::VpnGatewayFeatureState>,
     /// The maximum number of SSL-VPN clients that can connect at the same time.
     ///
     /// Example: `5`.
-    #[serde(
-        rename = "SslMaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslMaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_max_connections: Option<i64>,
     /// Whether the SSL-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(
-        rename = "SslVpn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpn", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn: Option<crate::types::VpnGatewayFeatureState>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AutoPropagate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoPropagate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_propagate: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tag",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tag", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tags",
-        default,
-        deserialize_with = "deserialize_vpn_gateway_tags",
-        serialize_with = "serialize_vpn_gateway_tags"
-    )]
+    #[serde(rename = "Tags")]
+    #[serde(default, deserialize_with = "deserialize_vpn_gateway_tags")]
+    #[serde(serialize_with = "serialize_vpn_gateway_tags")]
     pub tags: Vec<crate::types::VpnGatewayTags>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationData",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationData")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_data: Option<crate::types::VpnGatewayReservationData>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DisasterRecoveryInternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DisasterRecoveryInternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DisasterRecoveryVSwitchId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DisasterRecoveryVSwitchId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_v_switch_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "SslVpnInternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnInternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EniInstanceIds",
-        default,
-        deserialize_with = "deserialize_vpn_gateway_eni_instance_ids",
-        serialize_with = "serialize_vpn_gateway_eni_instance_ids"
-    )]
+    #[serde(rename = "EniInstanceIds")]
+    #[serde(default, deserialize_with = "deserialize_vpn_gateway_eni_instance_ids")]
+    #[serde(serialize_with = "serialize_vpn_gateway_eni_instance_ids")]
     pub eni_instance_ids: Vec<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -9763,60 +8395,39 @@ fn deserialize_vpn_gateway_eni_instance_ids<'de, D: ::serde::Deserializer<'de>>(
 #[non_exhaustive]
 pub struct VpnGatewayReservationData {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationOrderType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_order_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationIpsec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationIpsec")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_ipsec: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationSpec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationSpec")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_spec: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationSsl",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationSsl")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_ssl: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationMaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationMaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_max_connections: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationEndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationEndTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_end_time: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -9857,20 +8468,12 @@ impl VpnGatewayReservationData {
 #[non_exhaustive]
 pub struct VpnGatewayTags {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "vpn-gateways")]
@@ -9893,88 +8496,59 @@ pub struct VpnPbrRouteEntry {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_instance_id: Option<String>,
     /// The source CIDR block of the policy-based route.
     ///
     /// Example: `192.168.0.0/24`.
-    #[serde(
-        rename = "RouteSource",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteSource")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_source: Option<String>,
     /// The destination CIDR block of the policy-based route.
     ///
     /// Example: `10.0.0.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteDest")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_dest: Option<String>,
     /// The next hop of the policy-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`.
-    #[serde(
-        rename = "NextHop",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHop")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop: Option<String>,
     /// The weight of the policy-based route.
     ///
     /// Example: `0`.
-    #[serde(
-        rename = "Weight",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Weight", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The status of the policy-based route.
     ///
     /// Example: `published`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::VpnRouteState>,
     /// When the policy-based route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NextHopTunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHopTunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop_tunnel_id: Option<String>,
 }
 #[cfg(feature = "routes")]
@@ -10025,102 +8599,67 @@ pub struct VpnRouteEntry {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_instance_id: Option<String>,
     /// The destination CIDR block of the destination-based route.
     ///
     /// Example: `10.0.0.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteDest")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_dest: Option<String>,
     /// The next hop of the destination-based route.
     ///
     /// Example: `vco-bp1tui07ob10fmuro****`.
-    #[serde(
-        rename = "NextHop",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHop")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop: Option<String>,
     /// The weight of the destination-based route.
     ///
     /// Example: `100`.
-    #[serde(
-        rename = "Weight",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Weight", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The status of the destination-based route.
     ///
     /// Example: `normal`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::VpnRouteState>,
     /// When the route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1563874074000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteEntryType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_entry_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AsPath",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AsPath")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_path: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Community",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Community")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Source",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Source")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NextHopTunnelId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHopTunnelId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop_tunnel_id: Option<String>,
 }
 #[cfg(feature = "routes")]

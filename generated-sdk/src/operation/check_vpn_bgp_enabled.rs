@@ -107,18 +107,12 @@ impl CheckVpnBgpEnabledFluentBuilder {
 #[non_exhaustive]
 pub struct CheckVpnBgpEnabledOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BgpEnabled",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BgpEnabled")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bgp_enabled: Option<bool>,
 }
 impl CheckVpnBgpEnabledOutput {

@@ -262,58 +262,40 @@ pub struct CreateCustomerGatewayOutput {
     /// The ID of the request.
     ///
     /// Example: `D32B3C26-6C6C-4988-93E9-D2A6444CE6AE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The public IP address of the VPN gateway device in the on-premises data center.
     ///
     /// Example: `101.37.26.12`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpAddress")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The description of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1aw0a5nfff03xp1****`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(deserialize_with = "rt::codec::required_text")]
     pub customer_gateway_id: String,
     /// The time when the customer gateway was created, as a UNIX timestamp in milliseconds (UTC).
     ///
     /// Example: `1493363486000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The name of the customer gateway.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl CreateCustomerGatewayOutput {

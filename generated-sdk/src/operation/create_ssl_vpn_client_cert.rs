@@ -152,28 +152,19 @@ pub struct CreateSslVpnClientCertOutput {
     /// The ID of the request.
     ///
     /// Example: `079874CD-AEC1-43E6-AC03-ADD96B6E4907`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The name of the client certificate.
     ///
     /// Example: `SslVpnClientCert`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID of the new client certificate.
     ///
     /// Example: `vsc-m5euof6s5jy8vs5kdz2r2`.
-    #[serde(
-        rename = "SslVpnClientCertId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "SslVpnClientCertId")]
+    #[serde(deserialize_with = "rt::codec::required_text")]
     pub ssl_vpn_client_cert_id: String,
 }
 impl CreateSslVpnClientCertOutput {

@@ -313,28 +313,18 @@ pub struct CreateSslVpnServerOutput {
     /// The ID of the new SSL-VPN server.
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`.
-    #[serde(
-        rename = "SslVpnServerId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "SslVpnServerId", deserialize_with = "rt::codec::required_text")]
     pub ssl_vpn_server_id: String,
     /// The ID of the request.
     ///
     /// Example: `E98A9651-7098-40C7-8F85-C818D1EBBA85`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl CreateSslVpnServerOutput {

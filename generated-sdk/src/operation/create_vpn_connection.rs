@@ -469,38 +469,25 @@ pub struct CreateVpnConnectionOutput {
     /// The ID of the request.
     ///
     /// Example: `082AD562-B8DB-4BB2-861F-DA1FCA01FD76`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp15oes1py4i6****`.
-    #[serde(
-        rename = "VpnConnectionId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "VpnConnectionId", deserialize_with = "rt::codec::required_text")]
     pub vpn_connection_id: String,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1544666102000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 impl CreateVpnConnectionOutput {

@@ -313,38 +313,25 @@ pub struct CreateVpnGatewayOutput {
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "VpnGatewayId", deserialize_with = "rt::codec::required_text")]
     pub vpn_gateway_id: String,
     /// The ID of the request.
     ///
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B457`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The name of the VPN gateway.
     ///
     /// Example: `myVpn`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID of the order. If the bill is not paid automatically, you can pay for the order in the console.
     ///
     /// Example: `20224940022015`.
-    #[serde(
-        rename = "OrderId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OrderId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<i64>,
 }
 impl CreateVpnGatewayOutput {

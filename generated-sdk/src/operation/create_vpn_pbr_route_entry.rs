@@ -261,106 +261,71 @@ pub struct CreateVpnPbrRouteEntryOutput {
     /// The next hop of the policy-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`.
-    #[serde(
-        rename = "NextHop",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHop")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop: Option<String>,
     /// The weight of the policy-based route.
     ///
     /// Example: `0`.
-    #[serde(
-        rename = "Weight",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Weight", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The destination CIDR block of the policy-based route.
     ///
     /// Example: `10.0.0.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteDest")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_dest: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The status of the policy-based route.
     ///
     /// Example: `normal`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::VpnRouteState>,
     /// When the policy-based route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The tunneling protocol.
     ///
     /// Example: `Ipsec`.
-    #[serde(
-        rename = "OverlayMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OverlayMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
     /// The source CIDR block of the policy-based route.
     ///
     /// Example: `192.168.1.0/24`.
-    #[serde(
-        rename = "RouteSource",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteSource")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_source: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1cmw7jh1nfe43m9****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Priority",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Priority")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
 }
 impl CreateVpnPbrRouteEntryOutput {

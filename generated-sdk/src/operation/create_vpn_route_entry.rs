@@ -244,90 +244,61 @@ pub struct CreateVpnRouteEntryOutput {
     /// The next hop of the destination-based route.
     ///
     /// Example: `vco-bp15oes1py4i66rmd****`.
-    #[serde(
-        rename = "NextHop",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextHop")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_hop: Option<String>,
     /// The weight of the destination-based route.
     ///
     /// Example: `0`.
-    #[serde(
-        rename = "Weight",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Weight", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<crate::types::VpnRouteWeight>,
     /// The destination CIDR block of the destination-based route.
     ///
     /// Example: `10.0.0.0/24`.
-    #[serde(
-        rename = "RouteDest",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RouteDest")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub route_dest: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The description of the destination-based route.
     ///
     /// Example: `mytest`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The status of the destination-based route.
     ///
     /// Example: `published`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::VpnRouteState>,
     /// When the destination-based route was created, as a UNIX timestamp in milliseconds.
     ///
     /// Example: `1492747187000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The tunneling protocol; `Ipsec` is the IPsec tunneling protocol.
     ///
     /// Example: `Ipsec`.
-    #[serde(
-        rename = "OverlayMode",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OverlayMode")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay_mode: Option<crate::types::VpnRouteOverlayMode>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1a3kqjiiq9legfx****`.
-    #[serde(
-        rename = "VpnInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_instance_id: Option<String>,
 }
 impl CreateVpnRouteEntryOutput {

@@ -203,10 +203,7 @@ pub struct DeleteVcoRouteEntryOutput {
     /// The ID of the request.
     ///
     /// Example: `9208DDD8-0930-3CE6-AF7F-732B4E67B3DD`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl DeleteVcoRouteEntryOutput {

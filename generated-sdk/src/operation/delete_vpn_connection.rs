@@ -133,10 +133,7 @@ pub struct DeleteVpnConnectionOutput {
     /// The ID of the request.
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl DeleteVpnConnectionOutput {

@@ -133,10 +133,7 @@ pub struct DeleteVpnGatewayOutput {
     /// The ID of the request.
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl DeleteVpnGatewayOutput {

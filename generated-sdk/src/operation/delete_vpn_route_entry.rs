@@ -200,10 +200,7 @@ pub struct DeleteVpnRouteEntryOutput {
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl DeleteVpnRouteEntryOutput {

@@ -115,108 +115,68 @@ impl DescribeSslVpnClientCertFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeSslVpnClientCertOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "ClientKey",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientKey")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ClientConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_config: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ClientCert",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientCert")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_cert: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CaCert",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CaCert")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "SslVpnClientCertId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnClientCertId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_cert_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnServerId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl DescribeSslVpnClientCertOutput {

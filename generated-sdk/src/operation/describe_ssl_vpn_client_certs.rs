@@ -242,46 +242,36 @@ pub struct DescribeSslVpnClientCertsOutput {
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `5BE01CD7-5A50-472D-AC14-CA181C5C03BE`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The total number of matching client certificates.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// The client certificates on this page.
+    #[serde(rename = "SslVpnClientCertKeys")]
     #[serde(
-        rename = "SslVpnClientCertKeys",
         default,
-        deserialize_with = "deserialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys",
+        deserialize_with = "deserialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys"
+    )]
+    #[serde(
         serialize_with = "serialize_describe_ssl_vpn_client_certs_ssl_vpn_client_cert_keys"
     )]
     pub ssl_vpn_client_cert_keys: Vec<crate::types::SslVpnClientCertKey>,

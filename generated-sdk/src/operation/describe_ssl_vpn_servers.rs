@@ -237,48 +237,36 @@ pub struct DescribeSslVpnServersOutput {
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `085CA5EA-1E76-43A8-981B-E0208DECA0CB`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The total number of matching SSL-VPN servers.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// The SSL-VPN servers on this page.
+    #[serde(rename = "SslVpnServers")]
     #[serde(
-        rename = "SslVpnServers",
         default,
-        deserialize_with = "deserialize_describe_ssl_vpn_servers_ssl_vpn_servers",
-        serialize_with = "serialize_describe_ssl_vpn_servers_ssl_vpn_servers"
+        deserialize_with = "deserialize_describe_ssl_vpn_servers_ssl_vpn_servers"
     )]
+    #[serde(serialize_with = "serialize_describe_ssl_vpn_servers_ssl_vpn_servers")]
     pub ssl_vpn_servers: Vec<crate::types::SslVpnServer>,
 }
 impl DescribeSslVpnServersOutput {

@@ -203,274 +203,182 @@ pub struct DescribeVpnConnectionOutput {
     /// The negotiation status of the connection.
     ///
     /// Example: `ike_sa_not_established`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::VpnConnectionStatus>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteCaCertificate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_ca_certificate: Option<String>,
     /// Whether NAT traversal is enabled. With NAT traversal, the initiator skips the UDP port check during IKE negotiations and can discover NAT devices along the tunnel.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// Whether configuration changes take effect immediately. `true`: a reconnection is triggered when the configuration changes. `false`: a reconnection is triggered when network traffic is detected; reconnections may cause transient disconnections.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EffectImmediately")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_immediately: Option<bool>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `F2310D45-BCF6-4E2E-9082-B4503844BA4C`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_subnet: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-bp1mvj4g9kogwwcxk****`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `ipsec1`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether dead peer detection (DPD) is enabled. With DPD, the IPsec initiator sends DPD packets to check that the peer is alive; if the peer does not answer in time, the ISAKMP SA, the corresponding IPsec SA and the tunnel are deleted.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// The Phase 1 (IKE) negotiation settings, including the pre-shared key.
-    #[serde(
-        rename = "IkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) negotiation settings.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The health-check settings and status.
-    #[serde(
-        rename = "VcoHealthCheck",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VcoHealthCheck")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
     /// The BGP settings and state.
-    #[serde(
-        rename = "VpnBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_bgp_config: Option<crate::types::VpnBgpConfig>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AttachType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttachType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AttachInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttachInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Spec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Spec", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
     /// The provisioning state of the connection: `updating` while a change is being applied, `attached` when none is in progress.
     ///
     /// Example: `attached`.
-    #[serde(
-        rename = "State",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "State", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::VpnConnectionState>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ZoneNo",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ZoneNo")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_no: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TransitRouterId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransitRouterId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_router_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TransitRouterName",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TransitRouterName")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_router_name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CrossAccountAuthorized",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CrossAccountAuthorized")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_account_authorized: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tags",
-        default,
-        deserialize_with = "deserialize_describe_vpn_connection_tags",
-        serialize_with = "serialize_describe_vpn_connection_tags"
-    )]
+    #[serde(rename = "Tags")]
+    #[serde(default, deserialize_with = "deserialize_describe_vpn_connection_tags")]
+    #[serde(serialize_with = "serialize_describe_vpn_connection_tags")]
     pub tags: Vec<crate::types::DescribeVpnConnectionResponseTags>,
     /// The two tunnels of a dual-tunnel connection with their settings and state; empty for a single-tunnel connection.
+    #[serde(rename = "TunnelOptionsSpecification")]
     #[serde(
-        rename = "TunnelOptionsSpecification",
         default,
-        deserialize_with = "deserialize_describe_vpn_connection_tunnel_options_specification",
+        deserialize_with = "deserialize_describe_vpn_connection_tunnel_options_specification"
+    )]
+    #[serde(
         serialize_with = "serialize_describe_vpn_connection_tunnel_options_specification"
     )]
     pub tunnel_options_specification: Vec<crate::types::TunnelDetail>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableTunnelsBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableTunnelsBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_tunnels_bgp: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl DescribeVpnConnectionOutput {

@@ -233,50 +233,31 @@ fn deserialize_describe_vpn_connection_logs_data<'de, D: ::serde::Deserializer<'
 #[non_exhaustive]
 pub struct DescribeVpnConnectionLogsOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IsCompleted",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsCompleted")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_completed: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "deserialize_describe_vpn_connection_logs_data",
-        serialize_with = "serialize_describe_vpn_connection_logs_data"
-    )]
+    #[serde(rename = "Data")]
+    #[serde(default, deserialize_with = "deserialize_describe_vpn_connection_logs_data")]
+    #[serde(serialize_with = "serialize_describe_vpn_connection_logs_data")]
     pub data: Vec<String>,
 }
 impl DescribeVpnConnectionLogsOutput {

@@ -278,48 +278,36 @@ pub struct DescribeVpnConnectionsOutput {
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `54A4B3D0-DF4D-4C54-B8DC-5DC8DD49C939`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The total number of entries.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// The IPsec-VPN connections on this page.
+    #[serde(rename = "VpnConnections")]
     #[serde(
-        rename = "VpnConnections",
         default,
-        deserialize_with = "deserialize_describe_vpn_connections_vpn_connections",
-        serialize_with = "serialize_describe_vpn_connections_vpn_connections"
+        deserialize_with = "deserialize_describe_vpn_connections_vpn_connections"
     )]
+    #[serde(serialize_with = "serialize_describe_vpn_connections_vpn_connections")]
     pub vpn_connections: Vec<crate::types::VpnConnectionItem>,
 }
 impl DescribeVpnConnectionsOutput {

@@ -194,41 +194,26 @@ impl DescribeVpnCrossAccountAuthorizationsFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeVpnCrossAccountAuthorizationsOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "CrossAccountAuthorizations",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
-    )]
+    #[serde(rename = "CrossAccountAuthorizations")]
+    #[serde(default, deserialize_with = "rt::codec::list")]
     pub cross_account_authorizations: Vec<
         crate::types::DescribeVpnCrossAccountAuthorizationsResponseCrossAccountAuthorizations,
     >,

@@ -200,260 +200,173 @@ fn deserialize_describe_vpn_gateway_eni_instance_ids<'de, D: ::serde::Deserializ
 #[non_exhaustive]
 pub struct DescribeVpnGatewayOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_type: Option<String>,
     /// The status of the VPN gateway.
     ///
     /// Example: `init`.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::VpnGatewayStatus>,
     /// The ID of the VPC to which the VPN gateway belongs.
     ///
     /// Example: `vpc-23rsxdfxxxxxxxxxxxx`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpcId", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The maximum number of SSL-VPN clients that can connect at the same time.
     ///
     /// Example: `5`.
-    #[serde(
-        rename = "SslMaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslMaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_max_connections: Option<i64>,
     /// The specification of the VPN gateway, for example `5M`.
     ///
     /// Example: `5M`.
-    #[serde(
-        rename = "Spec",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Spec", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
     /// The public IP address of the VPN gateway.
     ///
     /// Example: `116.62.222.28`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// The time when the VPN gateway was created, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1495382400000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AutoPropagate",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AutoPropagate")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_propagate: Option<bool>,
     /// The billing method of the VPN gateway, for example `Prepay` (subscription) or `PayByTraffic` / `POSTPAY` (pay-as-you-go).
     ///
     /// Example: `PayByTraffic`.
-    #[serde(
-        rename = "ChargeType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChargeType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj0fiu`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tag",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Tag", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Whether the IPsec-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(
-        rename = "IpsecVpn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecVpn")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_vpn: Option<crate::types::VpnGatewayFeatureState>,
     /// The time when the VPN gateway expires, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1495382400000`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EndTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The ID of the vSwitch to which the VPN gateway belongs.
     ///
     /// Example: `vsw-bp1y9ovl1cu9ou4tvma0l`.
-    #[serde(
-        rename = "VSwitchId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VSwitchId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub v_switch_id: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The description of the VPN gateway.
     ///
     /// Example: `vpngatewaydescription`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_bgp: Option<bool>,
     /// The payment status of the VPN gateway.
     ///
     /// Example: `Normal`.
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BusinessStatus")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_status: Option<crate::types::VpnGatewayBusinessStatus>,
     /// Whether the SSL-VPN feature is enabled.
     ///
     /// Example: `enable`.
-    #[serde(
-        rename = "SslVpn",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpn", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn: Option<crate::types::VpnGatewayFeatureState>,
     /// The name of the VPN gateway.
     ///
     /// Example: `vpngatewayname`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ReservationData",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReservationData")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_data: Option<
         crate::types::DescribeVpnGatewayResponseReservationData,
     >,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "Tags",
-        default,
-        deserialize_with = "deserialize_describe_vpn_gateway_tags",
-        serialize_with = "serialize_describe_vpn_gateway_tags"
-    )]
+    #[serde(rename = "Tags")]
+    #[serde(default, deserialize_with = "deserialize_describe_vpn_gateway_tags")]
+    #[serde(serialize_with = "serialize_describe_vpn_gateway_tags")]
     pub tags: Vec<crate::types::DescribeVpnGatewayResponseTags>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NetworkType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DisasterRecoveryInternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DisasterRecoveryInternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DisasterRecoveryVSwitchId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DisasterRecoveryVSwitchId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disaster_recovery_v_switch_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "SslVpnInternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnInternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(rename = "EniInstanceIds")]
     #[serde(
-        rename = "EniInstanceIds",
         default,
-        deserialize_with = "deserialize_describe_vpn_gateway_eni_instance_ids",
-        serialize_with = "serialize_describe_vpn_gateway_eni_instance_ids"
+        deserialize_with = "deserialize_describe_vpn_gateway_eni_instance_ids"
     )]
+    #[serde(serialize_with = "serialize_describe_vpn_gateway_eni_instance_ids")]
     pub eni_instance_ids: Vec<String>,
 }
 impl DescribeVpnGatewayOutput {

@@ -125,25 +125,16 @@ impl DescribeVpnGatewayAvailableZonesFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeVpnGatewayAvailableZonesOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "AvailableZoneIdList",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
-    )]
+    #[serde(rename = "AvailableZoneIdList")]
+    #[serde(default, deserialize_with = "rt::codec::list")]
     pub available_zone_id_list: Vec<
         crate::types::DescribeVpnGatewayAvailableZonesResponseAvailableZoneIdList,
     >,

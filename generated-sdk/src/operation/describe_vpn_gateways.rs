@@ -303,48 +303,36 @@ pub struct DescribeVpnGatewaysOutput {
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The total number of entries.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// The VPN gateways.
+    #[serde(rename = "VpnGateways")]
     #[serde(
-        rename = "VpnGateways",
         default,
-        deserialize_with = "deserialize_describe_vpn_gateways_vpn_gateways",
-        serialize_with = "serialize_describe_vpn_gateways_vpn_gateways"
+        deserialize_with = "deserialize_describe_vpn_gateways_vpn_gateways"
     )]
+    #[serde(serialize_with = "serialize_describe_vpn_gateways_vpn_gateways")]
     pub vpn_gateways: Vec<crate::types::VpnGateway>,
 }
 impl DescribeVpnGatewaysOutput {

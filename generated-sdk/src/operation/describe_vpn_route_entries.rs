@@ -226,56 +226,44 @@ pub struct DescribeVpnRouteEntriesOutput {
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `0ED8D006-F706-4D23-88ED-E11ED28DCAC0`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The total number of entries.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// The destination-based routes.
+    #[serde(rename = "VpnRouteEntries")]
     #[serde(
-        rename = "VpnRouteEntries",
         default,
-        deserialize_with = "deserialize_describe_vpn_route_entries_vpn_route_entries",
-        serialize_with = "serialize_describe_vpn_route_entries_vpn_route_entries"
+        deserialize_with = "deserialize_describe_vpn_route_entries_vpn_route_entries"
     )]
+    #[serde(serialize_with = "serialize_describe_vpn_route_entries_vpn_route_entries")]
     pub vpn_route_entries: Vec<crate::types::VpnRouteEntry>,
     /// From the current API metadata (no curated description); see the operation's official reference.
+    #[serde(rename = "VpnRouteCounts")]
     #[serde(
-        rename = "VpnRouteCounts",
         default,
-        deserialize_with = "deserialize_describe_vpn_route_entries_vpn_route_counts",
-        serialize_with = "serialize_describe_vpn_route_entries_vpn_route_counts"
+        deserialize_with = "deserialize_describe_vpn_route_entries_vpn_route_counts"
     )]
+    #[serde(serialize_with = "serialize_describe_vpn_route_entries_vpn_route_counts")]
     pub vpn_route_counts: Vec<
         crate::types::DescribeVpnRouteEntriesResponseVpnRouteCounts,
     >,

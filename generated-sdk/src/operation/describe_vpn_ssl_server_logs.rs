@@ -276,58 +276,39 @@ pub struct DescribeVpnSslServerLogsOutput {
     /// The number of entries per page.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageSize")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The current page number.
     ///
     /// Example: `1`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PageNumber")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
     /// The ID of the request.
     ///
     /// Example: `26641E42-66C7-4942-9FEC-F99213914F8F`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The number of log entries.
     ///
     /// Example: `10`.
-    #[serde(
-        rename = "Count",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Count", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// Whether the returned log is accurate: `true` means accurate, `false` means it may be incomplete.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "IsCompleted",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsCompleted")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_completed: Option<bool>,
     /// The log lines, one string per entry.
-    #[serde(
-        rename = "Data",
-        default,
-        deserialize_with = "deserialize_describe_vpn_ssl_server_logs_data",
-        serialize_with = "serialize_describe_vpn_ssl_server_logs_data"
-    )]
+    #[serde(rename = "Data")]
+    #[serde(default, deserialize_with = "deserialize_describe_vpn_ssl_server_logs_data")]
+    #[serde(serialize_with = "serialize_describe_vpn_ssl_server_logs_data")]
     pub data: Vec<String>,
 }
 impl DescribeVpnSslServerLogsOutput {

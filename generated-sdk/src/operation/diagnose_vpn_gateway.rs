@@ -158,18 +158,12 @@ impl DiagnoseVpnGatewayFluentBuilder {
 #[non_exhaustive]
 pub struct DiagnoseVpnGatewayOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DiagnoseId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiagnoseId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl DiagnoseVpnGatewayOutput {

@@ -116,18 +116,12 @@ pub struct DownloadVpnConnectionConfigOutput {
     /// The ID of the request.
     ///
     /// Example: `0C68048B-0F70-40DA-B8AE-1B79B5CF62E3`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The configuration of the IPsec-VPN connection.
-    #[serde(
-        rename = "VpnConnectionConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_config: Option<crate::types::VpnConnectionConfig>,
 }
 impl DownloadVpnConnectionConfigOutput {

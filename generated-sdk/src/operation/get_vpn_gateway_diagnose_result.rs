@@ -128,83 +128,52 @@ impl GetVpnGatewayDiagnoseResultFluentBuilder {
 #[non_exhaustive]
 pub struct GetVpnGatewayDiagnoseResultOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "BeginTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BeginTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DiagnoseId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DiagnoseId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnose_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "DiagnoseResult",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
-    )]
+    #[serde(rename = "DiagnoseResult", default, deserialize_with = "rt::codec::list")]
     pub diagnose_result: Vec<
         crate::types::GetVpnGatewayDiagnoseResultResponseDiagnoseResult,
     >,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "FinishTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FinishTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "FinishedCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FinishedCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_instance_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceType")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
 }
 impl GetVpnGatewayDiagnoseResultOutput {

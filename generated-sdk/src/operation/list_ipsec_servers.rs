@@ -204,41 +204,25 @@ impl ListIpsecServersFluentBuilder {
 #[non_exhaustive]
 pub struct ListIpsecServersOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "NextToken",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextToken")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxResults")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IpsecServers",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::list"
-    )]
+    #[serde(rename = "IpsecServers", default, deserialize_with = "rt::codec::list")]
     pub ipsec_servers: Vec<crate::types::ListIpsecServersResponseIpsecServers>,
 }
 impl ListIpsecServersOutput {

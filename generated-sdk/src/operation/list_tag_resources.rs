@@ -266,28 +266,19 @@ pub struct ListTagResourcesOutput {
     /// The token of the next page. Empty when there are no more results.
     ///
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NextToken")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `DE65F6B7-7566-4802-9007-96F2494AC512`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The resources and the tags attached to them, one entry per resource and tag.
-    #[serde(
-        rename = "TagResources",
-        default,
-        deserialize_with = "deserialize_list_tag_resources_tag_resources",
-        serialize_with = "serialize_list_tag_resources_tag_resources"
-    )]
+    #[serde(rename = "TagResources")]
+    #[serde(default, deserialize_with = "deserialize_list_tag_resources_tag_resources")]
+    #[serde(serialize_with = "serialize_list_tag_resources_tag_resources")]
     pub tag_resources: Vec<crate::types::TagResource>,
 }
 impl ListTagResourcesOutput {

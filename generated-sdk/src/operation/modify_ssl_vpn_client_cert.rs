@@ -155,30 +155,20 @@ pub struct ModifySslVpnClientCertOutput {
     /// The ID of the request.
     ///
     /// Example: `606998F0-B94D-48FE-8316-ACA81BB230DA`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The name of the client certificate.
     ///
     /// Example: `cert2`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID of the client certificate.
     ///
     /// Example: `vsc-bp1n8wcf134yl0osrcg98`.
-    #[serde(
-        rename = "SslVpnClientCertId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnClientCertId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_client_cert_id: Option<String>,
 }
 impl ModifySslVpnClientCertOutput {

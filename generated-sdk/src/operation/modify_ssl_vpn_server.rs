@@ -311,190 +311,126 @@ pub struct ModifySslVpnServerOutput {
     /// The public IP address of the SSL-VPN server.
     ///
     /// Example: `47.98.10.10`.
-    #[serde(
-        rename = "InternetIp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InternetIp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_ip: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSInstanceId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSInstanceId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_instance_id: Option<String>,
     /// When the SSL-VPN server was created, in milliseconds since the Unix epoch.
     ///
     /// Example: `1492753580000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// Whether traffic is compressed.
     ///
     /// Example: `false`.
-    #[serde(
-        rename = "Compress",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Compress")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compress: Option<bool>,
     /// The port of the SSL-VPN server.
     ///
     /// Example: `1194`.
-    #[serde(
-        rename = "Port",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Port", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// The local CIDR blocks that clients reach through the SSL-VPN connection.
     ///
     /// Example: `10.20.20.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The region of the SSL-VPN server.
     ///
     /// Example: `cn-hangzhou`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// The encryption algorithm.
     ///
     /// Example: `AES-128-CBC`.
-    #[serde(
-        rename = "Cipher",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Cipher", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cipher: Option<crate::types::SslVpnServerCipher>,
     /// The ID of the request.
     ///
     /// Example: `DF11D6F6-E35A-41C3-9B20-6FC8A901FE65`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The number of current client connections.
     ///
     /// Example: `0`.
-    #[serde(
-        rename = "Connections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Connections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connections: Option<i32>,
     /// The ID of the SSL-VPN server.
     ///
     /// Example: `vss-bp18q7hzj6largv4v****`.
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SslVpnServerId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_vpn_server_id: Option<String>,
     /// The maximum number of concurrent client connections.
     ///
     /// Example: `5`.
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MaxConnections")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i32>,
     /// The name of the SSL-VPN server.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableMultiFactorAuth",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableMultiFactorAuth")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_multi_factor_auth: Option<bool>,
     /// The client CIDR block.
     ///
     /// Example: `10.30.30.0/24`.
-    #[serde(
-        rename = "ClientIpPool",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientIpPool")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip_pool: Option<String>,
     /// The protocol of the SSL-VPN server.
     ///
     /// Example: `UDP`.
-    #[serde(
-        rename = "Proto",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Proto", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proto: Option<crate::types::SslVpnServerProto>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSApplicationId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSApplicationId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_application_id: Option<String>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "IDaaSInstanceVersion",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IDaaSInstanceVersion")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub i_daa_s_instance_version: Option<String>,
 }
 impl ModifySslVpnServerOutput {

@@ -413,176 +413,123 @@ pub struct ModifyVpnConnectionAttributeOutput {
     /// Whether NAT traversal is enabled.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableNatTraversal")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_nat_traversal: Option<bool>,
     /// When the IPsec-VPN connection was created, in milliseconds since the UNIX epoch.
     ///
     /// Example: `1492753817000`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateTime")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// Whether configuration changes take effect immediately. `true`: negotiations start as soon as the configuration is complete. `false`: negotiations start when inbound traffic is detected.
     ///
     /// Example: `false`.
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EffectImmediately")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_immediately: Option<bool>,
     /// The ID of the VPN gateway.
     ///
     /// Example: `vpn-bp1q8bgx4xnkm2ogj****`.
-    #[serde(
-        rename = "VpnGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_gateway_id: Option<String>,
     /// The CIDR blocks on the VPC side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "LocalSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LocalSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_subnet: Option<String>,
     /// The ID of the request.
     ///
     /// Example: `7DB79D0C-5F27-4AB5-995B-79BE55102F90`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The ID of the IPsec-VPN connection.
     ///
     /// Example: `vco-bp1bbi27hojx80nck****`.
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnConnectionId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_connection_id: Option<String>,
     /// The description of the IPsec-VPN connection.
     ///
     /// Example: `description`.
-    #[serde(
-        rename = "Description",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The CIDR blocks on the on-premises side, comma-separated.
     ///
     /// Example: `1.1.1.0/24,1.1.2.0/24`.
-    #[serde(
-        rename = "RemoteSubnet",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RemoteSubnet")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remote_subnet: Option<String>,
     /// The ID of the customer gateway.
     ///
     /// Example: `cgw-gw8usu4zsk23pf69f****`.
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomerGatewayId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_gateway_id: Option<String>,
     /// The name of the IPsec-VPN connection.
     ///
     /// Example: `test`.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether dead peer detection (DPD) is enabled.
     ///
     /// Example: `true`.
-    #[serde(
-        rename = "EnableDpd",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableDpd")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_dpd: Option<bool>,
     /// The Phase 1 (IKE) negotiation settings.
-    #[serde(
-        rename = "IkeConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IkeConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ike_config: Option<crate::types::IkeConfigInfo>,
     /// The Phase 2 (IPsec) negotiation settings.
-    #[serde(
-        rename = "IpsecConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IpsecConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipsec_config: Option<crate::types::IpsecConfigInfo>,
     /// The health-check settings.
-    #[serde(
-        rename = "VcoHealthCheck",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VcoHealthCheck")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vco_health_check: Option<crate::types::VcoHealthCheck>,
     /// The BGP settings and state.
-    #[serde(
-        rename = "VpnBgpConfig",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "VpnBgpConfig")]
+    #[serde(default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpn_bgp_config: Option<crate::types::VpnBgpConfig>,
     /// The two tunnels of a dual-tunnel connection with their settings and state; empty for a single-tunnel connection.
+    #[serde(rename = "TunnelOptionsSpecification")]
     #[serde(
-        rename = "TunnelOptionsSpecification",
         default,
-        deserialize_with = "deserialize_modify_vpn_connection_attribute_tunnel_options_specification",
+        deserialize_with = "deserialize_modify_vpn_connection_attribute_tunnel_options_specification"
+    )]
+    #[serde(
         serialize_with = "serialize_modify_vpn_connection_attribute_tunnel_options_specification"
     )]
     pub tunnel_options_specification: Vec<crate::types::TunnelDetail>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "EnableTunnelsBgp",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableTunnelsBgp")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_tunnels_bgp: Option<bool>,
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ResourceGroupId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl ModifyVpnConnectionAttributeOutput {

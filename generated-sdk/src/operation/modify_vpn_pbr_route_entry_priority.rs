@@ -203,10 +203,7 @@ impl ModifyVpnPbrRouteEntryPriorityFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyVpnPbrRouteEntryPriorityOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl ModifyVpnPbrRouteEntryPriorityOutput {

@@ -140,10 +140,7 @@ impl MoveVpnResourceGroupFluentBuilder {
 #[non_exhaustive]
 pub struct MoveVpnResourceGroupOutput {
     /// From the current API metadata (no curated description); see the operation's official reference.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl MoveVpnResourceGroupOutput {

@@ -189,10 +189,7 @@ pub struct TagResourcesOutput {
     /// The ID of the request.
     ///
     /// Example: `C46FF5A8-C5F0-4024-8262-B16B639225A0`.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
 }
 impl TagResourcesOutput {

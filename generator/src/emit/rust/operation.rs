@@ -503,12 +503,13 @@ fn emit_output(op: &OperationIr) -> TokenStream {
         let t = value_type(&f.ty);
         let d = doc(&field_doc(f, false));
         let read = &codec.read;
+        let rename = super::types::rename_and_read(wire, read);
         if let Some(path) = &codec.serialize_with {
-            quote!(#d #[serde(rename = #wire #read, serialize_with = #path)] pub #fname: #t,)
+            quote!(#d #rename #[serde(serialize_with = #path)] pub #fname: #t,)
         } else if is_list(&f.ty) || plain(f) {
-            quote!(#d #[serde(rename = #wire #read)] pub #fname: #t,)
+            quote!(#d #rename pub #fname: #t,)
         } else {
-            quote!(#d #[serde(rename = #wire #read, skip_serializing_if = "Option::is_none")] pub #fname: Option<#t>,)
+            quote!(#d #rename #[serde(skip_serializing_if = "Option::is_none")] pub #fname: Option<#t>,)
         }
     });
     let accessors = op.response.iter().map(|f| {

@@ -209,18 +209,20 @@ fn emit_struct(s: &StructIr, cfg: &TokenStream, request_cfg: &TokenStream) -> To
         let fdoc = doc(&field_doc(f, request && !response));
         let read = &codec.read;
         let (ty, write) = if let Some(path) = &codec.serialize_with {
-            (ty, quote!(, serialize_with = #path))
+            (ty, quote!(#[serde(serialize_with = #path)]))
         } else if is_list(&f.ty) {
-            (ty, quote!(, skip_serializing_if = "Vec::is_empty"))
+            (ty, quote!(#[serde(skip_serializing_if = "Vec::is_empty")]))
         } else {
             (
                 quote!(Option<#ty>),
-                quote!(, skip_serializing_if = "Option::is_none"),
+                quote!(#[serde(skip_serializing_if = "Option::is_none")]),
             )
         };
+        let rename = rename_and_read(wire, read);
         quote! {
             #fdoc
-            #[serde(rename = #wire #read #write)]
+            #rename
+            #write
             pub #fname: #ty,
         }
     });
@@ -356,6 +358,32 @@ fn emit_struct(s: &StructIr, cfg: &TokenStream, request_cfg: &TokenStream) -> To
     }
 }
 
+/// `#[serde(rename = "Wire", <read>)]`, as two attributes when one would not fit on a line (the
+/// formatter would spread it over five), so each field's attributes stay short.
+pub(super) fn rename_and_read(wire: &str, read: &TokenStream) -> TokenStream {
+    let read_args = read.to_string().replace(" ,", ",");
+    let read_args = read_args.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+    // The formatter keeps an attribute on one line up to about 87 columns; `    #[serde(rename
+    // = "", )]` takes 26 around the name and the arguments.
+    if read_args.is_empty() {
+        quote!(#[serde(rename = #wire)])
+    } else if 26 + wire.len() + read_args.len() <= 87 {
+        quote!(#[serde(rename = #wire #read)])
+    } else {
+        let read = strip_leading_comma(read);
+        quote!(#[serde(rename = #wire)] #[serde(#read)])
+    }
+}
+
+/// `read` without its leading comma.
+fn strip_leading_comma(read: &TokenStream) -> TokenStream {
+    let mut tokens = read.clone().into_iter().peekable();
+    if matches!(tokens.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ',') {
+        tokens.next();
+    }
+    tokens.collect()
+}
+
 /// How one field travels through serde, worked out once per field.
 pub(super) struct FieldCodec {
     /// The `deserialize_with` (and `default`) arguments, each with its leading comma.
@@ -410,7 +438,8 @@ fn field_decoder(
     required: bool,
 ) -> (TokenStream, Option<TokenStream>) {
     use crate::ir::{ItemIr, TypeIr};
-    let codec = format!("::{}::codec", super::RUNTIME);
+    // Short paths keep each attribute on one line; every generated module imports `rt`.
+    let codec = "rt::codec";
     let with = |function: &str| {
         let path = format!("{codec}::{function}");
         quote!(, default, deserialize_with = #path)

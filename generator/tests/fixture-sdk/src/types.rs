@@ -152,20 +152,12 @@ pub struct Label {
     /// The key.
     ///
     /// Length 1 to 64.
-    #[serde(
-        rename = "Key",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Key", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The value.
-    #[serde(
-        rename = "Value",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Value", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 #[cfg(feature = "things")]
@@ -221,22 +213,14 @@ impl Label {
 #[non_exhaustive]
 pub struct Owner {
     /// The name.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A secret.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Token",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Token", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 #[cfg(feature = "things")]
@@ -266,32 +250,20 @@ impl ::core::fmt::Debug for Owner {
 #[non_exhaustive]
 pub struct Rule {
     /// The rule name.
-    #[serde(
-        rename = "Name",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The rule's pre-shared key.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Psk",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Psk", default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub psk: Option<String>,
     /// The labels it matches.
     ///
     /// Items at most 5.
-    #[serde(
-        rename = "Match",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(rename = "Match", default, deserialize_with = "rt::codec::list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_: Vec<crate::types::Label>,
 }
 #[cfg(feature = "things")]
@@ -388,12 +360,9 @@ pub struct Settings {
     /// A secret.
     ///
     /// Sensitive: redacted in `Debug` output.
-    #[serde(
-        rename = "Secret",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Secret")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 #[cfg(feature = "things")]
@@ -439,20 +408,13 @@ impl ::core::fmt::Debug for Settings {
 #[non_exhaustive]
 pub struct ThingItem {
     /// The ID.
-    #[serde(
-        rename = "ThingId",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ThingId")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thing_id: Option<String>,
     /// The status.
-    #[serde(
-        rename = "Status",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Status", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::ThingStatus>,
 }
 #[cfg(feature = "things")]

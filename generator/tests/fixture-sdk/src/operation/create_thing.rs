@@ -272,16 +272,10 @@ impl CreateThingFluentBuilder {
 #[non_exhaustive]
 pub struct CreateThingOutput {
     /// The request ID.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// The ID.
-    #[serde(
-        rename = "ThingId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "ThingId", deserialize_with = "rt::codec::required_text")]
     pub thing_id: String,
 }
 impl CreateThingOutput {

@@ -167,34 +167,21 @@ fn deserialize_describe_things_things<'de, D: ::serde::Deserializer<'de>>(
 #[non_exhaustive]
 pub struct DescribeThingsOutput {
     /// The request ID.
-    #[serde(
-        rename = "RequestId",
-        deserialize_with = "::vpn_gateway_runtime::codec::required_text"
-    )]
+    #[serde(rename = "RequestId", deserialize_with = "rt::codec::required_text")]
     pub request_id: String,
     /// Total.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_scalar",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TotalCount")]
+    #[serde(default, deserialize_with = "rt::codec::optional_scalar")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
     /// The things.
-    #[serde(
-        rename = "Things",
-        default,
-        deserialize_with = "deserialize_describe_things_things",
-        serialize_with = "serialize_describe_things_things"
-    )]
+    #[serde(rename = "Things")]
+    #[serde(default, deserialize_with = "deserialize_describe_things_things")]
+    #[serde(serialize_with = "serialize_describe_things_things")]
     pub things: Vec<crate::types::ThingItem>,
     /// The owner.
-    #[serde(
-        rename = "Owner",
-        default,
-        deserialize_with = "::vpn_gateway_runtime::codec::optional_value",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Owner", default, deserialize_with = "rt::codec::optional_value")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<crate::types::Owner>,
 }
 impl DescribeThingsOutput {
