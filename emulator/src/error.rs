@@ -4,35 +4,6 @@ use vpn_gateway::runtime::server::{ErrorResponse, OperationFacts};
 use vpn_gateway::runtime::{ValidationError, ValidationErrorKind};
 use vpn_gateway::ErrorCode;
 
-/// The codes the service answers a bad value of these parameters with, in the operations that
-/// document them (the generic `InvalidParameter` otherwise).
-const PARAMETER_CODES: &[(&[&str], ErrorCode)] = &[
-    (&["Name"], ErrorCode::InvalidName),
-    (&["Description"], ErrorCode::InvalidDescription),
-    (&["IpAddress"], ErrorCode::InvalidIpAddressWrongFormat),
-    (&["RouteDest"], ErrorCode::IllegalParamRouteDest),
-    (&["RouteEntryType"], ErrorCode::IllegalParamRouteEntryType),
-    (
-        &["Weight", "NewWeight"],
-        ErrorCode::VpnRouteEntryInvalidWeight,
-    ),
-];
-
-/// The code for a bad tag key or value (`Tag.N.Key`, `Tags.N.Value`, ...), in the operations
-/// that document one.
-fn tag_code(parameter: &str) -> Option<ErrorCode> {
-    if !parameter.starts_with("Tag") {
-        return None;
-    }
-    if parameter.ends_with(".Key") {
-        Some(ErrorCode::InvalidParameterTagKey)
-    } else if parameter.ends_with(".Value") {
-        Some(ErrorCode::InvalidParameterTagValue)
-    } else {
-        None
-    }
-}
-
 /// An error answered to the client (the body adds `RequestId`, `HostId` and `Recommend`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -71,21 +42,18 @@ impl ApiError {
     }
 
     /// The answer to a parameter that failed decoding or validation: `MissingParameter` for a
-    /// missing one; for a bad value, the code the operation documents for that parameter
-    /// (`InvalidName`, `IllegalParam.RouteDest`, ...) when it documents one, else
-    /// `InvalidParameter`.
+    /// missing one; for a bad value, the code the spec names for that parameter
+    /// (`invalid_value_of` in `spec/errors.yaml`: `InvalidName`, `IllegalParam.RouteDest`, ...)
+    /// when the operation documents it, else `InvalidParameter`.
     pub fn from_validation(facts: &OperationFacts<ErrorCode>, e: &ValidationError) -> Self {
         let generic = ErrorResponse::from_validation(e);
         if e.kind() == ValidationErrorKind::Missing {
             return generic.into();
         }
-        let documented = PARAMETER_CODES
+        let documented = vpn_gateway::server::invalid_value_codes(e.parameter())
             .iter()
-            .find(|(parameters, code)| {
-                parameters.contains(&e.parameter()) && facts.documents(*code)
-            })
-            .map(|(_, code)| *code)
-            .or_else(|| tag_code(e.parameter()).filter(|code| facts.documents(*code)));
+            .copied()
+            .find(|code| facts.documents(*code));
         match documented {
             Some(code) => ApiError::new(
                 facts.status_of(code).unwrap_or(code.http_status()),

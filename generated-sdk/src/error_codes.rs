@@ -212,9 +212,9 @@ pub enum ErrorCode {
     InvalidParameter,
     /// `InvalidParameter.BgpConfig` (HTTP 400):
     InvalidParameterBgpConfig,
-    /// `InvalidParameter.TagKey` (HTTP 400):
+    /// `InvalidParameter.TagKey` (HTTP 400): A tag key is empty, longer than 128 characters, or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagKey,
-    /// `InvalidParameter.TagValue` (HTTP 400):
+    /// `InvalidParameter.TagValue` (HTTP 400): A tag value is longer than 128 characters or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagValue,
     /// `InvalidParameter.VpnConnectionName` (HTTP 400):
     InvalidParameterVpnConnectionName,

@@ -1333,6 +1333,25 @@ pub fn operation(
 ) -> Option<&'static rt::server::OperationFacts<crate::ErrorCode>> {
     OPERATIONS.iter().find(|op| op.action() == action)
 }
+/// The documented codes the service answers a bad value of `parameter` (a wire name or
+/// path, e.g. `Tag.1.Key`) with, instead of `InvalidParameter`, in the operations that
+/// document them (see [`OPERATIONS`]).
+pub fn invalid_value_codes(parameter: &str) -> &'static [crate::ErrorCode] {
+    match rt::server::parameter_pattern(parameter).as_ref() {
+        "Description" => &[crate::ErrorCode::InvalidDescription],
+        "IpAddress" => &[crate::ErrorCode::InvalidIpAddressWrongFormat],
+        "Name" => &[crate::ErrorCode::InvalidName],
+        "NewWeight" => &[crate::ErrorCode::VpnRouteEntryInvalidWeight],
+        "RouteDest" => &[crate::ErrorCode::IllegalParamRouteDest],
+        "RouteEntryType" => &[crate::ErrorCode::IllegalParamRouteEntryType],
+        "Tag.N.Key" => &[crate::ErrorCode::InvalidParameterTagKey],
+        "Tag.N.Value" => &[crate::ErrorCode::InvalidParameterTagValue],
+        "Tags.N.Key" => &[crate::ErrorCode::InvalidParameterTagKey],
+        "Tags.N.Value" => &[crate::ErrorCode::InvalidParameterTagValue],
+        "Weight" => &[crate::ErrorCode::VpnRouteEntryInvalidWeight],
+        _ => &[],
+    }
+}
 /// A validated `CreateVpnGateway` request: every documented constraint holds, every enum value is a documented one, and the required parameters are plain values. Made from a [`CreateVpnGatewayInput`](crate::operation::create_vpn_gateway::CreateVpnGatewayInput) with `try_from`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

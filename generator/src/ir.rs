@@ -380,6 +380,9 @@ pub struct ErrorIr {
     pub description: String,
     /// Retryable.
     pub retryable: bool,
+    /// Parameters (wire names, list indexes as `N`) whose bad value the service answers with
+    /// this code.
+    pub invalid_value_of: Vec<String>,
     /// Note.
     pub note: Option<String>,
 }
@@ -742,6 +745,7 @@ fn lower_error(e: &model::ErrorSpec, names: &BTreeMap<&str, String>) -> ErrorIr 
         message: e.message.clone(),
         description: e.description.clone(),
         retryable: e.retryable,
+        invalid_value_of: e.invalid_value_of.clone(),
         note: e.note.clone(),
     }
 }

@@ -265,6 +265,7 @@ impl Merger {
                     message: e.message.clone(),
                     description: String::new(),
                     retryable: false,
+                    invalid_value_of: Vec::new(),
                     note: None,
                 });
             }

@@ -137,6 +137,11 @@ pub struct ErrorSpec {
     /// Whether repeating the same request later can succeed (throttling, busy resource).
     #[serde(default)]
     pub retryable: bool,
+    /// The request parameters whose bad value the service answers with this code (in the
+    /// operations that document it) rather than the generic `InvalidParameter`: wire names, a
+    /// list item's index written `N` (`Tag.N.Key`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invalid_value_of: Vec<String>,
     /// Decisions taken where the sources disagree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -874,3 +874,11 @@ fn group_ids_must_be_usable_feature_names() {
         );
     }
 }
+case!(
+    invalid_value_of_names_no_parameter_or_a_numeric_index,
+    [(
+        "errors.yaml",
+        "    retryable: true",
+        "    retryable: true\n    invalid_value_of: [Nmae, Label.1.Key]"
+    )]
+);

@@ -82,6 +82,21 @@ impl fmt::Display for ErrorResponse {
 
 impl std::error::Error for ErrorResponse {}
 
+/// A parameter's wire path with every list index written `N` (`Tag.3.Key` → `Tag.N.Key`): the
+/// form in which the spec names the parameters an error code answers for.
+pub fn parameter_pattern(path: &str) -> Cow<'_, str> {
+    let is_index =
+        |segment: &str| !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+    if !path.split('.').any(is_index) {
+        return Cow::Borrowed(path);
+    }
+    let segments: Vec<&str> = path
+        .split('.')
+        .map(|segment| if is_index(segment) { "N" } else { segment })
+        .collect();
+    Cow::Owned(segments.join("."))
+}
+
 /// Why the parameters of a request could not be turned into an operation's typed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -192,6 +207,17 @@ mod tests {
         let e = ErrorResponse::from_validation(&range);
         assert_eq!(e.code(), "InvalidParameter");
         assert!(e.message().contains("\"Bandwidth\""));
+    }
+
+    #[test]
+    fn list_indexes_become_n() {
+        assert_eq!(parameter_pattern("Name"), "Name");
+        assert_eq!(parameter_pattern("Tag.3.Key"), "Tag.N.Key");
+        assert_eq!(
+            parameter_pattern("TunnelOptionsSpecification.12.TunnelIkeConfig.Psk"),
+            "TunnelOptionsSpecification.N.TunnelIkeConfig.Psk"
+        );
+        assert_eq!(parameter_pattern("Ipv4"), "Ipv4");
     }
 
     #[test]

@@ -352,9 +352,9 @@ pub enum CreateCustomerGatewayErrorKind {
     InvalidIpAddressWrongFormat,
     /// `InvalidName` (HTTP 400): The format of the specified name parameter is invalid.
     InvalidName,
-    /// `InvalidParameter.TagKey` (HTTP 400):
+    /// `InvalidParameter.TagKey` (HTTP 400): A tag key is empty, longer than 128 characters, or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagKey,
-    /// `InvalidParameter.TagValue` (HTTP 400):
+    /// `InvalidParameter.TagValue` (HTTP 400): A tag value is longer than 128 characters or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagValue,
     /// `OperationConflict` (HTTP 409):
     OperationConflict,

@@ -239,9 +239,9 @@ pub enum DescribeVpnAttachmentsErrorKind {
     DuplicatedTagKey,
     /// `Forbidden.TagKey.Duplicated` (HTTP 400):
     ForbiddenTagKeyDuplicated,
-    /// `InvalidParameter.TagKey` (HTTP 400):
+    /// `InvalidParameter.TagKey` (HTTP 400): A tag key is empty, longer than 128 characters, or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagKey,
-    /// `InvalidParameter.TagValue` (HTTP 400):
+    /// `InvalidParameter.TagValue` (HTTP 400): A tag value is longer than 128 characters or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagValue,
     /// `SizeLimitExceeded.TagNum` (HTTP 400):
     SizeLimitExceededTagNum,

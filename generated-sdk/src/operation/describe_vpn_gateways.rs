@@ -373,9 +373,9 @@ pub enum DescribeVpnGatewaysErrorKind {
     ForbiddenSubUser,
     /// `InternalError` (HTTP 400):
     InternalError,
-    /// `InvalidParameter.TagKey` (HTTP 400):
+    /// `InvalidParameter.TagKey` (HTTP 400): A tag key is empty, longer than 128 characters, or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagKey,
-    /// `InvalidParameter.TagValue` (HTTP 400):
+    /// `InvalidParameter.TagValue` (HTTP 400): A tag value is longer than 128 characters or starts with a reserved prefix such as `aliyun` or `acs:`.
     InvalidParameterTagValue,
 }
 impl rt::ErrorKind for DescribeVpnGatewaysErrorKind {

@@ -83,6 +83,44 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        self.check_invalid_value_of();
+    }
+
+    /// Each `invalid_value_of` entry starts with a request parameter some operation takes (a
+    /// misspelt one would never match), and names a list item's index only as `N`.
+    fn check_invalid_value_of(&mut self) {
+        let parameters: BTreeSet<&str> = self
+            .raw
+            .groups
+            .iter()
+            .flat_map(|(_, g)| &g.operations)
+            .flat_map(|op| &op.parameters)
+            .map(|p| p.name.as_str())
+            .collect();
+        let errors = &self.raw.errors.errors;
+        for (i, e) in errors.iter().enumerate() {
+            for entry in &e.invalid_value_of {
+                let mut segments = entry.split('.');
+                let first = segments.next().unwrap_or_default();
+                let problem = if !parameters.contains(first) {
+                    Some(format!("`{first}` is not a parameter of any operation"))
+                } else if entry
+                    .split('.')
+                    .any(|s| s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    Some("a list item's index is written `N`, and no part is empty".to_owned())
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.report(
+                        &catalogue_entry(errors, i).key("invalid_value_of"),
+                        Some(format!("invalid_value_of.{entry}")),
+                        format!("invalid_value_of `{entry}`: {problem}"),
+                    );
+                }
+            }
+        }
     }
 
     /// The codes an operation lists.

@@ -26,6 +26,7 @@ pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
     let requests = ir.operations().map(emit_request);
     let service = emit_trait(ir);
     let dispatch = emit_dispatch(ir);
+    let invalid_values = emit_invalid_value_codes(ir);
     let module_doc = format!(
         " The server side of the API, for services that answer it (such as the local emulator),\n \
          modelled on tonic-build's generated servers: implement [`{trait_name}`] and hand each \
@@ -52,9 +53,41 @@ pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
             OPERATIONS.iter().find(|op| op.action() == action)
         }
 
+        #invalid_values
+
         #(#requests)*
         #service
         #dispatch
+    }
+}
+
+/// `invalid_value_codes`: which documented codes answer a bad value of which parameter
+/// (`invalid_value_of` in `spec/errors.yaml`).
+fn emit_invalid_value_codes(ir: &ServiceIr) -> TokenStream {
+    let mut by_parameter: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for e in &ir.errors {
+        for parameter in &e.invalid_value_of {
+            by_parameter
+                .entry(parameter.as_str())
+                .or_default()
+                .push(e.variant.as_str());
+        }
+    }
+    let pattern = runtime_path("server::parameter_pattern");
+    let arms = by_parameter.iter().map(|(parameter, variants)| {
+        let variants = variants.iter().map(|v| ident(v));
+        quote!(#parameter => &[#(crate::ErrorCode::#variants),*],)
+    });
+    quote! {
+        /// The documented codes the service answers a bad value of `parameter` (a wire name or
+        /// path, e.g. `Tag.1.Key`) with, instead of `InvalidParameter`, in the operations that
+        /// document them (see [`OPERATIONS`]).
+        pub fn invalid_value_codes(parameter: &str) -> &'static [crate::ErrorCode] {
+            match #pattern(parameter).as_ref() {
+                #(#arms)*
+                _ => &[],
+            }
+        }
     }
 }
 

@@ -31,6 +31,14 @@ pub fn operation(
 ) -> Option<&'static rt::server::OperationFacts<crate::ErrorCode>> {
     OPERATIONS.iter().find(|op| op.action() == action)
 }
+/// The documented codes the service answers a bad value of `parameter` (a wire name or
+/// path, e.g. `Tag.1.Key`) with, instead of `InvalidParameter`, in the operations that
+/// document them (see [`OPERATIONS`]).
+pub fn invalid_value_codes(parameter: &str) -> &'static [crate::ErrorCode] {
+    match rt::server::parameter_pattern(parameter).as_ref() {
+        _ => &[],
+    }
+}
 /// A validated `CreateThing` request: every documented constraint holds, every enum value is a documented one, and the required parameters are plain values. Made from a [`CreateThingInput`](crate::operation::create_thing::CreateThingInput) with `try_from`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
