@@ -102,14 +102,17 @@ pub fn run(o: &Options) -> Result<String, String> {
 
     let operations = count_files(&sdk.join("src/operation"))?;
     let operation_lines = code_lines(&sdk.join("src/operation"), |_| true)?;
+    // The generated tests and the server side (feature `server`, off by default) are counted
+    // apart: a client user compiles neither.
     let other_lines = code_lines(&sdk.join("src"), |name| {
-        !matches!(name, "seed_examples.rs" | "wire_cases.rs")
+        !matches!(name, "seed_examples.rs" | "wire_cases.rs" | "server.rs")
     })?;
+    let server_lines = code_lines(&sdk.join("src"), |name| name == "server.rs")?;
     let total = operation_lines + other_lines;
     report.push_str(&format!(
         "generated non-comment lines (tests excluded): {operation_lines} in operation modules + \
          {other_lines} in types, client, error codes, lib and index = {total}, {:.0} per \
-         operation ({operations} operations)\n",
+         operation ({operations} operations); server side (feature `server`) {server_lines} more\n",
         total as f64 / operations.max(1) as f64
     ));
 
