@@ -5,7 +5,7 @@
 
 use super::connections::{
     check_policy_quota, default_ike, default_ipsec, health_view, log_created, merge_ike,
-    merge_ipsec, random_psk,
+    merge_ipsec, random_psk, SettingsChange,
 };
 use super::tags::{check_new_tags, store_tags, tags_of};
 use super::tunnels::{self, Endpoint, TunnelSpec};
@@ -427,30 +427,17 @@ pub fn modify_vpn_attachment_attribute(
     if let (Some(a), Some(v)) = (&mut c.attachment, input.network_type) {
         a.network_type = v;
     }
-    if let Some(v) = input.effect_immediately {
-        c.effect_immediately = v;
+    SettingsChange {
+        effect_immediately: input.effect_immediately,
+        ike: input.ike_config,
+        ipsec: input.ipsec_config,
+        health_check: input.health_check_config,
+        bgp: input.bgp_config,
+        auto_config_route: input.auto_config_route,
+        enable_dpd: input.enable_dpd,
+        enable_nat_traversal: input.enable_nat_traversal,
     }
-    if let Some(with) = input.ike_config {
-        merge_ike(&mut c.ike, with);
-    }
-    if let Some(with) = input.ipsec_config {
-        merge_ipsec(&mut c.ipsec, with);
-    }
-    if input.health_check_config.is_some() {
-        c.health_check = input.health_check_config;
-    }
-    if input.bgp_config.is_some() {
-        c.bgp = input.bgp_config;
-    }
-    if let Some(v) = input.auto_config_route {
-        c.auto_config_route = v;
-    }
-    if let Some(v) = input.enable_dpd {
-        c.enable_dpd = v;
-    }
-    if let Some(v) = input.enable_nat_traversal {
-        c.enable_nat_traversal = v;
-    }
+    .apply(c);
     c.busy_until = Some(until);
     c.log(
         now_ms,

@@ -51,6 +51,49 @@ pub(crate) fn default_ipsec() -> IpsecConfigInfo {
     ipsec
 }
 
+/// The settings ModifyVpnConnectionAttribute and ModifyVpnAttachmentAttribute both change; each
+/// one given replaces (IKE and IPsec: is merged into) the connection's.
+pub(crate) struct SettingsChange {
+    pub(crate) effect_immediately: Option<bool>,
+    pub(crate) ike: Option<IkeConfig>,
+    pub(crate) ipsec: Option<IpsecConfig>,
+    pub(crate) health_check: Option<HealthCheckConfig>,
+    pub(crate) bgp: Option<BgpConfig>,
+    pub(crate) auto_config_route: Option<bool>,
+    pub(crate) enable_dpd: Option<bool>,
+    pub(crate) enable_nat_traversal: Option<bool>,
+}
+
+impl SettingsChange {
+    /// Applies the given settings to `c`.
+    pub(crate) fn apply(self, c: &mut Connection) {
+        if let Some(v) = self.effect_immediately {
+            c.effect_immediately = v;
+        }
+        if let Some(with) = self.ike {
+            merge_ike(&mut c.ike, with);
+        }
+        if let Some(with) = self.ipsec {
+            merge_ipsec(&mut c.ipsec, with);
+        }
+        if self.health_check.is_some() {
+            c.health_check = self.health_check;
+        }
+        if self.bgp.is_some() {
+            c.bgp = self.bgp;
+        }
+        if let Some(v) = self.auto_config_route {
+            c.auto_config_route = v;
+        }
+        if let Some(v) = self.enable_dpd {
+            c.enable_dpd = v;
+        }
+        if let Some(v) = self.enable_nat_traversal {
+            c.enable_nat_traversal = v;
+        }
+    }
+}
+
 pub(crate) fn merge_ike(ike: &mut IkeConfigInfo, with: IkeConfig) {
     if with.psk.is_some() {
         ike.psk = with.psk;
@@ -676,30 +719,17 @@ pub fn modify_vpn_connection_attribute(
     if let Some(name) = input.name {
         c.name = Some(name);
     }
-    if let Some(v) = input.effect_immediately {
-        c.effect_immediately = v;
+    SettingsChange {
+        effect_immediately: input.effect_immediately,
+        ike: input.ike_config,
+        ipsec: input.ipsec_config,
+        health_check: input.health_check_config,
+        bgp: input.bgp_config,
+        auto_config_route: input.auto_config_route,
+        enable_dpd: input.enable_dpd,
+        enable_nat_traversal: input.enable_nat_traversal,
     }
-    if let Some(with) = input.ike_config {
-        merge_ike(&mut c.ike, with);
-    }
-    if let Some(with) = input.ipsec_config {
-        merge_ipsec(&mut c.ipsec, with);
-    }
-    if input.health_check_config.is_some() {
-        c.health_check = input.health_check_config;
-    }
-    if input.bgp_config.is_some() {
-        c.bgp = input.bgp_config;
-    }
-    if let Some(v) = input.auto_config_route {
-        c.auto_config_route = v;
-    }
-    if let Some(v) = input.enable_dpd {
-        c.enable_dpd = v;
-    }
-    if let Some(v) = input.enable_nat_traversal {
-        c.enable_nat_traversal = v;
-    }
+    .apply(c);
     c.busy_until = Some(until);
     c.log(
         now_ms,
