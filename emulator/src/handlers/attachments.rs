@@ -327,26 +327,16 @@ pub fn modify_vpn_attachment_attribute(
             ));
         }
     }
-    let local = input
-        .local_subnet
-        .clone()
-        .unwrap_or_else(|| current.local_subnet.clone());
-    let remote = input
-        .remote_subnet
-        .clone()
-        .unwrap_or_else(|| current.remote_subnet.clone());
-    let asked_version = input
-        .ike_config
-        .as_ref()
-        .and_then(|i| i.ike_version.as_ref())
-        .or_else(|| {
-            input.tunnel_options_specification.iter().find_map(|t| {
-                t.tunnel_ike_config
-                    .as_ref()
-                    .and_then(|i| i.ike_version.as_ref())
-            })
-        });
-    tunnels::check_ikev1_subnets(asked_version, &local, &remote)?;
+    let (local, remote) = tunnels::changed_subnets(
+        &current,
+        input.local_subnet.as_ref(),
+        input.remote_subnet.as_ref(),
+        input.ike_config.as_ref(),
+        input
+            .tunnel_options_specification
+            .iter()
+            .map(|t| t.tunnel_ike_config.as_ref()),
+    )?;
     let routes = super::connections::policy_route_count(&local, &remote);
     if routes > cx.quotas.policy_routes {
         return Err(ApiError::catalogue_with(

@@ -673,26 +673,16 @@ pub fn modify_vpn_connection_attribute(
             "a dual-tunnel connection takes its IKE, IPsec and BGP settings per tunnel in TunnelOptionsSpecification",
         ));
     }
-    let local = input
-        .local_subnet
-        .clone()
-        .unwrap_or_else(|| current.local_subnet.clone());
-    let remote = input
-        .remote_subnet
-        .clone()
-        .unwrap_or_else(|| current.remote_subnet.clone());
-    let asked_version = input
-        .ike_config
-        .as_ref()
-        .and_then(|i| i.ike_version.as_ref())
-        .or_else(|| {
-            input.tunnel_options_specification.iter().find_map(|t| {
-                t.tunnel_ike_config
-                    .as_ref()
-                    .and_then(|i| i.ike_version.as_ref())
-            })
-        });
-    tunnels::check_ikev1_subnets(asked_version, &local, &remote)?;
+    let (local, remote) = tunnels::changed_subnets(
+        &current,
+        input.local_subnet.as_ref(),
+        input.remote_subnet.as_ref(),
+        input.ike_config.as_ref(),
+        input
+            .tunnel_options_specification
+            .iter()
+            .map(|t| t.tunnel_ike_config.as_ref()),
+    )?;
     if input.local_subnet.is_some() || input.remote_subnet.is_some() {
         check_policy_quota(cx, &current.gateway_id, Some(&id), &local, &remote)?;
     }

@@ -396,6 +396,24 @@ pub(crate) fn detail(cx: &Cx<'_>, c: &Connection, t: &Tunnel) -> TunnelDetail {
     v
 }
 
+/// The subnets of `current` after a modify request (each given one replaces the current),
+/// checked against the IKE version the request asks for, on the connection or on any tunnel.
+pub(crate) fn changed_subnets<'a>(
+    current: &Connection,
+    local: Option<&String>,
+    remote: Option<&String>,
+    ike: Option<&'a vpn_gateway::types::IkeConfig>,
+    mut tunnel_ikes: impl Iterator<Item = Option<&'a TunnelIkeConfig>>,
+) -> Result<(String, String), ApiError> {
+    let local = local.unwrap_or(&current.local_subnet).clone();
+    let remote = remote.unwrap_or(&current.remote_subnet).clone();
+    let asked = ike
+        .and_then(|i| i.ike_version.as_ref())
+        .or_else(|| tunnel_ikes.find_map(|t| t.and_then(|i| i.ike_version.as_ref())));
+    check_ikev1_subnets(asked, &local, &remote)?;
+    Ok((local, remote))
+}
+
 /// IKEv1 negotiates one pair of subnets: a change that asks for IKEv1 is refused while the
 /// connection has several local or remote CIDR blocks.
 pub(crate) fn check_ikev1_subnets(
