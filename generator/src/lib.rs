@@ -5,6 +5,7 @@
 //! operation and field. [`generate`] lowers a spec to the [`ir`] and runs every emitter,
 //! returning the files in memory; writing them is the caller's business (`cargo xtask codegen`).
 
+pub mod codegen;
 pub mod diagnostics;
 pub mod emit;
 pub mod import;
@@ -39,6 +40,29 @@ pub fn load_sources(sources: SpecSources) -> Result<Spec, Diagnostics> {
 /// Every generated file for `spec`, sorted by path, relative to the generated crate's root.
 pub fn generate(spec: &Spec, templates: &Templates) -> Result<Vec<GeneratedFile>, EmitError> {
     emit::generate(&ir::lower(spec), templates)
+}
+
+/// The templates this generator ships (the workspace's `templates/`), compiled in, for runs
+/// that name no templates directory.
+pub fn builtin_templates() -> Templates {
+    let sources = [
+        (
+            "decisions.md.j2",
+            include_str!("../../templates/decisions.md.j2"),
+        ),
+        ("errors.md.j2", include_str!("../../templates/errors.md.j2")),
+        ("index.md.j2", include_str!("../../templates/index.md.j2")),
+        (
+            "operation.md.j2",
+            include_str!("../../templates/operation.md.j2"),
+        ),
+    ];
+    Templates {
+        sources: sources
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+            .collect(),
+    }
 }
 
 /// Reads `*.j2` templates from `dir`.

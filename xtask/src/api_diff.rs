@@ -1,45 +1,13 @@
 //! What a spec change means for the SDK's users: the API surface before and after, compared.
 //!
 //! `cargo xtask codegen` compares the checked-in `generated-sdk/api-surface.txt` (read before
-//! anything is written) with the surface it generates; `cargo xtask api-diff` compares the
-//! surfaces of two spec directories, e.g. a worktree of the base branch and this one.
+//! anything is written) with the surface it generates ([`generator::codegen`]); `cargo xtask
+//! api-diff` compares the surfaces of two spec directories, e.g. a worktree of the base branch
+//! and this one.
 
-use generator::surface::{self, ApiSurface, SURFACE_FILE};
-use generator::Spec;
+use generator::codegen::surface_of;
+use generator::surface;
 use std::path::Path;
-
-/// The surface the SDK generated from `spec` has.
-pub fn surface_of(spec: &Spec) -> ApiSurface {
-    ApiSurface::from_ir(&generator::ir::lower(spec))
-}
-
-/// The change summary from the surface checked in below `out_dir` to `new`. A missing or
-/// unreadable file is said so instead (codegen rewrites it either way).
-pub fn against_checked_in(out_dir: &Path, new: &ApiSurface) -> String {
-    let path = out_dir.join(SURFACE_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return format!(
-                "API surface: no previous {} to compare with.",
-                path.display()
-            )
-        }
-        Err(e) => {
-            return format!(
-                "API surface not compared: cannot read {}: {e}",
-                path.display()
-            )
-        }
-    };
-    match ApiSurface::parse(&text) {
-        Ok(old) => surface::summary(&surface::diff(&old, new)),
-        Err(e) => format!(
-            "API surface not compared: {}",
-            e.in_file(path.display().to_string())
-        ),
-    }
-}
 
 /// `cargo xtask api-diff`: the change summary from the spec in `old_dir` to the one in
 /// `new_dir`, and whether any change is breaking.

@@ -5,9 +5,7 @@
 
 mod api_diff;
 mod build_cost;
-mod codegen;
 mod features;
-mod import;
 mod scale;
 mod synth;
 
@@ -161,17 +159,17 @@ fn main() -> ExitCode {
     match command {
         Command::Codegen { check, spec, out } => {
             let targets = if spec.is_none() && out.is_none() {
-                codegen::workspace_targets(&root, check)
+                generator::codegen::workspace_targets(&root, check)
             } else {
-                vec![codegen::Options {
+                vec![generator::codegen::Options {
                     spec_dir: spec.unwrap_or_else(|| root.join("spec")),
                     out_dir: out.unwrap_or_else(|| root.join("generated-sdk")),
-                    templates_dir: root.join("templates"),
+                    templates_dir: Some(root.join("templates")),
                     check,
                     schema: true,
                 }]
             };
-            report(codegen::run_all(&targets))
+            report(generator::codegen::run_all(&targets))
         }
         Command::ApiDiff {
             old_spec,
@@ -199,19 +197,21 @@ fn main() -> ExitCode {
             show_docs,
             scaffold_groups,
             scaffold_from,
-        } => report(import::run(&import::Options {
-            metadata,
-            spec_dir: spec.unwrap_or_else(|| root.join("spec")),
-            operations,
-            directories,
-            all,
-            published,
-            check,
-            show_docs,
-            scaffold_from: scaffold_groups
-                .then(|| scaffold_from.unwrap_or_else(|| root.join("spec"))),
-            protected_spec: root.join("spec"),
-        })),
+        } => report(generator::import::apply::run(
+            &generator::import::apply::Options {
+                metadata,
+                spec_dir: spec.unwrap_or_else(|| root.join("spec")),
+                operations,
+                directories,
+                all,
+                published,
+                check,
+                show_docs,
+                scaffold_from: scaffold_groups
+                    .then(|| scaffold_from.unwrap_or_else(|| root.join("spec"))),
+                protected_spec: root.join("spec"),
+            },
+        )),
         Command::FeatureCheck {
             spec,
             manifest_path,

@@ -66,7 +66,7 @@ pub fn run(o: &Options) -> Result<String, String> {
     report.push_str(&format!("scale proof in {} ({build})\n", o.out.display()));
 
     let started = Instant::now();
-    let imported = crate::import::run(&crate::import::Options {
+    let imported = generator::import::apply::run(&generator::import::apply::Options {
         metadata: o.metadata.clone(),
         spec_dir: spec.clone(),
         operations: Vec::new(),
@@ -86,10 +86,10 @@ pub fn run(o: &Options) -> Result<String, String> {
     ));
 
     let started = Instant::now();
-    let generated = crate::codegen::run(&crate::codegen::Options {
+    let generated = generator::codegen::run(&generator::codegen::Options {
         spec_dir: spec.clone(),
         out_dir: sdk.clone(),
-        templates_dir: o.root.join("templates"),
+        templates_dir: Some(o.root.join("templates")),
         check: false,
         schema: true,
     })?;

@@ -11,6 +11,7 @@
 //! The metadata's descriptions never enter the files; with [`ImportRequest::collect_docs`] they
 //! are returned apart ([`ImportOutcome::docs`]) for the maintainer's terminal.
 
+pub mod apply;
 mod attributes;
 pub mod convert;
 pub mod diff;

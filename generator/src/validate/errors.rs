@@ -87,28 +87,38 @@ impl<'a> Validator<'a> {
     }
 
     /// Each `invalid_value_of` entry starts with a request parameter some operation takes (a
-    /// misspelt one would never match), and names a list item's index only as `N`.
+    /// misspelt one would never match), and names a list item's index only as `N`. The entries
+    /// of a code no operation documents are not checked against the parameters: a catalogue may
+    /// serve several specs.
     fn check_invalid_value_of(&mut self) {
-        let parameters: BTreeSet<&str> = self
+        let operations: Vec<_> = self
             .raw
             .groups
             .iter()
             .flat_map(|(_, g)| &g.operations)
+            .collect();
+        let parameters: BTreeSet<&str> = operations
+            .iter()
             .flat_map(|op| &op.parameters)
             .map(|p| p.name.as_str())
             .collect();
+        let documented: BTreeSet<&str> = operations
+            .iter()
+            .flat_map(|op| &op.errors)
+            .map(|e| e.code.as_str())
+            .collect();
         let errors = &self.raw.errors.errors;
         for (i, e) in errors.iter().enumerate() {
+            let checked = documented.contains(e.code.as_str());
             for entry in &e.invalid_value_of {
-                let mut segments = entry.split('.');
-                let first = segments.next().unwrap_or_default();
-                let problem = if !parameters.contains(first) {
-                    Some(format!("`{first}` is not a parameter of any operation"))
-                } else if entry
+                let first = entry.split('.').next().unwrap_or_default();
+                let problem = if entry
                     .split('.')
                     .any(|s| s.is_empty() || s.bytes().all(|b| b.is_ascii_digit()))
                 {
                     Some("a list item's index is written `N`, and no part is empty".to_owned())
+                } else if checked && !parameters.contains(first) {
+                    Some(format!("`{first}` is not a parameter of any operation"))
                 } else {
                     None
                 };

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: the only place generated files are written.
+//! Writing a generated crate: the only place generated files are written, for `cargo xtask
+//! codegen` and the `vpn-gateway-generator` binary alike.
 //!
 //! Files are written only when their content changed (so builds stay incremental and
 //! timestamps mean something) and generated files without a source any more are removed.
@@ -8,8 +9,9 @@
 //! and the fixture crate (`generator/tests/fixtures/minimal/` → `generator/tests/fixture-sdk/`),
 //! the generator's feature fixture compiled, linted and tested as a workspace member.
 
-use generator::emit::GENERATED_MARKER;
-use generator::GeneratedFile;
+use crate::emit::GENERATED_MARKER;
+use crate::surface::{self, ApiSurface, SURFACE_FILE};
+use crate::{GeneratedFile, Spec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,7 +21,8 @@ use std::path::{Path, PathBuf};
 pub struct Options {
     pub spec_dir: PathBuf,
     pub out_dir: PathBuf,
-    pub templates_dir: PathBuf,
+    /// The templates; `None` for the ones this generator ships.
+    pub templates_dir: Option<PathBuf>,
     pub check: bool,
     /// Also keep the spec's JSON Schema (`schema.json` in the spec directory) fresh.
     pub schema: bool,
@@ -38,14 +41,14 @@ pub fn workspace_targets(root: &Path, check: bool) -> Vec<Options> {
         Options {
             spec_dir: root.join("spec"),
             out_dir: root.join("generated-sdk"),
-            templates_dir: templates_dir.clone(),
+            templates_dir: Some(templates_dir.clone()),
             check,
             schema: true,
         },
         Options {
             spec_dir: root.join(FIXTURE_SPEC),
             out_dir: root.join(FIXTURE_CRATE),
-            templates_dir,
+            templates_dir: Some(templates_dir),
             check,
             schema: false,
         },
@@ -83,17 +86,15 @@ enum Change {
 
 /// Generates, then writes or checks. Returns a summary, or every problem as one message.
 pub fn run(options: &Options) -> Result<String, String> {
-    let spec = generator::load_spec(&options.spec_dir).map_err(|d| d.to_string())?;
-    let templates = generator::read_templates(&options.templates_dir).map_err(|e| {
-        format!(
-            "cannot read templates in {}: {e}",
-            options.templates_dir.display()
-        )
-    })?;
-    let files = generator::generate(&spec, &templates).map_err(|e| e.to_string())?;
+    let spec = crate::load_spec(&options.spec_dir).map_err(|d| d.to_string())?;
+    let templates = match &options.templates_dir {
+        Some(dir) => crate::read_templates(dir)
+            .map_err(|e| format!("cannot read templates in {}: {e}", dir.display()))?,
+        None => crate::builtin_templates(),
+    };
+    let files = crate::generate(&spec, &templates).map_err(|e| e.to_string())?;
     // Read the checked-in surface now, before anything is written.
-    let surface =
-        crate::api_diff::against_checked_in(&options.out_dir, &crate::api_diff::surface_of(&spec));
+    let surface = against_checked_in(&options.out_dir, &surface_of(&spec));
 
     let mut wanted: Vec<(PathBuf, String)> = files
         .iter()
@@ -101,8 +102,8 @@ pub fn run(options: &Options) -> Result<String, String> {
         .collect();
     if options.schema {
         wanted.push((
-            options.spec_dir.join(generator::schema::SCHEMA_FILE),
-            generator::schema::render_schema(),
+            options.spec_dir.join(crate::schema::SCHEMA_FILE),
+            crate::schema::render_schema(),
         ));
     }
 
@@ -196,4 +197,37 @@ fn generated_files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// The surface the SDK generated from `spec` has.
+pub fn surface_of(spec: &Spec) -> ApiSurface {
+    ApiSurface::from_ir(&crate::ir::lower(spec))
+}
+
+/// The change summary from the surface checked in below `out_dir` to `new`. A missing or
+/// unreadable file is said so instead (generation rewrites it either way).
+pub fn against_checked_in(out_dir: &Path, new: &ApiSurface) -> String {
+    let path = out_dir.join(SURFACE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return format!(
+                "API surface: no previous {} to compare with.",
+                path.display()
+            )
+        }
+        Err(e) => {
+            return format!(
+                "API surface not compared: cannot read {}: {e}",
+                path.display()
+            )
+        }
+    };
+    match ApiSurface::parse(&text) {
+        Ok(old) => surface::summary(&surface::diff(&old, new)),
+        Err(e) => format!(
+            "API surface not compared: {}",
+            e.in_file(path.display().to_string())
+        ),
+    }
 }

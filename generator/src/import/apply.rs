@@ -1,7 +1,8 @@
-//! `cargo xtask import-openapi`: the only place the imported layer (`spec/imported/`) is
-//! written.
+//! Applying an import to a spec directory: the only place the imported layer
+//! (`spec/imported/`) is written, for `cargo xtask import-openapi` and the
+//! `vpn-gateway-generator` binary alike.
 //!
-//! The import runs in memory ([`generator::import::import`]); only when it succeeds are the
+//! The import runs in memory ([`crate::import::import`]); only when it succeeds are the
 //! files whose content changed written and the imported files of operations no longer in
 //! scope removed. With `--check` nothing is written: stale files are listed with the command to
 //! run. Either way the report says which operations were added, removed or changed and, for the
@@ -10,13 +11,13 @@
 //!
 //! With `--scaffold-groups` (scratch spec directories only, never the workspace's `spec/`) it
 //! also writes the minimal curated layer the merge needs to place every imported operation
-//! ([`generator::import::scaffold`]): it overwrites or removes only files an earlier scaffold
+//! ([`crate::import::scaffold`]): it overwrites or removes only files an earlier scaffold
 //! wrote, and refuses before writing anything otherwise.
 
-use generator::import::diff::{self, ChangeKind};
-use generator::import::{self, scaffold};
-use generator::import::{ImportOutcome, ImportRequest, Manifest, MANIFEST_FILE, MARKER};
-use generator::imported::{ImportedOperation, IMPORTED_DIR};
+use crate::import::diff::{self, ChangeKind};
+use crate::import::{self, scaffold};
+use crate::import::{ImportOutcome, ImportRequest, Manifest, MANIFEST_FILE, MARKER};
+use crate::imported::{ImportedOperation, IMPORTED_DIR};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -144,7 +145,7 @@ struct ScaffoldPlan {
 
 impl ScaffoldPlan {
     fn write(self) -> Result<String, String> {
-        let groups_dir = self.spec_dir.join(generator::loader::GROUPS_DIR);
+        let groups_dir = self.spec_dir.join(crate::loader::GROUPS_DIR);
         std::fs::create_dir_all(&groups_dir)
             .map_err(|e| format!("cannot create {}: {e}", groups_dir.display()))?;
         for f in &self.files {
@@ -190,9 +191,9 @@ fn prepare_scaffold(
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
     let (service, errors, shared) = (
-        read(generator::loader::SERVICE_FILE)?,
-        read(generator::loader::ERRORS_FILE)?,
-        read(generator::loader::SHARED_FILE)?,
+        read(crate::loader::SERVICE_FILE)?,
+        read(crate::loader::ERRORS_FILE)?,
+        read(crate::loader::SHARED_FILE)?,
     );
     let templates = scaffold::Templates {
         service: &service,
@@ -229,7 +230,7 @@ fn prepare_scaffold(
         .iter()
         .map(|f| options.spec_dir.join(&f.path))
         .collect();
-    let groups_dir = options.spec_dir.join(generator::loader::GROUPS_DIR);
+    let groups_dir = options.spec_dir.join(crate::loader::GROUPS_DIR);
     let stale = std::fs::read_dir(&groups_dir)
         .map(|entries| {
             entries
@@ -241,7 +242,7 @@ fn prepare_scaffold(
         .unwrap_or_default();
     let groups = files
         .iter()
-        .filter(|f| f.path.starts_with(generator::loader::GROUPS_DIR))
+        .filter(|f| f.path.starts_with(crate::loader::GROUPS_DIR))
         .count();
     Ok(ScaffoldPlan {
         spec_dir: options.spec_dir.clone(),
