@@ -90,11 +90,68 @@ impl Names {
     }
 }
 
+impl Names {
+    /// The whole-list setter of a list field besides its item setter: `set_<snake>`.
+    pub fn list_setter(&self) -> String {
+        format!("{}{}", naming::reserved::LIST_SETTER_PREFIX, self.snake)
+    }
+
+    /// The setter of a struct field when the struct is also read from responses (whose
+    /// getter takes the plain name): `with_<snake>`.
+    pub fn with_setter(&self) -> String {
+        format!("with_{}", self.snake)
+    }
+}
+
+/// The names of the items the generated crate defines for one operation, derived once from
+/// its action so that every emitter, the docs and the surface name them alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationItems {
+    /// The operation's module under `crate::operation`, e.g. `create_vpn_gateway`.
+    pub module: String,
+    /// `CreateVpnGatewayInput`.
+    pub input: String,
+    /// `CreateVpnGatewayOutput`.
+    pub output: String,
+    /// `CreateVpnGatewayError`.
+    pub error: String,
+    /// `CreateVpnGatewayErrorKind`.
+    pub error_kind: String,
+    /// `CreateVpnGatewayFluentBuilder`.
+    pub builder: String,
+    /// `CreateVpnGatewayRequest`, the validated request in `crate::server`.
+    pub request: String,
+}
+
+impl OperationItems {
+    fn of(names: &Names) -> OperationItems {
+        use naming::reserved::suffix;
+        let camel = &names.camel;
+        OperationItems {
+            module: names.snake.clone(),
+            input: format!("{camel}{}", suffix::INPUT),
+            output: format!("{camel}{}", suffix::OUTPUT),
+            error: format!("{camel}{}", suffix::ERROR),
+            error_kind: format!("{camel}{}", suffix::ERROR_KIND),
+            builder: format!("{camel}{}", suffix::FLUENT_BUILDER),
+            request: format!("{camel}{}", suffix::REQUEST),
+        }
+    }
+
+    /// The path of `item` (one of these names but `request`) from the crate root:
+    /// `crate::operation::<module>::<item>`.
+    pub fn path(&self, item: &str) -> String {
+        format!("crate::operation::{}::{item}", self.module)
+    }
+}
+
 /// One operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationIr {
     /// Action and its Rust forms (`create_vpn_gateway`, `CreateVpnGateway`).
     pub names: Names,
+    /// The names of its generated items (input, output, builder, ...).
+    pub items: OperationItems,
     /// Group id.
     pub group: String,
     /// One sentence.
@@ -935,8 +992,10 @@ fn lower_operation(
         ),
         None => (Vec::new(), None),
     };
+    let names = Names::of(&op.action, Some(&naming::snake_name(&op.action)));
     OperationIr {
-        names: Names::of(&op.action, Some(&naming::snake_name(&op.action))),
+        items: OperationItems::of(&names),
+        names,
         group: group.to_owned(),
         summary: op.summary.trim().to_owned(),
         description: op.description.trim().to_owned(),

@@ -97,6 +97,13 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// A path written as text (`crate::operation::x::XInput`), as tokens.
+pub(crate) fn path_tokens(path: &str) -> TokenStream {
+    let mut segments = path.split("::").map(ident);
+    let first = segments.next();
+    quote!(#first #(::#segments)*)
+}
+
 /// A path to an item of the runtime crate, e.g. `runtime_path("SdkError")`.
 ///
 /// Files that use it start with [`runtime_import`], so paths stay short: `rt::SdkError`.

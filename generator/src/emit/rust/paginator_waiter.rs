@@ -7,7 +7,7 @@ use super::{doc_raw, ident, item_type, runtime_path};
 use crate::ir::{AsyncIr, FieldIr, OperationIr, PaginationIr, ScalarIr, ServiceIr, TypeIr};
 use crate::naming;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeMap;
 
 fn field<'a>(fields: &'a [FieldIr], snake: &str) -> Option<&'a FieldIr> {
@@ -19,9 +19,9 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
     let Some(p) = &op.pagination else {
         return quote!();
     };
-    let builder = format_ident!("{}FluentBuilder", op.names.camel);
-    let output = format_ident!("{}Output", op.names.camel);
-    let error = format_ident!("{}Error", op.names.camel);
+    let builder = ident(&op.items.builder);
+    let output = ident(&op.items.output);
+    let error = ident(&op.items.error);
     let paginate = runtime_path("paginate");
     let sdk_error = runtime_path("SdkError");
     let (items, item) = match p {
@@ -228,9 +228,9 @@ pub(super) fn emit_waiters(poll: &OperationIr, polled_by: &[&OperationIr]) -> To
     if waiters.is_empty() {
         return quote!();
     }
-    let builder = format_ident!("{}FluentBuilder", poll.names.camel);
-    let output = format_ident!("{}Output", poll.names.camel);
-    let error = format_ident!("{}Error", poll.names.camel);
+    let builder = ident(&poll.items.builder);
+    let output = ident(&poll.items.output);
+    let error = ident(&poll.items.error);
     let waiter = runtime_path("waiter");
     let methods = waiters.iter().map(|(name, w)| {
         let method = ident(name);

@@ -6,12 +6,13 @@
 //! operations, idempotency tokens, documented errors with their per-operation status).
 
 use super::{
-    doc, doc_raw, ident, is_list, redacted_debug, runtime_import, runtime_path, value_type,
+    doc, doc_raw, ident, is_list, path_tokens, redacted_debug, runtime_import, runtime_path,
+    value_type,
 };
 use crate::ir::{FieldIr, OperationIr, ServiceIr};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The name of the service trait: the service's name, e.g. `VpnGatewayService`.
 pub(crate) fn trait_name(ir: &ServiceIr) -> String {
@@ -83,23 +84,17 @@ fn emit_facts(op: &OperationIr) -> TokenStream {
 }
 
 fn request_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("{}Request", op.names.camel)
+    ident(&op.items.request)
 }
 
 /// The path of the operation's input type, as tokens and as text for doc links.
 fn input_path(op: &OperationIr) -> (TokenStream, String) {
-    let module = ident(&op.names.snake);
-    let input = format_ident!("{}Input", op.names.camel);
-    (
-        quote!(crate::operation::#module::#input),
-        format!("crate::operation::{module}::{input}"),
-    )
+    let path = op.items.path(&op.items.input);
+    (path_tokens(&path), path)
 }
 
 fn output_path(op: &OperationIr) -> TokenStream {
-    let module = ident(&op.names.snake);
-    let output = format_ident!("{}Output", op.names.camel);
-    quote!(crate::operation::#module::#output)
+    path_tokens(&op.items.path(&op.items.output))
 }
 
 /// A required scalar or struct is held as a plain value; lists are `Vec` either way.
@@ -111,7 +106,7 @@ fn plain(f: &FieldIr) -> bool {
 fn emit_request(op: &OperationIr) -> TokenStream {
     let name = request_name(op);
     let (input, input_link) = input_path(op);
-    let input_name = format!("{}Input", op.names.camel);
+    let input_name = &op.items.input;
     let sensitive = op.params.iter().any(|f| f.sensitive);
     let derive = if sensitive {
         quote!(#[derive(Clone, PartialEq)])
