@@ -170,8 +170,8 @@ pub struct OperationIr {
     pub response: Vec<FieldIr>,
     /// Documented errors, sorted by code, with catalogue data resolved.
     pub errors: Vec<OperationErrorIr>,
-    /// The idempotency-token parameter (its snake name), auto-filled when unset.
-    pub idempotency_token: Option<String>,
+    /// The idempotency-token parameter, auto-filled when unset.
+    pub idempotency_token: Option<FieldRef>,
     /// Safe to send twice: a read, or a write carrying an idempotency token.
     pub retry_safe: bool,
     /// The operation changes nothing (the spec's `read_only`).
@@ -180,6 +180,9 @@ pub struct OperationIr {
     pub pagination: Option<PaginationIr>,
     /// Asynchronous completion.
     pub async_completion: Option<AsyncIr>,
+    /// The waiters on this operation's fluent builder, one per method, sorted by method: the
+    /// asynchronous operations that poll this one, merged.
+    pub waiters: Vec<WaiterIr>,
     /// Documented sample request parameters (wire name → value), sorted by name.
     pub example_request: Vec<(String, String)>,
     /// Documented sample JSON response, pretty-printed.
@@ -397,15 +400,29 @@ pub struct RuleIr {
     pub forbid: Vec<FieldRef>,
 }
 
-/// A reference to a parameter of the same operation.
+/// A request parameter or response field of an operation, resolved during lowering: the
+/// facts emitters need about it, so none has to look it up again by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldRef {
     /// Wire name.
     pub wire: String,
     /// Rust field name.
     pub snake: String,
-    /// The parameter's type (to compare `equals` values).
+    /// The field's type (to compare `equals` values, to widen page numbers).
     pub ty: TypeIr,
+    /// Required (parameters) or always present (response fields, held without `Option`).
+    pub required: bool,
+}
+
+impl FieldRef {
+    fn to(f: &FieldIr) -> FieldRef {
+        FieldRef {
+            wire: f.names.wire.clone(),
+            snake: f.names.snake.clone(),
+            ty: f.ty.clone(),
+            required: f.required,
+        }
+    }
 }
 
 /// An error an operation documents.
@@ -441,34 +458,44 @@ pub struct ErrorIr {
     pub note: Option<String>,
 }
 
-/// Pagination, resolved to Rust names.
+/// Pagination, its fields resolved.
 #[derive(Debug, Clone, PartialEq)]
+// One per paginated operation, built once: boxing the larger variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum PaginationIr {
     /// PageNumber/PageSize/TotalCount.
     PageNumber {
-        /// Request field (snake) for the page number.
-        page_number: String,
-        /// Request field (snake) for the page size.
-        page_size: String,
-        /// Response field (snake) for the total count.
-        total_count: String,
-        /// Response field (snake) with the items.
-        items: String,
+        /// Request parameter with the page number.
+        page_number: FieldRef,
+        /// Request parameter with the page size.
+        page_size: FieldRef,
+        /// Response field with the total count.
+        total_count: FieldRef,
+        /// Response field with the items.
+        items: FieldRef,
         /// Item type.
         item: ItemIr,
+        /// The response field echoing the page number under the parameter's Rust name.
+        echoed_page_number: Option<FieldRef>,
+        /// The response field echoing the page size under the parameter's Rust name.
+        echoed_page_size: Option<FieldRef>,
+        /// The response's `request_id`, when it has one.
+        request_id: Option<FieldRef>,
     },
     /// NextToken/MaxResults.
     NextToken {
-        /// Request field (snake) for the token.
-        next_token: String,
-        /// Request field (snake) for the page size.
-        max_results: String,
-        /// Response field (snake) for the next token.
-        next_token_out: String,
-        /// Response field (snake) with the items.
-        items: String,
+        /// Request parameter with the token.
+        next_token: FieldRef,
+        /// Request parameter with the page size.
+        max_results: FieldRef,
+        /// Response field with the next token.
+        next_token_out: FieldRef,
+        /// Response field with the items.
+        items: FieldRef,
         /// Item type.
         item: ItemIr,
+        /// The response's `request_id`, when it has one.
+        request_id: Option<FieldRef>,
     },
 }
 
@@ -479,10 +506,8 @@ pub struct AsyncIr {
     pub poll: Names,
     /// (poll parameter snake name, source) pairs, sorted.
     pub input: Vec<(String, AsyncSource)>,
-    /// Path of snake names to the status field in the poll response.
-    pub status_path: Vec<String>,
-    /// Wire path of the status field.
-    pub status_wire: String,
+    /// The status field in the poll response.
+    pub status: StatusIr,
     /// Pending statuses.
     pub pending: Vec<String>,
     /// Success statuses.
@@ -491,6 +516,36 @@ pub struct AsyncIr {
     pub failure: Vec<String>,
     /// Error code meaning "gone" (deletes).
     pub gone_error: Option<String>,
+}
+
+/// The status field a waiter reads from the poll operation's response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusIr {
+    /// Wire path, dotted through nested objects.
+    pub wire: String,
+    /// Path of snake names from the output to the field (never empty).
+    pub path: Vec<String>,
+    /// The first field of the path is always present (held without `Option`).
+    pub top_required: bool,
+}
+
+/// A `wait_until_*` method on a polled operation's fluent builder, merged from every
+/// asynchronous operation that polls it for the same outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterIr {
+    /// Method name: `wait_until_deleted`, or `wait_until_` and the first success state.
+    pub method: String,
+    /// The status read (last of the merged operations that read one); none for a waiter that
+    /// only waits for the resource to be gone.
+    pub status: Option<StatusIr>,
+    /// Success states, each once, in first-seen order.
+    pub success: Vec<String>,
+    /// Failure states, each once, in first-seen order.
+    pub failure: Vec<String>,
+    /// The error code meaning the resource is gone.
+    pub gone_error: Option<String>,
+    /// The operations it is used after (actions), in documentation order.
+    pub used_after: Vec<String>,
 }
 
 /// Where a poll parameter's value comes from.
@@ -563,9 +618,35 @@ impl StructIr {
     }
 }
 
-/// Lowers a validated spec. Validation guarantees every lookup here succeeds; where one still
-/// fails (a bug), the item is skipped rather than panicking.
-pub fn lower(spec: &Spec) -> ServiceIr {
+/// A reference lowering could not resolve. Validation refuses such specs first, so this is a
+/// gap in the validator, reported rather than lowered to an empty name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowerError {
+    /// The spec file holding the operation, relative to the spec directory.
+    pub file: String,
+    /// The operation's action.
+    pub operation: String,
+    /// The reference, e.g. `pagination.items` or `idempotency_token`.
+    pub field: String,
+    /// What is missing.
+    pub problem: String,
+}
+
+impl std::fmt::Display for LowerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: operation {}, {}: {} (the validator should have refused this spec)",
+            self.file, self.operation, self.field, self.problem
+        )
+    }
+}
+
+impl std::error::Error for LowerError {}
+
+/// Lowers a validated spec. Validation guarantees every reference resolves; one that does
+/// not is a [`LowerError`].
+pub fn lower(spec: &Spec) -> Result<ServiceIr, LowerError> {
     let raw = spec.raw();
     let mut enum_specs: BTreeMap<&str, &model::EnumSpec> = BTreeMap::new();
     let mut struct_specs: BTreeMap<&str, &model::StructSpec> = BTreeMap::new();
@@ -614,23 +695,25 @@ pub fn lower(spec: &Spec) -> ServiceIr {
         .collect();
 
     let mut uses: BTreeMap<String, StructUse> = BTreeMap::new();
-    let groups: Vec<GroupIr> = spec
-        .groups_in_order()
-        .into_iter()
-        .map(|g| GroupIr {
+    let mut groups = Vec::new();
+    for (path, g) in spec.groups_in_order_with_paths() {
+        let file = path.display().to_string();
+        let operations = g
+            .operations
+            .iter()
+            .map(|op| {
+                record_uses(&ctx, op, &mut uses);
+                lower_operation(&ctx, &file, &g.id, op, &error_by_code, &all_ops)
+            })
+            .collect::<Result<_, _>>()?;
+        groups.push(GroupIr {
             id: g.id.clone(),
             title: g.title.clone(),
             description: g.description.clone(),
-            operations: g
-                .operations
-                .iter()
-                .map(|op| {
-                    record_uses(&ctx, op, &mut uses);
-                    lower_operation(&ctx, &g.id, op, &error_by_code, &all_ops)
-                })
-                .collect(),
-        })
-        .collect();
+            operations,
+        });
+    }
+    attach_waiters(&mut groups);
 
     let enums = enum_specs
         .values()
@@ -666,7 +749,7 @@ pub fn lower(spec: &Spec) -> ServiceIr {
         .collect();
 
     let svc = &raw.service;
-    ServiceIr {
+    Ok(ServiceIr {
         package: svc.package.clone().unwrap_or_default(),
         name: svc.name.clone(),
         product: svc.product.clone(),
@@ -687,7 +770,7 @@ pub fn lower(spec: &Spec) -> ServiceIr {
         enums,
         structs,
         errors,
-    }
+    })
 }
 
 struct Ctx<'a> {
@@ -858,115 +941,247 @@ fn record_uses(ctx: &Ctx<'_>, op: &OperationSpec, uses: &mut BTreeMap<String, St
     }
 }
 
-fn lower_operation(
-    ctx: &Ctx<'_>,
-    group: &str,
-    op: &OperationSpec,
-    errors: &BTreeMap<&str, &ErrorIr>,
-    all_ops: &BTreeMap<&str, &OperationSpec>,
-) -> OperationIr {
-    let params: Vec<FieldIr> = op.parameters.iter().map(|f| ctx.field(f)).collect();
-    let response: Vec<FieldIr> = op.response.iter().map(|f| ctx.field(f)).collect();
-    let field_ref = |wire: &str| {
-        params
-            .iter()
-            .find(|p| p.names.wire == wire)
-            .map(|p| FieldRef {
-                wire: p.names.wire.clone(),
-                snake: p.names.snake.clone(),
-                ty: p.ty.clone(),
-            })
-    };
-    let refs = |names: &[String]| names.iter().filter_map(|n| field_ref(n)).collect();
-    let snake_of = |fields: &[FieldIr], wire: &str| {
+/// Resolves the names one operation's spec refers to, failing with a [`LowerError`] that
+/// names the spec file, the operation and the reference.
+struct OpLowering<'a> {
+    file: &'a str,
+    action: &'a str,
+}
+
+impl OpLowering<'_> {
+    fn error(&self, field: impl Into<String>, problem: impl Into<String>) -> LowerError {
+        LowerError {
+            file: self.file.to_owned(),
+            operation: self.action.to_owned(),
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// The field of `fields` whose wire name is `wire`; `what` names the reference.
+    fn find<'f>(
+        &self,
+        fields: &'f [FieldIr],
+        wire: &str,
+        what: &str,
+    ) -> Result<&'f FieldIr, LowerError> {
         fields
             .iter()
             .find(|f| f.names.wire == wire)
-            .map(|f| f.names.snake.clone())
-            .unwrap_or_default()
-    };
-    let item_of = |wire: &str| {
-        response
+            .ok_or_else(|| self.error(what, format!("no field `{wire}`")))
+    }
+
+    fn field_ref(
+        &self,
+        fields: &[FieldIr],
+        wire: &str,
+        what: &str,
+    ) -> Result<FieldRef, LowerError> {
+        self.find(fields, wire, what).map(FieldRef::to)
+    }
+
+    fn refs(
+        &self,
+        params: &[FieldIr],
+        wires: &[String],
+        what: &str,
+    ) -> Result<Vec<FieldRef>, LowerError> {
+        wires
             .iter()
-            .find(|f| f.names.wire == wire)
-            .and_then(|f| match &f.ty {
-                TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => Some(i.clone()),
-                _ => None,
-            })
-            .unwrap_or(ItemIr::Scalar(ScalarIr::String))
-    };
-    let pagination = op.pagination.as_ref().map(|p| match p {
-        PaginationSpec::PageNumber {
-            page_number,
-            page_size,
-            total_count,
-            items,
-        } => PaginationIr::PageNumber {
-            page_number: snake_of(&params, page_number),
-            page_size: snake_of(&params, page_size),
-            total_count: snake_of(&response, total_count),
-            items: snake_of(&response, items),
-            item: item_of(items),
-        },
-        PaginationSpec::NextToken {
-            next_token,
-            max_results,
-            next_token_out,
-            items,
-        } => PaginationIr::NextToken {
-            next_token: snake_of(&params, next_token),
-            max_results: snake_of(&params, max_results),
-            next_token_out: snake_of(&response, next_token_out),
-            items: snake_of(&response, items),
-            item: item_of(items),
-        },
-    });
-    let async_completion = op.async_completion.as_ref().and_then(|a| {
-        let poll = all_ops.get(a.poll.as_str())?;
+            .map(|w| self.field_ref(params, w, what))
+            .collect()
+    }
+
+    /// The list field with a paginated listing's items, and its item type.
+    fn items(&self, response: &[FieldIr], wire: &str) -> Result<(FieldRef, ItemIr), LowerError> {
+        let f = self.find(response, wire, "pagination.items")?;
+        match &f.ty {
+            TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } => {
+                Ok((FieldRef::to(f), i.clone()))
+            }
+            _ => Err(self.error("pagination.items", format!("`{wire}` is not a list"))),
+        }
+    }
+
+    fn pagination(
+        &self,
+        p: &PaginationSpec,
+        params: &[FieldIr],
+        response: &[FieldIr],
+    ) -> Result<PaginationIr, LowerError> {
+        // The paginator reports the request ID of every page when the response has one.
+        let request_id = response
+            .iter()
+            .find(|f| f.names.snake == "request_id")
+            .map(FieldRef::to);
+        // A response that echoes a paging parameter under its Rust name claims which page it is.
+        let echoed = |param: &FieldRef| {
+            response
+                .iter()
+                .find(|f| f.names.snake == param.snake)
+                .map(FieldRef::to)
+        };
+        Ok(match p {
+            PaginationSpec::PageNumber {
+                page_number,
+                page_size,
+                total_count,
+                items,
+            } => {
+                let page_number = self.field_ref(params, page_number, "pagination.page_number")?;
+                let page_size = self.field_ref(params, page_size, "pagination.page_size")?;
+                let (items, item) = self.items(response, items)?;
+                PaginationIr::PageNumber {
+                    echoed_page_number: echoed(&page_number),
+                    echoed_page_size: echoed(&page_size),
+                    total_count: self.field_ref(response, total_count, "pagination.total_count")?,
+                    page_number,
+                    page_size,
+                    items,
+                    item,
+                    request_id,
+                }
+            }
+            PaginationSpec::NextToken {
+                next_token,
+                max_results,
+                next_token_out,
+                items,
+            } => {
+                let (items, item) = self.items(response, items)?;
+                PaginationIr::NextToken {
+                    next_token: self.field_ref(params, next_token, "pagination.next_token")?,
+                    max_results: self.field_ref(params, max_results, "pagination.max_results")?,
+                    next_token_out: self.field_ref(
+                        response,
+                        next_token_out,
+                        "pagination.next_token_out",
+                    )?,
+                    items,
+                    item,
+                    request_id,
+                }
+            }
+        })
+    }
+
+    fn async_completion(
+        &self,
+        ctx: &Ctx<'_>,
+        a: &model::AsyncSpec,
+        params: &[FieldIr],
+        response: &[FieldIr],
+        all_ops: &BTreeMap<&str, &OperationSpec>,
+    ) -> Result<AsyncIr, LowerError> {
+        let poll = all_ops
+            .get(a.poll.as_str())
+            .ok_or_else(|| self.error("async.poll", format!("no operation `{}`", a.poll)))?;
         let poll_params: Vec<FieldIr> = poll.parameters.iter().map(|f| ctx.field(f)).collect();
         let input = a
             .input
             .iter()
             .map(|(target, source)| {
+                let what = format!("async.input.{target}");
                 let src = match source.split_once('.') {
-                    Some(("response", n)) => AsyncSource::Response(snake_of(&response, n)),
-                    Some((_, n)) => AsyncSource::Request(snake_of(&params, n)),
-                    None => AsyncSource::Request(String::new()),
+                    Some(("response", n)) => {
+                        AsyncSource::Response(self.find(response, n, &what)?.names.snake.clone())
+                    }
+                    Some(("request", n)) => {
+                        AsyncSource::Request(self.find(params, n, &what)?.names.snake.clone())
+                    }
+                    _ => {
+                        return Err(self.error(
+                            what,
+                            format!("`{source}` is neither `request.X` nor `response.X`"),
+                        ))
+                    }
                 };
-                (snake_of(&poll_params, target), src)
+                Ok((
+                    self.find(&poll_params, target, &what)?.names.snake.clone(),
+                    src,
+                ))
             })
-            .collect();
-        // Follow the dotted path through nested objects to Rust names.
-        let mut status_path = Vec::new();
-        let mut fields: Vec<Field> = poll.response.clone();
-        for seg in a.status_field.split('.') {
-            let f = fields.iter().find(|f| f.name == seg)?.clone();
-            status_path.push(ctx.field(&f).names.snake);
-            fields = match &f.ty {
-                TypeRef::Object(n) => ctx
-                    .structs
-                    .get(n.as_str())
-                    .map(|s| s.fields.clone())
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
-        }
-        Some(AsyncIr {
+            .collect::<Result<_, _>>()?;
+        Ok(AsyncIr {
             poll: Names::of(&poll.action, Some(&naming::snake_name(&poll.action))),
             input,
-            status_path,
-            status_wire: a.status_field.clone(),
+            status: self.status(ctx, poll, &a.status_field)?,
             pending: a.pending.clone(),
             success: a.success.clone(),
             failure: a.failure.clone(),
             gone_error: a.gone_error.clone(),
         })
-    });
+    }
+
+    /// Follows the dotted path of the status field through nested objects of `poll`'s
+    /// response, to Rust names.
+    fn status(
+        &self,
+        ctx: &Ctx<'_>,
+        poll: &OperationSpec,
+        wire: &str,
+    ) -> Result<StatusIr, LowerError> {
+        let what = "async.status_field";
+        let mut path = Vec::new();
+        let mut top_required = false;
+        let mut fields: &[Field] = &poll.response;
+        for (depth, seg) in wire.split('.').enumerate() {
+            let f = fields.iter().find(|f| f.name == seg).ok_or_else(|| {
+                self.error(what, format!("`{}` has no field `{seg}`", poll.action))
+            })?;
+            if depth == 0 {
+                top_required = f.required;
+            }
+            path.push(ctx.field(f).names.snake);
+            fields = match &f.ty {
+                TypeRef::Object(n) => ctx
+                    .structs
+                    .get(n.as_str())
+                    .map(|s| s.fields.as_slice())
+                    .ok_or_else(|| self.error(what, format!("no struct `{n}`")))?,
+                _ => &[],
+            };
+        }
+        Ok(StatusIr {
+            wire: wire.to_owned(),
+            path,
+            top_required,
+        })
+    }
+}
+
+fn lower_operation(
+    ctx: &Ctx<'_>,
+    file: &str,
+    group: &str,
+    op: &OperationSpec,
+    errors: &BTreeMap<&str, &ErrorIr>,
+    all_ops: &BTreeMap<&str, &OperationSpec>,
+) -> Result<OperationIr, LowerError> {
+    let at = OpLowering {
+        file,
+        action: &op.action,
+    };
+    let params: Vec<FieldIr> = op.parameters.iter().map(|f| ctx.field(f)).collect();
+    let response: Vec<FieldIr> = op.response.iter().map(|f| ctx.field(f)).collect();
+    let pagination = op
+        .pagination
+        .as_ref()
+        .map(|p| at.pagination(p, &params, &response))
+        .transpose()?;
+    let async_completion = op
+        .async_completion
+        .as_ref()
+        .map(|a| at.async_completion(ctx, a, &params, &response, all_ops))
+        .transpose()?;
     let mut op_errors: Vec<OperationErrorIr> = op
         .errors
         .iter()
-        .filter_map(|e| {
-            errors.get(e.code.as_str()).map(|c| OperationErrorIr {
+        .map(|e| {
+            let c = errors.get(e.code.as_str()).ok_or_else(|| {
+                at.error("errors", format!("`{}` is not in the catalogue", e.code))
+            })?;
+            Ok(OperationErrorIr {
                 http_status: e.http_status.unwrap_or(c.http_status),
                 origin: e.origin,
                 error: (*c).clone(),
@@ -976,8 +1191,33 @@ fn lower_operation(
                     .unwrap_or_else(|| c.description.clone()),
             })
         })
-        .collect();
+        .collect::<Result<_, LowerError>>()?;
     op_errors.sort_by(|a, b| a.error.code.cmp(&b.error.code));
+    let rules = op
+        .rules
+        .iter()
+        .map(|r| {
+            let when = match &r.when {
+                Some(c) => Some((
+                    at.field_ref(&params, &c.param, "rules.when")?,
+                    c.equals.as_ref().map(Scalar::to_string),
+                )),
+                None => None,
+            };
+            Ok(RuleIr {
+                doc: r.doc.clone(),
+                when,
+                require: at.refs(&params, &r.require, "rules.require")?,
+                require_any: at.refs(&params, &r.require_any, "rules.require_any")?,
+                forbid: at.refs(&params, &r.forbid, "rules.forbid")?,
+            })
+        })
+        .collect::<Result<_, LowerError>>()?;
+    let idempotency_token = op
+        .idempotency_token
+        .as_ref()
+        .map(|t| at.field_ref(&params, t, "idempotency_token"))
+        .transpose()?;
 
     let is_read = op.read_only.unwrap_or(false);
     let (example_request, example_response) = match &op.example {
@@ -993,7 +1233,7 @@ fn lower_operation(
         None => (Vec::new(), None),
     };
     let names = Names::of(&op.action, Some(&naming::snake_name(&op.action)));
-    OperationIr {
+    Ok(OperationIr {
         items: OperationItems::of(&names),
         names,
         group: group.to_owned(),
@@ -1001,27 +1241,17 @@ fn lower_operation(
         description: op.description.trim().to_owned(),
         notes: op.notes.iter().map(|n| n.trim().to_owned()).collect(),
         source: op.source.clone(),
-        rules: op
-            .rules
-            .iter()
-            .map(|r| RuleIr {
-                doc: r.doc.clone(),
-                when: r.when.as_ref().and_then(|c| {
-                    field_ref(&c.param).map(|f| (f, c.equals.as_ref().map(Scalar::to_string)))
-                }),
-                require: refs(&r.require),
-                require_any: refs(&r.require_any),
-                forbid: refs(&r.forbid),
-            })
-            .collect(),
-        idempotency_token: op.idempotency_token.as_ref().map(|t| snake_of(&params, t)),
+        rules,
         read_only: is_read,
-        retry_safe: is_read || op.idempotency_token.is_some(),
+        retry_safe: is_read || idempotency_token.is_some(),
+        idempotency_token,
         params,
         response,
         errors: op_errors,
         pagination,
         async_completion,
+        // Filled once every operation is lowered (`attach_waiters`).
+        waiters: Vec::new(),
         example_request,
         example_response,
         decisions: op.decisions.clone(),
@@ -1030,6 +1260,58 @@ fn lower_operation(
             ctx.product, ctx.version, op.action
         ),
         imported: op.imported.clone(),
+    })
+}
+
+/// Puts on each polled operation the waiters of the operations that poll it: one method per
+/// outcome (`wait_until_deleted` for a gone error, else `wait_until_<first success state>`),
+/// merged across the operations that wait for the same outcome.
+fn attach_waiters(groups: &mut [GroupIr]) {
+    let mut by_poll: BTreeMap<String, BTreeMap<String, WaiterIr>> = BTreeMap::new();
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        let Some(a) = &op.async_completion else {
+            continue;
+        };
+        let method = match (&a.gone_error, a.success.first()) {
+            (Some(_), _) => naming::reserved::WAITER_DELETED.to_owned(),
+            (None, Some(s)) => format!(
+                "{}{}",
+                naming::reserved::WAITER_PREFIX,
+                naming::snake_name(s)
+            ),
+            // Nothing to observe: no waiter.
+            (None, None) => continue,
+        };
+        let w = by_poll
+            .entry(a.poll.wire.clone())
+            .or_default()
+            .entry(method.clone())
+            .or_insert_with(|| WaiterIr {
+                method,
+                status: None,
+                success: Vec::new(),
+                failure: Vec::new(),
+                gone_error: None,
+                used_after: Vec::new(),
+            });
+        if a.gone_error.is_some() {
+            w.gone_error.clone_from(&a.gone_error);
+        } else {
+            w.status = Some(a.status.clone());
+        }
+        for (all, new) in [(&mut w.success, &a.success), (&mut w.failure, &a.failure)] {
+            for s in new {
+                if !all.contains(s) {
+                    all.push(s.clone());
+                }
+            }
+        }
+        w.used_after.push(op.names.wire.clone());
+    }
+    for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
+        if let Some(waiters) = by_poll.remove(&op.names.wire) {
+            op.waiters = waiters.into_values().collect();
+        }
     }
 }
 
@@ -1134,5 +1416,49 @@ pub fn group_reach(ir: &ServiceIr) -> GroupReach {
         types: named(types),
         request_types: named(request_types),
         requires: named(requires),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::SpecSources;
+    use std::path::Path;
+
+    /// The fixture spec, validated, its raw files edited by `edit` behind the validator's back.
+    fn lowered_after(
+        edit: impl FnOnce(&mut crate::loader::RawSpec),
+    ) -> Result<ServiceIr, LowerError> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+        let sources = SpecSources::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let spec = crate::load_sources(sources).unwrap_or_else(|e| panic!("{e}"));
+        let mut raw = spec.raw().clone();
+        edit(&mut raw);
+        lower(&Spec::unchecked(raw))
+    }
+
+    #[test]
+    fn the_fixture_lowers() {
+        assert!(lowered_after(|_| {}).is_ok());
+    }
+
+    #[test]
+    fn an_unresolved_reference_is_an_error_naming_file_operation_and_field() {
+        let result = lowered_after(|raw| {
+            for (_, g) in &mut raw.groups {
+                for op in &mut g.operations {
+                    if op.idempotency_token.is_some() {
+                        op.idempotency_token = Some("Missing".to_owned());
+                    }
+                }
+            }
+        });
+        let Err(e) = result else {
+            panic!("lowered a token that names no parameter");
+        };
+        assert_eq!(e.file, "groups/things.yaml");
+        assert_eq!(e.operation, "CreateThing");
+        assert_eq!(e.field, "idempotency_token");
+        assert!(e.problem.contains("Missing"), "{e}");
     }
 }

@@ -47,7 +47,7 @@ fn survey(spec_dir: &Path) -> (ServiceIr, BTreeMap<String, BTreeSet<String>>) {
             }
         }
     }
-    (ir::lower(&spec), names)
+    (ir::lower(&spec).unwrap(), names)
 }
 
 fn is_list(ty: &TypeIr) -> bool {

@@ -9,8 +9,10 @@ use generator::Spec;
 use std::path::Path;
 
 /// The surface the SDK generated from `spec` has.
-pub fn surface_of(spec: &Spec) -> ApiSurface {
-    ApiSurface::from_ir(&generator::ir::lower(spec))
+pub fn surface_of(spec: &Spec) -> Result<ApiSurface, String> {
+    generator::ir::lower(spec)
+        .map(|ir| ApiSurface::from_ir(&ir))
+        .map_err(|e| e.to_string())
 }
 
 /// The change summary from the surface checked in below `out_dir` to `new`. A missing or
@@ -45,9 +47,9 @@ pub fn against_checked_in(out_dir: &Path, new: &ApiSurface) -> String {
 /// `new_dir`, and whether any change is breaking.
 pub fn run(old_dir: &Path, new_dir: &Path) -> Result<(String, bool), String> {
     let load = |dir: &Path| {
-        generator::load_spec(dir)
-            .map(|spec| surface_of(&spec))
-            .map_err(|d| format!("the spec in {} is invalid:\n{d}", dir.display()))
+        let spec = generator::load_spec(dir)
+            .map_err(|d| format!("the spec in {} is invalid:\n{d}", dir.display()))?;
+        surface_of(&spec)
     };
     let changes = surface::diff(&load(old_dir)?, &load(new_dir)?);
     Ok((

@@ -93,7 +93,7 @@ pub fn run(options: &Options) -> Result<String, String> {
     let files = generator::generate(&spec, &templates).map_err(|e| e.to_string())?;
     // Read the checked-in surface now, before anything is written.
     let surface =
-        crate::api_diff::against_checked_in(&options.out_dir, &crate::api_diff::surface_of(&spec));
+        crate::api_diff::against_checked_in(&options.out_dir, &crate::api_diff::surface_of(&spec)?);
 
     let mut wanted: Vec<(PathBuf, String)> = files
         .iter()

@@ -32,7 +32,7 @@ pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
 }
 
 /// The module of one operation.
-pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> TokenStream {
+pub(super) fn emit_operation(op: &OperationIr) -> TokenStream {
     let module_doc = format!(" `{}`: {}", op.names.wire, op.summary);
     let rt = super::runtime_import();
     let input = emit_input(op);
@@ -40,7 +40,7 @@ pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> To
     let output = emit_output(op);
     let error = emit_error(op);
     let paginator = super::paginator_waiter::emit_paginator(op);
-    let waiters = super::paginator_waiter::emit_waiters(op, polled_by);
+    let waiters = super::paginator_waiter::emit_waiters(op);
     quote! {
         #![doc = #module_doc]
         #rt
@@ -377,7 +377,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
     };
     let token_fill = match &op.idempotency_token {
         Some(t) => {
-            let t = ident(t);
+            let t = ident(&t.snake);
             let token = runtime_path("idempotency_token");
             quote! {
                 // A fresh token per logical call makes retries of this write safe.

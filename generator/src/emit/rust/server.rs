@@ -65,12 +65,8 @@ fn emit_facts(op: &OperationIr) -> TokenStream {
     let action = &op.names.wire;
     let read_only = op.read_only;
     let token = match &op.idempotency_token {
-        Some(snake) => {
-            let wire = op
-                .params
-                .iter()
-                .find(|p| &p.names.snake == snake)
-                .map_or(snake.as_str(), |p| p.names.wire.as_str());
+        Some(t) => {
+            let wire = &t.wire;
             quote!(Some(#wire))
         }
         None => quote!(None),
