@@ -3,6 +3,7 @@
 
 use super::operation::{attach_waiters, lower_operation};
 use super::*;
+use crate::loader::{SERVICE_FILE, SHARED_FILE};
 use crate::model::{self, Field, OperationSpec, Scalar, TypeRef};
 use crate::naming;
 use crate::validate::Spec;
@@ -12,11 +13,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// gap in the validator, reported rather than lowered to an empty name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LowerError {
-    /// The spec file holding the operation, relative to the spec directory.
+    /// The spec file holding the reference, relative to the spec directory.
     pub file: String,
-    /// The operation's action.
-    pub operation: String,
-    /// The reference, e.g. `pagination.items` or `idempotency_token`.
+    /// What holds it: `operation CreateThing`, `struct Tag`, `common parameters`.
+    pub item: String,
+    /// The reference, e.g. `pagination.items`, `idempotency_token` or a field's name.
     pub field: String,
     /// What is missing.
     pub problem: String,
@@ -26,8 +27,8 @@ impl std::fmt::Display for LowerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}: operation {}, {}: {} (the validator should have refused this spec)",
-            self.file, self.operation, self.field, self.problem
+            "{}: {}, {}: {} (the validator should have refused this spec)",
+            self.file, self.item, self.field, self.problem
         )
     }
 }
@@ -40,6 +41,8 @@ pub fn lower(spec: &Spec) -> Result<ServiceIr, LowerError> {
     let raw = spec.raw();
     let mut enum_specs: BTreeMap<&str, &model::EnumSpec> = BTreeMap::new();
     let mut struct_specs: BTreeMap<&str, &model::StructSpec> = BTreeMap::new();
+    // Where each struct is defined, for errors.
+    let mut struct_files: BTreeMap<&str, String> = BTreeMap::new();
     for e in raw
         .shared
         .enums
@@ -48,13 +51,19 @@ pub fn lower(spec: &Spec) -> Result<ServiceIr, LowerError> {
     {
         enum_specs.insert(&e.name, e);
     }
-    for s in raw
+    let shared = raw
         .shared
         .structs
         .iter()
-        .chain(raw.groups.iter().flat_map(|(_, g)| g.structs.iter()))
-    {
+        .map(|s| (SHARED_FILE.to_owned(), s));
+    let grouped = raw.groups.iter().flat_map(|(path, g)| {
+        g.structs
+            .iter()
+            .map(move |s| (path.display().to_string(), s))
+    });
+    for (file, s) in shared.chain(grouped) {
         struct_specs.insert(&s.name, s);
+        struct_files.insert(&s.name, file);
     }
     let ctx = Ctx {
         enums: &enum_specs,
@@ -129,14 +138,26 @@ pub fn lower(spec: &Spec) -> Result<ServiceIr, LowerError> {
         .collect();
     let structs = struct_specs
         .values()
-        .map(|s| StructIr {
-            name: s.name.clone(),
-            doc: s.doc.clone(),
-            fields: s.fields.iter().map(|f| ctx.field(f)).collect(),
-            uses: uses.get(&s.name).copied().unwrap_or_default(),
-            note: s.note.clone(),
+        .map(|s| {
+            let file = struct_files
+                .get(s.name.as_str())
+                .cloned()
+                .unwrap_or_default();
+            let item = format!("struct {}", s.name);
+            Ok(StructIr {
+                name: s.name.clone(),
+                doc: s.doc.clone(),
+                fields: ctx.fields(&s.fields, &file, &item)?,
+                uses: uses.get(&s.name).copied().unwrap_or_default(),
+                note: s.note.clone(),
+            })
         })
-        .collect();
+        .collect::<Result<_, LowerError>>()?;
+    let common_parameters = ctx.fields(
+        &raw.service.common_parameters,
+        SERVICE_FILE,
+        "common parameters",
+    )?;
 
     let svc = &raw.service;
     Ok(ServiceIr {
@@ -154,7 +175,7 @@ pub fn lower(spec: &Spec) -> Result<ServiceIr, LowerError> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        common_parameters: svc.common_parameters.iter().map(|f| ctx.field(f)).collect(),
+        common_parameters,
         notes: svc.notes.clone(),
         groups,
         enums,
@@ -173,41 +194,73 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn item(&self, name: &str) -> ItemIr {
-        match name {
+    /// A list's item type; the problem when `name` is no scalar keyword, enum or struct.
+    fn item(&self, name: &str) -> Result<ItemIr, String> {
+        Ok(match name {
             "string" => ItemIr::Scalar(ScalarIr::String),
             "integer" => ItemIr::Scalar(ScalarIr::Integer),
             "long" => ItemIr::Scalar(ScalarIr::Long),
             "boolean" => ItemIr::Scalar(ScalarIr::Boolean),
             "float" => ItemIr::Scalar(ScalarIr::Float),
             n if self.enums.contains_key(n) => ItemIr::Enum(n.to_owned()),
-            n => ItemIr::Struct(n.to_owned()),
+            n if self.structs.contains_key(n) => ItemIr::Struct(n.to_owned()),
+            n => return Err(format!("no type `{n}`")),
+        })
+    }
+
+    /// `name`, when it is a struct; else the problem.
+    fn struct_name(&self, name: &str) -> Result<String, String> {
+        if self.structs.contains_key(name) {
+            Ok(name.to_owned())
+        } else {
+            Err(format!("no struct `{name}`"))
         }
     }
 
-    fn ty(&self, t: &TypeRef) -> TypeIr {
-        match t {
+    /// A field's type; the problem when it names no enum or struct.
+    fn ty(&self, t: &TypeRef) -> Result<TypeIr, String> {
+        Ok(match t {
             TypeRef::String => TypeIr::Scalar(ScalarIr::String),
             TypeRef::Integer => TypeIr::Scalar(ScalarIr::Integer),
             TypeRef::Long => TypeIr::Scalar(ScalarIr::Long),
             TypeRef::Boolean => TypeIr::Scalar(ScalarIr::Boolean),
             TypeRef::Float => TypeIr::Scalar(ScalarIr::Float),
-            TypeRef::Enum(n) => TypeIr::Enum(
-                n.clone(),
-                self.enums
+            TypeRef::Enum(n) => {
+                let e = self
+                    .enums
                     .get(n.as_str())
-                    .map(|e| e.wire_type)
-                    .unwrap_or(EnumWireType::String),
-            ),
-            TypeRef::List(i) => TypeIr::List(self.item(i)),
-            TypeRef::Json(n) => TypeIr::Json(n.clone()),
-            TypeRef::Object(n) => TypeIr::Object(n.clone()),
+                    .ok_or_else(|| format!("no enum `{n}`"))?;
+                TypeIr::Enum(n.clone(), e.wire_type)
+            }
+            TypeRef::List(i) => TypeIr::List(self.item(i)?),
+            TypeRef::Json(n) => TypeIr::Json(self.struct_name(n)?),
+            TypeRef::Object(n) => TypeIr::Object(self.struct_name(n)?),
             TypeRef::WrappedList(w) => TypeIr::WrappedList {
                 key: w.key.clone(),
-                item: self.item(&w.item),
+                item: self.item(&w.item)?,
             },
-            TypeRef::CommaList(i) => TypeIr::CommaList(self.item(i)),
-        }
+            TypeRef::CommaList(i) => TypeIr::CommaList(self.item(i)?),
+        })
+    }
+
+    /// Every field of `fields`, in order; `file` and `item` say where they are, for errors.
+    pub(super) fn fields(
+        &self,
+        fields: &[Field],
+        file: &str,
+        item: &str,
+    ) -> Result<Vec<FieldIr>, LowerError> {
+        fields
+            .iter()
+            .map(|f| {
+                self.field(f).map_err(|problem| LowerError {
+                    file: file.to_owned(),
+                    item: item.to_owned(),
+                    field: f.name.clone(),
+                    problem,
+                })
+            })
+            .collect()
     }
 
     /// True when `f` is a sensitive scalar (or list of scalars) or its type is a struct holding
@@ -232,10 +285,10 @@ impl Ctx<'_> {
         found
     }
 
-    pub(super) fn field(&self, f: &Field) -> FieldIr {
-        FieldIr {
+    fn field(&self, f: &Field) -> Result<FieldIr, String> {
+        Ok(FieldIr {
             names: Names::of(&f.name, f.rust_name.as_deref()),
-            ty: self.ty(&f.ty),
+            ty: self.ty(&f.ty)?,
             required: f.required,
             default: f.default.as_ref().map(Scalar::to_string),
             example: f.example.as_ref().map(Scalar::to_string),
@@ -258,7 +311,7 @@ impl Ctx<'_> {
             note: f.note.clone(),
             location: f.location.unwrap_or_default(),
             origin: f.origin,
-        }
+        })
     }
 }
 
@@ -371,8 +424,25 @@ mod tests {
             panic!("lowered a token that names no parameter");
         };
         assert_eq!(e.file, "groups/things.yaml");
-        assert_eq!(e.operation, "CreateThing");
+        assert_eq!(e.item, "operation CreateThing");
         assert_eq!(e.field, "idempotency_token");
+        assert!(e.problem.contains("Missing"), "{e}");
+    }
+
+    #[test]
+    fn a_field_of_an_unknown_type_is_an_error_naming_its_struct() {
+        let result = lowered_after(|raw| {
+            if let Some(s) = raw.shared.structs.first_mut() {
+                if let Some(f) = s.fields.first_mut() {
+                    f.ty = TypeRef::Enum("Missing".to_owned());
+                }
+            }
+        });
+        let Err(e) = result else {
+            panic!("lowered a field whose enum does not exist");
+        };
+        assert_eq!(e.file, SHARED_FILE);
+        assert!(e.item.starts_with("struct "), "{e}");
         assert!(e.problem.contains("Missing"), "{e}");
     }
 }

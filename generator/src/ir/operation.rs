@@ -16,10 +16,14 @@ struct OpLowering<'a> {
 }
 
 impl OpLowering<'_> {
+    fn item(&self) -> String {
+        format!("operation {}", self.action)
+    }
+
     fn error(&self, field: impl Into<String>, problem: impl Into<String>) -> LowerError {
         LowerError {
             file: self.file.to_owned(),
-            operation: self.action.to_owned(),
+            item: self.item(),
             field: field.into(),
             problem: problem.into(),
         }
@@ -143,7 +147,11 @@ impl OpLowering<'_> {
         let poll = all_ops
             .get(a.poll.as_str())
             .ok_or_else(|| self.error("async.poll", format!("no operation `{}`", a.poll)))?;
-        let poll_params: Vec<FieldIr> = poll.parameters.iter().map(|f| ctx.field(f)).collect();
+        let poll_params: Vec<Names> = poll
+            .parameters
+            .iter()
+            .map(|f| Names::of(&f.name, f.rust_name.as_deref()))
+            .collect();
         let input = a
             .input
             .iter()
@@ -163,10 +171,17 @@ impl OpLowering<'_> {
                         ))
                     }
                 };
-                Ok((
-                    self.find(&poll_params, target, &what)?.names.snake.clone(),
-                    src,
-                ))
+                let poll_param =
+                    poll_params
+                        .iter()
+                        .find(|n| n.wire == *target)
+                        .ok_or_else(|| {
+                            self.error(
+                                &what,
+                                format!("`{}` has no parameter `{target}`", poll.action),
+                            )
+                        })?;
+                Ok((poll_param.snake.clone(), src))
             })
             .collect::<Result<_, _>>()?;
         Ok(AsyncIr {
@@ -199,7 +214,7 @@ impl OpLowering<'_> {
             if depth == 0 {
                 top_required = f.required;
             }
-            path.push(ctx.field(f).names.snake);
+            path.push(Names::of(&f.name, f.rust_name.as_deref()).snake);
             fields = match &f.ty {
                 TypeRef::Object(n) => ctx
                     .structs
@@ -229,8 +244,8 @@ pub(super) fn lower_operation(
         file,
         action: &op.action,
     };
-    let params: Vec<FieldIr> = op.parameters.iter().map(|f| ctx.field(f)).collect();
-    let response: Vec<FieldIr> = op.response.iter().map(|f| ctx.field(f)).collect();
+    let params = ctx.fields(&op.parameters, file, &at.item())?;
+    let response = ctx.fields(&op.response, file, &at.item())?;
     let pagination = op
         .pagination
         .as_ref()
