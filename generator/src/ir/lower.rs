@@ -7,6 +7,7 @@ use crate::loader::{SERVICE_FILE, SHARED_FILE};
 use crate::model::{self, Field, OperationSpec, Scalar, TypeRef};
 use crate::naming;
 use crate::validate::Spec;
+use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A reference lowering could not resolve. Validation refuses such specs first, so this is a
@@ -163,6 +164,7 @@ pub fn lower(spec: &Spec) -> Result<ServiceIr, LowerError> {
     Ok(ServiceIr {
         package: svc.package.clone().unwrap_or_default(),
         name: svc.name.clone(),
+        server_trait: format!("{}Service", svc.name.to_upper_camel_case()),
         product: svc.product.clone(),
         api_version: svc.api_version.clone(),
         description: svc.description.clone(),

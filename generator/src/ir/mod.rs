@@ -26,6 +26,8 @@ pub struct ServiceIr {
     pub package: PackageSpec,
     /// Human-readable name, e.g. `VPN Gateway`.
     pub name: String,
+    /// The server side's service trait, e.g. `VpnGatewayService`.
+    pub server_trait: String,
     /// Product code, e.g. `Vpc`.
     pub product: String,
     /// API version.

@@ -10,14 +10,8 @@ use super::{
     value_type,
 };
 use crate::ir::{FieldIr, OperationIr, ServiceIr};
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// The name of the service trait: the service's name, e.g. `VpnGatewayService`.
-pub(crate) fn trait_name(ir: &ServiceIr) -> String {
-    format!("{}Service", ir.name.to_upper_camel_case())
-}
 
 /// `src/server.rs`.
 pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
@@ -34,7 +28,7 @@ pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
          [`ServiceRequest::call`].\n\n \
          Compiled with the `server` feature, which enables every operation group: a server answers\n \
          every operation.",
-        trait_name = trait_name(ir)
+        trait_name = ir.server_trait
     );
     let facts_type = runtime_path("server::OperationFacts");
     quote! {
@@ -164,7 +158,7 @@ fn emit_request(op: &OperationIr) -> TokenStream {
 
 /// The service trait.
 fn emit_trait(ir: &ServiceIr) -> TokenStream {
-    let name = ident(&trait_name(ir));
+    let name = ident(&ir.server_trait);
     let error = runtime_path("server::ErrorResponse");
     let methods = ir.operations().map(|op| {
         let method = ident(&op.names.snake);
@@ -199,7 +193,7 @@ fn emit_trait(ir: &ServiceIr) -> TokenStream {
 
 /// `ServiceRequest`, `ServiceResponse` and the dispatch between them.
 fn emit_dispatch(ir: &ServiceIr) -> TokenStream {
-    let service = ident(&trait_name(ir));
+    let service = ident(&ir.server_trait);
     let wire_params = runtime_path("wire_params::decode::WireParams");
     let decode_error = runtime_path("server::DecodeError");
     let error = runtime_path("server::ErrorResponse");
