@@ -58,10 +58,11 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
     };
     let request_id = match request_id {
         Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::String)) => {
+            let name = ident(&f.snake);
             if f.required {
-                quote!(Some(out.request_id.as_str()))
+                quote!(Some(out.#name.as_str()))
             } else {
-                quote!(out.request_id.as_deref())
+                quote!(out.#name.as_deref())
             }
         }
         _ => quote!(None),
