@@ -94,7 +94,7 @@ pub fn run(options: &Options) -> Result<String, String> {
     };
     let files = crate::generate(&spec, &templates).map_err(|e| e.to_string())?;
     // Read the checked-in surface now, before anything is written.
-    let surface = against_checked_in(&options.out_dir, &surface_of(&spec));
+    let surface = against_checked_in(&options.out_dir, &surface_of(&spec)?);
 
     let mut wanted: Vec<(PathBuf, String)> = files
         .iter()
@@ -200,8 +200,10 @@ fn generated_files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The surface the SDK generated from `spec` has.
-pub fn surface_of(spec: &Spec) -> ApiSurface {
-    ApiSurface::from_ir(&crate::ir::lower(spec))
+pub fn surface_of(spec: &Spec) -> Result<ApiSurface, String> {
+    crate::ir::lower(spec)
+        .map(|ir| ApiSurface::from_ir(&ir))
+        .map_err(|e| e.to_string())
 }
 
 /// The change summary from the surface checked in below `out_dir` to `new`. A missing or

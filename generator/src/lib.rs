@@ -38,8 +38,41 @@ pub fn load_sources(sources: SpecSources) -> Result<Spec, Diagnostics> {
 }
 
 /// Every generated file for `spec`, sorted by path, relative to the generated crate's root.
-pub fn generate(spec: &Spec, templates: &Templates) -> Result<Vec<GeneratedFile>, EmitError> {
-    emit::generate(&ir::lower(spec), templates)
+pub fn generate(spec: &Spec, templates: &Templates) -> Result<Vec<GeneratedFile>, GenerateError> {
+    Ok(emit::generate(&ir::lower(spec)?, templates)?)
+}
+
+/// Why [`generate`] failed: never a problem the validator reports, always a gap in the
+/// validator or a bug in the generator.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// A reference lowering could not resolve.
+    Lower(ir::LowerError),
+    /// An emitter failed.
+    Emit(EmitError),
+}
+
+impl std::fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GenerateError::Lower(e) => e.fmt(f),
+            GenerateError::Emit(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+impl From<ir::LowerError> for GenerateError {
+    fn from(e: ir::LowerError) -> Self {
+        GenerateError::Lower(e)
+    }
+}
+
+impl From<EmitError> for GenerateError {
+    fn from(e: EmitError) -> Self {
+        GenerateError::Emit(e)
+    }
 }
 
 /// The templates this generator ships (the workspace's `templates/`), compiled in, for runs

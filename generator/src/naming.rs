@@ -29,6 +29,8 @@ pub mod reserved {
     ];
     /// Prefix of the waiter methods on the fluent builder of a polled operation.
     pub const WAITER_PREFIX: &str = "wait_until_";
+    /// The waiter method of a polled operation that waits for a resource to be gone.
+    pub const WAITER_DELETED: &str = "wait_until_deleted";
     /// Prefix of the whole-list setter a list parameter or field gets besides its item setter.
     pub const LIST_SETTER_PREFIX: &str = "set_";
     /// Methods of `Client` besides one per operation.
@@ -58,6 +60,34 @@ pub mod reserved {
     pub const ERROR_KIND_VARIANTS: &[&str] = &[];
     /// Variants of an enum besides one per documented value.
     pub const ENUM_VARIANTS: &[&str] = &["Unknown"];
+
+    /// Suffixes of the types generated per operation, appended to the action's UpperCamelCase
+    /// name (`CreateVpnGateway` + `Input`). `ir::OperationItems` derives the names from these.
+    pub mod suffix {
+        /// The input (`crate::operation::<module>`).
+        pub const INPUT: &str = "Input";
+        /// The output.
+        pub const OUTPUT: &str = "Output";
+        /// The error type alias.
+        pub const ERROR: &str = "Error";
+        /// The enum of documented error codes.
+        pub const ERROR_KIND: &str = "ErrorKind";
+        /// The fluent builder.
+        pub const FLUENT_BUILDER: &str = "FluentBuilder";
+        /// The validated request of the server side (`crate::server`).
+        pub const REQUEST: &str = "Request";
+    }
+
+    /// Suffixes a spec type name must not end in, so that no shared type reads as one of an
+    /// operation's generated types. `ErrorKind` ends in `Kind` and needs its own entry.
+    pub const TYPE_SUFFIXES: &[&str] = &[
+        suffix::INPUT,
+        suffix::OUTPUT,
+        suffix::ERROR,
+        suffix::ERROR_KIND,
+        suffix::FLUENT_BUILDER,
+        suffix::REQUEST,
+    ];
 }
 
 /// `VpnGatewayId` → `vpn_gateway_id`; keywords get a trailing underscore (`Type` → `type_`).

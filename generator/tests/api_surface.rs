@@ -22,7 +22,7 @@ fn real_sources() -> SpecSources {
 
 fn surface_of(sources: SpecSources) -> ApiSurface {
     let spec = load_sources(sources).unwrap_or_else(|e| panic!("the edited spec is invalid:\n{e}"));
-    ApiSurface::from_ir(&generator::ir::lower(&spec))
+    ApiSurface::from_ir(&generator::ir::lower(&spec).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn baseline() -> &'static ApiSurface {

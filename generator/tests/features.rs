@@ -69,6 +69,7 @@ fn sources() -> SpecSources {
 
 fn lowered() -> ir::ServiceIr {
     ir::lower(&load_sources(sources()).unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {

@@ -344,7 +344,7 @@ fn the_whole_metadata_scaffolds_merges_and_validates() {
         sources.files.insert(f.path.clone(), f.contents.clone());
     }
     let spec = generator::load_sources(sources).unwrap_or_else(|e| panic!("{e}"));
-    let ir = generator::ir::lower(&spec);
+    let ir = generator::ir::lower(&spec).unwrap();
     assert_eq!(ir.operations().count(), 394);
     assert_eq!(ir.groups.len(), 52);
     let variants: std::collections::BTreeSet<&str> =

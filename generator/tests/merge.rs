@@ -48,7 +48,7 @@ const AGREEING: &str = "parameters:
 
 fn lowered(sources: SpecSources) -> ir::ServiceIr {
     let spec = load_sources(sources).unwrap_or_else(|e| panic!("{e}"));
-    ir::lower(&spec)
+    ir::lower(&spec).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn problems(sources: SpecSources) -> String {
@@ -301,7 +301,10 @@ fn inferred_facts_fill_in_only_where_the_curated_entry_is_silent() {
     sources.files.insert(group, text);
     let ir = lowered(sources);
     assert_eq!(
-        create_thing(&ir).idempotency_token.as_deref(),
+        create_thing(&ir)
+            .idempotency_token
+            .as_ref()
+            .map(|t| t.snake.as_str()),
         Some("client_token")
     );
 }

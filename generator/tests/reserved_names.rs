@@ -47,7 +47,7 @@ fn survey(spec_dir: &Path) -> (ServiceIr, BTreeMap<String, BTreeSet<String>>) {
             }
         }
     }
-    (ir::lower(&spec), names)
+    (ir::lower(&spec).unwrap(), names)
 }
 
 fn is_list(ty: &TypeIr) -> bool {
@@ -81,25 +81,24 @@ fn check(spec_dir: &Path) {
     let mut client = BTreeSet::new();
     let ops = ir.groups.iter().flat_map(|g| &g.operations);
     for op in ops {
-        let camel = &op.names.camel;
         client.insert(op.names.snake.clone());
         let mut setters = BTreeSet::new();
         for p in &op.params {
             setters.insert(p.names.snake.clone());
             if is_list(&p.ty) {
-                setters.insert(format!("{}{}", reserved::LIST_SETTER_PREFIX, p.names.snake));
+                setters.insert(p.names.list_setter());
             }
         }
         missing.extend(unexplained(
             &names,
-            &format!("{camel}FluentBuilder"),
+            &op.items.builder,
             &setters,
             reserved::BUILDER_METHODS,
             Some(reserved::WAITER_PREFIX),
         ));
         missing.extend(unexplained(
             &names,
-            &format!("{camel}Input"),
+            &op.items.input,
             &BTreeSet::new(),
             reserved::INPUT_METHODS,
             None,
@@ -107,7 +106,7 @@ fn check(spec_dir: &Path) {
         let getters = op.response.iter().map(|f| f.names.snake.clone()).collect();
         missing.extend(unexplained(
             &names,
-            &format!("{camel}Output"),
+            &op.items.output,
             &getters,
             reserved::OUTPUT_METHODS,
             None,
@@ -116,7 +115,7 @@ fn check(spec_dir: &Path) {
             op.errors.iter().map(|e| e.error.variant.clone()).collect();
         missing.extend(unexplained(
             &names,
-            &format!("{camel}ErrorKind"),
+            &op.items.error_kind,
             &error_names,
             reserved::ERROR_KIND_VARIANTS,
             None,

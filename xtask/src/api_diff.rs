@@ -13,9 +13,9 @@ use std::path::Path;
 /// `new_dir`, and whether any change is breaking.
 pub fn run(old_dir: &Path, new_dir: &Path) -> Result<(String, bool), String> {
     let load = |dir: &Path| {
-        generator::load_spec(dir)
-            .map(|spec| surface_of(&spec))
-            .map_err(|d| format!("the spec in {} is invalid:\n{d}", dir.display()))
+        let spec = generator::load_spec(dir)
+            .map_err(|d| format!("the spec in {} is invalid:\n{d}", dir.display()))?;
+        surface_of(&spec)
     };
     let changes = surface::diff(&load(old_dir)?, &load(new_dir)?);
     Ok((

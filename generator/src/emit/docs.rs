@@ -414,7 +414,7 @@ fn async_text(a: &AsyncIr) -> String {
     let mut text = format!(
         "poll `{}` until `{}` is {}",
         a.poll.wire,
-        a.status_wire,
+        a.status.wire,
         a.success
             .iter()
             .map(|s| format!("`{s}`"))
@@ -480,12 +480,7 @@ fn operation_view(
         description: op.description.clone(),
         group_title: group_title.to_owned(),
         source: op.source.clone(),
-        idempotency_token: op.idempotency_token.as_ref().and_then(|t| {
-            op.params
-                .iter()
-                .find(|p| &p.names.snake == t)
-                .map(|p| p.names.wire.clone())
-        }),
+        idempotency_token: op.idempotency_token.as_ref().map(|t| t.wire.clone()),
         pagination: op.pagination.as_ref().map(pagination_text),
         async_completion: op.async_completion.as_ref().map(async_text),
         notes: op.notes.clone(),

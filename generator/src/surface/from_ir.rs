@@ -280,12 +280,7 @@ fn operation(op: &OperationIr, s: &mut Surface<'_>) {
         attrs.push(Attr::flag(attr::RETRY_SAFE));
     }
     if let Some(token) = &op.idempotency_token {
-        let wire = op
-            .params
-            .iter()
-            .find(|p| &p.names.snake == token)
-            .map_or(token, |p| &p.names.wire);
-        attrs.push(Attr::new(attr::TOKEN, wire));
+        attrs.push(Attr::new(attr::TOKEN, &token.wire));
     }
     s.add(&scope, Item::Itself, attrs);
 
@@ -319,12 +314,13 @@ fn operation(op: &OperationIr, s: &mut Surface<'_>) {
                 total_count,
                 items,
                 item,
+                ..
             } => vec![
                 Attr::new(attr::STYLE, "page-number"),
-                Attr::new(attr::CURSOR, page_number),
-                Attr::new(attr::SIZE, page_size),
-                Attr::new(attr::TOTAL, total_count),
-                Attr::new(attr::LIST, items),
+                Attr::new(attr::CURSOR, &page_number.snake),
+                Attr::new(attr::SIZE, &page_size.snake),
+                Attr::new(attr::TOTAL, &total_count.snake),
+                Attr::new(attr::LIST, &items.snake),
                 Attr::new(attr::ITEM, item_type(item)),
             ],
             PaginationIr::NextToken {
@@ -333,12 +329,13 @@ fn operation(op: &OperationIr, s: &mut Surface<'_>) {
                 next_token_out,
                 items,
                 item,
+                ..
             } => vec![
                 Attr::new(attr::STYLE, "next-token"),
-                Attr::new(attr::CURSOR, next_token),
-                Attr::new(attr::SIZE, max_results),
-                Attr::new(attr::NEXT, next_token_out),
-                Attr::new(attr::LIST, items),
+                Attr::new(attr::CURSOR, &next_token.snake),
+                Attr::new(attr::SIZE, &max_results.snake),
+                Attr::new(attr::NEXT, &next_token_out.snake),
+                Attr::new(attr::LIST, &items.snake),
                 Attr::new(attr::ITEM, item_type(item)),
             ],
         };
@@ -497,64 +494,39 @@ fn rule_words(r: &RuleIr) -> Vec<String> {
     words
 }
 
-/// The `wait_until_*` methods on the builders of polled operations, merged per method as
-/// `emit/rust/paginator_waiter.rs` merges them (same names, same union of states).
+/// The `wait_until_*` methods on the builders of polled operations, as the IR merges them.
+/// States and the operations a waiter is used after are sets here: sorted, so reordering the
+/// spec changes nothing.
 fn waiters(ir: &ServiceIr, s: &mut Surface<'_>) {
-    #[derive(Default)]
-    struct Waiter {
-        field: Option<String>,
-        success: Vec<String>,
-        failure: Vec<String>,
-        gone: Option<String>,
-        after: Vec<String>,
-    }
-    let mut found: BTreeMap<(String, String), Waiter> = BTreeMap::new();
-    for op in ir.operations() {
-        let Some(a) = &op.async_completion else {
-            continue;
-        };
-        let method = match (&a.gone_error, a.success.first()) {
-            (Some(_), _) => "wait_until_deleted".to_owned(),
-            (None, Some(state)) => format!(
-                "{}{}",
-                naming::reserved::WAITER_PREFIX,
-                naming::snake_name(state)
-            ),
-            (None, None) => continue,
-        };
-        let w = found.entry((a.poll.wire.clone(), method)).or_default();
-        if a.gone_error.is_none() {
-            w.field = Some(a.status_wire.clone());
-        }
-        w.success.extend(a.success.iter().cloned());
-        w.failure.extend(a.failure.iter().cloned());
-        if a.gone_error.is_some() {
-            w.gone.clone_from(&a.gone_error);
-        }
-        w.after.push(op.names.wire.clone());
-    }
-    for ((poll, method), mut w) in found {
-        let mut attrs = Vec::new();
-        if let Some(field) = w.field {
-            attrs.push(Attr::new(attr::FIELD, field));
-        }
-        for (name, values) in [
-            (attr::SUCCESS, &mut w.success),
-            (attr::FAILURE, &mut w.failure),
-        ] {
-            values.sort();
-            values.dedup();
-            if !values.is_empty() {
-                attrs.push(Attr::list(name, values.iter()));
+    for poll in ir.operations() {
+        for w in &poll.waiters {
+            let mut attrs = Vec::new();
+            if let Some(status) = &w.status {
+                attrs.push(Attr::new(attr::FIELD, &status.wire));
             }
+            for (name, values) in [(attr::SUCCESS, &w.success), (attr::FAILURE, &w.failure)] {
+                if !values.is_empty() {
+                    attrs.push(Attr::list(name, sorted(values)));
+                }
+            }
+            if let Some(code) = &w.gone_error {
+                attrs.push(Attr::new(attr::GONE, code));
+            }
+            attrs.push(Attr::list(attr::AFTER, sorted(&w.used_after)));
+            s.add(
+                &Scope::Operation(poll.names.wire.clone()),
+                Item::Waiter(w.method.clone()),
+                attrs,
+            );
         }
-        if let Some(code) = w.gone {
-            attrs.push(Attr::new(attr::GONE, code));
-        }
-        w.after.sort();
-        attrs.push(Attr::list(attr::AFTER, w.after));
-        s.add(&Scope::Operation(poll), Item::Waiter(method), attrs);
     }
+}
+
+fn sorted(values: &[String]) -> Vec<String> {
+    let mut values = values.to_vec();
+    values.sort();
+    values.dedup();
+    values
 }
 
 /// A struct, its roles (which decide its methods in `emit/rust/types.rs`: `new` and setters

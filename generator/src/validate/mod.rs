@@ -44,14 +44,30 @@ impl Spec {
         &self.raw
     }
 
+    /// Files taken as validated without checking them, so tests can give later stages
+    /// a spec the validator would refuse.
+    #[cfg(test)]
+    pub(crate) fn unchecked(raw: RawSpec) -> Spec {
+        Spec { raw }
+    }
+
     /// Groups in the order `service.yaml` lists them.
     pub fn groups_in_order(&self) -> Vec<&GroupFile> {
+        self.groups_in_order_with_paths()
+            .into_iter()
+            .map(|(_, g)| g)
+            .collect()
+    }
+
+    /// Groups in the order `service.yaml` lists them, each with its file's path relative to
+    /// the spec directory.
+    pub fn groups_in_order_with_paths(&self) -> Vec<(&Path, &GroupFile)> {
         self.raw
             .service
             .groups
             .iter()
             .filter_map(|id| self.raw.groups.iter().find(|(_, g)| &g.id == id))
-            .map(|(_, g)| g)
+            .map(|(path, g)| (path.as_path(), g))
             .collect()
     }
 }

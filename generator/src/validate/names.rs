@@ -214,13 +214,12 @@ fn reserved_type_name(name: &str) -> Option<String> {
         "ValidationError",
         "RequestOptions",
     ];
-    const SUFFIXES: &[&str] = &["Input", "Output", "Error", "FluentBuilder"];
     if RESERVED.contains(&name) {
         return Some(format!(
             "type name `{name}` is reserved in the generated crate"
         ));
     }
-    SUFFIXES
+    naming::reserved::TYPE_SUFFIXES
         .iter()
         .find(|s| name.ends_with(*s))
         .map(|s| format!("type names ending in `{s}` are reserved for generated operation types"))

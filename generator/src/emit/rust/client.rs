@@ -4,7 +4,7 @@
 use super::{doc, ident, runtime_path};
 use crate::ir::ServiceIr;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The client type.
 pub(super) fn emit_client(ir: &ServiceIr) -> TokenStream {
@@ -13,13 +13,13 @@ pub(super) fn emit_client(ir: &ServiceIr) -> TokenStream {
     let credentials_error = runtime_path("credentials::CredentialsError");
     let methods = ir.operations().map(|op| {
         let m = ident(&op.names.snake);
-        let module = ident(&op.names.snake);
-        let builder = format_ident!("{}FluentBuilder", op.names.camel);
+        let module = ident(&op.items.module);
+        let builder = ident(&op.items.builder);
         let d = super::doc_raw(&format!(
             "`{}`: {}\n\nSee [`crate::operation::{}`] for the input, output and errors.",
             op.names.wire,
             super::doc_text(&op.summary),
-            op.names.snake
+            op.items.module
         ));
         let gate = super::features::cfg(std::slice::from_ref(&op.group));
         quote! {

@@ -45,7 +45,6 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
     ];
     jobs.extend(ir.operations().map(Job::Operation));
     jobs.extend([Job::Lib, Job::OperationIndex]);
-    let polled_by = paginator_waiter::polled_by(ir);
     let mut files = vec![crate_root::emit_cargo_toml(ir)];
     for file in super::parallel_map(&jobs, |job| match job {
         Job::Lib => rust_file("src/lib.rs", crate_root::emit_lib(ir)).map(Some),
@@ -65,13 +64,8 @@ pub(super) fn emit_crate(ir: &ServiceIr) -> Result<Vec<GeneratedFile>, EmitError
             .map(|tokens| rust_file("src/wire_cases.rs", tokens))
             .transpose(),
         Job::Operation(op) => rust_file(
-            &format!("src/operation/{}.rs", op.names.snake),
-            operation::emit_operation(
-                op,
-                polled_by
-                    .get(op.names.wire.as_str())
-                    .map_or(&[], Vec::as_slice),
-            ),
+            &format!("src/operation/{}.rs", op.items.module),
+            operation::emit_operation(op),
         )
         .map(Some),
     }) {
@@ -95,6 +89,13 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError
 /// An identifier; names were validated as identifiers before lowering.
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
+}
+
+/// A path written as text (`crate::operation::x::XInput`), as tokens.
+pub(crate) fn path_tokens(path: &str) -> TokenStream {
+    let mut segments = path.split("::").map(ident);
+    let first = segments.next();
+    quote!(#first #(::#segments)*)
 }
 
 /// A path to an item of the runtime crate, e.g. `runtime_path("SdkError")`.

@@ -5,7 +5,7 @@ use super::types::accessor;
 use super::{constraint_checks, doc, field_doc, ident, is_list, runtime_path, value_type};
 use crate::ir::{FieldIr, FieldRef, ItemIr, OperationIr, RuleIr, ServiceIr, TypeIr};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// `src/operation.rs`.
 pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
@@ -32,7 +32,7 @@ pub(super) fn emit_operation_index(ir: &ServiceIr) -> TokenStream {
 }
 
 /// The module of one operation.
-pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> TokenStream {
+pub(super) fn emit_operation(op: &OperationIr) -> TokenStream {
     let module_doc = format!(" `{}`: {}", op.names.wire, op.summary);
     let rt = super::runtime_import();
     let input = emit_input(op);
@@ -40,7 +40,7 @@ pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> To
     let output = emit_output(op);
     let error = emit_error(op);
     let paginator = super::paginator_waiter::emit_paginator(op);
-    let waiters = super::paginator_waiter::emit_waiters(op, polled_by);
+    let waiters = super::paginator_waiter::emit_waiters(op);
     quote! {
         #![doc = #module_doc]
         #rt
@@ -51,18 +51,6 @@ pub(super) fn emit_operation(op: &OperationIr, polled_by: &[&OperationIr]) -> To
         #output
         #error
     }
-}
-
-fn input_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("{}Input", op.names.camel)
-}
-
-fn output_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("{}Output", op.names.camel)
-}
-
-fn error_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("{}Error", op.names.camel)
 }
 
 /// The type a request field is held in: `Vec` for lists, `Option` otherwise.
@@ -86,7 +74,7 @@ fn is_set(snake: &str, ty: &TypeIr) -> TokenStream {
 }
 
 fn emit_input(op: &OperationIr) -> TokenStream {
-    let name = input_name(op);
+    let name = ident(&op.items.input);
     let sensitive = op.params.iter().any(|f| f.sensitive);
     let derive = if sensitive {
         quote!(#[derive(Clone, Default, PartialEq)])
@@ -331,10 +319,10 @@ pub(super) fn encode_field(f: &FieldIr) -> TokenStream {
 }
 
 fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
-    let input = input_name(op);
-    let output = output_name(op);
-    let error = error_name(op);
-    let name = format_ident!("{}FluentBuilder", op.names.camel);
+    let input = ident(&op.items.input);
+    let output = ident(&op.items.output);
+    let error = ident(&op.items.error);
+    let name = ident(&op.items.builder);
     let action = &op.names.wire;
     let mut text = op.summary.clone();
     if !op.description.is_empty() {
@@ -353,7 +341,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
         match &f.ty {
             TypeIr::List(i) | TypeIr::WrappedList { item: i, .. } | TypeIr::CommaList(i) => {
                 let item = super::item_type(i);
-                let set_name = format_ident!("set_{}", f.names.snake);
+                let set_name = ident(&f.names.list_setter());
                 let set_doc = doc(&format!("Replaces every `{}` item.", f.names.wire));
                 quote! {
                     #d
@@ -389,7 +377,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
     };
     let token_fill = match &op.idempotency_token {
         Some(t) => {
-            let t = ident(t);
+            let t = ident(&t.snake);
             let token = runtime_path("idempotency_token");
             quote! {
                 // A fresh token per logical call makes retries of this write safe.
@@ -482,7 +470,7 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
 }
 
 fn emit_output(op: &OperationIr) -> TokenStream {
-    let name = output_name(op);
+    let name = ident(&op.items.output);
     let sensitive = op.response.iter().any(|f| f.sensitive);
     let derive = if sensitive {
         quote!(#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
@@ -530,8 +518,8 @@ fn emit_output(op: &OperationIr) -> TokenStream {
 }
 
 fn emit_error(op: &OperationIr) -> TokenStream {
-    let name = error_name(op);
-    let kind = format_ident!("{}Kind", name);
+    let name = ident(&op.items.error);
+    let kind = ident(&op.items.error_kind);
     let operation_error = runtime_path("OperationError");
     let error_kind = runtime_path("ErrorKind");
     let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.error.variant)).collect();

@@ -4,60 +4,65 @@
 //! timing, state and streaming live in the runtime's `paginate` and `waiter` modules.
 
 use super::{doc_raw, ident, item_type, runtime_path};
-use crate::ir::{AsyncIr, FieldIr, OperationIr, PaginationIr, ScalarIr, ServiceIr, TypeIr};
-use crate::naming;
+use crate::ir::{FieldRef, OperationIr, PaginationIr, ScalarIr, StatusIr, TypeIr};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use std::collections::BTreeMap;
-
-fn field<'a>(fields: &'a [FieldIr], snake: &str) -> Option<&'a FieldIr> {
-    fields.iter().find(|f| f.names.snake == snake)
-}
+use quote::quote;
 
 /// `into_paginator` and `into_items` for an operation with pagination.
 pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
     let Some(p) = &op.pagination else {
         return quote!();
     };
-    let builder = format_ident!("{}FluentBuilder", op.names.camel);
-    let output = format_ident!("{}Output", op.names.camel);
-    let error = format_ident!("{}Error", op.names.camel);
+    let builder = ident(&op.items.builder);
+    let output = ident(&op.items.output);
+    let error = ident(&op.items.error);
     let paginate = runtime_path("paginate");
     let sdk_error = runtime_path("SdkError");
-    let (items, item) = match p {
-        PaginationIr::PageNumber { items, item, .. }
-        | PaginationIr::NextToken { items, item, .. } => (ident(items), item_type(item)),
+    let (items, item, request_id) = match p {
+        PaginationIr::PageNumber {
+            items,
+            item,
+            request_id,
+            ..
+        }
+        | PaginationIr::NextToken {
+            items,
+            item,
+            request_id,
+            ..
+        } => (ident(&items.snake), item_type(item), request_id),
     };
     // A `long` is an i64 already: no conversion (clippy::useless_conversion).
-    let is_long = |f: &crate::ir::FieldIr| matches!(f.ty, TypeIr::Scalar(ScalarIr::Long));
-    // Numeric response fields as `Option<i64>`; a field the response lacks, or of another
-    // type, is `None` (no claim about the listing).
-    let number = |snake: &str| match field(&op.response, snake) {
-        Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::Integer | ScalarIr::Long)) => {
-            let name = ident(snake);
-            match (f.required, is_long(f)) {
-                (true, false) => quote!(Some(i64::from(out.#name))),
-                (true, true) => quote!(Some(out.#name)),
-                (false, false) => quote!(out.#name.map(i64::from)),
-                (false, true) => quote!(out.#name),
-            }
+    let is_long = |f: &FieldRef| matches!(f.ty, TypeIr::Scalar(ScalarIr::Long));
+    // Numeric response fields as `Option<i64>`; a field of another type is `None` (no claim
+    // about the listing).
+    let number = |f: &FieldRef| {
+        if !matches!(f.ty, TypeIr::Scalar(ScalarIr::Integer | ScalarIr::Long)) {
+            return quote!(None);
         }
-        _ => quote!(None),
+        let name = ident(&f.snake);
+        match (f.required, is_long(f)) {
+            (true, false) => quote!(Some(i64::from(out.#name))),
+            (true, true) => quote!(Some(out.#name)),
+            (false, false) => quote!(out.#name.map(i64::from)),
+            (false, true) => quote!(out.#name),
+        }
     };
-    let widened = |fields: &[crate::ir::FieldIr], snake: &str| {
-        let name = ident(snake);
-        if field(fields, snake).is_some_and(is_long) {
+    let widened = |param: &FieldRef| {
+        let name = ident(&param.snake);
+        if is_long(param) {
             quote!(self.input.#name)
         } else {
             quote!(self.input.#name.map(i64::from))
         }
     };
-    let request_id = match field(&op.response, "request_id") {
+    let request_id = match request_id {
         Some(f) if matches!(f.ty, TypeIr::Scalar(ScalarIr::String)) => {
+            let name = ident(&f.snake);
             if f.required {
-                quote!(Some(out.request_id.as_str()))
+                quote!(Some(out.#name.as_str()))
             } else {
-                quote!(out.request_id.as_deref())
+                quote!(out.#name.as_deref())
             }
         }
         _ => quote!(None),
@@ -67,25 +72,29 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
             page_number,
             page_size,
             total_count,
+            echoed_page_number,
+            echoed_page_size,
             ..
         } => {
-            let pn = ident(page_number);
-            let narrow = match field(&op.params, page_number).map(|f| &f.ty) {
-                Some(TypeIr::Scalar(ScalarIr::Long)) => quote!(page),
+            let pn = ident(&page_number.snake);
+            let narrow = match &page_number.ty {
+                TypeIr::Scalar(ScalarIr::Long) => quote!(page),
                 // The runtime never asks for a page beyond `MAX_PAGE_NUMBER` (`i32::MAX`).
                 _ => quote!(i32::try_from(page).unwrap_or(i32::MAX)),
             };
             let total = number(total_count);
             // The response echoes the paging parameters under their request names; a response
             // without them makes no claim.
-            let echoed_number = field(&op.response, page_number)
-                .map(|_| number(page_number))
+            let echoed_number = echoed_page_number
+                .as_ref()
+                .map(number)
                 .map(|n| quote!(.with_page_number(#n)));
-            let echoed_size = field(&op.response, page_size)
-                .map(|_| number(page_size))
+            let echoed_size = echoed_page_size
+                .as_ref()
+                .map(number)
                 .map(|n| quote!(.with_page_size(#n)));
-            let first_page = widened(&op.params, page_number);
-            let size = widened(&op.params, page_size);
+            let first_page = widened(page_number);
+            let size = widened(page_size);
             (
                 quote!(#paginate::Cursor::Page(#first_page.unwrap_or(1))),
                 quote! {
@@ -111,11 +120,12 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
             next_token_out,
             ..
         } => {
-            let nt = ident(next_token);
-            let out_tok = ident(next_token_out);
-            let token = match field(&op.response, next_token_out) {
-                Some(f) if f.required => quote!(Some(out.#out_tok.as_str())),
-                _ => quote!(out.#out_tok.as_deref()),
+            let nt = ident(&next_token.snake);
+            let out_tok = ident(&next_token_out.snake);
+            let token = if next_token_out.required {
+                quote!(Some(out.#out_tok.as_str()))
+            } else {
+                quote!(out.#out_tok.as_deref())
             };
             (
                 quote!(#paginate::Cursor::Token(self.input.#nt.clone())),
@@ -171,70 +181,18 @@ pub(super) fn emit_paginator(op: &OperationIr) -> TokenStream {
     }
 }
 
-/// A waiter on a poll operation, merged from every `async` block that polls it the same way.
-#[derive(Debug, Default)]
-struct WaiterSpec<'a> {
-    status: Option<&'a AsyncIr>,
-    success: Vec<String>,
-    failure: Vec<String>,
-    gone_error: Option<String>,
-    used_after: Vec<String>,
-}
-
-/// For each operation, the asynchronous operations that poll it, in documentation order:
-/// computed once so each operation module does not scan all the others.
-pub(super) fn polled_by(ir: &ServiceIr) -> BTreeMap<&str, Vec<&OperationIr>> {
-    let mut map: BTreeMap<&str, Vec<&OperationIr>> = BTreeMap::new();
-    for op in ir.operations() {
-        if let Some(a) = &op.async_completion {
-            map.entry(a.poll.wire.as_str()).or_default().push(op);
-        }
-    }
-    map
-}
-
-/// `wait_until_*` methods on the fluent builder of `poll`, one per waiter of the operations
-/// that poll it (`polled_by`).
-pub(super) fn emit_waiters(poll: &OperationIr, polled_by: &[&OperationIr]) -> TokenStream {
-    let mut waiters: BTreeMap<String, WaiterSpec<'_>> = BTreeMap::new();
-    for op in polled_by {
-        let Some(a) = &op.async_completion else {
-            continue;
-        };
-        let name = match (&a.gone_error, a.success.first()) {
-            (Some(_), _) => "wait_until_deleted".to_owned(),
-            (None, Some(s)) => format!("wait_until_{}", naming::snake_name(s)),
-            (None, None) => continue,
-        };
-        let w = waiters.entry(name).or_default();
-        if a.gone_error.is_none() {
-            w.status = Some(a);
-        }
-        for s in &a.success {
-            if !w.success.contains(s) {
-                w.success.push(s.clone());
-            }
-        }
-        for s in &a.failure {
-            if !w.failure.contains(s) {
-                w.failure.push(s.clone());
-            }
-        }
-        if a.gone_error.is_some() {
-            w.gone_error.clone_from(&a.gone_error);
-        }
-        w.used_after.push(op.names.wire.clone());
-    }
-    if waiters.is_empty() {
+/// `wait_until_*` methods on the fluent builder of `poll`, one per waiter the IR puts on it.
+pub(super) fn emit_waiters(poll: &OperationIr) -> TokenStream {
+    if poll.waiters.is_empty() {
         return quote!();
     }
-    let builder = format_ident!("{}FluentBuilder", poll.names.camel);
-    let output = format_ident!("{}Output", poll.names.camel);
-    let error = format_ident!("{}Error", poll.names.camel);
+    let builder = ident(&poll.items.builder);
+    let output = ident(&poll.items.output);
+    let error = ident(&poll.items.error);
     let waiter = runtime_path("waiter");
-    let methods = waiters.iter().map(|(name, w)| {
-        let method = ident(name);
-        let status_expr = w.status.map(|a| status_expr(poll, a));
+    let methods = poll.waiters.iter().map(|w| {
+        let method = ident(&w.method);
+        let status_expr = w.status.as_ref().map(status_expr);
         let status_arm = match &status_expr {
             Some(expr) => {
                 let success = &w.success;
@@ -261,11 +219,11 @@ pub(super) fn emit_waiters(poll: &OperationIr, polled_by: &[&OperationIr]) -> To
             Some(code) => quote!(Err(e) if e.code() == Some(#code) => #waiter::Observation::Success(None),),
             None => quote!(),
         };
-        let what = match (&w.gone_error, w.status) {
+        let what = match (&w.gone_error, &w.status) {
             (Some(code), _) => format!("the service answers `{code}` (the resource is gone)"),
-            (None, Some(a)) => format!(
+            (None, Some(status)) => format!(
                 "`{}` is {}",
-                a.status_wire,
+                status.wire,
                 w.success
                     .iter()
                     .map(|s| format!("`{s}`"))
@@ -322,17 +280,12 @@ pub(super) fn emit_waiters(poll: &OperationIr, polled_by: &[&OperationIr]) -> To
 }
 
 /// An `Option<String>` expression reading the status field from `out`.
-fn status_expr(poll: &OperationIr, a: &AsyncIr) -> TokenStream {
-    let mut segs = a.status_path.iter().map(|s| ident(s));
+fn status_expr(status: &StatusIr) -> TokenStream {
+    let mut segs = status.path.iter().map(|s| ident(s));
     let Some(first) = segs.next() else {
         return quote!(None);
     };
-    let required = a
-        .status_path
-        .first()
-        .and_then(|s| field(&poll.response, s))
-        .is_some_and(|f| f.required);
-    let mut expr = if required {
+    let mut expr = if status.top_required {
         quote!(Some(&out.#first))
     } else {
         quote!(out.#first.as_ref())

@@ -105,8 +105,8 @@ pub(super) fn emit_seed_examples(ir: &ServiceIr) -> Option<TokenStream> {
 type ListItems<'a> = BTreeMap<usize, Vec<(&'a str, &'a str)>>;
 
 fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStream {
-    let module = ident(&op.names.snake);
-    let input = format_ident!("{}Input", op.names.camel);
+    let module = ident(&op.items.module);
+    let input = ident(&op.items.input);
     let test = format_ident!("{}_sample_request", op.names.snake);
     // Group flattened keys: plain params, `Name.N` items and `Name.N.Field` item fields.
     let mut sets: Vec<TokenStream> = Vec::new();
@@ -149,7 +149,7 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
                 let setters = fields.iter().filter_map(|(field, value)| {
                     let fd = def.fields.iter().find(|x| x.names.wire == *field)?;
                     let setter = if def.uses.response {
-                        format_ident!("with_{}", fd.names.snake)
+                        ident(&fd.names.with_setter())
                     } else {
                         ident(&fd.names.snake)
                     };
@@ -191,8 +191,8 @@ fn emit_test(op: &OperationIr, structs: &BTreeMap<&str, &StructIr>) -> TokenStre
 /// The sample response deserializes into the output type, and every field the sample
 /// carries lands in a typed field (nothing is silently dropped as unknown).
 fn emit_response_test(op: &OperationIr, response: &str) -> TokenStream {
-    let module = ident(&op.names.snake);
-    let output = format_ident!("{}Output", op.names.camel);
+    let module = ident(&op.items.module);
+    let output = ident(&op.items.output);
     let test = format_ident!("{}_sample_response", op.names.snake);
     let krate = ident("crate");
     quote! {

@@ -6,17 +6,12 @@
 //! operations, idempotency tokens, documented errors with their per-operation status).
 
 use super::{
-    doc, doc_raw, ident, is_list, redacted_debug, runtime_import, runtime_path, value_type,
+    doc, doc_raw, ident, is_list, path_tokens, redacted_debug, runtime_import, runtime_path,
+    value_type,
 };
 use crate::ir::{FieldIr, OperationIr, ServiceIr};
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-/// The name of the service trait: the service's name, e.g. `VpnGatewayService`.
-pub(crate) fn trait_name(ir: &ServiceIr) -> String {
-    format!("{}Service", ir.name.to_upper_camel_case())
-}
+use quote::quote;
 
 /// `src/server.rs`.
 pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
@@ -34,7 +29,7 @@ pub(super) fn emit_server(ir: &ServiceIr) -> TokenStream {
          [`ServiceRequest::call`].\n\n \
          Compiled with the `server` feature, which enables every operation group: a server answers\n \
          every operation.",
-        trait_name = trait_name(ir)
+        trait_name = ir.server_trait
     );
     let facts_type = runtime_path("server::OperationFacts");
     quote! {
@@ -97,12 +92,8 @@ fn emit_facts(op: &OperationIr) -> TokenStream {
     let action = &op.names.wire;
     let read_only = op.read_only;
     let token = match &op.idempotency_token {
-        Some(snake) => {
-            let wire = op
-                .params
-                .iter()
-                .find(|p| &p.names.snake == snake)
-                .map_or(snake.as_str(), |p| p.names.wire.as_str());
+        Some(t) => {
+            let wire = &t.wire;
             quote!(Some(#wire))
         }
         None => quote!(None),
@@ -116,23 +107,17 @@ fn emit_facts(op: &OperationIr) -> TokenStream {
 }
 
 fn request_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("{}Request", op.names.camel)
+    ident(&op.items.request)
 }
 
 /// The path of the operation's input type, as tokens and as text for doc links.
 fn input_path(op: &OperationIr) -> (TokenStream, String) {
-    let module = ident(&op.names.snake);
-    let input = format_ident!("{}Input", op.names.camel);
-    (
-        quote!(crate::operation::#module::#input),
-        format!("crate::operation::{module}::{input}"),
-    )
+    let path = op.items.path(&op.items.input);
+    (path_tokens(&path), path)
 }
 
 fn output_path(op: &OperationIr) -> TokenStream {
-    let module = ident(&op.names.snake);
-    let output = format_ident!("{}Output", op.names.camel);
-    quote!(crate::operation::#module::#output)
+    path_tokens(&op.items.path(&op.items.output))
 }
 
 /// A required scalar or struct is held as a plain value; lists are `Vec` either way.
@@ -144,7 +129,7 @@ fn plain(f: &FieldIr) -> bool {
 fn emit_request(op: &OperationIr) -> TokenStream {
     let name = request_name(op);
     let (input, input_link) = input_path(op);
-    let input_name = format!("{}Input", op.names.camel);
+    let input_name = &op.items.input;
     let sensitive = op.params.iter().any(|f| f.sensitive);
     let derive = if sensitive {
         quote!(#[derive(Clone, PartialEq)])
@@ -206,7 +191,7 @@ fn emit_request(op: &OperationIr) -> TokenStream {
 
 /// The service trait.
 fn emit_trait(ir: &ServiceIr) -> TokenStream {
-    let name = ident(&trait_name(ir));
+    let name = ident(&ir.server_trait);
     let error = runtime_path("server::ErrorResponse");
     let methods = ir.operations().map(|op| {
         let method = ident(&op.names.snake);
@@ -241,7 +226,7 @@ fn emit_trait(ir: &ServiceIr) -> TokenStream {
 
 /// `ServiceRequest`, `ServiceResponse` and the dispatch between them.
 fn emit_dispatch(ir: &ServiceIr) -> TokenStream {
-    let service = ident(&trait_name(ir));
+    let service = ident(&ir.server_trait);
     let wire_params = runtime_path("wire_params::decode::WireParams");
     let decode_error = runtime_path("server::DecodeError");
     let error = runtime_path("server::ErrorResponse");

@@ -235,7 +235,7 @@ fn emit_struct(s: &StructIr, cfg: &TokenStream, request_cfg: &TokenStream) -> To
         let mut out = TokenStream::new();
         if request {
             let setter = if response {
-                ident(&format!("with_{}", f.names.snake))
+                ident(&f.names.with_setter())
             } else {
                 fname.clone()
             };

@@ -169,7 +169,7 @@ impl<'a> Synth<'a> {
             let Some(v) = self.field(f, 0) else { continue };
             let setter = match &f.ty {
                 TypeIr::List(_) | TypeIr::CommaList(_) | TypeIr::WrappedList { .. } => {
-                    ident(&format!("set_{}", f.names.snake))
+                    ident(&f.names.list_setter())
                 }
                 _ => ident(&f.names.snake),
             };
@@ -260,7 +260,7 @@ impl<'a> Synth<'a> {
                 continue;
             };
             let setter = if response {
-                ident(&format!("with_{}", f.names.snake))
+                ident(&f.names.with_setter())
             } else {
                 ident(&f.names.snake)
             };
