@@ -96,9 +96,13 @@ pub fn run(options: &Options) -> Result<String, String> {
     // Read the checked-in surface now, before anything is written.
     let surface = against_checked_in(&options.out_dir, &surface_of(&spec)?);
 
-    let mut wanted: Vec<(PathBuf, String)> = files
+    let operations = files
         .iter()
-        .map(|GeneratedFile { path, contents }| (options.out_dir.join(path), contents.clone()))
+        .filter(|f| f.path.starts_with("src/operation/"))
+        .count();
+    let mut wanted: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|GeneratedFile { path, contents }| (options.out_dir.join(path), contents))
         .collect();
     if options.schema {
         wanted.push((
@@ -107,31 +111,36 @@ pub fn run(options: &Options) -> Result<String, String> {
         ));
     }
 
+    // Only the contents of files that change are kept, to be written.
     let mut changes = Vec::new();
-    for (path, contents) in &wanted {
-        match std::fs::read_to_string(path) {
-            Ok(current) if &current == contents => {}
-            Ok(_) => changes.push(Change::Updated(path.clone())),
-            Err(_) => changes.push(Change::Created(path.clone())),
+    let mut keep: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut contents_of: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for (path, contents) in wanted {
+        match std::fs::read_to_string(&path) {
+            Ok(current) if current == contents => {}
+            Ok(_) => {
+                changes.push(Change::Updated(path.clone()));
+                contents_of.insert(path.clone(), contents);
+            }
+            Err(_) => {
+                changes.push(Change::Created(path.clone()));
+                contents_of.insert(path.clone(), contents);
+            }
         }
+        keep.insert(path);
     }
-    let keep: BTreeSet<&PathBuf> = wanted.iter().map(|(p, _)| p).collect();
     for orphan in generated_files_under(&options.out_dir) {
         if !keep.contains(&orphan) {
             changes.push(Change::Removed(orphan));
         }
     }
     changes.sort();
+    let total = keep.len();
 
-    let operations = files
-        .iter()
-        .filter(|f| f.path.starts_with("src/operation/"))
-        .count();
     if options.check {
         if changes.is_empty() {
             return Ok(format!(
-                "generated files are up to date ({} files, {operations} operations)\n{surface}",
-                wanted.len()
+                "generated files are up to date ({total} files, {operations} operations)\n{surface}"
             ));
         }
         let mut msg = String::from("generated files are stale:\n");
@@ -147,12 +156,10 @@ pub fn run(options: &Options) -> Result<String, String> {
         return Err(msg);
     }
 
-    let contents_of: BTreeMap<&PathBuf, &str> =
-        wanted.iter().map(|(p, c)| (p, c.as_str())).collect();
     for c in &changes {
         match c {
             Change::Created(p) | Change::Updated(p) => {
-                let contents = contents_of.get(p).copied().unwrap_or_default();
+                let contents = contents_of.get(p).map_or("", String::as_str);
                 if let Some(dir) = p.parent() {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -165,9 +172,8 @@ pub fn run(options: &Options) -> Result<String, String> {
         }
     }
     Ok(format!(
-        "{} file(s) changed; {} files, {operations} operations\n{surface}",
-        changes.len(),
-        wanted.len()
+        "{} file(s) changed; {total} files, {operations} operations\n{surface}",
+        changes.len()
     ))
 }
 
