@@ -25,7 +25,12 @@ fn phases(c: &mut Criterion) {
     let rust: Vec<String> = files
         .iter()
         .filter(|f| f.path.ends_with(".rs"))
-        .map(|f| f.contents.split_once('\n').map_or("", |(_, rest)| rest).to_owned())
+        .map(|f| {
+            f.contents
+                .split_once('\n')
+                .map_or("", |(_, rest)| rest)
+                .to_owned()
+        })
         .collect();
 
     let mut group = c.benchmark_group("real spec");
@@ -33,19 +38,24 @@ fn phases(c: &mut Criterion) {
     group.bench_function("load (parse, merge, validate)", |b| {
         b.iter(|| generator::load_spec(black_box(&spec_dir)))
     });
-    group.bench_function("lower", |b| b.iter(|| generator::ir::lower(black_box(&spec))));
+    group.bench_function("lower", |b| {
+        b.iter(|| generator::ir::lower(black_box(&spec)))
+    });
     group.bench_function("generate (lower, emit, format, docs)", |b| {
         b.iter(|| generator::generate(black_box(&spec), &templates))
     });
-    group.bench_function("format only: syn parse + prettyplease of the Rust files", |b| {
-        b.iter(|| {
-            for text in &rust {
-                if let Ok(file) = syn::parse_file(black_box(text)) {
-                    black_box(prettyplease::unparse(&file));
+    group.bench_function(
+        "format only: syn parse + prettyplease of the Rust files",
+        |b| {
+            b.iter(|| {
+                for text in &rust {
+                    if let Ok(file) = syn::parse_file(black_box(text)) {
+                        black_box(prettyplease::unparse(&file));
+                    }
                 }
-            }
-        })
-    });
+            })
+        },
+    );
     group.finish();
 }
 
