@@ -201,6 +201,33 @@ impl fmt::Debug for RpcResponse {
     }
 }
 
+/// What the send path needs to know of one operation's input: implemented by every generated
+/// `XInput`. The steps that are the same for every operation are
+/// [`RpcClient::send`]'s.
+pub trait OperationInput: Sized {
+    /// The wire action, e.g. `CreateVpnGateway`.
+    const ACTION: &'static str;
+    /// Safe to send twice: a read, or a write carrying an idempotency token.
+    const RETRY_SAFE: bool;
+    /// Top-level parameters that travel in the form body rather than the query.
+    const BODY_PARAMETERS: &'static [&'static str] = &[];
+    /// The decoded answer.
+    type Output: serde::de::DeserializeOwned;
+    /// The operation's error.
+    type Error: From<ServiceError>;
+    /// Sets the idempotency token to a fresh one when the caller left it unset; operations
+    /// without one do nothing.
+    fn fill_idempotency_token(&mut self) {}
+    /// Checks every documented constraint.
+    fn validate(&self) -> Result<(), crate::error::ValidationError>;
+    /// The parameters as sent on the wire.
+    fn to_params(&self) -> Result<Vec<(String, String)>, crate::error::ValidationError>;
+    /// Adds every sensitive value to `out`, for redaction; inputs without secrets add none.
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        let _ = out;
+    }
+}
+
 /// A cheap-to-clone (`Arc` inside), `Send + Sync` client for one service.
 #[derive(Clone)]
 pub struct RpcClient {
@@ -281,6 +308,29 @@ impl RpcClient {
     /// The User-Agent sent with every request.
     pub fn user_agent(&self) -> &str {
         &self.inner.user_agent
+    }
+
+    /// Sends one operation's input: fills its idempotency token when unset, validates it,
+    /// puts its parameters on the wire (the ones the operation documents in the form body
+    /// there), names its secrets for redaction, and decodes the answer into its output or
+    /// error. What every operation's `send` does, written once; the operation supplies only
+    /// its facts ([`OperationInput`]).
+    pub async fn send<I: OperationInput>(
+        &self,
+        mut input: I,
+        options: RequestOptions,
+    ) -> Result<I::Output, SdkError<I::Error>> {
+        input.fill_idempotency_token();
+        input.validate()?;
+        let (params, body) =
+            crate::wire_params::encode::split_body(input.to_params()?, I::BODY_PARAMETERS);
+        let mut secrets = Vec::new();
+        input.collect_secrets(&mut secrets);
+        let request = RpcRequest::new(I::ACTION, params, I::RETRY_SAFE)
+            .with_body(body)
+            .with_options(options)
+            .with_secret_values(secrets);
+        self.call(request).await
     }
 
     /// [`invoke`](Self::invoke), then the typed ending every generated operation shares:

@@ -43,7 +43,7 @@ pub mod validate;
 pub mod waiter;
 pub mod wire_params;
 
-pub use client::{RequestOptions, RpcClient, RpcRequest, RpcResponse};
+pub use client::{OperationInput, RequestOptions, RpcClient, RpcRequest, RpcResponse};
 pub use config::{Config, ConfigBuilder, ConfigError, RequestMethod, SignatureVersion};
 pub use endpoint::{Endpoint, ServiceMetadata};
 pub use error::{

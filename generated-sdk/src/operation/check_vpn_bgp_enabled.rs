@@ -90,16 +90,24 @@ impl CheckVpnBgpEnabledFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CheckVpnBgpEnabledOutput, rt::SdkError<CheckVpnBgpEnabledError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CheckVpnBgpEnabledInput {
+    const ACTION: &'static str = "CheckVpnBgpEnabled";
+    const RETRY_SAFE: bool = true;
+    type Output = CheckVpnBgpEnabledOutput;
+    type Error = CheckVpnBgpEnabledError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CheckVpnBgpEnabled", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CheckVpnBgpEnabledInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CheckVpnBgpEnabledInput::to_params(self)
     }
 }
 /// The response of `CheckVpnBgpEnabled`.

@@ -239,20 +239,27 @@ impl CreateCustomerGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateCustomerGatewayOutput, rt::SdkError<CreateCustomerGatewayError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateCustomerGatewayInput {
+    const ACTION: &'static str = "CreateCustomerGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateCustomerGatewayOutput;
+    type Error = CreateCustomerGatewayError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateCustomerGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateCustomerGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateCustomerGatewayInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        CreateCustomerGatewayInput::collect_secrets(self, out);
     }
 }
 /// The response of `CreateCustomerGateway`.

@@ -133,16 +133,24 @@ impl CreateSslVpnClientCertFluentBuilder {
         CreateSslVpnClientCertOutput,
         rt::SdkError<CreateSslVpnClientCertError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateSslVpnClientCertInput {
+    const ACTION: &'static str = "CreateSslVpnClientCert";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateSslVpnClientCertOutput;
+    type Error = CreateSslVpnClientCertError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateSslVpnClientCert", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateSslVpnClientCertInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateSslVpnClientCertInput::to_params(self)
     }
 }
 /// The response of `CreateSslVpnClientCert`.

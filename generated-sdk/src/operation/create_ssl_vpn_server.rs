@@ -294,16 +294,24 @@ impl CreateSslVpnServerFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateSslVpnServerOutput, rt::SdkError<CreateSslVpnServerError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateSslVpnServerInput {
+    const ACTION: &'static str = "CreateSslVpnServer";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateSslVpnServerOutput;
+    type Error = CreateSslVpnServerError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateSslVpnServer", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateSslVpnServerInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateSslVpnServerInput::to_params(self)
     }
 }
 /// The response of `CreateSslVpnServer`.

@@ -173,16 +173,24 @@ impl CreateVcoRouteEntryFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateVcoRouteEntryOutput, rt::SdkError<CreateVcoRouteEntryError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateVcoRouteEntryInput {
+    const ACTION: &'static str = "CreateVcoRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateVcoRouteEntryOutput;
+    type Error = CreateVcoRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateVcoRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateVcoRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateVcoRouteEntryInput::to_params(self)
     }
 }
 /// The response of `CreateVcoRouteEntry`.

@@ -369,24 +369,28 @@ impl CreateVpnAttachmentFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateVpnAttachmentOutput, rt::SdkError<CreateVpnAttachmentError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateVpnAttachmentInput {
+    const ACTION: &'static str = "CreateVpnAttachment";
+    const RETRY_SAFE: bool = true;
+    const BODY_PARAMETERS: &'static [&'static str] = &["TunnelOptionsSpecification"];
+    type Output = CreateVpnAttachmentOutput;
+    type Error = CreateVpnAttachmentError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let (params, body) = rt::wire_params::encode::split_body(
-            input.to_params()?,
-            &["TunnelOptionsSpecification"],
-        );
-        let request = rt::RpcRequest::new("CreateVpnAttachment", params, true)
-            .with_body(body)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateVpnAttachmentInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateVpnAttachmentInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        CreateVpnAttachmentInput::collect_secrets(self, out);
     }
 }
 /// The response of `CreateVpnAttachment`.

@@ -442,24 +442,28 @@ impl CreateVpnConnectionFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateVpnConnectionOutput, rt::SdkError<CreateVpnConnectionError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateVpnConnectionInput {
+    const ACTION: &'static str = "CreateVpnConnection";
+    const RETRY_SAFE: bool = true;
+    const BODY_PARAMETERS: &'static [&'static str] = &["TunnelOptionsSpecification"];
+    type Output = CreateVpnConnectionOutput;
+    type Error = CreateVpnConnectionError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let (params, body) = rt::wire_params::encode::split_body(
-            input.to_params()?,
-            &["TunnelOptionsSpecification"],
-        );
-        let request = rt::RpcRequest::new("CreateVpnConnection", params, true)
-            .with_body(body)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateVpnConnectionInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateVpnConnectionInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        CreateVpnConnectionInput::collect_secrets(self, out);
     }
 }
 /// The response of `CreateVpnConnection`.

@@ -294,16 +294,24 @@ impl CreateVpnGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateVpnGatewayOutput, rt::SdkError<CreateVpnGatewayError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateVpnGatewayInput {
+    const ACTION: &'static str = "CreateVpnGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateVpnGatewayOutput;
+    type Error = CreateVpnGatewayError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateVpnGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateVpnGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateVpnGatewayInput::to_params(self)
     }
 }
 /// The response of `CreateVpnGateway`.

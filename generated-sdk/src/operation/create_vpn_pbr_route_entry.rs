@@ -242,16 +242,24 @@ impl CreateVpnPbrRouteEntryFluentBuilder {
         CreateVpnPbrRouteEntryOutput,
         rt::SdkError<CreateVpnPbrRouteEntryError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateVpnPbrRouteEntryInput {
+    const ACTION: &'static str = "CreateVpnPbrRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateVpnPbrRouteEntryOutput;
+    type Error = CreateVpnPbrRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateVpnPbrRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateVpnPbrRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateVpnPbrRouteEntryInput::to_params(self)
     }
 }
 /// The response of `CreateVpnPbrRouteEntry`.

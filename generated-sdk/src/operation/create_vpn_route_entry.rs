@@ -225,16 +225,24 @@ impl CreateVpnRouteEntryFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<CreateVpnRouteEntryOutput, rt::SdkError<CreateVpnRouteEntryError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for CreateVpnRouteEntryInput {
+    const ACTION: &'static str = "CreateVpnRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = CreateVpnRouteEntryOutput;
+    type Error = CreateVpnRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("CreateVpnRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        CreateVpnRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        CreateVpnRouteEntryInput::to_params(self)
     }
 }
 /// The response of `CreateVpnRouteEntry`.

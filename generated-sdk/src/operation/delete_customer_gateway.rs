@@ -112,16 +112,24 @@ impl DeleteCustomerGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteCustomerGatewayOutput, rt::SdkError<DeleteCustomerGatewayError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteCustomerGatewayInput {
+    const ACTION: &'static str = "DeleteCustomerGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteCustomerGatewayOutput;
+    type Error = DeleteCustomerGatewayError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteCustomerGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteCustomerGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteCustomerGatewayInput::to_params(self)
     }
 }
 /// The response of `DeleteCustomerGateway`.

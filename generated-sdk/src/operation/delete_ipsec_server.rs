@@ -113,16 +113,24 @@ impl DeleteIpsecServerFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteIpsecServerOutput, rt::SdkError<DeleteIpsecServerError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteIpsecServerInput {
+    const ACTION: &'static str = "DeleteIpsecServer";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteIpsecServerOutput;
+    type Error = DeleteIpsecServerError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteIpsecServer", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteIpsecServerInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteIpsecServerInput::to_params(self)
     }
 }
 /// The response of `DeleteIpsecServer`.

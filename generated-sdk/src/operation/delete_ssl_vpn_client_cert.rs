@@ -118,16 +118,24 @@ impl DeleteSslVpnClientCertFluentBuilder {
         DeleteSslVpnClientCertOutput,
         rt::SdkError<DeleteSslVpnClientCertError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteSslVpnClientCertInput {
+    const ACTION: &'static str = "DeleteSslVpnClientCert";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteSslVpnClientCertOutput;
+    type Error = DeleteSslVpnClientCertError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteSslVpnClientCert", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteSslVpnClientCertInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteSslVpnClientCertInput::to_params(self)
     }
 }
 /// The response of `DeleteSslVpnClientCert`.

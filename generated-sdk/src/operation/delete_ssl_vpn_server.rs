@@ -112,16 +112,24 @@ impl DeleteSslVpnServerFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteSslVpnServerOutput, rt::SdkError<DeleteSslVpnServerError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteSslVpnServerInput {
+    const ACTION: &'static str = "DeleteSslVpnServer";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteSslVpnServerOutput;
+    type Error = DeleteSslVpnServerError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteSslVpnServer", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteSslVpnServerInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteSslVpnServerInput::to_params(self)
     }
 }
 /// The response of `DeleteSslVpnServer`.

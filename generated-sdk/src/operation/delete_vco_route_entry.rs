@@ -184,16 +184,24 @@ impl DeleteVcoRouteEntryFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteVcoRouteEntryOutput, rt::SdkError<DeleteVcoRouteEntryError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteVcoRouteEntryInput {
+    const ACTION: &'static str = "DeleteVcoRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteVcoRouteEntryOutput;
+    type Error = DeleteVcoRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteVcoRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteVcoRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteVcoRouteEntryInput::to_params(self)
     }
 }
 /// The response of `DeleteVcoRouteEntry`.

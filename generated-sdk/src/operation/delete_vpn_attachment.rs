@@ -104,16 +104,24 @@ impl DeleteVpnAttachmentFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteVpnAttachmentOutput, rt::SdkError<DeleteVpnAttachmentError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteVpnAttachmentInput {
+    const ACTION: &'static str = "DeleteVpnAttachment";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteVpnAttachmentOutput;
+    type Error = DeleteVpnAttachmentError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteVpnAttachment", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteVpnAttachmentInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteVpnAttachmentInput::to_params(self)
     }
 }
 /// The response of `DeleteVpnAttachment`.

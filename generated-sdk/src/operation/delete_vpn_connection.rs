@@ -114,16 +114,24 @@ impl DeleteVpnConnectionFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteVpnConnectionOutput, rt::SdkError<DeleteVpnConnectionError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteVpnConnectionInput {
+    const ACTION: &'static str = "DeleteVpnConnection";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteVpnConnectionOutput;
+    type Error = DeleteVpnConnectionError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteVpnConnection", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteVpnConnectionInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteVpnConnectionInput::to_params(self)
     }
 }
 /// The response of `DeleteVpnConnection`.

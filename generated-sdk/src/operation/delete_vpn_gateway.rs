@@ -114,16 +114,24 @@ impl DeleteVpnGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteVpnGatewayOutput, rt::SdkError<DeleteVpnGatewayError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteVpnGatewayInput {
+    const ACTION: &'static str = "DeleteVpnGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteVpnGatewayOutput;
+    type Error = DeleteVpnGatewayError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteVpnGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteVpnGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteVpnGatewayInput::to_params(self)
     }
 }
 /// The response of `DeleteVpnGateway`.

@@ -200,16 +200,24 @@ impl DeleteVpnPbrRouteEntryFluentBuilder {
         DeleteVpnPbrRouteEntryOutput,
         rt::SdkError<DeleteVpnPbrRouteEntryError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteVpnPbrRouteEntryInput {
+    const ACTION: &'static str = "DeleteVpnPbrRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteVpnPbrRouteEntryOutput;
+    type Error = DeleteVpnPbrRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteVpnPbrRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteVpnPbrRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteVpnPbrRouteEntryInput::to_params(self)
     }
 }
 /// The response of `DeleteVpnPbrRouteEntry`.

@@ -181,16 +181,24 @@ impl DeleteVpnRouteEntryFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DeleteVpnRouteEntryOutput, rt::SdkError<DeleteVpnRouteEntryError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DeleteVpnRouteEntryInput {
+    const ACTION: &'static str = "DeleteVpnRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = DeleteVpnRouteEntryOutput;
+    type Error = DeleteVpnRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DeleteVpnRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DeleteVpnRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DeleteVpnRouteEntryInput::to_params(self)
     }
 }
 /// The response of `DeleteVpnRouteEntry`.

@@ -98,13 +98,19 @@ impl DescribeCustomerGatewayFluentBuilder {
         DescribeCustomerGatewayOutput,
         rt::SdkError<DescribeCustomerGatewayError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeCustomerGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeCustomerGatewayInput {
+    const ACTION: &'static str = "DescribeCustomerGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeCustomerGatewayOutput;
+    type Error = DescribeCustomerGatewayError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeCustomerGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeCustomerGatewayInput::to_params(self)
     }
 }
 fn serialize_describe_customer_gateway_tags<S: ::serde::Serializer>(

@@ -180,13 +180,19 @@ impl DescribeCustomerGatewaysFluentBuilder {
         DescribeCustomerGatewaysOutput,
         rt::SdkError<DescribeCustomerGatewaysError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeCustomerGateways", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeCustomerGatewaysInput {
+    const ACTION: &'static str = "DescribeCustomerGateways";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeCustomerGatewaysOutput;
+    type Error = DescribeCustomerGatewaysError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeCustomerGatewaysInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeCustomerGatewaysInput::to_params(self)
     }
 }
 impl DescribeCustomerGatewaysFluentBuilder {

@@ -101,13 +101,19 @@ impl DescribeSslVpnClientCertFluentBuilder {
         DescribeSslVpnClientCertOutput,
         rt::SdkError<DescribeSslVpnClientCertError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeSslVpnClientCert", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeSslVpnClientCertInput {
+    const ACTION: &'static str = "DescribeSslVpnClientCert";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeSslVpnClientCertOutput;
+    type Error = DescribeSslVpnClientCertError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeSslVpnClientCertInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeSslVpnClientCertInput::to_params(self)
     }
 }
 /// The response of `DescribeSslVpnClientCert`.

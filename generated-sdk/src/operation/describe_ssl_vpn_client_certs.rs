@@ -164,13 +164,19 @@ impl DescribeSslVpnClientCertsFluentBuilder {
         DescribeSslVpnClientCertsOutput,
         rt::SdkError<DescribeSslVpnClientCertsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeSslVpnClientCerts", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeSslVpnClientCertsInput {
+    const ACTION: &'static str = "DescribeSslVpnClientCerts";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeSslVpnClientCertsOutput;
+    type Error = DescribeSslVpnClientCertsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeSslVpnClientCertsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeSslVpnClientCertsInput::to_params(self)
     }
 }
 impl DescribeSslVpnClientCertsFluentBuilder {

@@ -121,13 +121,19 @@ impl DescribeSslVpnClientsFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeSslVpnClientsOutput, rt::SdkError<DescribeSslVpnClientsError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeSslVpnClients", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeSslVpnClientsInput {
+    const ACTION: &'static str = "DescribeSslVpnClients";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeSslVpnClientsOutput;
+    type Error = DescribeSslVpnClientsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeSslVpnClientsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeSslVpnClientsInput::to_params(self)
     }
 }
 impl DescribeSslVpnClientsFluentBuilder {

@@ -161,13 +161,19 @@ impl DescribeSslVpnServersFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeSslVpnServersOutput, rt::SdkError<DescribeSslVpnServersError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeSslVpnServers", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeSslVpnServersInput {
+    const ACTION: &'static str = "DescribeSslVpnServers";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeSslVpnServersOutput;
+    type Error = DescribeSslVpnServersError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeSslVpnServersInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeSslVpnServersInput::to_params(self)
     }
 }
 impl DescribeSslVpnServersFluentBuilder {

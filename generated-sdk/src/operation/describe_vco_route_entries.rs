@@ -164,16 +164,24 @@ impl DescribeVcoRouteEntriesFluentBuilder {
         DescribeVcoRouteEntriesOutput,
         rt::SdkError<DescribeVcoRouteEntriesError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVcoRouteEntriesInput {
+    const ACTION: &'static str = "DescribeVcoRouteEntries";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVcoRouteEntriesOutput;
+    type Error = DescribeVcoRouteEntriesError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVcoRouteEntries", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVcoRouteEntriesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVcoRouteEntriesInput::to_params(self)
     }
 }
 impl DescribeVcoRouteEntriesFluentBuilder {

@@ -120,13 +120,19 @@ impl DescribeVpnAttachmentsFluentBuilder {
         DescribeVpnAttachmentsOutput,
         rt::SdkError<DescribeVpnAttachmentsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnAttachments", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnAttachmentsInput {
+    const ACTION: &'static str = "DescribeVpnAttachments";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnAttachmentsOutput;
+    type Error = DescribeVpnAttachmentsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnAttachmentsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnAttachmentsInput::to_params(self)
     }
 }
 impl DescribeVpnAttachmentsFluentBuilder {

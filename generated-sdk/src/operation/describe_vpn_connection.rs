@@ -97,13 +97,19 @@ impl DescribeVpnConnectionFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeVpnConnectionOutput, rt::SdkError<DescribeVpnConnectionError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnConnection", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnConnectionInput {
+    const ACTION: &'static str = "DescribeVpnConnection";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnConnectionOutput;
+    type Error = DescribeVpnConnectionError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnConnectionInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnConnectionInput::to_params(self)
     }
 }
 impl DescribeVpnConnectionFluentBuilder {

@@ -160,13 +160,19 @@ impl DescribeVpnConnectionLogsFluentBuilder {
         DescribeVpnConnectionLogsOutput,
         rt::SdkError<DescribeVpnConnectionLogsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnConnectionLogs", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnConnectionLogsInput {
+    const ACTION: &'static str = "DescribeVpnConnectionLogs";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnConnectionLogsOutput;
+    type Error = DescribeVpnConnectionLogsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnConnectionLogsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnConnectionLogsInput::to_params(self)
     }
 }
 impl DescribeVpnConnectionLogsFluentBuilder {

@@ -202,13 +202,19 @@ impl DescribeVpnConnectionsFluentBuilder {
         DescribeVpnConnectionsOutput,
         rt::SdkError<DescribeVpnConnectionsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnConnections", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnConnectionsInput {
+    const ACTION: &'static str = "DescribeVpnConnections";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnConnectionsOutput;
+    type Error = DescribeVpnConnectionsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnConnectionsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnConnectionsInput::to_params(self)
     }
 }
 impl DescribeVpnConnectionsFluentBuilder {

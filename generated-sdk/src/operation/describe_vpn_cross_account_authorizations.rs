@@ -125,20 +125,24 @@ impl DescribeVpnCrossAccountAuthorizationsFluentBuilder {
         DescribeVpnCrossAccountAuthorizationsOutput,
         rt::SdkError<DescribeVpnCrossAccountAuthorizationsError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnCrossAccountAuthorizationsInput {
+    const ACTION: &'static str = "DescribeVpnCrossAccountAuthorizations";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnCrossAccountAuthorizationsOutput;
+    type Error = DescribeVpnCrossAccountAuthorizationsError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new(
-                "DescribeVpnCrossAccountAuthorizations",
-                params,
-                true,
-            )
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnCrossAccountAuthorizationsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnCrossAccountAuthorizationsInput::to_params(self)
     }
 }
 impl DescribeVpnCrossAccountAuthorizationsFluentBuilder {

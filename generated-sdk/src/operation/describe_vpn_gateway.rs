@@ -104,13 +104,19 @@ impl DescribeVpnGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeVpnGatewayOutput, rt::SdkError<DescribeVpnGatewayError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnGatewayInput {
+    const ACTION: &'static str = "DescribeVpnGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnGatewayOutput;
+    type Error = DescribeVpnGatewayError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnGatewayInput::to_params(self)
     }
 }
 impl DescribeVpnGatewayFluentBuilder {

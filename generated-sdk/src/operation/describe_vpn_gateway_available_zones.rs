@@ -107,17 +107,19 @@ impl DescribeVpnGatewayAvailableZonesFluentBuilder {
         DescribeVpnGatewayAvailableZonesOutput,
         rt::SdkError<DescribeVpnGatewayAvailableZonesError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new(
-                "DescribeVpnGatewayAvailableZones",
-                params,
-                true,
-            )
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnGatewayAvailableZonesInput {
+    const ACTION: &'static str = "DescribeVpnGatewayAvailableZones";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnGatewayAvailableZonesOutput;
+    type Error = DescribeVpnGatewayAvailableZonesError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnGatewayAvailableZonesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnGatewayAvailableZonesInput::to_params(self)
     }
 }
 /// The response of `DescribeVpnGatewayAvailableZones`.

@@ -228,13 +228,19 @@ impl DescribeVpnGatewaysFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeVpnGatewaysOutput, rt::SdkError<DescribeVpnGatewaysError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnGateways", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnGatewaysInput {
+    const ACTION: &'static str = "DescribeVpnGateways";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnGatewaysOutput;
+    type Error = DescribeVpnGatewaysError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnGatewaysInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnGatewaysInput::to_params(self)
     }
 }
 impl DescribeVpnGatewaysFluentBuilder {

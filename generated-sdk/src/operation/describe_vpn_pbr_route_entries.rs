@@ -127,13 +127,19 @@ impl DescribeVpnPbrRouteEntriesFluentBuilder {
         DescribeVpnPbrRouteEntriesOutput,
         rt::SdkError<DescribeVpnPbrRouteEntriesError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnPbrRouteEntries", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnPbrRouteEntriesInput {
+    const ACTION: &'static str = "DescribeVpnPbrRouteEntries";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnPbrRouteEntriesOutput;
+    type Error = DescribeVpnPbrRouteEntriesError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnPbrRouteEntriesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnPbrRouteEntriesInput::to_params(self)
     }
 }
 impl DescribeVpnPbrRouteEntriesFluentBuilder {

@@ -136,13 +136,19 @@ impl DescribeVpnRouteEntriesFluentBuilder {
         DescribeVpnRouteEntriesOutput,
         rt::SdkError<DescribeVpnRouteEntriesError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnRouteEntries", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnRouteEntriesInput {
+    const ACTION: &'static str = "DescribeVpnRouteEntries";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnRouteEntriesOutput;
+    type Error = DescribeVpnRouteEntriesError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnRouteEntriesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnRouteEntriesInput::to_params(self)
     }
 }
 impl DescribeVpnRouteEntriesFluentBuilder {

@@ -201,13 +201,19 @@ impl DescribeVpnSslServerLogsFluentBuilder {
         DescribeVpnSslServerLogsOutput,
         rt::SdkError<DescribeVpnSslServerLogsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeVpnSslServerLogs", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeVpnSslServerLogsInput {
+    const ACTION: &'static str = "DescribeVpnSslServerLogs";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeVpnSslServerLogsOutput;
+    type Error = DescribeVpnSslServerLogsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeVpnSslServerLogsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeVpnSslServerLogsInput::to_params(self)
     }
 }
 impl DescribeVpnSslServerLogsFluentBuilder {

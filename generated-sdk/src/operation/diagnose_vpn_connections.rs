@@ -159,13 +159,19 @@ impl DiagnoseVpnConnectionsFluentBuilder {
         DiagnoseVpnConnectionsOutput,
         rt::SdkError<DiagnoseVpnConnectionsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DiagnoseVpnConnections", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DiagnoseVpnConnectionsInput {
+    const ACTION: &'static str = "DiagnoseVpnConnections";
+    const RETRY_SAFE: bool = true;
+    type Output = DiagnoseVpnConnectionsOutput;
+    type Error = DiagnoseVpnConnectionsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DiagnoseVpnConnectionsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DiagnoseVpnConnectionsInput::to_params(self)
     }
 }
 impl DiagnoseVpnConnectionsFluentBuilder {

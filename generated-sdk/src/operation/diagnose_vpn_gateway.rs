@@ -141,16 +141,24 @@ impl DiagnoseVpnGatewayFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DiagnoseVpnGatewayOutput, rt::SdkError<DiagnoseVpnGatewayError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DiagnoseVpnGatewayInput {
+    const ACTION: &'static str = "DiagnoseVpnGateway";
+    const RETRY_SAFE: bool = true;
+    type Output = DiagnoseVpnGatewayOutput;
+    type Error = DiagnoseVpnGatewayError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DiagnoseVpnGateway", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DiagnoseVpnGatewayInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DiagnoseVpnGatewayInput::to_params(self)
     }
 }
 /// The response of `DiagnoseVpnGateway`.

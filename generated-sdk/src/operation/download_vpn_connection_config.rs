@@ -100,13 +100,19 @@ impl DownloadVpnConnectionConfigFluentBuilder {
         DownloadVpnConnectionConfigOutput,
         rt::SdkError<DownloadVpnConnectionConfigError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DownloadVpnConnectionConfig", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DownloadVpnConnectionConfigInput {
+    const ACTION: &'static str = "DownloadVpnConnectionConfig";
+    const RETRY_SAFE: bool = true;
+    type Output = DownloadVpnConnectionConfigOutput;
+    type Error = DownloadVpnConnectionConfigError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DownloadVpnConnectionConfigInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DownloadVpnConnectionConfigInput::to_params(self)
     }
 }
 /// The response of `DownloadVpnConnectionConfig`.

@@ -140,13 +140,19 @@ impl ListIpsecServerLogsFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<ListIpsecServerLogsOutput, rt::SdkError<ListIpsecServerLogsError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ListIpsecServerLogs", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ListIpsecServerLogsInput {
+    const ACTION: &'static str = "ListIpsecServerLogs";
+    const RETRY_SAFE: bool = true;
+    type Output = ListIpsecServerLogsOutput;
+    type Error = ListIpsecServerLogsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ListIpsecServerLogsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ListIpsecServerLogsInput::to_params(self)
     }
 }
 impl ListIpsecServerLogsFluentBuilder {

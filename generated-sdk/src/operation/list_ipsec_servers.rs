@@ -150,13 +150,19 @@ impl ListIpsecServersFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<ListIpsecServersOutput, rt::SdkError<ListIpsecServersError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ListIpsecServers", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ListIpsecServersInput {
+    const ACTION: &'static str = "ListIpsecServers";
+    const RETRY_SAFE: bool = true;
+    type Output = ListIpsecServersOutput;
+    type Error = ListIpsecServersError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ListIpsecServersInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ListIpsecServersInput::to_params(self)
     }
 }
 impl ListIpsecServersFluentBuilder {

@@ -199,13 +199,19 @@ impl ListTagResourcesFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<ListTagResourcesOutput, rt::SdkError<ListTagResourcesError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ListTagResources", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ListTagResourcesInput {
+    const ACTION: &'static str = "ListTagResources";
+    const RETRY_SAFE: bool = true;
+    type Output = ListTagResourcesOutput;
+    type Error = ListTagResourcesError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ListTagResourcesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ListTagResourcesInput::to_params(self)
     }
 }
 impl ListTagResourcesFluentBuilder {

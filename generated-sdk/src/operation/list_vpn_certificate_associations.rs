@@ -159,13 +159,19 @@ impl ListVpnCertificateAssociationsFluentBuilder {
         ListVpnCertificateAssociationsOutput,
         rt::SdkError<ListVpnCertificateAssociationsError>,
     > {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ListVpnCertificateAssociations", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ListVpnCertificateAssociationsInput {
+    const ACTION: &'static str = "ListVpnCertificateAssociations";
+    const RETRY_SAFE: bool = true;
+    type Output = ListVpnCertificateAssociationsOutput;
+    type Error = ListVpnCertificateAssociationsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ListVpnCertificateAssociationsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ListVpnCertificateAssociationsInput::to_params(self)
     }
 }
 impl ListVpnCertificateAssociationsFluentBuilder {

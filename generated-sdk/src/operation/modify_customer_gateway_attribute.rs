@@ -182,20 +182,27 @@ impl ModifyCustomerGatewayAttributeFluentBuilder {
         ModifyCustomerGatewayAttributeOutput,
         rt::SdkError<ModifyCustomerGatewayAttributeError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ModifyCustomerGatewayAttributeInput {
+    const ACTION: &'static str = "ModifyCustomerGatewayAttribute";
+    const RETRY_SAFE: bool = true;
+    type Output = ModifyCustomerGatewayAttributeOutput;
+    type Error = ModifyCustomerGatewayAttributeError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ModifyCustomerGatewayAttribute", params, true)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ModifyCustomerGatewayAttributeInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ModifyCustomerGatewayAttributeInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        ModifyCustomerGatewayAttributeInput::collect_secrets(self, out);
     }
 }
 /// The response of `ModifyCustomerGatewayAttribute`.

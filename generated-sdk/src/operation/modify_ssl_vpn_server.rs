@@ -292,16 +292,24 @@ impl ModifySslVpnServerFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<ModifySslVpnServerOutput, rt::SdkError<ModifySslVpnServerError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ModifySslVpnServerInput {
+    const ACTION: &'static str = "ModifySslVpnServer";
+    const RETRY_SAFE: bool = true;
+    type Output = ModifySslVpnServerOutput;
+    type Error = ModifySslVpnServerError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ModifySslVpnServer", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ModifySslVpnServerInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ModifySslVpnServerInput::to_params(self)
     }
 }
 /// The response of `ModifySslVpnServer`.

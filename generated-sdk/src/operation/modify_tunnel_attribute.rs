@@ -143,20 +143,27 @@ impl ModifyTunnelAttributeFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<ModifyTunnelAttributeOutput, rt::SdkError<ModifyTunnelAttributeError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ModifyTunnelAttributeInput {
+    const ACTION: &'static str = "ModifyTunnelAttribute";
+    const RETRY_SAFE: bool = true;
+    type Output = ModifyTunnelAttributeOutput;
+    type Error = ModifyTunnelAttributeError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ModifyTunnelAttribute", params, true)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ModifyTunnelAttributeInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ModifyTunnelAttributeInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        ModifyTunnelAttributeInput::collect_secrets(self, out);
     }
 }
 /// The response of `ModifyTunnelAttribute`.

@@ -328,24 +328,28 @@ impl ModifyVpnAttachmentAttributeFluentBuilder {
         ModifyVpnAttachmentAttributeOutput,
         rt::SdkError<ModifyVpnAttachmentAttributeError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ModifyVpnAttachmentAttributeInput {
+    const ACTION: &'static str = "ModifyVpnAttachmentAttribute";
+    const RETRY_SAFE: bool = true;
+    const BODY_PARAMETERS: &'static [&'static str] = &["TunnelOptionsSpecification"];
+    type Output = ModifyVpnAttachmentAttributeOutput;
+    type Error = ModifyVpnAttachmentAttributeError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let (params, body) = rt::wire_params::encode::split_body(
-            input.to_params()?,
-            &["TunnelOptionsSpecification"],
-        );
-        let request = rt::RpcRequest::new("ModifyVpnAttachmentAttribute", params, true)
-            .with_body(body)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ModifyVpnAttachmentAttributeInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ModifyVpnAttachmentAttributeInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        ModifyVpnAttachmentAttributeInput::collect_secrets(self, out);
     }
 }
 /// The response of `ModifyVpnAttachmentAttribute`.

@@ -375,24 +375,28 @@ impl ModifyVpnConnectionAttributeFluentBuilder {
         ModifyVpnConnectionAttributeOutput,
         rt::SdkError<ModifyVpnConnectionAttributeError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ModifyVpnConnectionAttributeInput {
+    const ACTION: &'static str = "ModifyVpnConnectionAttribute";
+    const RETRY_SAFE: bool = true;
+    const BODY_PARAMETERS: &'static [&'static str] = &["TunnelOptionsSpecification"];
+    type Output = ModifyVpnConnectionAttributeOutput;
+    type Error = ModifyVpnConnectionAttributeError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let (params, body) = rt::wire_params::encode::split_body(
-            input.to_params()?,
-            &["TunnelOptionsSpecification"],
-        );
-        let request = rt::RpcRequest::new("ModifyVpnConnectionAttribute", params, true)
-            .with_body(body)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ModifyVpnConnectionAttributeInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ModifyVpnConnectionAttributeInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        ModifyVpnConnectionAttributeInput::collect_secrets(self, out);
     }
 }
 fn serialize_modify_vpn_connection_attribute_tunnel_options_specification<

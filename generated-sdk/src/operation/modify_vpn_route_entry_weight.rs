@@ -201,16 +201,24 @@ impl ModifyVpnRouteEntryWeightFluentBuilder {
         ModifyVpnRouteEntryWeightOutput,
         rt::SdkError<ModifyVpnRouteEntryWeightError>,
     > {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for ModifyVpnRouteEntryWeightInput {
+    const ACTION: &'static str = "ModifyVpnRouteEntryWeight";
+    const RETRY_SAFE: bool = true;
+    type Output = ModifyVpnRouteEntryWeightOutput;
+    type Error = ModifyVpnRouteEntryWeightError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("ModifyVpnRouteEntryWeight", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        ModifyVpnRouteEntryWeightInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        ModifyVpnRouteEntryWeightInput::to_params(self)
     }
 }
 /// The response of `ModifyVpnRouteEntryWeight`.

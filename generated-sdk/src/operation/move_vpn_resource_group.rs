@@ -126,13 +126,19 @@ impl MoveVpnResourceGroupFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<MoveVpnResourceGroupOutput, rt::SdkError<MoveVpnResourceGroupError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("MoveVpnResourceGroup", params, false)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for MoveVpnResourceGroupInput {
+    const ACTION: &'static str = "MoveVpnResourceGroup";
+    const RETRY_SAFE: bool = false;
+    type Output = MoveVpnResourceGroupOutput;
+    type Error = MoveVpnResourceGroupError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        MoveVpnResourceGroupInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        MoveVpnResourceGroupInput::to_params(self)
     }
 }
 /// The response of `MoveVpnResourceGroup`.

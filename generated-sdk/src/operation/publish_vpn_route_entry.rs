@@ -176,16 +176,24 @@ impl PublishVpnRouteEntryFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<PublishVpnRouteEntryOutput, rt::SdkError<PublishVpnRouteEntryError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for PublishVpnRouteEntryInput {
+    const ACTION: &'static str = "PublishVpnRouteEntry";
+    const RETRY_SAFE: bool = true;
+    type Output = PublishVpnRouteEntryOutput;
+    type Error = PublishVpnRouteEntryError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("PublishVpnRouteEntry", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        PublishVpnRouteEntryInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        PublishVpnRouteEntryInput::to_params(self)
     }
 }
 /// The response of `PublishVpnRouteEntry`.

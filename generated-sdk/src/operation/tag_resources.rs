@@ -173,13 +173,19 @@ impl TagResourcesFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<TagResourcesOutput, rt::SdkError<TagResourcesError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("TagResources", params, false)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for TagResourcesInput {
+    const ACTION: &'static str = "TagResources";
+    const RETRY_SAFE: bool = false;
+    type Output = TagResourcesOutput;
+    type Error = TagResourcesError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        TagResourcesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        TagResourcesInput::to_params(self)
     }
 }
 /// The response of `TagResources`.

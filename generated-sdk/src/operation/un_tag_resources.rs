@@ -159,13 +159,19 @@ impl UnTagResourcesFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<UnTagResourcesOutput, rt::SdkError<UnTagResourcesError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("UnTagResources", params, false)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for UnTagResourcesInput {
+    const ACTION: &'static str = "UnTagResources";
+    const RETRY_SAFE: bool = false;
+    type Output = UnTagResourcesOutput;
+    type Error = UnTagResourcesError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        UnTagResourcesInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        UnTagResourcesInput::to_params(self)
     }
 }
 /// The response of `UnTagResources`.

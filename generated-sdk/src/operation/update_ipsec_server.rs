@@ -220,20 +220,27 @@ impl UpdateIpsecServerFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<UpdateIpsecServerOutput, rt::SdkError<UpdateIpsecServerError>> {
-        let mut input = self.input;
-        if input.client_token.is_none() {
-            input.client_token = Some(rt::idempotency_token());
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for UpdateIpsecServerInput {
+    const ACTION: &'static str = "UpdateIpsecServer";
+    const RETRY_SAFE: bool = true;
+    type Output = UpdateIpsecServerOutput;
+    type Error = UpdateIpsecServerError;
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(rt::idempotency_token());
         }
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("UpdateIpsecServer", params, true)
-            .with_options(self.options)
-            .with_secret_values({
-                let mut secrets = Vec::new();
-                input.collect_secrets(&mut secrets);
-                secrets
-            });
-        self.client.rpc().call(request).await
+    }
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        UpdateIpsecServerInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        UpdateIpsecServerInput::to_params(self)
+    }
+    fn collect_secrets(&self, out: &mut Vec<String>) {
+        UpdateIpsecServerInput::collect_secrets(self, out);
     }
 }
 /// The response of `UpdateIpsecServer`.

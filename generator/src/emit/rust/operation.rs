@@ -323,7 +323,6 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
     let output = ident(&op.items.output);
     let error = ident(&op.items.error);
     let name = ident(&op.items.builder);
-    let action = &op.names.wire;
     let mut text = op.summary.clone();
     if !op.description.is_empty() {
         text.push_str("\n\n");
@@ -370,55 +369,9 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
             }
         }
     });
-    let binding = if op.idempotency_token.is_some() {
-        quote!(let mut input = self.input;)
-    } else {
-        quote!(let input = self.input;)
-    };
-    let token_fill = match &op.idempotency_token {
-        Some(t) => {
-            let t = ident(&t.snake);
-            let token = runtime_path("idempotency_token");
-            quote! {
-                // A fresh token per logical call makes retries of this write safe.
-                if input.#t.is_none() {
-                    input.#t = Some(#token());
-                }
-            }
-        }
-        None => quote!(),
-    };
-    let retry_safe = op.retry_safe;
-    let secret_values = if op.params.iter().any(|f| f.holds_secrets) {
-        quote!({
-            let mut secrets = Vec::new();
-            input.collect_secrets(&mut secrets);
-            secrets
-        })
-    } else {
-        quote!(Vec::new())
-    };
-    let body_params: Vec<&str> = op
-        .params
-        .iter()
-        .filter(|f| f.location == crate::ir::Location::Body)
-        .map(|f| f.names.wire.as_str())
-        .collect();
-    let (wire_params, with_body) = if body_params.is_empty() {
-        (quote!(let params = input.to_params()?;), quote!())
-    } else {
-        let split = runtime_path("wire_params::encode::split_body");
-        (
-            quote! {
-                // These parameters travel in the form body, as the service documents them.
-                let (params, body) = #split(input.to_params()?, &[#(#body_params),*]);
-            },
-            quote!(.with_body(body)),
-        )
-    };
     let sdk_error = runtime_path("SdkError");
-    let rpc_request = runtime_path("RpcRequest");
     let options = runtime_path("RequestOptions");
+    let operation_input = emit_operation_input(op);
     quote! {
         #builder_doc
         #[derive(Clone, Debug)]
@@ -455,16 +408,77 @@ fn emit_fluent_builder(op: &OperationIr) -> TokenStream {
             /// Validates the input, then sends the request through the client's retrying,
             /// signing send path.
             pub async fn send(self) -> Result<#output, #sdk_error<#error>> {
-                #binding
-                #token_fill
-                input.validate()?;
-                #wire_params
-                let request = #rpc_request::new(#action, params, #retry_safe)
-                    #with_body
-                    .with_options(self.options)
-                    .with_secret_values(#secret_values);
-                self.client.rpc().call(request).await
+                self.client.rpc().send(self.input, self.options).await
             }
+        }
+
+        #operation_input
+    }
+}
+
+/// The facts the runtime's send path needs of this operation (`rt::OperationInput`); the steps
+/// themselves are the runtime's.
+fn emit_operation_input(op: &OperationIr) -> TokenStream {
+    let input = ident(&op.items.input);
+    let output = ident(&op.items.output);
+    let error = ident(&op.items.error);
+    let action = &op.names.wire;
+    let retry_safe = op.retry_safe;
+    let trait_path = runtime_path("OperationInput");
+    let validation_error = runtime_path("ValidationError");
+    let body_params: Vec<&str> = op
+        .params
+        .iter()
+        .filter(|f| f.location == crate::ir::Location::Body)
+        .map(|f| f.names.wire.as_str())
+        .collect();
+    let body = if body_params.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            // These parameters travel in the form body, as the service documents them.
+            const BODY_PARAMETERS: &'static [&'static str] = &[#(#body_params),*];
+        }
+    };
+    let token_fill = match &op.idempotency_token {
+        Some(t) => {
+            let t = ident(&t.snake);
+            let token = runtime_path("idempotency_token");
+            quote! {
+                // A fresh token per logical call makes retries of this write safe.
+                fn fill_idempotency_token(&mut self) {
+                    if self.#t.is_none() {
+                        self.#t = Some(#token());
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let secrets = if op.params.iter().any(|f| f.holds_secrets) {
+        quote! {
+            fn collect_secrets(&self, out: &mut Vec<String>) {
+                #input::collect_secrets(self, out);
+            }
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        impl #trait_path for #input {
+            const ACTION: &'static str = #action;
+            const RETRY_SAFE: bool = #retry_safe;
+            #body
+            type Output = #output;
+            type Error = #error;
+            #token_fill
+            fn validate(&self) -> Result<(), #validation_error> {
+                #input::validate(self)
+            }
+            fn to_params(&self) -> Result<Vec<(String, String)>, #validation_error> {
+                #input::to_params(self)
+            }
+            #secrets
         }
     }
 }

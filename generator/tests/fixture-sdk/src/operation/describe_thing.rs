@@ -81,13 +81,19 @@ impl DescribeThingFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeThingOutput, rt::SdkError<DescribeThingError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeThing", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeThingInput {
+    const ACTION: &'static str = "DescribeThing";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeThingOutput;
+    type Error = DescribeThingError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeThingInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeThingInput::to_params(self)
     }
 }
 impl DescribeThingFluentBuilder {

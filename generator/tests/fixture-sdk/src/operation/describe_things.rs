@@ -99,13 +99,19 @@ impl DescribeThingsFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<DescribeThingsOutput, rt::SdkError<DescribeThingsError>> {
-        let input = self.input;
-        input.validate()?;
-        let params = input.to_params()?;
-        let request = rt::RpcRequest::new("DescribeThings", params, true)
-            .with_options(self.options)
-            .with_secret_values(Vec::new());
-        self.client.rpc().call(request).await
+        self.client.rpc().send(self.input, self.options).await
+    }
+}
+impl rt::OperationInput for DescribeThingsInput {
+    const ACTION: &'static str = "DescribeThings";
+    const RETRY_SAFE: bool = true;
+    type Output = DescribeThingsOutput;
+    type Error = DescribeThingsError;
+    fn validate(&self) -> Result<(), rt::ValidationError> {
+        DescribeThingsInput::validate(self)
+    }
+    fn to_params(&self) -> Result<Vec<(String, String)>, rt::ValidationError> {
+        DescribeThingsInput::to_params(self)
     }
 }
 impl DescribeThingsFluentBuilder {
