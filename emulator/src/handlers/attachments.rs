@@ -315,17 +315,7 @@ pub fn modify_vpn_attachment_attribute(
         ));
     }
     if let Some(customer_gateway_id) = &input.customer_gateway_id {
-        if !cx
-            .region
-            .customer_gateways
-            .contains_key(customer_gateway_id)
-        {
-            // No documented code for an unknown customer gateway in this operation.
-            return Err(ApiError::invalid_parameter(
-                "CustomerGatewayId",
-                "the customer gateway does not exist",
-            ));
-        }
+        tunnels::known_customer_gateway(cx, customer_gateway_id, "CustomerGatewayId")?;
     }
     let (local, remote) = tunnels::changed_subnets(
         &current,
@@ -363,33 +353,21 @@ pub fn modify_vpn_attachment_attribute(
             ));
         };
         if let Some(customer_gateway_id) = update.customer_gateway_id {
-            if !cx
-                .region
-                .customer_gateways
-                .contains_key(&customer_gateway_id)
-            {
-                return Err(ApiError::invalid_parameter(
-                    "TunnelOptionsSpecification.N.CustomerGatewayId",
-                    "the customer gateway does not exist",
-                ));
-            }
+            tunnels::known_customer_gateway(
+                cx,
+                &customer_gateway_id,
+                "TunnelOptionsSpecification.N.CustomerGatewayId",
+            )?;
             tunnel.customer_gateway_id = customer_gateway_id;
         }
-        if let Some(with) = update.tunnel_ike_config {
-            tunnels::merge_ike(&mut tunnel.ike, with);
+        tunnels::TunnelChange {
+            ike: update.tunnel_ike_config,
+            ipsec: update.tunnel_ipsec_config,
+            bgp: update.tunnel_bgp_config,
+            enable_dpd: update.enable_dpd,
+            enable_nat_traversal: update.enable_nat_traversal,
         }
-        if let Some(with) = update.tunnel_ipsec_config {
-            tunnels::merge_ipsec(&mut tunnel.ipsec, with);
-        }
-        if let Some(with) = update.tunnel_bgp_config {
-            tunnels::merge_bgp(&mut tunnel.bgp, with);
-        }
-        if let Some(v) = update.enable_dpd {
-            tunnel.enable_dpd = v;
-        }
-        if let Some(v) = update.enable_nat_traversal {
-            tunnel.enable_nat_traversal = v;
-        }
+        .apply(tunnel);
     }
     for tunnel in &mut new_tunnels {
         let customer_gateway_id = tunnel.customer_gateway_id.clone();

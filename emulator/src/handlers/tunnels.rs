@@ -414,6 +414,59 @@ pub(crate) fn changed_subnets<'a>(
     Ok((local, remote))
 }
 
+/// The per-tunnel settings the modify operations change (ModifyTunnelAttribute, and the tunnel
+/// updates of ModifyVpnConnectionAttribute and ModifyVpnAttachmentAttribute); each one given
+/// replaces the tunnel's, the IKE, IPsec and BGP settings field by field.
+pub(crate) struct TunnelChange {
+    pub(crate) ike: Option<TunnelIkeConfig>,
+    pub(crate) ipsec: Option<TunnelIpsecConfig>,
+    pub(crate) bgp: Option<TunnelBgpConfig>,
+    pub(crate) enable_dpd: Option<bool>,
+    pub(crate) enable_nat_traversal: Option<bool>,
+}
+
+impl TunnelChange {
+    /// Applies the given settings to `tunnel`.
+    pub(crate) fn apply(self, tunnel: &mut Tunnel) {
+        if let Some(with) = self.ike {
+            merge_ike(&mut tunnel.ike, with);
+        }
+        if let Some(with) = self.ipsec {
+            merge_ipsec(&mut tunnel.ipsec, with);
+        }
+        if let Some(with) = self.bgp {
+            merge_bgp(&mut tunnel.bgp, with);
+        }
+        if let Some(v) = self.enable_dpd {
+            tunnel.enable_dpd = v;
+        }
+        if let Some(v) = self.enable_nat_traversal {
+            tunnel.enable_nat_traversal = v;
+        }
+    }
+}
+
+/// A customer gateway named in a tunnel update exists. No modify operation documents a code for
+/// an unknown one, so the answer is `InvalidParameter` naming `parameter`.
+pub(crate) fn known_customer_gateway(
+    cx: &Cx<'_>,
+    customer_gateway_id: &str,
+    parameter: &str,
+) -> Result<(), ApiError> {
+    if cx
+        .region
+        .customer_gateways
+        .contains_key(customer_gateway_id)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_parameter(
+            parameter,
+            "the customer gateway does not exist",
+        ))
+    }
+}
+
 /// IKEv1 negotiates one pair of subnets: a change that asks for IKEv1 is refused while the
 /// connection has several local or remote CIDR blocks.
 pub(crate) fn check_ikev1_subnets(
@@ -469,40 +522,29 @@ pub fn modify_tunnel_attribute(
     let mut tunnel = current.tunnels[position].clone();
     if let Some(settings) = input.tunnel_options_specification {
         if let Some(customer_gateway_id) = settings.customer_gateway_id {
-            if !cx
-                .region
-                .customer_gateways
-                .contains_key(&customer_gateway_id)
-            {
-                // No documented code for an unknown customer gateway in this operation.
-                return Err(ApiError::invalid_parameter(
-                    "TunnelOptionsSpecification.CustomerGatewayId",
-                    "the customer gateway does not exist",
-                ));
-            }
+            known_customer_gateway(
+                cx,
+                &customer_gateway_id,
+                "TunnelOptionsSpecification.CustomerGatewayId",
+            )?;
             check_customer_gateway(cx, &customer_gateway_id, &tunnel.internet_ip)?;
             tunnel.customer_gateway_id = customer_gateway_id;
         }
-        if let Some(with) = settings.tunnel_ike_config {
+        if let Some(with) = &settings.tunnel_ike_config {
             check_ikev1_subnets(
                 with.ike_version.as_ref(),
                 &current.local_subnet,
                 &current.remote_subnet,
             )?;
-            merge_ike(&mut tunnel.ike, with);
         }
-        if let Some(with) = settings.tunnel_ipsec_config {
-            merge_ipsec(&mut tunnel.ipsec, with);
+        TunnelChange {
+            ike: settings.tunnel_ike_config,
+            ipsec: settings.tunnel_ipsec_config,
+            bgp: settings.tunnel_bgp_config,
+            enable_dpd: settings.enable_dpd,
+            enable_nat_traversal: settings.enable_nat_traversal,
         }
-        if let Some(with) = settings.tunnel_bgp_config {
-            merge_bgp(&mut tunnel.bgp, with);
-        }
-        if let Some(v) = settings.enable_dpd {
-            tunnel.enable_dpd = v;
-        }
-        if let Some(v) = settings.enable_nat_traversal {
-            tunnel.enable_nat_traversal = v;
-        }
+        .apply(&mut tunnel);
     }
     let customer_gateway_id = tunnel.customer_gateway_id.clone();
     check_bgp(
