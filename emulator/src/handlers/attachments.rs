@@ -7,7 +7,8 @@ use super::connections::{
     check_policy_quota, default_ike, default_ipsec, health_view, log_created, merge_ike,
     merge_ipsec, random_psk, SettingsChange,
 };
-use super::tags::{check_new_tags, store_tags, tags_of};
+use super::tags::tag_views;
+use super::tags::{check_new_tags, store_tags};
 use super::tunnels::{self, Endpoint, TunnelSpec};
 use crate::error::ApiError;
 use crate::state::{page, Attachment, Connection, Cx, Tunnel};
@@ -505,15 +506,7 @@ pub fn describe_vpn_attachments(
                 .as_ref()
                 .and_then(|a| a.transit_router_id.clone());
             v.cross_account_authorized = Some(false);
-            v.tags = tags_of(cx, &c.id)
-                .into_iter()
-                .map(|(key, value)| {
-                    let mut t = DescribeVpnAttachmentsResponseVpnAttachmentsTags::default();
-                    t.key = Some(key);
-                    t.value = Some(value);
-                    t
-                })
-                .collect();
+            v.tags = tag_views!(cx, &c.id, DescribeVpnAttachmentsResponseVpnAttachmentsTags);
             v
         })
         .collect();

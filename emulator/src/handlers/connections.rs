@@ -2,7 +2,8 @@
 //! modify, delete, download their configuration.
 
 use super::required;
-use super::tags::{check_new_tags, check_tag_filters, has_tags, store_tags, tags_of};
+use super::tags::tag_views;
+use super::tags::{check_new_tags, check_tag_filters, has_tags, store_tags};
 use super::tunnels::{self, Endpoint, TunnelSpec};
 use crate::error::ApiError;
 use crate::state::{page, Connection, Cx};
@@ -404,10 +405,6 @@ pub(crate) fn local_ip(cx: &Cx<'_>, c: &Connection) -> Option<String> {
     }
 }
 
-fn tag_pairs(cx: &Cx<'_>, id: &str) -> Vec<(String, String)> {
-    tags_of(cx, id)
-}
-
 pub(crate) fn item(cx: &Cx<'_>, c: &Connection) -> VpnConnectionItem {
     let mut v = VpnConnectionItem::default();
     v.vpn_connection_id = Some(c.id.clone());
@@ -442,15 +439,7 @@ pub(crate) fn item(cx: &Cx<'_>, c: &Connection) -> VpnConnectionItem {
         v.transit_router_id = a.transit_router_id.clone();
         v.cross_account_authorized = Some(false);
     }
-    v.tag = tag_pairs(cx, &c.id)
-        .into_iter()
-        .map(|(key, value)| {
-            let mut t = VpnConnectionItemTag::default();
-            t.key = Some(key);
-            t.value = Some(value);
-            t
-        })
-        .collect();
+    v.tag = tag_views!(cx, &c.id, VpnConnectionItemTag);
     v
 }
 

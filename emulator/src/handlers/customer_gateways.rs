@@ -1,7 +1,8 @@
 //! Customer gateways: create, describe, list, modify, delete.
 
+use super::tags::tag_views;
 use super::tags::{
-    check_new_tags, check_tag_filters, has_tags, store_tags_as, tags_of, CUSTOMER_GATEWAY_TAG_TYPE,
+    check_new_tags, check_tag_filters, has_tags, store_tags_as, CUSTOMER_GATEWAY_TAG_TYPE,
 };
 use crate::error::ApiError;
 use crate::state::{page, CustomerGateway as Record, Cx};
@@ -21,15 +22,7 @@ use vpn_gateway::ErrorCode;
 
 fn view(cx: &Cx<'_>, c: &Record) -> CustomerGateway {
     let mut v = CustomerGateway::default();
-    v.tags = tags_of(cx, &c.id)
-        .into_iter()
-        .map(|(key, value)| {
-            let mut t = CustomerGatewayTags::default();
-            t.key = Some(key);
-            t.value = Some(value);
-            t
-        })
-        .collect();
+    v.tags = tag_views!(cx, &c.id, CustomerGatewayTags);
     v.customer_gateway_id = Some(c.id.clone());
     v.name = c.name.clone();
     v.description = c.description.clone();

@@ -1,6 +1,7 @@
 //! VPN gateways: create, describe, list, modify, delete.
 
-use super::tags::{check_tag_filters, has_tags, tags_of};
+use super::tags::tag_views;
+use super::tags::{check_tag_filters, has_tags};
 use crate::error::ApiError;
 use crate::state::{page, Cx, Gateway};
 use crate::zones;
@@ -287,15 +288,7 @@ pub fn describe_vpn_gateways(
         .into_iter()
         .map(|g| {
             let mut v = view(g);
-            v.tags = tags_of(cx, &g.id)
-                .into_iter()
-                .map(|(key, value)| {
-                    let mut t = VpnGatewayTags::default();
-                    t.key = Some(key);
-                    t.value = Some(value);
-                    t
-                })
-                .collect();
+            v.tags = tag_views!(cx, &g.id, VpnGatewayTags);
             v
         })
         .collect();

@@ -110,6 +110,23 @@ pub(crate) fn has_tags(cx: &Cx<'_>, id: &str, wanted: &[(String, Option<String>)
     })
 }
 
+/// The tags of resource `id` as a response's generated tag type (each has `key` and `value`),
+/// sorted by key.
+macro_rules! tag_views {
+    ($cx:expr, $id:expr, $ty:ty) => {
+        $crate::handlers::tags::tags_of($cx, $id)
+            .into_iter()
+            .map(|(key, value)| {
+                let mut t = <$ty>::default();
+                t.key = Some(key);
+                t.value = Some(value);
+                t
+            })
+            .collect()
+    };
+}
+pub(crate) use tag_views;
+
 /// The tags of resource `id`, sorted by key.
 pub(crate) fn tags_of(cx: &Cx<'_>, id: &str) -> Vec<(String, String)> {
     cx.region
