@@ -358,36 +358,39 @@ fn emit_struct(s: &StructIr, cfg: &TokenStream, request_cfg: &TokenStream) -> To
     }
 }
 
-/// `#[serde(rename = "Wire", <read>)]`, as two attributes when one would not fit on a line (the
-/// formatter would spread it over five), so each field's attributes stay short.
-pub(super) fn rename_and_read(wire: &str, read: &TokenStream) -> TokenStream {
-    let read_args = read.to_string().replace(" ,", ",");
-    let read_args = read_args.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
-    // The formatter keeps an attribute on one line up to about 87 columns; `    #[serde(rename
-    // = "", )]` takes 26 around the name and the arguments.
-    if read_args.is_empty() {
-        quote!(#[serde(rename = #wire)])
-    } else if 26 + wire.len() + read_args.len() <= 87 {
-        quote!(#[serde(rename = #wire #read)])
+/// `#[serde(rename = "Wire", default, deserialize_with = "...")]`, as two attributes when one
+/// would not fit on a line (the formatter would spread it over five), so each field's attributes
+/// stay short.
+pub(super) fn rename_and_read(wire: &str, read: &Reader) -> TokenStream {
+    let with = &read.deserialize_with;
+    let args = if read.default {
+        quote!(default, deserialize_with = #with)
     } else {
-        let read = strip_leading_comma(read);
-        quote!(#[serde(rename = #wire)] #[serde(#read)])
+        quote!(deserialize_with = #with)
+    };
+    // The formatter keeps an attribute on one line up to about 87 columns: `    #[serde(rename
+    // = "", )]` takes 26 around the name and the arguments, `default, ` 9 and
+    // `deserialize_with = ""` 21 around the path.
+    let args_len = if read.default { 9 } else { 0 } + 21 + with.len();
+    if 26 + wire.len() + args_len <= 87 {
+        quote!(#[serde(rename = #wire, #args)])
+    } else {
+        quote!(#[serde(rename = #wire)] #[serde(#args)])
     }
 }
 
-/// `read` without its leading comma.
-fn strip_leading_comma(read: &TokenStream) -> TokenStream {
-    let mut tokens = read.clone().into_iter().peekable();
-    if matches!(tokens.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ',') {
-        tokens.next();
-    }
-    tokens.collect()
+/// How a field is read from the service's JSON.
+pub(super) struct Reader {
+    /// Absent means empty (`None`, no items); required fields have no default.
+    default: bool,
+    /// The function that reads the value.
+    deserialize_with: String,
 }
 
 /// How one field travels through serde, worked out once per field.
 pub(super) struct FieldCodec {
-    /// The `deserialize_with` (and `default`) arguments, each with its leading comma.
-    pub(super) read: TokenStream,
+    /// How the field is read.
+    pub(super) read: Reader,
     /// The `serialize_with` path of a wrapped list.
     pub(super) serialize_with: Option<String>,
     /// The functions those arguments name, to emit beside the type.
@@ -427,8 +430,8 @@ fn wrapped_serializer(owner: &str, f: &crate::ir::FieldIr) -> Option<(String, To
     Some((name, tokens))
 }
 
-/// How a field is read from the service's JSON: the `#[serde(...)]` arguments (each with its
-/// leading comma) and, for a wrapped list, the function they name. Every scalar goes through
+/// How a field is read from the service's JSON and, for a wrapped list, the function that reads
+/// it. Every scalar goes through
 /// the runtime's drift-tolerant readers and every list through its one-pass list readers, so
 /// all generated types accept the same representations. `required` fields are held without
 /// `Option` and have no default: their absence makes the response invalid.
@@ -436,14 +439,15 @@ fn field_decoder(
     owner: &str,
     f: &crate::ir::FieldIr,
     required: bool,
-) -> (TokenStream, Option<TokenStream>) {
+) -> (Reader, Option<TokenStream>) {
     use crate::ir::{ItemIr, TypeIr};
     // Short paths keep each attribute on one line; every generated module imports `rt`.
     let codec = "rt::codec";
-    let with = |function: &str| {
-        let path = format!("{codec}::{function}");
-        quote!(, default, deserialize_with = #path)
+    let reader = |default: bool, function: &str| Reader {
+        default,
+        deserialize_with: format!("{codec}::{function}"),
     };
+    let with = |function: &str| reader(true, function);
     match &f.ty {
         TypeIr::WrappedList { key, item } => {
             let name = format!(
@@ -453,17 +457,21 @@ fn field_decoder(
             );
             let fn_name = ident(&name);
             let item_ty = super::item_type(item);
-            let reader = match item {
+            let list_reader = match item {
                 ItemIr::Scalar(_) => quote!(wrapped_scalar_list),
                 ItemIr::Enum(_) | ItemIr::Struct(_) => quote!(wrapped_list),
             };
             let codec = runtime_path("codec");
             let glue = quote! {
                 fn #fn_name<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<#item_ty>, D::Error> {
-                    #codec::#reader(#key, deserializer)
+                    #codec::#list_reader(#key, deserializer)
                 }
             };
-            (quote!(, default, deserialize_with = #name), Some(glue))
+            let read = Reader {
+                default: true,
+                deserialize_with: name,
+            };
+            (read, Some(glue))
         }
         TypeIr::List(ItemIr::Scalar(_)) | TypeIr::CommaList(ItemIr::Scalar(_)) => {
             (with("scalar_list"), None)
@@ -477,13 +485,11 @@ fn field_decoder(
                 crate::ir::ScalarIr::String => "required_text",
                 _ => "scalar",
             };
-            let path = format!("{codec}::{function}");
-            (quote!(, deserialize_with = #path), None)
+            (reader(false, function), None)
         }
         TypeIr::Scalar(_) => (with("optional_scalar"), None),
         TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) if required => {
-            let path = format!("{codec}::value");
-            (quote!(, deserialize_with = #path), None)
+            (reader(false, "value"), None)
         }
         TypeIr::Enum(..) | TypeIr::Json(_) | TypeIr::Object(_) => (with("optional_value"), None),
     }
