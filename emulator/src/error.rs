@@ -36,6 +36,13 @@ impl ApiError {
         ApiError::new(status, code.code(), code.message())
     }
 
+    /// A documented error with the status `facts`' operation answers it with (the catalogue's
+    /// when the operation does not say), and `message`.
+    pub fn documented(facts: &OperationFacts<ErrorCode>, code: ErrorCode, message: &str) -> Self {
+        let status = facts.status_of(code).unwrap_or(code.http_status());
+        ApiError::new(status, code.code(), message)
+    }
+
     /// A catalogue error with a more specific message.
     pub fn catalogue_with(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError::new(code.http_status(), code.code(), message)
@@ -55,11 +62,7 @@ impl ApiError {
             .copied()
             .find(|code| facts.documents(*code));
         match documented {
-            Some(code) => ApiError::new(
-                facts.status_of(code).unwrap_or(code.http_status()),
-                code.code(),
-                generic.message(),
-            ),
+            Some(code) => ApiError::documented(facts, code, generic.message()),
             None => generic.into(),
         }
     }

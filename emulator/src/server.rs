@@ -279,14 +279,8 @@ fn prepare(app: &App, request: &RpcRequest) -> Result<(ServiceRequest, CallConte
     if facts.documents(ErrorCode::DryRunOperation)
         && params.get::<bool>("DryRun").ok().flatten() == Some(true)
     {
-        let status = facts
-            .status_of(ErrorCode::DryRunOperation)
-            .unwrap_or(ErrorCode::DryRunOperation.http_status());
-        return Err(ApiError::new(
-            status,
-            ErrorCode::DryRunOperation.code(),
-            ErrorCode::DryRunOperation.message(),
-        ));
+        let code = ErrorCode::DryRunOperation;
+        return Err(ApiError::documented(facts, code, code.message()));
     }
     Ok((call, CallContext::new(facts, &params)))
 }
